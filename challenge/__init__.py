@@ -1,0 +1,1 @@
+"""Editions and phases, municipalities and their problems, residents' voice, startups and applications."""

@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from challenge.tables import Edition, Municipality, Startup
+
+APP_CONFIG = AppConfig(
+    app_name="challenge",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Edition, Municipality, Startup],
+    migration_dependencies=["core.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,1 @@
+"""Shared kernel and composition root of the challenge platform."""

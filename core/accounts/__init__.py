@@ -1,0 +1,1 @@
+"""Accounts: sign-up, verification, sign-in, passwords, invitations and roles."""

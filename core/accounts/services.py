@@ -1,0 +1,284 @@
+"""Account use-cases. Each kind of change has exactly one function here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core import audit, db, ratelimit, tokens
+from core.auth import hash_password, password_needs_rehash, verify_password
+from core.clock import utc_now
+from core.enums import INVITABLE_ROLES, Role, TokenPurpose
+from core.errors import PermissionDenied, StateConflict, ValidationFailed
+from core.i18n import LOCALES
+from core.mail import queue_mail
+from core.rules.emails import email_problem, normalise_email
+from core.rules.passwords import password_problem
+from core.rules.rate_limits import Limit
+from core.sessions import end_other_sessions
+from core.settings import get_settings
+from core.tables import Membership, User
+
+
+def _login_limits() -> tuple[Limit, Limit]:
+    settings = get_settings()
+    return (
+        Limit("login-ip", settings.login_limit_per_ip, ratelimit.WINDOW),
+        Limit("login-account", settings.login_limit_per_account, ratelimit.WINDOW),
+    )
+
+
+def _signup_limit() -> Limit:
+    return Limit("signup-ip", get_settings().login_limit_per_ip, ratelimit.WINDOW)
+
+
+def _check_new_password(password: str, confirm: str, *, email: str, name: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if problem := password_problem(password, email=email, name=name):
+        errors["password"] = problem
+    elif password != confirm:
+        errors["password_confirm"] = "The two passwords differ."
+    return errors
+
+
+async def sign_up(*, email: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> int:
+    """Create an unverified account and mail the verification link. Returns the new user's id."""
+    await ratelimit.hit(_signup_limit(), ip)
+    email = normalise_email(email)
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if problem := email_problem(email):
+        errors["email"] = problem
+    if not name:
+        errors["name"] = "Please tell us your name."
+    elif len(name) > 120:
+        errors["name"] = "Please shorten the name to 120 characters."
+    errors |= _check_new_password(password, password_confirm, email=email, name=name)
+    if errors:
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        if await User.exists().where(User.email == email):
+            raise ValidationFailed({"email": "An account with this email already exists. Sign in or reset your password."})
+        user = (
+            await User.insert(
+                User(
+                    email=email,
+                    name=name,
+                    password_hash=hash_password(password),
+                    locale=locale if locale in LOCALES else "en",
+                )
+            ).returning(User.id)
+        )[0]
+        await _send_verification(user_id=user["id"], email=email, name=name)
+        await audit.record(actor_id=user["id"], action="account.signed_up", entity="user", entity_id=user["id"],
+                           after={"email": email, "name": name})
+    return user["id"]
+
+
+async def _send_verification(*, user_id: int, email: str, name: str) -> None:
+    raw = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=email, user_id=user_id)
+    await queue_mail(to=email, subject="Confirm your email address", template="verify_email", name=name, token=raw)
+
+
+async def resend_verification(*, user_id: int) -> None:
+    async with db.transaction():
+        user = await User.select(User.email, User.name, User.is_verified).where(User.id == user_id).first()
+        if user is None or user["is_verified"]:
+            return
+        await _send_verification(user_id=user_id, email=user["email"], name=user["name"])
+
+
+async def verify_email(*, token: str) -> int:
+    """Mark the address of the token's account as confirmed. Returns the user's id."""
+    async with db.transaction():
+        row = await tokens.consume(purpose=TokenPurpose.VERIFY_EMAIL, raw=token)
+        await User.update({User.is_verified: True}).where(User.id == row["user"], User.email == row["email"])
+        await audit.record(actor_id=row["user"], action="account.verified", entity="user", entity_id=row["user"],
+                           before={"is_verified": False}, after={"is_verified": True})
+    return row["user"]
+
+
+async def authenticate(*, email: str, password: str, ip: str) -> int:
+    """The id of the account these credentials open; rate-limited per IP and per account."""
+    per_ip, per_account = _login_limits()
+    email = normalise_email(email)
+    await ratelimit.hit(per_ip, ip)
+    await ratelimit.check(per_account, email)
+    user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
+    if not verify_password(user["password_hash"] if user else None, password) or not user["is_active"]:
+        await ratelimit.hit(per_account, email)
+        raise ValidationFailed({"password": "Wrong email or password."}, "Wrong email or password.")
+    await ratelimit.reset(per_account, email)
+    changes: dict[Any, Any] = {User.last_login_at: utc_now()}
+    if password_needs_rehash(user["password_hash"]):
+        changes[User.password_hash] = hash_password(password)
+    await User.update(changes).where(User.id == user["id"])
+    return user["id"]
+
+
+async def request_password_reset(*, email: str, ip: str) -> None:
+    """Mail a reset link if the account exists; the answer is the same either way."""
+    await ratelimit.hit(_signup_limit(), ip)
+    email = normalise_email(email)
+    if problem := email_problem(email):
+        raise ValidationFailed({"email": problem})
+    async with db.transaction():
+        user = await User.select(User.id, User.name).where(User.email == email, User.is_active == True).first()  # noqa: E712
+        if user is None:
+            return
+        raw = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"])
+        await queue_mail(to=email, subject="Reset your password", template="reset_password", name=user["name"], token=raw)
+
+
+async def reset_password(*, token: str, password: str, password_confirm: str) -> int:
+    row = await tokens.peek(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
+    user = await User.select(User.name).where(User.id == row["user"]).first()
+    if errors := _check_new_password(password, password_confirm, email=row["email"], name=user["name"] if user else ""):
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        row = await tokens.consume(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
+        # The link proves the address as well as verification would.
+        await User.update({User.password_hash: hash_password(password), User.is_verified: True}).where(
+            User.id == row["user"]
+        )
+        await end_other_sessions(user_id=row["user"], keep=None)
+        await audit.record(actor_id=row["user"], action="account.password_reset", entity="user", entity_id=row["user"])
+    return row["user"]
+
+
+async def change_password(*, user_id: int, current: str, password: str, password_confirm: str, session_id: str | None) -> None:
+    user = await User.select(User.email, User.name, User.password_hash).where(User.id == user_id).first()
+    if user is None:
+        raise PermissionDenied("Please sign in again.")
+    if not verify_password(user["password_hash"], current):
+        raise ValidationFailed({"current": "This is not your current password."})
+    if errors := _check_new_password(password, password_confirm, email=user["email"], name=user["name"]):
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+        await end_other_sessions(user_id=user_id, keep=session_id)
+        await audit.record(actor_id=user_id, action="account.password_changed", entity="user", entity_id=user_id)
+        await queue_mail(to=user["email"], subject="Your password was changed", template="password_changed",
+                         name=user["name"])
+
+
+async def set_locale(*, user_id: int, locale: str) -> None:
+    if locale in LOCALES:
+        await User.update({User.locale: locale}).where(User.id == user_id)
+
+
+async def grant_role(
+    *, actor_id: int | None, user_id: int, role: Role, edition_id: int | None = None, organisation_id: int | None = None
+) -> None:
+    """Give a user a role (idempotent). Call inside a transaction."""
+    exists = await Membership.exists().where(
+        Membership.user == user_id,
+        Membership.role == role,
+        Membership.edition_id.is_null() if edition_id is None else Membership.edition_id == edition_id,
+        Membership.organisation_id.is_null() if organisation_id is None else Membership.organisation_id == organisation_id,
+    )
+    if exists:
+        return
+    await Membership.insert(
+        Membership(user=user_id, role=role, edition_id=edition_id, organisation_id=organisation_id)
+    )
+    await audit.record(actor_id=actor_id, action="membership.granted", entity="user", entity_id=user_id,
+                       after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id})
+
+
+async def invite(
+    *, organiser_id: int, email: str, role: str, edition_id: int | None, organisation_id: int | None, message: str = ""
+) -> None:
+    """Mail an invitation to take a role; the link signs up or signs in, then grants the role."""
+    email = normalise_email(email)
+    errors: dict[str, str] = {}
+    if problem := email_problem(email):
+        errors["email"] = problem
+    if role not in {r.value for r in INVITABLE_ROLES}:
+        errors["role"] = "Choose the role to invite this person to."
+    elif role == Role.MUNICIPALITY and organisation_id is None:
+        errors["organisation_id"] = "Choose the municipality this person works for."
+    if len(message) > 2000:
+        errors["message"] = "Please keep the message under 2,000 characters."
+    if errors:
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        inviter = await User.select(User.name).where(User.id == organiser_id).first()
+        raw = await tokens.issue(
+            purpose=TokenPurpose.INVITE,
+            email=email,
+            payload={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
+            created_by=organiser_id,
+        )
+        await queue_mail(to=email, subject="You are invited to the Smart Challenge", template="invite",
+                         inviter=inviter["name"] if inviter else "An organiser", role=role, message=message.strip(),
+                         token=raw)
+        await audit.record(actor_id=organiser_id, action="invite.sent", entity="invite", entity_id=email,
+                           after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id})
+
+
+async def accept_invite(*, token: str, user_id: int) -> Role:
+    """Grant the invited role to the signed-in user, whose address must be the invited one."""
+    async with db.transaction():
+        row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
+        user = await User.select(User.email).where(User.id == user_id).first()
+        if user is None or user["email"] != row["email"]:
+            raise StateConflict(f"This invitation was sent to {row['email']}. Sign in with that address to accept it.")
+        await tokens.consume(purpose=TokenPurpose.INVITE, raw=token)
+        payload = row["payload"] if isinstance(row["payload"], dict) else {}
+        role = Role(payload["role"])
+        # Following the mailed link proves the address.
+        await User.update({User.is_verified: True}).where(User.id == user_id)
+        await grant_role(actor_id=row["created_by"], user_id=user_id, role=role,
+                         edition_id=payload.get("edition_id"), organisation_id=payload.get("organisation_id"))
+    return role
+
+
+async def sign_up_invited(*, token: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> int:
+    """Create the account of an invited person (address proven by the link) and grant the role."""
+    await ratelimit.hit(_signup_limit(), ip)
+    row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
+    email = row["email"]
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Please tell us your name."
+    errors |= _check_new_password(password, password_confirm, email=email, name=name)
+    if errors:
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        if await User.exists().where(User.email == email):
+            raise StateConflict("An account with this address exists already: sign in to accept the invitation.")
+        user = (
+            await User.insert(
+                User(email=email, name=name, password_hash=hash_password(password), is_verified=True,
+                     locale=locale if locale in LOCALES else "en")
+            ).returning(User.id)
+        )[0]
+        await audit.record(actor_id=user["id"], action="account.signed_up", entity="user", entity_id=user["id"],
+                           after={"email": email, "name": name, "via": "invite"})
+        await accept_invite(token=token, user_id=user["id"])
+    return user["id"]
+
+
+async def create_organiser(*, email: str, name: str, password: str) -> int:
+    """For the command line: an organiser account, verified, with the role."""
+    email = normalise_email(email)
+    errors: dict[str, str] = {}
+    if problem := email_problem(email):
+        errors["email"] = problem
+    if problem := password_problem(password, email=email, name=name):
+        errors["password"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        existing = await User.select(User.id).where(User.email == email).first()
+        if existing:
+            user_id = existing["id"]
+        else:
+            user_id = (
+                await User.insert(
+                    User(email=email, name=name, password_hash=hash_password(password), is_verified=True)
+                ).returning(User.id)
+            )[0]["id"]
+        await grant_role(actor_id=None, user_id=user_id, role=Role.ORGANISER)
+    return user_id

@@ -1,0 +1,94 @@
+"""The composition root: the only place where the kernel meets the domains."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from challenge import queries as challenge_queries
+from challenge.controllers import EditionApi, PublicPages, RoleHomes
+from core import db, jobs
+from core.accounts.controllers import AccountPages
+from core.api import HealthController, MeController
+from core.auth import AuthMiddleware
+from core.files_controllers import FileController
+from core.i18n import LocaleMiddleware
+from core.organiser.controllers import OrganiserPages
+from core.scheduler import SchedulerService
+from core.sessions import SessionMiddleware, pop_flashes
+from core.settings import PROJECT_ROOT, get_settings
+from core.templating import environment
+from core.web import EXCEPTION_HANDLERS
+from judging.controllers import JudgePages
+from mentoring.controllers import MentorPages
+
+log = logging.getLogger(__name__)
+
+
+def _flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
+    # Unrouted requests (404s) never pass through the session middleware.
+    session = request.scope.get("session")
+    return pop_flashes(session) if session is not None else []
+
+
+def create_app(*, run_scheduler: bool | None = None) -> Litestar:
+    settings = get_settings()
+    jobs.register(settings)
+    scheduler = SchedulerService(settings)
+    start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.open_pool()
+        if start_scheduler:
+            await scheduler.start()
+        try:
+            yield
+        finally:
+            await scheduler.stop()
+            await db.close_pool()
+
+    env = environment()
+    env.globals["flashes"] = _flashes
+    return Litestar(
+        route_handlers=[
+            PublicPages, RoleHomes, EditionApi, AccountPages, OrganiserPages, MentorPages, JudgePages,
+            FileController, MeController, HealthController,
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False),
+        ],
+        middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_secure=settings.cookie_secure, cookie_samesite="lax",
+            exclude=["/healthz"],
+        ),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
+        openapi_config=OpenAPIConfig(
+            title="Smart Challenge platform API",
+            version="1",
+            path="/schema",
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/",
+                    js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                    css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                    standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                ),
+                JsonRenderPlugin(path="/openapi.json"),
+            ],
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
+        debug=settings.debug,
+    )

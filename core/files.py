@@ -1,0 +1,59 @@
+"""Uploaded files: recorded after their bytes are safely in storage, served only to those allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from core import audit, db
+from core.auth import CurrentUser
+from core.errors import NotFound, PermissionDenied
+from core.storage import Storage
+from core.tables import StoredFile
+from core.uploads import ReceivedFile
+
+DownloadPolicy = Callable[[CurrentUser, dict[str, Any]], Awaitable[bool]]
+_policies: dict[str, DownloadPolicy] = {}
+
+
+def register_download_policy(purpose: str, policy: DownloadPolicy) -> None:
+    """Domains say who else may read their files (e.g. judges assigned to an application)."""
+    _policies[purpose] = policy
+
+
+async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str = "general") -> dict[str, Any]:
+    async with db.transaction():
+        row = (
+            await StoredFile.insert(
+                StoredFile(
+                    key=received.key, original_name=received.original_name, content_type=received.content_type,
+                    size=received.size, sha256=received.sha256, owner=owner_id, purpose=purpose,
+                )
+            ).returning(*StoredFile.all_columns())
+        )[0]
+        await audit.record(actor_id=owner_id, action="file.uploaded", entity="file", entity_id=row["id"],
+                           after={"name": received.original_name, "type": received.content_type, "size": received.size})
+    return row
+
+
+async def readable_file(*, user: CurrentUser, file_id: int) -> dict[str, Any]:
+    """The file's row if `user` may read it; 404 rather than 403 so ids reveal nothing."""
+    row = await StoredFile.select().where(StoredFile.id == file_id).first()
+    if row is None:
+        raise NotFound("This file does not exist.")
+    if row["owner"] == user.id or user.is_organiser:
+        return row
+    policy = _policies.get(row["purpose"])
+    if policy is not None and await policy(user, row):
+        return row
+    raise NotFound("This file does not exist.")
+
+
+async def discard_received(storage: Storage, files: dict[str, ReceivedFile]) -> None:
+    for received in files.values():
+        storage.delete(received.key)
+
+
+def ensure_owner(row: dict[str, Any], user: CurrentUser) -> None:
+    if row["owner"] != user.id:
+        raise PermissionDenied("This file belongs to someone else.")

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.response import Stream
+
+from core import files
+from core.errors import ValidationFailed
+from core.permissions import login_required
+from core.settings import get_settings
+from core.storage import get_storage
+from core.uploads import PDF_OR_IMAGE, FileRule, receive_form
+
+AnyRequest = Request[Any, Any, Any]
+# Room for the form fields around the file; beyond this the stream is cut off with 413.
+_BODY_SLACK = 4 * 1024 * 1024
+
+
+class FileOut(msgspec.Struct):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+def _file_out(row: dict[str, Any]) -> FileOut:
+    return FileOut(id=row["id"], name=row["original_name"], content_type=row["content_type"], size=row["size"],
+                   sha256=row["sha256"], url=f"/files/{row['id']}")
+
+
+class FileController(Controller):
+    guards = [login_required]
+
+    @post(
+        "/api/v1/files",
+        exclude_from_csrf=True,  # checked inside the stream, before any byte is stored
+        request_max_body_size=get_settings().max_upload_bytes + _BODY_SLACK,
+        summary="Upload a document (PDF, PNG, JPEG or WebP)",
+        description="multipart/form-data with a `file` part; type sniffed from content, size-limited.",
+        tags=["files"],
+    )
+    async def upload(self, request: AnyRequest) -> FileOut:
+        storage = get_storage()
+        rule = FileRule(allowed_types=PDF_OR_IMAGE, max_bytes=get_settings().max_upload_bytes, required=True)
+        form = await receive_form(request, rules={"file": rule}, storage=storage)
+        if form.errors:
+            await files.discard_received(storage, form.files)
+            raise ValidationFailed(form.errors)
+        row = await files.record_upload(owner_id=request.user.id, received=form.files["file"])
+        return _file_out(row)
+
+    @get("/api/v1/files/{file_id:int}", tags=["files"], summary="A file's metadata")
+    async def metadata(self, request: AnyRequest, file_id: int) -> FileOut:
+        return _file_out(await files.readable_file(user=request.user, file_id=file_id))
+
+    @get("/files/{file_id:int}", include_in_schema=False)
+    async def download(self, request: AnyRequest, file_id: int) -> Stream:
+        row = await files.readable_file(user=request.user, file_id=file_id)
+        handle = get_storage().open(row["key"])
+
+        def chunks() -> Any:
+            with handle:
+                while chunk := handle.read(64 * 1024):
+                    yield chunk
+
+        ascii_name = row["original_name"].encode("ascii", "ignore").decode().replace('"', "") or "download"
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row['original_name'])}"
+        return Stream(
+            chunks(),
+            media_type=row["content_type"],
+            headers={
+                "Content-Disposition": disposition,
+                "X-Content-Type-Options": "nosniff",
+                "Content-Length": str(row["size"]),
+            },
+        )

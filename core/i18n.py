@@ -1,0 +1,138 @@
+"""Languages of the chrome (English, Serbian Latin and Cyrillic) and locale-aware formatting.
+
+Catalogues are the .po files under locales/, compiled in memory at start-up, so there is no
+build step and no generated .mo file to forget.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from core.settings import PROJECT_ROOT, get_settings
+
+LOCALES: dict[str, str] = {"en": "English", "sr_Latn": "Srpski", "sr_Cyrl": "Српски"}
+LOCALE_DIR = PROJECT_ROOT / "locales"
+DOMAIN = "messages"
+
+_current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="en")
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> NullTranslations:
+    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if locale == "en" or not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def current_locale() -> str:
+    return _current_locale.get()
+
+
+def set_locale(locale: str) -> contextvars.Token[str]:
+    return _current_locale.set(locale if locale in LOCALES else get_settings().default_locale)
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+# Human names of stored values (enum members), as msgids; domains add their own.
+_LABELS: dict[str, str] = {
+    "organiser": "Organiser",
+    "municipality": "Municipality staff",
+    "startup": "Startup",
+    "mentor": "Mentor",
+    "judge": "Judge",
+    "pending": "pending",
+    "sent": "sent",
+    "failed": "failed",
+}
+
+
+def register_labels(labels: dict[str, str]) -> None:
+    _LABELS.update(labels)
+
+
+def label(value: object) -> str:
+    """The translated human name of a stored value such as `smart_rural`."""
+    key = getattr(value, "value", value)
+    return gettext(_LABELS.get(str(key), str(key)))
+
+
+def babel_locale() -> Locale:
+    return Locale.parse(current_locale())
+
+
+def format_datetime(value: datetime | None, timezone: str | None = None, format: str = "medium") -> str:
+    """A timestamp in the reader's language, in `timezone` (an edition's), else the platform's."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(timezone or get_settings().timezone)
+    return babel_format_datetime(value, format=format, tzinfo=tz, locale=babel_locale())
+
+
+def format_number(value: float | int) -> str:
+    return format_decimal(value, locale=babel_locale())
+
+
+def negotiate(accept_language: str) -> str | None:
+    """Pick one of our locales from an Accept-Language header."""
+    for part in accept_language.split(","):
+        tag = part.split(";")[0].strip().replace("-", "_").lower()
+        if tag.startswith("sr_latn"):
+            return "sr_Latn"
+        if tag.startswith("sr"):
+            return "sr_Cyrl"
+        if tag.startswith("en"):
+            return "en"
+    return None
+
+
+class LocaleMiddleware:
+    """Chooses the request's language: the session's choice, the user's, the browser's, the default."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session = scope.get("session") or {}
+        user = scope.get("user")
+        accept = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"accept-language"), "")
+        locale = (
+            session.get("locale")
+            or (user.locale if user is not None else None)
+            or negotiate(accept)
+            or get_settings().default_locale
+        )
+        token = set_locale(locale)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current_locale.reset(token)

@@ -1,0 +1,1 @@
+"""The organisers' back office for the platform itself: invitations, outbox, audit log."""

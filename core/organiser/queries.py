@@ -1,0 +1,85 @@
+"""Read side of the back office: paginated, filtered, one query per list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.tables import AuditEvent, OutboxMessage, Token, User
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PageOf:
+    rows: list[dict[str, Any]]
+    page: int
+    has_next: bool
+
+
+async def audit_events(
+    *, action: str = "", entity: str = "", entity_id: str = "", actor: str = "",
+    since: datetime | None = None, until: datetime | None = None, page: int = 1,
+) -> PageOf:
+    query = AuditEvent.select(
+        AuditEvent.all_columns(), AuditEvent.actor.email.as_alias("actor_email"),
+        AuditEvent.actor.name.as_alias("actor_name"),
+    )
+    if action:
+        query = query.where(AuditEvent.action.ilike(f"%{action}%"))
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEvent.actor.email.ilike(f"%{actor}%"))
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    if until:
+        query = query.where(AuditEvent.at < until)
+    page = max(page, 1)
+    rows = await (
+        query.order_by(AuditEvent.id, ascending=False).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+        .output(load_json=True)
+    )
+    return PageOf(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+async def audit_entities() -> list[str]:
+    rows = await AuditEvent.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)
+    return [row["entity"] for row in rows]
+
+
+async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf:
+    query = OutboxMessage.select(
+        OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.status,
+        OutboxMessage.attempts, OutboxMessage.created_at, OutboxMessage.sent_at, OutboxMessage.last_error,
+        OutboxMessage.next_attempt_at,
+    )
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    if to:
+        query = query.where(OutboxMessage.to_address.ilike(f"%{to}%"))
+    page = max(page, 1)
+    rows = await query.order_by(OutboxMessage.id, ascending=False).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    return PageOf(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+async def outbox_message(message_id: int) -> dict[str, Any] | None:
+    return await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+
+
+async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:
+    return await (
+        Token.select(Token.email, Token.payload, Token.created_at, Token.expires_at, Token.used_at,
+                     Token.created_by.name.as_alias("inviter"))
+        .where(Token.purpose == "invite")
+        .order_by(Token.id, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
+
+
+async def user_count() -> int:
+    return await User.count()

@@ -1,0 +1,35 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from core.tables import (
+    AuditEvent,
+    JobRun,
+    JobState,
+    Membership,
+    OutboxMessage,
+    RateCounter,
+    SessionRecord,
+    StoredFile,
+    Token,
+    User,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="core",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[
+        User,
+        Membership,
+        Token,
+        SessionRecord,
+        RateCounter,
+        AuditEvent,
+        OutboxMessage,
+        StoredFile,
+        JobState,
+        JobRun,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

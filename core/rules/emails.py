@@ -1,0 +1,25 @@
+"""What counts as an email address we can write to."""
+
+from __future__ import annotations
+
+import re
+
+_EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def normalise_email(raw: str) -> str:
+    """Trimmed, with the domain lower-cased; we compare addresses case-insensitively."""
+    return raw.strip().lower()
+
+
+def email_problem(raw: str) -> str | None:
+    email = normalise_email(raw)
+    if not email:
+        return "Please enter your email address."
+    if len(email) > 254 or not _EMAIL.match(email):
+        return "This does not look like an email address (name@example.org)."
+    return None
+
+
+def email_domain(email: str) -> str:
+    return normalise_email(email).rpartition("@")[2]

@@ -1,0 +1,169 @@
+"""Server-side sessions in the database, shared by every worker.
+
+Litestar's own server-side backend rewrites the store on every response and keeps the session
+id across login; ours writes only when the data changed or the expiry needs sliding, stores
+only a hash of the id (a leaked table does not leak sessions) and rotates the id on login.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.clock import utc_now
+from core.settings import get_settings
+from core.tables import SessionRecord
+
+COOKIE_NAME = "sid"
+LIFETIME = timedelta(days=14)
+# Slide the expiry forward only once this much of the lifetime has passed: no write per request.
+RENEW_AFTER = timedelta(days=1)
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+class Session(dict[str, Any]):
+    """The session's data plus what the middleware must do with it at the end of the request."""
+
+    def __init__(self, data: dict[str, Any], *, session_id: str | None, needs_renewal: bool) -> None:
+        super().__init__(data)
+        self.session_id = session_id
+        self.loaded = msgspec.json.encode(data)
+        self.needs_renewal = needs_renewal
+        self.rotation_requested = False
+
+    def rotate(self) -> None:
+        """Issue a new session id at the end of the request (on login: no session fixation)."""
+        self.rotation_requested = True
+
+
+async def load_session(session_id: str | None) -> Session:
+    if not session_id:
+        return Session({}, session_id=None, needs_renewal=False)
+    row = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(
+        SessionRecord.key == _hash(session_id)
+    ).first()
+    now = utc_now()
+    if row is None or (row["expires_at"] is not None and row["expires_at"] <= now):
+        return Session({}, session_id=None, needs_renewal=False)
+    needs_renewal = row["expires_at"] is not None and row["expires_at"] - now < LIFETIME - RENEW_AFTER
+    return Session(msgspec.json.decode(row["data"]), session_id=session_id, needs_renewal=needs_renewal)
+
+
+async def _save(session: Session) -> str | None:
+    """Persist the session; returns the id to set in the cookie, or None to expire the cookie."""
+    data = msgspec.json.encode(dict(session))
+    changed = data != session.loaded
+    old_id = session.session_id
+    if not session:
+        if old_id:
+            await SessionRecord.delete().where(SessionRecord.key == _hash(old_id))
+        return None
+    if old_id and session.rotation_requested:
+        await SessionRecord.delete().where(SessionRecord.key == _hash(old_id))
+        old_id = None
+    expires_at = utc_now() + LIFETIME
+    if old_id is None:
+        new_id = secrets.token_urlsafe(32)
+        await SessionRecord.insert(
+            SessionRecord(key=_hash(new_id), user_id=session.get("user_id"), data=data, expires_at=expires_at)
+        )
+        return new_id
+    if changed or session.needs_renewal:
+        await SessionRecord.update(
+            {
+                SessionRecord.data: data,
+                SessionRecord.user_id: session.get("user_id"),
+                SessionRecord.expires_at: expires_at,
+            }
+        ).where(
+            SessionRecord.key == _hash(old_id)
+        )
+    return old_id
+
+
+class SessionMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session_id = _cookie(scope, COOKIE_NAME)
+        session = await load_session(session_id)
+        scope["session"] = session
+
+        async def send_with_session(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await self._finish(session, session_id, message)
+            await send(message)
+
+        await self.app(scope, receive, send_with_session)
+
+    async def _finish(self, session: Session, sent_id: str | None, message: Message) -> None:
+        if not session and not sent_id:
+            return
+        if (
+            session.session_id
+            and not session.rotation_requested
+            and not session.needs_renewal
+            and msgspec.json.encode(dict(session)) == session.loaded
+        ):
+            return
+        new_id = await _save(session)
+        if new_id == sent_id:
+            return
+        settings = get_settings()
+        headers = MutableScopeHeaders.from_message(message)
+        cookie = Cookie(
+            key=COOKIE_NAME,
+            value=new_id or "",
+            max_age=int(LIFETIME.total_seconds()) if new_id else 0,
+            path="/",
+            httponly=True,
+            secure=settings.cookie_secure,
+            samesite="lax",
+        )
+        headers.add("set-cookie", cookie.to_header(header=""))
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                cookie_name, _, cookie_value = part.strip().partition("=")
+                if cookie_name == name and cookie_value:
+                    return cookie_value
+    return None
+
+
+async def end_other_sessions(*, user_id: int, keep: str | None) -> None:
+    """Sign a user out everywhere else (after a password change or reset)."""
+    query = SessionRecord.delete().where(SessionRecord.user_id == user_id)
+    if keep:
+        query = query.where(SessionRecord.key != _hash(keep))
+    await query
+
+
+async def delete_expired_sessions() -> int:
+    """Housekeeping job: drop sessions past their expiry."""
+    expired = await SessionRecord.delete().where(SessionRecord.expires_at < utc_now()).returning(SessionRecord.id)
+    return len(expired)
+
+
+def flash(session: dict[str, Any], message: str, category: str = "info") -> None:
+    """Queue a one-time message for the next page the user sees."""
+    session.setdefault("_flashes", []).append({"message": message, "category": category})
+
+
+def pop_flashes(session: dict[str, Any]) -> list[dict[str, str]]:
+    return session.pop("_flashes", [])

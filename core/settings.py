@@ -1,0 +1,150 @@
+"""Typed settings, read once from the environment.
+
+Tests set the environment before importing the app; everything else calls `get_settings()`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _secret_key(var_dir: Path) -> str:
+    """The SECRET_KEY variable, or a key generated once into var/ (never committed)."""
+    if configured := os.environ.get("SECRET_KEY", "").strip():
+        return configured
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two workers starting at once must agree on one key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    """SMTP_HOST. Empty means mail stays in the outbox (readable by organisers), never sent."""
+    port: int = 587
+    """SMTP_PORT."""
+    username: str = ""
+    """SMTP_USERNAME; empty for servers that need no login."""
+    password: str = ""
+    """SMTP_PASSWORD."""
+    starttls: bool = False
+    """SMTP_STARTTLS: upgrade the connection with STARTTLS before sending."""
+    sender: str = "Smart Challenge <noreply@challenge.local>"
+    """SMTP_FROM: the From header of every mail."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    """VAR_DIR: where runtime state lives (SQLite file, secret key, uploads). Default `var/`."""
+    database_url: str
+    """DATABASE_URL: `sqlite:///path` (default `var/challenge.sqlite`) or `postgres://...`."""
+    secret_key: str
+    """SECRET_KEY: signs CSRF tokens; generated into var/secret_key on first run when unset."""
+    upload_dir: Path
+    """UPLOAD_DIR: uploads live here, outside the web root. Default `var/uploads`."""
+    base_url: str = "http://127.0.0.1:8000"
+    """BASE_URL: absolute address used in mailed links."""
+    default_locale: str = "en"
+    """DEFAULT_LOCALE: `en`, `sr_Latn` or `sr_Cyrl`."""
+    timezone: str = "Europe/Belgrade"
+    """TIMEZONE: the platform's timezone, used where no edition timezone applies."""
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    """SMTP_*: outgoing mail server."""
+    debug: bool = False
+    """DEBUG: show tracebacks in error pages. Never in production."""
+    scheduler_enabled: bool = True
+    """SCHEDULER_ENABLED: take part in the scheduler leader election in this process."""
+    outbox_interval_seconds: int = 15
+    """OUTBOX_INTERVAL: how often the outbox job sends pending mail."""
+    max_upload_bytes: int = 20 * 1024 * 1024
+    """MAX_UPLOAD_BYTES: the largest accepted upload; enforced while the bytes stream in."""
+    cookie_secure: bool = False
+    """COOKIE_SECURE: send session and CSRF cookies over HTTPS only (set behind TLS)."""
+    login_limit_per_ip: int = 20
+    """LOGIN_LIMIT_PER_IP: login and sign-up attempts allowed per IP per 15 minutes."""
+    login_limit_per_account: int = 5
+    """LOGIN_LIMIT_PER_ACCOUNT: failed logins allowed per account per 15 minutes."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> str:
+        return self.database_url.removeprefix("sqlite:///")
+
+
+def load_settings() -> Settings:
+    var_dir = Path(_env("VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
+    return Settings(
+        var_dir=var_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'challenge.sqlite'}"),
+        secret_key=_secret_key(var_dir),
+        upload_dir=Path(_env("UPLOAD_DIR", str(var_dir / "uploads"))).resolve(),
+        base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        default_locale=_env("DEFAULT_LOCALE", "en"),
+        timezone=_env("TIMEZONE", "Europe/Belgrade"),
+        smtp=SmtpSettings(
+            host=_env("SMTP_HOST", ""),
+            port=_env_int("SMTP_PORT", 587),
+            username=_env("SMTP_USERNAME", ""),
+            password=_env("SMTP_PASSWORD", ""),
+            starttls=_env_bool("SMTP_STARTTLS", False),
+            sender=_env("SMTP_FROM", "Smart Challenge <noreply@challenge.local>"),
+        ),
+        debug=_env_bool("DEBUG", False),
+        scheduler_enabled=_env_bool("SCHEDULER_ENABLED", True),
+        outbox_interval_seconds=_env_int("OUTBOX_INTERVAL", 15),
+        max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        cookie_secure=_env_bool("COOKIE_SECURE", False),
+        login_limit_per_ip=_env_int("LOGIN_LIMIT_PER_IP", 20),
+        login_limit_per_account=_env_int("LOGIN_LIMIT_PER_ACCOUNT", 5),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,128 @@
+"""Tables of the shared kernel: people, their roles, and the platform's own machinery."""
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Bytea,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from core.enums import JobRunStatus, OutboxStatus, Role, TokenPurpose
+
+
+class User(Table, tablename="app_user"):
+    email = Varchar(length=254, unique=True, index=True)
+    name = Varchar(length=120)
+    password_hash = Varchar(length=255)
+    locale = Varchar(length=10, default="en")
+    is_verified = Boolean(default=False)
+    is_active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class Membership(Table):
+    """A role held by a user, optionally within an edition and an organisation.
+
+    `organisation_id` names the municipality (role municipality) or the startup (role startup)
+    the person acts for; the kernel does not know those tables, the domains do.
+    """
+
+    user = ForeignKey(references=User, index=True)
+    role = Varchar(length=20, choices=Role, index=True)
+    edition_id = Integer(null=True, default=None)
+    organisation_id = Integer(null=True, default=None, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Token(Table):
+    """A single-use secret sent by mail: only its SHA-256 is stored."""
+
+    purpose = Varchar(length=20, choices=TokenPurpose)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    email = Varchar(length=254)
+    user = ForeignKey(references=User, null=True, default=None)
+    payload = JSON(default={})
+    created_by = ForeignKey(references=User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class SessionRecord(Table, tablename="http_session"):
+    """Server-side sessions, shared by every worker through the database."""
+
+    key = Varchar(length=128, unique=True, index=True)
+    user_id = Integer(null=True, default=None, index=True)
+    data = Bytea()
+    expires_at = Timestamptz(null=True, default=None, index=True)
+
+
+class RateCounter(Table):
+    """Fixed-window counters for rate limits, shared by every worker."""
+
+    key = Varchar(length=255, unique=True, index=True)
+    window_start = Timestamptz()
+    count = Integer(default=0)
+
+
+class AuditEvent(Table):
+    actor = ForeignKey(references=User, null=True, default=None, index=True)
+    action = Varchar(length=80, index=True)
+    entity = Varchar(length=60, index=True)
+    entity_id = Varchar(length=60, index=True)
+    before = JSON(null=True, default=None)
+    after = JSON(null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class OutboxMessage(Table):
+    to_address = Varchar(length=254, index=True)
+    subject = Varchar(length=255)
+    body_text = Text()
+    status = Varchar(length=10, choices=OutboxStatus, default=OutboxStatus.PENDING, index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class StoredFile(Table):
+    """An upload: bytes live in storage under `key`, never under the web root."""
+
+    key = Varchar(length=80, unique=True)
+    original_name = Varchar(length=255)
+    content_type = Varchar(length=100)
+    size = Integer()
+    sha256 = Varchar(length=64)
+    owner = ForeignKey(references=User, index=True)
+    purpose = Varchar(length=40, default="general")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class JobState(Table):
+    """Persisted state of each scheduled job: what survives a restart."""
+
+    job_id = Varchar(length=100, unique=True, index=True)
+    next_run_at = Timestamptz(null=True, default=None)
+    last_run_at = Timestamptz(null=True, default=None)
+    last_status = Varchar(length=10, default="")
+    last_error = Text(default="")
+    run_requested = Boolean(default=False)
+
+
+class JobRun(Table):
+    job_id = Varchar(length=100, index=True)
+    scheduled_for = Timestamptz(null=True, default=None)
+    started_at = Timestamptz(default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)
+    status = Varchar(length=10, choices=JobRunStatus, default=JobRunStatus.RUNNING)
+    error = Text(default="")
+    worker = Varchar(length=100, default="")

@@ -1,0 +1,286 @@
+"""Multipart forms parsed as a stream: file bytes go to storage as they arrive.
+
+Litestar would buffer the whole body first; here python-multipart parses chunk by chunk, the
+size limit is enforced mid-stream and the content type comes from the first bytes (magic
+numbers), never from the client's name or header. So a 1 GB upload never sits in memory and a
+renamed executable never passes for a PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import filetype
+from litestar import Request
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from core.errors import PermissionDenied, ValidationFailed
+from core.settings import get_settings
+from core.storage import Storage, StorageWriter
+
+SNIFF_BYTES = 262  # what `filetype` needs to recognise every type it knows
+MAX_FIELD_BYTES = 256 * 1024
+MAX_FIELDS_TOTAL_BYTES = 2 * 1024 * 1024
+
+CONTENT_TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/webp": "WebP image",
+}
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """What a file field accepts."""
+
+    allowed_types: frozenset[str]
+    max_bytes: int
+    required: bool = False
+
+    def describe(self) -> str:
+        return ", ".join(sorted(CONTENT_TYPE_NAMES.get(t, t) for t in self.allowed_types))
+
+
+PDF_ONLY = frozenset({"application/pdf"})
+PDF_OR_IMAGE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    field: str
+    key: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class ParsedForm:
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    files: dict[str, ReceivedFile] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        values = self.fields.get(name)
+        return values[-1] if values else default
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: values[-1] for name, values in self.fields.items()}
+
+
+def safe_filename(raw: str) -> str:
+    """The file's own name, stripped of paths and control characters, for display only."""
+    name = PurePosixPath(raw.replace("\\", "/")).name
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = name.strip(" .")
+    return name[:200] or "upload"
+
+
+def csrf_token_valid(token: str | None, cookie: str | None) -> bool:
+    """The check Litestar's CSRF middleware makes, for routes that parse their own body."""
+    if not token or not cookie:
+        return False
+
+    def decode(value: str) -> str | None:
+        if len(value) < CSRF_SECRET_LENGTH + 1:
+            return None
+        secret, digest = value[:CSRF_SECRET_LENGTH], value[CSRF_SECRET_LENGTH:]
+        expected = generate_csrf_hash(token=secret, secret=get_settings().secret_key)
+        return secret if hmac.compare_digest(digest, expected) else None
+
+    decoded_token, decoded_cookie = decode(token), decode(cookie)
+    return decoded_token is not None and decoded_cookie is not None and hmac.compare_digest(decoded_token, decoded_cookie)
+
+
+class _PartState:
+    def __init__(self) -> None:
+        self.headers: dict[str, bytes] = {}
+        self.header_field = b""
+        self.header_value = b""
+        self.name = ""
+        self.filename: str | None = None
+        self.buffer = bytearray()
+        self.writer: StorageWriter | None = None
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self.content_type = ""
+        self.rejected = False
+
+
+class _StreamingForm:
+    def __init__(self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, csrf_cookie: str | None):
+        self.rules = rules
+        self.storage = storage
+        self.csrf_header = csrf_header
+        self.csrf_cookie = csrf_cookie
+        self.result = ParsedForm()
+        self.part = _PartState()
+        self.fields_bytes = 0
+        self.csrf_checked = False
+        self.open_writers: list[StorageWriter] = []
+
+    # python-multipart callbacks -------------------------------------------------------------
+    def on_part_begin(self) -> None:
+        self.part = _PartState()
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.part.header_field += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.part.header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self.part.headers[self.part.header_field.decode("latin-1").lower()] = self.part.header_value
+        self.part.header_field = b""
+        self.part.header_value = b""
+
+    def on_headers_finished(self) -> None:
+        _, params = parse_options_header(self.part.headers.get("content-disposition", b""))
+        self.part.name = params.get(b"name", b"").decode("utf-8", "replace")
+        raw_filename = params.get(b"filename")
+        self.part.filename = raw_filename.decode("utf-8", "replace") if raw_filename is not None else None
+        if self.part.filename is not None:
+            self._require_csrf()
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        chunk = data[start:end]
+        part = self.part
+        if part.filename is None:
+            self.fields_bytes += len(chunk)
+            if len(part.buffer) + len(chunk) > MAX_FIELD_BYTES or self.fields_bytes > MAX_FIELDS_TOTAL_BYTES:
+                raise ValidationFailed({part.name or "form": "This field is too long."})
+            part.buffer += chunk
+            return
+        if part.rejected:
+            return
+        rule = self.rules.get(part.name)
+        if rule is None:
+            part.rejected = True
+            return
+        part.size += len(chunk)
+        if part.size > rule.max_bytes:
+            self._reject(f"The file is larger than {rule.max_bytes // (1024 * 1024)} MB.")
+            return
+        part.digest.update(chunk)
+        if part.writer is None:
+            part.buffer += chunk
+            if len(part.buffer) >= SNIFF_BYTES:
+                self._start_writing(rule)
+        else:
+            part.writer.write(chunk)
+
+    def on_part_end(self) -> None:
+        part = self.part
+        if part.filename is None:
+            self.result.fields.setdefault(part.name, []).append(part.buffer.decode("utf-8", "replace"))
+            return
+        rule = self.rules.get(part.name)
+        if part.rejected or rule is None:
+            return
+        if part.size == 0:
+            return  # an empty file input: nothing chosen
+        if part.writer is None:
+            self._start_writing(rule)
+        if part.writer is None:
+            return
+        part.writer.commit()
+        self.open_writers.remove(part.writer)
+        self.result.files[part.name] = ReceivedFile(
+            field=part.name,
+            key=part.writer.key,
+            original_name=safe_filename(part.filename or ""),
+            content_type=part.content_type,
+            size=part.size,
+            sha256=part.digest.hexdigest(),
+        )
+
+    # helpers --------------------------------------------------------------------------------
+    def _require_csrf(self) -> None:
+        if self.csrf_checked:
+            return
+        token = self.csrf_header or self.result.get("_csrf_token") or None
+        if not csrf_token_valid(token, self.csrf_cookie):
+            raise PermissionDenied("The form's security token is missing or invalid. Reload the page and try again.")
+        self.csrf_checked = True
+
+    def _start_writing(self, rule: FileRule) -> None:
+        part = self.part
+        kind = filetype.guess(bytes(part.buffer))
+        sniffed = kind.mime if kind else "unknown"
+        if sniffed not in rule.allowed_types:
+            what = CONTENT_TYPE_NAMES.get(sniffed, kind.extension.upper() if kind else "not a recognised document")
+            self._reject(
+                f"“{safe_filename(part.filename or '')}” is {what} inside, whatever its name says; "
+                f"please upload a {rule.describe()}."
+            )
+            return
+        part.content_type = sniffed
+        part.writer = self.storage.writer()
+        self.open_writers.append(part.writer)
+        part.writer.write(bytes(part.buffer))
+        part.buffer = bytearray()
+
+    def _reject(self, message: str) -> None:
+        part = self.part
+        part.rejected = True
+        if part.writer is not None:
+            part.writer.abort()
+            self.open_writers.remove(part.writer)
+            part.writer = None
+        part.buffer = bytearray()
+        self.result.errors[part.name] = message
+
+    def abort(self) -> None:
+        for writer in self.open_writers:
+            writer.abort()
+        for received in self.result.files.values():
+            self.storage.delete(received.key)
+
+
+async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, FileRule], storage: Storage) -> ParsedForm:
+    """Parse a multipart form from the request stream; files go straight to `storage`.
+
+    Size and type problems are collected per field in `ParsedForm.errors` (the rest of the form
+    is kept, so the page can be shown again with the user's input); missing CSRF raises.
+    """
+    content_type, params = parse_options_header(request.headers.get("content-type", ""))
+    if content_type != b"multipart/form-data" or b"boundary" not in params:
+        raise ValidationFailed({"form": "Send the form as multipart/form-data."})
+    form = _StreamingForm(
+        rules=rules,
+        storage=storage,
+        csrf_header=request.headers.get("x-csrftoken"),
+        csrf_cookie=request.cookies.get("csrftoken"),
+    )
+    parser = MultipartParser(
+        params[b"boundary"],
+        callbacks={
+            "on_part_begin": form.on_part_begin,
+            "on_header_field": form.on_header_field,
+            "on_header_value": form.on_header_value,
+            "on_header_end": form.on_header_end,
+            "on_headers_finished": form.on_headers_finished,
+            "on_part_data": form.on_part_data,
+            "on_part_end": form.on_part_end,
+        },
+    )
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except BaseException:
+        form.abort()
+        raise
+    form._require_csrf()  # a form without files must carry the token too
+    for name, rule in rules.items():
+        if rule.required and name not in form.result.files and name not in form.result.errors:
+            form.result.errors[name] = "Please choose a file."
+    return form.result

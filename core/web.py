@@ -1,0 +1,156 @@
+"""How domain results and errors become HTTP: pages for people, JSON for machines.
+
+Form handlers declare the template that shows their form (`opt={"form": "core/accounts/login.html"}`);
+a `ValidationFailed` raised by the service then re-renders that form with field errors beside
+the fields and the user's input kept (passwords excepted), status 422. Controllers stay free
+of try/except.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from core.errors import DomainError, TooManyRequests, ValidationFailed
+from core.i18n import gettext
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+SECRET_FIELDS = ("password", "current", "_csrf_token")
+
+
+def is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def client_ip(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def page(template_name: str, *, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=template_name, context=context, status_code=status_code)
+
+
+def kept_input(form: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in form.items() if not any(secret in name for secret in SECRET_FIELDS)}
+
+
+async def _form_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    parsed = request.scope.get("parsed_form")
+    if parsed is not None:
+        return parsed
+    if request.method == "GET":
+        return dict(request.query_params)
+    form = await request.form()
+    return {key: (values if len(values) > 1 else values[0]) for key, values in form.dict().items() if values}
+
+
+def _json_problem(status_code: int, detail: str, errors: dict[str, str] | None = None, **headers: str) -> Response[Any]:
+    body: dict[str, Any] = {"status_code": status_code, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(content=body, status_code=status_code, media_type=MediaType.JSON, headers=headers or None)
+
+
+def _error_page(request: Request[Any, Any, Any], status_code: int, message: str, **headers: str) -> Response[Any]:
+    template = f"errors/{status_code}.html" if status_code in {403, 404, 409, 422, 429, 500} else "errors/generic.html"
+    return Template(
+        template_name=template,
+        context={"message": message, "status_code": status_code},
+        status_code=status_code,
+        headers=headers or None,
+    )
+
+
+async def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else {}
+    errors = {field: gettext(msg) for field, msg in exc.errors.items()} if isinstance(exc, ValidationFailed) else None
+    if is_api(request):
+        return _json_problem(exc.status_code, gettext(exc.message), errors, **headers)
+    form_template = request.route_handler.opt.get("form") if request.scope.get("route_handler") else None
+    if form_template and isinstance(exc, ValidationFailed | TooManyRequests):
+        context_factory = request.route_handler.opt.get("form_context")
+        extra = await context_factory(request) if context_factory else {}
+        return Template(
+            template_name=form_template,
+            context={
+                **extra,
+                "values": kept_input(await _form_values(request)),
+                "errors": errors or {},
+                "form_message": gettext(exc.message),
+            },
+            status_code=exc.status_code,
+            headers=headers or None,
+        )
+    return _error_page(request, exc.status_code, gettext(exc.message), **headers)
+
+
+def handle_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    if is_api(request):
+        return _json_problem(401, gettext("Sign in first."))
+    next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(path=f"/login?next={next_path}")
+
+
+def handle_permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
+    message = gettext(exc.detail) if exc.detail else gettext("You may not do this.")
+    if "CSRF" in (exc.detail or ""):
+        message = gettext("The form's security token is missing or invalid. Reload the page and try again.")
+    if is_api(request):
+        return _json_problem(403, message)
+    return _error_page(request, 403, message)
+
+
+def handle_not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    if is_api(request):
+        return _json_problem(404, gettext("Not found."))
+    return _error_page(request, 404, gettext("We could not find this page."))
+
+
+def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors: dict[str, str] = {}
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            errors[str(item.get("key") or item.get("source") or "body")] = str(item.get("message"))
+    if is_api(request):
+        return _json_problem(422, gettext("The request is not valid."), errors)
+    return _error_page(request, 422, gettext("The request is not valid: ") + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if is_api(request):
+        return _json_problem(exc.status_code, exc.detail)
+    return _error_page(request, exc.status_code, exc.detail)
+
+
+def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = gettext("Something went wrong on our side. It has been logged; please try again.")
+    if get_settings().debug:
+        message += f" ({type(exc).__name__}: {exc})"
+    if is_api(request):
+        return _json_problem(HTTP_500_INTERNAL_SERVER_ERROR, message)
+    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: handle_domain_error,
+    NotAuthorizedException: handle_not_authorized,
+    PermissionDeniedException: handle_permission_denied,
+    NotFoundException: handle_not_found,
+    ValidationException: handle_validation,
+    HTTPException: handle_http_exception,
+    Exception: handle_server_error,
+}

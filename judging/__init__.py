@@ -1,0 +1,1 @@
+"""Judging rounds, rubrics, conflicts, judge assignment, scores, rankings and results."""

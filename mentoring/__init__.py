@@ -1,0 +1,1 @@
+"""Mentor profiles, matching, matches, mentoring sessions and feedback."""

@@ -1,0 +1,15 @@
+// Progressive enhancement only: every form works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // Change the language as soon as one is picked; the button stays for keyboards and no-JS.
+  for (const select of document.querySelectorAll(".locale-form select")) {
+    select.addEventListener("change", () => select.form.requestSubmit());
+  }
+  // Guard against double submits of the same form (two clicks, impatient Enter).
+  for (const form of document.querySelectorAll("form[method=post]")) {
+    form.addEventListener("submit", () => {
+      for (const button of form.querySelectorAll("button[type=submit]")) {
+        setTimeout(() => { button.disabled = true; }, 0);
+      }
+    });
+  }
+});
