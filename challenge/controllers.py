@@ -5,6 +5,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
@@ -35,7 +36,7 @@ class PublicPages(Controller):
         return page("challenge/home.html", current=editions[0] if editions else None, editions=editions)
 
     @get("/editions/{slug:str}")
-    async def edition(self, slug: str) -> Template:
+    async def edition(self, slug: FromPath[str]) -> Template:
         edition = await queries.edition_by_slug(slug)
         if edition is None:
             raise NotFoundException()
@@ -65,7 +66,7 @@ class EditionApi(Controller):
         return msgspec.convert(await queries.editions(), list[EditionOut])
 
     @get("/{slug:str}", summary="One edition")
-    async def get_edition(self, slug: str) -> EditionOut:
+    async def get_edition(self, slug: FromPath[str]) -> EditionOut:
         edition = await queries.edition_by_slug(slug)
         if edition is None:
             raise NotFoundException()

@@ -80,11 +80,12 @@ async def transaction() -> AsyncIterator[Any]:
 
 async def open_pool() -> None:
     db = engine()
-    if isinstance(db, PostgresEngine):
+    if isinstance(db, PostgresEngine) and db.pool is None:
         await db.start_connection_pool(min_size=2, max_size=20)
 
 
 async def close_pool() -> None:
     db = engine()
-    if isinstance(db, PostgresEngine):
+    if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
+        db.pool = None

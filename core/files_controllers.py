@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Stream
 
 from core import files
@@ -55,11 +56,11 @@ class FileController(Controller):
         return _file_out(row)
 
     @get("/api/v1/files/{file_id:int}", tags=["files"], summary="A file's metadata")
-    async def metadata(self, request: AnyRequest, file_id: int) -> FileOut:
+    async def metadata(self, request: AnyRequest, file_id: FromPath[int]) -> FileOut:
         return _file_out(await files.readable_file(user=request.user, file_id=file_id))
 
     @get("/files/{file_id:int}", include_in_schema=False)
-    async def download(self, request: AnyRequest, file_id: int) -> Stream:
+    async def download(self, request: AnyRequest, file_id: FromPath[int]) -> Stream:
         row = await files.readable_file(user=request.user, file_id=file_id)
         handle = get_storage().open(row["key"])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import io
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -29,7 +29,7 @@ DOMAIN = "messages"
 _current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     po_path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if locale == "en" or not po_path.exists():

@@ -17,12 +17,12 @@ in a split-brain moment cannot both run it. Jobs themselves are idempotent.
 from __future__ import annotations
 
 import asyncio
-from abc import ABC, abstractmethod
 import contextlib
 import fcntl
 import logging
 import os
 import socket
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -134,7 +134,7 @@ class PostgresLeadership(_Leadership):
             return False
         try:
             return bool(await self.connection.fetchval("SELECT 1", timeout=5))
-        except (asyncpg.PostgresError, OSError, asyncio.TimeoutError):
+        except (TimeoutError, asyncpg.PostgresError, OSError):
             return False
 
     async def release(self) -> None:

@@ -9,6 +9,7 @@ of try/except.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -74,7 +75,27 @@ def _error_page(request: Request[Any, Any, Any], status_code: int, message: str,
     )
 
 
-async def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+class _Deferred(Response[Any]):
+    """A response built asynchronously when sent: Litestar's exception handlers are synchronous,
+    but re-rendering a form may need to load its choices first."""
+
+    def __init__(self, build: Callable[[], Awaitable[Response[Any]]]) -> None:
+        super().__init__(content=None)
+        self.build = build
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:  # type: ignore[override]
+        async def send_built(scope: Any, receive: Any, send: Any) -> None:
+            response = await self.build()
+            await response.to_asgi_response(app=app, request=request, **kwargs)(scope, receive, send)
+
+        return send_built
+
+
+def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return _Deferred(lambda: _domain_error_response(request, exc))
+
+
+async def _domain_error_response(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else {}
     errors = {field: gettext(msg) for field, msg in exc.errors.items()} if isinstance(exc, ValidationFailed) else None
     if is_api(request):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core import i18n
@@ -43,7 +44,7 @@ class AccountPages(Controller):
         return Redirect("/account")
 
     @get("/verify")
-    async def verify(self, request: AnyRequest, token: str = "") -> Redirect:
+    async def verify(self, request: AnyRequest, token: FromQuery[str] = "") -> Redirect:
         await services.verify_email(token=token)
         flash(request.session, _("Thank you, your email address is confirmed."), "success")
         return Redirect("/account" if request.scope.get("user") else "/login")
@@ -55,7 +56,7 @@ class AccountPages(Controller):
         return Redirect("/account")
 
     @get("/login")
-    async def login_form(self, next: str = "") -> Template:
+    async def login_form(self, next: FromQuery[str] = "") -> Template:
         return page("core/accounts/login.html", values={"next": safe_next(next, "")}, errors={})
 
     @post("/login", opt={"form": "core/accounts/login.html"})
@@ -81,7 +82,7 @@ class AccountPages(Controller):
         return page("core/accounts/forgot_sent.html", email=field(data, "email"))
 
     @get("/password/reset")
-    async def reset_form(self, token: str = "") -> Template:
+    async def reset_form(self, token: FromQuery[str] = "") -> Template:
         await peek(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
         return page("core/accounts/reset.html", values={"token": token}, errors={})
 
@@ -113,18 +114,18 @@ class AccountPages(Controller):
         return Redirect("/account")
 
     @get("/invites/{token:str}")
-    async def invitation(self, token: str) -> Template:
+    async def invitation(self, token: FromPath[str]) -> Template:
         row = await peek(purpose=TokenPurpose.INVITE, raw=token)
         return page("core/accounts/invite.html", invite=row, token=token, values={}, errors={})
 
     @post("/invites/{token:str}/accept", guards=[login_required])
-    async def accept_invitation(self, request: AnyRequest, token: str) -> Redirect:
+    async def accept_invitation(self, request: AnyRequest, token: FromPath[str]) -> Redirect:
         role = await services.accept_invite(token=token, user_id=request.user.id)
         flash(request.session, _("Welcome aboard! You now have the role: ") + label(role), "success")
         return Redirect("/account")
 
     @post("/invites/{token:str}/signup", opt={"form": "core/accounts/invite.html", "form_context": _invitation_context})
-    async def signup_invited(self, request: AnyRequest, token: str, data: FormData) -> Redirect:
+    async def signup_invited(self, request: AnyRequest, token: FromPath[str], data: FormData) -> Redirect:
         user_id = await services.sign_up_invited(
             token=token, name=field(data, "name"), password=field(data, "password"),
             password_confirm=field(data, "password_confirm"), locale=i18n.current_locale(), ip=client_ip(request),

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core.accounts import services
@@ -75,13 +76,15 @@ class OrganiserPages(Controller):
         return Redirect("/organiser/invites")
 
     @get("/outbox")
-    async def outbox(self, status: str = "", to: str = "", page_number: int = 1) -> Template:
+    async def outbox(
+        self, status: FromQuery[str] = "", to: FromQuery[str] = "", page_number: FromQuery[int] = 1
+    ) -> Template:
         result = await queries.outbox(status=status, to=to, page=page_number)
         return page("core/organiser/outbox.html", result=result, statuses=list(OutboxStatus),
                     filters={"status": status, "to": to})
 
     @get("/outbox/{message_id:int}")
-    async def outbox_message(self, message_id: int) -> Template:
+    async def outbox_message(self, message_id: FromPath[int]) -> Template:
         message = await queries.outbox_message(message_id)
         if message is None:
             raise NotFoundException()
@@ -89,8 +92,9 @@ class OrganiserPages(Controller):
 
     @get("/audit")
     async def audit(
-        self, action: str = "", entity: str = "", entity_id: str = "", actor: str = "",
-        since: str = "", until: str = "", page_number: int = 1,
+        self, action: FromQuery[str] = "", entity: FromQuery[str] = "", entity_id: FromQuery[str] = "",
+        actor: FromQuery[str] = "", since: FromQuery[str] = "", until: FromQuery[str] = "",
+        page_number: FromQuery[int] = 1,
     ) -> Template:
         result = await queries.audit_events(
             action=action, entity=entity, entity_id=entity_id, actor=actor,

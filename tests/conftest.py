@@ -1,0 +1,39 @@
+"""Test configuration: the environment is set here, before anything imports the app.
+
+TEST_ENGINE=sqlite (default) or postgres chooses the database of the run; tests/run_suite.sh
+runs the database tests once on each.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
+_VAR = Path(tempfile.mkdtemp(prefix=f"challenge-test-{ENGINE}-"))
+os.environ.update(
+    {
+        "VAR_DIR": str(_VAR),
+        "UPLOAD_DIR": str(_VAR / "uploads"),
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789abcdef",
+        "SCHEDULER_ENABLED": "false",
+        "PICCOLO_CONF": "piccolo_conf",
+        "BASE_URL": "http://testserver",
+        "MAX_UPLOAD_BYTES": str(2 * 1024 * 1024),
+        "DATABASE_URL": (
+            os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+            if ENGINE == "postgres"
+            else f"sqlite:///{_VAR / 'test.sqlite'}"
+        ),
+    }
+)
+for name in ("SMTP_HOST", "DEBUG", "DEFAULT_LOCALE", "TIMEZONE"):
+    os.environ.pop(name, None)
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,61 @@
+"""A clean, migrated database for each engine, emptied between tests."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import asyncpg
+
+from tests.conftest import ENGINE, ROOT
+
+
+def migrate_fresh() -> None:
+    url = os.environ["DATABASE_URL"]
+    if ENGINE == "postgres":
+        import asyncio
+
+        async def reset() -> None:
+            connection = await asyncpg.connect(url)
+            try:
+                await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            finally:
+                await connection.close()
+
+        asyncio.run(reset())
+    else:
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.unlink(path + suffix)
+    result = subprocess.run(
+        [sys.executable, "-m", "core", "migrate"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
+
+
+def table_names() -> list[str]:
+    from piccolo_conf import APP_REGISTRY
+
+    return [
+        table._meta.tablename
+        for app_name in APP_REGISTRY.apps
+        for table in APP_REGISTRY.get_table_classes(app_name.rsplit(".", 1)[0])
+    ]
+
+
+async def empty_all_tables() -> None:
+    names = table_names()
+    if ENGINE == "postgres":
+        from core.db import engine
+
+        await engine().run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        return
+    path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path, timeout=30) as connection:
+        connection.execute("PRAGMA foreign_keys = OFF")
+        for name in names:
+            connection.execute(f"DELETE FROM {name}")

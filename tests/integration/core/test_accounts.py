@@ -1,0 +1,226 @@
+"""Sign-up, verification, sign-in, passwords: through HTTP, on a real database."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from core.clock import utc_now
+from core.enums import TokenPurpose
+from core.tables import AuditEvent, OutboxMessage, SessionRecord, Token, User
+from tests.factories import PASSWORD, make_user
+from tests.web import WebClient, field_error
+
+TOKEN_IN_MAIL = re.compile(r"token=([A-Za-z0-9_\-]+)")
+
+
+async def _mailed_token(address: str) -> str:
+    message = await OutboxMessage.select().where(OutboxMessage.to_address == address).order_by(
+        OutboxMessage.id, ascending=False
+    ).first()
+    assert message is not None, f"no mail queued for {address}"
+    return TOKEN_IN_MAIL.search(message["body_text"]).group(1)
+
+
+async def _sign_up(client: WebClient, email: str = "mila@example.org", password: str = PASSWORD):
+    return await client.post_form(
+        "/signup", {"name": "Mila Kovač", "email": email, "password": password, "password_confirm": password}
+    )
+
+
+async def test_sign_up_creates_unverified_account_and_mails_link(client: WebClient) -> None:
+    response = await _sign_up(client)
+
+    assert response.status_code == 302
+    assert response.headers["location"] == "/account"
+    user = await User.objects().get(User.email == "mila@example.org")
+    assert (user.name, user.is_verified) == ("Mila Kovač", False)
+    mails = await OutboxMessage.select(OutboxMessage.subject).where(OutboxMessage.to_address == "mila@example.org")
+    assert mails == [{"subject": "Confirm your email address"}]
+    assert await AuditEvent.count().where(AuditEvent.action == "account.signed_up") == 1
+
+
+async def test_verification_link_confirms_address(client: WebClient) -> None:
+    await _sign_up(client)
+    token = await _mailed_token("mila@example.org")
+
+    response = await client.get(f"/verify?token={token}")
+
+    assert response.status_code == 302
+    assert (await User.objects().get(User.email == "mila@example.org")).is_verified is True
+
+
+async def test_verification_link_works_once(client: WebClient) -> None:
+    await _sign_up(client)
+    token = await _mailed_token("mila@example.org")
+    await client.get(f"/verify?token={token}")
+
+    response = await client.get(f"/verify?token={token}")
+
+    assert response.status_code == 409
+    assert "already been used" in response.text
+
+
+async def test_forged_token_is_rejected_clearly(client: WebClient) -> None:
+    response = await client.get("/verify?token=forged-token-that-was-never-issued")
+
+    assert response.status_code == 404
+    assert "This link is not valid" in response.text
+
+
+async def test_expired_token_is_rejected_clearly(client: WebClient) -> None:
+    await _sign_up(client)
+    token = await _mailed_token("mila@example.org")
+    await Token.update({Token.expires_at: utc_now() - timedelta(minutes=1)}).where(
+        Token.purpose == TokenPurpose.VERIFY_EMAIL
+    )
+
+    response = await client.get(f"/verify?token={token}")
+
+    assert response.status_code == 409
+    assert "This link has expired" in response.text
+
+
+async def test_duplicate_email_is_refused_beside_the_field(client: WebClient) -> None:
+    await make_user(email="mila@example.org")
+
+    response = await _sign_up(client, email="Mila@Example.org")
+
+    assert response.status_code == 422
+    assert field_error(response.text, "email") == (
+        "An account with this email already exists. Sign in or reset your password."
+    )
+    assert 'value="Mila Kovač"' in response.text  # the name typed is kept
+    assert await User.count() == 1
+
+
+async def test_weak_password_is_refused_and_input_kept(client: WebClient) -> None:
+    response = await _sign_up(client, password="short")
+
+    assert response.status_code == 422
+    assert field_error(response.text, "password") == "Use at least 10 characters."
+    assert 'value="mila@example.org"' in response.text
+    assert 'value="short"' not in response.text  # passwords are never echoed
+    assert await User.count() == 0
+
+
+async def test_login_with_wrong_password_fails_without_saying_which(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+
+    response = await client.post_form("/login", {"email": "ana@example.org", "password": "wrong password!"})
+
+    assert response.status_code == 422
+    assert field_error(response.text, "password") == "Wrong email or password."
+    assert (await client.get("/account")).status_code == 302
+
+
+async def test_login_and_logout(client: WebClient) -> None:
+    await make_user(email="ana@example.org", name="Ana")
+
+    login = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD, "next": "/account"})
+    account = await client.get("/account")
+    logout = await client.post_form("/logout")
+    after = await client.get("/account")
+
+    assert login.status_code == 302
+    assert account.status_code == 200
+    assert "ana@example.org" in account.text
+    assert logout.status_code == 302
+    assert after.status_code == 302
+    assert after.headers["location"] == "/login?next=/account"
+    assert await SessionRecord.count() == 0
+
+
+async def test_login_rotates_the_session_id(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+    await client.post_form("/locale", {"locale": "sr_Latn"})
+    before = client.http.cookies.get("sid")
+
+    await client.login("ana@example.org", PASSWORD)
+
+    assert before is not None
+    assert client.http.cookies.get("sid") not in (None, before)
+
+
+async def test_login_never_redirects_off_site(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+
+    response = await client.post_form(
+        "/login", {"email": "ana@example.org", "password": PASSWORD, "next": "//evil.example/steal"}
+    )
+
+    assert response.headers["location"] == "/account"
+
+
+async def test_missing_csrf_token_is_forbidden(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+    await client.csrf_token()
+
+    response = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD}, csrf=False)
+
+    assert response.status_code == 403
+    assert "security token" in response.text
+
+
+async def test_too_many_failed_logins_for_one_account_are_refused(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+    for _ in range(5):
+        response = await client.post_form("/login", {"email": "ana@example.org", "password": "not the password"})
+        assert response.status_code == 422
+
+    blocked = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    assert "Too many failed attempts" in blocked.text
+
+
+async def test_too_many_logins_from_one_address_are_refused(client: WebClient) -> None:
+    for n in range(20):
+        await client.post_form("/login", {"email": f"nobody{n}@example.org", "password": "whatever pass"})
+
+    blocked = await client.post_form("/login", {"email": "someone@example.org", "password": "whatever pass"})
+
+    assert blocked.status_code == 429
+
+
+async def test_password_reset_flow(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+
+    asked = await client.post_form("/password/forgot", {"email": "ana@example.org"})
+    token = await _mailed_token("ana@example.org")
+    form = await client.get(f"/password/reset?token={token}")
+    reset = await client.post_form(
+        "/password/reset", {"token": token, "password": "a brand new secret", "password_confirm": "a brand new secret"}
+    )
+    await client.post_form("/logout")
+
+    assert asked.status_code == 200
+    assert form.status_code == 200
+    assert reset.status_code == 302
+    relogin = await client.post_form("/login", {"email": "ana@example.org", "password": "a brand new secret"})
+    assert relogin.status_code == 302
+
+
+async def test_password_reset_for_unknown_address_looks_the_same(client: WebClient) -> None:
+    response = await client.post_form("/password/forgot", {"email": "ghost@example.org"})
+
+    assert response.status_code == 200
+    assert "If an account exists for ghost@example.org" in response.text
+    assert await OutboxMessage.count() == 0
+
+
+async def test_change_password_needs_current_password(logged_in) -> None:
+    client = await logged_in()
+
+    wrong = await client.post_form(
+        "/account/password", {"current": "not it at all", "password": "another good one", "password_confirm": "another good one"}
+    )
+    right = await client.post_form(
+        "/account/password", {"current": PASSWORD, "password": "another good one", "password_confirm": "another good one"}
+    )
+
+    assert wrong.status_code == 422
+    assert field_error(wrong.text, "current") == "This is not your current password."
+    assert right.status_code == 302
+    assert await OutboxMessage.count().where(OutboxMessage.subject == "Your password was changed") == 1

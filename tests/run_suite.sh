@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The whole suite: unit tests once, then every database test on SQLite and on PostgreSQL.
+# Without a reachable PostgreSQL it warns loudly and runs SQLite only, except under CI.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+pg_up() {
+  "$PY" - <<'PYEOF'
+import asyncio, os, sys
+import asyncpg
+async def main():
+    connection = await asyncpg.connect(os.environ["TEST_DATABASE_URL"], timeout=5)
+    await connection.close()
+try:
+    asyncio.run(main())
+except Exception as exc:
+    print(f"PostgreSQL not reachable: {exc}", file=sys.stderr)
+    sys.exit(1)
+PYEOF
+}
+
+if ! pg_up && [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+  echo "Starting the local PostgreSQL cluster..."
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do pg_up 2>/dev/null && break; sleep 1; done
+fi
+engines="sqlite postgres"
+if ! pg_up; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAILED: PostgreSQL at $TEST_DATABASE_URL is required under CI." >&2
+    exit 1
+  fi
+  echo "###########################################################################" >&2
+  echo "## WARNING: no PostgreSQL at $TEST_DATABASE_URL" >&2
+  echo "## Running the database tests on SQLite ONLY. This is not a full run." >&2
+  echo "###########################################################################" >&2
+  engines="sqlite"
+fi
+
+status=0
+passed=0
+failed=0
+count() {  # sum the numbers standing before words matching $1 in pytest's closing line
+  awk -v pat="$1" '{ for (i = 1; i < NF; i++) if ($(i + 1) ~ pat) s += $i } END { print s + 0 }'
+}
+run() {
+  local label=$1; shift
+  echo; echo "===== $label ====="
+  local log; log=$(mktemp)
+  "$PY" -m pytest "$@" 2>&1 | tee "$log"
+  local code=${PIPESTATUS[0]}
+  local summary; summary=$(tail -n 1 "$log")
+  passed=$((passed + $(count '^passed' <<<"$summary")))
+  failed=$((failed + $(count '^(failed|errors?)' <<<"$summary")))
+  rm -f "$log"
+  [ "$code" -eq 0 ] || status=1
+}
+
+run "unit tests (no database)" tests/unit -q
+for engine in $engines; do
+  TEST_ENGINE=$engine run "database tests on $engine" tests/integration tests/browser -q
+done
+echo
+echo "suite: $passed passed, $failed failed"
+exit $status
