@@ -216,10 +216,14 @@ class _StreamingForm:
         kind = filetype.guess(bytes(part.buffer))
         sniffed = kind.mime if kind else "unknown"
         if sniffed not in rule.allowed_types:
-            what = CONTENT_TYPE_NAMES.get(sniffed, kind.extension.upper() if kind else "not a recognised document")
+            if kind is None:
+                what = "content we cannot recognise"
+            else:
+                name = CONTENT_TYPE_NAMES.get(sniffed, f"{kind.extension.upper()} file")
+                what = f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
             self._reject(
-                f"“{safe_filename(part.filename or '')}” is {what} inside, whatever its name says; "
-                f"please upload a {rule.describe()}."
+                f"“{safe_filename(part.filename or '')}” contains {what}, whatever its name says. "
+                f"Accepted: {rule.describe()}."
             )
             return
         part.content_type = sniffed

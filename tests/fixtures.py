@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -39,7 +40,11 @@ def database() -> None:
 
 @pytest.fixture
 async def clean_db(database: None, pool: None) -> AsyncIterator[None]:
+    """Empty tables and an empty upload folder."""
+    from core.settings import get_settings
+
     await empty_all_tables()
+    shutil.rmtree(get_settings().upload_dir, ignore_errors=True)
     yield
 
 

@@ -1,0 +1,72 @@
+"""Browser fixtures: one live server and one headless Chromium per session, a fresh context per test.
+
+The server runs `python -m core serve` in its own process against the test database, with the
+scheduler on and the outbox sent every second to the local SMTP test server, so a test can
+read the mails a real user would get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+from tests.fixtures import ServerProcess, SmtpServer, free_port, start_server, stop_server, wait_until_up
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000
+"""How long an action (click, fill, navigation) may take before the test fails instead of hanging."""
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(clean_db: None) -> None:
+    """Each browser test starts on an empty database."""
+
+
+@pytest.fixture(scope="session")
+def live_server(database: None, smtp_server: SmtpServer) -> Iterator[ServerProcess]:
+    server = start_server(
+        port=free_port(),
+        extra_env={
+            "SCHEDULER_ENABLED": "true",
+            "SMTP_HOST": smtp_server.host,
+            "SMTP_PORT": str(smtp_server.port),
+            "OUTBOX_INTERVAL": "1",
+        },
+    )
+    try:
+        wait_until_up(server)
+        yield server
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, live_server: ServerProcess) -> AsyncIterator[Page]:
+    """A page in a fresh context (no cookies), with paths relative to the live server."""
+    context = await browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
