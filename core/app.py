@@ -34,6 +34,7 @@ from judging.controllers import JudgePages
 from mentoring.controllers import MentorPages
 
 log = logging.getLogger(__name__)
+FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
 
 
 def _flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
@@ -83,6 +84,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
                     js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
                     css_url="/static/vendor/swagger-ui/swagger-ui.css",
                     standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                    favicon=FAVICON,
                 ),
                 JsonRenderPlugin(path="/openapi.json"),
             ],

@@ -1,0 +1,61 @@
+"""The audit log and the kernel's JSON endpoints, as organisers and machines see them."""
+
+from __future__ import annotations
+
+from core import audit
+from core.enums import Role
+from tests.web import WebClient
+
+
+async def test_audit_log_is_filterable(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    await audit.record(actor_id=None, action="problem.published", entity="problem", entity_id=7,
+                       before={"status": "submitted"}, after={"status": "published"})
+    await audit.record(actor_id=None, action="score.saved", entity="score", entity_id=9, after={"value": 8})
+
+    everything = await organiser.get("/organiser/audit")
+    problems = await organiser.get("/organiser/audit?entity=problem")
+    scores = await organiser.get("/organiser/audit?action=score")
+
+    assert everything.status_code == 200
+    assert "problem.published" in problems.text
+    assert "score.saved" not in problems.text
+    assert "score.saved" in scores.text
+    assert "problem.published" not in scores.text
+    assert '{"status": "published"}' in problems.text
+
+
+async def test_me_describes_the_signed_in_user(logged_in) -> None:
+    client: WebClient = await logged_in(Role.MENTOR, email="dragana@example.org", name="Dragana")
+
+    response = await client.get("/api/v1/me")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["email"], body["name"], body["is_verified"]) == ("dragana@example.org", "Dragana", True)
+    assert body["grants"] == [{"role": "mentor", "edition_id": None, "organisation_id": None}]
+
+
+async def test_openapi_schema_lists_the_api(client: WebClient) -> None:
+    response = await client.get("/schema/openapi.json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/v1/me", "/api/v1/files", "/api/v1/editions"} <= set(paths)
+    assert not any(path.startswith(("/organiser", "/login")) for path in paths)
+
+
+async def test_api_docs_page_uses_only_local_assets(client: WebClient) -> None:
+    response = await client.get("/schema")
+
+    assert response.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in response.text
+    assert "cdn" not in response.text.lower()
+
+
+async def test_unknown_page_is_a_friendly_404(client: WebClient) -> None:
+    response = await client.get("/no/such/page")
+
+    assert response.status_code == 404
+    assert "We could not find this page." in response.text
+    assert "Skip to content" in response.text  # the normal layout, not a bare error

@@ -1,0 +1,78 @@
+"""The demo edition and the command line a newcomer meets first."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from challenge.tables import Edition, Municipality, Startup
+from core.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from core.enums import Role
+from core.tables import Membership, User
+from tests.conftest import ROOT
+from tests.web import WebClient
+
+
+async def test_demo_loads_once() -> None:
+    first, second = await load_demo(), await load_demo()
+
+    assert (first, second) == (True, False)
+    assert await Edition.count() == 1
+    assert await Municipality.count() == 5
+    assert await Startup.count() == 3
+    assert await User.count() == len(PEOPLE)
+
+
+async def test_every_demo_login_works_and_reaches_its_home(client: WebClient, app) -> None:
+    await load_demo()
+    homes = {Role.ORGANISER: "/organiser/", Role.MUNICIPALITY: "/municipality", Role.STARTUP: "/startup",
+             Role.MENTOR: "/mentor/", Role.JUDGE: "/judge/", None: "/account"}
+    for email, _name, role, _organisation in PEOPLE:
+        await client.login(email, DEMO_PASSWORD)
+        response = await client.get(homes[role])
+        assert response.status_code == 200, (email, homes[role])
+        await client.post_form("/logout")
+
+
+async def test_home_page_shows_the_demo_edition(client: WebClient) -> None:
+    await load_demo()
+
+    response = await client.get("/")
+
+    assert response.status_code == 200
+    assert "Smart Cities &amp; Smart Rural Challenge" in response.text
+    assert "Smart rural" in response.text
+
+
+def test_create_organiser_from_the_command_line() -> None:
+    env = {**os.environ, "ORGANISER_PASSWORD": "a long organiser secret"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "core", "create-organiser", "boss@example.org", "--name", "Boss"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Organiser boss@example.org is ready." in result.stdout
+
+
+async def test_created_organiser_has_the_role() -> None:
+    from core.accounts.services import create_organiser
+
+    user_id = await create_organiser(email="Boss@Example.org", name="Boss", password="a long organiser secret")
+
+    assert await Membership.select(Membership.role).where(Membership.user == user_id) == [{"role": "organiser"}]
+    assert (await User.objects().get(User.id == user_id)).email == "boss@example.org"
+
+
+def test_create_organiser_refuses_a_weak_password() -> None:
+    env = {**os.environ, "ORGANISER_PASSWORD": "short"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "core", "create-organiser", "boss@example.org"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+
+    assert result.returncode == 2
+    assert "password: Use at least 10 characters." in result.stderr
