@@ -42,10 +42,12 @@ browser-deps:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test: install browser-deps lint
 	@bash tests/run_suite.sh

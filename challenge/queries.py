@@ -33,6 +33,8 @@ async def startups(ids: frozenset[int]) -> list[dict[str, Any]]:
 async def invite_options() -> dict[str, list[dict[str, Any]]]:
     """What an organiser may invite people into: editions and municipalities."""
     return {
-        "editions": await Edition.select(Edition.id, Edition.name, Edition.year).order_by(Edition.year, ascending=False),
+        "editions": await Edition.select(Edition.id, Edition.name, Edition.year).order_by(
+            Edition.year, ascending=False
+        ),
         "municipalities": await Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name),
     }

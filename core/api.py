@@ -33,9 +33,15 @@ class MeController(Controller):
     async def me(self, request: Request[Any, Any, Any]) -> MeOut:
         user = request.user
         return MeOut(
-            id=user.id, email=user.email, name=user.name, locale=user.locale, is_verified=user.is_verified,
-            grants=[GrantOut(role=g.role.value, edition_id=g.edition_id, organisation_id=g.organisation_id)
-                    for g in user.grants],
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            locale=user.locale,
+            is_verified=user.is_verified,
+            grants=[
+                GrantOut(role=g.role.value, edition_id=g.edition_id, organisation_id=g.organisation_id)
+                for g in user.grants
+            ],
         )
 
 

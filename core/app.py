@@ -64,13 +64,23 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     env.globals["flashes"] = _flashes
     return Litestar(
         route_handlers=[
-            PublicPages, RoleHomes, EditionApi, AccountPages, OrganiserPages, MentorPages, JudgePages,
-            FileController, MeController, HealthController,
+            PublicPages,
+            RoleHomes,
+            EditionApi,
+            AccountPages,
+            OrganiserPages,
+            MentorPages,
+            JudgePages,
+            FileController,
+            MeController,
+            HealthController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False),
         ],
         middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_secure=settings.cookie_secure, cookie_samesite="lax",
+            secret=settings.secret_key,
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="lax",
             exclude=["/healthz"],
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),

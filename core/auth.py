@@ -60,9 +60,7 @@ class CurrentUser:
     def organisations(self, role: Role) -> frozenset[int]:
         """The organisations (municipalities, startups) this user acts for in `role`."""
         return frozenset(
-            grant.organisation_id
-            for grant in self.grants
-            if grant.role == role and grant.organisation_id is not None
+            grant.organisation_id for grant in self.grants if grant.role == role and grant.organisation_id is not None
         )
 
     @property
@@ -71,23 +69,23 @@ class CurrentUser:
 
 
 async def load_current_user(user_id: int) -> CurrentUser | None:
-    row = await User.select(
-        User.id, User.email, User.name, User.locale, User.is_verified, User.is_active
-    ).where(User.id == user_id).first()
+    row = (
+        await User.select(User.id, User.email, User.name, User.locale, User.is_verified, User.is_active)
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None or not row["is_active"]:
         return None
-    memberships = await Membership.select(
-        Membership.role, Membership.edition_id, Membership.organisation_id
-    ).where(Membership.user == user_id)
+    memberships = await Membership.select(Membership.role, Membership.edition_id, Membership.organisation_id).where(
+        Membership.user == user_id
+    )
     return CurrentUser(
         id=row["id"],
         email=row["email"],
         name=row["name"],
         locale=row["locale"],
         is_verified=row["is_verified"],
-        grants=tuple(
-            Grant(Role(m["role"]), m["edition_id"], m["organisation_id"]) for m in memberships
-        ),
+        grants=tuple(Grant(Role(m["role"]), m["edition_id"], m["organisation_id"]) for m in memberships),
     )
 
 

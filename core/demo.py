@@ -67,8 +67,13 @@ async def load_demo() -> bool:
         municipality_ids: dict[str, int] = {}
         for name, region, population, kind in MUNICIPALITIES:
             row = await Municipality.insert(
-                Municipality(name=name, region=region, population=population, kind=kind,
-                             contact_email=f"smart@{name.lower().replace(' ', '')}.demo.rs")
+                Municipality(
+                    name=name,
+                    region=region,
+                    population=population,
+                    kind=kind,
+                    contact_email=f"smart@{name.lower().replace(' ', '')}.demo.rs",
+                )
             ).returning(Municipality.id)
             municipality_ids[name] = row[0]["id"]
         startup_ids: dict[str, int] = {}
@@ -80,8 +85,9 @@ async def load_demo() -> bool:
         password_hash = hash_password(DEMO_PASSWORD)
         for email, name, role, organisation in PEOPLE:
             user_id = (
-                await User.insert(User(email=email, name=name, password_hash=password_hash, is_verified=True))
-                .returning(User.id)
+                await User.insert(
+                    User(email=email, name=name, password_hash=password_hash, is_verified=True)
+                ).returning(User.id)
             )[0]["id"]
             if role is None:
                 continue
@@ -91,7 +97,9 @@ async def load_demo() -> bool:
             elif role == Role.STARTUP:
                 organisation_id = startup_ids[organisation]
             await grant_role(
-                actor_id=None, user_id=user_id, role=role,
+                actor_id=None,
+                user_id=user_id,
+                role=role,
                 edition_id=None if role == Role.ORGANISER else edition,
                 organisation_id=organisation_id,
             )
@@ -102,6 +110,6 @@ async def load_demo() -> bool:
 def _print_logins(*, loaded: bool) -> None:
     print("Demo edition " + ("loaded." if loaded else "already present."))
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for email, name, role, organisation in PEOPLE:
+    for email, _name, role, organisation in PEOPLE:
         what = (role.value if role else "resident") + (f" of {organisation}" if organisation else "")
         print(f"  {email:40} {what}")

@@ -26,13 +26,23 @@ async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str =
         row = (
             await StoredFile.insert(
                 StoredFile(
-                    key=received.key, original_name=received.original_name, content_type=received.content_type,
-                    size=received.size, sha256=received.sha256, owner=owner_id, purpose=purpose,
+                    key=received.key,
+                    original_name=received.original_name,
+                    content_type=received.content_type,
+                    size=received.size,
+                    sha256=received.sha256,
+                    owner=owner_id,
+                    purpose=purpose,
                 )
             ).returning(*StoredFile.all_columns())
         )[0]
-        await audit.record(actor_id=owner_id, action="file.uploaded", entity="file", entity_id=row["id"],
-                           after={"name": received.original_name, "type": received.content_type, "size": received.size})
+        await audit.record(
+            actor_id=owner_id,
+            action="file.uploaded",
+            entity="file",
+            entity_id=row["id"],
+            after={"name": received.original_name, "type": received.content_type, "size": received.size},
+        )
     return row
 
 

@@ -30,8 +30,14 @@ class FileOut(msgspec.Struct):
 
 
 def _file_out(row: dict[str, Any]) -> FileOut:
-    return FileOut(id=row["id"], name=row["original_name"], content_type=row["content_type"], size=row["size"],
-                   sha256=row["sha256"], url=f"/files/{row['id']}")
+    return FileOut(
+        id=row["id"],
+        name=row["original_name"],
+        content_type=row["content_type"],
+        size=row["size"],
+        sha256=row["sha256"],
+        url=f"/files/{row['id']}",
+    )
 
 
 class FileController(Controller):

@@ -26,12 +26,19 @@ async def sweep_expired() -> None:
 
 
 def register(settings: Settings) -> None:
-    register_job(JobSpec(
-        id="outbox.send", func=send_outbox,
-        trigger=IntervalTrigger(seconds=settings.outbox_interval_seconds),
-        description="Send queued mail over SMTP, retrying failures with backoff",
-    ))
-    register_job(JobSpec(
-        id="housekeeping.sweep", func=sweep_expired, trigger=IntervalTrigger(hours=1),
-        description="Delete expired sessions and rate-limit counters",
-    ))
+    register_job(
+        JobSpec(
+            id="outbox.send",
+            func=send_outbox,
+            trigger=IntervalTrigger(seconds=settings.outbox_interval_seconds),
+            description="Send queued mail over SMTP, retrying failures with backoff",
+        )
+    )
+    register_job(
+        JobSpec(
+            id="housekeeping.sweep",
+            func=sweep_expired,
+            trigger=IntervalTrigger(hours=1),
+            description="Delete expired sessions and rate-limit counters",
+        )
+    )

@@ -26,9 +26,7 @@ async def hit(limit: Limit, subject: str) -> None:
             now=now,
         )
         if row is None:
-            await RateCounter.insert(
-                RateCounter(key=key, window_start=decision.window_start, count=decision.count)
-            )
+            await RateCounter.insert(RateCounter(key=key, window_start=decision.window_start, count=decision.count))
         else:
             await RateCounter.update(
                 {RateCounter.window_start: decision.window_start, RateCounter.count: decision.count}

@@ -99,12 +99,10 @@ async def run_job(job_id: str, *, force: bool = False) -> bool:
     except Exception as exc:
         log.exception("job %s failed", job_id)
         status, error = JobRunStatus.ERROR, f"{type(exc).__name__}: {exc}"[:4000]
-    await JobRun.update(
-        {JobRun.status: status, JobRun.error: error, JobRun.finished_at: utc_now()}
-    ).where(JobRun.id == run["id"])
-    await JobState.update({JobState.last_status: status, JobState.last_error: error}).where(
-        JobState.job_id == job_id
+    await JobRun.update({JobRun.status: status, JobRun.error: error, JobRun.finished_at: utc_now()}).where(
+        JobRun.id == run["id"]
     )
+    await JobState.update({JobState.last_status: status, JobState.last_error: error}).where(JobState.job_id == job_id)
     return True
 
 

@@ -48,9 +48,11 @@ class Session(dict[str, Any]):
 async def load_session(session_id: str | None) -> Session:
     if not session_id:
         return Session({}, session_id=None, needs_renewal=False)
-    row = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(
-        SessionRecord.key == _hash(session_id)
-    ).first()
+    row = (
+        await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at)
+        .where(SessionRecord.key == _hash(session_id))
+        .first()
+    )
     now = utc_now()
     if row is None or (row["expires_at"] is not None and row["expires_at"] <= now):
         return Session({}, session_id=None, needs_renewal=False)
@@ -84,9 +86,7 @@ async def _save(session: Session) -> str | None:
                 SessionRecord.user_id: session.get("user_id"),
                 SessionRecord.expires_at: expires_at,
             }
-        ).where(
-            SessionRecord.key == _hash(old_id)
-        )
+        ).where(SessionRecord.key == _hash(old_id))
     return old_id
 
 

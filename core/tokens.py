@@ -50,7 +50,10 @@ async def issue(
 async def peek(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
     """The token's row if it can still be used; clear errors for forged, used or expired links."""
     row = await (
-        Token.select().where(Token.token_hash == _digest(raw or ""), Token.purpose == purpose).first().output(load_json=True)
+        Token.select()
+        .where(Token.token_hash == _digest(raw or ""), Token.purpose == purpose)
+        .first()
+        .output(load_json=True)
     )
     if row is None:
         raise NotFound("This link is not valid. Please check that you copied all of it.")
@@ -64,9 +67,11 @@ async def peek(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
 async def consume(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
     """Use the token once. Call inside the transaction of the change it authorises."""
     row = await peek(purpose=purpose, raw=raw)
-    used = await Token.update({Token.used_at: utc_now()}).where(
-        Token.id == row["id"], Token.used_at.is_null()
-    ).returning(Token.id)
+    used = (
+        await Token.update({Token.used_at: utc_now()})
+        .where(Token.id == row["id"], Token.used_at.is_null())
+        .returning(Token.id)
+    )
     if not used:
         raise StateConflict("This link has already been used.")
     return row

@@ -97,7 +97,9 @@ def csrf_token_valid(token: str | None, cookie: str | None) -> bool:
         return secret if hmac.compare_digest(digest, expected) else None
 
     decoded_token, decoded_cookie = decode(token), decode(cookie)
-    return decoded_token is not None and decoded_cookie is not None and hmac.compare_digest(decoded_token, decoded_cookie)
+    return (
+        decoded_token is not None and decoded_cookie is not None and hmac.compare_digest(decoded_token, decoded_cookie)
+    )
 
 
 class _PartState:
@@ -116,7 +118,9 @@ class _PartState:
 
 
 class _StreamingForm:
-    def __init__(self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, csrf_cookie: str | None):
+    def __init__(
+        self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, csrf_cookie: str | None
+    ):
         self.rules = rules
         self.storage = storage
         self.csrf_header = csrf_header

@@ -147,7 +147,9 @@ def handle_validation(request: Request[Any, Any, Any], exc: ValidationException)
             errors[str(item.get("key") or item.get("source") or "body")] = str(item.get("message"))
     if is_api(request):
         return _json_problem(422, gettext("The request is not valid."), errors)
-    return _error_page(request, 422, gettext("The request is not valid: ") + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+    return _error_page(
+        request, 422, gettext("The request is not valid: ") + "; ".join(f"{k}: {v}" for k, v in errors.items())
+    )
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

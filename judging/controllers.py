@@ -19,5 +19,7 @@ class JudgePages(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         editions = {e["id"]: e for e in await challenge_queries.editions()}
-        mine = [editions[g.edition_id] for g in request.user.grants if g.role == Role.JUDGE and g.edition_id in editions]
+        mine = [
+            editions[g.edition_id] for g in request.user.grants if g.role == Role.JUDGE and g.edition_id in editions
+        ]
         return page("judging/home.html", editions=mine)

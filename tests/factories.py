@@ -17,14 +17,20 @@ _sequence = itertools.count(1)
 
 
 async def make_user(
-    *, email: str | None = None, name: str = "Test Person", verified: bool = True,
-    role: Role | None = None, edition_id: int | None = None, organisation_id: int | None = None,
+    *,
+    email: str | None = None,
+    name: str = "Test Person",
+    verified: bool = True,
+    role: Role | None = None,
+    edition_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> dict[str, Any]:
     n = next(_sequence)
     email = email or f"person{n}@example.org"
     user = (
-        await User.insert(User(email=email, name=name, password_hash=_HASH, is_verified=verified))
-        .returning(*User.all_columns())
+        await User.insert(User(email=email, name=name, password_hash=_HASH, is_verified=verified)).returning(
+            *User.all_columns()
+        )
     )[0]
     if role is not None:
         await Membership.insert(
@@ -36,8 +42,9 @@ async def make_user(
 async def make_edition(*, slug: str | None = None, year: int = 2026, name: str = "Test Challenge") -> dict[str, Any]:
     n = next(_sequence)
     return (
-        await Edition.insert(Edition(name=name, year=year, slug=slug or f"edition-{n}"))
-        .returning(*Edition.all_columns())
+        await Edition.insert(Edition(name=name, year=year, slug=slug or f"edition-{n}")).returning(
+            *Edition.all_columns()
+        )
     )[0]
 
 
@@ -53,6 +60,7 @@ async def make_municipality(*, name: str | None = None, kind: SettlementKind = S
 async def make_startup(*, name: str | None = None) -> dict[str, Any]:
     n = next(_sequence)
     return (
-        await Startup.insert(Startup(name=name or f"Startup {n}", country="Serbia", city="Niš"))
-        .returning(*Startup.all_columns())
+        await Startup.insert(Startup(name=name or f"Startup {n}", country="Serbia", city="Niš")).returning(
+            *Startup.all_columns()
+        )
     )[0]

@@ -163,7 +163,10 @@ def start_server(*, port: int, extra_env: dict[str, str] | None = None) -> Serve
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "core", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return ServerProcess(url=f"http://127.0.0.1:{port}", process=process, port=port)
 

@@ -37,8 +37,14 @@ class WebClient:
     async def post_json(self, url: str, payload: Any) -> Response:
         return await self.http.post(url, json=payload, headers={"x-csrftoken": await self.csrf_token()})
 
-    async def upload(self, url: str, files: dict[str, tuple[str, bytes, str]], data: dict[str, str] | None = None,
-                     *, csrf: bool = True) -> Response:
+    async def upload(
+        self,
+        url: str,
+        files: dict[str, tuple[str, bytes, str]],
+        data: dict[str, str] | None = None,
+        *,
+        csrf: bool = True,
+    ) -> Response:
         headers = {"x-csrftoken": await self.csrf_token()} if csrf else {}
         return await self.http.post(url, files=files, data=data or {}, headers=headers)
 

@@ -36,8 +36,12 @@ class AccountPages(Controller):
     @post("/signup", opt={"form": "core/accounts/signup.html"})
     async def signup(self, request: AnyRequest, data: FormData) -> Redirect:
         user_id = await services.sign_up(
-            email=field(data, "email"), name=field(data, "name"), password=field(data, "password"),
-            password_confirm=field(data, "password_confirm"), locale=i18n.current_locale(), ip=client_ip(request),
+            email=field(data, "email"),
+            name=field(data, "name"),
+            password=field(data, "password"),
+            password_confirm=field(data, "password_confirm"),
+            locale=i18n.current_locale(),
+            ip=client_ip(request),
         )
         sign_in(request.session, user_id)  # type: ignore[arg-type]
         flash(request.session, _("Welcome! We sent you a link to confirm your email address."), "success")
@@ -89,7 +93,8 @@ class AccountPages(Controller):
     @post("/password/reset", opt={"form": "core/accounts/reset.html"})
     async def reset(self, request: AnyRequest, data: FormData) -> Redirect:
         user_id = await services.reset_password(
-            token=field(data, "token"), password=field(data, "password"),
+            token=field(data, "token"),
+            password=field(data, "password"),
             password_confirm=field(data, "password_confirm"),
         )
         sign_in(request.session, user_id)  # type: ignore[arg-type]
@@ -107,8 +112,11 @@ class AccountPages(Controller):
     @post("/account/password", guards=[login_required], opt={"form": "core/accounts/password.html"})
     async def change_password(self, request: AnyRequest, data: FormData) -> Redirect:
         await services.change_password(
-            user_id=request.user.id, current=field(data, "current"), password=field(data, "password"),
-            password_confirm=field(data, "password_confirm"), session_id=request.session.session_id,  # type: ignore[attr-defined]
+            user_id=request.user.id,
+            current=field(data, "current"),
+            password=field(data, "password"),
+            password_confirm=field(data, "password_confirm"),
+            session_id=request.session.session_id,  # type: ignore[attr-defined]
         )
         flash(request.session, _("Your password is changed. Other devices were signed out."), "success")
         return Redirect("/account")
@@ -127,8 +135,12 @@ class AccountPages(Controller):
     @post("/invites/{token:str}/signup", opt={"form": "core/accounts/invite.html", "form_context": _invitation_context})
     async def signup_invited(self, request: AnyRequest, token: FromPath[str], data: FormData) -> Redirect:
         user_id = await services.sign_up_invited(
-            token=token, name=field(data, "name"), password=field(data, "password"),
-            password_confirm=field(data, "password_confirm"), locale=i18n.current_locale(), ip=client_ip(request),
+            token=token,
+            name=field(data, "name"),
+            password=field(data, "password"),
+            password_confirm=field(data, "password_confirm"),
+            locale=i18n.current_locale(),
+            ip=client_ip(request),
         )
         sign_in(request.session, user_id)  # type: ignore[arg-type]
         flash(request.session, _("Your account is ready."), "success")

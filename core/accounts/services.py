@@ -57,7 +57,9 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
         raise ValidationFailed(errors)
     async with db.transaction():
         if await User.exists().where(User.email == email):
-            raise ValidationFailed({"email": "An account with this email already exists. Sign in or reset your password."})
+            raise ValidationFailed(
+                {"email": "An account with this email already exists. Sign in or reset your password."}
+            )
         user = (
             await User.insert(
                 User(
@@ -69,8 +71,13 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
             ).returning(User.id)
         )[0]
         await _send_verification(user_id=user["id"], email=email, name=name)
-        await audit.record(actor_id=user["id"], action="account.signed_up", entity="user", entity_id=user["id"],
-                           after={"email": email, "name": name})
+        await audit.record(
+            actor_id=user["id"],
+            action="account.signed_up",
+            entity="user",
+            entity_id=user["id"],
+            after={"email": email, "name": name},
+        )
     return user["id"]
 
 
@@ -92,8 +99,14 @@ async def verify_email(*, token: str) -> int:
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.VERIFY_EMAIL, raw=token)
         await User.update({User.is_verified: True}).where(User.id == row["user"], User.email == row["email"])
-        await audit.record(actor_id=row["user"], action="account.verified", entity="user", entity_id=row["user"],
-                           before={"is_verified": False}, after={"is_verified": True})
+        await audit.record(
+            actor_id=row["user"],
+            action="account.verified",
+            entity="user",
+            entity_id=row["user"],
+            before={"is_verified": False},
+            after={"is_verified": True},
+        )
     return row["user"]
 
 
@@ -126,7 +139,9 @@ async def request_password_reset(*, email: str, ip: str) -> None:
         if user is None:
             return
         raw = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"])
-        await queue_mail(to=email, subject="Reset your password", template="reset_password", name=user["name"], token=raw)
+        await queue_mail(
+            to=email, subject="Reset your password", template="reset_password", name=user["name"], token=raw
+        )
 
 
 async def reset_password(*, token: str, password: str, password_confirm: str) -> int:
@@ -145,7 +160,9 @@ async def reset_password(*, token: str, password: str, password_confirm: str) ->
     return row["user"]
 
 
-async def change_password(*, user_id: int, current: str, password: str, password_confirm: str, session_id: str | None) -> None:
+async def change_password(
+    *, user_id: int, current: str, password: str, password_confirm: str, session_id: str | None
+) -> None:
     user = await User.select(User.email, User.name, User.password_hash).where(User.id == user_id).first()
     if user is None:
         raise PermissionDenied("Please sign in again.")
@@ -157,8 +174,9 @@ async def change_password(*, user_id: int, current: str, password: str, password
         await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
         await end_other_sessions(user_id=user_id, keep=session_id)
         await audit.record(actor_id=user_id, action="account.password_changed", entity="user", entity_id=user_id)
-        await queue_mail(to=user["email"], subject="Your password was changed", template="password_changed",
-                         name=user["name"])
+        await queue_mail(
+            to=user["email"], subject="Your password was changed", template="password_changed", name=user["name"]
+        )
 
 
 async def set_locale(*, user_id: int, locale: str) -> None:
@@ -174,15 +192,20 @@ async def grant_role(
         Membership.user == user_id,
         Membership.role == role,
         Membership.edition_id.is_null() if edition_id is None else Membership.edition_id == edition_id,
-        Membership.organisation_id.is_null() if organisation_id is None else Membership.organisation_id == organisation_id,
+        Membership.organisation_id.is_null()
+        if organisation_id is None
+        else Membership.organisation_id == organisation_id,
     )
     if exists:
         return
-    await Membership.insert(
-        Membership(user=user_id, role=role, edition_id=edition_id, organisation_id=organisation_id)
+    await Membership.insert(Membership(user=user_id, role=role, edition_id=edition_id, organisation_id=organisation_id))
+    await audit.record(
+        actor_id=actor_id,
+        action="membership.granted",
+        entity="user",
+        entity_id=user_id,
+        after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
     )
-    await audit.record(actor_id=actor_id, action="membership.granted", entity="user", entity_id=user_id,
-                       after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id})
 
 
 async def invite(
@@ -209,11 +232,22 @@ async def invite(
             payload={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
             created_by=organiser_id,
         )
-        await queue_mail(to=email, subject="You are invited to the Smart Challenge", template="invite",
-                         inviter=inviter["name"] if inviter else "An organiser", role=role, message=message.strip(),
-                         token=raw)
-        await audit.record(actor_id=organiser_id, action="invite.sent", entity="invite", entity_id=email,
-                           after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id})
+        await queue_mail(
+            to=email,
+            subject="You are invited to the Smart Challenge",
+            template="invite",
+            inviter=inviter["name"] if inviter else "An organiser",
+            role=role,
+            message=message.strip(),
+            token=raw,
+        )
+        await audit.record(
+            actor_id=organiser_id,
+            action="invite.sent",
+            entity="invite",
+            entity_id=email,
+            after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
+        )
 
 
 async def accept_invite(*, token: str, user_id: int) -> Role:
@@ -228,8 +262,13 @@ async def accept_invite(*, token: str, user_id: int) -> Role:
         role = Role(payload["role"])
         # Following the mailed link proves the address.
         await User.update({User.is_verified: True}).where(User.id == user_id)
-        await grant_role(actor_id=row["created_by"], user_id=user_id, role=role,
-                         edition_id=payload.get("edition_id"), organisation_id=payload.get("organisation_id"))
+        await grant_role(
+            actor_id=row["created_by"],
+            user_id=user_id,
+            role=role,
+            edition_id=payload.get("edition_id"),
+            organisation_id=payload.get("organisation_id"),
+        )
     return role
 
 
@@ -250,12 +289,22 @@ async def sign_up_invited(*, token: str, name: str, password: str, password_conf
             raise StateConflict("An account with this address exists already: sign in to accept the invitation.")
         user = (
             await User.insert(
-                User(email=email, name=name, password_hash=hash_password(password), is_verified=True,
-                     locale=locale if locale in LOCALES else "en")
+                User(
+                    email=email,
+                    name=name,
+                    password_hash=hash_password(password),
+                    is_verified=True,
+                    locale=locale if locale in LOCALES else "en",
+                )
             ).returning(User.id)
         )[0]
-        await audit.record(actor_id=user["id"], action="account.signed_up", entity="user", entity_id=user["id"],
-                           after={"email": email, "name": name, "via": "invite"})
+        await audit.record(
+            actor_id=user["id"],
+            action="account.signed_up",
+            entity="user",
+            entity_id=user["id"],
+            after={"email": email, "name": name, "via": "invite"},
+        )
         await accept_invite(token=token, user_id=user["id"])
     return user["id"]
 

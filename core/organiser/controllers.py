@@ -68,9 +68,12 @@ class OrganiserPages(Controller):
     @post("/invites", opt={"form": "core/organiser/invites.html", "form_context": _invite_context})
     async def send_invite(self, request: AnyRequest, data: FormData) -> Redirect:
         await services.invite(
-            organiser_id=request.user.id, email=field(data, "email"), role=field(data, "role"),
+            organiser_id=request.user.id,
+            email=field(data, "email"),
+            role=field(data, "role"),
             edition_id=_optional_int(field(data, "edition_id")),
-            organisation_id=_optional_int(field(data, "organisation_id")), message=field(data, "message"),
+            organisation_id=_optional_int(field(data, "organisation_id")),
+            message=field(data, "message"),
         )
         flash(request.session, _("Invitation sent to ") + field(data, "email"), "success")
         return Redirect("/organiser/invites")
@@ -80,8 +83,12 @@ class OrganiserPages(Controller):
         self, status: FromQuery[str] = "", to: FromQuery[str] = "", page_number: FromQuery[int] = 1
     ) -> Template:
         result = await queries.outbox(status=status, to=to, page=page_number)
-        return page("core/organiser/outbox.html", result=result, statuses=list(OutboxStatus),
-                    filters={"status": status, "to": to})
+        return page(
+            "core/organiser/outbox.html",
+            result=result,
+            statuses=list(OutboxStatus),
+            filters={"status": status, "to": to},
+        )
 
     @get("/outbox/{message_id:int}")
     async def outbox_message(self, message_id: FromPath[int]) -> Template:
@@ -92,14 +99,34 @@ class OrganiserPages(Controller):
 
     @get("/audit")
     async def audit(
-        self, action: FromQuery[str] = "", entity: FromQuery[str] = "", entity_id: FromQuery[str] = "",
-        actor: FromQuery[str] = "", since: FromQuery[str] = "", until: FromQuery[str] = "",
+        self,
+        action: FromQuery[str] = "",
+        entity: FromQuery[str] = "",
+        entity_id: FromQuery[str] = "",
+        actor: FromQuery[str] = "",
+        since: FromQuery[str] = "",
+        until: FromQuery[str] = "",
         page_number: FromQuery[int] = 1,
     ) -> Template:
         result = await queries.audit_events(
-            action=action, entity=entity, entity_id=entity_id, actor=actor,
-            since=_day(since), until=_day(until, end=True), page=page_number,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            actor=actor,
+            since=_day(since),
+            until=_day(until, end=True),
+            page=page_number,
         )
-        return page("core/organiser/audit.html", result=result, entities=await queries.audit_entities(),
-                    filters={"action": action, "entity": entity, "entity_id": entity_id, "actor": actor,
-                             "since": since, "until": until})
+        return page(
+            "core/organiser/audit.html",
+            result=result,
+            entities=await queries.audit_entities(),
+            filters={
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "actor": actor,
+                "since": since,
+                "until": until,
+            },
+        )

@@ -19,11 +19,18 @@ class PageOf:
 
 
 async def audit_events(
-    *, action: str = "", entity: str = "", entity_id: str = "", actor: str = "",
-    since: datetime | None = None, until: datetime | None = None, page: int = 1,
+    *,
+    action: str = "",
+    entity: str = "",
+    entity_id: str = "",
+    actor: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
 ) -> PageOf:
     query = AuditEvent.select(
-        AuditEvent.all_columns(), AuditEvent.actor.email.as_alias("actor_email"),
+        AuditEvent.all_columns(),
+        AuditEvent.actor.email.as_alias("actor_email"),
         AuditEvent.actor.name.as_alias("actor_name"),
     )
     if action:
@@ -40,7 +47,9 @@ async def audit_events(
         query = query.where(AuditEvent.at < until)
     page = max(page, 1)
     rows = await (
-        query.order_by(AuditEvent.id, ascending=False).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+        query.order_by(AuditEvent.id, ascending=False)
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
         .output(load_json=True)
     )
     return PageOf(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
@@ -53,8 +62,14 @@ async def audit_entities() -> list[str]:
 
 async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf:
     query = OutboxMessage.select(
-        OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.status,
-        OutboxMessage.attempts, OutboxMessage.created_at, OutboxMessage.sent_at, OutboxMessage.last_error,
+        OutboxMessage.id,
+        OutboxMessage.to_address,
+        OutboxMessage.subject,
+        OutboxMessage.status,
+        OutboxMessage.attempts,
+        OutboxMessage.created_at,
+        OutboxMessage.sent_at,
+        OutboxMessage.last_error,
         OutboxMessage.next_attempt_at,
     )
     if status:
@@ -72,8 +87,14 @@ async def outbox_message(message_id: int) -> dict[str, Any] | None:
 
 async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:
     return await (
-        Token.select(Token.email, Token.payload, Token.created_at, Token.expires_at, Token.used_at,
-                     Token.created_by.name.as_alias("inviter"))
+        Token.select(
+            Token.email,
+            Token.payload,
+            Token.created_at,
+            Token.expires_at,
+            Token.used_at,
+            Token.created_by.name.as_alias("inviter"),
+        )
         .where(Token.purpose == "invite")
         .order_by(Token.id, ascending=False)
         .limit(limit)

@@ -59,7 +59,9 @@ async def test_sign_up_verify_sign_out_and_in(page: Page, mailbox: Mailbox, live
     await expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     await expect(email_fact(page, email)).to_have_text(f"{email} not confirmed yet")
 
-    token = mailed_token(await mailbox.wait_for(email), "verify")
+    mail = await mailbox.wait_for(email)
+    assert mail["Subject"] == "Confirm your email address"
+    token = mailed_token(mail, "verify")
     await page.goto(f"/verify?token={token}")
 
     await expect(page).to_have_url(f"{live_server.url}/account")
@@ -95,7 +97,9 @@ async def test_forgotten_password_reset(page: Page, mailbox: Mailbox, live_serve
         f"If an account exists for {email}, a link to reset its password is on its way. It works for one hour."
     )
 
-    token = mailed_token(await mailbox.wait_for(email), "password/reset")
+    mail = await mailbox.wait_for(email)
+    assert mail["Subject"] == "Reset your password"
+    token = mailed_token(mail, "password/reset")
     await page.goto(f"/password/reset?token={token}")
     await field(page, "New password").fill(NEW_PASSWORD)
     await field(page, "New password again").fill(NEW_PASSWORD)

@@ -15,9 +15,12 @@ TOKEN_IN_MAIL = re.compile(r"token=([A-Za-z0-9_\-]+)")
 
 
 async def _mailed_token(address: str) -> str:
-    message = await OutboxMessage.select().where(OutboxMessage.to_address == address).order_by(
-        OutboxMessage.id, ascending=False
-    ).first()
+    message = (
+        await OutboxMessage.select()
+        .where(OutboxMessage.to_address == address)
+        .order_by(OutboxMessage.id, ascending=False)
+        .first()
+    )
     assert message is not None, f"no mail queued for {address}"
     return TOKEN_IN_MAIL.search(message["body_text"]).group(1)
 
@@ -214,10 +217,12 @@ async def test_change_password_needs_current_password(logged_in) -> None:
     client = await logged_in()
 
     wrong = await client.post_form(
-        "/account/password", {"current": "not it at all", "password": "another good one", "password_confirm": "another good one"}
+        "/account/password",
+        {"current": "not it at all", "password": "another good one", "password_confirm": "another good one"},
     )
     right = await client.post_form(
-        "/account/password", {"current": PASSWORD, "password": "another good one", "password_confirm": "another good one"}
+        "/account/password",
+        {"current": PASSWORD, "password": "another good one", "password_confirm": "another good one"},
     )
 
     assert wrong.status_code == 422

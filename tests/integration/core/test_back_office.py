@@ -9,8 +9,14 @@ from tests.web import WebClient
 
 async def test_audit_log_is_filterable(logged_in) -> None:
     organiser = await logged_in(Role.ORGANISER)
-    await audit.record(actor_id=None, action="problem.published", entity="problem", entity_id=7,
-                       before={"status": "submitted"}, after={"status": "published"})
+    await audit.record(
+        actor_id=None,
+        action="problem.published",
+        entity="problem",
+        entity_id=7,
+        before={"status": "submitted"},
+        after={"status": "published"},
+    )
     await audit.record(actor_id=None, action="score.saved", entity="score", entity_id=9, after={"value": 8})
 
     everything = await organiser.get("/organiser/audit")

@@ -26,8 +26,14 @@ async def test_demo_loads_once() -> None:
 
 async def test_every_demo_login_works_and_reaches_its_home(client: WebClient, app) -> None:
     await load_demo()
-    homes = {Role.ORGANISER: "/organiser/", Role.MUNICIPALITY: "/municipality", Role.STARTUP: "/startup",
-             Role.MENTOR: "/mentor/", Role.JUDGE: "/judge/", None: "/account"}
+    homes = {
+        Role.ORGANISER: "/organiser/",
+        Role.MUNICIPALITY: "/municipality",
+        Role.STARTUP: "/startup",
+        Role.MENTOR: "/mentor/",
+        Role.JUDGE: "/judge/",
+        None: "/account",
+    }
     for email, _name, role, _organisation in PEOPLE:
         await client.login(email, DEMO_PASSWORD)
         response = await client.get(homes[role])
@@ -50,7 +56,11 @@ def test_create_organiser_from_the_command_line() -> None:
 
     result = subprocess.run(
         [sys.executable, "-m", "core", "create-organiser", "boss@example.org", "--name", "Boss"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr
@@ -71,7 +81,11 @@ def test_create_organiser_refuses_a_weak_password() -> None:
 
     result = subprocess.run(
         [sys.executable, "-m", "core", "create-organiser", "boss@example.org"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode == 2

@@ -13,7 +13,7 @@ from tests.web import WebClient, field_error
 
 
 async def _invite_token(address: str) -> str:
-    body = (await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == address).first())
+    body = await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == address).first()
     return re.search(r"/invites/([A-Za-z0-9_\-]+)", body["body_text"]).group(1)
 
 
@@ -21,14 +21,24 @@ async def test_invited_staff_sign_up_and_act_for_their_municipality(logged_in, c
     organiser = await logged_in(Role.ORGANISER)
     municipality = await make_municipality(name="Ivanjica")
 
-    sent = await organiser.post_form("/organiser/invites", {
-        "email": "jelena@ivanjica.rs", "role": "municipality", "organisation_id": str(municipality["id"]),
-        "message": "Dobrodošli!",
-    })
+    sent = await organiser.post_form(
+        "/organiser/invites",
+        {
+            "email": "jelena@ivanjica.rs",
+            "role": "municipality",
+            "organisation_id": str(municipality["id"]),
+            "message": "Dobrodošli!",
+        },
+    )
     token = await _invite_token("jelena@ivanjica.rs")
-    joined = await client.post_form(f"/invites/{token}/signup", {
-        "name": "Jelena Marković", "password": PASSWORD, "password_confirm": PASSWORD,
-    })
+    joined = await client.post_form(
+        f"/invites/{token}/signup",
+        {
+            "name": "Jelena Marković",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
     home = await client.get("/municipality")
 
     assert sent.status_code == 302
@@ -48,9 +58,14 @@ async def test_existing_user_accepts_an_invitation_after_signing_in(logged_in) -
     edition = await make_edition()
     judge = await logged_in(None, email="zoran@uni.example.org")
 
-    await organiser.post_form("/organiser/invites", {
-        "email": "zoran@uni.example.org", "role": "judge", "edition_id": str(edition["id"]),
-    })
+    await organiser.post_form(
+        "/organiser/invites",
+        {
+            "email": "zoran@uni.example.org",
+            "role": "judge",
+            "edition_id": str(edition["id"]),
+        },
+    )
     token = await _invite_token("zoran@uni.example.org")
     page = await judge.get(f"/invites/{token}")
     accepted = await judge.post_form(f"/invites/{token}/accept")
@@ -114,9 +129,14 @@ async def test_invited_person_with_existing_account_must_sign_in(logged_in, clie
     await organiser.post_form("/organiser/invites", {"email": "known@example.org", "role": "mentor"})
     token = await _invite_token("known@example.org")
 
-    response = await client.post_form(f"/invites/{token}/signup", {
-        "name": "Known", "password": PASSWORD, "password_confirm": PASSWORD,
-    })
+    response = await client.post_form(
+        f"/invites/{token}/signup",
+        {
+            "name": "Known",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
 
     assert response.status_code == 409
     assert "sign in to accept the invitation" in response.text

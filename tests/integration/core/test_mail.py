@@ -64,7 +64,10 @@ async def test_unreachable_server_schedules_a_retry() -> None:
     sent = await send_pending(smtp=SmtpSettings(host="127.0.0.1", port=free_port()))
 
     row = await OutboxMessage.select(
-        OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.next_attempt_at, OutboxMessage.created_at,
+        OutboxMessage.status,
+        OutboxMessage.attempts,
+        OutboxMessage.next_attempt_at,
+        OutboxMessage.created_at,
         OutboxMessage.last_error,
     ).first()
     assert sent == 0

@@ -64,9 +64,11 @@ async def test_due_job_runs_once_and_moves_its_next_run(probe_jobs: None) -> Non
 async def test_failing_job_records_its_error(probe_jobs: None) -> None:
     await run_job("test.failing", force=True)
 
-    state = await JobState.select(JobState.last_status, JobState.last_error).where(
-        JobState.job_id == "test.failing"
-    ).first()
+    state = (
+        await JobState.select(JobState.last_status, JobState.last_error)
+        .where(JobState.job_id == "test.failing")
+        .first()
+    )
     assert state == {"last_status": JobRunStatus.ERROR, "last_error": "RuntimeError: the SMTP relay is on fire"}
 
 

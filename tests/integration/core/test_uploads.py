@@ -42,7 +42,8 @@ async def test_forged_extension_is_rejected_with_a_clear_message(logged_in) -> N
 
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "file": "“deck.pdf” contains an EXE file, whatever its name says. Accepted: JPEG image, PDF, PNG image, WebP image."
+        "file": "“deck.pdf” contains an EXE file, whatever its name says. "
+        "Accepted: JPEG image, PDF, PNG image, WebP image."
     }
     assert await StoredFile.count() == 0
     assert _stored_files() == []

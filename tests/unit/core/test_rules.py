@@ -53,8 +53,13 @@ def test_retry_backs_off_exponentially_then_gives_up() -> None:
     delays = [next_attempt(attempts=n, now=NOW) for n in range(1, MAX_ATTEMPTS + 1)]
 
     assert [d - NOW for d in delays[:-1]] == [
-        timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4),
-        timedelta(minutes=8), timedelta(minutes=16), timedelta(minutes=32),
+        timedelta(seconds=30),
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+        timedelta(minutes=8),
+        timedelta(minutes=16),
+        timedelta(minutes=32),
     ]
     assert delays[-1] is None
 
