@@ -57,7 +57,8 @@ bench: install
 
 # Refresh the translation catalogues from the code and templates.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output \
+	  --ignore-dirs=.venv --ignore-dirs=tests --ignore-dirs=bench --ignore-dirs=var .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching
 
 clean:

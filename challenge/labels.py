@@ -2,13 +2,14 @@
 
 from challenge.enums import SettlementKind, Track
 from core.i18n import register_labels
+from core.rules import N_
 
 register_labels(
     {
-        Track.SMART_CITY: "Smart city",
-        Track.SMART_RURAL: "Smart rural",
-        SettlementKind.URBAN: "urban",
-        SettlementKind.RURAL: "rural",
-        SettlementKind.MIXED: "mixed urban and rural",
+        Track.SMART_CITY: N_("Smart city"),
+        Track.SMART_RURAL: N_("Smart rural"),
+        SettlementKind.URBAN: N_("urban"),
+        SettlementKind.RURAL: N_("rural"),
+        SettlementKind.MIXED: N_("mixed urban and rural"),
     }
 )

@@ -8,6 +8,7 @@ from typing import Any
 from core import audit, db
 from core.auth import CurrentUser
 from core.errors import NotFound, PermissionDenied
+from core.rules import N_
 from core.storage import Storage
 from core.tables import StoredFile
 from core.uploads import ReceivedFile
@@ -50,13 +51,13 @@ async def readable_file(*, user: CurrentUser, file_id: int) -> dict[str, Any]:
     """The file's row if `user` may read it; 404 rather than 403 so ids reveal nothing."""
     row = await StoredFile.select().where(StoredFile.id == file_id).first()
     if row is None:
-        raise NotFound("This file does not exist.")
+        raise NotFound(N_("This file does not exist."))
     if row["owner"] == user.id or user.is_organiser:
         return row
     policy = _policies.get(row["purpose"])
     if policy is not None and await policy(user, row):
         return row
-    raise NotFound("This file does not exist.")
+    raise NotFound(N_("This file does not exist."))
 
 
 async def discard_received(storage: Storage, files: dict[str, ReceivedFile]) -> None:
@@ -66,4 +67,4 @@ async def discard_received(storage: Storage, files: dict[str, ReceivedFile]) -> 
 
 def ensure_owner(row: dict[str, Any], user: CurrentUser) -> None:
     if row["owner"] != user.id:
-        raise PermissionDenied("This file belongs to someone else.")
+        raise PermissionDenied(N_("This file belongs to someone else."))

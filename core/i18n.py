@@ -20,6 +20,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.rules import N_
 from core.settings import PROJECT_ROOT, get_settings
 
 LOCALES: dict[str, str] = {"en": "English", "sr_Latn": "Srpski", "sr_Cyrl": "Српски"}
@@ -62,14 +63,14 @@ _ = gettext
 
 # Human names of stored values (enum members), as msgids; domains add their own.
 _LABELS: dict[str, str] = {
-    "organiser": "Organiser",
-    "municipality": "Municipality staff",
-    "startup": "Startup",
-    "mentor": "Mentor",
-    "judge": "Judge",
-    "pending": "pending",
-    "sent": "sent",
-    "failed": "failed",
+    "organiser": N_("Organiser"),
+    "municipality": N_("Municipality staff"),
+    "startup": N_("Startup"),
+    "mentor": N_("Mentor"),
+    "judge": N_("Judge"),
+    "pending": N_("pending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
 }
 
 

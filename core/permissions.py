@@ -14,6 +14,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from core.auth import CurrentUser
 from core.enums import Role
+from core.rules import N_
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
 
@@ -24,14 +25,14 @@ def current_user(connection: ASGIConnection) -> CurrentUser | None:
 
 def login_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if current_user(connection) is None:
-        raise NotAuthorizedException("Please sign in to continue.")
+        raise NotAuthorizedException(N_("Please sign in to continue."))
 
 
 def verified_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     login_required(connection, handler)
     user = current_user(connection)
     if user is not None and not user.is_verified:
-        raise PermissionDeniedException("Please confirm your email address first; we sent you a link.")
+        raise PermissionDeniedException(N_("Please confirm your email address first; we sent you a link."))
 
 
 def requires_role(*roles: Role) -> Guard:
@@ -41,7 +42,7 @@ def requires_role(*roles: Role) -> Guard:
         login_required(connection, handler)
         user = current_user(connection)
         if user is None or not (user.roles & set(roles)):
-            raise PermissionDeniedException("This page is for another role.")
+            raise PermissionDeniedException(N_("This page is for another role."))
 
     guard.__name__ = f"requires_role_{'_'.join(roles)}"
     return guard
@@ -63,9 +64,9 @@ def requires_membership(role: Role, *, path_param: str) -> Guard:
         try:
             organisation_id = int(connection.path_params[path_param])
         except (KeyError, TypeError, ValueError) as exc:
-            raise PermissionDeniedException("You do not act for this organisation.") from exc
+            raise PermissionDeniedException(N_("You do not act for this organisation.")) from exc
         if organisation_id not in user.organisations(role):
-            raise PermissionDeniedException("You do not act for this organisation.")
+            raise PermissionDeniedException(N_("You do not act for this organisation."))
 
     guard.__name__ = f"requires_membership_{role}_{path_param}"
     return guard

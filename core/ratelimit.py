@@ -7,6 +7,7 @@ from datetime import timedelta
 from core import db
 from core.clock import utc_now
 from core.errors import TooManyRequests
+from core.i18n import gettext as _
 from core.rules.rate_limits import Limit, decide
 from core.tables import RateCounter
 
@@ -34,7 +35,7 @@ async def hit(limit: Limit, subject: str) -> None:
     if not decision.allowed:
         minutes = max(1, round(decision.retry_after_seconds / 60))
         raise TooManyRequests(
-            f"Too many attempts. Please wait {minutes} minute(s) and try again.",
+            _("Too many attempts. Please wait %(minutes)s minute(s) and try again.") % {"minutes": minutes},
             retry_after=decision.retry_after_seconds,
         )
 
@@ -53,7 +54,7 @@ async def check(limit: Limit, subject: str) -> None:
     if now < row["window_start"] + limit.window and row["count"] >= limit.max_hits:
         retry_after = max(1, int((row["window_start"] + limit.window - now).total_seconds()))
         raise TooManyRequests(
-            f"Too many failed attempts for this account. Please wait {max(1, round(retry_after / 60))} minute(s) "
-            "or reset your password.",
+            _("Too many failed attempts for this account. Please wait %(minutes)s minute(s) or reset your password.")
+            % {"minutes": max(1, round(retry_after / 60))},
             retry_after=retry_after,
         )

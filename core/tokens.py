@@ -10,6 +10,7 @@ from typing import Any
 from core.clock import utc_now
 from core.enums import TokenPurpose
 from core.errors import NotFound, StateConflict
+from core.rules import N_
 from core.tables import Token
 
 LIFETIMES = {
@@ -56,11 +57,11 @@ async def peek(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
         .output(load_json=True)
     )
     if row is None:
-        raise NotFound("This link is not valid. Please check that you copied all of it.")
+        raise NotFound(N_("This link is not valid. Please check that you copied all of it."))
     if row["used_at"] is not None:
-        raise StateConflict("This link has already been used.")
+        raise StateConflict(N_("This link has already been used."))
     if row["expires_at"] <= utc_now():
-        raise StateConflict("This link has expired. Please ask for a new one.")
+        raise StateConflict(N_("This link has expired. Please ask for a new one."))
     return row
 
 
@@ -73,5 +74,5 @@ async def consume(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
         .returning(Token.id)
     )
     if not used:
-        raise StateConflict("This link has already been used.")
+        raise StateConflict(N_("This link has already been used."))
     return row

@@ -21,6 +21,8 @@ from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from core.errors import PermissionDenied, ValidationFailed
+from core.i18n import gettext as _
+from core.rules import N_
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter
 
@@ -160,7 +162,7 @@ class _StreamingForm:
         if part.filename is None:
             self.fields_bytes += len(chunk)
             if len(part.buffer) + len(chunk) > MAX_FIELD_BYTES or self.fields_bytes > MAX_FIELDS_TOTAL_BYTES:
-                raise ValidationFailed({part.name or "form": "This field is too long."})
+                raise ValidationFailed({part.name or "form": N_("This field is too long.")})
             part.buffer += chunk
             return
         if part.rejected:
@@ -171,7 +173,9 @@ class _StreamingForm:
             return
         part.size += len(chunk)
         if part.size > rule.max_bytes:
-            self._reject(f"The file is larger than {rule.max_bytes // (1024 * 1024)} MB.")
+            self._reject(
+                _("The file is larger than %(megabytes)s MB.") % {"megabytes": rule.max_bytes // (1024 * 1024)}
+            )
             return
         part.digest.update(chunk)
         if part.writer is None:
@@ -212,7 +216,9 @@ class _StreamingForm:
             return
         token = self.csrf_header or self.result.get("_csrf_token") or None
         if not csrf_token_valid(token, self.csrf_cookie):
-            raise PermissionDenied("The form's security token is missing or invalid. Reload the page and try again.")
+            raise PermissionDenied(
+                N_("The form's security token is missing or invalid. Reload the page and try again.")
+            )
         self.csrf_checked = True
 
     def _start_writing(self, rule: FileRule) -> None:
@@ -221,13 +227,13 @@ class _StreamingForm:
         sniffed = kind.mime if kind else "unknown"
         if sniffed not in rule.allowed_types:
             if kind is None:
-                what = "content we cannot recognise"
+                what = N_("content we cannot recognise")
             else:
                 name = CONTENT_TYPE_NAMES.get(sniffed, f"{kind.extension.upper()} file")
                 what = f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
             self._reject(
-                f"“{safe_filename(part.filename or '')}” contains {what}, whatever its name says. "
-                f"Accepted: {rule.describe()}."
+                _("“%(name)s” contains %(content)s, whatever its name says. Accepted: %(accepted)s.")
+                % {"name": safe_filename(part.filename or ""), "content": _(what), "accepted": rule.describe()}
             )
             return
         part.content_type = sniffed
@@ -261,7 +267,7 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     """
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in params:
-        raise ValidationFailed({"form": "Send the form as multipart/form-data."})
+        raise ValidationFailed({"form": N_("Send the form as multipart/form-data.")})
     form = _StreamingForm(
         rules=rules,
         storage=storage,
@@ -290,5 +296,5 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     form._require_csrf()  # a form without files must carry the token too
     for name, rule in rules.items():
         if rule.required and name not in form.result.files and name not in form.result.errors:
-            form.result.errors[name] = "Please choose a file."
+            form.result.errors[name] = N_("Please choose a file.")
     return form.result

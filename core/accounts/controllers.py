@@ -129,7 +129,7 @@ class AccountPages(Controller):
     @post("/invites/{token:str}/accept", guards=[login_required])
     async def accept_invitation(self, request: AnyRequest, token: FromPath[str]) -> Redirect:
         role = await services.accept_invite(token=token, user_id=request.user.id)
-        flash(request.session, _("Welcome aboard! You now have the role: ") + label(role), "success")
+        flash(request.session, _("Welcome aboard! You now have the role: %(role)s.") % {"role": label(role)}, "success")
         return Redirect("/account")
 
     @post("/invites/{token:str}/signup", opt={"form": "core/accounts/invite.html", "form_context": _invitation_context})

@@ -10,7 +10,9 @@ from core.clock import utc_now
 from core.enums import INVITABLE_ROLES, Role, TokenPurpose
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.i18n import LOCALES
+from core.i18n import gettext as _
 from core.mail import queue_mail
+from core.rules import N_
 from core.rules.emails import email_problem, normalise_email
 from core.rules.passwords import password_problem
 from core.rules.rate_limits import Limit
@@ -36,7 +38,7 @@ def _check_new_password(password: str, confirm: str, *, email: str, name: str) -
     if problem := password_problem(password, email=email, name=name):
         errors["password"] = problem
     elif password != confirm:
-        errors["password_confirm"] = "The two passwords differ."
+        errors["password_confirm"] = N_("The two passwords differ.")
     return errors
 
 
@@ -49,16 +51,16 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
     if problem := email_problem(email):
         errors["email"] = problem
     if not name:
-        errors["name"] = "Please tell us your name."
+        errors["name"] = N_("Please tell us your name.")
     elif len(name) > 120:
-        errors["name"] = "Please shorten the name to 120 characters."
+        errors["name"] = N_("Please shorten the name to 120 characters.")
     errors |= _check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
     async with db.transaction():
         if await User.exists().where(User.email == email):
             raise ValidationFailed(
-                {"email": "An account with this email already exists. Sign in or reset your password."}
+                {"email": N_("An account with this email already exists. Sign in or reset your password.")}
             )
         user = (
             await User.insert(
@@ -83,7 +85,7 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
 
 async def _send_verification(*, user_id: int, email: str, name: str) -> None:
     raw = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=email, user_id=user_id)
-    await queue_mail(to=email, subject="Confirm your email address", template="verify_email", name=name, token=raw)
+    await queue_mail(to=email, subject=_("Confirm your email address"), template="verify_email", name=name, token=raw)
 
 
 async def resend_verification(*, user_id: int) -> None:
@@ -119,7 +121,7 @@ async def authenticate(*, email: str, password: str, ip: str) -> int:
     user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
     if not verify_password(user["password_hash"] if user else None, password) or not user["is_active"]:
         await ratelimit.hit(per_account, email)
-        raise ValidationFailed({"password": "Wrong email or password."}, "Wrong email or password.")
+        raise ValidationFailed({"password": N_("Wrong email or password.")}, N_("Wrong email or password."))
     await ratelimit.reset(per_account, email)
     changes: dict[Any, Any] = {User.last_login_at: utc_now()}
     if password_needs_rehash(user["password_hash"]):
@@ -140,7 +142,7 @@ async def request_password_reset(*, email: str, ip: str) -> None:
             return
         raw = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"])
         await queue_mail(
-            to=email, subject="Reset your password", template="reset_password", name=user["name"], token=raw
+            to=email, subject=_("Reset your password"), template="reset_password", name=user["name"], token=raw
         )
 
 
@@ -156,6 +158,12 @@ async def reset_password(*, token: str, password: str, password_confirm: str) ->
             User.id == row["user"]
         )
         await end_other_sessions(user_id=row["user"], keep=None)
+        await queue_mail(
+            to=row["email"],
+            subject=_("Your password was changed"),
+            template="password_changed",
+            name=user["name"] if user else "",
+        )
         await audit.record(actor_id=row["user"], action="account.password_reset", entity="user", entity_id=row["user"])
     return row["user"]
 
@@ -165,9 +173,9 @@ async def change_password(
 ) -> None:
     user = await User.select(User.email, User.name, User.password_hash).where(User.id == user_id).first()
     if user is None:
-        raise PermissionDenied("Please sign in again.")
+        raise PermissionDenied(N_("Please sign in again."))
     if not verify_password(user["password_hash"], current):
-        raise ValidationFailed({"current": "This is not your current password."})
+        raise ValidationFailed({"current": N_("This is not your current password.")})
     if errors := _check_new_password(password, password_confirm, email=user["email"], name=user["name"]):
         raise ValidationFailed(errors)
     async with db.transaction():
@@ -175,7 +183,7 @@ async def change_password(
         await end_other_sessions(user_id=user_id, keep=session_id)
         await audit.record(actor_id=user_id, action="account.password_changed", entity="user", entity_id=user_id)
         await queue_mail(
-            to=user["email"], subject="Your password was changed", template="password_changed", name=user["name"]
+            to=user["email"], subject=_("Your password was changed"), template="password_changed", name=user["name"]
         )
 
 
@@ -217,11 +225,11 @@ async def invite(
     if problem := email_problem(email):
         errors["email"] = problem
     if role not in {r.value for r in INVITABLE_ROLES}:
-        errors["role"] = "Choose the role to invite this person to."
+        errors["role"] = N_("Choose the role to invite this person to.")
     elif role == Role.MUNICIPALITY and organisation_id is None:
-        errors["organisation_id"] = "Choose the municipality this person works for."
+        errors["organisation_id"] = N_("Choose the municipality this person works for.")
     if len(message) > 2000:
-        errors["message"] = "Please keep the message under 2,000 characters."
+        errors["message"] = N_("Please keep the message under 2,000 characters.")
     if errors:
         raise ValidationFailed(errors)
     async with db.transaction():
@@ -234,9 +242,9 @@ async def invite(
         )
         await queue_mail(
             to=email,
-            subject="You are invited to the Smart Challenge",
+            subject=_("You are invited to the Smart Challenge"),
             template="invite",
-            inviter=inviter["name"] if inviter else "An organiser",
+            inviter=inviter["name"] if inviter else _("An organiser"),
             role=role,
             message=message.strip(),
             token=raw,
@@ -256,7 +264,10 @@ async def accept_invite(*, token: str, user_id: int) -> Role:
         row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
         user = await User.select(User.email).where(User.id == user_id).first()
         if user is None or user["email"] != row["email"]:
-            raise StateConflict(f"This invitation was sent to {row['email']}. Sign in with that address to accept it.")
+            raise StateConflict(
+                _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+                % {"email": row["email"]}
+            )
         await tokens.consume(purpose=TokenPurpose.INVITE, raw=token)
         payload = row["payload"] if isinstance(row["payload"], dict) else {}
         role = Role(payload["role"])
@@ -280,13 +291,13 @@ async def sign_up_invited(*, token: str, name: str, password: str, password_conf
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Please tell us your name."
+        errors["name"] = N_("Please tell us your name.")
     errors |= _check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
     async with db.transaction():
         if await User.exists().where(User.email == email):
-            raise StateConflict("An account with this address exists already: sign in to accept the invitation.")
+            raise StateConflict(N_("An account with this address exists already: sign in to accept the invitation."))
         user = (
             await User.insert(
                 User(

@@ -75,7 +75,7 @@ class OrganiserPages(Controller):
             organisation_id=_optional_int(field(data, "organisation_id")),
             message=field(data, "message"),
         )
-        flash(request.session, _("Invitation sent to ") + field(data, "email"), "success")
+        flash(request.session, _("Invitation sent to %(email)s.") % {"email": field(data, "email")}, "success")
         return Redirect("/organiser/invites")
 
     @get("/outbox")

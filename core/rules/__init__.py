@@ -1,0 +1,10 @@
+"""Pure business rules of the kernel (no framework, no database, no clock).
+
+
+Messages meant for people are marked with `N_` so `make messages` extracts them; they are
+translated where they are shown (core.web), in the reader's language.
+"""
+
+
+def N_(message: str) -> str:
+    return message

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.rules import N_
+
 _EMAIL = re.compile(
     r"^[^@\s\"(),:;<>\[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
@@ -17,9 +19,9 @@ def normalise_email(raw: str) -> str:
 def email_problem(raw: str) -> str | None:
     email = normalise_email(raw)
     if not email:
-        return "Please enter your email address."
+        return N_("Please enter your email address.")
     if len(email) > 254 or not _EMAIL.match(email):
-        return "This does not look like an email address (name@example.org)."
+        return N_("This does not look like an email address (name@example.org).")
     return None
 
 

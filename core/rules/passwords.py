@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-MIN_LENGTH = 10
+from core.rules import N_
+
+MIN_LENGTH = 10  # the messages below name these numbers
 MAX_LENGTH = 256
 
 # The most common passwords of breach corpora that are long enough to pass the length rule.
@@ -48,13 +50,13 @@ _COMMON = frozenset(
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """What is wrong with `password`, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return N_("Use at least 10 characters.")
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return N_("Use at most 256 characters.")
     lowered = password.lower()
     if lowered in _COMMON or len(set(lowered)) < 4:
-        return "This password is too easy to guess; choose a less common one."
+        return N_("This password is too easy to guess; choose a less common one.")
     personal = {part for part in (email.split("@")[0].lower(), name.lower().replace(" ", "")) if len(part) >= 4}
     if any(part in lowered for part in personal):
-        return "Do not build the password from your name or email address."
+        return N_("Do not build the password from your name or email address.")
     return None

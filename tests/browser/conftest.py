@@ -7,10 +7,11 @@ read the mails a real user would get.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from tests.fixtures import ServerProcess, SmtpServer, free_port, start_server, stop_server, wait_until_up
 
@@ -26,6 +27,8 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 10_000
 """How long an action (click, fill, navigation) may take before the test fails instead of hanging."""
+
+OpenContext = Callable[..., Awaitable[BrowserContext]]
 
 
 @pytest.fixture(autouse=True)
@@ -62,11 +65,26 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def page(browser: Browser, live_server: ServerProcess) -> AsyncIterator[Page]:
-    """A page in a fresh context (no cookies), with paths relative to the live server."""
-    context = await browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield await context.new_page()
-    finally:
+async def open_context(browser: Browser, live_server: ServerProcess) -> AsyncIterator[OpenContext]:
+    """`await open_context(**options)`: a fresh context (no cookies), with paths relative to the live server.
+
+    Options go to `Browser.new_context`, e.g. `java_script_enabled=False`; contexts close after the test.
+    """
+    opened: list[BrowserContext] = []
+
+    async def open_(**options: Any) -> BrowserContext:
+        context = await browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield open_
+    for context in opened:
         await context.close()
+
+
+@pytest.fixture
+async def page(open_context: OpenContext) -> Page:
+    """A page in a fresh browser context."""
+    context = await open_context()
+    return await context.new_page()

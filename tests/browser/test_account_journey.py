@@ -7,12 +7,12 @@ their names, and links come from the mails the SMTP test server received.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from email.message import Message
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import TIMEOUT_MS
 from tests.factories import PASSWORD, make_user
 from tests.fixtures import Mailbox, ServerProcess, body_of
 
@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 TOKEN_IN_LINK = re.compile(r"http://testserver/(verify|password/reset)\?token=([A-Za-z0-9_\-]+)")
 NEW_PASSWORD = "a brand new secret"
+
+OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
 
 
 def mailed_token(message: Message, path: str) -> str:
@@ -128,28 +130,23 @@ async def test_forgotten_password_reset(page: Page, mailbox: Mailbox, live_serve
     await expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Ana Petrović")).to_be_visible()
 
 
-async def test_form_errors_keep_input_without_javascript(browser: Browser, live_server: ServerProcess) -> None:
-    context = await browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = await context.new_page()
-        await page.goto("/signup")
+async def test_form_errors_keep_input_without_javascript(open_context: OpenContext, live_server: ServerProcess) -> None:
+    page = await (await open_context(java_script_enabled=False)).new_page()
+    await page.goto("/signup")
 
-        await field(page, "Your name").fill("Mila Kovač")
-        await field(page, "Email address").fill("mila@example.org")
-        await field(page, "Password").fill("short")
-        await field(page, "Password again").fill("short")
-        await page.get_by_role("main").get_by_role("button", name="Create account").click()
+    await field(page, "Your name").fill("Mila Kovač")
+    await field(page, "Email address").fill("mila@example.org")
+    await field(page, "Password").fill("short")
+    await field(page, "Password again").fill("short")
+    await page.get_by_role("main").get_by_role("button", name="Create account").click()
 
-        await expect(page).to_have_url(f"{live_server.url}/signup")
-        await expect(page.get_by_text("Use at least 10 characters.", exact=True)).to_be_visible()
-        await expect(field(page, "Password")).to_have_attribute("aria-invalid", "true")
-        await expect(field(page, "Your name")).to_have_value("Mila Kovač")
-        await expect(field(page, "Email address")).to_have_value("mila@example.org")
-        await expect(field(page, "Password")).to_have_value("")
-        await expect(field(page, "Password again")).to_have_value("")
-    finally:
-        await context.close()
+    await expect(page).to_have_url(f"{live_server.url}/signup")
+    await expect(page.get_by_text("Use at least 10 characters.", exact=True)).to_be_visible()
+    await expect(field(page, "Password")).to_have_attribute("aria-invalid", "true")
+    await expect(field(page, "Your name")).to_have_value("Mila Kovač")
+    await expect(field(page, "Email address")).to_have_value("mila@example.org")
+    await expect(field(page, "Password")).to_have_value("")
+    await expect(field(page, "Password again")).to_have_value("")
 
 
 async def test_keyboard_skip_link(page: Page, live_server: ServerProcess) -> None:
