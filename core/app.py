@@ -81,7 +81,6 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="lax",
-            exclude=["/healthz"],
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         openapi_config=OpenAPIConfig(

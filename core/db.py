@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -76,6 +77,13 @@ async def transaction() -> AsyncIterator[Any]:
     else:
         async with db.transaction() as txn:
             yield txn
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """A concurrent insert won the race for a unique key (both engines)."""
+    return isinstance(exc, asyncpg.UniqueViolationError) or (
+        isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+    )
 
 
 async def open_pool() -> None:

@@ -66,9 +66,10 @@ async def send_pending(*, smtp: SmtpSettings | None = None, batch_size: int = 50
                 start_tls=smtp.starttls,
                 timeout=30,
             )
-        except (aiosmtplib.SMTPException, OSError) as exc:
+        except Exception as exc:  # one bad message must never stop the others
             attempts = row["attempts"] + 1
-            retry_at = next_attempt(attempts=attempts, now=utc_now())
+            transient = isinstance(exc, aiosmtplib.SMTPException | OSError)
+            retry_at = next_attempt(attempts=attempts, now=utc_now()) if transient else None
             log.warning("mail %s to %s failed (attempt %s): %s", row["id"], row["to_address"], attempts, exc)
             await OutboxMessage.update(
                 {

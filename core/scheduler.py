@@ -78,32 +78,39 @@ async def _ensure_state(spec: JobSpec, now: datetime) -> datetime | None:
     return next_run
 
 
-async def run_job(job_id: str, *, force: bool = False) -> bool:
-    """Run one registered job if its tick is due (or `force`), recording the run. True if it ran."""
+async def run_job(job_id: str) -> bool:
+    """Run one registered job if its tick is due or a run was requested; record it. True if it ran."""
     spec = _registry[job_id]
     now = utc_now()
     await _ensure_state(spec, now)
     next_run = _next_fire(spec, now)
-    claim = JobState.update(
-        {JobState.next_run_at: next_run, JobState.last_run_at: now, JobState.run_requested: False}
-    ).where(JobState.job_id == job_id)
-    if not force:
-        claim = claim.where((JobState.next_run_at <= now) | (JobState.run_requested == True))  # noqa: E712
-    claimed = await claim.returning(JobState.id)
+    claimed = await (
+        JobState.update({JobState.next_run_at: next_run, JobState.last_run_at: now, JobState.run_requested: False})
+        .where(JobState.job_id == job_id)
+        .where((JobState.next_run_at <= now) | (JobState.run_requested == True))  # noqa: E712
+        .returning(JobState.id)
+    )
     if not claimed:
         return False
     run = (await JobRun.insert(JobRun(job_id=job_id, scheduled_for=now, worker=WORKER_ID)).returning(JobRun.id))[0]
-    status, error = JobRunStatus.OK, ""
+    status, error = JobRunStatus.ERROR, "cancelled (the worker stopped leading or shut down)"
     try:
         await spec.func()
+        status, error = JobRunStatus.OK, ""
     except Exception as exc:
         log.exception("job %s failed", job_id)
-        status, error = JobRunStatus.ERROR, f"{type(exc).__name__}: {exc}"[:4000]
+        error = f"{type(exc).__name__}: {exc}"[:4000]
+    finally:
+        # Also on cancellation: a run is never left looking as if it were still going.
+        await asyncio.shield(_finish_run(job_id=job_id, run_id=run["id"], status=status, error=error))
+    return True
+
+
+async def _finish_run(*, job_id: str, run_id: int, status: JobRunStatus, error: str) -> None:
     await JobRun.update({JobRun.status: status, JobRun.error: error, JobRun.finished_at: utc_now()}).where(
-        JobRun.id == run["id"]
+        JobRun.id == run_id
     )
     await JobState.update({JobState.last_status: status, JobState.last_error: error}).where(JobState.job_id == job_id)
-    return True
 
 
 class _Leadership(ABC):
@@ -125,7 +132,7 @@ class PostgresLeadership(_Leadership):
     async def try_acquire(self) -> bool:
         if self.connection is None or self.connection.is_closed():
             self.connection = await asyncpg.connect(self.dsn, timeout=10)
-        return bool(await self.connection.fetchval("SELECT pg_try_advisory_lock($1)", ADVISORY_LOCK_KEY))
+        return bool(await self.connection.fetchval("SELECT pg_try_advisory_lock($1)", ADVISORY_LOCK_KEY, timeout=10))
 
     async def still_held(self) -> bool:
         if self.connection is None or self.connection.is_closed():
@@ -193,19 +200,28 @@ class SchedulerService:
     async def _campaign(self) -> None:
         while True:
             try:
-                if not self.is_leader and await self.leadership.try_acquire():
-                    await self._lead()
-                elif self.is_leader and not await self.leadership.still_held():
+                if not self.is_leader:
+                    await self._try_to_lead()
+                elif not await self.leadership.still_held():
                     log.warning("scheduler leadership lost by %s", WORKER_ID)
                     await self._step_down()
-                elif self.is_leader:
+                else:
                     await self._serve_requests()
             except asyncio.CancelledError:
                 raise
             except Exception:
+                # A blip (the database restarting): keep leading while the lock is still held.
                 log.exception("scheduler campaign step failed; retrying")
-                await self._step_down()
             await asyncio.sleep(CAMPAIGN_INTERVAL_SECONDS)
+
+    async def _try_to_lead(self) -> None:
+        if not await self.leadership.try_acquire():
+            return
+        try:
+            await self._lead()
+        except BaseException:
+            await self._step_down()
+            raise
 
     async def _lead(self) -> None:
         self.is_leader = True
@@ -231,8 +247,9 @@ class SchedulerService:
         """Runs an organiser asked for with "run now", from whichever worker served the click."""
         requested = await JobState.select(JobState.job_id).where(JobState.run_requested == True)  # noqa: E712
         for row in requested:
-            if row["job_id"] in _registry:
-                await run_job(row["job_id"], force=True)
+            if self.scheduler is not None and self.scheduler.get_job(row["job_id"]) is not None:
+                # Through APScheduler, so that max_instances=1 still holds.
+                self.scheduler.modify_job(row["job_id"], next_run_time=utc_now())
 
     async def _step_down(self) -> None:
         if self.scheduler is not None:

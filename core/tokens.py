@@ -76,3 +76,10 @@ async def consume(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
     if not used:
         raise StateConflict(N_("This link has already been used."))
     return row
+
+
+async def revoke(*, purpose: TokenPurpose, user_id: int) -> None:
+    """Void a user's open links of one kind (e.g. older reset links once the password changed)."""
+    await Token.update({Token.used_at: utc_now()}).where(
+        Token.purpose == purpose, Token.user == user_id, Token.used_at.is_null()
+    )

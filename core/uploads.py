@@ -155,6 +155,10 @@ class _StreamingForm:
         self.part.filename = raw_filename.decode("utf-8", "replace") if raw_filename is not None else None
         if self.part.filename is not None:
             self._require_csrf()
+            if self.part.name in self.result.files:
+                # A second file for the same field would leave the first one orphaned in storage.
+                self.part.rejected = True
+                self.result.errors[self.part.name] = N_("Send one file per field.")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -122,7 +123,7 @@ def handle_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedExc
     if is_api(request):
         return _json_problem(401, gettext("Sign in first."))
     next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(path=f"/login?next={next_path}")
+    return Redirect(path=f"/login?next={quote(next_path, safe='/')}")
 
 
 def handle_permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
@@ -153,9 +154,10 @@ def handle_validation(request: Request[Any, Any, Any], exc: ValidationException)
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    headers = dict(exc.headers or {})  # e.g. Allow on 405
     if is_api(request):
-        return _json_problem(exc.status_code, exc.detail)
-    return _error_page(request, exc.status_code, exc.detail)
+        return _json_problem(exc.status_code, exc.detail, **headers)
+    return _error_page(request, exc.status_code, exc.detail, **headers)
 
 
 def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -19,7 +19,10 @@ class JudgePages(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         editions = {e["id"]: e for e in await challenge_queries.editions()}
-        mine = [
-            editions[g.edition_id] for g in request.user.grants if g.role == Role.JUDGE and g.edition_id in editions
-        ]
+        grants = [g for g in request.user.grants if g.role == Role.JUDGE]
+        # A grant without an edition covers every edition.
+        if any(g.edition_id is None for g in grants):
+            mine = list(editions.values())
+        else:
+            mine = [editions[g.edition_id] for g in grants if g.edition_id in editions]
         return page("judging/home.html", editions=mine)

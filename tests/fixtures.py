@@ -65,16 +65,16 @@ def app(database: None) -> Litestar:
     return create_app(run_scheduler=False)
 
 
-def _http_client(app: Litestar) -> httpx.AsyncClient:
+def http_client(app: Litestar, ip: str = "127.0.0.1") -> httpx.AsyncClient:
     # Litestar's AsyncTestClient runs the lifespan on a portal thread with its own event loop,
     # where a pool would be bound to the wrong loop; the ASGI transport stays in ours.
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    transport = httpx.ASGITransport(app=app, client=(ip, 50000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
 
 @pytest.fixture
 async def client(app: Litestar, clean_db: None, pool: None) -> AsyncIterator[WebClient]:
-    async with _http_client(app) as http:
+    async with http_client(app) as http:
         yield WebClient(http)
 
 
@@ -85,7 +85,7 @@ async def logged_in(app: Litestar, clean_db: None, pool: None) -> AsyncIterator[
 
     async def open_as(role: Role | None = None, **user_fields: Any) -> WebClient:
         user = await make_user(role=role, **user_fields)
-        http = _http_client(app)
+        http = http_client(app)
         opened.append(http)
         web = WebClient(http)
         web.user = user  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from core import audit, db, ratelimit, tokens
@@ -21,16 +22,29 @@ from core.settings import get_settings
 from core.tables import Membership, User
 
 
-def _login_limits() -> tuple[Limit, Limit]:
+def _login_limits() -> tuple[Limit, Limit, Limit]:
+    """Per IP; per account from one IP (counted before the password is checked); per account
+    from anywhere (failures only, ten times looser, so an attacker cannot cheaply lock a
+    victim out, yet a distributed guesser is still stopped)."""
     settings = get_settings()
     return (
         Limit("login-ip", settings.login_limit_per_ip, ratelimit.WINDOW),
-        Limit("login-account", settings.login_limit_per_account, ratelimit.WINDOW),
+        Limit("login-account-ip", settings.login_limit_per_account, ratelimit.WINDOW),
+        Limit("login-account", settings.login_limit_per_account * 10, ratelimit.WINDOW),
     )
 
 
 def _signup_limit() -> Limit:
     return Limit("signup-ip", get_settings().login_limit_per_ip, ratelimit.WINDOW)
+
+
+# Mail sent to an address on request: never more than a few per window, whoever asks.
+_MAIL_PER_ADDRESS = Limit("mail-address", 3, ratelimit.WINDOW)
+
+
+async def _hash(password: str) -> str:
+    # argon2 takes ~100 ms of CPU on purpose: off the event loop, and outside any transaction.
+    return await asyncio.to_thread(hash_password, password)
 
 
 def _check_new_password(password: str, confirm: str, *, email: str, name: str) -> dict[str, str]:
@@ -57,17 +71,28 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
     errors |= _check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
+    password_hash = await _hash(password)
+    try:
+        return await _create_account(email=email, name=name, password_hash=password_hash, locale=locale)
+    except Exception as exc:
+        if db.is_unique_violation(exc):  # the same address signed up twice at once
+            raise ValidationFailed({"email": _ACCOUNT_EXISTS}) from exc
+        raise
+
+
+_ACCOUNT_EXISTS = N_("An account with this email already exists. Sign in or reset your password.")
+
+
+async def _create_account(*, email: str, name: str, password_hash: str, locale: str) -> int:
     async with db.transaction():
         if await User.exists().where(User.email == email):
-            raise ValidationFailed(
-                {"email": N_("An account with this email already exists. Sign in or reset your password.")}
-            )
+            raise ValidationFailed({"email": _ACCOUNT_EXISTS})
         user = (
             await User.insert(
                 User(
                     email=email,
                     name=name,
-                    password_hash=hash_password(password),
+                    password_hash=password_hash,
                     locale=locale if locale in LOCALES else "en",
                 )
             ).returning(User.id)
@@ -89,6 +114,7 @@ async def _send_verification(*, user_id: int, email: str, name: str) -> None:
 
 
 async def resend_verification(*, user_id: int) -> None:
+    await ratelimit.hit(_MAIL_PER_ADDRESS, f"user-{user_id}")
     async with db.transaction():
         user = await User.select(User.email, User.name, User.is_verified).where(User.id == user_id).first()
         if user is None or user["is_verified"]:
@@ -114,18 +140,20 @@ async def verify_email(*, token: str) -> int:
 
 async def authenticate(*, email: str, password: str, ip: str) -> int:
     """The id of the account these credentials open; rate-limited per IP and per account."""
-    per_ip, per_account = _login_limits()
+    per_ip, per_account_ip, per_account = _login_limits()
     email = normalise_email(email)
     await ratelimit.hit(per_ip, ip)
     await ratelimit.check(per_account, email)
+    await ratelimit.hit(per_account_ip, f"{email}|{ip}")
     user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
-    if not verify_password(user["password_hash"] if user else None, password) or not user["is_active"]:
+    valid = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
+    if not valid or not user["is_active"]:
         await ratelimit.hit(per_account, email)
         raise ValidationFailed({"password": N_("Wrong email or password.")}, N_("Wrong email or password."))
-    await ratelimit.reset(per_account, email)
+    await ratelimit.reset(per_account_ip, f"{email}|{ip}")
     changes: dict[Any, Any] = {User.last_login_at: utc_now()}
     if password_needs_rehash(user["password_hash"]):
-        changes[User.password_hash] = hash_password(password)
+        changes[User.password_hash] = await _hash(password)
     await User.update(changes).where(User.id == user["id"])
     return user["id"]
 
@@ -136,6 +164,7 @@ async def request_password_reset(*, email: str, ip: str) -> None:
     email = normalise_email(email)
     if problem := email_problem(email):
         raise ValidationFailed({"email": problem})
+    await ratelimit.hit(_MAIL_PER_ADDRESS, email)
     async with db.transaction():
         user = await User.select(User.id, User.name).where(User.email == email, User.is_active == True).first()  # noqa: E712
         if user is None:
@@ -151,13 +180,13 @@ async def reset_password(*, token: str, password: str, password_confirm: str) ->
     user = await User.select(User.name).where(User.id == row["user"]).first()
     if errors := _check_new_password(password, password_confirm, email=row["email"], name=user["name"] if user else ""):
         raise ValidationFailed(errors)
+    password_hash = await _hash(password)
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
         # The link proves the address as well as verification would.
-        await User.update({User.password_hash: hash_password(password), User.is_verified: True}).where(
-            User.id == row["user"]
-        )
+        await User.update({User.password_hash: password_hash, User.is_verified: True}).where(User.id == row["user"])
         await end_other_sessions(user_id=row["user"], keep=None)
+        await tokens.revoke(purpose=TokenPurpose.RESET_PASSWORD, user_id=row["user"])
         await queue_mail(
             to=row["email"],
             subject=_("Your password was changed"),
@@ -174,13 +203,15 @@ async def change_password(
     user = await User.select(User.email, User.name, User.password_hash).where(User.id == user_id).first()
     if user is None:
         raise PermissionDenied(N_("Please sign in again."))
-    if not verify_password(user["password_hash"], current):
+    if not await asyncio.to_thread(verify_password, user["password_hash"], current):
         raise ValidationFailed({"current": N_("This is not your current password.")})
     if errors := _check_new_password(password, password_confirm, email=user["email"], name=user["name"]):
         raise ValidationFailed(errors)
+    password_hash = await _hash(password)
     async with db.transaction():
-        await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
         await end_other_sessions(user_id=user_id, keep=session_id)
+        await tokens.revoke(purpose=TokenPurpose.RESET_PASSWORD, user_id=user_id)
         await audit.record(actor_id=user_id, action="account.password_changed", entity="user", entity_id=user_id)
         await queue_mail(
             to=user["email"], subject=_("Your password was changed"), template="password_changed", name=user["name"]
@@ -295,6 +326,7 @@ async def sign_up_invited(*, token: str, name: str, password: str, password_conf
     errors |= _check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
+    password_hash = await _hash(password)
     async with db.transaction():
         if await User.exists().where(User.email == email):
             raise StateConflict(N_("An account with this address exists already: sign in to accept the invitation."))
@@ -303,7 +335,7 @@ async def sign_up_invited(*, token: str, name: str, password: str, password_conf
                 User(
                     email=email,
                     name=name,
-                    password_hash=hash_password(password),
+                    password_hash=password_hash,
                     is_verified=True,
                     locale=locale if locale in LOCALES else "en",
                 )
@@ -330,6 +362,7 @@ async def create_organiser(*, email: str, name: str, password: str) -> int:
         errors["password"] = problem
     if errors:
         raise ValidationFailed(errors)
+    password_hash = await _hash(password)
     async with db.transaction():
         existing = await User.select(User.id).where(User.email == email).first()
         if existing:
@@ -337,7 +370,7 @@ async def create_organiser(*, email: str, name: str, password: str) -> int:
         else:
             user_id = (
                 await User.insert(
-                    User(email=email, name=name, password_hash=hash_password(password), is_verified=True)
+                    User(email=email, name=name, password_hash=password_hash, is_verified=True)
                 ).returning(User.id)
             )[0]["id"]
         await grant_role(actor_id=None, user_id=user_id, role=Role.ORGANISER)

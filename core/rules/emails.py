@@ -20,7 +20,8 @@ def email_problem(raw: str) -> str | None:
     email = normalise_email(raw)
     if not email:
         return N_("Please enter your email address.")
-    if len(email) > 254 or not _EMAIL.match(email):
+    # Control characters would be refused by every SMTP server (and break the send loop).
+    if len(email) > 254 or not _EMAIL.match(email) or any(ord(ch) < 32 or ord(ch) == 127 for ch in email):
         return N_("This does not look like an email address (name@example.org).")
     return None
 

@@ -1,4 +1,4 @@
-"""Fixed-window rate limits, decided purely from the stored counter and the time."""
+"""Fixed-window rate limits: what a counter's state means, decided purely from it and the time."""
 
 from __future__ import annotations
 
@@ -16,20 +16,20 @@ class Limit:
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    window_start: datetime
-    count: int
     retry_after_seconds: int
 
 
-def decide(*, limit: Limit, window_start: datetime | None, count: int, now: datetime) -> Decision:
-    """Count one more hit against `limit`, opening a new window when the old one has passed."""
-    if window_start is None or now >= window_start + limit.window:
-        window_start, count = now, 0
-    count += 1
+def window_cutoff(*, limit: Limit, now: datetime) -> datetime:
+    """A counter whose window started at or before this instant starts afresh."""
+    return now - limit.window
+
+
+def verdict(*, limit: Limit, window_start: datetime, count: int, now: datetime) -> Decision:
+    """Whether the `count`-th hit of the window that opened at `window_start` is allowed."""
     retry_after = max(1, int((window_start + limit.window - now).total_seconds()))
-    return Decision(
-        allowed=count <= limit.max_hits,
-        window_start=window_start,
-        count=count,
-        retry_after_seconds=retry_after,
-    )
+    return Decision(allowed=count <= limit.max_hits, retry_after_seconds=retry_after)
+
+
+def exhausted(*, limit: Limit, window_start: datetime, count: int, now: datetime) -> bool:
+    """True if no further hit would be allowed in the current window."""
+    return window_start > window_cutoff(limit=limit, now=now) and count >= limit.max_hits

@@ -175,7 +175,7 @@ async def test_too_many_failed_logins_for_one_account_are_refused(client: WebCli
 
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) > 0
-    assert "Too many failed attempts" in blocked.text
+    assert "Too many attempts. Please wait 15 minute(s) and try again." in blocked.text
 
 
 async def test_too_many_logins_from_one_address_are_refused(client: WebClient) -> None:
@@ -229,3 +229,56 @@ async def test_change_password_needs_current_password(logged_in) -> None:
     assert field_error(wrong.text, "current") == "This is not your current password."
     assert right.status_code == 302
     assert await OutboxMessage.count().where(OutboxMessage.subject == "Your password was changed") == 1
+
+
+async def test_an_attacker_cannot_lock_the_owner_out_from_elsewhere(app, client: WebClient) -> None:
+    from tests.fixtures import http_client
+
+    await make_user(email="ana@example.org")
+    async with http_client(app, ip="203.0.113.9") as attacker_http:
+        attacker = WebClient(attacker_http)
+        for _ in range(6):
+            await attacker.post_form("/login", {"email": "ana@example.org", "password": "guessing away"})
+
+        owner = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+
+    assert owner.status_code == 302
+
+
+async def test_two_sign_ups_with_one_address_at_once_give_one_account(app) -> None:
+    import asyncio
+
+    from tests.fixtures import http_client
+
+    async def sign_up(ip: str):
+        async with http_client(app, ip=ip) as http:
+            return await _sign_up(WebClient(http), email="twice@example.org")
+
+    responses = await asyncio.gather(sign_up("198.51.100.1"), sign_up("198.51.100.2"))
+
+    assert sorted(r.status_code for r in responses) == [302, 422]
+    assert await User.count().where(User.email == "twice@example.org") == 1
+
+
+async def test_verification_mail_cannot_be_resent_endlessly(logged_in) -> None:
+    client = await logged_in(None, verified=False)
+
+    statuses = [(await client.post_form("/verify/resend")).status_code for _ in range(4)]
+
+    assert statuses == [302, 302, 302, 429]
+
+
+async def test_reset_voids_older_reset_links(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+    await client.post_form("/password/forgot", {"email": "ana@example.org"})
+    older = await _mailed_token("ana@example.org")
+    await client.post_form("/password/forgot", {"email": "ana@example.org"})
+    newer = await _mailed_token("ana@example.org")
+
+    await client.post_form(
+        "/password/reset", {"token": newer, "password": "a brand new secret", "password_confirm": "a brand new secret"}
+    )
+    stale = await client.get(f"/password/reset?token={older}")
+
+    assert older != newer
+    assert stale.status_code == 409

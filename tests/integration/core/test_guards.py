@@ -44,10 +44,10 @@ async def test_resident_without_role_gets_403_on_role_pages(logged_in) -> None:
 
 
 async def test_anonymous_visitors_are_sent_to_sign_in(client: WebClient) -> None:
-    response = await client.get("/organiser/audit?entity=user")
+    response = await client.get("/organiser/audit?entity=user&action=x")
 
     assert response.status_code == 302
-    assert response.headers["location"] == "/login?next=/organiser/audit?entity=user"
+    assert response.headers["location"] == "/login?next=/organiser/audit%3Fentity%3Duser%26action%3Dx"
 
 
 async def test_anonymous_api_calls_get_401_json(client: WebClient) -> None:

@@ -98,3 +98,18 @@ async def test_organisers_read_the_outbox(logged_in) -> None:
     assert "Visible subject" in listing.text
     assert detail.status_code == 200
     assert "Hello Ana" in detail.text
+
+
+async def test_a_message_the_server_cannot_take_fails_alone(smtp_server: SmtpServer, mailbox: Mailbox) -> None:
+    await OutboxMessage.insert(OutboxMessage(to_address="evil\x01@example.org", subject="Bad", body_text="x"))
+    await queue_mail(to="good@example.org", subject="Good", template="password_changed", name="Good")
+
+    sent = await send_pending(smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+
+    assert sent == 1
+    assert [m["Subject"] for m in mailbox.messages] == ["Good"]
+    statuses = await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.status).order_by(OutboxMessage.id)
+    assert statuses == [
+        {"subject": "Bad", "status": OutboxStatus.FAILED},
+        {"subject": "Good", "status": OutboxStatus.SENT},
+    ]

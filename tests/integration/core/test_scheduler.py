@@ -62,7 +62,11 @@ async def test_due_job_runs_once_and_moves_its_next_run(probe_jobs: None) -> Non
 
 
 async def test_failing_job_records_its_error(probe_jobs: None) -> None:
-    await run_job("test.failing", force=True)
+    await JobState.insert(
+        JobState(job_id="test.failing", next_run_at=utc_now() + timedelta(hours=1), run_requested=True)
+    )
+
+    await run_job("test.failing")
 
     state = (
         await JobState.select(JobState.last_status, JobState.last_error)

@@ -124,3 +124,18 @@ async def test_upload_beyond_the_body_cap_is_cut_off_and_leaves_nothing(logged_i
 
     assert response.status_code == 413
     assert _stored_files() == []
+
+
+async def test_two_files_in_one_field_are_refused_without_orphans(logged_in) -> None:
+    client: WebClient = await logged_in(Role.STARTUP)
+
+    response = await client.http.post(
+        "/api/v1/files",
+        files=[("file", ("a.pdf", PDF, "application/pdf")), ("file", ("b.pdf", PDF, "application/pdf"))],
+        headers={"x-csrftoken": await client.csrf_token()},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"file": "Send one file per field."}
+    assert _stored_files() == []
+    assert await StoredFile.count() == 0

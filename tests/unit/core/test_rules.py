@@ -8,7 +8,7 @@ import pytest
 
 from core.rules.emails import email_domain, email_problem, normalise_email
 from core.rules.passwords import password_problem
-from core.rules.rate_limits import Limit, decide
+from core.rules.rate_limits import Limit, exhausted, verdict, window_cutoff
 from core.rules.retry import MAX_ATTEMPTS, next_attempt
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -36,6 +36,7 @@ def test_password_problem(password: str, problem: str | None) -> None:
         ("no-at-sign", "This does not look like an email address (name@example.org)."),
         ("two@@example.org", "This does not look like an email address (name@example.org)."),
         ("name@localhost", "This does not look like an email address (name@example.org)."),
+        ("evil\x01x@example.org", "This does not look like an email address (name@example.org)."),
         ("ana@opstina-ivanjica.rs", None),
         ("  Ana.Petrovic@Example.ORG ", None),
     ],
@@ -74,23 +75,21 @@ LIMIT = Limit("login-ip", max_hits=3, window=timedelta(minutes=15))
 
 
 def test_rate_limit_allows_up_to_the_limit_within_a_window() -> None:
-    decisions = []
-    window_start, count = None, 0
-    for minute in range(4):
-        decision = decide(limit=LIMIT, window_start=window_start, count=count, now=NOW + timedelta(minutes=minute))
-        decisions.append(decision.allowed)
-        window_start, count = decision.window_start, decision.count
+    allowed = [
+        verdict(limit=LIMIT, window_start=NOW, count=n, now=NOW + timedelta(minutes=1)).allowed for n in (1, 2, 3, 4)
+    ]
 
-    assert decisions == [True, True, True, False]
+    assert allowed == [True, True, True, False]
 
 
-def test_rate_limit_window_resets_after_it_passes() -> None:
-    decision = decide(limit=LIMIT, window_start=NOW, count=99, now=NOW + timedelta(minutes=15))
-
-    assert (decision.allowed, decision.count, decision.window_start) == (True, 1, NOW + timedelta(minutes=15))
+def test_rate_limit_window_restarts_after_it_passes() -> None:
+    assert window_cutoff(limit=LIMIT, now=NOW) == NOW - timedelta(minutes=15)
+    assert exhausted(limit=LIMIT, window_start=NOW, count=3, now=NOW + timedelta(minutes=14)) is True
+    assert exhausted(limit=LIMIT, window_start=NOW, count=3, now=NOW + timedelta(minutes=15)) is False
+    assert exhausted(limit=LIMIT, window_start=NOW, count=2, now=NOW + timedelta(minutes=1)) is False
 
 
 def test_rate_limit_says_when_to_come_back() -> None:
-    decision = decide(limit=LIMIT, window_start=NOW, count=3, now=NOW + timedelta(minutes=5))
+    decision = verdict(limit=LIMIT, window_start=NOW, count=4, now=NOW + timedelta(minutes=5))
 
     assert (decision.allowed, decision.retry_after_seconds) == (False, 600)
