@@ -7,7 +7,7 @@ from typing import Any
 
 from core import audit, db
 from core.auth import CurrentUser
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound
 from core.rules import N_
 from core.storage import Storage
 from core.tables import StoredFile
@@ -63,8 +63,3 @@ async def readable_file(*, user: CurrentUser, file_id: int) -> dict[str, Any]:
 async def discard_received(storage: Storage, files: dict[str, ReceivedFile]) -> None:
     for received in files.values():
         storage.delete(received.key)
-
-
-def ensure_owner(row: dict[str, Any], user: CurrentUser) -> None:
-    if row["owner"] != user.id:
-        raise PermissionDenied(N_("This file belongs to someone else."))
