@@ -2,12 +2,32 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from challenge.tables import Edition, Municipality, Startup
+from challenge.tables import (
+    Comment,
+    Edition,
+    EditionPhase,
+    Endorsement,
+    Municipality,
+    Problem,
+    ProblemAttachment,
+    ProblemEvent,
+    Startup,
+)
 
 APP_CONFIG = AppConfig(
     app_name="challenge",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Edition, Municipality, Startup],
+    table_classes=[
+        Edition,
+        EditionPhase,
+        Municipality,
+        Startup,
+        Problem,
+        ProblemEvent,
+        ProblemAttachment,
+        Endorsement,
+        Comment,
+    ],
     migration_dependencies=["core.piccolo_app"],
     commands=[],
 )

@@ -16,8 +16,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from challenge import jobs as challenge_jobs
 from challenge import queries as challenge_queries
-from challenge.controllers import EditionApi, PublicPages, RoleHomes
+from challenge.controllers import ROUTES as CHALLENGE_ROUTES
 from core import db, jobs
 from core.accounts.controllers import AccountPages
 from core.api import HealthController, MeController
@@ -46,6 +47,7 @@ def _flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
 def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     settings = get_settings()
     jobs.register(settings)
+    challenge_jobs.register(settings)
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
@@ -64,9 +66,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     env.globals["flashes"] = _flashes
     return Litestar(
         route_handlers=[
-            PublicPages,
-            RoleHomes,
-            EditionApi,
+            *CHALLENGE_ROUTES,
             AccountPages,
             OrganiserPages,
             MentorPages,

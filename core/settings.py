@@ -99,6 +99,8 @@ class Settings:
     """SCHEDULER_ENABLED: take part in the scheduler leader election in this process."""
     outbox_interval_seconds: int = 15
     """OUTBOX_INTERVAL: how often the outbox job sends pending mail."""
+    phase_check_interval_seconds: int = 30
+    """PHASE_CHECK_INTERVAL: how often due phase changes are looked for (and carried out once)."""
     max_upload_bytes: int = 20 * 1024 * 1024
     """MAX_UPLOAD_BYTES: the largest accepted upload; enforced while the bytes stream in."""
     cookie_secure: bool = False
@@ -138,6 +140,7 @@ def load_settings() -> Settings:
         debug=_env_bool("DEBUG", False),
         scheduler_enabled=_env_bool("SCHEDULER_ENABLED", True),
         outbox_interval_seconds=_env_int("OUTBOX_INTERVAL", 15),
+        phase_check_interval_seconds=_env_int("PHASE_CHECK_INTERVAL", 30),
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         cookie_secure=_env_bool("COOKIE_SECURE", False),
         login_limit_per_ip=_env_int("LOGIN_LIMIT_PER_IP", 20),

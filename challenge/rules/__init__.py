@@ -1,0 +1,1 @@
+"""Pure rules of the challenge domain: phases, problem lifecycle and completeness."""

@@ -1,0 +1,144 @@
+"""Where an edition is in its yearly cycle, derived from its timeline and the time.
+
+A timeline gives each phase the instant it starts; a phase lasts until the next one starts,
+and the last (results) never ends. Before the first start the edition has not opened. An
+organiser may move the phase by hand: that override holds until the next scheduled start
+after the moment it was made, then the timeline takes over again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from challenge.enums import PHASE_ORDER, Phase
+
+
+class TimelineError(ValueError):
+    """A timeline that cannot be used; `errors` maps each phase to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class PhaseStart:
+    phase: Phase
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class Override:
+    phase: Phase
+    set_at: datetime
+
+
+@dataclass(frozen=True)
+class Timeline:
+    starts: tuple[PhaseStart, ...]
+
+    def start_of(self, phase: Phase) -> datetime | None:
+        return next((s.starts_at for s in self.starts if s.phase == phase), None)
+
+    def end_of(self, phase: Phase) -> datetime | None:
+        """When `phase` ends: the start of the next scheduled phase."""
+        ordered = sorted(self.starts, key=lambda s: s.starts_at)
+        for index, start in enumerate(ordered):
+            if start.phase == phase:
+                return ordered[index + 1].starts_at if index + 1 < len(ordered) else None
+        return None
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+def make_timeline(starts: dict[Phase, datetime]) -> Timeline:
+    """A timeline from phase starts, which must follow the phases' order strictly."""
+    errors: dict[str, str] = {}
+    previous: tuple[Phase, datetime] | None = None
+    for phase in PHASE_ORDER:
+        if phase not in starts:
+            continue
+        moment = starts[phase]
+        _require_aware(moment, phase.value)
+        if previous is not None and moment <= previous[1]:
+            errors[phase.value] = f"Must start after {previous[0].value.replace('_', ' ')} starts."
+        previous = (phase, moment)
+    if errors:
+        raise TimelineError(errors)
+    return Timeline(tuple(PhaseStart(phase, starts[phase]) for phase in PHASE_ORDER if phase in starts))
+
+
+def scheduled_phase(timeline: Timeline, *, now: datetime) -> Phase | None:
+    """The phase the timeline puts `now` in, or None before the edition opens."""
+    _require_aware(now, "now")
+    current = None
+    for start in sorted(timeline.starts, key=lambda s: s.starts_at):
+        if start.starts_at <= now:
+            current = start.phase
+    return current
+
+
+def current_phase(timeline: Timeline, *, now: datetime, override: Override | None = None) -> Phase | None:
+    """The phase in force at `now`, a manual override included."""
+    scheduled = scheduled_phase(timeline, now=now)
+    if override is None or override.set_at > now:
+        return scheduled
+    next_boundary = next(
+        (s.starts_at for s in sorted(timeline.starts, key=lambda s: s.starts_at) if s.starts_at > override.set_at),
+        None,
+    )
+    if next_boundary is None or now < next_boundary:
+        return override.phase
+    return scheduled
+
+
+def next_change(timeline: Timeline, *, now: datetime) -> PhaseStart | None:
+    """The next scheduled phase start after `now`."""
+    return next((s for s in sorted(timeline.starts, key=lambda s: s.starts_at) if s.starts_at > now), None)
+
+
+def phases_between(old: Phase | None, new: Phase | None) -> list[Phase]:
+    """The phases entered going from `old` to `new`, in order (for catching up missed changes)."""
+    if new is None:
+        return []
+    start = 0 if old is None else PHASE_ORDER.index(old) + 1
+    end = PHASE_ORDER.index(new) + 1
+    return list(PHASE_ORDER[start:end]) if end > start else [new]
+
+
+def local_to_utc(local: datetime, timezone_name: str) -> datetime:
+    """Wall-clock time in the edition's timezone to an aware UTC instant.
+
+    A time that does not exist (clocks jump forward) moves forward by the gap, as calendars do;
+    an ambiguous one (clocks fall back) is the first of the two.
+    """
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    # fold=0 is exactly that: the earlier offset, so a time in the gap lands after it.
+    return local.replace(tzinfo=ZoneInfo(timezone_name), fold=0).astimezone(UTC)
+
+
+def utc_to_local(moment: datetime, timezone_name: str) -> datetime:
+    """An instant as naive wall-clock time in the edition's timezone (for form fields)."""
+    return moment.astimezone(ZoneInfo(timezone_name)).replace(tzinfo=None)
+
+
+# What each role may do depends on the phase.
+DRAFTING_PHASES = frozenset({None, Phase.PROBLEM_INTAKE})
+RESUBMISSION_PHASES = frozenset({Phase.PROBLEM_INTAKE, Phase.APPLICATIONS})
+
+
+def may_draft_problems(phase: Phase | None) -> bool:
+    return phase in DRAFTING_PHASES
+
+
+def may_submit_problem(phase: Phase | None, *, resubmission: bool) -> bool:
+    """First submissions only while intake is open; answers to requested changes until screening."""
+    if resubmission:
+        return phase in RESUBMISSION_PHASES
+    return phase == Phase.PROBLEM_INTAKE

@@ -1,0 +1,1 @@
+"""Use-cases of the challenge domain: one function per kind of change, one transaction each."""

@@ -1,0 +1,302 @@
+"""Editions and their phase timeline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from challenge.enums import PHASE_ORDER, Phase, Track
+from challenge.rules.phases import (
+    Override,
+    Timeline,
+    TimelineError,
+    current_phase,
+    local_to_utc,
+    make_timeline,
+    phases_between,
+)
+from challenge.tables import Edition, EditionPhase, Municipality
+from core import audit, db
+from core.clock import utc_now
+from core.enums import Role
+from core.errors import NotFound, ValidationFailed
+from core.i18n import gettext as _
+from core.i18n import label
+from core.mail import queue_mail
+from core.rules import N_
+from core.tables import Membership, User
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
+
+
+@dataclass(frozen=True)
+class EditionState:
+    edition: dict[str, Any]
+    timeline: Timeline
+    phase: Phase | None
+
+
+def _override(edition: dict[str, Any]) -> Override | None:
+    if edition["manual_phase"] and edition["manual_phase_at"]:
+        return Override(Phase(edition["manual_phase"]), edition["manual_phase_at"])
+    return None
+
+
+def timeline_from_rows(rows: list[dict[str, Any]]) -> Timeline:
+    return make_timeline({Phase(row["phase"]): row["starts_at"] for row in rows})
+
+
+async def edition_state(edition: dict[str, Any], *, now: datetime | None = None) -> EditionState:
+    rows = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
+        EditionPhase.edition == edition["id"]
+    )
+    timeline = timeline_from_rows(rows)
+    phase = current_phase(timeline, now=now or utc_now(), override=_override(edition))
+    return EditionState(edition=edition, timeline=timeline, phase=phase)
+
+
+async def load_edition(edition_id: int) -> dict[str, Any]:
+    edition = await Edition.select().where(Edition.id == edition_id).first().output(load_json=True)
+    if edition is None:
+        raise NotFound(N_("This edition does not exist."))
+    return edition
+
+
+def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase, datetime], dict[str, str]]:
+    """Edition fields and phase starts (wall-clock in the edition's timezone) from a form."""
+    errors: dict[str, str] = {}
+    values = {name: str(data.get(name, "") or "").strip() for name in ("name", "slug", "timezone", "year")}
+    if not values["name"]:
+        errors["name"] = N_("Give the edition a name.")
+    elif len(values["name"]) > 200:
+        errors["name"] = N_("This is too long; please shorten it.")
+    if not SLUG.match(values["slug"]):
+        errors["slug"] = N_("Use lower-case letters, digits and dashes, e.g. 2027 or serbia-2027.")
+    try:
+        ZoneInfo(values["timezone"] or "invalid/zone")
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = N_("Choose a time zone such as Europe/Belgrade.")
+    year = int(values["year"]) if values["year"].isdigit() else None
+    if year is None or not 2000 <= year <= 2100:
+        errors["year"] = N_("Give the year, e.g. 2027.")
+    raw_tracks = data.get("tracks", [])
+    tracks = [raw_tracks] if isinstance(raw_tracks, str) else list(raw_tracks or [])
+    if not tracks or any(track not in {t.value for t in Track} for track in tracks):
+        errors["tracks"] = N_("Choose at least one track.")
+    starts: dict[Phase, datetime] = {}
+    for phase in PHASE_ORDER:
+        raw = str(data.get(f"starts_{phase.value}", "") or "").strip()
+        if not raw:
+            continue
+        try:
+            local = datetime.fromisoformat(raw)
+        except ValueError:
+            errors[f"starts_{phase.value}"] = N_("Give a date and time.")
+            continue
+        if "timezone" not in errors:
+            starts[phase] = local_to_utc(local.replace(tzinfo=None), values["timezone"])
+    if Phase.PROBLEM_INTAKE not in starts and f"starts_{Phase.PROBLEM_INTAKE.value}" not in errors:
+        errors[f"starts_{Phase.PROBLEM_INTAKE.value}"] = N_("When does problem intake open?")
+    try:
+        make_timeline(starts)
+    except TimelineError as exc:
+        for phase_value in exc.errors:
+            errors[f"starts_{phase_value}"] = N_("Each phase must start after the one before it.")
+    fields = {
+        "name": values["name"],
+        "slug": values["slug"],
+        "timezone": values["timezone"],
+        "year": year,
+        "tracks": tracks,
+        "description": str(data.get("description", "") or "").strip()[:20000],
+        "prize_text": str(data.get("prize_text", "") or "").strip()[:20000],
+        "programme_text": str(data.get("programme_text", "") or "").strip()[:20000],
+    }
+    return fields, starts, errors
+
+
+async def _replace_timeline(edition_id: int, starts: dict[Phase, datetime]) -> None:
+    await EditionPhase.delete().where(EditionPhase.edition == edition_id)
+    for phase, moment in starts.items():
+        await EditionPhase.insert(EditionPhase(edition=edition_id, phase=phase, starts_at=moment))
+
+
+async def create_edition(*, organiser_id: int, data: dict[str, Any]) -> int:
+    fields, starts, errors = _read_edition_form(data)
+    if errors:
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        if await Edition.exists().where(Edition.slug == fields["slug"]):
+            raise ValidationFailed({"slug": N_("Another edition uses this address already.")})
+        edition_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
+        await _replace_timeline(edition_id, starts)
+        await audit.record(
+            actor_id=organiser_id,
+            action="edition.created",
+            entity="edition",
+            entity_id=edition_id,
+            after={**fields, "timeline": {p.value: t.isoformat() for p, t in starts.items()}},
+        )
+    return edition_id
+
+
+async def update_edition(*, organiser_id: int, edition_id: int, data: dict[str, Any]) -> None:
+    fields, starts, errors = _read_edition_form(data)
+    if errors:
+        raise ValidationFailed(errors)
+    async with db.transaction():
+        before = await load_edition(edition_id)
+        if await Edition.exists().where(Edition.slug == fields["slug"], Edition.id != edition_id):
+            raise ValidationFailed({"slug": N_("Another edition uses this address already.")})
+        old_timeline = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
+            EditionPhase.edition == edition_id
+        )
+        await Edition.update(fields).where(Edition.id == edition_id)
+        await _replace_timeline(edition_id, starts)
+        await audit.record(
+            actor_id=organiser_id,
+            action="edition.updated",
+            entity="edition",
+            entity_id=edition_id,
+            before={
+                **{k: before[k] for k in fields},
+                "timeline": {r["phase"]: r["starts_at"].isoformat() for r in old_timeline},
+            },
+            after={**fields, "timeline": {p.value: t.isoformat() for p, t in starts.items()}},
+        )
+
+
+async def move_phase(*, organiser_id: int, edition_id: int, phase: str) -> None:
+    """Put the edition in `phase` by hand until the next scheduled phase start."""
+    if phase not in {p.value for p in Phase}:
+        raise ValidationFailed({"phase": N_("Choose one of the options.")})
+    async with db.transaction():
+        edition = await load_edition(edition_id)
+        state = await edition_state(edition)
+        now = utc_now()
+        await Edition.update({Edition.manual_phase: phase, Edition.manual_phase_at: now}).where(
+            Edition.id == edition_id
+        )
+        await audit.record(
+            actor_id=organiser_id,
+            action="edition.phase_moved",
+            entity="edition",
+            entity_id=edition_id,
+            before={"phase": state.phase},
+            after={"phase": phase},
+        )
+    await apply_phase_changes(edition_id=edition_id)
+
+
+async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
+    """Next year's edition: same tracks and texts, the timeline shifted by one year."""
+    source = await load_edition(edition_id)
+    rows = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
+        EditionPhase.edition == edition_id
+    )
+    year = source["year"] + 1
+    slug = (
+        re.sub(r"\d{4}", str(year), source["slug"])
+        if re.search(r"\d{4}", source["slug"])
+        else f"{source['slug']}-{year}"
+    )
+    async with db.transaction():
+        if await Edition.exists().where(Edition.slug == slug):
+            raise ValidationFailed({"slug": _("The edition %(slug)s exists already.") % {"slug": slug}})
+        fields = {
+            "name": source["name"],
+            "year": year,
+            "slug": slug,
+            "timezone": source["timezone"],
+            "tracks": source["tracks"],
+            "description": source["description"],
+            "prize_text": source["prize_text"],
+            "programme_text": source["programme_text"],
+        }
+        new_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
+        zone = ZoneInfo(source["timezone"])
+        for row in rows:
+            local = row["starts_at"].astimezone(zone).replace(tzinfo=None)
+            # Same wall-clock time next year (29 February becomes 28 February).
+            shifted = local.replace(year=local.year + 1, day=min(local.day, 28 if local.month == 2 else local.day))
+            await EditionPhase.insert(
+                EditionPhase(edition=new_id, phase=row["phase"], starts_at=local_to_utc(shifted, source["timezone"]))
+            )
+        await audit.record(
+            actor_id=organiser_id,
+            action="edition.copied",
+            entity="edition",
+            entity_id=new_id,
+            after={"from_edition": edition_id, **fields},
+        )
+    return new_id
+
+
+async def _people_to_notify(edition_id: int) -> list[dict[str, Any]]:
+    """Organisers, plus everyone holding a role in this edition or in all editions."""
+    user_ids = await Membership.select(Membership.user).where(
+        (Membership.role == Role.ORGANISER)
+        | (Membership.edition_id == edition_id)
+        | (Membership.edition_id.is_null() & (Membership.role == Role.MUNICIPALITY))
+    )
+    ids = sorted({row["user"] for row in user_ids})
+    if not ids:
+        return []
+    return await User.select(User.email, User.name).where(User.id.is_in(ids), User.is_active == True)  # noqa: E712
+
+
+async def apply_phase_changes(*, edition_id: int | None = None) -> list[tuple[int, Phase]]:
+    """Carry out phase starts that are due: audit and mail each once, whatever runs this.
+
+    Idempotent: the conditional UPDATE on `applied_phase` lets exactly one caller record a
+    change. A change missed while no server ran is carried out on the next call, with every
+    phase skipped meanwhile audited and only the phase now in force announced.
+    """
+    query = Edition.select().output(load_json=True)
+    if edition_id is not None:
+        query = query.where(Edition.id == edition_id)
+    applied: list[tuple[int, Phase]] = []
+    now = utc_now()
+    for edition in await query:
+        state = await edition_state(edition, now=now)
+        old = Phase(edition["applied_phase"]) if edition["applied_phase"] else None
+        if state.phase is None or state.phase == old:
+            continue
+        async with db.transaction():
+            condition = Edition.applied_phase.is_null() if old is None else Edition.applied_phase == old
+            won = (
+                await Edition.update({Edition.applied_phase: state.phase})
+                .where(Edition.id == edition["id"], condition)
+                .returning(Edition.id)
+            )
+            if not won:
+                continue
+            entered = phases_between(old, state.phase) if state.phase != edition["manual_phase"] else [state.phase]
+            for phase in entered:
+                await audit.record(
+                    actor_id=None,
+                    action="edition.phase_changed",
+                    entity="edition",
+                    entity_id=edition["id"],
+                    before={"phase": old},
+                    after={"phase": phase},
+                )
+            for person in await _people_to_notify(edition["id"]):
+                await queue_mail(
+                    to=person["email"],
+                    subject=_("%(edition)s: %(phase)s has started")
+                    % {"edition": edition["name"], "phase": label(state.phase)},
+                    template="phase_changed",
+                    name=person["name"],
+                    edition=edition,
+                    phase=label(state.phase),
+                )
+        applied.append((edition["id"], state.phase))
+    return applied
+
+
+async def municipality_options() -> list[dict[str, Any]]:
+    return await Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name)

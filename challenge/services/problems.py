@@ -1,0 +1,309 @@
+"""Problem statements: drafts, submission, the organisers' review, attachments."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from challenge.enums import Phase, ProblemAction, ProblemStatus
+from challenge.rules.phases import may_draft_problems, may_submit_problem
+from challenge.rules.problems import (
+    EDITABLE,
+    ORGANISER_ACTIONS,
+    ParsedProblem,
+    ProblemFields,
+    TransitionRefused,
+    draft_problems,
+    missing_for_submission,
+    parse_problem,
+    transition,
+)
+from challenge.services.editions import edition_state, load_edition
+from challenge.tables import Edition, Municipality, Problem, ProblemAttachment, ProblemEvent
+from core import audit, db
+from core.auth import CurrentUser
+from core.clock import utc_now
+from core.enums import Role
+from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.i18n import format_datetime, label
+from core.i18n import gettext as _
+from core.mail import queue_mail
+from core.rules import N_
+from core.tables import Membership, StoredFile, User
+from core.uploads import ReceivedFile
+
+MAX_ATTACHMENTS = 10
+
+
+def _columns(fields: ProblemFields) -> dict[str, Any]:
+    values = asdict(fields)
+    values["open_data_links"] = list(fields.open_data_links)
+    values["sdgs"] = list(fields.sdgs)
+    values["sdg_tags"] = "".join(f",{goal}," for goal in fields.sdgs)
+    return values
+
+
+def fields_of(problem: dict[str, Any]) -> ProblemFields:
+    """The typed fields of a stored problem (what the submission check reads)."""
+    return parse_problem(
+        {
+            **problem,
+            "sdgs": [str(goal) for goal in problem["sdgs"]],
+            "open_data_links": "\n".join(problem["open_data_links"]),
+        }
+    ).fields
+
+
+async def load_problem(problem_id: int) -> dict[str, Any]:
+    problem = await Problem.select().where(Problem.id == problem_id).first().output(load_json=True)
+    if problem is None:
+        raise NotFound(N_("This problem does not exist."))
+    return problem
+
+
+def ensure_municipality_staff(user: CurrentUser, municipality_id: int) -> None:
+    if not user.is_organiser and municipality_id not in user.organisations(Role.MUNICIPALITY):
+        raise PermissionDenied(N_("Only staff of this municipality may change its problems."))
+
+
+async def _phase_of(edition_id: int):
+    return (await edition_state(await load_edition(edition_id))).phase
+
+
+async def _attach(problem_id: int, user_id: int, received: ReceivedFile) -> None:
+    count = await ProblemAttachment.count().where(ProblemAttachment.problem == problem_id)
+    if count >= MAX_ATTACHMENTS:
+        raise ValidationFailed({"attachment": N_("A problem can have at most 10 attachments.")})
+    file_id = (
+        await StoredFile.insert(
+            StoredFile(
+                key=received.key,
+                original_name=received.original_name,
+                content_type=received.content_type,
+                size=received.size,
+                sha256=received.sha256,
+                owner=user_id,
+                purpose="problem_attachment",
+            )
+        ).returning(StoredFile.id)
+    )[0]["id"]
+    await ProblemAttachment.insert(ProblemAttachment(problem=problem_id, file=file_id))
+
+
+async def save_problem(
+    *,
+    user: CurrentUser,
+    data: dict[str, Any],
+    problem_id: int | None = None,
+    edition_id: int | None = None,
+    municipality_id: int | None = None,
+    attachment: ReceivedFile | None = None,
+    submit: bool = False,
+) -> int:
+    """Create or update a draft (and submit it when `submit`). Returns the problem's id.
+
+    Nothing typed is lost: invalid values raise ValidationFailed with every field's problem,
+    and the caller shows the form again with the input.
+    """
+    parsed: ParsedProblem = parse_problem(data)
+    errors = dict(parsed.errors)
+    errors.update({k: v for k, v in draft_problems(parsed.fields).items() if k not in errors})
+    if submit:
+        errors.update({k: v for k, v in missing_for_submission(parsed.fields).items() if k not in errors})
+    if errors:
+        raise ValidationFailed(errors, N_("Please correct the marked fields; nothing you typed was lost."))
+
+    if problem_id is None:
+        if edition_id is None or municipality_id is None:
+            raise ValidationFailed({"municipality_id": N_("Choose the municipality.")})
+        ensure_municipality_staff(user, municipality_id)
+        if not await Municipality.exists().where(Municipality.id == municipality_id):
+            raise NotFound(N_("This municipality does not exist."))
+        phase = await _phase_of(edition_id)
+        if not may_draft_problems(phase):
+            raise StateConflict(N_("Problem intake for this edition has closed; new problems cannot be added."))
+    async with db.transaction():
+        now = utc_now()
+        if problem_id is None:
+            problem_id = (
+                await Problem.insert(
+                    Problem(
+                        edition=edition_id, municipality=municipality_id, created_by=user.id, **_columns(parsed.fields)
+                    )
+                ).returning(Problem.id)
+            )[0]["id"]
+            await ProblemEvent.insert(ProblemEvent(problem=problem_id, actor=user.id, to_status=ProblemStatus.DRAFT))
+            await audit.record(
+                actor_id=user.id, action="problem.drafted", entity="problem", entity_id=problem_id,
+                after=_columns(parsed.fields),
+            )  # fmt: skip
+        else:
+            before = await load_problem(problem_id)
+            ensure_municipality_staff(user, before["municipality"])
+            if ProblemStatus(before["status"]) not in EDITABLE:
+                raise StateConflict(
+                    N_("This problem is with the organisers and cannot be edited now.")
+                    if before["status"] == ProblemStatus.SUBMITTED
+                    else N_("This problem can no longer be edited.")
+                )
+            changes = _columns(parsed.fields)
+            await Problem.update({**changes, Problem.updated_at: now}).where(Problem.id == problem_id)
+            await audit.record(
+                actor_id=user.id,
+                action="problem.edited",
+                entity="problem",
+                entity_id=problem_id,
+                before={k: before[k] for k in changes if before[k] != changes[k]},
+                after={k: changes[k] for k in changes if before[k] != changes[k]},
+            )
+        if attachment is not None:
+            await _attach(problem_id, user.id, attachment)
+    if submit:
+        await submit_problem(user=user, problem_id=problem_id)
+    return problem_id
+
+
+async def submit_problem(*, user: CurrentUser, problem_id: int) -> None:
+    problem = await load_problem(problem_id)
+    ensure_municipality_staff(user, problem["municipality"])
+    status = ProblemStatus(problem["status"])
+    if missing := missing_for_submission(fields_of(problem)):
+        raise ValidationFailed(missing, N_("Some required fields are still empty."))
+    edition = await load_edition(problem["edition"])
+    state = await edition_state(edition)
+    if not may_submit_problem(state.phase, resubmission=status == ProblemStatus.CHANGES_REQUESTED):
+        closed_at = state.timeline.end_of(Phase.PROBLEM_INTAKE)
+        raise StateConflict(
+            _("Problem intake closed on %(when)s; the problem was kept as a draft.")
+            % {"when": format_datetime(closed_at, edition["timezone"]) if closed_at else "—"}
+            if state.phase is not None
+            else _("Problem intake has not opened yet; the problem was kept as a draft.")
+        )
+    await _change_status(user=user, problem=problem, action=ProblemAction.SUBMIT)
+
+
+async def review_problem(*, user: CurrentUser, problem_id: int, action: str, comment: str = "") -> None:
+    """An organiser requests changes (with a comment), publishes or archives a problem."""
+    if not user.is_organiser:
+        raise PermissionDenied(N_("Only organisers review problems."))
+    try:
+        chosen = ProblemAction(action)
+    except ValueError:
+        raise ValidationFailed({"action": N_("Choose one of the options.")}) from None
+    if chosen not in ORGANISER_ACTIONS:
+        raise ValidationFailed({"action": N_("Choose one of the options.")})
+    comment = comment.strip()
+    if chosen == ProblemAction.REQUEST_CHANGES and not comment:
+        raise ValidationFailed({"comment": N_("Tell the municipality what to change.")})
+    if len(comment) > 5000:
+        raise ValidationFailed({"comment": N_("This is too long; please shorten it.")})
+    await _change_status(user=user, problem=await load_problem(problem_id), action=chosen, comment=comment)
+
+
+async def withdraw_problem(*, user: CurrentUser, problem_id: int) -> None:
+    problem = await load_problem(problem_id)
+    ensure_municipality_staff(user, problem["municipality"])
+    await _change_status(user=user, problem=problem, action=ProblemAction.WITHDRAW)
+
+
+async def _change_status(
+    *, user: CurrentUser, problem: dict[str, Any], action: ProblemAction, comment: str = ""
+) -> None:
+    old = ProblemStatus(problem["status"])
+    try:
+        new = transition(old, action)
+    except TransitionRefused:
+        raise StateConflict(
+            _("This problem is %(status)s; that action is not possible now.") % {"status": label(old)}
+        ) from None
+    async with db.transaction():
+        now = utc_now()
+        changes: dict[Any, Any] = {Problem.status: new, Problem.updated_at: now}
+        if new == ProblemStatus.SUBMITTED:
+            changes[Problem.submitted_at] = now
+        if new == ProblemStatus.PUBLISHED:
+            changes[Problem.published_at] = now
+        won = (
+            await Problem.update(changes)
+            .where(Problem.id == problem["id"], Problem.status == old)
+            .returning(Problem.id)
+        )
+        if not won:  # someone else changed it a moment ago
+            raise StateConflict(N_("This problem was changed by someone else just now; reload the page."))
+        await ProblemEvent.insert(
+            ProblemEvent(problem=problem["id"], actor=user.id, from_status=old, to_status=new, comment=comment)
+        )
+        await audit.record(
+            actor_id=user.id,
+            action=f"problem.{action.value}",
+            entity="problem",
+            entity_id=problem["id"],
+            before={"status": old},
+            after={"status": new, **({"comment": comment} if comment else {})},
+        )
+        for person in await _status_recipients(problem, to_organisers=action == ProblemAction.SUBMIT):
+            await queue_mail(
+                to=person["email"],
+                subject=_("Problem “%(title)s”: %(status)s") % {"title": problem["title"], "status": label(new)},
+                template="problem_status",
+                name=person["name"],
+                problem=problem,
+                status=label(new),
+                comment=comment,
+                link=f"/organiser/problems/{problem['id']}"
+                if action == ProblemAction.SUBMIT
+                else f"/municipality/problems/{problem['id']}",
+            )
+
+
+async def _status_recipients(problem: dict[str, Any], *, to_organisers: bool) -> list[dict[str, Any]]:
+    if to_organisers:
+        members = Membership.select(Membership.user).where(Membership.role == Role.ORGANISER)
+    else:
+        members = Membership.select(Membership.user).where(
+            Membership.role == Role.MUNICIPALITY, Membership.organisation_id == problem["municipality"]
+        )
+    ids = sorted({row["user"] for row in await members})
+    if not ids:
+        return []
+    return await User.select(User.email, User.name).where(User.id.is_in(ids), User.is_active == True)  # noqa: E712
+
+
+async def remove_attachment(*, user: CurrentUser, problem_id: int, attachment_id: int) -> None:
+    problem = await load_problem(problem_id)
+    ensure_municipality_staff(user, problem["municipality"])
+    if ProblemStatus(problem["status"]) not in EDITABLE:
+        raise StateConflict(N_("This problem can no longer be edited."))
+    async with db.transaction():
+        row = (
+            await ProblemAttachment.select(ProblemAttachment.id, ProblemAttachment.file)
+            .where(ProblemAttachment.id == attachment_id, ProblemAttachment.problem == problem_id)
+            .first()
+        )
+        if row is None:
+            raise NotFound(N_("This attachment does not exist."))
+        await ProblemAttachment.delete().where(ProblemAttachment.id == attachment_id)
+        await audit.record(
+            actor_id=user.id, action="problem.attachment_removed", entity="problem", entity_id=problem_id,
+            before={"file": row["file"]},
+        )  # fmt: skip
+
+
+async def editions_open_for_drafting() -> list[dict[str, Any]]:
+    """Editions in which municipalities may start a problem now."""
+    editions = await Edition.select().order_by(Edition.year, ascending=False).output(load_json=True)
+    return [e for e in editions if may_draft_problems((await edition_state(e)).phase)]
+
+
+async def may_read_attachment(user: CurrentUser, file_row: dict[str, Any]) -> bool:
+    """Attachments of published problems are public; otherwise staff of the municipality only."""
+    row = await (
+        ProblemAttachment.select(ProblemAttachment.problem.status, ProblemAttachment.problem.municipality)
+        .where(ProblemAttachment.file == file_row["id"])
+        .first()
+    )
+    if row is None:
+        return False
+    return row["problem.status"] == ProblemStatus.PUBLISHED or row["problem.municipality"] in user.organisations(
+        Role.MUNICIPALITY
+    )
