@@ -64,3 +64,69 @@ async def make_startup(*, name: str | None = None) -> dict[str, Any]:
             *Startup.all_columns()
         )
     )[0]
+
+
+async def set_timeline(edition_id: int, **starts: Any) -> None:
+    """Phase starts by name, e.g. set_timeline(e, problem_intake=t0, applications=t1)."""
+    from challenge.tables import EditionPhase
+
+    await EditionPhase.delete().where(EditionPhase.edition == edition_id)
+    for phase, moment in starts.items():
+        await EditionPhase.insert(EditionPhase(edition=edition_id, phase=phase, starts_at=moment))
+
+
+async def make_open_edition(**fields: Any) -> dict[str, Any]:
+    """An edition whose problem intake opened yesterday and closes in 30 days."""
+    from datetime import timedelta
+
+    from core.clock import utc_now
+
+    edition = await make_edition(**fields)
+    now = utc_now()
+    await set_timeline(edition["id"], problem_intake=now - timedelta(days=1), applications=now + timedelta(days=30))
+    return edition
+
+
+COMPLETE_PROBLEM = {
+    "title": "Drinking water losses in village networks",
+    "track": "smart_rural",
+    "summary": "A third of the water pumped never reaches a tap.",
+    "context": "Old pipes, no metering between the pumping station and the villages.",
+    "affected_groups": "Households in 14 villages, two schools",
+    "affected_count": 4200,
+    "tried_before": "Manual leak detection once a year.",
+    "data_available": "Monthly pumping volumes since 2019.",
+    "open_data_links": ["https://data.gov.rs/sr/datasets/water"],
+    "sdgs": [6, 11],
+    "budget_range": "10k_50k",
+    "procurement_path": "pilot",
+    "pilot_location": "Kušići and Bratljevo",
+    "contact_name": "Jelena Marković",
+    "contact_email": "jelena@ivanjica.rs",
+}
+
+
+async def make_problem(
+    *, edition_id: int, municipality_id: int, status: str = "published", endorsements: int = 0, **fields: Any
+) -> dict[str, Any]:
+    from challenge.tables import Problem
+    from core.clock import utc_now
+
+    values = {**COMPLETE_PROBLEM, **fields}
+    values["sdg_tags"] = "".join(f",{goal}," for goal in values["sdgs"])
+    now = utc_now()
+    return (
+        await Problem.insert(
+            Problem(
+                edition=edition_id,
+                municipality=municipality_id,
+                status=status,
+                endorsement_count=endorsements,
+                submitted_at=now if status != "draft" else None,
+                published_at=now if status == "published" else None,
+                **values,
+            )
+        )
+        .returning(*Problem.all_columns())
+        .output(load_json=True)
+    )[0]
