@@ -1,6 +1,6 @@
 """Human names of the challenge's stored values, for templates (`value|label`)."""
 
-from challenge.enums import SettlementKind, Track
+from challenge.enums import Phase, ProblemStatus, SettlementKind, Track
 from core.i18n import register_labels
 from core.rules import N_
 
@@ -11,5 +11,18 @@ register_labels(
         SettlementKind.URBAN: N_("urban"),
         SettlementKind.RURAL: N_("rural"),
         SettlementKind.MIXED: N_("mixed urban and rural"),
+        Phase.PROBLEM_INTAKE: N_("Problem intake"),
+        Phase.APPLICATIONS: N_("Applications"),
+        Phase.SCREENING: N_("Screening"),
+        Phase.MENTORING: N_("Mentoring"),
+        Phase.HACKATHON: N_("Hackathon"),
+        Phase.FINAL_JUDGING: N_("Final judging"),
+        Phase.RESULTS: N_("Results"),
+        ProblemStatus.DRAFT: N_("draft"),
+        ProblemStatus.SUBMITTED: N_("submitted"),
+        ProblemStatus.CHANGES_REQUESTED: N_("changes requested"),
+        ProblemStatus.PUBLISHED: N_("published"),
+        ProblemStatus.ARCHIVED: N_("archived"),
+        ProblemStatus.WITHDRAWN: N_("withdrawn"),
     }
 )

@@ -38,3 +38,96 @@ async def invite_options() -> dict[str, list[dict[str, Any]]]:
         ),
         "municipalities": await Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name),
     }
+
+
+async def problem_for_staff(problem_id: int) -> dict[str, Any]:
+    """A problem in any status, with its edition and municipality (staff and organiser views)."""
+    from challenge.tables import Problem
+    from core.errors import NotFound
+
+    problem = await (
+        Problem.select(
+            Problem.all_columns(),
+            Problem.municipality.name.as_alias("municipality_name"),
+            Problem.edition.name.as_alias("edition_name"),
+            Problem.edition.slug.as_alias("edition_slug"),
+            Problem.edition.timezone.as_alias("edition_timezone"),
+        )
+        .where(Problem.id == problem_id)
+        .first()
+        .output(load_json=True)
+    )
+    if problem is None:
+        raise NotFound("This problem does not exist.")
+    return problem
+
+
+async def problem_history(problem_id: int) -> list[dict[str, Any]]:
+    from challenge.tables import ProblemEvent
+
+    return await (
+        ProblemEvent.select(ProblemEvent.all_columns(), ProblemEvent.actor.name.as_alias("actor_name"))
+        .where(ProblemEvent.problem == problem_id)
+        .order_by(ProblemEvent.id)
+    )
+
+
+async def attachments(problem_id: int) -> list[dict[str, Any]]:
+    from challenge.tables import ProblemAttachment
+
+    return await (
+        ProblemAttachment.select(
+            ProblemAttachment.id,
+            ProblemAttachment.file.id.as_alias("file_id"),
+            ProblemAttachment.file.original_name.as_alias("name"),
+            ProblemAttachment.file.content_type.as_alias("content_type"),
+            ProblemAttachment.file.size.as_alias("size"),
+        )
+        .where(ProblemAttachment.problem == problem_id)
+        .order_by(ProblemAttachment.id)
+    )
+
+
+async def stored_files(file_ids: list[int]) -> list[dict[str, Any]]:
+    from core.tables import StoredFile
+
+    if not file_ids:
+        return []
+    return await StoredFile.select(StoredFile.id, StoredFile.original_name, StoredFile.size).where(
+        StoredFile.id.is_in(file_ids)
+    )
+
+
+async def problems_of_municipalities(municipality_ids: frozenset[int]) -> list[dict[str, Any]]:
+    from challenge.tables import Problem
+
+    if not municipality_ids:
+        return []
+    return await (
+        Problem.select(
+            Problem.id,
+            Problem.title,
+            Problem.status,
+            Problem.updated_at,
+            Problem.municipality,
+            Problem.edition.name.as_alias("edition_name"),
+            Problem.edition.year.as_alias("edition_year"),
+            Problem.endorsement_count,
+        )
+        .where(Problem.municipality.is_in(list(municipality_ids)))
+        .order_by(Problem.edition.year, ascending=False)
+        .order_by(Problem.updated_at, ascending=False)
+    )
+
+
+async def review_queue(*, edition_id: int, status: str = "") -> list[dict[str, Any]]:
+    from challenge.tables import Problem
+
+    query = Problem.select(
+        Problem.id, Problem.title, Problem.status, Problem.track, Problem.submitted_at, Problem.updated_at,
+        Problem.endorsement_count, Problem.municipality.name.as_alias("municipality_name"),
+        Problem.municipality.kind.as_alias("municipality_kind"),
+    ).where(Problem.edition == edition_id)  # fmt: skip
+    if status:
+        query = query.where(Problem.status == status)
+    return await query.order_by(Problem.updated_at, ascending=False)

@@ -1,5 +1,15 @@
 """HTTP for the challenge domain; `ROUTES` is what the composition root mounts."""
 
+from challenge.controllers.municipality import MunicipalityPages
+from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages, RoleHomes
 
-ROUTES = [PublicPages, RoleHomes, EditionApi]
+ROUTES = [
+    MunicipalityPages,
+    EditionAdminPages,
+    MunicipalityAdminPages,
+    ProblemReviewPages,
+    PublicPages,
+    RoleHomes,
+    EditionApi,
+]

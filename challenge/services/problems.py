@@ -30,7 +30,6 @@ from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_
 from core.tables import Membership, StoredFile, User
-from core.uploads import ReceivedFile
 
 MAX_ATTACHMENTS = 10
 
@@ -70,24 +69,20 @@ async def _phase_of(edition_id: int):
     return (await edition_state(await load_edition(edition_id))).phase
 
 
-async def _attach(problem_id: int, user_id: int, received: ReceivedFile) -> None:
+async def _attach(problem_id: int, user_id: int, file_ids: list[int]) -> None:
+    """Link uploads (already in storage, owned by the user, not used elsewhere) to the problem."""
+    if not file_ids:
+        return
+    owned = await StoredFile.select(StoredFile.id).where(
+        StoredFile.id.is_in(file_ids), StoredFile.owner == user_id, StoredFile.purpose == "problem_attachment"
+    )
+    taken = await ProblemAttachment.select(ProblemAttachment.file).where(ProblemAttachment.file.is_in(file_ids))
+    usable = [row["id"] for row in owned if row["id"] not in {t["file"] for t in taken}]
     count = await ProblemAttachment.count().where(ProblemAttachment.problem == problem_id)
-    if count >= MAX_ATTACHMENTS:
+    if count + len(usable) > MAX_ATTACHMENTS:
         raise ValidationFailed({"attachment": N_("A problem can have at most 10 attachments.")})
-    file_id = (
-        await StoredFile.insert(
-            StoredFile(
-                key=received.key,
-                original_name=received.original_name,
-                content_type=received.content_type,
-                size=received.size,
-                sha256=received.sha256,
-                owner=user_id,
-                purpose="problem_attachment",
-            )
-        ).returning(StoredFile.id)
-    )[0]["id"]
-    await ProblemAttachment.insert(ProblemAttachment(problem=problem_id, file=file_id))
+    for file_id in usable:
+        await ProblemAttachment.insert(ProblemAttachment(problem=problem_id, file=file_id))
 
 
 async def save_problem(
@@ -97,7 +92,7 @@ async def save_problem(
     problem_id: int | None = None,
     edition_id: int | None = None,
     municipality_id: int | None = None,
-    attachment: ReceivedFile | None = None,
+    attachment_ids: list[int] | None = None,
     submit: bool = False,
 ) -> int:
     """Create or update a draft (and submit it when `submit`). Returns the problem's id.
@@ -156,8 +151,7 @@ async def save_problem(
                 before={k: before[k] for k in changes if before[k] != changes[k]},
                 after={k: changes[k] for k in changes if before[k] != changes[k]},
             )
-        if attachment is not None:
-            await _attach(problem_id, user.id, attachment)
+        await _attach(problem_id, user.id, attachment_ids or [])
     if submit:
         await submit_problem(user=user, problem_id=problem_id)
     return problem_id

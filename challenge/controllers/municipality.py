@@ -1,0 +1,193 @@
+"""Municipality staff: their problem statements, from draft to submission, and their profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from challenge import labels as _labels  # noqa: F401 - registers the value labels
+from challenge import queries
+from challenge.forms import problem_form_choices
+from challenge.services import municipalities, problems
+from core import files
+from core.enums import Role
+from core.errors import ValidationFailed
+from core.forms import FormData
+from core.i18n import gettext as _
+from core.permissions import requires_membership, requires_role
+from core.sessions import flash
+from core.storage import get_storage
+from core.uploads import PDF_OR_IMAGE, FileRule, ParsedForm, receive_form
+from core.web import page
+
+AnyRequest = Request[Any, Any, Any]
+STAFF_OF_PATH_MUNICIPALITY = requires_membership(Role.MUNICIPALITY, path_param="municipality_id")
+ATTACHMENT = FileRule(allowed_types=PDF_OR_IMAGE, max_bytes=10 * 1024 * 1024)
+# Room for the problem's text fields around a 10 MB attachment.
+FORM_BODY_LIMIT = 10 * 1024 * 1024 + 4 * 1024 * 1024
+
+
+def _form_values(form: ParsedForm) -> dict[str, Any]:
+    return {name: values if len(values) > 1 or name == "sdgs" else values[0] for name, values in form.fields.items()}
+
+
+async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], list[int]]:
+    """The form's fields and the ids of every attachment uploaded so far (none is ever lost).
+
+    An attachment that arrives with an otherwise invalid form is stored at once; its id rides
+    along in the re-rendered form (`pending_attachment`) until the problem is saved.
+    """
+    form = await receive_form(request, rules={"attachment": ATTACHMENT}, storage=get_storage())
+    values = _form_values(form)
+    pending = [int(v) for v in form.fields.get("pending_attachment", []) if v.isdigit()]
+    if "attachment" in form.files:
+        stored = await files.record_upload(
+            owner_id=request.user.id, received=form.files["attachment"], purpose="problem_attachment"
+        )
+        pending.append(stored["id"])
+    request.scope["parsed_form"] = values
+    request.scope["pending_attachments"] = pending
+    if form.errors:
+        raise ValidationFailed(form.errors)
+    return values, pending
+
+
+async def _form_context(request: AnyRequest) -> dict[str, Any]:
+    problem_id = request.path_params.get("problem_id")
+    problem = await queries.problem_for_staff(problem_id) if problem_id else None
+    return {
+        **problem_form_choices(),
+        "problem": problem,
+        "edition_options": [
+            (e["id"], f"{e['name']} ({e['year']})") for e in await problems.editions_open_for_drafting()
+        ],
+        "municipality_options": [
+            (m["id"], m["name"]) for m in await queries.municipalities(request.user.organisations(Role.MUNICIPALITY))
+        ],
+        "pending": await queries.stored_files(request.scope.get("pending_attachments", [])),
+        "attachments": await queries.attachments(problem_id) if problem_id else [],
+        "max_megabytes": ATTACHMENT.max_bytes // (1024 * 1024),
+    }
+
+
+class MunicipalityPages(Controller):
+    path = "/municipality"
+    guards = [requires_role(Role.MUNICIPALITY)]
+    include_in_schema = False
+
+    @get("/problems/new")
+    async def new_problem(
+        self,
+        request: AnyRequest,
+        edition_id: FromQuery[int | None] = None,
+        municipality_id: FromQuery[int | None] = None,
+    ) -> Template:
+        context = await _form_context(request)
+        values = {"edition_id": edition_id, "municipality_id": municipality_id}
+        return page("challenge/problems/form.html", values=values, errors={}, **context)
+
+    @post(
+        "/problems/new",
+        exclude_from_csrf=True,  # checked inside the stream by receive_form
+        request_max_body_size=FORM_BODY_LIMIT,
+        opt={"form": "challenge/problems/form.html", "form_context": _form_context},
+    )
+    async def create_problem(self, request: AnyRequest) -> Redirect:
+        values, pending = await _receive_problem_form(request)
+        problem_id = await problems.save_problem(
+            user=request.user,
+            data=values,
+            edition_id=_int(values.get("edition_id")),
+            municipality_id=_int(values.get("municipality_id")),
+            attachment_ids=pending,
+            submit=values.get("action") == "submit",
+        )
+        return _after_save(request, problem_id, submitted=values.get("action") == "submit")
+
+    @get("/problems/{problem_id:int}")
+    async def show_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
+        problem = await queries.problem_for_staff(problem_id)
+        problems.ensure_municipality_staff(request.user, problem["municipality"])
+        return page(
+            "challenge/problems/show.html",
+            problem=problem,
+            history=await queries.problem_history(problem_id),
+            attachments=await queries.attachments(problem_id),
+        )
+
+    @get("/problems/{problem_id:int}/edit")
+    async def edit_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
+        problem = await queries.problem_for_staff(problem_id)
+        problems.ensure_municipality_staff(request.user, problem["municipality"])
+        values = {
+            **problem,
+            "sdgs": [str(goal) for goal in problem["sdgs"]],
+            "open_data_links": "\n".join(problem["open_data_links"]),
+            "affected_count": "" if problem["affected_count"] is None else str(problem["affected_count"]),
+        }
+        return page("challenge/problems/form.html", values=values, errors={}, **await _form_context(request))
+
+    @post(
+        "/problems/{problem_id:int}/edit",
+        exclude_from_csrf=True,
+        request_max_body_size=FORM_BODY_LIMIT,
+        opt={"form": "challenge/problems/form.html", "form_context": _form_context},
+    )
+    async def update_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Redirect:
+        values, pending = await _receive_problem_form(request)
+        await problems.save_problem(
+            user=request.user,
+            data=values,
+            problem_id=problem_id,
+            attachment_ids=pending,
+            submit=values.get("action") == "submit",
+        )
+        return _after_save(request, problem_id, submitted=values.get("action") == "submit")
+
+    @post("/problems/{problem_id:int}/withdraw")
+    async def withdraw_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Redirect:
+        await problems.withdraw_problem(user=request.user, problem_id=problem_id)
+        flash(request.session, _("The problem was withdrawn."), "success")
+        return Redirect(f"/municipality/problems/{problem_id}")
+
+    @post("/problems/{problem_id:int}/attachments/{attachment_id:int}/delete")
+    async def remove_attachment(
+        self, request: AnyRequest, problem_id: FromPath[int], attachment_id: FromPath[int]
+    ) -> Redirect:
+        await problems.remove_attachment(user=request.user, problem_id=problem_id, attachment_id=attachment_id)
+        flash(request.session, _("The attachment was removed."), "success")
+        return Redirect(f"/municipality/problems/{problem_id}/edit")
+
+    @get(
+        "/{municipality_id:int}/profile", guards=[requires_membership(Role.MUNICIPALITY, path_param="municipality_id")]
+    )
+    async def profile_form(self, municipality_id: FromPath[int]) -> Template:
+        municipality = await municipalities.load_municipality(municipality_id)
+        return page("challenge/municipalities/profile.html", values=municipality, errors={}, municipality=municipality,
+                    **problem_form_choices())  # fmt: skip
+
+    @post(
+        "/{municipality_id:int}/profile",
+        guards=[STAFF_OF_PATH_MUNICIPALITY],
+        opt={"form": "challenge/municipalities/profile.html", "form_context": municipalities.profile_form_context},
+    )
+    async def update_profile(self, request: AnyRequest, municipality_id: FromPath[int], data: FormData) -> Redirect:
+        await municipalities.update_profile(user=request.user, municipality_id=municipality_id, data=data)
+        flash(request.session, _("The profile was saved."), "success")
+        return Redirect("/municipality")
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _after_save(request: AnyRequest, problem_id: int, *, submitted: bool) -> Redirect:
+    flash(
+        request.session,
+        _("The problem was submitted to the organisers.") if submitted else _("The draft was saved."),
+        "success",
+    )
+    return Redirect(f"/municipality/problems/{problem_id}")

@@ -1,0 +1,163 @@
+"""Organisers: editions and their timeline, municipalities, and the review of problems."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import available_timezones
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from challenge import labels as _labels  # noqa: F401 - registers the value labels
+from challenge import queries
+from challenge.enums import PHASE_ORDER, ProblemStatus, Track
+from challenge.forms import problem_form_choices
+from challenge.rules.phases import utc_to_local
+from challenge.rules.problems import allowed_actions
+from challenge.services import editions, municipalities, problems
+from core.enums import Role
+from core.forms import FormData, field
+from core.i18n import gettext as _
+from core.i18n import label
+from core.permissions import requires_role
+from core.sessions import flash
+from core.web import page
+
+AnyRequest = Request[Any, Any, Any]
+TIMEZONES = sorted(zone for zone in available_timezones() if zone.startswith(("Europe/", "UTC")))
+
+
+def _edition_form_choices() -> dict[str, Any]:
+    return {
+        "phases": PHASE_ORDER,
+        "track_options": [(t.value, label(t)) for t in Track],
+        "timezone_options": [(zone, zone) for zone in TIMEZONES],
+    }
+
+
+async def _edition_form_context(request: AnyRequest) -> dict[str, Any]:
+    edition_id = request.path_params.get("edition_id")
+    return {**_edition_form_choices(), "edition": await editions.load_edition(edition_id) if edition_id else None}
+
+
+async def _edition_values(edition_id: int) -> dict[str, Any]:
+    state = await editions.edition_state(await editions.load_edition(edition_id))
+    values: dict[str, Any] = dict(state.edition)
+    for start in state.timeline.starts:
+        local = utc_to_local(start.starts_at, state.edition["timezone"])
+        values[f"starts_{start.phase.value}"] = local.isoformat(timespec="minutes")
+    return values
+
+
+async def _review_context(request: AnyRequest) -> dict[str, Any]:
+    problem_id = int(request.path_params["problem_id"])
+    problem = await queries.problem_for_staff(problem_id)
+    return {
+        "problem": problem,
+        "history": await queries.problem_history(problem_id),
+        "attachments": await queries.attachments(problem_id),
+        "actions": sorted(a.value for a in allowed_actions(ProblemStatus(problem["status"])) if a.value != "withdraw"),
+    }
+
+
+class EditionAdminPages(Controller):
+    path = "/organiser/editions"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def list_editions(self) -> Template:
+        rows = await queries.editions()
+        states = [await editions.edition_state(row) for row in rows]
+        return page("challenge/editions/list.html", states=states)
+
+    @get("/new")
+    async def new_edition(self) -> Template:
+        values = {"timezone": "Europe/Belgrade", "tracks": [t.value for t in Track]}
+        return page("challenge/editions/form.html", values=values, errors={}, edition=None, **_edition_form_choices())
+
+    @post("/new", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})
+    async def create_edition(self, request: AnyRequest, data: FormData) -> Redirect:
+        edition_id = await editions.create_edition(organiser_id=request.user.id, data=data)
+        flash(request.session, _("The edition was created."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/edit")
+
+    @get("/{edition_id:int}/edit")
+    async def edit_edition(self, edition_id: FromPath[int]) -> Template:
+        return page(
+            "challenge/editions/form.html",
+            values=await _edition_values(edition_id),
+            errors={},
+            edition=await editions.load_edition(edition_id),
+            state=await editions.edition_state(await editions.load_edition(edition_id)),
+            **_edition_form_choices(),
+        )
+
+    @post("/{edition_id:int}/edit", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})
+    async def update_edition(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        await editions.update_edition(organiser_id=request.user.id, edition_id=edition_id, data=data)
+        flash(request.session, _("The edition was saved."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/edit")
+
+    @post("/{edition_id:int}/phase")
+    async def move_phase(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        await editions.move_phase(organiser_id=request.user.id, edition_id=edition_id, phase=field(data, "phase"))
+        flash(request.session, _("The phase was changed."), "success")
+        return Redirect("/organiser/editions/")
+
+    @post("/{edition_id:int}/copy")
+    async def copy_edition(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
+        new_id = await editions.copy_edition(organiser_id=request.user.id, edition_id=edition_id)
+        flash(request.session, _("Next year's edition was created; check its dates."), "success")
+        return Redirect(f"/organiser/editions/{new_id}/edit")
+
+    @get("/{edition_id:int}/problems")
+    async def review_queue(self, edition_id: FromPath[int], status: FromQuery[str] = "") -> Template:
+        return page(
+            "challenge/editions/problems.html",
+            edition=await editions.load_edition(edition_id),
+            problems=await queries.review_queue(edition_id=edition_id, status=status),
+            statuses=list(ProblemStatus),
+            status=status,
+        )
+
+
+class ProblemReviewPages(Controller):
+    path = "/organiser/problems"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/{problem_id:int}")
+    async def review(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
+        return page("challenge/problems/review.html", values={}, errors={}, **await _review_context(request))
+
+    @post("/{problem_id:int}/review", opt={"form": "challenge/problems/review.html", "form_context": _review_context})
+    async def decide(self, request: AnyRequest, problem_id: FromPath[int], data: FormData) -> Redirect:
+        await problems.review_problem(
+            user=request.user, problem_id=problem_id, action=field(data, "action"), comment=field(data, "comment")
+        )
+        flash(request.session, _("The decision was recorded and the municipality informed."), "success")
+        return Redirect(f"/organiser/problems/{problem_id}")
+
+
+class MunicipalityAdminPages(Controller):
+    path = "/organiser/municipalities"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def list_municipalities(self) -> Template:
+        return page(
+            "challenge/municipalities/list.html",
+            municipalities=await queries.municipalities(),
+            values={},
+            errors={},
+            **problem_form_choices(),
+        )
+
+    @post("/", opt={"form": "challenge/municipalities/list.html", "form_context": municipalities.list_form_context})
+    async def add_municipality(self, request: AnyRequest, data: FormData) -> Redirect:
+        await municipalities.create_municipality(user=request.user, data=data)
+        flash(request.session, _("The municipality was added; invite its staff next."), "success")
+        return Redirect("/organiser/municipalities/")
