@@ -287,7 +287,7 @@ async def apply_phase_changes(*, edition_id: int | None = None) -> list[tuple[in
             for person in await _people_to_notify(edition["id"]):
                 await queue_mail(
                     to=person["email"],
-                    subject=_("%(edition)s: %(phase)s has started")
+                    subject=_("%(edition)s: the %(phase)s phase has started")
                     % {"edition": edition["name"], "phase": label(state.phase)},
                     template="phase_changed",
                     name=person["name"],
