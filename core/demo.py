@@ -5,11 +5,15 @@ Part of the composition root (it spans the domains). Loading twice changes nothi
 
 from __future__ import annotations
 
-from challenge.enums import SettlementKind, Track
-from challenge.tables import Edition, Municipality, Startup
+from datetime import datetime, timedelta
+from typing import Any
+
+from challenge.enums import Phase, ProblemStatus, SettlementKind, Track
+from challenge.tables import Edition, EditionPhase, Endorsement, Municipality, Problem, ProblemEvent, Startup
 from core import db
 from core.accounts.services import grant_role
 from core.auth import hash_password
+from core.clock import utc_now
 from core.enums import Role
 from core.tables import User
 
@@ -83,12 +87,14 @@ async def load_demo() -> bool:
             ).returning(Startup.id)
             startup_ids[name] = row[0]["id"]
         password_hash = hash_password(DEMO_PASSWORD)
+        user_ids: dict[str, int] = {}
         for email, name, role, organisation in PEOPLE:
             user_id = (
                 await User.insert(
                     User(email=email, name=name, password_hash=password_hash, is_verified=True)
                 ).returning(User.id)
             )[0]["id"]
+            user_ids[email] = user_id
             if role is None:
                 continue
             organisation_id = None
@@ -103,8 +109,229 @@ async def load_demo() -> bool:
                 edition_id=None if role == Role.ORGANISER else edition,
                 organisation_id=organisation_id,
             )
+            user_ids[email] = user_id
+        now = utc_now()
+        # Intake is open now and applications open in two weeks, so every role has something to do.
+        for phase, days in TIMELINE_DAYS.items():
+            await EditionPhase.insert(EditionPhase(edition=edition, phase=phase, starts_at=now + timedelta(days=days)))
+        await Edition.update({Edition.applied_phase: Phase.PROBLEM_INTAKE}).where(Edition.id == edition)
+        past = await _past_edition(now)
+        endorsers = [user_ids[email] for email, *_ in PEOPLE if email != "organiser@demo.smartchallenge.rs"]
+        for number, (town, status, fields) in enumerate(PROBLEMS):
+            await _demo_problem(
+                edition_id=past if status == "past" else edition,
+                municipality_id=municipality_ids[town],
+                status=ProblemStatus.PUBLISHED if status == "past" else ProblemStatus(status),
+                fields=fields,
+                endorsers=endorsers[: (number * 3) % len(endorsers) + 1] if status in ("published", "past") else [],
+                now=now - timedelta(days=20 - number),
+            )
     _print_logins(loaded=True)
     return True
+
+
+TIMELINE_DAYS = {
+    Phase.PROBLEM_INTAKE: -30,
+    Phase.APPLICATIONS: 14,
+    Phase.SCREENING: 45,
+    Phase.MENTORING: 60,
+    Phase.HACKATHON: 100,
+    Phase.FINAL_JUDGING: 102,
+    Phase.RESULTS: 110,
+}
+
+
+def _problem(title: str, track: Track, summary: str, context: str, groups: str, count: int, data: str,
+             sdgs: list[int], budget: str, path: str, location: str, contact: str) -> dict[str, Any]:  # fmt: skip
+    return {
+        "title": title, "track": track, "summary": summary, "context": context, "affected_groups": groups,
+        "affected_count": count, "data_available": data, "sdgs": sdgs, "sdg_tags": "".join(f",{g}," for g in sdgs),
+        "budget_range": budget, "procurement_path": path, "pilot_location": location, "contact_name": contact,
+        "contact_email": f"{contact.split()[0].lower()}@demo.rs", "open_data_links": ["https://data.gov.rs/sr/"],
+        "tried_before": "",
+    }  # fmt: skip
+
+
+PROBLEMS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "Novi Sad",
+        "published",
+        _problem(
+            "Cruising for parking in the city centre",
+            Track.SMART_CITY,
+            "Up to a third of centre traffic is drivers looking for a free space.",
+            "Street parking in zones 0 and 1 is full from 9 to 17; drivers circle the blocks around the Liman bridges.",
+            "Drivers, residents of the centre, public transport users",
+            120_000,
+            "Hourly occupancy counts from the parking company since 2022; SMS payment records.",
+            [9, 11, 13],
+            "50k_200k",
+            "public_procurement",
+            "Zone 0 around Trg slobode",
+            "Milan Petrović",
+        ),
+    ),
+    (
+        "Novi Sad",
+        "published",
+        _problem(
+            "Heat islands in high-rise neighbourhoods",
+            Track.SMART_CITY,
+            "Summer nights in Novo naselje stay above 25 °C; older residents suffer most.",
+            "Large paved yards, few trees; the city wants to know where shade and green roofs help most.",
+            "Residents over 65, children in four schools",
+            38_000,
+            "Satellite land-surface temperature maps; ambulance call-outs by address.",
+            [3, 11, 13],
+            "10k_50k",
+            "pilot",
+            "Novo naselje",
+            "Milan Petrović",
+        ),
+    ),
+    (
+        "Kragujevac",
+        "published",
+        _problem(
+            "Predicting failures in the district heating network",
+            Track.SMART_CITY,
+            "Pipe bursts in winter leave whole blocks without heat for days.",
+            "The network is 50 years old in places; repairs are planned by age, not by risk.",
+            "Households connected to district heating",
+            52_000,
+            "Ten years of failure records, pipe ages and materials, supply temperatures.",
+            [7, 9, 11],
+            "50k_200k",
+            "co_funding",
+            "Aerodrom and Pivara neighbourhoods",
+            "Marko Ilić",
+        ),
+    ),
+    (
+        "Ivanjica",
+        "published",
+        _problem(
+            "Drinking water losses in village networks",
+            Track.SMART_RURAL,
+            "A third of the water pumped never reaches a tap.",
+            "Old pipes and no metering between the pumping station and 14 villages; leaks are found by chance.",
+            "Households in 14 villages, two schools",
+            4_200,
+            "Monthly pumping volumes since 2019; network plans on paper.",
+            [6, 11],
+            "10k_50k",
+            "pilot",
+            "Kušići and Bratljevo",
+            "Jelena Marković",
+        ),
+    ),
+    (
+        "Kladovo",
+        "published",
+        _problem(
+            "School transport for scattered villages",
+            Track.SMART_RURAL,
+            "Children from hamlets along the Danube walk up to 4 km to the school bus.",
+            "Bus routes were drawn 20 years ago; families have moved, the roads have not changed.",
+            "Pupils and parents in 11 villages",
+            650,
+            "Pupil addresses (anonymised), bus timetables, road categories.",
+            [4, 10, 11],
+            "under_10k",
+            "pilot",
+            "Villages of Kladovo municipality",
+            "Dragan Jović",
+        ),
+    ),
+    (
+        "Pirot",
+        "submitted",
+        _problem(
+            "Visitor flows on Stara planina",
+            Track.SMART_RURAL,
+            "Weekend crowds overload the roads and the nature park's trails.",
+            "The municipality wants to guide visitors before they leave home.",
+            "Villages on the mountain road, park rangers, tourists",
+            9_000,
+            "Parking counts at Babin zub, ski lift passes.",
+            [8, 12, 15],
+            "10k_50k",
+            "pilot",
+            "Babin zub and Jabučko ravnište",
+            "Ana Stanković",
+        ),
+    ),
+    (
+        "Ivanjica",
+        "draft",
+        {"title": "Snow clearing priorities for mountain roads", "sdgs": [], "sdg_tags": "", "open_data_links": []},
+    ),
+    (
+        "Kragujevac",
+        "past",
+        _problem(
+            "Smart street lighting",
+            Track.SMART_CITY,
+            "Lights burn all night on empty streets while busy ones stay dark.",
+            "The 2025 edition piloted adaptive lighting on two boulevards.",
+            "Everyone on the city's streets at night",
+            170_000,
+            "Energy bills per lighting cabinet, failure reports.",
+            [7, 11, 13],
+            "50k_200k",
+            "public_procurement",
+            "Two boulevards in the centre",
+            "Marko Ilić",
+        ),
+    ),
+]
+
+
+async def _past_edition(now: datetime) -> int:
+    """Last year's edition, finished, so past editions can be browsed."""
+    past = (
+        await Edition.insert(
+            Edition(
+                name="Smart Cities & Smart Rural Challenge",
+                year=2025,
+                slug="2025",
+                timezone="Europe/Belgrade",
+                tracks=[Track.SMART_CITY.value, Track.SMART_RURAL.value],
+                description="The first edition: six municipalities, forty startups, three pilots.",
+                applied_phase=Phase.RESULTS,
+            )
+        ).returning(Edition.id)
+    )[0]["id"]
+    for phase, days in TIMELINE_DAYS.items():
+        await EditionPhase.insert(EditionPhase(edition=past, phase=phase, starts_at=now + timedelta(days=days - 365)))
+    return past
+
+
+async def _demo_problem(
+    *, edition_id: int, municipality_id: int, status: ProblemStatus, fields: dict[str, Any], endorsers: list[int],
+    now: datetime,
+) -> None:  # fmt: skip
+    submitted = status != ProblemStatus.DRAFT
+    problem_id = (
+        await Problem.insert(
+            Problem(
+                edition=edition_id, municipality=municipality_id, status=status,
+                endorsement_count=len(endorsers), submitted_at=now if submitted else None,
+                published_at=now if status == ProblemStatus.PUBLISHED else None, **fields,
+            )
+        ).returning(Problem.id)
+    )[0]["id"]  # fmt: skip
+    await ProblemEvent.insert(ProblemEvent(problem=problem_id, to_status=ProblemStatus.DRAFT, at=now))
+    if submitted:
+        await ProblemEvent.insert(
+            ProblemEvent(problem=problem_id, from_status=ProblemStatus.DRAFT, to_status=ProblemStatus.SUBMITTED, at=now)
+        )
+    if status == ProblemStatus.PUBLISHED:
+        await ProblemEvent.insert(
+            ProblemEvent(problem=problem_id, from_status=ProblemStatus.SUBMITTED, to_status=status, at=now)
+        )
+    for user_id in endorsers:
+        await Endorsement.insert(Endorsement(problem=problem_id, user=user_id, key=f"{problem_id}:{user_id}"))
 
 
 def _print_logins(*, loaded: bool) -> None:

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from challenge.tables import Edition, Municipality, Startup
+from challenge.tables import Edition, Endorsement, Municipality, Problem, Startup
 from core.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from core.enums import Role
 from core.tables import Membership, User
@@ -18,7 +18,15 @@ async def test_demo_loads_once() -> None:
     first, second = await load_demo(), await load_demo()
 
     assert (first, second) == (True, False)
-    assert await Edition.count() == 1
+    assert await Edition.count() == 2  # this year's and last year's
+    assert await Problem.count().where(Problem.status == "published") == 6
+    counted = sum(row["endorsement_count"] for row in await Problem.select(Problem.endorsement_count))
+    assert await Endorsement.count() == counted > 0
+    kinds = {
+        row["municipality.kind"]
+        for row in await Problem.select(Problem.municipality.kind).where(Problem.status == "published")
+    }
+    assert kinds == {"urban", "rural"}
     assert await Municipality.count() == 5
     assert await Startup.count() == 3
     assert await User.count() == len(PEOPLE)
