@@ -115,7 +115,7 @@ async def make_problem(
     values = {**COMPLETE_PROBLEM, **fields}
     values["sdg_tags"] = "".join(f",{goal}," for goal in values["sdgs"])
     now = utc_now()
-    return (
+    problem_id = (
         await Problem.insert(
             Problem(
                 edition=edition_id,
@@ -126,7 +126,6 @@ async def make_problem(
                 published_at=now if status == "published" else None,
                 **values,
             )
-        )
-        .returning(*Problem.all_columns())
-        .output(load_json=True)
-    )[0]
+        ).returning(Problem.id)
+    )[0]["id"]
+    return await Problem.select().where(Problem.id == problem_id).first().output(load_json=True)

@@ -1,5 +1,6 @@
 """HTTP for the challenge domain; `ROUTES` is what the composition root mounts."""
 
+from challenge.controllers.dashboard import EditionDashboard
 from challenge.controllers.municipality import MunicipalityPages
 from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages, RoleHomes
@@ -12,4 +13,5 @@ ROUTES = [
     PublicPages,
     RoleHomes,
     EditionApi,
+    EditionDashboard,
 ]
