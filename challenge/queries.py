@@ -131,3 +131,16 @@ async def review_queue(*, edition_id: int, status: str = "") -> list[dict[str, A
     if status:
         query = query.where(Problem.status == status)
     return await query.order_by(Problem.updated_at, ascending=False)
+
+
+async def full_problems_of_municipalities(municipality_ids: frozenset[int]) -> list[dict[str, Any]]:
+    from challenge.tables import Problem
+
+    if not municipality_ids:
+        return []
+    return await (
+        Problem.select()
+        .where(Problem.municipality.is_in(list(municipality_ids)))
+        .order_by(Problem.id)
+        .output(load_json=True)
+    )

@@ -1,11 +1,14 @@
 """HTTP for the challenge domain; `ROUTES` is what the composition root mounts."""
 
+from challenge.controllers.api import MunicipalityProblemsApi
+from challenge.controllers.catalogue import CataloguePages, ProblemApi
 from challenge.controllers.dashboard import EditionDashboard
 from challenge.controllers.municipality import MunicipalityPages
 from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages, RoleHomes
 
 ROUTES = [
+    MunicipalityProblemsApi,
     MunicipalityPages,
     EditionAdminPages,
     MunicipalityAdminPages,
@@ -14,4 +17,6 @@ ROUTES = [
     RoleHomes,
     EditionApi,
     EditionDashboard,
+    CataloguePages,
+    ProblemApi,
 ]

@@ -78,6 +78,16 @@ class MunicipalityPages(Controller):
     guards = [requires_role(Role.MUNICIPALITY)]
     include_in_schema = False
 
+    @get("/")
+    async def home(self, request: AnyRequest) -> Template:
+        ids = request.user.organisations(Role.MUNICIPALITY)
+        return page(
+            "challenge/municipality/home.html",
+            municipalities=await queries.municipalities(ids),
+            problems=await queries.problems_of_municipalities(ids),
+            open_editions=await problems.editions_open_for_drafting(),
+        )
+
     @get("/problems/new")
     async def new_problem(
         self,

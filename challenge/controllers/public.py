@@ -1,20 +1,28 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Template
 
+from challenge import catalogue, queries
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import queries
+from challenge.controllers.catalogue import PageNumber, ProblemPageOut, problem_page_out
+from challenge.enums import SettlementKind, Track
+from challenge.rules.sdgs import SDGS
+from challenge.schemas import EditionIn, PhaseIn
+from challenge.services import editions
+from challenge.services.editions import edition_state
 from core.enums import Role
 from core.permissions import requires_role
 from core.web import page
 
 AnyRequest = Request[Any, Any, Any]
+HOME_PROBLEMS = 6
 
 
 class EditionOut(msgspec.Struct):
@@ -27,29 +35,53 @@ class EditionOut(msgspec.Struct):
     description: str
 
 
+class PhaseOut(msgspec.Struct):
+    phase: str
+    starts_at: datetime
+    ends_at: datetime | None
+    current: bool
+
+
+class TimelineOut(msgspec.Struct):
+    edition: str
+    timezone: str
+    current_phase: str | None
+    phases: list[PhaseOut]
+
+
+async def _edition(slug: str) -> dict[str, Any]:
+    edition = await queries.edition_by_slug(slug)
+    if edition is None:
+        raise NotFoundException()
+    return edition
+
+
 class PublicPages(Controller):
     include_in_schema = False
 
     @get("/")
     async def home(self) -> Template:
         editions = await queries.editions()
-        return page("challenge/home.html", current=editions[0] if editions else None, editions=editions)
+        current = editions[0] if editions else None
+        problems = (
+            await catalogue.published_problems(edition_id=current["id"], page_size=HOME_PROBLEMS) if current else None
+        )
+        return page("challenge/home.html", current=current, editions=editions, problems=problems, sdg_names=SDGS)
+
+    @get("/editions")
+    async def editions(self) -> Template:
+        return page("challenge/catalogue/editions.html", editions=await queries.editions())
 
     @get("/editions/{slug:str}")
     async def edition(self, slug: FromPath[str]) -> Template:
-        edition = await queries.edition_by_slug(slug)
-        if edition is None:
-            raise NotFoundException()
-        return page("challenge/edition.html", edition=edition)
+        edition = await _edition(slug)
+        return page("challenge/edition.html", edition=edition, state=await edition_state(edition))
 
 
 class RoleHomes(Controller):
-    include_in_schema = False
+    """Role start pages that no domain controller owns yet (municipality staff: MunicipalityPages)."""
 
-    @get("/municipality", guards=[requires_role(Role.MUNICIPALITY)])
-    async def municipality_home(self, request: AnyRequest) -> Template:
-        ids = request.user.organisations(Role.MUNICIPALITY)
-        return page("challenge/municipality_home.html", municipalities=await queries.municipalities(ids))
+    include_in_schema = False
 
     @get("/startup", guards=[requires_role(Role.STARTUP)])
     async def startup_home(self, request: AnyRequest) -> Template:
@@ -67,7 +99,71 @@ class EditionApi(Controller):
 
     @get("/{slug:str}", summary="One edition")
     async def get_edition(self, slug: FromPath[str]) -> EditionOut:
-        edition = await queries.edition_by_slug(slug)
-        if edition is None:
-            raise NotFoundException()
-        return msgspec.convert(edition, EditionOut)
+        return msgspec.convert(await _edition(slug), EditionOut)
+
+    @get(
+        "/{slug:str}/problems",
+        tags=["problems"],
+        summary="The edition's published problems, filtered, 20 per page",
+        description="`sdg` is a UN Sustainable Development Goal (1-17); `q` searches titles and summaries.",
+    )
+    async def list_problems(
+        self,
+        slug: FromPath[str],
+        q: FromQuery[str] = "",
+        track: FromQuery[Track | None] = None,
+        region: FromQuery[str] = "",
+        kind: FromQuery[SettlementKind | None] = None,
+        sdg: Annotated[int | None, QueryParameter(ge=1, le=17)] = None,
+        sort: FromQuery[Literal["newest", "endorsed"]] = "newest",
+        page_number: PageNumber = 1,
+    ) -> ProblemPageOut:
+        edition = await _edition(slug)
+        result = await catalogue.published_problems(
+            edition_id=edition["id"],
+            q=q,
+            track=track or "",
+            region=region,
+            kind=kind or "",
+            sdg=sdg,
+            sort=sort,
+            page=page_number,
+        )
+        return problem_page_out(result)
+
+    @get("/{slug:str}/phases", summary="The edition's phase timeline and the phase in force now")
+    async def phases(self, slug: FromPath[str]) -> TimelineOut:
+        state = await edition_state(await _edition(slug))
+        return TimelineOut(
+            edition=slug,
+            timezone=state.edition["timezone"],
+            current_phase=state.phase,
+            phases=[
+                PhaseOut(
+                    phase=start.phase,
+                    starts_at=start.starts_at,
+                    ends_at=state.timeline.end_of(start.phase),
+                    current=start.phase == state.phase,
+                )
+                for start in state.timeline.starts
+            ],
+        )
+
+    @post("/", guards=[requires_role(Role.ORGANISER)], summary="Create an edition (organisers)",
+          description="`timeline` maps phase names to start instants (ISO 8601 with an offset).")  # fmt: skip
+    async def create_edition(self, request: AnyRequest, data: JSONBody[EditionIn]) -> dict[str, int]:
+        return {"id": await editions.create_edition(organiser_id=request.user.id, data=data.as_form())}
+
+    @put("/{edition_id:int}", guards=[requires_role(Role.ORGANISER)], summary="Replace an edition (organisers)")
+    async def update_edition(
+        self, request: AnyRequest, edition_id: FromPath[int], data: JSONBody[EditionIn]
+    ) -> dict[str, int]:
+        await editions.update_edition(organiser_id=request.user.id, edition_id=edition_id, data=data.as_form())
+        return {"id": edition_id}
+
+    @post("/{edition_id:int}/phase", guards=[requires_role(Role.ORGANISER)], summary="Move the phase by hand")
+    async def move_phase(
+        self, request: AnyRequest, edition_id: FromPath[int], data: JSONBody[PhaseIn]
+    ) -> dict[str, str]:
+        await editions.move_phase(organiser_id=request.user.id, edition_id=edition_id, phase=data.phase.value)
+        return {"phase": data.phase.value}

@@ -36,7 +36,9 @@ def _empty_database(clean_db: None) -> None:
     """Each browser test starts on an empty database."""
 
 
-@pytest.fixture(scope="session")
+# Per module, so no server (and its scheduler, which holds the leader lock) outlives the
+# browser tests and competes with the scheduler tests that start their own workers.
+@pytest.fixture(scope="module")
 def live_server(database: None, smtp_server: SmtpServer) -> Iterator[ServerProcess]:
     server = start_server(
         port=free_port(),
