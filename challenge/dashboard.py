@@ -31,7 +31,6 @@ from challenge.rules.sdgs import SDGS
 from challenge.tables import Problem
 from core.i18n import format_number, label
 from core.i18n import gettext as _
-from core.rules import N_
 
 # Problems someone is working on: the pipeline the region, kind, track and SDG figures show.
 # Drafts have not been sent yet; archived and withdrawn problems have left the challenge.
@@ -40,15 +39,6 @@ LIVE_STATUSES: tuple[ProblemStatus, ...] = (
     ProblemStatus.CHANGES_REQUESTED,
     ProblemStatus.PUBLISHED,
 )
-
-STATUS_NAMES: dict[ProblemStatus, str] = {
-    ProblemStatus.DRAFT: N_("Draft"),
-    ProblemStatus.SUBMITTED: N_("Submitted"),
-    ProblemStatus.CHANGES_REQUESTED: N_("Changes requested"),
-    ProblemStatus.PUBLISHED: N_("Published"),
-    ProblemStatus.ARCHIVED: N_("Archived"),
-    ProblemStatus.WITHDRAWN: N_("Withdrawn"),
-}
 
 BRAND = "#0b6e4f"
 # Brand green, then a dark amber and the site's blue: told apart easily, and each carries its
@@ -282,7 +272,7 @@ def sdg_name(goal: int) -> str:
 
 def figures(stats: ProblemStats) -> list[Figure]:
     """The dashboard's four charts, each with the rows of its table, in the reader's language."""
-    by_status = tuple((_(STATUS_NAMES[ProblemStatus(s)]), n) for s, n in stats.by_status.items())
+    by_status = tuple((label(ProblemStatus(s)).capitalize(), n) for s, n in stats.by_status.items())
     by_region = tuple(stats.by_region.items())
     by_kind = tuple((label(kind), n) for kind, n in stats.by_kind.items())
     by_sdg = tuple((sdg_name(goal), n) for goal, n in stats.by_sdg.items())

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
+from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import BudgetRange, ProcurementPath, SettlementKind, Track
 from challenge.rules.sdgs import SDGS
 from core.i18n import gettext as _
-from core.i18n import label, register_labels
-from core.rules import N_
-
-register_labels(
-    {
-        BudgetRange.UNDER_10K: N_("under €10,000"),
-        BudgetRange.FROM_10K_TO_50K: N_("€10,000 to €50,000"),
-        BudgetRange.FROM_50K_TO_200K: N_("€50,000 to €200,000"),
-        BudgetRange.OVER_200K: N_("over €200,000"),
-        BudgetRange.NOT_YET_KNOWN: N_("not known yet"),
-        ProcurementPath.PILOT: N_("pilot project"),
-        ProcurementPath.PUBLIC_PROCUREMENT: N_("public procurement"),
-        ProcurementPath.CO_FUNDING: N_("co-funding"),
-    }
-)
+from core.i18n import label
 
 
 def problem_form_choices() -> dict[str, list[tuple[str, str]]]:

@@ -1,6 +1,6 @@
 """Human names of the challenge's stored values, for templates (`value|label`)."""
 
-from challenge.enums import Phase, ProblemStatus, SettlementKind, Track
+from challenge.enums import BudgetRange, Phase, ProblemStatus, ProcurementPath, SettlementKind, Track
 from core.i18n import register_labels
 from core.rules import N_
 
@@ -24,5 +24,13 @@ register_labels(
         ProblemStatus.PUBLISHED: N_("published"),
         ProblemStatus.ARCHIVED: N_("archived"),
         ProblemStatus.WITHDRAWN: N_("withdrawn"),
+        BudgetRange.UNDER_10K: N_("under €10,000"),
+        BudgetRange.FROM_10K_TO_50K: N_("€10,000 to €50,000"),
+        BudgetRange.FROM_50K_TO_200K: N_("€50,000 to €200,000"),
+        BudgetRange.OVER_200K: N_("over €200,000"),
+        BudgetRange.NOT_YET_KNOWN: N_("not known yet"),
+        ProcurementPath.PILOT: N_("pilot project"),
+        ProcurementPath.PUBLIC_PROCUREMENT: N_("public procurement"),
+        ProcurementPath.CO_FUNDING: N_("co-funding"),
     }
 )
