@@ -8,7 +8,12 @@ from challenge.tables import Edition, Municipality, Startup
 
 
 async def editions() -> list[dict[str, Any]]:
-    return await Edition.select().order_by(Edition.year, ascending=False).output(load_json=True)
+    return await (
+        Edition.select()
+        .order_by(Edition.year, ascending=False)
+        .order_by(Edition.id, ascending=False)
+        .output(load_json=True)
+    )
 
 
 async def edition_by_slug(slug: str) -> dict[str, Any] | None:

@@ -65,7 +65,8 @@ class Problem(Table):
     data_available = Text(default="")
     open_data_links = JSON(default=[])
     sdgs = JSON(default=[])
-    # Searchable copy of `sdgs` (",6,11,"): filtering by goal stays one indexed LIKE on both engines.
+    # Searchable copy of `sdgs` (",6,11,"): filtering by goal is one LIKE on both engines, a scan of
+    # the edition's published rows (hundreds), which the edition and status indexes narrow first.
     sdg_tags = Varchar(length=80, default="", index=True)
     budget_range = Varchar(length=20, null=True, default=None)
     procurement_path = Varchar(length=30, null=True, default=None)

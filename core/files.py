@@ -13,7 +13,7 @@ from core.storage import Storage
 from core.tables import StoredFile
 from core.uploads import ReceivedFile
 
-DownloadPolicy = Callable[[CurrentUser, dict[str, Any]], Awaitable[bool]]
+DownloadPolicy = Callable[[CurrentUser | None, dict[str, Any]], Awaitable[bool]]
 _policies: dict[str, DownloadPolicy] = {}
 
 
@@ -47,12 +47,13 @@ async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str =
     return row
 
 
-async def readable_file(*, user: CurrentUser, file_id: int) -> dict[str, Any]:
-    """The file's row if `user` may read it; 404 rather than 403 so ids reveal nothing."""
+async def readable_file(*, user: CurrentUser | None, file_id: int) -> dict[str, Any]:
+    """The file's row if `user` (None: an anonymous visitor) may read it; 404 rather than 403 so
+    ids reveal nothing."""
     row = await StoredFile.select().where(StoredFile.id == file_id).first()
     if row is None:
         raise NotFound(N_("This file does not exist."))
-    if row["owner"] == user.id or user.is_organiser:
+    if user is not None and (row["owner"] == user.id or user.is_organiser):
         return row
     policy = _policies.get(row["purpose"])
     if policy is not None and await policy(user, row):

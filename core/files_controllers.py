@@ -41,10 +41,9 @@ def _file_out(row: dict[str, Any]) -> FileOut:
 
 
 class FileController(Controller):
-    guards = [login_required]
-
     @post(
         "/api/v1/files",
+        guards=[login_required],
         exclude_from_csrf=True,  # checked inside the stream, before any byte is stored
         request_max_body_size=get_settings().max_upload_bytes + _BODY_SLACK,
         summary="Upload a document (PDF, PNG, JPEG or WebP)",
@@ -61,13 +60,14 @@ class FileController(Controller):
         row = await files.record_upload(owner_id=request.user.id, received=form.files["file"])
         return _file_out(row)
 
-    @get("/api/v1/files/{file_id:int}", tags=["files"], summary="A file's metadata")
+    @get("/api/v1/files/{file_id:int}", guards=[login_required], tags=["files"], summary="A file's metadata")
     async def metadata(self, request: AnyRequest, file_id: FromPath[int]) -> FileOut:
         return _file_out(await files.readable_file(user=request.user, file_id=file_id))
 
     @get("/files/{file_id:int}", include_in_schema=False)
     async def download(self, request: AnyRequest, file_id: FromPath[int]) -> Stream:
-        row = await files.readable_file(user=request.user, file_id=file_id)
+        # No login guard: some files are public (attachments of published problems); the policy decides.
+        row = await files.readable_file(user=request.scope.get("user"), file_id=file_id)
         handle = get_storage().open(row["key"])
 
         def chunks() -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -123,6 +123,13 @@ def handle_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedExc
     if is_api(request):
         return _json_problem(401, gettext("Sign in first."))
     next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        # After signing in, come back to the page the form was on, not to a POST-only address.
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc in ("", request.url.netloc)
+        next_path = (
+            (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site and referer.path else "/"
+        )
     return Redirect(path=f"/login?next={quote(next_path, safe='/')}")
 
 

@@ -289,7 +289,7 @@ async def editions_open_for_drafting() -> list[dict[str, Any]]:
     return [e for e in editions if may_draft_problems((await edition_state(e)).phase)]
 
 
-async def may_read_attachment(user: CurrentUser, file_row: dict[str, Any]) -> bool:
+async def may_read_attachment(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
     """Attachments of published problems are public; otherwise staff of the municipality only."""
     row = await (
         ProblemAttachment.select(ProblemAttachment.problem.status, ProblemAttachment.problem.municipality)
@@ -298,6 +298,6 @@ async def may_read_attachment(user: CurrentUser, file_row: dict[str, Any]) -> bo
     )
     if row is None:
         return False
-    return row["problem.status"] == ProblemStatus.PUBLISHED or row["problem.municipality"] in user.organisations(
-        Role.MUNICIPALITY
-    )
+    if row["problem.status"] == ProblemStatus.PUBLISHED:
+        return True
+    return user is not None and row["problem.municipality"] in user.organisations(Role.MUNICIPALITY)

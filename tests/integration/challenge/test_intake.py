@@ -234,3 +234,38 @@ async def test_municipality_staff_cannot_review(logged_in) -> None:
 
     assert response.status_code == 403
     assert (await Problem.select(Problem.status).first())["status"] == "submitted"
+
+
+async def test_attachments_are_public_once_the_problem_is_published(logged_in, client: WebClient) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    staff = await _staff(logged_in, town)
+    organiser = await logged_in(Role.ORGANISER)
+    await _post(
+        staff,
+        "/municipality/problems/new",
+        _form(edition["id"], town["id"], action="submit"),
+        ("network.pdf", PDF, "application/pdf"),
+    )
+    problem_id = (await Problem.select(Problem.id).first())["id"]
+    file_id = (await ProblemAttachment.select(ProblemAttachment.file).first())["file"]
+
+    before = await client.get(f"/files/{file_id}")
+    await organiser.post_form(f"/organiser/problems/{problem_id}/review", {"action": "publish"})
+    after = await client.get(f"/files/{file_id}")
+
+    assert before.status_code == 404
+    assert after.status_code == 200
+    assert after.content == PDF
+
+
+async def test_signing_in_after_an_anonymous_post_returns_to_the_page(client: WebClient) -> None:
+    await client.csrf_token()
+
+    response = await client.http.post(
+        "/problems/1/endorse",
+        data={"_csrf_token": await client.csrf_token()},
+        headers={"referer": "http://testserver/problems/1"},
+    )
+
+    assert response.status_code == 302
+    assert response.headers["location"] == "/login?next=/problems/1"
