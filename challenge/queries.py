@@ -16,6 +16,21 @@ async def editions() -> list[dict[str, Any]]:
     )
 
 
+async def newest_edition_with_published_problems() -> dict[str, Any] | None:
+    from challenge.tables import Problem
+
+    newest = await (
+        Problem.select(Problem.edition)
+        .where(Problem.status == "published")
+        .order_by(Problem.edition.year, ascending=False)
+        .order_by(Problem.edition, ascending=False)
+        .first()
+    )
+    if newest is None:
+        return None
+    return await Edition.select().where(Edition.id == newest["edition"]).first().output(load_json=True)
+
+
 async def edition_by_slug(slug: str) -> dict[str, Any] | None:
     return await Edition.select().where(Edition.slug == slug).first().output(load_json=True)
 
@@ -133,8 +148,8 @@ async def review_queue(*, edition_id: int, status: str = "") -> list[dict[str, A
         Problem.endorsement_count, Problem.municipality.name.as_alias("municipality_name"),
         Problem.municipality.kind.as_alias("municipality_kind"),
     ).where(Problem.edition == edition_id)  # fmt: skip
-    if status:
-        query = query.where(Problem.status == status)
+    # Drafts are the municipality's own until submitted: organisers never review them.
+    query = query.where(Problem.status == status) if status else query.where(Problem.status != "draft")
     return await query.order_by(Problem.updated_at, ascending=False)
 
 
@@ -149,3 +164,16 @@ async def full_problems_of_municipalities(municipality_ids: frozenset[int]) -> l
         .order_by(Problem.id)
         .output(load_json=True)
     )
+
+
+async def latest_change_request(problem_id: int) -> str:
+    """The organisers' comment when they last sent the problem back for changes."""
+    from challenge.tables import ProblemEvent
+
+    row = await (
+        ProblemEvent.select(ProblemEvent.comment)
+        .where(ProblemEvent.problem == problem_id, ProblemEvent.to_status == "changes_requested")
+        .order_by(ProblemEvent.id, ascending=False)
+        .first()
+    )
+    return row["comment"] if row else ""

@@ -68,9 +68,11 @@ def _json_problem(status_code: int, detail: str, errors: dict[str, str] | None =
 
 def _error_page(request: Request[Any, Any, Any], status_code: int, message: str, **headers: str) -> Response[Any]:
     template = f"errors/{status_code}.html" if status_code in {403, 404, 409, 422, 429, 500} else "errors/generic.html"
+    referer = urlsplit(request.headers.get("referer", ""))
+    back = referer.path if referer.netloc == request.url.netloc and referer.path != request.url.path else ""
     return Template(
         template_name=template,
-        context={"message": message, "status_code": status_code},
+        context={"message": message, "status_code": status_code, "back": back},
         status_code=status_code,
         headers=headers or None,
     )

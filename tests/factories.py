@@ -48,11 +48,13 @@ async def make_edition(*, slug: str | None = None, year: int = 2026, name: str =
     )[0]
 
 
-async def make_municipality(*, name: str | None = None, kind: SettlementKind = SettlementKind.RURAL) -> dict[str, Any]:
+async def make_municipality(
+    *, name: str | None = None, kind: SettlementKind = SettlementKind.RURAL, region: str = "Zlatibor"
+) -> dict[str, Any]:
     n = next(_sequence)
     return (
         await Municipality.insert(
-            Municipality(name=name or f"Selo {n}", region="Zlatibor", population=4_200, kind=kind)
+            Municipality(name=name or f"Selo {n}", region=region, population=4_200, kind=kind)
         ).returning(*Municipality.all_columns())
     )[0]
 

@@ -208,9 +208,15 @@ class CataloguePages(Controller):
         page_number: PageNumber = 1,
     ) -> Template:
         editions = await queries.editions()
-        chosen = next((e for e in editions if e["slug"] == edition), None) if edition else next(iter(editions), None)
+        if edition:
+            chosen = next((e for e in editions if e["slug"] == edition), None)
+        else:
+            # The newest edition that has published problems: a freshly copied one is still empty.
+            chosen = await queries.newest_edition_with_published_problems() or next(iter(editions), None)
         if chosen is None:
-            raise NotFoundException()
+            if edition:
+                raise NotFoundException()
+            return page("challenge/catalogue/empty.html")
         filters = catalogue.Filters.from_query(q=q, track=track, region=region, kind=kind, sdg=sdg, sort=sort)
         result = await catalogue.published_problems(edition_id=chosen["id"], **asdict(filters), page=page_number)
         return page(

@@ -61,6 +61,7 @@ async def _form_context(request: AnyRequest) -> dict[str, Any]:
     return {
         **problem_form_choices(),
         "problem": problem,
+        "change_request": await queries.latest_change_request(problem_id) if problem_id else "",
         "edition_options": [
             (e["id"], f"{e['name']} ({e['year']})") for e in await problems.editions_open_for_drafting()
         ],
@@ -115,7 +116,7 @@ class MunicipalityPages(Controller):
             attachment_ids=pending,
             submit=values.get("action") == "submit",
         )
-        return _after_save(request, problem_id, submitted=values.get("action") == "submit")
+        return _after_save(request, problem_id, submitted=values.get("action") == "submit", created=True)
 
     @get("/problems/{problem_id:int}")
     async def show_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
@@ -194,10 +195,10 @@ def _int(value: Any) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
-def _after_save(request: AnyRequest, problem_id: int, *, submitted: bool) -> Redirect:
-    flash(
-        request.session,
-        _("The problem was submitted to the organisers.") if submitted else _("The draft was saved."),
-        "success",
-    )
+def _after_save(request: AnyRequest, problem_id: int, *, submitted: bool, created: bool = False) -> Redirect:
+    if submitted:
+        message = _("The problem was submitted to the organisers.")
+    else:
+        message = _("The draft was saved.") if created else _("Your changes were saved.")
+    flash(request.session, message, "success")
     return Redirect(f"/municipality/problems/{problem_id}")

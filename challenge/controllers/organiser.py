@@ -14,7 +14,7 @@ from challenge import queries
 from challenge.enums import PHASE_ORDER, ProblemStatus, Track
 from challenge.forms import problem_form_choices
 from challenge.rules.phases import utc_to_local
-from challenge.rules.problems import allowed_actions
+from challenge.rules.problems import ORGANISER_ACTIONS, allowed_actions
 from challenge.services import editions, municipalities, problems
 from core.enums import Role
 from core.forms import FormData, field
@@ -57,7 +57,7 @@ async def _review_context(request: AnyRequest) -> dict[str, Any]:
         "problem": problem,
         "history": await queries.problem_history(problem_id),
         "attachments": await queries.attachments(problem_id),
-        "actions": sorted(a.value for a in allowed_actions(ProblemStatus(problem["status"])) if a.value != "withdraw"),
+        "actions": sorted(a.value for a in allowed_actions(ProblemStatus(problem["status"])) & ORGANISER_ACTIONS),
     }
 
 
@@ -118,7 +118,7 @@ class EditionAdminPages(Controller):
             "challenge/editions/problems.html",
             edition=await editions.load_edition(edition_id),
             problems=await queries.review_queue(edition_id=edition_id, status=status),
-            statuses=list(ProblemStatus),
+            statuses=[s for s in ProblemStatus if s != ProblemStatus.DRAFT],
             status=status,
         )
 

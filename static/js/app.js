@@ -4,6 +4,12 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll(".locale-form select")) {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
+  // Ask before irreversible actions; without JavaScript the server still refuses what it must.
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
   // Guard against double submits of the same form (two clicks, impatient Enter).
   for (const form of document.querySelectorAll("form[method=post]")) {
     form.addEventListener("submit", () => {

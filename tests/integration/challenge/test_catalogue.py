@@ -16,7 +16,14 @@ from core.enums import Role
 from core.i18n import format_datetime
 from core.storage import get_storage
 from core.tables import StoredFile
-from tests.factories import COMPLETE_PROBLEM, make_edition, make_open_edition, make_user, set_timeline
+from tests.factories import (
+    make_edition,
+    make_municipality,
+    make_open_edition,
+    make_problem,
+    make_user,
+    set_timeline,
+)
 from tests.web import WebClient, field_error
 
 PDF = b"%PDF-1.7\n" + b"0" * 1000 + b"\n%%EOF\n"
@@ -26,26 +33,6 @@ CARD_TITLE = re.compile(r'<h3><a href="/problems/\d+">([^<]*)</a></h3>')
 def titles(html: str) -> list[str]:
     """The problem titles a catalogue or home page lists, in order."""
     return CARD_TITLE.findall(html)
-
-
-async def make_problem(
-    *, edition_id: int, municipality_id: int, status: str = "published", **fields: Any
-) -> dict[str, Any]:
-    """As tests.factories.make_problem, which calls `Insert.output()`: Piccolo 1.38 has none."""
-    values = {**COMPLETE_PROBLEM, **fields}
-    values["sdg_tags"] = "".join(f",{goal}," for goal in values["sdgs"])
-    now = utc_now()
-    rows = await Problem.insert(
-        Problem(
-            edition=edition_id,
-            municipality=municipality_id,
-            status=status,
-            submitted_at=now if status != "draft" else None,
-            published_at=now if status == "published" else None,
-            **values,
-        )
-    ).returning(Problem.id)
-    return {"id": rows[0]["id"], "status": status, **values}
 
 
 async def make_town(name: str, region: str, kind: SettlementKind) -> dict[str, Any]:
@@ -739,3 +726,22 @@ async def test_moderating_an_unknown_comment_is_not_found(logged_in) -> None:
     restore = await organiser.post_form("/comments/999/restore")
 
     assert (hide.status_code, restore.status_code) == (404, 404)
+
+
+async def test_the_catalogue_opens_on_the_newest_edition_that_has_problems(client: WebClient) -> None:
+    current = await make_edition(year=2026, slug="with-problems")
+    await make_edition(year=2027, slug="copied-but-empty")
+    town = await make_municipality()
+    await make_problem(edition_id=current["id"], municipality_id=town["id"], title="Visible by default")
+
+    response = await client.get("/problems")
+
+    assert response.status_code == 200
+    assert "Visible by default" in response.text
+
+
+async def test_an_empty_platform_has_a_friendly_catalogue(client: WebClient) -> None:
+    response = await client.get("/problems")
+
+    assert response.status_code == 200
+    assert "No edition has been opened yet." in response.text

@@ -11,34 +11,12 @@ from zoneinfo import ZoneInfo
 from challenge.dashboard import CSV_HEADER, problem_stats, problems_csv
 from challenge.enums import SettlementKind
 from challenge.tables import Municipality, Problem
-from core.clock import utc_now
 from core.enums import Role
-from tests.factories import COMPLETE_PROBLEM, make_edition, make_municipality
+from tests.factories import make_edition, make_municipality, make_problem
 from tests.web import WebClient
 
 NO_GOALS = dict.fromkeys(range(1, 18), 0)
 BELGRADE = ZoneInfo("Europe/Belgrade")
-
-
-async def make_problem(
-    *, edition_id: int, municipality_id: int, status: str = "published", endorsements: int = 0, **fields: Any
-) -> dict[str, Any]:
-    """tests.factories.make_problem, which fails on `Insert.output()` (Piccolo 1.38 has none)."""
-    values = {**COMPLETE_PROBLEM, **fields}
-    values["sdg_tags"] = "".join(f",{goal}," for goal in values["sdgs"])
-    now = utc_now()
-    rows = await Problem.insert(
-        Problem(
-            edition=edition_id,
-            municipality=municipality_id,
-            status=status,
-            endorsement_count=endorsements,
-            submitted_at=now if status != "draft" else None,
-            published_at=now if status == "published" else None,
-            **values,
-        )
-    ).returning(Problem.id)
-    return {"id": rows[0]["id"], **values}
 
 
 async def _municipality(name: str, region: str, kind: SettlementKind) -> dict[str, Any]:

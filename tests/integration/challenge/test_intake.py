@@ -269,3 +269,49 @@ async def test_signing_in_after_an_anonymous_post_returns_to_the_page(client: We
 
     assert response.status_code == 302
     assert response.headers["location"] == "/login?next=/problems/1"
+
+
+async def test_organisers_never_see_drafts_in_their_queue(logged_in) -> None:
+    from tests.factories import make_problem
+
+    edition, town = await make_open_edition(), await make_municipality()
+    organiser = await logged_in(Role.ORGANISER)
+    await make_problem(edition_id=edition["id"], municipality_id=town["id"], status="draft", title="Half-written idea")
+    await make_problem(edition_id=edition["id"], municipality_id=town["id"], status="submitted", title="Ready idea")
+
+    queue = await organiser.get(f"/organiser/editions/{edition['id']}/problems")
+
+    assert "Ready idea" in queue.text
+    assert "Half-written idea" not in queue.text
+
+
+async def test_changes_requested_form_shows_the_organisers_comment(logged_in) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    staff = await _staff(logged_in, town)
+    organiser = await logged_in(Role.ORGANISER)
+    await _post(staff, "/municipality/problems/new", _form(edition["id"], town["id"], action="submit"))
+    problem_id = (await Problem.select(Problem.id).first())["id"]
+    await organiser.post_form(
+        f"/organiser/problems/{problem_id}/review", {"action": "request_changes", "comment": "Name the villages."}
+    )
+
+    form = await staff.get(f"/municipality/problems/{problem_id}/edit")
+
+    assert "<blockquote>Name the villages.</blockquote>" in form.text
+
+
+async def test_a_conflict_page_offers_the_way_back(logged_in) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    organiser = await logged_in(Role.ORGANISER)
+    from tests.factories import make_problem
+
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], status="published")
+
+    response = await organiser.http.post(
+        f"/organiser/problems/{problem['id']}/review",
+        data={"action": "publish", "_csrf_token": await organiser.csrf_token()},
+        headers={"referer": f"http://testserver/organiser/problems/{problem['id']}"},
+    )
+
+    assert response.status_code == 409
+    assert f'<a href="/organiser/problems/{problem["id"]}">Back to the previous page</a>' in response.text
