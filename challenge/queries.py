@@ -108,13 +108,14 @@ async def attachments(problem_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def stored_files(file_ids: list[int]) -> list[dict[str, Any]]:
+async def stored_files(file_ids: list[int], *, owner_id: int, purpose: str) -> list[dict[str, Any]]:
+    """The caller's own uploads among `file_ids` (ids come from a form: never trust them)."""
     from core.tables import StoredFile
 
     if not file_ids:
         return []
     return await StoredFile.select(StoredFile.id, StoredFile.original_name, StoredFile.size).where(
-        StoredFile.id.is_in(file_ids)
+        StoredFile.id.is_in(file_ids), StoredFile.owner == owner_id, StoredFile.purpose == purpose
     )
 
 
@@ -149,6 +150,7 @@ async def review_queue(*, edition_id: int, status: str = "") -> list[dict[str, A
         Problem.municipality.kind.as_alias("municipality_kind"),
     ).where(Problem.edition == edition_id)  # fmt: skip
     # Drafts are the municipality's own until submitted: organisers never review them.
+    status = "" if status == "draft" else status
     query = query.where(Problem.status == status) if status else query.where(Problem.status != "draft")
     return await query.order_by(Problem.updated_at, ascending=False)
 

@@ -164,9 +164,15 @@ class _StreamingForm:
         chunk = data[start:end]
         part = self.part
         if part.filename is None:
+            if part.rejected:
+                return
             self.fields_bytes += len(chunk)
             if len(part.buffer) + len(chunk) > MAX_FIELD_BYTES or self.fields_bytes > MAX_FIELDS_TOTAL_BYTES:
-                raise ValidationFailed({part.name or "form": N_("This field is too long.")})
+                # A field error, not an exception: uploads already received stay with the form.
+                self.result.errors[part.name or "form"] = N_("This field is too long.")
+                part.rejected = True
+                part.buffer = bytearray()
+                return
             part.buffer += chunk
             return
         if part.rejected:
@@ -192,7 +198,8 @@ class _StreamingForm:
     def on_part_end(self) -> None:
         part = self.part
         if part.filename is None:
-            self.result.fields.setdefault(part.name, []).append(part.buffer.decode("utf-8", "replace"))
+            if not part.rejected:
+                self.result.fields.setdefault(part.name, []).append(part.buffer.decode("utf-8", "replace"))
             return
         rule = self.rules.get(part.name)
         if part.rejected or rule is None:

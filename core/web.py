@@ -24,7 +24,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from core.errors import DomainError, TooManyRequests, ValidationFailed
+from core.errors import DomainError, StateConflict, TooManyRequests, ValidationFailed
 from core.i18n import gettext
 from core.settings import get_settings
 
@@ -66,13 +66,19 @@ def _json_problem(status_code: int, detail: str, errors: dict[str, str] | None =
     return Response(content=body, status_code=status_code, media_type=MediaType.JSON, headers=headers or None)
 
 
-def _error_page(request: Request[Any, Any, Any], status_code: int, message: str, **headers: str) -> Response[Any]:
+def _error_page(
+    request: Request[Any, Any, Any],
+    status_code: int,
+    message: str,
+    errors: dict[str, str] | None = None,
+    **headers: str,
+) -> Response[Any]:
     template = f"errors/{status_code}.html" if status_code in {403, 404, 409, 422, 429, 500} else "errors/generic.html"
     referer = urlsplit(request.headers.get("referer", ""))
     back = referer.path if referer.netloc == request.url.netloc and referer.path != request.url.path else ""
     return Template(
         template_name=template,
-        context={"message": message, "status_code": status_code, "back": back},
+        context={"message": message, "status_code": status_code, "back": back, "errors": errors or {}},
         status_code=status_code,
         headers=headers or None,
     )
@@ -104,7 +110,8 @@ async def _domain_error_response(request: Request[Any, Any, Any], exc: DomainErr
     if is_api(request):
         return _json_problem(exc.status_code, gettext(exc.message), errors, **headers)
     form_template = request.route_handler.opt.get("form") if request.scope.get("route_handler") else None
-    if form_template and isinstance(exc, ValidationFailed | TooManyRequests):
+    if form_template and isinstance(exc, ValidationFailed | TooManyRequests | StateConflict):
+        # The form again, with the message on top: what the user typed is never lost.
         context_factory = request.route_handler.opt.get("form_context")
         extra = await context_factory(request) if context_factory else {}
         return Template(
@@ -118,7 +125,7 @@ async def _domain_error_response(request: Request[Any, Any, Any], exc: DomainErr
             status_code=exc.status_code,
             headers=headers or None,
         )
-    return _error_page(request, exc.status_code, gettext(exc.message), **headers)
+    return _error_page(request, exc.status_code, gettext(exc.message), errors, **headers)
 
 
 def handle_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:

@@ -3,13 +3,14 @@
 from challenge.controllers.api import MunicipalityProblemsApi
 from challenge.controllers.catalogue import CataloguePages, ProblemApi
 from challenge.controllers.dashboard import EditionDashboard
-from challenge.controllers.municipality import MunicipalityPages
+from challenge.controllers.municipality import MunicipalityPages, MunicipalityProfilePages
 from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages, RoleHomes
 
 ROUTES = [
     MunicipalityProblemsApi,
     MunicipalityPages,
+    MunicipalityProfilePages,
     EditionAdminPages,
     MunicipalityAdminPages,
     ProblemReviewPages,

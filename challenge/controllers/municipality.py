@@ -58,6 +58,9 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
 async def _form_context(request: AnyRequest) -> dict[str, Any]:
     problem_id = request.path_params.get("problem_id")
     problem = await queries.problem_for_staff(problem_id) if problem_id else None
+    if problem is not None:
+        # Also when re-rendering after an error: never show another municipality's problem.
+        problems.ensure_municipality_staff(request.user, problem["municipality"])
     return {
         **problem_form_choices(),
         "problem": problem,
@@ -68,7 +71,9 @@ async def _form_context(request: AnyRequest) -> dict[str, Any]:
         "municipality_options": [
             (m["id"], m["name"]) for m in await queries.municipalities(request.user.organisations(Role.MUNICIPALITY))
         ],
-        "pending": await queries.stored_files(request.scope.get("pending_attachments", [])),
+        "pending": await queries.stored_files(
+            request.scope.get("pending_attachments", []), owner_id=request.user.id, purpose="problem_attachment"
+        ),
         "attachments": await queries.attachments(problem_id) if problem_id else [],
         "max_megabytes": ATTACHMENT.max_bytes // (1024 * 1024),
     }
@@ -130,9 +135,12 @@ class MunicipalityPages(Controller):
         )
 
     @get("/problems/{problem_id:int}/edit")
-    async def edit_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
+    async def edit_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template | Redirect:
         problem = await queries.problem_for_staff(problem_id)
         problems.ensure_municipality_staff(request.user, problem["municipality"])
+        if not problems.is_editable(problem):
+            flash(request.session, _("This problem is with the organisers and cannot be edited now."), "info")
+            return Redirect(f"/municipality/problems/{problem_id}")
         values = {
             **problem,
             "sdgs": [str(goal) for goal in problem["sdgs"]],
@@ -148,6 +156,7 @@ class MunicipalityPages(Controller):
         opt={"form": "challenge/problems/form.html", "form_context": _form_context},
     )
     async def update_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Redirect:
+        problems.ensure_municipality_staff(request.user, (await problems.load_problem(problem_id))["municipality"])
         values, pending = await _receive_problem_form(request)
         await problems.save_problem(
             user=request.user,
@@ -172,23 +181,28 @@ class MunicipalityPages(Controller):
         flash(request.session, _("The attachment was removed."), "success")
         return Redirect(f"/municipality/problems/{problem_id}/edit")
 
-    @get(
-        "/{municipality_id:int}/profile", guards=[requires_membership(Role.MUNICIPALITY, path_param="municipality_id")]
-    )
+
+class MunicipalityProfilePages(Controller):
+    """The profile: the municipality's own staff, and organisers (the membership guard admits them)."""
+
+    path = "/municipality/{municipality_id:int}/profile"
+    guards = [STAFF_OF_PATH_MUNICIPALITY]
+    include_in_schema = False
+
+    @get("/")
     async def profile_form(self, municipality_id: FromPath[int]) -> Template:
         municipality = await municipalities.load_municipality(municipality_id)
         return page("challenge/municipalities/profile.html", values=municipality, errors={}, municipality=municipality,
                     **problem_form_choices())  # fmt: skip
 
     @post(
-        "/{municipality_id:int}/profile",
-        guards=[STAFF_OF_PATH_MUNICIPALITY],
+        "/",
         opt={"form": "challenge/municipalities/profile.html", "form_context": municipalities.profile_form_context},
     )
     async def update_profile(self, request: AnyRequest, municipality_id: FromPath[int], data: FormData) -> Redirect:
         await municipalities.update_profile(user=request.user, municipality_id=municipality_id, data=data)
         flash(request.session, _("The profile was saved."), "success")
-        return Redirect("/municipality")
+        return Redirect(f"/municipality/{municipality_id}/profile")
 
 
 def _int(value: Any) -> int | None:

@@ -62,7 +62,8 @@ class PublicPages(Controller):
     @get("/")
     async def home(self) -> Template:
         editions = await queries.editions()
-        current = editions[0] if editions else None
+        # A freshly copied edition is still empty: show the newest one with problems.
+        current = await queries.newest_edition_with_published_problems() or (editions[0] if editions else None)
         problems = (
             await catalogue.published_problems(edition_id=current["id"], page_size=HOME_PROBLEMS) if current else None
         )

@@ -88,13 +88,20 @@ def current_phase(timeline: Timeline, *, now: datetime, override: Override | Non
     scheduled = scheduled_phase(timeline, now=now)
     if override is None or override.set_at > now:
         return scheduled
-    next_boundary = next(
-        (s.starts_at for s in sorted(timeline.starts, key=lambda s: s.starts_at) if s.starts_at > override.set_at),
-        None,
-    )
-    if next_boundary is None or now < next_boundary:
-        return override.phase
-    return scheduled
+    until = override_holds_until(timeline, override)
+    return override.phase if until is None or now < until else scheduled
+
+
+def override_holds_until(timeline: Timeline, override: Override) -> datetime | None:
+    """When the timeline takes over again from a phase set by hand: at the first scheduled start,
+    after the move, of a phase later than the one chosen. So skipping ahead never falls back to a
+    skipped phase, and a reopened phase lasts until the next phase after it begins; None: for good.
+    """
+    chosen = PHASE_ORDER.index(override.phase)
+    later = [
+        s.starts_at for s in timeline.starts if s.starts_at > override.set_at and PHASE_ORDER.index(s.phase) > chosen
+    ]
+    return min(later) if later else None
 
 
 def next_change(timeline: Timeline, *, now: datetime) -> PhaseStart | None:

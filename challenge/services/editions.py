@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from core.mail import queue_mail
 from core.rules import N_
 from core.tables import Membership, User
 
+log = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
 
 
@@ -129,6 +131,15 @@ async def create_edition(*, organiser_id: int, data: dict[str, Any]) -> int:
     fields, starts, errors = _read_edition_form(data)
     if errors:
         raise ValidationFailed(errors)
+    try:
+        return await _insert_edition(organiser_id=organiser_id, fields=fields, starts=starts)
+    except Exception as exc:
+        if db.is_unique_violation(exc):  # the same form sent twice at once
+            raise ValidationFailed({"slug": N_("Another edition uses this address already.")}) from exc
+        raise
+
+
+async def _insert_edition(*, organiser_id: int, fields: dict[str, Any], starts: dict[Phase, datetime]) -> int:
     async with db.transaction():
         if await Edition.exists().where(Edition.slug == fields["slug"]):
             raise ValidationFailed({"slug": N_("Another edition uses this address already.")})
@@ -219,13 +230,19 @@ async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
         }
         new_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
         zone = ZoneInfo(source["timezone"])
+        starts: dict[Phase, datetime] = {}
         for row in rows:
             local = row["starts_at"].astimezone(zone).replace(tzinfo=None)
             # Same wall-clock time next year (29 February becomes 28 February).
             shifted = local.replace(year=local.year + 1, day=min(local.day, 28 if local.month == 2 else local.day))
-            await EditionPhase.insert(
-                EditionPhase(edition=new_id, phase=row["phase"], starts_at=local_to_utc(shifted, source["timezone"]))
-            )
+            starts[Phase(row["phase"])] = local_to_utc(shifted, source["timezone"])
+        try:
+            make_timeline(starts)
+        except TimelineError as exc:  # two starts on 28 and 29 February meet on the same day
+            raise ValidationFailed(
+                {"timeline": N_("Next year's dates collide (29 February); copy by hand and set the dates.")}
+            ) from exc
+        await _replace_timeline(new_id, starts)
         await audit.record(
             actor_id=organiser_id,
             action="edition.copied",
@@ -262,7 +279,12 @@ async def apply_phase_changes(*, edition_id: int | None = None) -> list[tuple[in
     applied: list[tuple[int, Phase]] = []
     now = utc_now()
     for edition in await query:
-        state = await edition_state(edition, now=now)
+        try:
+            state = await edition_state(edition, now=now)
+        except TimelineError:
+            # One edition's broken timeline must not stop every other edition's phases.
+            log.exception("edition %s has an unusable timeline; skipped", edition["id"])
+            continue
         old = Phase(edition["applied_phase"]) if edition["applied_phase"] else None
         if state.phase is None or state.phase == old:
             continue

@@ -100,8 +100,18 @@ async def save_problem(
     Nothing typed is lost: invalid values raise ValidationFailed with every field's problem,
     and the caller shows the form again with the input.
     """
+    # Whose problem it is comes first: nobody learns anything from another municipality's form.
+    if problem_id is not None:
+        ensure_municipality_staff(user, (await load_problem(problem_id))["municipality"])
+    elif municipality_id is not None:
+        ensure_municipality_staff(user, municipality_id)
     parsed: ParsedProblem = parse_problem(data)
     errors = dict(parsed.errors)
+    edition_for_track = edition_id if problem_id is None else (await load_problem(problem_id))["edition"]
+    if parsed.fields.track and edition_for_track and "track" not in errors:
+        tracks = (await load_edition(edition_for_track))["tracks"]
+        if parsed.fields.track.value not in tracks:
+            errors["track"] = N_("This edition does not run that track.")
     errors.update({k: v for k, v in draft_problems(parsed.fields).items() if k not in errors})
     if submit:
         errors.update({k: v for k, v in missing_for_submission(parsed.fields).items() if k not in errors})
@@ -142,7 +152,13 @@ async def save_problem(
                     else N_("This problem can no longer be edited.")
                 )
             changes = _columns(parsed.fields)
-            await Problem.update({**changes, Problem.updated_at: now}).where(Problem.id == problem_id)
+            updated = await (
+                Problem.update({**changes, Problem.updated_at: now})
+                .where(Problem.id == problem_id, Problem.status.is_in(list(EDITABLE)))
+                .returning(Problem.id)
+            )
+            if not updated:  # submitted by a colleague a moment ago
+                raise StateConflict(N_("This problem is with the organisers and cannot be edited now."))
             await audit.record(
                 actor_id=user.id,
                 action="problem.edited",
@@ -200,6 +216,10 @@ async def withdraw_problem(*, user: CurrentUser, problem_id: int) -> None:
     await _change_status(user=user, problem=problem, action=ProblemAction.WITHDRAW)
 
 
+def is_editable(problem: dict[str, Any]) -> bool:
+    return ProblemStatus(problem["status"]) in EDITABLE
+
+
 async def _change_status(
     *, user: CurrentUser, problem: dict[str, Any], action: ProblemAction, comment: str = ""
 ) -> None:
@@ -212,6 +232,15 @@ async def _change_status(
         ) from None
     async with db.transaction():
         now = utc_now()
+        if action == ProblemAction.SUBMIT:
+            # Check again inside the transaction (rows locked on PostgreSQL): a colleague's save
+            # between the first check and now must not let an incomplete problem through.
+            current = Problem.select().where(Problem.id == problem["id"]).output(load_json=True)
+            if not db.is_sqlite():
+                current = current.lock_rows()
+            rows = await current
+            if rows and (missing := missing_for_submission(fields_of(rows[0]))):
+                raise ValidationFailed(missing, N_("Some required fields are still empty."))
         changes: dict[Any, Any] = {Problem.status: new, Problem.updated_at: now}
         if new == ProblemStatus.SUBMITTED:
             changes[Problem.submitted_at] = now

@@ -192,3 +192,21 @@ async def test_the_scheduled_phase_change_happens_once_across_workers_and_restar
     assert await _phase_changes(edition["id"]) == ["applications"]
     mails = await OutboxMessage.select(OutboxMessage.subject).where(OutboxMessage.to_address == "ana@example.org")
     assert mails == [{"subject": "Test Challenge: the Applications phase has started"}]
+
+
+async def test_a_copy_whose_dates_collide_on_29_february_is_refused_clearly(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    edition = await make_edition(year=2028, slug="leap-2028")
+    await set_timeline(
+        edition["id"],
+        problem_intake=datetime(2028, 2, 28, 8, 0, tzinfo=UTC),
+        applications=datetime(2028, 2, 29, 8, 0, tzinfo=UTC),
+    )
+
+    response = await organiser.post_form(f"/organiser/editions/{edition['id']}/copy")
+    listing = await organiser.get("/organiser/editions/")
+
+    assert response.status_code == 422
+    assert "29 February" in response.text
+    assert await Edition.count() == 1
+    assert listing.status_code == 200

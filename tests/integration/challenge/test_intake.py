@@ -301,17 +301,87 @@ async def test_changes_requested_form_shows_the_organisers_comment(logged_in) ->
 
 
 async def test_a_conflict_page_offers_the_way_back(logged_in) -> None:
-    edition, town = await make_open_edition(), await make_municipality()
-    organiser = await logged_in(Role.ORGANISER)
     from tests.factories import make_problem
 
+    edition, town = await make_open_edition(), await make_municipality()
+    resident = await logged_in(None)
     problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], status="published")
+    await resident.post_form(f"/problems/{problem['id']}/endorse")
 
-    response = await organiser.http.post(
-        f"/organiser/problems/{problem['id']}/review",
-        data={"action": "publish", "_csrf_token": await organiser.csrf_token()},
-        headers={"referer": f"http://testserver/organiser/problems/{problem['id']}"},
+    again = await resident.http.post(
+        f"/problems/{problem['id']}/endorse",
+        data={"_csrf_token": await resident.csrf_token()},
+        headers={"referer": f"http://testserver/problems/{problem['id']}"},
     )
 
-    assert response.status_code == 409
-    assert f'<a href="/organiser/problems/{problem["id"]}">Back to the previous page</a>' in response.text
+    assert again.status_code == 409
+    assert "You have already endorsed this problem." in again.text
+    assert f'<a href="/problems/{problem["id"]}">Back to the previous page</a>' in again.text
+
+
+async def test_organisers_edit_a_municipality_profile(logged_in) -> None:
+    town = await make_municipality(name="Kladovo")
+    organiser = await logged_in(Role.ORGANISER)
+    other_staff = await logged_in(Role.MUNICIPALITY, organisation_id=(await make_municipality())["id"])
+
+    page = await organiser.get(f"/municipality/{town['id']}/profile")
+    saved = await organiser.post_form(
+        f"/municipality/{town['id']}/profile",
+        {"name": "Kladovo", "region": "Bor", "population": "18842", "kind": "rural", "contact_email": ""},
+    )
+    refused = await other_staff.get(f"/municipality/{town['id']}/profile")
+
+    assert (page.status_code, saved.status_code, refused.status_code) == (200, 302, 403)
+
+
+async def test_an_invalid_post_to_another_municipalitys_problem_reveals_nothing(logged_in) -> None:
+    edition, ours, theirs = await make_open_edition(), await make_municipality(), await make_municipality()
+    their_staff, our_staff = await _staff(logged_in, theirs), await _staff(logged_in, ours)
+    await _post(their_staff, "/municipality/problems/new", _form(edition["id"], theirs["id"]))
+    problem_id = (await Problem.select(Problem.id).first())["id"]
+
+    response = await _post(our_staff, f"/municipality/problems/{problem_id}/edit", {"title": "", "action": "save"})
+
+    assert response.status_code == 403
+    assert COMPLETE_PROBLEM["title"] not in response.text
+
+
+async def test_someone_elses_upload_cannot_be_pulled_into_a_form(logged_in) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    staff = await _staff(logged_in, town)
+    stranger = await logged_in(Role.STARTUP)
+    secret = await stranger.upload("/api/v1/files", {"file": ("startup-confidential-deck.pdf", PDF, "application/pdf")})
+
+    response = await _post(
+        staff,
+        "/municipality/problems/new",
+        _form(edition["id"], town["id"], affected_count="many", pending_attachment=str(secret.json()["id"])),
+    )
+
+    assert response.status_code == 422
+    assert "startup-confidential-deck.pdf" not in response.text
+
+
+async def test_a_submitted_problem_is_not_offered_for_editing(logged_in) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    staff = await _staff(logged_in, town)
+    await _post(staff, "/municipality/problems/new", _form(edition["id"], town["id"], action="submit"))
+    problem_id = (await Problem.select(Problem.id).first())["id"]
+
+    response = await staff.get(f"/municipality/problems/{problem_id}/edit")
+
+    assert response.status_code == 302
+    assert response.headers["location"] == f"/municipality/problems/{problem_id}"
+
+
+async def test_a_track_the_edition_does_not_run_is_refused(logged_in) -> None:
+    from challenge.tables import Edition
+
+    edition, town = await make_open_edition(), await make_municipality()
+    await Edition.update({Edition.tracks: ["smart_city"]}).where(Edition.id == edition["id"])
+    staff = await _staff(logged_in, town)
+
+    response = await _post(staff, "/municipality/problems/new", _form(edition["id"], town["id"], track="smart_rural"))
+
+    assert response.status_code == 422
+    assert field_error(response.text, "track") == "This edition does not run that track."

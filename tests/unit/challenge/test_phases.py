@@ -138,3 +138,11 @@ def test_what_municipalities_may_do_in_each_phase(phase: Phase | None, draft: bo
     assert may_draft_problems(phase) is draft
     assert may_submit_problem(phase, resubmission=False) is first
     assert may_submit_problem(phase, resubmission=True) is again
+
+
+def test_skipping_ahead_by_hand_never_falls_back_to_the_skipped_phase() -> None:
+    skipped = Override(Phase.SCREENING, set_at=INTAKE + timedelta(days=1))
+
+    assert current_phase(TIMELINE, now=INTAKE + timedelta(days=2), override=skipped) == Phase.SCREENING
+    assert current_phase(TIMELINE, now=APPLICATIONS + SECOND, override=skipped) == Phase.SCREENING
+    assert current_phase(TIMELINE, now=SCREENING + timedelta(days=30), override=skipped) == Phase.SCREENING
