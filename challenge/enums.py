@@ -58,3 +58,29 @@ class BudgetRange(StrEnum):
     FROM_50K_TO_200K = "50k_200k"
     OVER_200K = "over_200k"
     NOT_YET_KNOWN = "unknown"
+
+
+class StartupStage(StrEnum):
+    IDEA = "idea"
+    PROTOTYPE = "prototype"
+    PILOT = "pilot"
+    MARKET = "market"
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    SHORTLISTED = "shortlisted"
+    REJECTED = "rejected"
+    ACCEPTED = "accepted"
+    FINALIST = "finalist"
+    WINNER = "winner"
+
+
+class QuestionKind(StrEnum):
+    """Eligibility questions an organiser sets per edition."""
+
+    YES_NO = "yes_no"
+    TEXT = "text"
+    CHOICE = "choice"

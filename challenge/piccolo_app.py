@@ -3,15 +3,21 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from challenge.tables import (
+    Application,
+    ApplicationEvent,
+    ApplicationProblem,
     Comment,
     Edition,
     EditionPhase,
+    EligibilityQuestion,
     Endorsement,
+    FitNote,
     Municipality,
     Problem,
     ProblemAttachment,
     ProblemEvent,
     Startup,
+    StartupMember,
 )
 
 APP_CONFIG = AppConfig(
@@ -27,6 +33,12 @@ APP_CONFIG = AppConfig(
         ProblemAttachment,
         Endorsement,
         Comment,
+        StartupMember,
+        EligibilityQuestion,
+        Application,
+        ApplicationProblem,
+        ApplicationEvent,
+        FitNote,
     ],
     migration_dependencies=["core.piccolo_app"],
     commands=[],

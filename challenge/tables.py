@@ -2,7 +2,7 @@ from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestampt
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from challenge.enums import Phase, ProblemStatus, SettlementKind, Track
+from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKind, SettlementKind, StartupStage, Track
 from core.tables import StoredFile, User
 
 
@@ -16,6 +16,7 @@ class Edition(Table):
     tracks = JSON(default=["smart_city", "smart_rural"])
     description = Text(default="")
     prize_text = Text(default="")
+    application_grace_minutes = Integer(default=0)
     programme_text = Text(default="")
     # The phase whose start was last carried out (notifications sent); the phase in force is
     # always derived from the timeline by challenge.rules.phases.
@@ -43,10 +44,28 @@ class Municipality(Table):
 
 class Startup(Table):
     name = Varchar(length=200, unique=True)
+    legal_form = Varchar(length=80, default="")
     country = Varchar(length=80)
     city = Varchar(length=120)
     founded_year = Integer(null=True, default=None)
     website = Varchar(length=255, default="")
+    stage = Varchar(length=20, choices=StartupStage, null=True, default=None)
+    sector = Varchar(length=120, default="")
+    pitch = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class StartupMember(Table):
+    """A person in a startup's team for one edition (one startup per person and edition)."""
+
+    startup = ForeignKey(references=Startup, index=True)
+    user = ForeignKey(references=User, index=True)
+    edition = ForeignKey(references=Edition, index=True)
+    title = Varchar(length=80, default="")
+    is_contact = Boolean(default=False)
+    # "<edition>:<user>", unique: the database refuses a second startup for the same person.
+    key = Varchar(length=40, unique=True)
+    joined_at = Timestamptz(default=TimestamptzNow())
 
 
 class Problem(Table):
@@ -115,3 +134,63 @@ class Comment(Table):
     hidden_by = ForeignKey(references=User, null=True, default=None)
     hidden_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class EligibilityQuestion(Table):
+    edition = ForeignKey(references=Edition, index=True)
+    position = Integer(default=0)
+    kind = Varchar(length=10, choices=QuestionKind)
+    text = Text()
+    choices = JSON(default=[])
+    required = Boolean(default=True)
+    eligible_answer = Varchar(length=10, null=True, default=None)
+
+
+class Application(Table):
+    edition = ForeignKey(references=Edition, index=True)
+    startup = ForeignKey(references=Startup, index=True)
+    track = Varchar(length=20, choices=Track, index=True)
+    status = Varchar(length=20, choices=ApplicationStatus, default=ApplicationStatus.DRAFT, index=True)
+    solution = Text(default="")
+    why_us = Text(default="")
+    traction = Text(default="")
+    pilot_plan = Text(default="")
+    impact = Text(default="")
+    sdgs = JSON(default=[])
+    support_needed = JSON(default=[])
+    video_url = Varchar(length=500, default="")
+    pitch_deck = ForeignKey(references=StoredFile, null=True, default=None)
+    answers = JSON(default={})
+    # Bumped by every save: a save based on an older version is told someone else saved first.
+    version = Integer(default=1)
+    # "<edition>:<startup>:<track>" while the application counts, NULL once withdrawn: the
+    # database itself refuses a second active application for the same track.
+    active_key = Varchar(length=60, unique=True, null=True, default=None)
+    updated_by = ForeignKey(references=User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow(), index=True)
+    submitted_at = Timestamptz(null=True, default=None, index=True)
+
+
+class ApplicationProblem(Table):
+    application = ForeignKey(references=Application, index=True)
+    problem = ForeignKey(references=Problem, index=True)
+
+
+class ApplicationEvent(Table):
+    application = ForeignKey(references=Application, index=True)
+    actor = ForeignKey(references=User, null=True, default=None)
+    from_status = Varchar(length=20, choices=ApplicationStatus, null=True, default=None)
+    to_status = Varchar(length=20, choices=ApplicationStatus)
+    message = Text(default="")
+    at = Timestamptz(default=TimestamptzNow())
+
+
+class FitNote(Table):
+    """A municipality's view of how an application fits its problem: for organisers, not judges."""
+
+    application = ForeignKey(references=Application, index=True)
+    municipality = ForeignKey(references=Municipality, index=True)
+    author = ForeignKey(references=User)
+    note = Text()
+    created_at = Timestamptz(default=TimestamptzNow())

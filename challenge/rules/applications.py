@@ -1,0 +1,156 @@
+"""A startup's application: its lifecycle, the deadline, completeness and eligibility."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from challenge.enums import ApplicationStatus, QuestionKind
+from core.rules import N_
+
+S = ApplicationStatus
+
+# Who may move an application where. Startups submit and withdraw; organisers screen.
+STARTUP_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.WITHDRAWN}),
+}
+ORGANISER_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    # Reopening a submitted application (back to draft) lets the startup change it again.
+    S.SUBMITTED: frozenset({S.DRAFT, S.SHORTLISTED, S.REJECTED}),
+    S.SHORTLISTED: frozenset({S.ACCEPTED, S.REJECTED}),
+    S.ACCEPTED: frozenset({S.FINALIST, S.REJECTED}),
+    S.FINALIST: frozenset({S.WINNER}),
+    S.REJECTED: frozenset({S.SHORTLISTED}),  # a mistake corrected
+}
+EDITABLE = frozenset({S.DRAFT})
+# Only these count against "one application per startup per track".
+ACTIVE = frozenset(set(S) - {S.WITHDRAWN})
+
+
+class TransitionRefused(ValueError):
+    pass
+
+
+def check_transition(old: ApplicationStatus, new: ApplicationStatus, *, by_organiser: bool) -> None:
+    allowed = (ORGANISER_TRANSITIONS if by_organiser else STARTUP_TRANSITIONS).get(old, frozenset())
+    if new not in allowed:
+        raise TransitionRefused(f"{old.value} -> {new.value}")
+
+
+def next_statuses(old: ApplicationStatus, *, by_organiser: bool) -> frozenset[ApplicationStatus]:
+    return (ORGANISER_TRANSITIONS if by_organiser else STARTUP_TRANSITIONS).get(old, frozenset())
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Applications close at `closes_at`; submissions are still taken during `grace`."""
+
+    closes_at: datetime | None
+    grace: timedelta = timedelta(0)
+
+    def accepts(self, now: datetime) -> bool:
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        return self.closes_at is None or now <= self.closes_at + self.grace
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    kind: QuestionKind
+    text: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    # For yes/no questions: the answer that makes a startup eligible (None: any answer will do).
+    eligible_answer: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationContent:
+    """What completeness is judged on; anything may still be empty in a draft."""
+
+    problem_ids: tuple[int, ...] = ()
+    solution: str = ""
+    why_us: str = ""
+    traction: str = ""
+    pilot_plan: str = ""
+    impact: str = ""
+    sdgs: tuple[int, ...] = ()
+    support_needed: tuple[str, ...] = ()
+    has_pitch_deck: bool = False
+    answers: Mapping[int, str] = field(default_factory=dict)
+
+
+REQUIRED_TEXTS = ("solution", "why_us", "pilot_plan", "impact")
+
+
+def _answer_allowed(question: Question, answer: str) -> bool:
+    if question.kind == QuestionKind.CHOICE:
+        return answer in question.choices
+    if question.kind == QuestionKind.YES_NO:
+        return answer in ("yes", "no")
+    return True
+
+
+def missing_parts(content: ApplicationContent, questions: Sequence[Question]) -> dict[str, str]:
+    """Every part still needed before submission, so the form shows them all at once."""
+    missing: dict[str, str] = {}
+    if not content.problem_ids:
+        missing["problems"] = N_("Choose at least one published problem you address.")
+    for name in REQUIRED_TEXTS:
+        if not getattr(content, name).strip():
+            missing[name] = N_("Required before submission.")
+    if not content.sdgs:
+        missing["sdgs"] = N_("Required before submission.")
+    if not content.has_pitch_deck:
+        missing["pitch_deck"] = N_("Upload your pitch deck (PDF).")
+    for question in questions:
+        answer = content.answers.get(question.id, "").strip()
+        if question.required and not answer:
+            missing[f"q{question.id}"] = N_("Please answer this question.")
+        elif answer and not _answer_allowed(question, answer):
+            missing[f"q{question.id}"] = N_("Choose one of the options.")
+    return missing
+
+
+def ineligible_answers(content: ApplicationContent, questions: Sequence[Question]) -> dict[str, str]:
+    """Answers that make the startup ineligible, with what the rule expects."""
+    problems: dict[str, str] = {}
+    for question in questions:
+        if question.kind != QuestionKind.YES_NO or question.eligible_answer is None:
+            continue
+        answer = content.answers.get(question.id, "").strip()
+        if answer and answer != question.eligible_answer:
+            problems[f"q{question.id}"] = N_("With this answer the startup is not eligible for this edition.")
+    return problems
+
+
+@dataclass(frozen=True)
+class SubmissionVerdict:
+    missing: dict[str, str]
+    ineligible: dict[str, str]
+    too_late: bool
+    duplicate: bool
+
+    @property
+    def accepted(self) -> bool:
+        return not (self.missing or self.ineligible or self.too_late or self.duplicate)
+
+
+def judge_submission(
+    content: ApplicationContent,
+    questions: Sequence[Question],
+    *,
+    deadline: Deadline,
+    now: datetime,
+    other_active_in_track: bool,
+) -> SubmissionVerdict:
+    """Everything that stands between a draft and its submission, decided at once."""
+    return SubmissionVerdict(
+        missing=missing_parts(content, questions),
+        ineligible=ineligible_answers(content, questions),
+        too_late=not deadline.accepts(now),
+        duplicate=other_active_in_track,
+    )

@@ -1,0 +1,128 @@
+"""Application rules: lifecycle, deadline with grace, completeness and eligibility."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from challenge.enums import ApplicationStatus as S
+from challenge.enums import QuestionKind
+from challenge.rules.applications import (
+    ApplicationContent,
+    Deadline,
+    Question,
+    TransitionRefused,
+    check_transition,
+    ineligible_answers,
+    judge_submission,
+    missing_parts,
+    next_statuses,
+)
+
+CLOSES = datetime(2026, 4, 1, 21, 59, tzinfo=UTC)  # 23:59 in Belgrade (summer time)
+REGISTERED = Question(1, QuestionKind.YES_NO, "Is the startup registered in the region?", eligible_answer="yes")
+EMPLOYEES = Question(2, QuestionKind.CHOICE, "How many employees?", choices=("1-5", "6-20", "21+"))
+NOTES = Question(3, QuestionKind.TEXT, "Anything else?", required=False)
+QUESTIONS = (REGISTERED, EMPLOYEES, NOTES)
+COMPLETE = ApplicationContent(
+    problem_ids=(7,),
+    solution="Acoustic leak sensors on the main pipes.",
+    why_us="We built this for two utilities already.",
+    pilot_plan="Six weeks in two villages.",
+    impact="A third less water lost.",
+    sdgs=(6,),
+    has_pitch_deck=True,
+    answers={1: "yes", 2: "1-5"},
+)
+
+
+def test_the_deadline_holds_to_the_second_and_honours_the_grace() -> None:
+    deadline = Deadline(closes_at=CLOSES, grace=timedelta(minutes=10))
+
+    assert deadline.accepts(CLOSES) is True
+    assert deadline.accepts(CLOSES + timedelta(minutes=10)) is True
+    assert deadline.accepts(CLOSES + timedelta(minutes=10, seconds=1)) is False
+    assert Deadline(closes_at=None).accepts(CLOSES) is True
+
+
+def test_a_complete_eligible_application_on_time_is_accepted() -> None:
+    verdict = judge_submission(
+        COMPLETE, QUESTIONS, deadline=Deadline(CLOSES), now=CLOSES - timedelta(hours=1), other_active_in_track=False
+    )
+
+    assert verdict.accepted is True
+
+
+def test_everything_missing_is_listed_at_once() -> None:
+    missing = missing_parts(ApplicationContent(solution="Sensors"), QUESTIONS)
+
+    assert missing == {
+        "problems": "Choose at least one published problem you address.",
+        "why_us": "Required before submission.",
+        "pilot_plan": "Required before submission.",
+        "impact": "Required before submission.",
+        "sdgs": "Required before submission.",
+        "pitch_deck": "Upload your pitch deck (PDF).",
+        "q1": "Please answer this question.",
+        "q2": "Please answer this question.",
+    }
+
+
+def test_answers_must_be_among_the_options() -> None:
+    content = ApplicationContent(**{**COMPLETE.__dict__, "answers": {1: "maybe", 2: "lots"}})
+
+    assert missing_parts(content, QUESTIONS) == {"q1": "Choose one of the options.", "q2": "Choose one of the options."}
+
+
+def test_an_ineligible_answer_is_named() -> None:
+    content = ApplicationContent(**{**COMPLETE.__dict__, "answers": {1: "no", 2: "1-5"}})
+
+    assert ineligible_answers(content, QUESTIONS) == {
+        "q1": "With this answer the startup is not eligible for this edition."
+    }
+
+
+def test_late_and_duplicate_submissions_are_refused() -> None:
+    late = judge_submission(
+        COMPLETE, QUESTIONS, deadline=Deadline(CLOSES), now=CLOSES + timedelta(seconds=1), other_active_in_track=False
+    )
+    duplicate = judge_submission(COMPLETE, QUESTIONS, deadline=Deadline(CLOSES), now=CLOSES, other_active_in_track=True)
+
+    assert (late.accepted, late.too_late) == (False, True)
+    assert (duplicate.accepted, duplicate.duplicate) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "by_organiser"),
+    [
+        (S.DRAFT, S.SUBMITTED, False),
+        (S.SUBMITTED, S.WITHDRAWN, False),
+        (S.SUBMITTED, S.SHORTLISTED, True),
+        (S.SUBMITTED, S.DRAFT, True),
+        (S.SHORTLISTED, S.ACCEPTED, True),
+        (S.ACCEPTED, S.FINALIST, True),
+        (S.FINALIST, S.WINNER, True),
+    ],
+)
+def test_allowed_transitions(old: S, new: S, by_organiser: bool) -> None:
+    check_transition(old, new, by_organiser=by_organiser)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "by_organiser"),
+    [
+        (S.DRAFT, S.SHORTLISTED, True),  # organisers screen only what was submitted
+        (S.SUBMITTED, S.SHORTLISTED, False),  # startups cannot shortlist themselves
+        (S.SHORTLISTED, S.WITHDRAWN, False),  # withdrawal ends when screening has decided
+        (S.WINNER, S.REJECTED, True),
+    ],
+)
+def test_refused_transitions(old: S, new: S, by_organiser: bool) -> None:
+    with pytest.raises(TransitionRefused):
+        check_transition(old, new, by_organiser=by_organiser)
+
+
+def test_what_each_side_can_do_next() -> None:
+    assert next_statuses(S.SUBMITTED, by_organiser=False) == {S.WITHDRAWN}
+    assert next_statuses(S.SUBMITTED, by_organiser=True) == {S.DRAFT, S.SHORTLISTED, S.REJECTED}
