@@ -1,6 +1,15 @@
 """Human names of the challenge's stored values, for templates (`value|label`)."""
 
-from challenge.enums import BudgetRange, Phase, ProblemStatus, ProcurementPath, SettlementKind, Track
+from challenge.enums import (
+    ApplicationStatus,
+    BudgetRange,
+    Phase,
+    ProblemStatus,
+    ProcurementPath,
+    SettlementKind,
+    StartupStage,
+    Track,
+)
 from core.i18n import register_labels
 from core.rules import N_
 
@@ -32,5 +41,14 @@ register_labels(
         ProcurementPath.PILOT: N_("pilot project"),
         ProcurementPath.PUBLIC_PROCUREMENT: N_("public procurement"),
         ProcurementPath.CO_FUNDING: N_("co-funding"),
+        ApplicationStatus.SHORTLISTED: N_("shortlisted"),
+        ApplicationStatus.REJECTED: N_("not selected"),
+        ApplicationStatus.ACCEPTED: N_("accepted"),
+        ApplicationStatus.FINALIST: N_("finalist"),
+        ApplicationStatus.WINNER: N_("winner"),
+        StartupStage.IDEA: N_("idea"),
+        StartupStage.PROTOTYPE: N_("prototype"),
+        StartupStage.PILOT: N_("pilot"),
+        StartupStage.MARKET: N_("on the market"),
     }
 )

@@ -1,0 +1,373 @@
+"""Startups and their applications: create, save drafts, submit before the deadline, screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKind, StartupStage, Track
+from challenge.rules.applications import (
+    EDITABLE,
+    ApplicationContent,
+    Deadline,
+    Question,
+    TransitionRefused,
+    check_transition,
+    judge_submission,
+)
+from challenge.rules.problems import parse_problem
+from challenge.services.editions import edition_state, load_edition
+from challenge.tables import (
+    Application,
+    ApplicationEvent,
+    ApplicationProblem,
+    EligibilityQuestion,
+    Problem,
+    Startup,
+    StartupMember,
+)
+from core import audit, db
+from core.accounts.services import grant_role
+from core.auth import CurrentUser
+from core.clock import utc_now
+from core.enums import Role
+from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.i18n import format_datetime, label
+from core.i18n import gettext as _
+from core.mail import queue_mail
+from core.rules import N_
+from core.tables import StoredFile, User
+
+STARTUP_FIELDS = (
+    "name",
+    "legal_form",
+    "country",
+    "city",
+    "website",
+    "sector",
+    "pitch",
+    "stage",
+    "founded_year",
+    "title",
+)
+TEXT_FIELDS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    application_id: int
+    version: int
+    # True when a teammate saved in between: their changes were replaced by these (last write wins).
+    overwrote_newer: bool
+
+
+async def startup_of(user: CurrentUser, edition_id: int) -> dict[str, Any] | None:
+    row = (
+        await StartupMember.select(StartupMember.startup)
+        .where(StartupMember.user == user.id, StartupMember.edition == edition_id)
+        .first()
+    )
+    if row is None:
+        return None
+    return await Startup.select().where(Startup.id == row["startup"]).first()
+
+
+async def ensure_member(user: CurrentUser, startup_id: int) -> None:
+    if user.is_organiser:
+        return
+    if not await StartupMember.exists().where(StartupMember.startup == startup_id, StartupMember.user == user.id):
+        # 404, not 403: another startup's application is not even confirmed to exist.
+        raise NotFound(N_("This application does not exist."))
+
+
+async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
+    """A startup with its founder as contact person, for one edition."""
+    if not user.is_verified:
+        raise PermissionDenied(N_("Please confirm your email address first; we sent you a link."))
+    values = {k: str(data.get(k, "") or "").strip() for k in STARTUP_FIELDS}
+    errors: dict[str, str] = {}
+    for name in ("name", "country", "city"):
+        if not values[name]:
+            errors[name] = N_("Required.")
+    if values["stage"] and values["stage"] not in {s.value for s in StartupStage}:
+        errors["stage"] = N_("Choose one of the options.")
+    if values["website"] and not values["website"].startswith(("https://", "http://")):
+        errors["website"] = N_("Each link must be a full web address starting with https://")
+    founded = values.pop("founded_year")
+    if founded and (not founded.isdigit() or not 1900 <= int(founded) <= 2100):
+        errors["founded_year"] = N_("Give the year, e.g. 2027.")
+    if errors:
+        raise ValidationFailed(errors)
+    title = values.pop("title") or "Founder"
+    await load_edition(edition_id)
+    async with db.transaction():
+        if await StartupMember.exists().where(StartupMember.user == user.id, StartupMember.edition == edition_id):
+            raise StateConflict(N_("You already belong to a startup in this edition."))
+        if await Startup.exists().where(Startup.name == values["name"]):
+            raise ValidationFailed({"name": N_("A startup with this name is registered already.")})
+        startup_id = (
+            await Startup.insert(
+                Startup(
+                    **{**values, "stage": values["stage"] or None, "founded_year": int(founded) if founded else None}
+                )
+            ).returning(Startup.id)
+        )[0]["id"]
+        await StartupMember.insert(
+            StartupMember(startup=startup_id, user=user.id, edition=edition_id, title=title, is_contact=True,
+                          key=f"{edition_id}:{user.id}")
+        )  # fmt: skip
+        await grant_role(actor_id=user.id, user_id=user.id, role=Role.STARTUP, edition_id=edition_id,
+                         organisation_id=startup_id)  # fmt: skip
+        await audit.record(actor_id=user.id, action="startup.created", entity="startup", entity_id=startup_id,
+                           after=values)  # fmt: skip
+    return startup_id
+
+
+async def load_questions(edition_id: int) -> tuple[Question, ...]:
+    rows = (
+        await EligibilityQuestion.select()
+        .where(EligibilityQuestion.edition == edition_id)
+        .order_by(EligibilityQuestion.position)
+        .output(load_json=True)
+    )
+    return tuple(
+        Question(id=r["id"], kind=QuestionKind(r["kind"]), text=r["text"], required=r["required"],
+                 choices=tuple(r["choices"]), eligible_answer=r["eligible_answer"])
+        for r in rows
+    )  # fmt: skip
+
+
+async def deadline_of(edition: dict[str, Any]) -> Deadline:
+    state = await edition_state(edition)
+    closes = state.timeline.end_of(Phase.APPLICATIONS)
+    return Deadline(closes_at=closes, grace=timedelta(minutes=edition["application_grace_minutes"]))
+
+
+async def load_application(application_id: int) -> dict[str, Any]:
+    row = await Application.select().where(Application.id == application_id).first().output(load_json=True)
+    if row is None:
+        raise NotFound(N_("This application does not exist."))
+    return row
+
+
+def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name, limit in TEXT_FIELDS.items():
+        values[name] = str(data.get(name, "") or "").strip()
+        if len(values[name]) > limit:
+            errors[name] = N_("This is too long; please shorten it.")
+    sdg_parse = parse_problem({"title": "x", "sdgs": data.get("sdgs", [])})
+    if "sdgs" in sdg_parse.errors:
+        errors["sdgs"] = sdg_parse.errors["sdgs"]
+    values["sdgs"] = list(sdg_parse.fields.sdgs)
+    raw_tags = data.get("support_needed", [])
+    tags = [raw_tags] if isinstance(raw_tags, str) else list(raw_tags or [])
+    values["support_needed"] = sorted({str(t).strip()[:40] for t in tags if str(t).strip()})[:12]
+    video = str(data.get("video_url", "") or "").strip()
+    if video and not video.startswith(("https://", "http://")):
+        errors["video_url"] = N_("Each link must be a full web address starting with https://")
+    values["video_url"] = video[:500]
+    raw_problems = data.get("problems", [])
+    problem_ids = [int(p) for p in ([raw_problems] if isinstance(raw_problems, str | int) else raw_problems or [])
+                   if str(p).isdigit()]  # fmt: skip
+    values["answers"] = {
+        key[1:]: str(value).strip()[:2000] for key, value in data.items() if key.startswith("q") and key[1:].isdigit()
+    }
+    return values, problem_ids, errors
+
+
+async def save_application(
+    *,
+    user: CurrentUser,
+    edition_id: int,
+    data: dict[str, Any],
+    application_id: int | None = None,
+    expected_version: int | None = None,
+    pitch_deck_file_id: int | None = None,
+) -> SaveResult:
+    """Create or update a draft. Last write wins; the result says when it replaced a teammate's save."""
+    values, problem_ids, errors = _read_content(data)
+    if errors:
+        raise ValidationFailed(errors, N_("Please correct the marked fields; nothing you typed was lost."))
+    edition = await load_edition(edition_id)
+    if application_id is None:
+        startup = await startup_of(user, edition_id)
+        if startup is None:
+            raise StateConflict(N_("Register your startup first."))
+        track = str(data.get("track", "") or "")
+        if track not in edition["tracks"]:
+            raise ValidationFailed({"track": N_("This edition does not run that track.")})
+    async with db.transaction():
+        if problem_ids:
+            published = await Problem.select(Problem.id).where(
+                Problem.id.is_in(problem_ids), Problem.edition == edition_id, Problem.status == ProblemStatus.PUBLISHED
+            )
+            problem_ids = [row["id"] for row in published]
+        owned = await StoredFile.exists().where(StoredFile.id == pitch_deck_file_id, StoredFile.owner == user.id)
+        if pitch_deck_file_id is not None and not owned:
+            pitch_deck_file_id = None
+        now = utc_now()
+        overwrote = False
+        if application_id is None:
+            try:
+                application_id = (
+                    await Application.insert(
+                        Application(edition=edition_id, startup=startup["id"], track=track, updated_by=user.id,
+                                    active_key=f"{edition_id}:{startup['id']}:{track}", pitch_deck=pitch_deck_file_id,
+                                    **values)
+                    ).returning(Application.id)
+                )[0]["id"]  # fmt: skip
+            except Exception as exc:
+                if db.is_unique_violation(exc):
+                    raise StateConflict(N_("Your startup already has an application in this track.")) from exc
+                raise
+            await ApplicationEvent.insert(
+                ApplicationEvent(application=application_id, actor=user.id, to_status=ApplicationStatus.DRAFT)
+            )
+            version = 1
+            await audit.record(actor_id=user.id, action="application.drafted", entity="application",
+                               entity_id=application_id, after=values)  # fmt: skip
+        else:
+            before = await load_application(application_id)
+            await ensure_member(user, before["startup"])
+            if ApplicationStatus(before["status"]) not in EDITABLE:
+                raise StateConflict(N_("This application was submitted; ask the organisers to reopen it to change it."))
+            overwrote = expected_version is not None and expected_version != before["version"]
+            version = before["version"] + 1
+            changes: dict[Any, Any] = {**values, "version": version, "updated_by": user.id, "updated_at": now}
+            if pitch_deck_file_id is not None:
+                changes["pitch_deck"] = pitch_deck_file_id
+            updated = (
+                await Application.update(changes)
+                .where(Application.id == application_id, Application.status == ApplicationStatus.DRAFT)
+                .returning(Application.id)
+            )
+            if not updated:
+                raise StateConflict(N_("This application was submitted; ask the organisers to reopen it to change it."))
+            await audit.record(
+                actor_id=user.id, action="application.edited", entity="application", entity_id=application_id,
+                before={k: before[k] for k in values if before[k] != values[k]},
+                after={**{k: values[k] for k in values if before[k] != values[k]}, "replaced_newer_save": overwrote},
+            )  # fmt: skip
+        await ApplicationProblem.delete().where(ApplicationProblem.application == application_id)
+        for problem_id in problem_ids:
+            await ApplicationProblem.insert(ApplicationProblem(application=application_id, problem=problem_id))
+    return SaveResult(application_id=application_id, version=version, overwrote_newer=overwrote)
+
+
+async def _content(application: dict[str, Any]) -> ApplicationContent:
+    problems = await ApplicationProblem.select(ApplicationProblem.problem).where(
+        ApplicationProblem.application == application["id"]
+    )
+    return ApplicationContent(
+        problem_ids=tuple(row["problem"] for row in problems),
+        solution=application["solution"], why_us=application["why_us"], traction=application["traction"],
+        pilot_plan=application["pilot_plan"], impact=application["impact"], sdgs=tuple(application["sdgs"]),
+        support_needed=tuple(application["support_needed"]), has_pitch_deck=application["pitch_deck"] is not None,
+        answers={int(k): v for k, v in application["answers"].items()},
+    )  # fmt: skip
+
+
+async def submit_application(*, user: CurrentUser, application_id: int) -> None:
+    """Submit a complete, eligible draft before the deadline: exactly once, however often clicked."""
+    application = await load_application(application_id)
+    await ensure_member(user, application["startup"])
+    edition = await load_edition(application["edition"])
+    deadline = await deadline_of(edition)
+    verdict = judge_submission(
+        await _content(application), await load_questions(edition["id"]),
+        deadline=deadline, now=utc_now(), other_active_in_track=False,
+    )  # fmt: skip
+    if verdict.too_late:
+        raise StateConflict(
+            _("Applications closed on %(when)s; your draft is kept.")
+            % {"when": format_datetime(deadline.closes_at, edition["timezone"], format="long")}
+        )
+    if verdict.missing or verdict.ineligible:
+        raise ValidationFailed({**verdict.missing, **verdict.ineligible}, N_("Some parts are still missing."))
+    await _move(user=user, application=application, new=ApplicationStatus.SUBMITTED, by_organiser=False)
+    startup = await Startup.select(Startup.name).where(Startup.id == application["startup"]).first()
+    async with db.transaction():
+        for member in await _team(application["startup"], edition["id"]):
+            await queue_mail(
+                to=member["email"], subject=_("Application received: %(edition)s") % {"edition": edition["name"]},
+                template="application_submitted", name=member["name"], startup=startup["name"], edition=edition,
+                application=application, track=label(Track(application["track"])),
+            )  # fmt: skip
+
+
+async def withdraw_application(*, user: CurrentUser, application_id: int) -> None:
+    application = await load_application(application_id)
+    await ensure_member(user, application["startup"])
+    await _move(user=user, application=application, new=ApplicationStatus.WITHDRAWN, by_organiser=False)
+
+
+async def change_status(*, user: CurrentUser, application_ids: list[int], status: str, message: str = "") -> int:
+    """Organisers move applications (one or many) to a status; each team is mailed the message."""
+    if not user.is_organiser:
+        raise PermissionDenied(N_("Only organisers screen applications."))
+    try:
+        new = ApplicationStatus(status)
+    except ValueError:
+        raise ValidationFailed({"status": N_("Choose one of the options.")}) from None
+    moved = 0
+    for application_id in application_ids:
+        application = await load_application(application_id)
+        await _move(user=user, application=application, new=new, by_organiser=True, message=message.strip())
+        edition = await load_edition(application["edition"])
+        async with db.transaction():
+            for member in await _team(application["startup"], edition["id"]):
+                await queue_mail(
+                    to=member["email"],
+                    subject=_("Your application: %(status)s") % {"status": label(new)},
+                    template="application_status", name=member["name"], status=label(new), message=message.strip(),
+                    edition=edition,
+                )  # fmt: skip
+        moved += 1
+    return moved
+
+
+async def _team(startup_id: int, edition_id: int) -> list[dict[str, Any]]:
+    members = await StartupMember.select(StartupMember.user).where(
+        StartupMember.startup == startup_id, StartupMember.edition == edition_id
+    )
+    ids = [row["user"] for row in members]
+    if not ids:
+        return []
+    return await User.select(User.email, User.name).where(User.id.is_in(ids))
+
+
+async def _move(
+    *, user: CurrentUser, application: dict[str, Any], new: ApplicationStatus, by_organiser: bool, message: str = ""
+) -> None:
+    old = ApplicationStatus(application["status"])
+    try:
+        check_transition(old, new, by_organiser=by_organiser)
+    except TransitionRefused:
+        raise StateConflict(
+            _("This application is %(status)s; that is not possible now.") % {"status": label(old)}
+        ) from None
+    async with db.transaction():
+        now = utc_now()
+        changes: dict[Any, Any] = {Application.status: new, Application.updated_at: now}
+        if new == ApplicationStatus.SUBMITTED:
+            changes[Application.submitted_at] = now
+        if new == ApplicationStatus.WITHDRAWN:
+            changes[Application.active_key] = None
+        won = (
+            await Application.update(changes)
+            .where(Application.id == application["id"], Application.status == old)
+            .returning(Application.id)
+        )
+        if not won:  # the second click of a double click, or a teammate a moment earlier
+            raise StateConflict(N_("This application was changed a moment ago; reload the page."))
+        await ApplicationEvent.insert(
+            ApplicationEvent(application=application["id"], actor=user.id, from_status=old, to_status=new,
+                             message=message)
+        )  # fmt: skip
+        await audit.record(
+            actor_id=user.id, action=f"application.{new.value}", entity="application", entity_id=application["id"],
+            before={"status": old}, after={"status": new, **({"message": message} if message else {})},
+        )  # fmt: skip

@@ -1,0 +1,211 @@
+"""Applications through their services, on a real database: drafts, submission, screening."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from challenge.services import applications
+from challenge.tables import Application, ApplicationEvent
+from core.auth import load_current_user
+from core.clock import utc_now
+from core.enums import Role
+from core.errors import NotFound, StateConflict, ValidationFailed
+from core.tables import OutboxMessage, StoredFile
+from tests.factories import make_edition, make_municipality, make_problem, make_user, set_timeline
+
+CONTENT = {
+    "track": "smart_rural",
+    "solution": "Acoustic leak sensors on the main pipes.",
+    "why_us": "We built this for two utilities already.",
+    "pilot_plan": "Six weeks in two villages.",
+    "impact": "A third less water lost.",
+    "sdgs": ["6"],
+}
+
+
+async def _edition_taking_applications(closes_in: timedelta = timedelta(days=10)) -> dict:
+    edition = await make_edition()
+    now = utc_now()
+    await set_timeline(
+        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
+        screening=now + closes_in,
+    )  # fmt: skip
+    return edition
+
+
+async def _founder(edition_id: int, email: str = "nikola@agrosense.example"):
+    user = await make_user(email=email)
+    current = await load_current_user(user["id"])
+    startup_id = await applications.create_startup(
+        user=current, edition_id=edition_id, data={"name": f"Startup of {email}", "country": "Serbia", "city": "Niš"}
+    )
+    return await load_current_user(user["id"]), startup_id
+
+
+async def _deck(owner_id: int) -> int:
+    return (
+        await StoredFile.insert(
+            StoredFile(key="a" * 32, original_name="deck.pdf", content_type="application/pdf", size=10, sha256="0",
+                       owner=owner_id, purpose="pitch_deck")
+        ).returning(StoredFile.id)
+    )[0]["id"]  # fmt: skip
+
+
+async def _complete_draft(edition: dict, founder) -> int:
+    problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
+    result = await applications.save_application(
+        user=founder, edition_id=edition["id"], data={**CONTENT, "problems": [str(problem["id"])]},
+        pitch_deck_file_id=await _deck(founder.id),
+    )  # fmt: skip
+    return result.application_id
+
+
+async def test_one_startup_per_person_and_edition() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+
+    with pytest.raises(StateConflict, match="already belong to a startup"):
+        await applications.create_startup(
+            user=founder, edition_id=edition["id"], data={"name": "Second", "country": "Serbia", "city": "Niš"}
+        )
+
+
+async def test_one_application_per_startup_and_track_until_withdrawn() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    first = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+
+    with pytest.raises(StateConflict, match="already has an application in this track"):
+        await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+    await applications.withdraw_application(user=founder, application_id=first.application_id)
+    again = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+
+    assert again.application_id != first.application_id
+
+
+async def test_an_incomplete_submission_lists_the_missing_parts_and_keeps_the_draft() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    draft = await applications.save_application(
+        user=founder, edition_id=edition["id"], data={"track": "smart_rural", "solution": "Sensors"}
+    )
+
+    with pytest.raises(ValidationFailed) as refused:
+        await applications.submit_application(user=founder, application_id=draft.application_id)
+
+    assert set(refused.value.errors) == {"problems", "why_us", "pilot_plan", "impact", "sdgs", "pitch_deck"}
+    row = await Application.select(Application.status, Application.solution).first()
+    assert row == {"status": "draft", "solution": "Sensors"}
+
+
+async def test_submission_after_the_deadline_is_refused_and_the_draft_kept() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    application_id = await _complete_draft(edition, founder)
+    now = utc_now()
+    await set_timeline(
+        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=10),
+        screening=now - timedelta(minutes=1),
+    )  # fmt: skip
+
+    with pytest.raises(StateConflict, match=r"Applications closed on .*; your draft is kept\."):
+        await applications.submit_application(user=founder, application_id=application_id)
+
+    assert (await Application.select(Application.status).first())["status"] == "draft"
+
+
+async def test_the_grace_period_still_takes_submissions() -> None:
+    from challenge.tables import Edition
+
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    application_id = await _complete_draft(edition, founder)
+    now = utc_now()
+    await set_timeline(
+        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=10),
+        screening=now - timedelta(minutes=1),
+    )  # fmt: skip
+    await Edition.update({Edition.application_grace_minutes: 5}).where(Edition.id == edition["id"])
+
+    await applications.submit_application(user=founder, application_id=application_id)
+
+    assert (await Application.select(Application.status).first())["status"] == "submitted"
+
+
+async def test_a_double_click_submits_exactly_once_and_mails_once() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    application_id = await _complete_draft(edition, founder)
+
+    results = await asyncio.gather(
+        applications.submit_application(user=founder, application_id=application_id),
+        applications.submit_application(user=founder, application_id=application_id),
+        return_exceptions=True,
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["NoneType", "StateConflict"]
+    events = await ApplicationEvent.select(ApplicationEvent.to_status).order_by(ApplicationEvent.id)
+    assert [e["to_status"] for e in events] == ["draft", "submitted"]
+    mails = await OutboxMessage.select(OutboxMessage.subject).where(OutboxMessage.to_address == founder.email)
+    assert mails == [{"subject": "Application received: Test Challenge"}]
+
+
+async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+
+    first = await applications.save_application(
+        user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
+        data={**CONTENT, "solution": "First co-founder's text"},
+    )  # fmt: skip
+    second = await applications.save_application(
+        user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
+        data={**CONTENT, "solution": "Second co-founder's text"},
+    )  # fmt: skip
+
+    assert (first.overwrote_newer, second.overwrote_newer) == (False, True)
+    assert (first.version, second.version) == (2, 3)
+    assert (await Application.select(Application.solution).first())["solution"] == "Second co-founder's text"
+
+
+async def test_another_startup_cannot_see_or_touch_the_application() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    stranger, _ = await _founder(edition["id"], email="other@startup.example")
+    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+
+    with pytest.raises(NotFound):
+        await applications.save_application(
+            user=stranger, edition_id=edition["id"], application_id=draft.application_id, data=CONTENT
+        )
+    with pytest.raises(NotFound):
+        await applications.submit_application(user=stranger, application_id=draft.application_id)
+
+
+async def test_organisers_shortlist_with_a_message_and_startups_cannot() -> None:
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    organiser = await load_current_user((await make_user(role=Role.ORGANISER))["id"])
+    application_id = await _complete_draft(edition, founder)
+    await applications.submit_application(user=founder, application_id=application_id)
+
+    with pytest.raises(Exception, match="Only organisers"):
+        await applications.change_status(user=founder, application_ids=[application_id], status="shortlisted")
+    moved = await applications.change_status(
+        user=organiser, application_ids=[application_id], status="shortlisted", message="See you at the bootcamp."
+    )
+
+    assert moved == 1
+    assert (await Application.select(Application.status).first())["status"] == "shortlisted"
+    mail = (
+        await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body_text)
+        .where(OutboxMessage.subject == "Your application: shortlisted")
+        .first()
+    )
+    assert "See you at the bootcamp." in mail["body_text"]
+    with pytest.raises(StateConflict):
+        await applications.withdraw_application(user=founder, application_id=application_id)
