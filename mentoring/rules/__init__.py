@@ -1,0 +1,1 @@
+"""Pure rules of the mentoring domain: no web framework, no ORM, no clock reads."""
