@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from challenge.services import teams
+from challenge.services.applications import may_read_pitch_deck, remind_deadlines
 from challenge.services.editions import apply_phase_changes
 from challenge.services.problems import may_read_attachment
 from core.files import register_download_policy
@@ -24,4 +26,14 @@ def register(settings: Settings) -> None:
             description="Carry out phase changes that are due (audit and notify, once)",
         )
     )
+    register_job(
+        JobSpec(
+            id="challenge.deadline_reminders",
+            func=remind_deadlines,
+            trigger=IntervalTrigger(minutes=15),
+            description="Remind teams of unsubmitted drafts 72 h and 24 h before the deadline (each mail once)",
+        )
+    )
     register_download_policy("problem_attachment", may_read_attachment)
+    register_download_policy("pitch_deck", may_read_pitch_deck)
+    teams.register()

@@ -46,9 +46,15 @@ register_labels(
         ApplicationStatus.ACCEPTED: N_("accepted"),
         ApplicationStatus.FINALIST: N_("finalist"),
         ApplicationStatus.WINNER: N_("winner"),
+    }
+)
+
+register_labels(
+    {
         StartupStage.IDEA: N_("idea"),
         StartupStage.PROTOTYPE: N_("prototype"),
         StartupStage.PILOT: N_("pilot"),
         StartupStage.MARKET: N_("on the market"),
-    }
+    },
+    namespace="StartupStage",
 )

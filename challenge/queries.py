@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from challenge.tables import Edition, Municipality, Startup
+from challenge.tables import Application, Edition, Municipality, Startup
 
 
 async def editions() -> list[dict[str, Any]]:
@@ -179,3 +179,14 @@ async def latest_change_request(problem_id: int) -> str:
         .first()
     )
     return row["comment"] if row else ""
+
+
+async def applications_of_startup(startup_id: int) -> list[dict[str, Any]]:
+    return await (
+        Application.select(
+            Application.id, Application.edition, Application.track, Application.status, Application.version,
+            Application.submitted_at, Application.updated_at, Application.edition.name.as_alias("edition_name"),
+        )
+        .where(Application.startup == startup_id)
+        .order_by(Application.created_at, ascending=False)
+    )  # fmt: skip

@@ -62,6 +62,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 # Human names of stored values (enum members), as msgids; domains add their own.
+_SCOPED: dict[tuple[str, str], str] = {}
 _LABELS: dict[str, str] = {
     "organiser": N_("Organiser"),
     "municipality": N_("Municipality staff"),
@@ -74,14 +75,22 @@ _LABELS: dict[str, str] = {
 }
 
 
-def register_labels(labels: dict[str, str]) -> None:
-    _LABELS.update(labels)
+def register_labels(labels: dict[str, str], *, namespace: str = "") -> None:
+    """Names for stored values. Values that mean different things in different enums (a "pilot"
+    procurement path, a "pilot" stage) go in a namespace, named by the enum's class."""
+    if namespace:
+        _SCOPED.update({(namespace, str(key)): text for key, text in labels.items()})
+    else:
+        _LABELS.update(labels)
 
 
-def label(value: object) -> str:
-    """The translated human name of a stored value such as `smart_rural`."""
-    key = getattr(value, "value", value)
-    return gettext(_LABELS.get(str(key), str(key)))
+def label(value: object, namespace: str = "") -> str:
+    """The translated human name of a stored value such as `smart_rural` (`value|label("StartupStage")`)."""
+    key = str(getattr(value, "value", value))
+    namespace = namespace or (type(value).__name__ if hasattr(value, "value") else "")
+    if namespace and (namespace, key) in _SCOPED:
+        return gettext(_SCOPED[(namespace, key)])
+    return gettext(_LABELS.get(key, key))
 
 
 def babel_locale() -> Locale:

@@ -19,14 +19,19 @@ from core.templating import render
 log = logging.getLogger(__name__)
 
 
-async def queue_mail(*, to: str, subject: str, template: str, **context: Any) -> None:
+async def queue_mail(*, to: str, subject: str, template: str, once_key: str | None = None, **context: Any) -> bool:
     """Render `templates/mail/<template>.txt` and queue it. Call inside the causing transaction.
 
     The body is rendered now, in the sender's request context and language, so the sending job
-    needs nothing but the row.
+    needs nothing but the row. With `once_key`, a mail already queued under that key is not
+    queued again (reminders: however often or on however many workers a job runs). Returns
+    whether it was queued.
     """
     body = render(f"mail/{template}.txt", base_url=get_settings().base_url, **context)
-    await OutboxMessage.insert(OutboxMessage(to_address=to, subject=subject, body_text=body))
+    insert = OutboxMessage.insert(OutboxMessage(to_address=to, subject=subject, body_text=body, once_key=once_key))
+    if once_key is not None:
+        insert = insert.on_conflict(target=OutboxMessage.once_key, action="DO NOTHING")
+    return bool(await insert.returning(OutboxMessage.id))
 
 
 def _build_message(row: dict[str, Any], sender: str) -> EmailMessage:

@@ -92,6 +92,9 @@ class OutboxMessage(Table):
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
+    # Set for mail that must go out once only (reminders): a unique index, created by the migration
+    # (SQLite cannot ALTER TABLE ADD a UNIQUE column), refuses a second row with the same key.
+    once_key = Varchar(length=120, null=True, default=None)
 
 
 class StoredFile(Table):

@@ -5,7 +5,8 @@ from challenge.controllers.catalogue import CataloguePages, ProblemApi
 from challenge.controllers.dashboard import EditionDashboard
 from challenge.controllers.municipality import MunicipalityPages, MunicipalityProfilePages
 from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
-from challenge.controllers.public import EditionApi, PublicPages, RoleHomes
+from challenge.controllers.public import EditionApi, PublicPages
+from challenge.controllers.startup import StartupPages, StartupTeamPages
 
 ROUTES = [
     MunicipalityProblemsApi,
@@ -15,7 +16,8 @@ ROUTES = [
     MunicipalityAdminPages,
     ProblemReviewPages,
     PublicPages,
-    RoleHomes,
+    StartupPages,
+    StartupTeamPages,
     EditionApi,
     EditionDashboard,
     CataloguePages,

@@ -79,17 +79,6 @@ class PublicPages(Controller):
         return page("challenge/edition.html", edition=edition, state=await edition_state(edition))
 
 
-class RoleHomes(Controller):
-    """Role start pages that no domain controller owns yet (municipality staff: MunicipalityPages)."""
-
-    include_in_schema = False
-
-    @get("/startup", guards=[requires_role(Role.STARTUP)])
-    async def startup_home(self, request: AnyRequest) -> Template:
-        ids = request.user.organisations(Role.STARTUP)
-        return page("challenge/startup_home.html", startups=await queries.startups(ids))
-
-
 class EditionApi(Controller):
     path = "/api/v1/editions"
     tags = ["editions"]

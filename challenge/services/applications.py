@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKind, StartupStage, Track
+from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKind, Track
 from challenge.rules.applications import (
     EDITABLE,
     ApplicationContent,
@@ -16,19 +16,21 @@ from challenge.rules.applications import (
     check_transition,
     judge_submission,
 )
+from challenge.rules.expertise import unknown_tags
 from challenge.rules.problems import parse_problem
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import (
     Application,
     ApplicationEvent,
     ApplicationProblem,
+    Edition,
     EligibilityQuestion,
+    FitNote,
     Problem,
     Startup,
     StartupMember,
 )
 from core import audit, db
-from core.accounts.services import grant_role
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.enums import Role
@@ -39,18 +41,6 @@ from core.mail import queue_mail
 from core.rules import N_
 from core.tables import StoredFile, User
 
-STARTUP_FIELDS = (
-    "name",
-    "legal_form",
-    "country",
-    "city",
-    "website",
-    "sector",
-    "pitch",
-    "stage",
-    "founded_year",
-    "title",
-)
 TEXT_FIELDS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
 
 
@@ -79,49 +69,6 @@ async def ensure_member(user: CurrentUser, startup_id: int) -> None:
     if not await StartupMember.exists().where(StartupMember.startup == startup_id, StartupMember.user == user.id):
         # 404, not 403: another startup's application is not even confirmed to exist.
         raise NotFound(N_("This application does not exist."))
-
-
-async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
-    """A startup with its founder as contact person, for one edition."""
-    if not user.is_verified:
-        raise PermissionDenied(N_("Please confirm your email address first; we sent you a link."))
-    values = {k: str(data.get(k, "") or "").strip() for k in STARTUP_FIELDS}
-    errors: dict[str, str] = {}
-    for name in ("name", "country", "city"):
-        if not values[name]:
-            errors[name] = N_("Required.")
-    if values["stage"] and values["stage"] not in {s.value for s in StartupStage}:
-        errors["stage"] = N_("Choose one of the options.")
-    if values["website"] and not values["website"].startswith(("https://", "http://")):
-        errors["website"] = N_("Each link must be a full web address starting with https://")
-    founded = values.pop("founded_year")
-    if founded and (not founded.isdigit() or not 1900 <= int(founded) <= 2100):
-        errors["founded_year"] = N_("Give the year, e.g. 2027.")
-    if errors:
-        raise ValidationFailed(errors)
-    title = values.pop("title") or "Founder"
-    await load_edition(edition_id)
-    async with db.transaction():
-        if await StartupMember.exists().where(StartupMember.user == user.id, StartupMember.edition == edition_id):
-            raise StateConflict(N_("You already belong to a startup in this edition."))
-        if await Startup.exists().where(Startup.name == values["name"]):
-            raise ValidationFailed({"name": N_("A startup with this name is registered already.")})
-        startup_id = (
-            await Startup.insert(
-                Startup(
-                    **{**values, "stage": values["stage"] or None, "founded_year": int(founded) if founded else None}
-                )
-            ).returning(Startup.id)
-        )[0]["id"]
-        await StartupMember.insert(
-            StartupMember(startup=startup_id, user=user.id, edition=edition_id, title=title, is_contact=True,
-                          key=f"{edition_id}:{user.id}")
-        )  # fmt: skip
-        await grant_role(actor_id=user.id, user_id=user.id, role=Role.STARTUP, edition_id=edition_id,
-                         organisation_id=startup_id)  # fmt: skip
-        await audit.record(actor_id=user.id, action="startup.created", entity="startup", entity_id=startup_id,
-                           after=values)  # fmt: skip
-    return startup_id
 
 
 async def load_questions(edition_id: int) -> tuple[Question, ...]:
@@ -164,7 +111,9 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
     values["sdgs"] = list(sdg_parse.fields.sdgs)
     raw_tags = data.get("support_needed", [])
     tags = [raw_tags] if isinstance(raw_tags, str) else list(raw_tags or [])
-    values["support_needed"] = sorted({str(t).strip()[:40] for t in tags if str(t).strip()})[:12]
+    values["support_needed"] = sorted({str(t).strip() for t in tags if str(t).strip()})
+    if unknown_tags(values["support_needed"]):
+        errors["support_needed"] = N_("Choose from the listed kinds of support.")
     video = str(data.get("video_url", "") or "").strip()
     if video and not video.startswith(("https://", "http://")):
         errors["video_url"] = N_("Each link must be a full web address starting with https://")
@@ -287,15 +236,30 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
         )
     if verdict.missing or verdict.ineligible:
         raise ValidationFailed({**verdict.missing, **verdict.ineligible}, N_("Some parts are still missing."))
-    await _move(user=user, application=application, new=ApplicationStatus.SUBMITTED, by_organiser=False)
     startup = await Startup.select(Startup.name).where(Startup.id == application["startup"]).first()
+    problem_titles = [p["title"] for p in await _problem_titles(application_id)]
+    # The move and its confirmation commit together: no submission without its mail, nor the reverse.
     async with db.transaction():
+        await _move(user=user, application=application, new=ApplicationStatus.SUBMITTED, by_organiser=False)
         for member in await _team(application["startup"], edition["id"]):
             await queue_mail(
-                to=member["email"], subject=_("Application received: %(edition)s") % {"edition": edition["name"]},
-                template="application_submitted", name=member["name"], startup=startup["name"], edition=edition,
-                application=application, track=label(Track(application["track"])),
-            )  # fmt: skip
+                to=member["email"],
+                subject=_("Application received: %(edition)s") % {"edition": edition["name"]},
+                template="application_submitted",
+                name=member["name"],
+                startup=startup["name"],
+                edition=edition,
+                application=application,
+                problems=problem_titles,
+                submitted=format_datetime(utc_now(), edition["timezone"], format="long"),
+                track=label(Track(application["track"])),
+            )
+
+
+async def _problem_titles(application_id: int) -> list[dict[str, Any]]:
+    return await ApplicationProblem.select(ApplicationProblem.problem.title.as_alias("title")).where(
+        ApplicationProblem.application == application_id
+    )
 
 
 async def withdraw_application(*, user: CurrentUser, application_id: int) -> None:
@@ -304,29 +268,55 @@ async def withdraw_application(*, user: CurrentUser, application_id: int) -> Non
     await _move(user=user, application=application, new=ApplicationStatus.WITHDRAWN, by_organiser=False)
 
 
-async def change_status(*, user: CurrentUser, application_ids: list[int], status: str, message: str = "") -> int:
-    """Organisers move applications (one or many) to a status; each team is mailed the message."""
+@dataclass(frozen=True)
+class StatusChange:
+    moved: list[int]
+    # Applications left as they were, with their status: a bulk change skips what it cannot move.
+    skipped: list[tuple[int, str]]
+
+
+async def change_status(
+    *, user: CurrentUser, application_ids: list[int], status: str, message: str = ""
+) -> StatusChange:
+    """Organisers move applications (one or many) to a status; each team is mailed the message.
+
+    Each application moves in its own transaction with its mail, so a bulk change that meets an
+    application in the wrong status moves the others and names the one it skipped.
+    """
     if not user.is_organiser:
         raise PermissionDenied(N_("Only organisers screen applications."))
     try:
         new = ApplicationStatus(status)
     except ValueError:
         raise ValidationFailed({"status": N_("Choose one of the options.")}) from None
-    moved = 0
-    for application_id in application_ids:
+    if not application_ids:
+        raise ValidationFailed({"ids": N_("Select at least one application.")})
+    if len(message) > 4000:
+        raise ValidationFailed({"message": N_("This is too long; please shorten it.")})
+    result = StatusChange(moved=[], skipped=[])
+    for application_id in dict.fromkeys(application_ids):
         application = await load_application(application_id)
-        await _move(user=user, application=application, new=new, by_organiser=True, message=message.strip())
         edition = await load_edition(application["edition"])
-        async with db.transaction():
-            for member in await _team(application["startup"], edition["id"]):
-                await queue_mail(
-                    to=member["email"],
-                    subject=_("Your application: %(status)s") % {"status": label(new)},
-                    template="application_status", name=member["name"], status=label(new), message=message.strip(),
-                    edition=edition,
-                )  # fmt: skip
-        moved += 1
-    return moved
+        try:
+            async with db.transaction():
+                await _move(user=user, application=application, new=new, by_organiser=True, message=message.strip())
+                for member in await _team(application["startup"], edition["id"]):
+                    await queue_mail(
+                        to=member["email"],
+                        subject=_("Your application: %(status)s") % {"status": label(new)},
+                        template="application_status",
+                        name=member["name"],
+                        status=label(new),
+                        message=message.strip(),
+                        edition=edition,
+                    )
+        except StateConflict:
+            if len(application_ids) == 1:
+                raise
+            result.skipped.append((application_id, application["status"]))
+        else:
+            result.moved.append(application_id)
+    return result
 
 
 async def _team(startup_id: int, edition_id: int) -> list[dict[str, Any]]:
@@ -336,7 +326,7 @@ async def _team(startup_id: int, edition_id: int) -> list[dict[str, Any]]:
     ids = [row["user"] for row in members]
     if not ids:
         return []
-    return await User.select(User.email, User.name).where(User.id.is_in(ids))
+    return await User.select(User.id, User.email, User.name).where(User.id.is_in(ids))
 
 
 async def _move(
@@ -371,3 +361,179 @@ async def _move(
             actor_id=user.id, action=f"application.{new.value}", entity="application", entity_id=application["id"],
             before={"status": old}, after={"status": new, **({"message": message} if message else {})},
         )  # fmt: skip
+
+
+async def add_fit_note(*, user: CurrentUser, application_id: int, municipality_id: int, note: str) -> None:
+    """A municipality's word on how an application fits its problem: read by organisers, never by judges."""
+    note = note.strip()
+    if not note:
+        raise ValidationFailed({"note": N_("Write the note first.")})
+    if len(note) > 4000:
+        raise ValidationFailed({"note": N_("This is too long; please shorten it.")})
+    application = await load_application(application_id)
+    addressed = await ApplicationProblem.exists().where(
+        ApplicationProblem.application == application_id, ApplicationProblem.problem.municipality == municipality_id
+    )
+    visible = ApplicationStatus(application["status"]) not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+    if municipality_id not in user.organisations(Role.MUNICIPALITY) or not addressed or not visible:
+        raise NotFound(N_("This application does not exist."))
+    async with db.transaction():
+        note_id = (
+            await FitNote.insert(
+                FitNote(application=application_id, municipality=municipality_id, author=user.id, note=note)
+            ).returning(FitNote.id)
+        )[0]["id"]
+        await audit.record(
+            actor_id=user.id,
+            action="application.fit_note",
+            entity="application",
+            entity_id=application_id,
+            after={"fit_note": note_id, "municipality": municipality_id},
+        )
+
+
+def _read_question(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    text = str(data.get("text", "") or "").strip()
+    kind = str(data.get("kind", "") or "")
+    choices = [c.strip() for c in str(data.get("choices", "") or "").splitlines() if c.strip()]
+    eligible = str(data.get("eligible_answer", "") or "") or None
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = N_("Required.")
+    elif len(text) > 1000:
+        errors["text"] = N_("This is too long; please shorten it.")
+    if kind not in {k.value for k in QuestionKind}:
+        errors["kind"] = N_("Choose one of the options.")
+    elif kind == QuestionKind.CHOICE and len(choices) < 2:
+        errors["choices"] = N_("Give at least two choices, one per line.")
+    if eligible is not None and (kind != QuestionKind.YES_NO or eligible not in ("yes", "no")):
+        errors["eligible_answer"] = N_("Only a yes/no question can decide eligibility.")
+    values = {
+        "text": text,
+        "kind": kind,
+        "choices": choices if kind == QuestionKind.CHOICE else [],
+        "eligible_answer": eligible,
+        "required": str(data.get("required", "")) in ("on", "true", "1", "yes"),
+    }
+    return values, errors
+
+
+async def add_question(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
+    if not user.is_organiser:
+        raise PermissionDenied(N_("Only organisers set eligibility questions."))
+    values, errors = _read_question(data)
+    if errors:
+        raise ValidationFailed(errors)
+    await load_edition(edition_id)
+    async with db.transaction():
+        last = (
+            await EligibilityQuestion.select(EligibilityQuestion.position)
+            .where(EligibilityQuestion.edition == edition_id)
+            .order_by(EligibilityQuestion.position, ascending=False)
+            .first()
+        )
+        question_id = (
+            await EligibilityQuestion.insert(
+                EligibilityQuestion(edition=edition_id, position=(last["position"] + 1) if last else 1, **values)
+            ).returning(EligibilityQuestion.id)
+        )[0]["id"]
+        await audit.record(
+            actor_id=user.id,
+            action="eligibility_question.added",
+            entity="edition",
+            entity_id=edition_id,
+            after={"question": question_id, **values},
+        )
+    return question_id
+
+
+async def remove_question(*, user: CurrentUser, edition_id: int, question_id: int) -> None:
+    if not user.is_organiser:
+        raise PermissionDenied(N_("Only organisers set eligibility questions."))
+    async with db.transaction():
+        removed = (
+            await EligibilityQuestion.delete()
+            .where(EligibilityQuestion.id == question_id, EligibilityQuestion.edition == edition_id)
+            .returning(EligibilityQuestion.id, EligibilityQuestion.text)
+        )
+        if not removed:
+            raise NotFound(N_("This question does not exist."))
+        await audit.record(
+            actor_id=user.id,
+            action="eligibility_question.removed",
+            entity="edition",
+            entity_id=edition_id,
+            before={"question": question_id, "text": removed[0]["text"]},
+        )
+
+
+REMINDER_HOURS = (72, 24)
+
+
+async def send_deadline_reminders(*, now: datetime) -> int:
+    """Remind teams with an unsubmitted draft 72 h and 24 h before the deadline; each mail goes once.
+
+    Only the most urgent reminder due is sent: a draft started 30 hours before the deadline gets
+    the 24-hour one, not both at once. `once_key` makes a repeat (or a second worker) a no-op.
+    """
+    queued = 0
+    for edition in await Edition.select().output(load_json=True):
+        closes = (await deadline_of(edition)).closes_at
+        if closes is None or not closes - timedelta(hours=max(REMINDER_HOURS)) <= now < closes:
+            continue
+        hours = min(h for h in REMINDER_HOURS if now >= closes - timedelta(hours=h))
+        drafts = await Application.select(
+            Application.id, Application.startup, Application.startup.name.as_alias("startup_name")
+        ).where(Application.edition == edition["id"], Application.status == ApplicationStatus.DRAFT)
+        for draft in drafts:
+            async with db.transaction():
+                for member in await _team(draft["startup"], edition["id"]):
+                    queued += await queue_mail(
+                        to=member["email"],
+                        subject=_("%(hours)s hours left to submit your application") % {"hours": hours},
+                        template="application_reminder",
+                        once_key=f"app-deadline:{draft['id']}:{hours}:{member['id']}",
+                        name=member["name"],
+                        startup=draft["startup_name"],
+                        edition=edition,
+                        hours=hours,
+                        closes=format_datetime(closes, edition["timezone"], format="long"),
+                        application_id=draft["id"],
+                    )
+    return queued
+
+
+async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
+    """The team, and staff of a municipality whose problem the submitted application addresses."""
+    if user is None:
+        return False
+    application = (
+        await Application.select(Application.id, Application.startup, Application.status)
+        .where(Application.pitch_deck == file_row["id"])
+        .first()
+    )
+    if application is None:
+        return False
+    if await StartupMember.exists().where(
+        StartupMember.startup == application["startup"], StartupMember.user == user.id
+    ):
+        return True
+    staff_of = user.organisations(Role.MUNICIPALITY)
+    if not staff_of or application["status"] in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        return False
+    return await ApplicationProblem.exists().where(
+        ApplicationProblem.application == application["id"], ApplicationProblem.problem.municipality.is_in(staff_of)
+    )
+
+
+async def remind_deadlines() -> int:
+    return await send_deadline_reminders(now=utc_now())
+
+
+async def editions_taking_applications() -> list[dict[str, Any]]:
+    """Editions whose application phase is in force now, newest first."""
+    taking = []
+    for edition in await Edition.select().order_by(Edition.year, ascending=False).output(load_json=True):
+        if (await edition_state(edition)).phase == Phase.APPLICATIONS:
+            taking.append(edition)
+    return taking

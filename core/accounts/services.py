@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core import audit, db, ratelimit, tokens
@@ -263,30 +264,44 @@ async def invite(
         errors["message"] = N_("Please keep the message under 2,000 characters.")
     if errors:
         raise ValidationFailed(errors)
+    await send_invite(
+        inviter_id=organiser_id,
+        email=email,
+        payload={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
+        message=message,
+    )
+
+
+async def send_invite(
+    *, inviter_id: int, email: str, payload: dict[str, Any], message: str = "", joining: str = ""
+) -> None:
+    """Mail a link that signs up or signs in, then grants `payload["role"]` (checked by the caller)."""
     async with db.transaction():
-        inviter = await User.select(User.name).where(User.id == organiser_id).first()
-        raw = await tokens.issue(
-            purpose=TokenPurpose.INVITE,
-            email=email,
-            payload={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
-            created_by=organiser_id,
-        )
+        inviter = await User.select(User.name).where(User.id == inviter_id).first()
+        raw = await tokens.issue(purpose=TokenPurpose.INVITE, email=email, payload=payload, created_by=inviter_id)
         await queue_mail(
             to=email,
             subject=_("You are invited to the Smart Challenge"),
             template="invite",
             inviter=inviter["name"] if inviter else _("An organiser"),
-            role=role,
+            role=payload["role"],
+            joining=joining,
             message=message.strip(),
             token=raw,
         )
-        await audit.record(
-            actor_id=organiser_id,
-            action="invite.sent",
-            entity="invite",
-            entity_id=email,
-            after={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
-        )
+        await audit.record(actor_id=inviter_id, action="invite.sent", entity="invite", entity_id=email, after=payload)
+
+
+InviteHandler = Callable[[int, dict[str, Any]], Awaitable[None]]
+_invite_handlers: dict[Role, InviteHandler] = {}
+
+
+def on_invite_accepted(role: Role, handler: InviteHandler) -> None:
+    """Domains add what accepting an invitation to `role` means beyond the grant (e.g. joining a team).
+
+    The handler runs in the acceptance's transaction; raising refuses the invitation unspent.
+    """
+    _invite_handlers[role] = handler
 
 
 async def accept_invite(*, token: str, user_id: int) -> Role:
@@ -311,6 +326,8 @@ async def accept_invite(*, token: str, user_id: int) -> Role:
             edition_id=payload.get("edition_id"),
             organisation_id=payload.get("organisation_id"),
         )
+        if handler := _invite_handlers.get(role):
+            await handler(user_id, payload)
     return role
 
 

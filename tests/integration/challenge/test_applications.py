@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from challenge.services import applications
+from challenge.services import applications, teams
 from challenge.tables import Application, ApplicationEvent
 from core.auth import load_current_user
 from core.clock import utc_now
@@ -39,7 +39,7 @@ async def _edition_taking_applications(closes_in: timedelta = timedelta(days=10)
 async def _founder(edition_id: int, email: str = "nikola@agrosense.example"):
     user = await make_user(email=email)
     current = await load_current_user(user["id"])
-    startup_id = await applications.create_startup(
+    startup_id = await teams.create_startup(
         user=current, edition_id=edition_id, data={"name": f"Startup of {email}", "country": "Serbia", "city": "Niš"}
     )
     return await load_current_user(user["id"]), startup_id
@@ -68,7 +68,7 @@ async def test_one_startup_per_person_and_edition() -> None:
     founder, _ = await _founder(edition["id"])
 
     with pytest.raises(StateConflict, match="already belong to a startup"):
-        await applications.create_startup(
+        await teams.create_startup(
             user=founder, edition_id=edition["id"], data={"name": "Second", "country": "Serbia", "city": "Niš"}
         )
 
@@ -199,7 +199,7 @@ async def test_organisers_shortlist_with_a_message_and_startups_cannot() -> None
         user=organiser, application_ids=[application_id], status="shortlisted", message="See you at the bootcamp."
     )
 
-    assert moved == 1
+    assert moved.moved == [application_id]
     assert (await Application.select(Application.status).first())["status"] == "shortlisted"
     mail = (
         await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body_text)

@@ -10,10 +10,10 @@ from tests.web import WebClient
 ROLE_HOMES = {
     Role.ORGANISER: "/organiser/",
     Role.MUNICIPALITY: "/municipality",
-    Role.STARTUP: "/startup",
     Role.MENTOR: "/mentor/",
     Role.JUDGE: "/judge/",
 }
+# /startup is where anyone signed in registers a startup, so it is not a role-only page.
 ORGANISER_ONLY = ["/organiser/invites", "/organiser/outbox", "/organiser/audit"]
 
 
@@ -23,7 +23,7 @@ async def test_each_role_reaches_its_home_and_no_other(logged_in, role: Role) ->
 
     statuses = {other: (await client.get(path)).status_code for other, path in ROLE_HOMES.items()}
 
-    assert statuses == {other: 200 if other == role else 403 for other in Role}
+    assert statuses == {other: 200 if other == role else 403 for other in ROLE_HOMES}
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ORGANISER])
@@ -40,7 +40,7 @@ async def test_resident_without_role_gets_403_on_role_pages(logged_in) -> None:
 
     statuses = [(await client.get(path)).status_code for path in [*ROLE_HOMES.values(), *ORGANISER_ONLY]]
 
-    assert statuses == [403] * 8
+    assert statuses == [403] * 7
 
 
 async def test_anonymous_visitors_are_sent_to_sign_in(client: WebClient) -> None:

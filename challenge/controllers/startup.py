@@ -1,0 +1,342 @@
+"""Startups: their dashboard, profile and team, and their applications from draft to submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from challenge import labels as _labels  # noqa: F401 - registers the value labels
+from challenge import queries, screening
+from challenge.enums import ApplicationStatus, Phase, ProblemStatus, StartupStage, Track
+from challenge.forms import problem_form_choices
+from challenge.rules.applications import EDITABLE, missing_parts, next_statuses
+from challenge.rules.expertise import EXPERTISE_TAGS
+from challenge.services import applications, teams
+from challenge.services.editions import edition_state, load_edition
+from challenge.tables import Problem
+from core import files
+from core.errors import NotFound, ValidationFailed
+from core.forms import FormData, field
+from core.i18n import gettext as _
+from core.i18n import label
+from core.permissions import login_required
+from core.sessions import flash
+from core.storage import get_storage
+from core.tables import StoredFile
+from core.uploads import PDF_ONLY, FileRule, ParsedForm, receive_form
+from core.web import page
+
+AnyRequest = Request[Any, Any, Any]
+PITCH_DECK = FileRule(allowed_types=PDF_ONLY, max_bytes=15 * 1024 * 1024)
+# Room for the application's texts around a 15 MB deck.
+FORM_BODY_LIMIT = PITCH_DECK.max_bytes + 2 * 1024 * 1024
+LIST_FIELDS = ("problems", "sdgs", "support_needed")
+
+
+def _form_values(form: ParsedForm) -> dict[str, Any]:
+    return {name: values if name in LIST_FIELDS else values[-1] for name, values in form.fields.items()}
+
+
+async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any], int | None]:
+    """The form's fields and the id of the deck uploaded with it or earlier (never lost on an error)."""
+    form = await receive_form(request, rules={"pitch_deck": PITCH_DECK}, storage=get_storage())
+    values = _form_values(form)
+    pending = form.get("pending_deck")
+    deck_id = int(pending) if pending.isdigit() else None
+    if "pitch_deck" in form.files:
+        stored = await files.record_upload(
+            owner_id=request.user.id, received=form.files["pitch_deck"], purpose="pitch_deck"
+        )
+        deck_id = stored["id"]
+    values["pending_deck"] = str(deck_id) if deck_id else ""
+    request.scope["parsed_form"] = values
+    if form.errors:
+        raise ValidationFailed(form.errors)
+    return values, deck_id
+
+
+def _stored_values(application: dict[str, Any], problem_ids: list[int]) -> dict[str, Any]:
+    return {
+        **application,
+        "problems": [str(p) for p in problem_ids],
+        "sdgs": [str(goal) for goal in application["sdgs"]],
+        **{f"q{key}": value for key, value in application["answers"].items()},
+    }
+
+
+async def _application_context(request: AnyRequest) -> dict[str, Any]:
+    """What the application form shows around the values: choices, questions, deck, what is missing."""
+    application_id = request.path_params.get("application_id") or request.scope.get("application_id")
+    application = None
+    if application_id is not None:
+        application = await applications.load_application(application_id)
+        # Also when re-rendering after an error: never another startup's application.
+        await applications.ensure_member(request.user, application["startup"])
+        edition_id = application["edition"]
+    else:
+        raw = (request.scope.get("parsed_form") or {}).get("edition_id") or request.query_params.get("edition_id")
+        edition_id = int(raw) if str(raw or "").isdigit() else 0
+    edition = await load_edition(edition_id)
+    questions = await applications.load_questions(edition_id)
+    problems = await (
+        Problem.select(Problem.id, Problem.title, Problem.track, Problem.municipality.name.as_alias("municipality"))
+        .where(Problem.edition == edition_id, Problem.status == ProblemStatus.PUBLISHED)
+        .order_by(Problem.title)
+    )
+    values = request.scope.get("parsed_form") or {}
+    deck_id = str(values.get("pending_deck", "") or "")
+    deck = None
+    if deck_id.isdigit():
+        deck = (
+            await StoredFile.select().where(StoredFile.id == int(deck_id), StoredFile.owner == request.user.id).first()
+        )
+    if deck is None and application and application["pitch_deck"]:
+        deck = await StoredFile.select().where(StoredFile.id == application["pitch_deck"]).first()
+    missing: dict[str, str] = {}
+    if application is not None:
+        missing = missing_parts(await applications._content(application), questions)
+    state = await edition_state(edition)
+    return {
+        **problem_form_choices(),
+        "edition": edition,
+        "application": application,
+        "questions": questions,
+        "question_choices": {q.id: [(c, c) for c in q.choices] for q in questions},
+        "question_texts": {f"q{q.id}": q.text for q in questions},
+        "problem_options": [(str(p["id"]), f"{p['title']} ({p['municipality']})") for p in problems],
+        "support_options": [(slug, _(name)) for slug, name in EXPERTISE_TAGS.items()],
+        "edition_tracks": [(t, label(Track(t))) for t in edition["tracks"]],
+        "deck": deck,
+        "missing": {name: _(message) for name, message in missing.items()},
+        "deadline": state.timeline.end_of(Phase.APPLICATIONS),
+        "max_megabytes": PITCH_DECK.max_bytes // (1024 * 1024),
+    }
+
+
+async def _dashboard(request: AnyRequest) -> dict[str, Any]:
+    startups = await teams.startups_of_user(request.user.id)
+    for startup in startups:
+        startup["team"] = await teams.team(startup["id"])
+        startup["applications"] = await queries.applications_of_startup(startup["id"])
+        for application in startup["applications"]:
+            application["timeline"] = await screening.timeline(application["id"])
+            application["problems"] = await screening.problems_of(application["id"])
+    member_of = {s["edition_id"] for s in startups}
+    open_editions = [e for e in await applications.editions_taking_applications() if e["id"] not in member_of]
+    return {"startups": startups, "open_editions": open_editions}
+
+
+class StartupPages(Controller):
+    path = "/startup"
+    guards = [login_required]
+    include_in_schema = False
+
+    @get("/")
+    async def dashboard(self, request: AnyRequest) -> Template:
+        return page("challenge/startup/dashboard.html", **await _dashboard(request))
+
+    @get("/register")
+    async def register_form(self, request: AnyRequest, edition_id: FromQuery[int]) -> Template | Redirect:
+        edition = await load_edition(edition_id)
+        if await applications.startup_of(request.user, edition_id):
+            return Redirect("/startup")
+        return page("challenge/startup/register.html", edition=edition, values={}, errors={}, **_profile_choices())
+
+    @post("/register", opt={"form": "challenge/startup/register.html", "form_context": lambda r: _register_context(r)})
+    async def register(self, request: AnyRequest, data: FormData) -> Redirect:
+        edition_id = int(field(data, "edition_id") or 0)
+        await teams.create_startup(user=request.user, edition_id=edition_id, data=data)
+        flash(
+            request.session,
+            _("Your startup is registered. Invite your co-founders and start your application."),
+            "success",
+        )
+        return Redirect("/startup")
+
+    @get("/applications/new")
+    async def new_application(
+        self, request: AnyRequest, edition_id: FromQuery[int], problem: FromQuery[int | None] = None
+    ) -> Template | Redirect:
+        if await applications.startup_of(request.user, edition_id) is None:
+            return Redirect(f"/startup/register?edition_id={edition_id}")
+        context = await _application_context(request)
+        values: dict[str, Any] = {"problems": [str(problem)] if problem else []}
+        if problem:
+            chosen = await Problem.select(Problem.track).where(Problem.id == problem).first()
+            values["track"] = chosen["track"] if chosen else ""
+        return page("challenge/startup/application_form.html", values=values, errors={}, **context)
+
+    @post(
+        "/applications/new",
+        exclude_from_csrf=True,  # checked inside the stream by receive_form
+        request_max_body_size=FORM_BODY_LIMIT,
+        opt={"form": "challenge/startup/application_form.html", "form_context": _application_context},
+    )
+    async def create_application(self, request: AnyRequest) -> Redirect:
+        values, deck_id = await _receive_application_form(request)
+        edition_id = int(values["edition_id"]) if str(values.get("edition_id", "")).isdigit() else 0
+        saved = await applications.save_application(
+            user=request.user, edition_id=edition_id, data=values, pitch_deck_file_id=deck_id
+        )
+        _remember_save(request, values, saved)
+        return await _after_save(request, saved.application_id, values, overwrote=False)
+
+    @get("/applications/{application_id:int}")
+    async def show_application(self, request: AnyRequest, application_id: FromPath[int]) -> Template:
+        context = await _application_context(request)
+        application = context["application"]
+        return page(
+            "challenge/startup/application.html",
+            timeline=await screening.timeline(application_id),
+            problems=await screening.problems_of(application_id),
+            can_withdraw=ApplicationStatus.WITHDRAWN
+            in next_statuses(ApplicationStatus(application["status"]), by_organiser=False),
+            **context,
+        )
+
+    @get("/applications/{application_id:int}/edit")
+    async def edit_application(self, request: AnyRequest, application_id: FromPath[int]) -> Template | Redirect:
+        context = await _application_context(request)
+        application = context["application"]
+        if ApplicationStatus(application["status"]) not in EDITABLE:
+            flash(
+                request.session,
+                _("This application was submitted; ask the organisers to reopen it to change it."),
+                "info",
+            )
+            return Redirect(f"/startup/applications/{application_id}")
+        problem_ids = [p["problem_id"] for p in await screening.problems_of(application_id)]
+        values = _stored_values(application, problem_ids)
+        return page("challenge/startup/application_form.html", values=values, errors={}, **context)
+
+    @post(
+        "/applications/{application_id:int}/edit",
+        exclude_from_csrf=True,
+        request_max_body_size=FORM_BODY_LIMIT,
+        opt={"form": "challenge/startup/application_form.html", "form_context": _application_context},
+    )
+    async def update_application(self, request: AnyRequest, application_id: FromPath[int]) -> Redirect:
+        application = await applications.load_application(application_id)
+        await applications.ensure_member(request.user, application["startup"])
+        values, deck_id = await _receive_application_form(request)
+        version = str(values.get("version", ""))
+        saved = await applications.save_application(
+            user=request.user,
+            edition_id=application["edition"],
+            data=values,
+            application_id=application_id,
+            expected_version=int(version) if version.isdigit() else None,
+            pitch_deck_file_id=deck_id,
+        )
+        _remember_save(request, values, saved)
+        return await _after_save(request, application_id, values, overwrote=saved.overwrote_newer)
+
+    @post("/applications/{application_id:int}/submit")
+    async def submit_application(self, request: AnyRequest, application_id: FromPath[int]) -> Redirect:
+        await applications.submit_application(user=request.user, application_id=application_id)
+        flash(request.session, _("Your application is submitted. We sent a confirmation by email."), "success")
+        return Redirect(f"/startup/applications/{application_id}")
+
+    @post("/applications/{application_id:int}/withdraw")
+    async def withdraw_application(self, request: AnyRequest, application_id: FromPath[int]) -> Redirect:
+        await applications.withdraw_application(user=request.user, application_id=application_id)
+        flash(request.session, _("The application was withdrawn."), "success")
+        return Redirect(f"/startup/applications/{application_id}")
+
+
+class StartupTeamPages(Controller):
+    path = "/startup/{startup_id:int}"
+    guards = [login_required]
+    include_in_schema = False
+
+    @get("/profile")
+    async def profile_form(self, request: AnyRequest, startup_id: FromPath[int]) -> Template:
+        await applications.ensure_member(request.user, startup_id)
+        startup = await teams.load_startup(startup_id)
+        return page("challenge/startup/profile.html", startup=startup, values=startup, errors={}, **_profile_choices())
+
+    @post("/profile", opt={"form": "challenge/startup/profile.html", "form_context": lambda r: _profile_context(r)})
+    async def update_profile(self, request: AnyRequest, startup_id: FromPath[int], data: FormData) -> Redirect:
+        await teams.update_profile(user=request.user, startup_id=startup_id, data=data)
+        flash(request.session, _("The profile was saved."), "success")
+        return Redirect("/startup")
+
+    @get("/team")
+    async def team(self, request: AnyRequest, startup_id: FromPath[int]) -> Template:
+        await applications.ensure_member(request.user, startup_id)
+        return page("challenge/startup/team.html", **await _team_context(request), values={}, errors={})
+
+    @post("/team/invite", opt={"form": "challenge/startup/team.html", "form_context": lambda r: _team_context(r)})
+    async def invite(self, request: AnyRequest, startup_id: FromPath[int], data: FormData) -> Redirect:
+        await teams.invite_cofounder(
+            user=request.user,
+            startup_id=startup_id,
+            email=field(data, "email"),
+            title=field(data, "title"),
+            message=field(data, "message"),
+        )
+        flash(
+            request.session,
+            _("The invitation is on its way to %(email)s.") % {"email": field(data, "email")},
+            "success",
+        )
+        return Redirect(f"/startup/{startup_id}/team")
+
+    @post("/team/{member_id:int}/contact")
+    async def make_contact(self, request: AnyRequest, startup_id: FromPath[int], member_id: FromPath[int]) -> Redirect:
+        await teams.make_contact(user=request.user, startup_id=startup_id, member_id=member_id)
+        flash(request.session, _("The contact person was changed."), "success")
+        return Redirect(f"/startup/{startup_id}/team")
+
+
+def _profile_choices() -> dict[str, Any]:
+    return {"stage_options": [(s.value, label(s)) for s in StartupStage]}
+
+
+async def _register_context(request: AnyRequest) -> dict[str, Any]:
+    form = await request.form()
+    edition_id = str(form.get("edition_id", ""))
+    if not edition_id.isdigit():
+        raise NotFound(_("This edition does not exist."))
+    return {"edition": await load_edition(int(edition_id)), **_profile_choices()}
+
+
+async def _profile_context(request: AnyRequest) -> dict[str, Any]:
+    startup_id = int(request.path_params["startup_id"])
+    await applications.ensure_member(request.user, startup_id)
+    return {"startup": await teams.load_startup(startup_id), **_profile_choices()}
+
+
+async def _team_context(request: AnyRequest) -> dict[str, Any]:
+    startup_id = int(request.path_params["startup_id"])
+    await applications.ensure_member(request.user, startup_id)
+    return {"startup": await teams.load_startup(startup_id), "members": await teams.team(startup_id)}
+
+
+def _remember_save(request: AnyRequest, values: dict[str, Any], saved: applications.SaveResult) -> None:
+    """If the submission that follows is refused, the form shown again edits the saved draft."""
+    request.scope["application_id"] = saved.application_id
+    values["version"] = str(saved.version)
+
+
+async def _after_save(request: AnyRequest, application_id: int, values: dict[str, Any], *, overwrote: bool) -> Redirect:
+    if overwrote:
+        flash(
+            request.session,
+            _(
+                "A teammate saved this draft while you were editing it. Your version is now the "
+                "saved one; their earlier text is kept in the history for organisers."
+            ),
+            "warning",
+        )
+    if values.get("action") == "submit":
+        # Saved first, so a refused submission (too late, parts missing) keeps every word; the form
+        # shown again is the saved draft's, at its new version.
+        await applications.submit_application(user=request.user, application_id=application_id)
+        flash(request.session, _("Your application is submitted. We sent a confirmation by email."), "success")
+        return Redirect(f"/startup/applications/{application_id}")
+    flash(request.session, _("Your draft is saved. You can come back and continue at any time."), "success")
+    return Redirect(f"/startup/applications/{application_id}/edit")

@@ -1,0 +1,331 @@
+"""Read side of application screening: the organiser's list, its CSV and the municipality's view.
+
+A page is two queries whatever its size: the filtered, sorted page of applications with their
+startup, then the problems (with municipality) of just those applications. Filters on problem,
+municipality, region and settlement kind are one indexed sub-select on `application_problem`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from challenge.enums import ApplicationStatus, SettlementKind, StartupStage, Track
+from challenge.tables import Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
+from core.i18n import label
+
+PAGE_SIZE = 50
+MAX_QUERY = 100
+SORTS = {
+    "submitted": (Application.submitted_at, False),
+    "updated": (Application.updated_at, False),
+    "startup": (Application.startup.name, True),
+    "status": (Application.status, True),
+}
+
+_LISTED = (
+    Application.id,
+    Application.edition,
+    Application.track,
+    Application.status,
+    Application.submitted_at,
+    Application.updated_at,
+    Application.support_needed,
+    Application.startup.as_alias("startup_id"),
+    Application.startup.name.as_alias("startup_name"),
+    Application.startup.country.as_alias("country"),
+    Application.startup.city.as_alias("city"),
+    Application.startup.stage.as_alias("stage"),
+)
+
+
+@dataclass(frozen=True)
+class ScreeningFilters:
+    """The screening list's filters, read leniently from a query string (unknown values are dropped)."""
+
+    q: str = ""
+    track: str = ""
+    status: str = ""
+    problem: int | None = None
+    municipality: int | None = None
+    region: str = ""
+    kind: str = ""
+    stage: str = ""
+    country: str = ""
+    sort: str = "submitted"
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> ScreeningFilters:
+        def number(name: str) -> int | None:
+            value = str(query.get(name, "") or "").strip()
+            return int(value) if value.isdigit() else None
+
+        def one_of(name: str, allowed: Iterable[str]) -> str:
+            value = str(query.get(name, "") or "")
+            return value if value in set(allowed) else ""
+
+        return cls(
+            q=str(query.get("q", "") or "").strip()[:MAX_QUERY],
+            track=one_of("track", (t.value for t in Track)),
+            status=one_of("status", (s.value for s in ApplicationStatus)),
+            problem=number("problem"),
+            municipality=number("municipality"),
+            region=str(query.get("region", "") or "").strip()[:120],
+            kind=one_of("kind", (k.value for k in SettlementKind)),
+            stage=one_of("stage", (s.value for s in StartupStage)),
+            country=str(query.get("country", "") or "").strip()[:80],
+            sort=one_of("sort", SORTS) or "submitted",
+        )
+
+    def query(self) -> dict[str, str]:
+        """The filters that are set, for links that keep them (pages, sorting, CSV)."""
+        values = {
+            "q": self.q,
+            "track": self.track,
+            "status": self.status,
+            "problem": str(self.problem or ""),
+            "municipality": str(self.municipality or ""),
+            "region": self.region,
+            "kind": self.kind,
+            "stage": self.stage,
+            "country": self.country,
+            "sort": "" if self.sort == "submitted" else self.sort,
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    rows: list[dict[str, Any]]
+    page: int
+    has_next: bool
+    total: int
+
+
+def _filtered(edition_id: int, filters: ScreeningFilters, *columns: Any) -> Any:
+    query = Application.select(*columns).where(Application.edition == edition_id)
+    if filters.track:
+        query = query.where(Application.track == filters.track)
+    if filters.status:
+        query = query.where(Application.status == filters.status)
+    else:
+        # Drafts are the startups' own business until submitted; organisers filter for them explicitly.
+        query = query.where(Application.status != ApplicationStatus.DRAFT)
+    if filters.stage:
+        query = query.where(Application.startup.stage == filters.stage)
+    if filters.country:
+        query = query.where(Application.startup.country.ilike(filters.country))
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        query = query.where(
+            Application.startup.name.ilike(pattern)
+            | Application.solution.ilike(pattern)
+            | Application.startup.city.ilike(pattern)
+        )
+    addressed = ApplicationProblem.select(ApplicationProblem.application)
+    narrowed = False
+    if filters.problem is not None:
+        addressed, narrowed = addressed.where(ApplicationProblem.problem == filters.problem), True
+    if filters.municipality is not None:
+        addressed = addressed.where(ApplicationProblem.problem.municipality == filters.municipality)
+        narrowed = True
+    if filters.region:
+        addressed, narrowed = addressed.where(ApplicationProblem.problem.municipality.region == filters.region), True
+    if filters.kind:
+        addressed, narrowed = addressed.where(ApplicationProblem.problem.municipality.kind == filters.kind), True
+    if narrowed:
+        query = query.where(Application.id.is_in(addressed))
+    return query
+
+
+async def applications(*, edition_id: int, filters: ScreeningFilters, page: int = 1) -> ApplicationPage:
+    """One page of an edition's applications with their startup and the problems they address."""
+    column, ascending = SORTS[filters.sort]
+    page = max(page, 1)
+    query = (
+        _filtered(edition_id, filters, *_LISTED)
+        .order_by(column, ascending=ascending)
+        .order_by(Application.id, ascending=False)
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
+        .output(load_json=True)
+    )
+    rows = await query
+    total = (await _filtered(edition_id, filters, Application.id).count()) if rows or page > 1 else 0
+    rows = rows[:PAGE_SIZE]
+    await _attach_problems(rows)
+    return ApplicationPage(
+        rows=rows, page=page, has_next=len(rows) == PAGE_SIZE and total > page * PAGE_SIZE, total=total
+    )
+
+
+async def _attach_problems(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    links = await ApplicationProblem.select(
+        ApplicationProblem.application,
+        ApplicationProblem.problem.as_alias("problem_id"),
+        ApplicationProblem.problem.title.as_alias("title"),
+        ApplicationProblem.problem.municipality.as_alias("municipality_id"),
+        ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
+        ApplicationProblem.problem.municipality.kind.as_alias("kind"),
+    ).where(ApplicationProblem.application.is_in([row["id"] for row in rows]))
+    by_application: dict[int, list[dict[str, Any]]] = {}
+    for link in links:
+        by_application.setdefault(link["application"], []).append(link)
+    for row in rows:
+        row["problems"] = sorted(by_application.get(row["id"], []), key=lambda p: p["title"])
+
+
+async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
+    """Every application the filters select (not just one page), one line each."""
+    column, ascending = SORTS[filters.sort]
+    rows = await (
+        _filtered(edition_id, filters, *_LISTED, Application.solution)
+        .order_by(column, ascending=ascending)
+        .order_by(Application.id, ascending=False)
+        .output(load_json=True)
+    )
+    await _attach_problems(rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "id",
+            "startup",
+            "country",
+            "city",
+            "stage",
+            "track",
+            "status",
+            "submitted_at",
+            "problems",
+            "municipalities",
+            "support_needed",
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row["id"],
+                _safe(row["startup_name"]),
+                _safe(row["country"]),
+                _safe(row["city"]),
+                row["stage"] or "",
+                row["track"],
+                row["status"],
+                row["submitted_at"].isoformat() if row["submitted_at"] else "",
+                _safe("; ".join(p["title"] for p in row["problems"])),
+                _safe("; ".join(sorted({p["municipality_name"] for p in row["problems"]}))),
+                _safe("; ".join(row["support_needed"])),
+            ]
+        )
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote keeps them text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+async def timeline(application_id: int) -> list[dict[str, Any]]:
+    return await (
+        ApplicationEvent.select(
+            ApplicationEvent.from_status,
+            ApplicationEvent.to_status,
+            ApplicationEvent.message,
+            ApplicationEvent.at,
+            ApplicationEvent.actor.name.as_alias("actor_name"),
+        )
+        .where(ApplicationEvent.application == application_id)
+        .order_by(ApplicationEvent.at)
+        .order_by(ApplicationEvent.id)
+    )
+
+
+async def problems_of(application_id: int) -> list[dict[str, Any]]:
+    rows = [{"id": application_id}]
+    await _attach_problems(rows)
+    return rows[0]["problems"]
+
+
+async def fit_notes(application_id: int, municipality_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    query = FitNote.select(
+        FitNote.id,
+        FitNote.note,
+        FitNote.created_at,
+        FitNote.municipality.as_alias("municipality_id"),
+        FitNote.municipality.name.as_alias("municipality_name"),
+        FitNote.author.name.as_alias("author_name"),
+    ).where(FitNote.application == application_id)
+    if municipality_ids is not None:
+        if not municipality_ids:
+            return []
+        query = query.where(FitNote.municipality.is_in(municipality_ids))
+    return await query.order_by(FitNote.created_at)
+
+
+async def for_municipalities(municipality_ids: list[int]) -> list[dict[str, Any]]:
+    """Submitted (or later) applications that address a problem of these municipalities."""
+    if not municipality_ids:
+        return []
+    addressed = ApplicationProblem.select(ApplicationProblem.application).where(
+        ApplicationProblem.problem.municipality.is_in(municipality_ids)
+    )
+    rows = await (
+        Application.select(*_LISTED, Application.edition.name.as_alias("edition_name"))
+        .where(Application.id.is_in(addressed))
+        .where(Application.status.not_in([ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]))
+        .order_by(Application.submitted_at, ascending=False)
+        .output(load_json=True)
+    )
+    await _attach_problems(rows)
+    for row in rows:
+        row["problems"] = [p for p in row["problems"] if p["municipality_id"] in municipality_ids]
+    return rows
+
+
+async def municipality_ids_of(application_id: int) -> set[int]:
+    rows = await ApplicationProblem.select(ApplicationProblem.problem.municipality.as_alias("m")).where(
+        ApplicationProblem.application == application_id
+    )
+    return {row["m"] for row in rows}
+
+
+async def facets(edition_id: int) -> dict[str, list[tuple[Any, str]]]:
+    """Options for the filters: the edition's problems, municipalities, regions and countries."""
+    problems = await (
+        Problem.select(
+            Problem.id,
+            Problem.title,
+            Problem.municipality.as_alias("m"),
+            Problem.municipality.name.as_alias("m_name"),
+            Problem.municipality.region.as_alias("region"),
+        )
+        .where(Problem.edition == edition_id, Problem.published_at.is_not_null())
+        .order_by(Problem.title)
+    )
+    countries = await (
+        Application.select(Application.startup.country.as_alias("country"))
+        .where(Application.edition == edition_id)
+        .distinct()
+    )
+    return {
+        "problem": [(p["id"], p["title"]) for p in problems],
+        "municipality": sorted({(p["m"], p["m_name"]) for p in problems}, key=lambda o: o[1]),
+        "region": [(r, r) for r in sorted({p["region"] for p in problems})],
+        "country": [(c, c) for c in sorted({row["country"] for row in countries})],
+        "track": [(t.value, label(t)) for t in Track],
+        "status": [(s.value, label(s)) for s in ApplicationStatus],
+        "kind": [(k.value, label(k)) for k in SettlementKind],
+        "stage": [(s.value, label(s)) for s in StartupStage],
+    }
+
+
+async def member_ids(startup_id: int) -> list[int]:
+    return [
+        row["user"] for row in await StartupMember.select(StartupMember.user).where(StartupMember.startup == startup_id)
+    ]
