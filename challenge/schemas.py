@@ -92,3 +92,97 @@ class StaffProblemOut(msgspec.Struct):
     endorsement_count: int
     submitted_at: datetime | None
     published_at: datetime | None
+
+
+class ApplicationIn(msgspec.Struct):
+    """A draft's content. `pitch_deck_file_id` is a PDF uploaded first through POST /api/v1/files."""
+
+    edition_id: int | None = None
+    track: str | None = None
+    problems: list[int] = msgspec.field(default_factory=list)
+    solution: str = ""
+    why_us: str = ""
+    traction: str = ""
+    pilot_plan: str = ""
+    impact: str = ""
+    sdgs: list[int] = msgspec.field(default_factory=list)
+    support_needed: list[str] = msgspec.field(default_factory=list)
+    video_url: str = ""
+    answers: dict[str, str] = msgspec.field(default_factory=dict)
+    pitch_deck_file_id: int | None = None
+    # The version this edit started from: a newer save by a teammate is then reported, not hidden.
+    version: int | None = None
+
+    def as_form(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            k: v for k, v in msgspec.structs.asdict(self).items() if k not in ("answers", "pitch_deck_file_id")
+        }
+        data["problems"] = [str(p) for p in self.problems]
+        data["sdgs"] = [str(goal) for goal in self.sdgs]
+        data.update({f"q{key}": value for key, value in self.answers.items()})
+        return data
+
+
+class ApplicationEventOut(msgspec.Struct):
+    to_status: str
+    at: datetime
+    message: str = ""
+    from_status: str | None = None
+
+
+class ApplicationOut(msgspec.Struct):
+    id: int
+    edition: int
+    startup: int
+    track: str
+    status: str
+    version: int
+    solution: str
+    why_us: str
+    traction: str
+    pilot_plan: str
+    impact: str
+    sdgs: list[int]
+    support_needed: list[str]
+    video_url: str
+    answers: dict[str, str]
+    pitch_deck: int | None
+    submitted_at: datetime | None
+    updated_at: datetime
+    problems: list[int] = msgspec.field(default_factory=list)
+    missing: dict[str, str] = msgspec.field(default_factory=dict)
+    timeline: list[ApplicationEventOut] = msgspec.field(default_factory=list)
+    # True when this save replaced a teammate's newer one (last write wins, said out loud).
+    overwrote_newer_save: bool = False
+
+
+class ApplicationRowOut(msgspec.Struct):
+    id: int
+    startup_id: int
+    startup_name: str
+    country: str
+    city: str
+    stage: str | None
+    track: str
+    status: str
+    submitted_at: datetime | None
+    support_needed: list[str]
+    problems: list[int]
+
+
+class ApplicationPageOut(msgspec.Struct):
+    rows: list[ApplicationRowOut]
+    page: int
+    has_next: bool
+    total: int
+
+
+class StatusChangeIn(msgspec.Struct):
+    ids: list[int]
+    status: str
+    message: str = ""
+
+
+class StatusChangeOut(msgspec.Struct):
+    moved: list[int]
+    skipped: list[tuple[int, str]]

@@ -105,8 +105,9 @@ class ApplicationPage:
     total: int
 
 
-def _filtered(edition_id: int, filters: ScreeningFilters, *columns: Any) -> Any:
-    query = Application.select(*columns).where(Application.edition == edition_id)
+def _filtered(query: Any, edition_id: int, filters: ScreeningFilters) -> Any:
+    """`query` (a select or a count of applications) narrowed to the edition and the filters."""
+    query = query.where(Application.edition == edition_id)
     if filters.track:
         query = query.where(Application.track == filters.track)
     if filters.status:
@@ -146,7 +147,7 @@ async def applications(*, edition_id: int, filters: ScreeningFilters, page: int 
     column, ascending = SORTS[filters.sort]
     page = max(page, 1)
     query = (
-        _filtered(edition_id, filters, *_LISTED)
+        _filtered(Application.select(*_LISTED), edition_id, filters)
         .order_by(column, ascending=ascending)
         .order_by(Application.id, ascending=False)
         .limit(PAGE_SIZE + 1)
@@ -154,7 +155,7 @@ async def applications(*, edition_id: int, filters: ScreeningFilters, page: int 
         .output(load_json=True)
     )
     rows = await query
-    total = (await _filtered(edition_id, filters, Application.id).count()) if rows or page > 1 else 0
+    total = await _filtered(Application.count(), edition_id, filters) if rows or page > 1 else 0
     rows = rows[:PAGE_SIZE]
     await _attach_problems(rows)
     return ApplicationPage(
@@ -184,7 +185,7 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
     """Every application the filters select (not just one page), one line each."""
     column, ascending = SORTS[filters.sort]
     rows = await (
-        _filtered(edition_id, filters, *_LISTED, Application.solution)
+        _filtered(Application.select(*_LISTED, Application.solution), edition_id, filters)
         .order_by(column, ascending=ascending)
         .order_by(Application.id, ascending=False)
         .output(load_json=True)

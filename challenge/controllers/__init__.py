@@ -1,14 +1,23 @@
 """HTTP for the challenge domain; `ROUTES` is what the composition root mounts."""
 
 from challenge.controllers.api import MunicipalityProblemsApi
+from challenge.controllers.applications_api import OrganiserApplicationsApi, StartupApplicationsApi
 from challenge.controllers.catalogue import CataloguePages, ProblemApi
 from challenge.controllers.dashboard import EditionDashboard
 from challenge.controllers.municipality import MunicipalityPages, MunicipalityProfilePages
 from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages
+from challenge.controllers.screening import (
+    ApplicationReviewPages,
+    EligibilityQuestionPages,
+    MunicipalityApplicationPages,
+    ScreeningPages,
+)
 from challenge.controllers.startup import StartupPages, StartupTeamPages
 
 ROUTES = [
+    StartupApplicationsApi,
+    OrganiserApplicationsApi,
     MunicipalityProblemsApi,
     MunicipalityPages,
     MunicipalityProfilePages,
@@ -17,6 +26,10 @@ ROUTES = [
     ProblemReviewPages,
     PublicPages,
     StartupPages,
+    ScreeningPages,
+    EligibilityQuestionPages,
+    ApplicationReviewPages,
+    MunicipalityApplicationPages,
     StartupTeamPages,
     EditionApi,
     EditionDashboard,

@@ -97,7 +97,7 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         deck = await StoredFile.select().where(StoredFile.id == application["pitch_deck"]).first()
     missing: dict[str, str] = {}
     if application is not None:
-        missing = missing_parts(await applications._content(application), questions)
+        missing = missing_parts(await applications.content_of(application), questions)
     state = await edition_state(edition)
     return {
         **problem_form_choices(),

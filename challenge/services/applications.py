@@ -154,9 +154,14 @@ async def save_application(
                 Problem.id.is_in(problem_ids), Problem.edition == edition_id, Problem.status == ProblemStatus.PUBLISHED
             )
             problem_ids = [row["id"] for row in published]
-        owned = await StoredFile.exists().where(StoredFile.id == pitch_deck_file_id, StoredFile.owner == user.id)
+        # Only the caller's own PDF: an id cannot attach someone else's upload to this application.
+        owned = await StoredFile.exists().where(
+            StoredFile.id == pitch_deck_file_id,
+            StoredFile.owner == user.id,
+            StoredFile.content_type == "application/pdf",
+        )
         if pitch_deck_file_id is not None and not owned:
-            pitch_deck_file_id = None
+            raise ValidationFailed({"pitch_deck": N_("Upload your pitch deck (PDF).")})
         now = utc_now()
         overwrote = False
         if application_id is None:
@@ -206,7 +211,7 @@ async def save_application(
     return SaveResult(application_id=application_id, version=version, overwrote_newer=overwrote)
 
 
-async def _content(application: dict[str, Any]) -> ApplicationContent:
+async def content_of(application: dict[str, Any]) -> ApplicationContent:
     problems = await ApplicationProblem.select(ApplicationProblem.problem).where(
         ApplicationProblem.application == application["id"]
     )
@@ -226,7 +231,7 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
     edition = await load_edition(application["edition"])
     deadline = await deadline_of(edition)
     verdict = judge_submission(
-        await _content(application), await load_questions(edition["id"]),
+        await content_of(application), await load_questions(edition["id"]),
         deadline=deadline, now=utc_now(), other_active_in_track=False,
     )  # fmt: skip
     if verdict.too_late:

@@ -18,4 +18,12 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // The standard message follows the chosen status, unless the organiser already edited it.
+  for (const select of document.querySelectorAll("select[data-messages]")) {
+    const messages = JSON.parse(select.dataset.messages);
+    const box = document.getElementById(select.dataset.target);
+    select.addEventListener("change", () => {
+      if (box && Object.values(messages).includes(box.value)) box.value = messages[select.value] || "";
+    });
+  }
 });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -48,8 +49,8 @@ async def _founder(edition_id: int, email: str = "nikola@agrosense.example"):
 async def _deck(owner_id: int) -> int:
     return (
         await StoredFile.insert(
-            StoredFile(key="a" * 32, original_name="deck.pdf", content_type="application/pdf", size=10, sha256="0",
-                       owner=owner_id, purpose="pitch_deck")
+            StoredFile(key=uuid.uuid4().hex, original_name="deck.pdf", content_type="application/pdf", size=10,
+                       sha256="0", owner=owner_id, purpose="pitch_deck")
         ).returning(StoredFile.id)
     )[0]["id"]  # fmt: skip
 

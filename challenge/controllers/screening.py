@@ -1,0 +1,272 @@
+"""Organisers screen applications; municipality staff read those addressing their problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
+
+from challenge import labels as _labels  # noqa: F401 - registers the value labels
+from challenge import screening
+from challenge.enums import ApplicationStatus, QuestionKind
+from challenge.rules.applications import next_statuses
+from challenge.rules.expertise import EXPERTISE_TAGS
+from challenge.services import applications, teams
+from challenge.services.editions import load_edition
+from core.enums import Role
+from core.errors import NotFound
+from core.forms import FormData, field
+from core.i18n import gettext as _
+from core.i18n import label, ngettext
+from core.permissions import requires_role
+from core.rules import N_
+from core.sessions import flash
+from core.tables import StoredFile
+from core.web import page
+
+AnyRequest = Request[Any, Any, Any]
+
+# What the mail to the team says unless the organiser writes something else.
+DEFAULT_MESSAGES = {
+    ApplicationStatus.SHORTLISTED: N_(
+        "Congratulations: your application is on the shortlist. We will write to you soon about the next steps."
+    ),
+    ApplicationStatus.REJECTED: N_(
+        "Thank you for applying. We received many strong applications and cannot take yours further this year."
+    ),
+    ApplicationStatus.ACCEPTED: N_(
+        "Congratulations: your startup is accepted into the programme. Mentoring starts soon; watch your dashboard."
+    ),
+    ApplicationStatus.FINALIST: N_("Congratulations: you are a finalist. We will send the details of the final."),
+    ApplicationStatus.WINNER: N_("Congratulations: you won! We will contact you about the pilot."),
+    ApplicationStatus.DRAFT: N_(
+        "We reopened your application so that you can change it. Please submit it again before the deadline."
+    ),
+}
+
+
+def _default_message(status: str) -> str:
+    message = DEFAULT_MESSAGES.get(status)  # type: ignore[call-overload]
+    return _(message) if message else ""
+
+
+def _query(request: AnyRequest) -> dict[str, str]:
+    return {key: value for key, value in request.query_params.items()}
+
+
+async def _application_detail(application_id: int) -> dict[str, Any]:
+    application = await applications.load_application(application_id)
+    edition = await load_edition(application["edition"])
+    deck = None
+    if application["pitch_deck"]:
+        deck = await StoredFile.select().where(StoredFile.id == application["pitch_deck"]).first()
+    questions = await applications.load_questions(edition["id"])
+    return {
+        "application": application,
+        "edition": edition,
+        "startup": await teams.load_startup(application["startup"]),
+        "problems": await screening.problems_of(application_id),
+        "timeline": await screening.timeline(application_id),
+        "deck": deck,
+        "answers": [(q, application["answers"].get(str(q.id), "")) for q in questions],
+        "support_names": {slug: _(name) for slug, name in EXPERTISE_TAGS.items()},
+    }
+
+
+class ScreeningPages(Controller):
+    path = "/organiser/editions/{edition_id:int}/applications"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def list_applications(
+        self, request: AnyRequest, edition_id: FromPath[int], page_number: FromQuery[int] = 1
+    ) -> Template:
+        filters = screening.ScreeningFilters.from_query(_query(request))
+        result = await screening.applications(edition_id=edition_id, filters=filters, page=page_number)
+        return page(
+            "challenge/screening/list.html",
+            edition=await load_edition(edition_id),
+            result=result,
+            filters=filters,
+            facets=await screening.facets(edition_id),
+            bulk_statuses=[(s.value, label(s)) for s in ApplicationStatus if s in DEFAULT_MESSAGES],
+        )
+
+    @get("/export.csv")
+    async def export(self, request: AnyRequest, edition_id: FromPath[int]) -> Response[str]:
+        edition = await load_edition(edition_id)
+        filters = screening.ScreeningFilters.from_query(_query(request))
+        body = await screening.csv_export(edition_id=edition_id, filters=filters)
+        return Response(
+            content=body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="applications-{edition["slug"]}.csv"'},
+        )
+
+    @post("/status")
+    async def bulk_status(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
+        form = await request.form()
+        ids = [int(v) for v in form.getall("ids") if str(v).isdigit()] if "ids" in form else []
+        status = str(form.get("status", ""))
+        message = str(form.get("message", "") or "").strip() or _default_message(status)
+        result = await applications.change_status(
+            user=request.user, application_ids=ids, status=status, message=message
+        )
+        moved = len(result.moved)
+        flash(
+            request.session,
+            ngettext("%(n)s application moved to: %(status)s.", "%(n)s applications moved to: %(status)s.", moved)
+            % {"n": moved, "status": label(ApplicationStatus(status))},
+            "success",
+        )
+        if result.skipped:
+            flash(
+                request.session,
+                _("Left unchanged because their status does not allow it: %(ids)s.")
+                % {"ids": ", ".join(f"#{i} ({label(ApplicationStatus(s))})" for i, s in result.skipped)},
+                "warning",
+            )
+        back = str(form.get("back", ""))
+        return Redirect(
+            back
+            if back.startswith(f"/organiser/editions/{edition_id}/")
+            else f"/organiser/editions/{edition_id}/applications/"
+        )
+
+
+class EligibilityQuestionPages(Controller):
+    path = "/organiser/editions/{edition_id:int}/questions"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def questions(self, edition_id: FromPath[int]) -> Template:
+        return page("challenge/screening/questions.html", **await _questions_context(edition_id), values={}, errors={})
+
+    @post(
+        "/",
+        opt={
+            "form": "challenge/screening/questions.html",
+            "form_context": lambda r: _questions_context(int(r.path_params["edition_id"])),
+        },
+    )
+    async def add_question(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        await applications.add_question(user=request.user, edition_id=edition_id, data=data)
+        flash(request.session, _("The question was added."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/questions/")
+
+    @post("/{question_id:int}/delete")
+    async def remove_question(
+        self, request: AnyRequest, edition_id: FromPath[int], question_id: FromPath[int]
+    ) -> Redirect:
+        await applications.remove_question(user=request.user, edition_id=edition_id, question_id=question_id)
+        flash(request.session, _("The question was removed."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/questions/")
+
+
+async def _questions_context(edition_id: int) -> dict[str, Any]:
+    return {
+        "edition": await load_edition(edition_id),
+        "questions": await applications.load_questions(edition_id),
+        "kind_options": [(k.value, label(k)) for k in QuestionKind],
+    }
+
+
+class ApplicationReviewPages(Controller):
+    path = "/organiser/applications"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/{application_id:int}")
+    async def show(self, application_id: FromPath[int]) -> Template:
+        detail = await _application_detail(application_id)
+        status = ApplicationStatus(detail["application"]["status"])
+        # Forward moves first; reopening (back to draft) is the exception, so it comes last.
+        options = sorted(
+            next_statuses(status, by_organiser=True),
+            key=lambda s: (s == ApplicationStatus.DRAFT, list(ApplicationStatus).index(s)),
+        )
+        return page(
+            "challenge/screening/detail.html",
+            **detail,
+            team=await teams.team(detail["application"]["startup"]),
+            fit_notes=await screening.fit_notes(application_id),
+            status_options=[(s.value, label(s)) for s in options],
+            default_messages={s.value: _(DEFAULT_MESSAGES[s]) for s in options if s in DEFAULT_MESSAGES},
+        )
+
+    @post("/{application_id:int}/status")
+    async def change_status(self, request: AnyRequest, application_id: FromPath[int], data: FormData) -> Redirect:
+        status = field(data, "status")
+        message = field(data, "message").strip() or _default_message(status)
+        await applications.change_status(
+            user=request.user, application_ids=[application_id], status=status, message=message
+        )
+        flash(request.session, _("The status was changed and the team was told."), "success")
+        return Redirect(f"/organiser/applications/{application_id}")
+
+
+class MunicipalityApplicationPages(Controller):
+    """Read-only: staff see applications addressing their problems and leave a fit note for organisers."""
+
+    path = "/municipality/applications"
+    guards = [requires_role(Role.MUNICIPALITY)]
+    include_in_schema = False
+
+    @get("/")
+    async def list_applications(self, request: AnyRequest) -> Template:
+        ids = sorted(request.user.organisations(Role.MUNICIPALITY))
+        return page("challenge/screening/municipality_list.html", rows=await screening.for_municipalities(ids))
+
+    @get("/{application_id:int}")
+    async def show(self, request: AnyRequest, application_id: FromPath[int]) -> Template:
+        return page(
+            "challenge/screening/municipality_detail.html",
+            **await _staff_context(request, application_id),
+            values={},
+            errors={},
+        )
+
+    @post(
+        "/{application_id:int}/fit-notes",
+        opt={
+            "form": "challenge/screening/municipality_detail.html",
+            "form_context": lambda r: _staff_context(r, int(r.path_params["application_id"])),
+        },
+    )
+    async def add_fit_note(self, request: AnyRequest, application_id: FromPath[int], data: FormData) -> Redirect:
+        municipality = field(data, "municipality_id")
+        await applications.add_fit_note(
+            user=request.user,
+            application_id=application_id,
+            municipality_id=int(municipality) if municipality.isdigit() else 0,
+            note=field(data, "note"),
+        )
+        flash(request.session, _("Your note was saved for the organisers."), "success")
+        return Redirect(f"/municipality/applications/{application_id}")
+
+
+async def _staff_context(request: AnyRequest, application_id: int) -> dict[str, Any]:
+    """Only applications that address one of the staff's problems and were submitted; else 404."""
+    mine = request.user.organisations(Role.MUNICIPALITY)
+    application = await applications.load_application(application_id)
+    hidden = application["status"] in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+    addressed = await screening.municipality_ids_of(application_id) & set(mine)
+    if hidden or not addressed:
+        raise NotFound(N_("This application does not exist."))
+    detail = await _application_detail(application_id)
+    return {
+        **detail,
+        "problems": [p for p in detail["problems"] if p["municipality_id"] in addressed],
+        "fit_notes": await screening.fit_notes(application_id, sorted(addressed)),
+        "municipality_options": sorted(
+            {
+                (p["municipality_id"], p["municipality_name"])
+                for p in detail["problems"]
+                if p["municipality_id"] in addressed
+            }
+        ),
+    }

@@ -1,0 +1,212 @@
+"""Organiser screening, the municipality's read-only view with fit notes, questions and the JSON API."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from challenge.services import applications, teams
+from challenge.tables import Application, EligibilityQuestion, FitNote
+from core.auth import load_current_user
+from core.enums import Role
+from core.tables import AuditEvent, OutboxMessage
+from tests.factories import make_municipality, make_problem, make_user
+from tests.integration.challenge.test_applications import CONTENT, _deck, _edition_taking_applications
+from tests.web import WebClient, field_error
+
+
+async def _submitted(edition: dict, problem: dict, name: str, *, country: str = "Serbia", stage: str = "") -> int:
+    user = await make_user()
+    current = await load_current_user(user["id"])
+    await teams.create_startup(user=current, edition_id=edition["id"],
+                               data={"name": name, "country": country, "city": "Niš", "stage": stage})  # fmt: skip
+    current = await load_current_user(user["id"])
+    saved = await applications.save_application(
+        user=current, edition_id=edition["id"], data={**CONTENT, "problems": [str(problem["id"])]},
+        pitch_deck_file_id=await _deck(current.id),
+    )  # fmt: skip
+    await applications.submit_application(user=current, application_id=saved.application_id)
+    return saved.application_id
+
+
+async def _world():
+    edition = await _edition_taking_applications()
+    rural = await make_municipality(name="Ivanjica", region="Moravica")
+    urban = await make_municipality(name="Novi Sad", region="Južna Bačka", kind="urban")
+    water = await make_problem(edition_id=edition["id"], municipality_id=rural["id"], title="Water losses")
+    traffic = await make_problem(edition_id=edition["id"], municipality_id=urban["id"], title="Traffic jams")
+    ids = {
+        "agro": await _submitted(edition, water, "AgroSense", stage="pilot"),
+        "flow": await _submitted(edition, traffic, "FlowCity", country="Croatia", stage="market"),
+        "leak": await _submitted(edition, water, "=LeakTech", stage="idea"),
+    }
+    return edition, rural, urban, ids
+
+
+async def test_filters_search_and_sorting(logged_in) -> None:
+    edition, _, urban, _ = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    base = f"/organiser/editions/{edition['id']}/applications/"
+
+    def names(html: str) -> list[str]:
+        return [n for n in ("AgroSense", "FlowCity", "=LeakTech") if f">{n}</a>" in html]
+
+    pages = {
+        "all": (await organiser.get(base)).text,
+        "rural": (await organiser.get(base, params={"kind": "rural"})).text,
+        "municipality": (await organiser.get(base, params={"municipality": urban["id"]})).text,
+        "region": (await organiser.get(base, params={"region": "Moravica"})).text,
+        "country": (await organiser.get(base, params={"country": "croatia"})).text,
+        "stage": (await organiser.get(base, params={"stage": "pilot"})).text,
+        "search": (await organiser.get(base, params={"q": "leaktech"})).text,
+        "drafts": (await organiser.get(base, params={"status": "draft"})).text,
+    }
+
+    assert names(pages["all"]) == ["AgroSense", "FlowCity", "=LeakTech"]
+    assert "3 applications" in pages["all"]
+    assert names(pages["rural"]) == ["AgroSense", "=LeakTech"]
+    assert names(pages["municipality"]) == ["FlowCity"]
+    assert names(pages["region"]) == ["AgroSense", "=LeakTech"]
+    assert names(pages["country"]) == ["FlowCity"]
+    assert names(pages["stage"]) == ["AgroSense"]
+    assert names(pages["search"]) == ["=LeakTech"]
+    assert names(pages["drafts"]) == []
+    by_name = (await organiser.get(base, params={"sort": "startup"})).text
+    assert by_name.index(">=LeakTech<") < by_name.index(">AgroSense<") < by_name.index(">FlowCity<")
+
+
+async def test_bulk_shortlisting_sends_one_message_to_each_team_and_skips_what_it_cannot_move(logged_in) -> None:
+    edition, _, _, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    await Application.update({Application.status: "rejected"}).where(Application.id == ids["flow"])
+    await Application.update({Application.status: "accepted"}).where(Application.id == ids["leak"])
+
+    response = await organiser.http.post(
+        f"/organiser/editions/{edition['id']}/applications/status",
+        data={"ids": [str(ids["agro"]), str(ids["flow"]), str(ids["leak"])], "status": "shortlisted",
+              "message": "See you at the bootcamp.", "_csrf_token": await organiser.csrf_token()},
+    )  # fmt: skip
+    page = (await organiser.get(response.headers["location"])).text
+
+    statuses = {row["id"]: row["status"] for row in await Application.select(Application.id, Application.status)}
+    assert statuses == {ids["agro"]: "shortlisted", ids["flow"]: "shortlisted", ids["leak"]: "accepted"}
+    assert "2 applications moved to: shortlisted." in page
+    assert f"#{ids['leak']} (accepted)" in page
+    mails = await OutboxMessage.select().where(OutboxMessage.subject == "Your application: shortlisted")
+    assert len(mails) == 2 and all("See you at the bootcamp." in m["body_text"] for m in mails)
+    assert await AuditEvent.count().where(AuditEvent.action == "application.shortlisted") == 2
+
+
+async def test_csv_export_keeps_the_filters_and_defuses_formulas(logged_in) -> None:
+    edition, *_ = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    response = await organiser.get(f"/organiser/editions/{edition['id']}/applications/export.csv",
+                                   params={"kind": "rural", "sort": "startup"})  # fmt: skip
+
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert response.headers["content-type"].startswith("text/csv")
+    assert [r["startup"] for r in rows] == ["'=LeakTech", "AgroSense"]
+    assert rows[1]["problems"] == "Water losses" and rows[1]["municipalities"] == "Ivanjica"
+
+
+async def test_the_detail_shows_the_deck_and_changes_status_with_an_edited_message(logged_in) -> None:
+    *_, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    page = (await organiser.get(f"/organiser/applications/{ids['agro']}")).text
+    response = await organiser.post_form(f"/organiser/applications/{ids['agro']}/status",
+                                         {"status": "rejected", "message": "Not this year, sorry."})  # fmt: skip
+
+    assert "deck.pdf" in page and "Congratulations: your application is on the shortlist" in page
+    assert response.status_code == 302
+    assert (await Application.select().where(Application.id == ids["agro"]).first())["status"] == "rejected"
+    again = await organiser.post_form(f"/organiser/applications/{ids['agro']}/status", {"status": "winner"})
+    assert again.status_code == 409
+
+
+async def test_municipality_staff_read_applications_to_their_problems_only_and_leave_fit_notes(logged_in) -> None:
+    _, rural, urban, ids = await _world()
+    staff: WebClient = await logged_in(Role.MUNICIPALITY, organisation_id=rural["id"])
+
+    listing = (await staff.get("/municipality/applications/")).text
+    own = await staff.get(f"/municipality/applications/{ids['agro']}")
+    other = await staff.get(f"/municipality/applications/{ids['flow']}")
+    note = await staff.post_form(f"/municipality/applications/{ids['agro']}/fit-notes",
+                                 {"municipality_id": str(rural["id"]), "note": "Fits our villages well."})  # fmt: skip
+    foreign_note = await staff.post_form(f"/municipality/applications/{ids['flow']}/fit-notes",
+                                         {"municipality_id": str(urban["id"]), "note": "sneaky"})  # fmt: skip
+    empty = await staff.post_form(f"/municipality/applications/{ids['agro']}/fit-notes",
+                                  {"municipality_id": str(rural["id"]), "note": " "})  # fmt: skip
+
+    assert "AgroSense" in listing and "FlowCity" not in listing
+    assert own.status_code == 200 and "Acoustic leak sensors" in own.text
+    assert other.status_code == 404 and "FlowCity" not in other.text
+    assert note.status_code == 302 and foreign_note.status_code == 404
+    assert empty.status_code == 422 and field_error(empty.text, "note") == "Write the note first."
+    assert [n["note"] for n in await FitNote.select()] == ["Fits our villages well."]
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    assert "Fits our villages well." in (await organiser.get(f"/organiser/applications/{ids['agro']}")).text
+
+
+async def test_eligibility_questions_are_set_per_edition_and_decide_submission(logged_in) -> None:
+    edition = await _edition_taking_applications()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    base = f"/organiser/editions/{edition['id']}/questions/"
+
+    added = await organiser.post_form(base, {"text": "Is your company registered in Serbia?", "kind": "yes_no",
+                                             "required": "on", "eligible_answer": "yes"})  # fmt: skip
+    bad = await organiser.post_form(base, {"text": "Pick one", "kind": "choice", "choices": "only one"})
+
+    assert added.status_code == 302
+    assert bad.status_code == 422 and field_error(bad.text, "choices")
+    question = await EligibilityQuestion.select().first()
+    founder: WebClient = await logged_in(None)
+    await founder.post_form("/startup/register", {"edition_id": edition["id"], "name": "X", "country": "Serbia",
+                                                   "city": "Niš"})  # fmt: skip
+    current = await load_current_user(founder.user["id"])
+    problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
+    saved = await applications.save_application(
+        user=current, edition_id=edition["id"],
+        data={**CONTENT, "problems": [str(problem["id"])], f"q{question['id']}": "no"},
+        pitch_deck_file_id=await _deck(current.id),
+    )  # fmt: skip
+
+    refused = await founder.post_form(f"/startup/applications/{saved.application_id}/submit")
+
+    assert refused.status_code == 422
+    assert "not eligible" in refused.text
+
+
+async def test_the_startup_json_api_reads_and_writes_its_own_application_only(logged_in) -> None:
+    edition = await _edition_taking_applications()
+    problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
+    founder: WebClient = await logged_in(None)
+    stranger: WebClient = await logged_in(None)
+    await founder.post_form("/startup/register", {"edition_id": edition["id"], "name": "Api", "country": "RS",
+                                                   "city": "Niš"})  # fmt: skip
+    deck = await founder.upload("/api/v1/files", {"file": ("deck.pdf", b"%PDF-1.7\n" + b"0" * 500, "application/pdf")})
+
+    draft = {"edition_id": edition["id"], "track": "smart_rural", "solution": "Sensors"}
+    created = await founder.post_json("/api/v1/startup/applications", draft)
+    application = created.json()
+    url = f"/api/v1/startup/applications/{application['id']}"
+    payload = {**CONTENT, "sdgs": [6], "problems": [problem["id"]], "pitch_deck_file_id": deck.json()["id"],
+               "version": application["version"]}  # fmt: skip
+    updated = await founder.http.put(url, json=payload, headers={"x-csrftoken": await founder.csrf_token()})
+    submitted = await founder.post_json(f"{url}/submit", {})
+    late_edit = await founder.http.put(url, json=payload, headers={"x-csrftoken": await founder.csrf_token()})
+    foreign = await stranger.get(url)
+    listing = await founder.get("/api/v1/startup/applications")
+
+    assert created.status_code == 201 and "pitch_deck" in application["missing"]
+    assert updated.status_code == 200 and updated.json()["missing"] == {}
+    assert submitted.status_code == 201 and submitted.json()["status"] == "submitted"
+    assert late_edit.status_code == 409
+    assert foreign.status_code == 404 and "Sensors" not in foreign.text
+    assert [a["id"] for a in listing.json()] == [application["id"]]
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    page = await organiser.get("/api/v1/organiser/applications", params={"edition_id": edition["id"]})
+    assert page.json()["total"] == 1 and page.json()["rows"][0]["problems"] == [problem["id"]]
+    refused = await founder.get("/api/v1/organiser/applications", params={"edition_id": edition["id"]})
+    assert refused.status_code == 403
