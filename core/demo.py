@@ -5,17 +5,32 @@ Part of the composition root (it spans the domains). Loading twice changes nothi
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from challenge.enums import Phase, ProblemStatus, SettlementKind, Track
-from challenge.tables import Edition, EditionPhase, Endorsement, Municipality, Problem, ProblemEvent, Startup
+from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKind, SettlementKind, StartupStage, Track
+from challenge.tables import (
+    Application,
+    ApplicationEvent,
+    ApplicationProblem,
+    Edition,
+    EditionPhase,
+    EligibilityQuestion,
+    Endorsement,
+    Municipality,
+    Problem,
+    ProblemEvent,
+    Startup,
+    StartupMember,
+)
 from core import db
 from core.accounts.services import grant_role
 from core.auth import hash_password
 from core.clock import utc_now
 from core.enums import Role
-from core.tables import User
+from core.storage import get_storage
+from core.tables import StoredFile, User
 
 DEMO_PASSWORD = "smart-challenge-demo"
 EDITION_SLUG = "2026"
@@ -28,11 +43,20 @@ MUNICIPALITIES = [
     ("Kladovo", "Bor", 18_842, SettlementKind.RURAL),
 ]
 
+# name, country, city, founded, website, stage, sector, pitch
 STARTUPS = [
-    ("AgroSense", "Serbia", "Novi Sad", 2022, "https://agrosense.example"),
-    ("ParkPulse", "Serbia", "Belgrade", 2021, "https://parkpulse.example"),
-    ("WaterWatch Balkans", "North Macedonia", "Skopje", 2023, "https://waterwatch.example"),
-]
+    ("AgroSense", "Serbia", "Novi Sad", 2022, "https://agrosense.example", StartupStage.PILOT, "Water and agriculture",
+     "Cheap acoustic and flow sensors that find leaks in village water networks."),
+    ("ParkPulse", "Serbia", "Belgrade", 2021, "https://parkpulse.example", StartupStage.MARKET, "Mobility",
+     "Live parking occupancy from existing cameras, without storing a face or a plate."),
+    ("WaterWatch Balkans", "North Macedonia", "Skopje", 2023, "https://waterwatch.example", StartupStage.PROTOTYPE,
+     "Water", "Water quality alerts for small utilities."),
+]  # fmt: skip
+# A minimal valid PDF: the demo's pitch deck.
+DEMO_DECK = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 # (email, name, role, organisation name or None)
 PEOPLE = [
@@ -81,10 +105,11 @@ async def load_demo() -> bool:
             ).returning(Municipality.id)
             municipality_ids[name] = row[0]["id"]
         startup_ids: dict[str, int] = {}
-        for name, country, city, founded, website in STARTUPS:
+        for name, country, city, founded, website, stage, sector, pitch in STARTUPS:
             row = await Startup.insert(
-                Startup(name=name, country=country, city=city, founded_year=founded, website=website)
-            ).returning(Startup.id)
+                Startup(name=name, country=country, city=city, founded_year=founded, website=website, stage=stage,
+                        sector=sector, pitch=pitch)
+            ).returning(Startup.id)  # fmt: skip
             startup_ids[name] = row[0]["id"]
         password_hash = hash_password(DEMO_PASSWORD)
         user_ids: dict[str, int] = {}
@@ -102,6 +127,10 @@ async def load_demo() -> bool:
                 organisation_id = municipality_ids[organisation]
             elif role == Role.STARTUP:
                 organisation_id = startup_ids[organisation]
+                await StartupMember.insert(
+                    StartupMember(startup=organisation_id, user=user_id, edition=edition, title="Founder",
+                                  is_contact=True, key=f"{edition}:{user_id}")
+                )  # fmt: skip
             await grant_role(
                 actor_id=None,
                 user_id=user_id,
@@ -111,14 +140,15 @@ async def load_demo() -> bool:
             )
             user_ids[email] = user_id
         now = utc_now()
-        # Intake is open now and applications open in two weeks, so every role has something to do.
+        # Applications are open now (intake is over, changes can still be resubmitted until screening).
         for phase, days in TIMELINE_DAYS.items():
             await EditionPhase.insert(EditionPhase(edition=edition, phase=phase, starts_at=now + timedelta(days=days)))
-        await Edition.update({Edition.applied_phase: Phase.PROBLEM_INTAKE}).where(Edition.id == edition)
+        await Edition.update({Edition.applied_phase: Phase.APPLICATIONS}).where(Edition.id == edition)
         past = await _past_edition(now)
         endorsers = [user_ids[email] for email, *_ in PEOPLE if email != "organiser@demo.smartchallenge.rs"]
+        problem_ids: dict[str, int] = {}
         for number, (town, status, fields) in enumerate(PROBLEMS):
-            await _demo_problem(
+            problem_ids[fields["title"]] = await _demo_problem(
                 edition_id=past if status == "past" else edition,
                 municipality_id=municipality_ids[town],
                 status=ProblemStatus.PUBLISHED if status == "past" else ProblemStatus(status),
@@ -126,14 +156,15 @@ async def load_demo() -> bool:
                 endorsers=endorsers[: (number * 3) % len(endorsers) + 1] if status in ("published", "past") else [],
                 now=now - timedelta(days=20 - number),
             )
+        await _demo_applications(edition, startup_ids, user_ids, problem_ids, now)
     _print_logins(loaded=True)
     return True
 
 
 TIMELINE_DAYS = {
-    Phase.PROBLEM_INTAKE: -30,
-    Phase.APPLICATIONS: 14,
-    Phase.SCREENING: 45,
+    Phase.PROBLEM_INTAKE: -40,
+    Phase.APPLICATIONS: -3,
+    Phase.SCREENING: 11,
     Phase.MENTORING: 60,
     Phase.HACKATHON: 100,
     Phase.FINAL_JUDGING: 102,
@@ -310,7 +341,7 @@ async def _past_edition(now: datetime) -> int:
 async def _demo_problem(
     *, edition_id: int, municipality_id: int, status: ProblemStatus, fields: dict[str, Any], endorsers: list[int],
     now: datetime,
-) -> None:  # fmt: skip
+) -> int:  # fmt: skip
     submitted = status != ProblemStatus.DRAFT
     problem_id = (
         await Problem.insert(
@@ -332,6 +363,64 @@ async def _demo_problem(
         )
     for user_id in endorsers:
         await Endorsement.insert(Endorsement(problem=problem_id, user=user_id, key=f"{problem_id}:{user_id}"))
+    return problem_id
+
+
+async def _demo_applications(
+    edition: int, startups: dict[str, int], users: dict[str, int], problems: dict[str, int], now: datetime
+) -> None:
+    """AgroSense has submitted (with a deck), ParkPulse has a draft: both sides of the deadline."""
+    await EligibilityQuestion.insert(
+        EligibilityQuestion(edition=edition, position=1, kind=QuestionKind.YES_NO, required=True,
+                            text="Is your company registered in a Western Balkans country?",
+                            eligible_answer="yes"),
+    )  # fmt: skip
+    question = (await EligibilityQuestion.select(EligibilityQuestion.id).first())["id"]
+    writer = get_storage().writer()
+    writer.write(DEMO_DECK)
+    writer.commit()
+    founder = users["founder@agrosense.example"]
+    deck = (
+        await StoredFile.insert(
+            StoredFile(key=writer.key, original_name="AgroSense-pitch.pdf", content_type="application/pdf",
+                       size=len(DEMO_DECK), sha256=hashlib.sha256(DEMO_DECK).hexdigest(), owner=founder,
+                       purpose="pitch_deck")
+        ).returning(StoredFile.id)
+    )[0]["id"]  # fmt: skip
+    drafts = [
+        ("AgroSense", founder, Track.SMART_RURAL, ["Drinking water losses in village networks"], deck, True, {
+            "solution": "Clip-on acoustic sensors on the main pipes and flow meters at the village inlets, read over "
+                        "LoRaWAN; an alert names the pipe section that leaks.",
+            "why_us": "Two utilities in Vojvodina run our sensors; our team has a hydraulic engineer.",
+            "traction": "Two paid pilots, 140 sensors in the field.",
+            "pilot_plan": "Eight weeks in Kušići and Bratljevo with the utility: 30 sensors, weekly reports.",
+            "impact": "A third less water lost; fewer days without water in summer.",
+        }),
+        ("ParkPulse", users["ceo@parkpulse.example"], Track.SMART_CITY, ["Cruising for parking in the city centre"],
+         None, False, {"solution": "Occupancy from the city's existing cameras, processed on the camera."}),
+    ]  # fmt: skip
+    for name, author, track, titles, deck_id, submitted, texts in drafts:
+        application = (
+            await Application.insert(
+                Application(edition=edition, startup=startups[name], track=track, updated_by=author,
+                            active_key=f"{edition}:{startups[name]}:{track}", pitch_deck=deck_id,
+                            status=ApplicationStatus.SUBMITTED if submitted else ApplicationStatus.DRAFT,
+                            submitted_at=now - timedelta(days=1) if submitted else None, sdgs=[6, 11],
+                            support_needed=["public_procurement", "iot"], answers={str(question): "yes"}, **texts)
+            ).returning(Application.id)
+        )[0]["id"]  # fmt: skip
+        for title in titles:
+            if title in problems:
+                await ApplicationProblem.insert(ApplicationProblem(application=application, problem=problems[title]))
+        await ApplicationEvent.insert(
+            ApplicationEvent(application=application, actor=author, to_status=ApplicationStatus.DRAFT,
+                             at=now - timedelta(days=2))
+        )  # fmt: skip
+        if submitted:
+            await ApplicationEvent.insert(
+                ApplicationEvent(application=application, actor=author, from_status=ApplicationStatus.DRAFT,
+                                 to_status=ApplicationStatus.SUBMITTED, at=now - timedelta(days=1))
+            )  # fmt: skip
 
 
 def _print_logins(*, loaded: bool) -> None:

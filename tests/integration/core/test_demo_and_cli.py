@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from challenge.tables import Edition, Endorsement, Municipality, Problem, Startup
+from challenge.tables import Application, Edition, Endorsement, Municipality, Problem, Startup
 from core.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from core.enums import Role
 from core.tables import Membership, User
@@ -29,6 +29,7 @@ async def test_demo_loads_once() -> None:
     assert kinds == {"urban", "rural"}
     assert await Municipality.count() == 5
     assert await Startup.count() == 3
+    assert {row["status"] for row in await Application.select(Application.status)} == {"submitted", "draft"}
     assert await User.count() == len(PEOPLE)
 
 
