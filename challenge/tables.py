@@ -52,6 +52,8 @@ class Startup(Table):
     stage = Varchar(length=20, choices=StartupStage, null=True, default=None)
     sector = Varchar(length=120, default="")
     pitch = Text(default="")
+    # ISO 639-1 codes of the languages the team works in: mentor matching requires a shared one.
+    languages = JSON(default=[])
     created_at = Timestamptz(default=TimestamptzNow())
 
 

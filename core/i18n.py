@@ -105,6 +105,11 @@ def format_datetime(value: datetime | None, timezone: str | None = None, format:
     return babel_format_datetime(value, format=format, tzinfo=tz, locale=babel_locale())
 
 
+def language_name(code: str) -> str:
+    """A language's name in the reader's language, from CLDR (e.g. "sr" -> "srpski")."""
+    return babel_locale().languages.get(code, code)
+
+
 def format_number(value: float | int) -> str:
     return format_decimal(value, locale=babel_locale())
 

@@ -27,6 +27,7 @@ def environment() -> Environment:
     env.filters["datetime"] = i18n.format_datetime
     env.filters["number"] = i18n.format_number
     env.filters["label"] = i18n.label
+    env.filters["language"] = i18n.language_name
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["current_locale"] = i18n.current_locale
     return env

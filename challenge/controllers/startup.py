@@ -14,6 +14,7 @@ from challenge.enums import ApplicationStatus, Phase, ProblemStatus, StartupStag
 from challenge.forms import problem_form_choices
 from challenge.rules.applications import EDITABLE, missing_parts, next_statuses
 from challenge.rules.expertise import EXPERTISE_TAGS
+from challenge.rules.languages import LANGUAGES
 from challenge.services import applications, teams
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Problem
@@ -21,7 +22,7 @@ from core import files
 from core.errors import NotFound, ValidationFailed
 from core.forms import FormData, field
 from core.i18n import gettext as _
-from core.i18n import label
+from core.i18n import label, language_name
 from core.permissions import login_required
 from core.sessions import flash
 from core.storage import get_storage
@@ -293,7 +294,10 @@ class StartupTeamPages(Controller):
 
 
 def _profile_choices() -> dict[str, Any]:
-    return {"stage_options": [(s.value, label(s)) for s in StartupStage]}
+    return {
+        "stage_options": [(s.value, label(s)) for s in StartupStage],
+        "language_options": [(code, language_name(code)) for code in LANGUAGES],
+    }
 
 
 async def _register_context(request: AnyRequest) -> dict[str, Any]:

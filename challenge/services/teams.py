@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from challenge.enums import StartupStage
+from challenge.rules.languages import parse_languages
 from challenge.services.applications import ensure_member
 from challenge.services.editions import load_edition
 from challenge.tables import Startup, StartupMember
@@ -39,12 +40,15 @@ def read_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     if founded and (not founded.isdigit() or not 1900 <= int(founded) <= 2100):
         errors["founded_year"] = N_("Give the year, e.g. 2027.")
     values["founded_year"] = int(founded) if founded.isdigit() else None
+    values["languages"], problem = parse_languages(data.get("languages", []))
+    if problem:
+        errors["languages"] = problem
     values["stage"] = values["stage"] or None
     return values, errors
 
 
 async def load_startup(startup_id: int) -> dict[str, Any]:
-    row = await Startup.select().where(Startup.id == startup_id).first()
+    row = await Startup.select().where(Startup.id == startup_id).first().output(load_json=True)
     if row is None:
         raise NotFound(N_("This startup does not exist."))
     return row
@@ -218,7 +222,10 @@ async def startups_of_user(user_id: int) -> list[dict[str, Any]]:
     ).where(StartupMember.user == user_id)
     if not rows:
         return []
-    startups = {s["id"]: s for s in await Startup.select().where(Startup.id.is_in([r["startup"] for r in rows]))}
+    startups = {
+        s["id"]: s
+        for s in await Startup.select().where(Startup.id.is_in([r["startup"] for r in rows])).output(load_json=True)
+    }
     return [
         {
             **startups[r["startup"]],

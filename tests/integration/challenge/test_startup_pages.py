@@ -298,3 +298,21 @@ async def test_deadline_reminders_go_once_each(logged_in) -> None:
         "24 hours left to submit your application",
         "72 hours left to submit your application",
     ]
+
+
+async def test_the_profile_keeps_the_team_languages_and_refuses_unknown_ones(logged_in) -> None:
+    edition, _ = await _edition()
+    founder = await logged_in(None)
+    await _register(founder, edition)
+    startup_id = (await StartupMember.select(StartupMember.startup).first())["startup"]
+    profile = {"name": "AgroSense", "country": "Serbia", "city": "Niš"}
+
+    saved = await founder.http.post(f"/startup/{startup_id}/profile", data={
+        **profile, "languages": ["sr", "en"], "_csrf_token": await founder.csrf_token()})  # fmt: skip
+    refused = await founder.http.post(f"/startup/{startup_id}/profile", data={
+        **profile, "languages": ["sr", "xx"], "_csrf_token": await founder.csrf_token()})  # fmt: skip
+    page = (await founder.get(f"/startup/{startup_id}/profile")).text
+
+    assert saved.status_code == 302
+    assert refused.status_code == 422 and field_error(refused.text, "languages") == "Choose languages from the list."
+    assert 'value="sr" checked' in page and 'value="en" checked' in page and 'value="de" checked' not in page
