@@ -23,6 +23,7 @@ from core import db, jobs
 from core.accounts.controllers import AccountPages
 from core.api import HealthController, MeController
 from core.auth import AuthMiddleware
+from core.calendar_controllers import CalendarPages
 from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
 from core.organiser.controllers import OrganiserPages
@@ -32,7 +33,8 @@ from core.settings import PROJECT_ROOT, get_settings
 from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
 from judging.controllers import JudgePages
-from mentoring.controllers import MentorPages
+from mentoring import jobs as mentoring_jobs
+from mentoring.controllers import ROUTES as MENTORING_ROUTES
 
 log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -48,6 +50,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     settings = get_settings()
     jobs.register(settings)
     challenge_jobs.register(settings)
+    mentoring_jobs.register(settings)
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
@@ -68,8 +71,9 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
         route_handlers=[
             *CHALLENGE_ROUTES,
             AccountPages,
+            CalendarPages,
             OrganiserPages,
-            MentorPages,
+            *MENTORING_ROUTES,
             JudgePages,
             FileController,
             MeController,

@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from core.tables import (
     AuditEvent,
+    CalendarFeed,
     JobRun,
     JobState,
     Membership,
@@ -28,6 +29,7 @@ APP_CONFIG = AppConfig(
         OutboxMessage,
         StoredFile,
         JobState,
+        CalendarFeed,
         JobRun,
     ],
     migration_dependencies=[],

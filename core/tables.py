@@ -129,3 +129,10 @@ class JobRun(Table):
     status = Varchar(length=10, choices=JobRunStatus, default=JobRunStatus.RUNNING)
     error = Text(default="")
     worker = Varchar(length=100, default="")
+
+
+class CalendarFeed(Table):
+    """The version of a person's calendar feed token; bumping it revokes the old URL."""
+
+    user = ForeignKey(references=User, unique=True)
+    version = Integer(default=1)

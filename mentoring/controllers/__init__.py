@@ -1,0 +1,7 @@
+"""HTTP for the mentoring domain; `ROUTES` is what the composition root mounts."""
+
+from mentoring.controllers.mentor import MentorPages
+
+ROUTES = [
+    MentorPages,
+]

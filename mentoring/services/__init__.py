@@ -1,0 +1,1 @@
+"""Use-cases of the mentoring domain: profiles, matching, sessions."""
