@@ -1,7 +1,9 @@
 """HTTP for the mentoring domain; `ROUTES` is what the composition root mounts."""
 
+from mentoring.controllers.matching import MatchingPages
 from mentoring.controllers.mentor import MentorPages
 
 ROUTES = [
     MentorPages,
+    MatchingPages,
 ]

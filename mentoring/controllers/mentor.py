@@ -1,14 +1,46 @@
+"""Mentors: their home (editions, profile, matches) and the profile form."""
+
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
-from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 
-from challenge import queries as challenge_queries
+from challenge.rules.expertise import EXPERTISE_TAGS
+from challenge.rules.languages import LANGUAGES
+from challenge.services.editions import load_edition
 from core.enums import Role
+from core.errors import NotFound
+from core.forms import FormData
+from core.i18n import gettext as _
+from core.i18n import language_name
 from core.permissions import requires_role
+from core.rules import N_
+from core.sessions import flash
 from core.web import page
+from mentoring.services import matching, profiles
+
+AnyRequest = Request[Any, Any, Any]
+TIMEZONES = sorted(z for z in available_timezones() if z.startswith(("Europe/", "America/", "Asia/", "Africa/")))
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+            N_("Sunday"))  # fmt: skip
+
+
+async def _profile_context(request: AnyRequest) -> dict[str, Any]:
+    edition_id = int(request.path_params["edition_id"])
+    if not profiles.mentors_in(request.user, edition_id):
+        raise NotFound(N_("This edition does not exist."))
+    return {
+        "edition": await load_edition(edition_id),
+        "expertise_options": [(slug, _(name)) for slug, name in EXPERTISE_TAGS.items()],
+        "language_options": [(code, language_name(code)) for code in LANGUAGES],
+        "timezone_options": [(z, z) for z in ["UTC", *TIMEZONES]],
+        "startup_options": [(str(i), name) for i, name in await profiles.startups_applying(edition_id)],
+        "weekdays": [(day, _(name)) for day, name in enumerate(WEEKDAYS)],
+    }
 
 
 class MentorPages(Controller):
@@ -17,12 +49,23 @@ class MentorPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
-        editions = {e["id"]: e for e in await challenge_queries.editions()}
-        grants = [g for g in request.user.grants if g.role == Role.MENTOR]
-        # A grant without an edition covers every edition.
-        if any(g.edition_id is None for g in grants):
-            mine = list(editions.values())
-        else:
-            mine = [editions[g.edition_id] for g in grants if g.edition_id in editions]
-        return page("mentoring/home.html", editions=mine)
+    async def home(self, request: AnyRequest) -> Template:
+        editions = await profiles.mentor_editions(request.user)
+        for edition in editions:
+            edition["profile"] = await profiles.load_profile(request.user.id, edition["id"])
+        return page("mentoring/home.html", editions=editions,
+                    matches=await matching.matches_of_mentor(request.user.id))  # fmt: skip
+
+    @get("/editions/{edition_id:int}/profile")
+    async def profile_form(self, request: AnyRequest, edition_id: FromPath[int]) -> Template:
+        context = await _profile_context(request)
+        values = profiles.form_values(await profiles.load_profile(request.user.id, edition_id))
+        return page("mentoring/profile.html", values=values, errors={}, **context)
+
+    @post(
+        "/editions/{edition_id:int}/profile", opt={"form": "mentoring/profile.html", "form_context": _profile_context}
+    )
+    async def save_profile(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        await profiles.save_profile(user=request.user, edition_id=edition_id, data=data)
+        flash(request.session, _("Your mentor profile was saved."), "success")
+        return Redirect("/mentor/")

@@ -1,0 +1,96 @@
+"""Organisers: run the matching, review it with explanations, lock, assign by hand, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from challenge.services.editions import load_edition
+from core.enums import Role
+from core.forms import FormData, field
+from core.i18n import gettext as _
+from core.i18n import ngettext
+from core.permissions import requires_role
+from core.sessions import flash
+from core.web import page
+from mentoring import labels as _labels  # noqa: F401 - registers the value labels
+from mentoring.enums import RunStatus
+from mentoring.services import matching
+
+AnyRequest = Request[Any, Any, Any]
+
+
+async def matching_context(edition_id: int) -> dict[str, Any]:
+    run = await matching.latest_run(edition_id)
+    mentors, applications = await matching.load_inputs(edition_id)
+    names = {a.id: a.startup_name for a in applications}
+    unmatched = [{**u, "startup_name": names.get(u["application_id"], "?"), "text": matching.message(u)}
+                 for u in (run or {}).get("unmatched", [])]  # fmt: skip
+    return {
+        "edition": await load_edition(edition_id),
+        "run": run,
+        "running": bool(run and run["status"] == RunStatus.RUNNING),
+        "pairs": await matching.proposal(edition_id),
+        "unmatched": unmatched,
+        "warnings": await matching.check_current(edition_id),
+        "mentor_options": sorted(((m.id, m.name) for m in mentors), key=lambda o: o[1].lower()),
+        "application_options": sorted(((a.id, a.startup_name) for a in applications), key=lambda o: o[1].lower()),
+    }
+
+
+class MatchingPages(Controller):
+    path = "/organiser/editions/{edition_id:int}/matching"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def overview(self, edition_id: FromPath[int]) -> Template:
+        return page("mentoring/matching.html", **await matching_context(edition_id))
+
+    @post("/run")
+    async def run(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
+        await matching.start_run(user=request.user, edition_id=edition_id)
+        flash(request.session, _("Matching started; this page shows its progress."), "info")
+        return Redirect(f"/organiser/editions/{edition_id}/matching/")
+
+    @post("/pairs/{match_id:int}/lock")
+    async def lock(self, request: AnyRequest, edition_id: FromPath[int], match_id: FromPath[int]) -> Redirect:
+        await matching.set_locked(user=request.user, edition_id=edition_id, match_id=match_id, locked=True)
+        flash(request.session, _("The pair is locked: a re-run keeps it."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/matching/")
+
+    @post("/pairs/{match_id:int}/unlock")
+    async def unlock(self, request: AnyRequest, edition_id: FromPath[int], match_id: FromPath[int]) -> Redirect:
+        await matching.set_locked(user=request.user, edition_id=edition_id, match_id=match_id, locked=False)
+        flash(request.session, _("The pair is unlocked."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/matching/")
+
+    @post("/pairs/{match_id:int}/remove")
+    async def remove(self, request: AnyRequest, edition_id: FromPath[int], match_id: FromPath[int]) -> Redirect:
+        await matching.remove_pair(user=request.user, edition_id=edition_id, match_id=match_id)
+        flash(request.session, _("The pair was removed."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/matching/")
+
+    @post("/assign")
+    async def assign(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        mentor, application = field(data, "mentor_id"), field(data, "application_id")
+        warnings = await matching.assign_by_hand(
+            user=request.user, edition_id=edition_id,
+            mentor_id=int(mentor) if mentor.isdigit() else 0,
+            application_id=int(application) if application.isdigit() else 0,
+        )  # fmt: skip
+        flash(request.session, _("The pair was added and locked."), "success")
+        for warning in warnings:
+            flash(request.session, _("Check: %(warning)s") % {"warning": warning}, "warning")
+        return Redirect(f"/organiser/editions/{edition_id}/matching/")
+
+    @post("/publish")
+    async def publish(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
+        count = await matching.publish(user=request.user, edition_id=edition_id)
+        flash(request.session, ngettext("%(num)s pair published; mentors and teams were mailed.",
+                                        "%(num)s pairs published; mentors and teams were mailed.", count)
+              % {"num": count}, "success")  # fmt: skip
+        return Redirect(f"/organiser/editions/{edition_id}/matching/")

@@ -1,0 +1,7 @@
+"""Human names of the mentoring domain's stored values, for templates (`value|label`)."""
+
+from core.i18n import register_labels
+from core.rules import N_
+from mentoring.enums import MatchStatus, RunStatus
+
+register_labels({MatchStatus.PROPOSED: N_("proposed"), RunStatus.RUNNING: N_("running"), RunStatus.DONE: N_("done")})

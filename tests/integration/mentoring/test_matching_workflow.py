@@ -1,0 +1,136 @@
+"""Mentor profiles and the organiser's matching workflow over HTTP, on a real database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from challenge.tables import Application, Startup
+from core.enums import Role
+from core.tables import AuditEvent, OutboxMessage
+from mentoring.enums import RunStatus
+from mentoring.tables import Match, MatchRun, MentorProfile
+from tests.factories import make_edition, make_user
+from tests.web import WebClient, field_error
+
+PROFILE = {
+    "organisation": "Mentor Co", "expertise": ["iot", "public_procurement"], "languages": ["sr", "en"],
+    "capacity": "2", "timezone": "Europe/Belgrade", "avail_0_start": "09:00", "avail_0_end": "12:00",
+}  # fmt: skip
+
+
+async def _post(client: WebClient, url: str, data: dict) -> object:
+    return await client.http.post(url, data={**data, "_csrf_token": await client.csrf_token()})
+
+
+async def _accepted(edition: dict, name: str, *, languages: list[str], support: list[str]) -> int:
+    startup = (
+        await Startup.insert(Startup(name=name, country="Serbia", city="Niš", languages=languages)).returning(
+            Startup.id
+        )
+    )[0]["id"]
+    return (
+        await Application.insert(
+            Application(edition=edition["id"], startup=startup, track="smart_rural", status="accepted",
+                        support_needed=support, active_key=f"{edition['id']}:{startup}:smart_rural")
+        ).returning(Application.id)
+    )[0]["id"]  # fmt: skip
+
+
+async def _mentor(logged_in, edition: dict, **overrides: object) -> WebClient:
+    client: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    response = await _post(client, f"/mentor/editions/{edition['id']}/profile", {**PROFILE, **overrides})
+    assert response.status_code == 302, response.text[:400]
+    return client
+
+
+async def _finished_run(edition_id: int) -> dict:
+    for _ in range(200):
+        run = await (
+            MatchRun.select()
+            .where(MatchRun.edition == edition_id)
+            .order_by(MatchRun.id, ascending=False)
+            .output(load_json=True)
+        )
+        if run and run[0]["status"] != RunStatus.RUNNING:
+            return run[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError("the matching run did not finish")
+
+
+async def test_a_mentor_fills_the_profile_and_bad_input_is_named(logged_in) -> None:
+    edition = await make_edition()
+    mentor: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    url = f"/mentor/editions/{edition['id']}/profile"
+
+    zero = await _post(mentor, url, {**PROFILE, "capacity": "0"})
+    negative = await _post(mentor, url, {**PROFILE, "capacity": "-3"})
+    unknown = await _post(mentor, url, {**PROFILE, "expertise": ["iot", "astrology"]})
+    hours = await _post(mentor, url, {**PROFILE, "avail_2_start": "14:00", "avail_2_end": "10:00"})
+    saved = await _post(mentor, url, PROFILE)
+    other = await _post(mentor, f"/mentor/editions/{(await make_edition())['id']}/profile", PROFILE)
+
+    assert [r.status_code for r in (zero, negative, unknown, hours)] == [422] * 4
+    assert field_error(zero.text, "capacity") == field_error(negative.text, "capacity") == (
+        "You can mentor from 1 to 20 startups."
+    )
+    assert field_error(unknown.text, "expertise") == "Unknown expertise: choose from the list."
+    assert field_error(hours.text, "avail_2") and 'value="14:00"' in hours.text
+    assert saved.status_code == 302 and other.status_code == 404
+    profile = await MentorProfile.select().first().output(load_json=True)
+    assert profile["availability"] == [[0, 540, 720]] and profile["capacity"] == 2
+
+
+async def test_matching_runs_explains_locks_reruns_and_publishes(logged_in) -> None:
+    edition = await make_edition()
+    agro = await _accepted(edition, "AgroSense", languages=["sr"], support=["iot"])
+    park = await _accepted(edition, "ParkPulse", languages=["en"], support=["public_procurement"])
+    lonely = await _accepted(edition, "Lonely", languages=["hu"], support=["iot"])
+    await _mentor(logged_in, edition)
+    second = await _mentor(logged_in, edition, organisation="Other Co", languages=["en"], expertise=["legal"])
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    base = f"/organiser/editions/{edition['id']}/matching"
+
+    started = await _post(organiser, f"{base}/run", {})
+    run = await _finished_run(edition["id"])
+    page = (await organiser.get(f"{base}/")).text
+
+    assert started.status_code == 302 and run["status"] == "done"
+    pairs = {(m["application"]): m for m in await Match.select()}
+    assert set(pairs) == {agro, park}
+    assert "shares: IoT" in page and "both speak" in page
+    assert "Lonely" in page and "Left without a mentor, and why" in page
+    assert [(u["application_id"], u["reason"]) for u in run["unmatched"]] == [(lonely, "no_shared_language")]
+
+    locked = pairs[agro]
+    await _post(organiser, f"{base}/pairs/{locked['id']}/lock", {})
+    await _post(organiser, f"{base}/run", {})
+    await _finished_run(edition["id"])
+    again = {m["application"]: m for m in await Match.select()}
+    assert again[agro]["id"] == locked["id"] and again[agro]["locked"]
+
+    # By hand: the English-only legal mentor with the Hungarian team breaks the language rule.
+    second_id = second.user["id"]
+    forced = await _post(organiser, f"{base}/assign", {"mentor_id": second_id, "application_id": lonely})
+    warned = (await organiser.get(forced.headers["location"])).text
+    assert "Check:" in warned
+    assert await Match.exists().where(Match.application == lonely, Match.locked.eq(True))
+
+    published = await _post(organiser, f"{base}/publish", {})
+    assert published.status_code == 302
+    assert await Match.count().where(Match.status == "published") == 3
+    assert await OutboxMessage.count().where(OutboxMessage.subject.like("Your mentoring match:%")) == 3
+    assert await AuditEvent.count().where(AuditEvent.action == "matching.published") == 1
+    home = (await second.get("/mentor/")).text
+    assert "Lonely" in home and "AgroSense" not in home
+    assert (await _post(organiser, f"{base}/publish", {})).status_code == 409
+
+
+async def test_only_organisers_run_the_matching(logged_in) -> None:
+    edition = await make_edition()
+    mentor: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    await make_user()
+
+    response = await _post(mentor, f"/organiser/editions/{edition['id']}/matching/run", {})
+
+    assert response.status_code == 403
+    assert await MatchRun.count() == 0
