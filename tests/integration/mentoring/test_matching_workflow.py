@@ -70,8 +70,10 @@ async def test_a_mentor_fills_the_profile_and_bad_input_is_named(logged_in) -> N
     other = await _post(mentor, f"/mentor/editions/{(await make_edition())['id']}/profile", PROFILE)
 
     assert [r.status_code for r in (zero, negative, unknown, hours)] == [422] * 4
-    assert field_error(zero.text, "capacity") == field_error(negative.text, "capacity") == (
-        "You can mentor from 1 to 20 startups."
+    assert (
+        field_error(zero.text, "capacity")
+        == field_error(negative.text, "capacity")
+        == ("You can mentor from 1 to 20 startups.")
     )
     assert field_error(unknown.text, "expertise") == "Unknown expertise: choose from the list."
     assert field_error(hours.text, "avail_2") and 'value="14:00"' in hours.text
@@ -134,3 +136,31 @@ async def test_only_organisers_run_the_matching(logged_in) -> None:
 
     assert response.status_code == 403
     assert await MatchRun.count() == 0
+
+
+async def test_the_json_api_for_profiles_proposals_and_matches(logged_in) -> None:
+    edition = await make_edition()
+    agro = await _accepted(edition, "AgroSense", languages=["sr"], support=["iot"])
+    mentor: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    url = f"/api/v1/mentoring/profiles/{edition['id']}"
+    body = {"expertise": ["iot"], "languages": ["sr"], "capacity": 1,
+            "availability": [{"weekday": 1, "start": "10:00", "end": "12:00"}]}  # fmt: skip
+    headers = {"x-csrftoken": await mentor.csrf_token()}
+
+    bad = await mentor.http.put(url, json={**body, "capacity": -1, "expertise": ["astrology"]}, headers=headers)
+    saved = await mentor.http.put(url, json=body, headers=headers)
+    await organiser.post_json(f"/api/v1/mentoring/editions/{edition['id']}/runs", {})
+    await _finished_run(edition["id"])
+    proposal = await organiser.get(f"/api/v1/mentoring/editions/{edition['id']}/proposal")
+    await organiser.post_json(f"/api/v1/mentoring/editions/{edition['id']}/publish", {})
+    matches = await mentor.get("/api/v1/mentoring/matches")
+    refused = await mentor.get(f"/api/v1/mentoring/editions/{edition['id']}/proposal")
+
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"capacity", "expertise"}
+    assert saved.status_code == 200 and saved.json()["availability"] == [[1, 600, 720]]
+    assert proposal.json()["run_status"] == "done"
+    assert [(p["application"], p["status"]) for p in proposal.json()["pairs"]] == [(agro, "proposed")]
+    assert "shares: IoT" in proposal.json()["pairs"][0]["why"]
+    assert [m["startup_name"] for m in matches.json()] == ["AgroSense"]
+    assert refused.status_code == 403
