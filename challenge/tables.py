@@ -196,3 +196,13 @@ class FitNote(Table):
     author = ForeignKey(references=User)
     note = Text()
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ExpertiseTag(Table):
+    """The shared vocabulary of expertise (organisers curate it): startups ask, mentors offer."""
+
+    # Stable: applications, profiles and matches refer to the slug; the name may change.
+    slug = Varchar(length=40, unique=True)
+    name = Varchar(length=80)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())

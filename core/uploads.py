@@ -18,6 +18,7 @@ from typing import Any
 import filetype
 from litestar import Request
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from litestar.utils.scope.state import ScopeState
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from core.errors import PermissionDenied, ValidationFailed
@@ -305,6 +306,9 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
         form.abort()
         raise
     form._require_csrf()  # a form without files must carry the token too
+    # The middleware skips routes that check the token themselves, so it never put one in the
+    # scope: without this, a form shown again after an error would carry an empty token.
+    ScopeState.from_scope(request.scope).csrf_token = form.csrf_cookie
     for name, rule in rules.items():
         if rule.required and name not in form.result.files and name not in form.result.errors:
             form.result.errors[name] = N_("Please choose a file.")

@@ -53,9 +53,18 @@ async def empty_all_tables() -> None:
         from core.db import engine
 
         await engine().run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
-        return
-    path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path, timeout=30) as connection:
-        connection.execute("PRAGMA foreign_keys = OFF")
-        for name in names:
-            connection.execute(f"DELETE FROM {name}")
+    else:
+        path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+        with sqlite3.connect(path, timeout=30) as connection:
+            connection.execute("PRAGMA foreign_keys = OFF")
+            for name in names:
+                connection.execute(f"DELETE FROM {name}")
+    await _seed_reference_data()
+
+
+async def _seed_reference_data() -> None:
+    """What the migrations seed (the expertise vocabulary) is put back after emptying."""
+    from challenge.rules.expertise import EXPERTISE_TAGS
+    from challenge.tables import ExpertiseTag
+
+    await ExpertiseTag.insert(*(ExpertiseTag(slug=slug, name=name) for slug, name in EXPERTISE_TAGS.items()))

@@ -12,8 +12,7 @@ from challenge import labels as _labels  # noqa: F401 - registers the value labe
 from challenge import screening
 from challenge.enums import ApplicationStatus, QuestionKind
 from challenge.rules.applications import next_statuses
-from challenge.rules.expertise import EXPERTISE_TAGS
-from challenge.services import applications, teams
+from challenge.services import applications, expertise, teams
 from challenge.services.editions import load_edition
 from core.enums import Role
 from core.errors import NotFound
@@ -71,7 +70,7 @@ async def _application_detail(application_id: int) -> dict[str, Any]:
         "timeline": await screening.timeline(application_id),
         "deck": deck,
         "answers": [(q, application["answers"].get(str(q.id), "")) for q in questions],
-        "support_names": {slug: _(name) for slug, name in EXPERTISE_TAGS.items()},
+        "support_names": {slug: _(name) for slug, name in (await expertise.vocabulary(include_retired=True)).items()},
     }
 
 

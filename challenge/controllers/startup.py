@@ -13,9 +13,8 @@ from challenge import queries, screening
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus, StartupStage, Track
 from challenge.forms import problem_form_choices
 from challenge.rules.applications import EDITABLE, missing_parts, next_statuses
-from challenge.rules.expertise import EXPERTISE_TAGS
 from challenge.rules.languages import LANGUAGES
-from challenge.services import applications, teams
+from challenge.services import applications, expertise, teams
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Problem
 from core import files
@@ -108,7 +107,7 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "question_choices": {q.id: [(c, c) for c in q.choices] for q in questions},
         "question_texts": {f"q{q.id}": q.text for q in questions},
         "problem_options": [(str(p["id"]), f"{p['title']} ({p['municipality']})") for p in problems],
-        "support_options": [(slug, _(name)) for slug, name in EXPERTISE_TAGS.items()],
+        "support_options": [(slug, _(name)) for slug, name in (await expertise.vocabulary()).items()],
         "edition_tracks": [(t, label(Track(t))) for t in edition["tracks"]],
         "deck": deck,
         "missing": {name: _(message) for name, message in missing.items()},

@@ -16,8 +16,8 @@ from challenge.rules.applications import (
     check_transition,
     judge_submission,
 )
-from challenge.rules.expertise import unknown_tags
 from challenge.rules.problems import parse_problem
+from challenge.services import expertise
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import (
     Application,
@@ -112,8 +112,6 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
     raw_tags = data.get("support_needed", [])
     tags = [raw_tags] if isinstance(raw_tags, str) else list(raw_tags or [])
     values["support_needed"] = sorted({str(t).strip() for t in tags if str(t).strip()})
-    if unknown_tags(values["support_needed"]):
-        errors["support_needed"] = N_("Choose from the listed kinds of support.")
     video = str(data.get("video_url", "") or "").strip()
     if video and not video.startswith(("https://", "http://")):
         errors["video_url"] = N_("Each link must be a full web address starting with https://")
@@ -138,6 +136,8 @@ async def save_application(
 ) -> SaveResult:
     """Create or update a draft. Last write wins; the result says when it replaced a teammate's save."""
     values, problem_ids, errors = _read_content(data)
+    if set(values["support_needed"]) - set(await expertise.vocabulary(include_retired=True)):
+        errors["support_needed"] = N_("Choose from the listed kinds of support.")
     if errors:
         raise ValidationFailed(errors, N_("Please correct the marked fields; nothing you typed was lost."))
     edition = await load_edition(edition_id)

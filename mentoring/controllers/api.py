@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from challenge.services import teams
+from challenge.services import expertise, teams
 from core.enums import Role
 from core.errors import NotFound
 from core.permissions import login_required, requires_role
@@ -100,8 +100,9 @@ class ProposalOut(msgspec.Struct):
     warnings: list[str]
 
 
-def _match_out(row: dict[str, Any]) -> MatchOut:
-    return msgspec.convert({**row, "why": matching.describe(row["explanation"])}, MatchOut, strict=False)
+def _match_out(row: dict[str, Any], tag_names: dict[str, str]) -> MatchOut:
+    why = row.get("explanation_text") or matching.describe(row["explanation"], tag_names)
+    return msgspec.convert({**row, "why": why}, MatchOut, strict=False)
 
 
 class MentoringApi(Controller):
@@ -133,7 +134,8 @@ class MentoringApi(Controller):
             Match.all_columns(), Match.mentor.name.as_alias("mentor_name"), Match.startup.name.as_alias("startup_name")
         ).where(Match.status == MatchStatus.PUBLISHED)
         mine = (Match.mentor == request.user.id) | (Match.startup.is_in(startup_ids) if startup_ids else Match.id < 0)
-        return [_match_out(row) for row in await query.where(mine).output(load_json=True)]
+        names = await expertise.vocabulary(include_retired=True)
+        return [_match_out(row, names) for row in await query.where(mine).output(load_json=True)]
 
     @get(
         "/editions/{edition_id:int}/proposal",
@@ -145,7 +147,7 @@ class MentoringApi(Controller):
         return ProposalOut(
             run_status=run["status"] if run else None,
             progress=run["progress"] if run else 0,
-            pairs=[_match_out(row) for row in await matching.proposal(edition_id)],
+            pairs=[_match_out(row, {}) for row in await matching.proposal(edition_id)],
             unmatched=[
                 UnmatchedOut(application_id=u["application_id"], reason=u["reason"], message=matching.message(u))
                 for u in (run or {}).get("unmatched", [])

@@ -9,8 +9,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge.rules.expertise import EXPERTISE_TAGS
 from challenge.rules.languages import LANGUAGES
+from challenge.services import expertise
 from challenge.services.editions import load_edition
 from core.enums import Role
 from core.errors import NotFound
@@ -35,7 +35,7 @@ async def _profile_context(request: AnyRequest) -> dict[str, Any]:
         raise NotFound(N_("This edition does not exist."))
     return {
         "edition": await load_edition(edition_id),
-        "expertise_options": [(slug, _(name)) for slug, name in EXPERTISE_TAGS.items()],
+        "expertise_options": [(slug, _(name)) for slug, name in (await expertise.vocabulary()).items()],
         "language_options": [(code, language_name(code)) for code in LANGUAGES],
         "timezone_options": [(z, z) for z in ["UTC", *TIMEZONES]],
         "startup_options": [(str(i), name) for i, name in await profiles.startups_applying(edition_id)],

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from challenge.enums import ApplicationStatus, Phase
-from challenge.rules.expertise import EXPERTISE_TAGS
+from challenge.services import expertise
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Application, Startup, StartupMember
 from core import audit, db
@@ -240,12 +240,12 @@ def _warning_out(warning: rules.PairWarning) -> dict[str, Any]:
     }
 
 
-def describe(explanation: dict[str, Any]) -> str:
+def describe(explanation: dict[str, Any], tag_names: dict[str, str]) -> str:
     """A stored explanation in the reader's language, with expertise and language names."""
     if not explanation:
         return ""
     readable = rules.Explanation(
-        shared_expertise=tuple(_(EXPERTISE_TAGS.get(t, t)) for t in explanation.get("shared_expertise", ())),
+        shared_expertise=tuple(_(tag_names.get(t, t)) for t in explanation.get("shared_expertise", ())),
         missing_expertise=tuple(explanation.get("missing_expertise", ())),
         sector=explanation.get("sector"),
         shared_languages=tuple(language_name(c) for c in explanation.get("shared_languages", ())),
@@ -279,8 +279,9 @@ async def proposal(edition_id: int) -> list[dict[str, Any]]:
         .where(Match.edition == edition_id)
         .output(load_json=True)
     )
+    names = await expertise.vocabulary(include_retired=True)
     for row in rows:
-        row["explanation_text"] = describe(row["explanation"])
+        row["explanation_text"] = describe(row["explanation"], names)
     return sorted(rows, key=lambda r: (r["startup_name"].lower(), -r["score"]))
 
 
@@ -382,6 +383,7 @@ async def publish(*, user: CurrentUser, edition_id: int) -> int:
     _require_organiser(user)
     edition = await load_edition(edition_id)
     now = utc_now()
+    tag_names = await expertise.vocabulary(include_retired=True)
     async with db.transaction():
         published = await (
             Match.update({Match.status: MatchStatus.PUBLISHED, Match.published_at: now})
@@ -400,7 +402,7 @@ async def publish(*, user: CurrentUser, edition_id: int) -> int:
             mentor = names[pair["mentor"]]
             startup = await _startup_name(pair["startup"])
             stored = pair["explanation"]
-            explanation = describe(json.loads(stored) if isinstance(stored, str) else stored)
+            explanation = describe(json.loads(stored) if isinstance(stored, str) else stored, tag_names)
             await queue_mail(
                 to=mentor["email"],
                 subject=_("Your mentoring match: %(startup)s") % {"startup": startup},
@@ -453,6 +455,7 @@ async def matches_of_mentor(user_id: int) -> list[dict[str, Any]]:
         .where(Match.mentor == user_id, Match.status == MatchStatus.PUBLISHED)
         .output(load_json=True)
     )
+    names = await expertise.vocabulary(include_retired=True)
     for row in rows:
-        row["explanation_text"] = describe(row["explanation"])
+        row["explanation_text"] = describe(row["explanation"], names)
     return rows

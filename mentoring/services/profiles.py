@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from challenge.rules.expertise import EXPERTISE_TAGS
+from challenge.services import expertise
 from challenge.services.editions import load_edition
 from challenge.tables import Application, Edition
 from core import audit, db
@@ -65,7 +65,9 @@ async def save_profile(*, user: CurrentUser, edition_id: int, data: dict[str, An
         raise NotFound(N_("This edition does not exist."))
     await load_edition(edition_id)
     known_startups = {startup_id for startup_id, _ in await startups_applying(edition_id)}
-    parsed = parse_profile(data, known_tags=EXPERTISE_TAGS.keys(), known_startups=known_startups)
+    parsed = parse_profile(
+        data, known_tags=(await expertise.vocabulary(include_retired=True)).keys(), known_startups=known_startups
+    )
     if parsed.errors:
         raise ValidationFailed(parsed.errors)
     values = parsed.values
