@@ -4,6 +4,7 @@ from challenge.controllers.api import MunicipalityProblemsApi
 from challenge.controllers.applications_api import OrganiserApplicationsApi, StartupApplicationsApi
 from challenge.controllers.catalogue import CataloguePages, ProblemApi
 from challenge.controllers.dashboard import EditionDashboard
+from challenge.controllers.expertise import ExpertisePages
 from challenge.controllers.municipality import MunicipalityPages, MunicipalityProfilePages
 from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages
@@ -33,6 +34,7 @@ ROUTES = [
     StartupTeamPages,
     EditionApi,
     EditionDashboard,
+    ExpertisePages,
     CataloguePages,
     ProblemApi,
 ]

@@ -164,3 +164,22 @@ async def test_the_json_api_for_profiles_proposals_and_matches(logged_in) -> Non
     assert "shares: IoT" in proposal.json()["pairs"][0]["why"]
     assert [m["startup_name"] for m in matches.json()] == ["AgroSense"]
     assert refused.status_code == 403
+
+
+async def test_organisers_curate_the_vocabulary_and_choices_follow_it(logged_in) -> None:
+    edition = await make_edition()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    mentor: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])
+
+    added = await _post(organiser, "/organiser/expertise/", {"name": "Circular économie"})
+    duplicate = await _post(organiser, "/organiser/expertise/", {"name": "circular economie"})
+    retired = await _post(organiser, "/organiser/expertise/iot", {"name": "Internet of Things"})
+    form = (await mentor.get(f"/mentor/editions/{edition['id']}/profile")).text
+    saved = await _post(mentor, f"/mentor/editions/{edition['id']}/profile",
+                        {**PROFILE, "expertise": ["circular_economie"]})  # fmt: skip
+
+    assert added.status_code == 302 and duplicate.status_code == 422
+    assert retired.status_code == 302
+    assert 'value="circular_economie"' in form and 'value="iot"' not in form
+    assert saved.status_code == 302
+    assert await AuditEvent.count().where(AuditEvent.action.like("expertise_tag.%")) == 2
