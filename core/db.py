@@ -79,6 +79,15 @@ async def transaction() -> AsyncIterator[Any]:
             yield txn
 
 
+def locked(query: Any) -> Any:
+    """`SELECT ... FOR UPDATE` on PostgreSQL, for a read-modify-write inside `transaction()`.
+
+    SQLite has no row locks and needs none: its IMMEDIATE write transactions already run one at
+    a time.
+    """
+    return query if isinstance(engine(), SQLiteEngine) else query.lock_rows()
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     """A concurrent insert won the race for a unique key (both engines)."""
     return isinstance(exc, asyncpg.UniqueViolationError) or (

@@ -184,7 +184,12 @@ async def save_application(
             await audit.record(actor_id=user.id, action="application.drafted", entity="application",
                                entity_id=application_id, after=values)  # fmt: skip
         else:
-            before = await load_application(application_id)
+            # Locked, so two teammates saving at once are ordered and the second is told.
+            before = await db.locked(Application.select().where(Application.id == application_id)).first().output(
+                load_json=True
+            )
+            if before is None:
+                raise NotFound(N_("This application does not exist."))
             await ensure_member(user, before["startup"])
             if ApplicationStatus(before["status"]) not in EDITABLE:
                 raise StateConflict(N_("This application was submitted; ask the organisers to reopen it to change it."))

@@ -14,7 +14,7 @@ from core.auth import load_current_user
 from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound, StateConflict, ValidationFailed
-from core.tables import OutboxMessage, StoredFile
+from core.tables import AuditEvent, OutboxMessage, StoredFile
 from tests.factories import make_edition, make_municipality, make_problem, make_user, set_timeline
 
 CONTENT = {
@@ -159,18 +159,22 @@ async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> 
     founder, _ = await _founder(edition["id"])
     draft = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
 
-    first = await applications.save_application(
-        user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
-        data={**CONTENT, "solution": "First co-founder's text"},
-    )  # fmt: skip
-    second = await applications.save_application(
-        user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
-        data={**CONTENT, "solution": "Second co-founder's text"},
-    )  # fmt: skip
+    results = await asyncio.gather(*(
+        applications.save_application(
+            user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
+            data={**CONTENT, "solution": text},
+        )
+        for text in ("First co-founder's text", "Second co-founder's text")
+    ))  # fmt: skip
 
-    assert (first.overwrote_newer, second.overwrote_newer) == (False, True)
-    assert (first.version, second.version) == (2, 3)
-    assert (await Application.select(Application.solution).first())["solution"] == "Second co-founder's text"
+    # Whichever committed second replaced the first and was told so; nothing was lost silently.
+    last = max(results, key=lambda r: r.version)
+    assert sorted(r.version for r in results) == [2, 3]
+    assert [r.overwrote_newer for r in sorted(results, key=lambda r: r.version)] == [False, True]
+    solution = (await Application.select(Application.solution).first())["solution"]
+    assert solution == ("First co-founder's text", "Second co-founder's text")[results.index(last)]
+    edits = await AuditEvent.select(AuditEvent.before).where(AuditEvent.action == "application.edited")
+    assert len(edits) == 2
 
 
 async def test_another_startup_cannot_see_or_touch_the_application() -> None:
