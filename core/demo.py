@@ -31,6 +31,7 @@ from core.clock import utc_now
 from core.enums import Role
 from core.storage import get_storage
 from core.tables import StoredFile, User
+from mentoring.tables import MentorProfile
 
 DEMO_PASSWORD = "smart-challenge-demo"
 EDITION_SLUG = "2026"
@@ -157,6 +158,14 @@ async def load_demo() -> bool:
                 now=now - timedelta(days=20 - number),
             )
         await _demo_applications(edition, startup_ids, user_ids, problem_ids, now)
+        mentor_id = user_ids["mentor@demo.smartchallenge.rs"]
+        await MentorProfile.insert(
+            MentorProfile(user=mentor_id, edition=edition, key=f"{edition}:{mentor_id}", organisation="NS Tech Hub",
+                          bio="Ran public-procurement pilots for three Serbian cities.",
+                          expertise=["public_procurement", "iot", "go_to_market"], sectors=["water", "mobility"],
+                          languages=["sr", "en"], capacity=3, timezone="Europe/Belgrade",
+                          availability=[[1, 16 * 60, 19 * 60], [3, 9 * 60, 12 * 60]])
+        )  # fmt: skip
     _print_logins(loaded=True)
     return True
 
