@@ -166,14 +166,11 @@ async def applications(*, edition_id: int, filters: ScreeningFilters, page: int 
 async def _attach_problems(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    links = await ApplicationProblem.select(
-        ApplicationProblem.application,
-        ApplicationProblem.problem.as_alias("problem_id"),
-        ApplicationProblem.problem.title.as_alias("title"),
-        ApplicationProblem.problem.municipality.as_alias("municipality_id"),
-        ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
-        ApplicationProblem.problem.municipality.kind.as_alias("kind"),
-    ).where(ApplicationProblem.application.is_in([row["id"] for row in rows]))
+    links: list[dict[str, Any]] = []
+    ids = [row["id"] for row in rows]
+    # In chunks: a CSV of tens of thousands of rows would pass SQLite's limit of bound parameters.
+    for start in range(0, len(ids), 500):
+        links += await _problem_links(ids[start : start + 500])
     by_application: dict[int, list[dict[str, Any]]] = {}
     for link in links:
         by_application.setdefault(link["application"], []).append(link)
@@ -181,11 +178,22 @@ async def _attach_problems(rows: list[dict[str, Any]]) -> None:
         row["problems"] = sorted(by_application.get(row["id"], []), key=lambda p: p["title"])
 
 
+async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
+    return await ApplicationProblem.select(
+        ApplicationProblem.application,
+        ApplicationProblem.problem.as_alias("problem_id"),
+        ApplicationProblem.problem.title.as_alias("title"),
+        ApplicationProblem.problem.municipality.as_alias("municipality_id"),
+        ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
+        ApplicationProblem.problem.municipality.kind.as_alias("kind"),
+    ).where(ApplicationProblem.application.is_in(application_ids))
+
+
 async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
     """Every application the filters select (not just one page), one line each."""
     column, ascending = SORTS[filters.sort]
     rows = await (
-        _filtered(Application.select(*_LISTED, Application.solution), edition_id, filters)
+        _filtered(Application.select(*_LISTED), edition_id, filters)
         .order_by(column, ascending=ascending)
         .order_by(Application.id, ascending=False)
         .output(load_json=True)
