@@ -185,8 +185,10 @@ async def save_application(
                                entity_id=application_id, after=values)  # fmt: skip
         else:
             # Locked, so two teammates saving at once are ordered and the second is told.
-            before = await db.locked(Application.select().where(Application.id == application_id)).first().output(
-                load_json=True
+            before = (
+                await db.locked(Application.select().where(Application.id == application_id))
+                .first()
+                .output(load_json=True)
             )
             if before is None:
                 raise NotFound(N_("This application does not exist."))
