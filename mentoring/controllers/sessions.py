@@ -1,0 +1,186 @@
+"""Mentoring sessions as pages: the mentor's slots and sessions, the startup's mentors and
+bookings, the organiser's overview and its CSV. Every form works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from challenge.services.editions import load_edition
+from core.clock import utc_now
+from core.enums import Role
+from core.forms import FormData, field
+from core.i18n import gettext as _
+from core.i18n import register_labels
+from core.permissions import login_required, requires_role
+from core.rules import N_
+from core.sessions import flash
+from core.web import page
+from mentoring import queries
+from mentoring.enums import SessionStatus, SlotStatus
+from mentoring.services import sessions
+
+AnyRequest = Request[Any, Any, Any]
+MENTOR_PAGE = "mentoring/sessions/mentor.html"
+NOTES_PAGE = "mentoring/sessions/notes.html"
+STARTUP_PAGE = "mentoring/sessions/startup.html"
+OVERVIEW_PAGE = "mentoring/sessions/overview.html"
+
+register_labels(
+    {
+        SlotStatus.OPEN: N_("open"),
+        SessionStatus.BOOKED: N_("booked"),
+        SessionStatus.HELD: N_("held"),
+        SessionStatus.CANCELLED: N_("cancelled"),
+        "attended": N_("came"),
+        "no_show": N_("did not come"),
+    }
+)
+
+
+def _id(raw: str) -> int:
+    return int(raw) if raw.isdigit() else 0
+
+
+def _rating(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+async def _mentor_context(request: AnyRequest) -> dict[str, Any]:
+    return await queries.mentor_page(request.user, now=utc_now())
+
+
+async def _notes_context(request: AnyRequest) -> dict[str, Any]:
+    return await queries.notes_page(request.user, int(request.path_params["session_id"]))
+
+
+async def _startup_context(request: AnyRequest) -> dict[str, Any]:
+    return {"startups": await queries.startup_page(request.user.id, now=utc_now()), "when": sessions.when}
+
+
+async def _overview_context(request: AnyRequest) -> dict[str, Any]:
+    edition_id = int(request.path_params["edition_id"])
+    raw = request.query_params.get("weeks", "")
+    weeks = int(raw) if raw.isdigit() else queries.QUIET_WEEKS
+    return {
+        "edition": await load_edition(edition_id),
+        "data": await queries.overview(edition_id, weeks=weeks, now=utc_now()),
+        "when": sessions.when,
+        "when_format": sessions.WHEN_FORMAT,
+    }
+
+
+class MentorSessionPages(Controller):
+    path = "/mentor/sessions"
+    guards = [requires_role(Role.MENTOR)]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: AnyRequest) -> Template:
+        return page(MENTOR_PAGE, values={}, errors={}, **await _mentor_context(request))
+
+    @post("/slots", opt={"form": MENTOR_PAGE, "form_context": _mentor_context})
+    async def offer(self, request: AnyRequest, data: FormData) -> Redirect:
+        await sessions.offer_slot(
+            user=request.user,
+            edition_id=_id(field(data, "edition_id")),
+            starts_at=sessions.parse_local(field(data, "starts_at")),
+            ends_at=sessions.parse_local(field(data, "ends_at")),
+            location=field(data, "location"),
+        )
+        flash(request.session, _("Your slot is offered: your startups can book it now."), "success")
+        return Redirect("/mentor/sessions")
+
+    @post("/slots/{slot_id:int}/withdraw", opt={"form": MENTOR_PAGE, "form_context": _mentor_context})
+    async def withdraw(self, request: AnyRequest, slot_id: FromPath[int]) -> Redirect:
+        await sessions.withdraw_slot(user=request.user, slot_id=slot_id)
+        flash(request.session, _("The slot was withdrawn."), "success")
+        return Redirect("/mentor/sessions")
+
+    @post("/{session_id:int}/cancel", opt={"form": MENTOR_PAGE, "form_context": _mentor_context})
+    async def cancel(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
+        await sessions.cancel(user=request.user, session_id=session_id, reason=field(data, "reason"))
+        flash(request.session, _("The session was cancelled and the startup was told."), "success")
+        return Redirect("/mentor/sessions")
+
+    @get("/{session_id:int}/notes")
+    async def notes(self, request: AnyRequest, session_id: FromPath[int]) -> Template:
+        context = await _notes_context(request)
+        session = context["session"]
+        return page(NOTES_PAGE, values={"notes": session["notes"], "attendance": session["attendance"] or ""},
+                    errors={}, **context)  # fmt: skip
+
+    @post("/{session_id:int}/notes", opt={"form": NOTES_PAGE, "form_context": _notes_context})
+    async def save_notes(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
+        await sessions.record_notes(user=request.user, session_id=session_id, notes=field(data, "notes"),
+                                    attendance=field(data, "attendance") or None)  # fmt: skip
+        flash(request.session, _("Your notes were saved."), "success")
+        return Redirect("/mentor/sessions")
+
+
+class StartupMentoringPages(Controller):
+    path = "/startup/mentoring"
+    guards = [login_required]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: AnyRequest) -> Template:
+        return page(STARTUP_PAGE, values={}, errors={}, **await _startup_context(request))
+
+    @post("/book", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
+    async def book(self, request: AnyRequest, data: FormData) -> Redirect:
+        await sessions.book(user=request.user, slot_id=_id(field(data, "slot_id")),
+                            match_id=_id(field(data, "match_id")))  # fmt: skip
+        flash(request.session, _("The session is booked; we mailed you and your mentor the details."), "success")
+        return Redirect("/startup/mentoring")
+
+    @post("/sessions/{session_id:int}/cancel", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
+    async def cancel(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
+        await sessions.cancel(user=request.user, session_id=session_id, reason=field(data, "reason"))
+        flash(request.session, _("The session was cancelled and your mentor was told."), "success")
+        return Redirect("/startup/mentoring")
+
+    @post("/sessions/{session_id:int}/reschedule", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
+    async def reschedule(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
+        await sessions.reschedule(user=request.user, session_id=session_id,
+                                  new_slot_id=_id(field(data, "new_slot_id")))  # fmt: skip
+        flash(request.session, _("The session was moved; we mailed you and your mentor the new time."), "success")
+        return Redirect("/startup/mentoring")
+
+    @post("/sessions/{session_id:int}/rating", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
+    async def rate(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
+        await sessions.rate(user=request.user, session_id=session_id, rating=_rating(field(data, "rating")),
+                            feedback=field(data, "feedback"))  # fmt: skip
+        flash(request.session, _("Thank you: your rating was saved."), "success")
+        return Redirect("/startup/mentoring")
+
+
+class MentoringOverviewPages(Controller):
+    path = "/organiser/editions/{edition_id:int}/mentoring"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/overview")
+    async def overview(self, request: AnyRequest, edition_id: FromPath[int]) -> Template:
+        return page(OVERVIEW_PAGE, **await _overview_context(request))
+
+    @get("/overview.csv")
+    async def export(self, edition_id: FromPath[int], weeks: FromQuery[int] = queries.QUIET_WEEKS) -> Response[str]:
+        edition = await load_edition(edition_id)
+        data = await queries.overview(edition_id, weeks=weeks, now=utc_now())
+        return Response(
+            content=queries.overview_csv(data),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="mentoring-{edition["slug"]}.csv"'},
+        )
+
+    @post("/sessions/{session_id:int}/cancel", opt={"form": OVERVIEW_PAGE, "form_context": _overview_context})
+    async def cancel(
+        self, request: AnyRequest, edition_id: FromPath[int], session_id: FromPath[int], data: FormData
+    ) -> Redirect:
+        await sessions.cancel(user=request.user, session_id=session_id, reason=field(data, "reason"))
+        flash(request.session, _("The session was cancelled; the mentor and the startup were told."), "success")
+        return Redirect(f"/organiser/editions/{edition_id}/mentoring/overview")
