@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 from challenge.enums import Phase
 from challenge.rules.phases import local_to_utc
@@ -29,12 +28,14 @@ from core.mail import queue_mail
 from core.rules import N_
 from core.tables import User
 from mentoring.enums import Attendance, MatchStatus, SessionStatus, SlotStatus
+from mentoring.rules import sessions as rules
 from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
 
+Availability = rules.Availability
+has_notice = rules.has_notice
+NOTICE = rules.NOTICE
 MIN_SLOT = timedelta(minutes=15)
 MAX_SLOT = timedelta(hours=4)
-# Cancelling or moving a session needs this much notice: the other side has planned for it.
-NOTICE = timedelta(hours=24)
 REMINDER_LEAD = timedelta(hours=24)
 MAX_LOCATION = 300
 MAX_REASON = 1000
@@ -42,78 +43,17 @@ MAX_NOTES = 20_000
 MAX_FEEDBACK = 4000
 # Day, date and time without seconds, in the reader's language (a Babel pattern).
 WHEN_FORMAT = "EEE d MMM y, HH:mm"
-WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
-                 N_("Sunday"))  # fmt: skip
 ACTIVE_SLOT = (SlotStatus.OPEN, SlotStatus.BOOKED)
 NOT_CANCELLED = (SessionStatus.BOOKED, SessionStatus.HELD)
 
 
-# --- Pure time arithmetic (no database, no clock): the checks a slot must pass. -------------
-
-
-@dataclass(frozen=True)
-class Availability:
-    """A mentor's weekly hours and days off, in their own time zone (from the profile)."""
-
-    timezone: str
-    windows: tuple[tuple[int, int, int], ...]
-    blackout_dates: frozenset[str]
-
-    @classmethod
-    def of(cls, profile: dict[str, Any]) -> Availability:
-        return cls(
-            timezone=profile["timezone"],
-            windows=tuple((int(d), int(s), int(e)) for d, s, e in profile["availability"]),
-            blackout_dates=frozenset(profile["blackout_dates"]),
-        )
-
-    def day_windows(self, weekday: int) -> list[tuple[int, int]]:
-        """The day's windows, touching ones merged (09:00-12:00 and 12:00-14:00 are one)."""
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted((s, e) for d, s, e in self.windows if d == weekday):
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        return merged
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def availability_problem(starts_at: datetime, ends_at: datetime, availability: Availability) -> str | None:
-    """Why [starts_at, ends_at) is not within the mentor's hours, in words; None when it is."""
-    zone = ZoneInfo(availability.timezone)
-    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    day = local_start.date()
-    if day.isoformat() in availability.blackout_dates:
-        return _("You marked %(date)s as a day off in your profile.") % {"date": day.isoformat()}
-    weekday = day.weekday()
-    first = local_start.hour * 60 + local_start.minute
-    if local_end.date() == day:
-        last = local_end.hour * 60 + local_end.minute + (1 if local_end.second or local_end.microsecond else 0)
-    elif local_end.date() == day + timedelta(days=1) and local_end.time() == datetime.min.time():
-        last = 24 * 60
-    else:
-        last = 24 * 60 + 1  # runs past midnight: no single day's window holds it
-    windows = availability.day_windows(weekday)
-    if any(start <= first and last <= end for start, end in windows):
+    """Why a slot is outside the mentor's hours, in the reader's language; None when it is inside."""
+    problem = rules.availability_problem(starts_at, ends_at, availability)
+    if problem is None:
         return None
-    day_name = _(WEEKDAY_NAMES[weekday])
-    if not windows:
-        return _("Your profile offers no hours on %(day)s; add some there first.") % {"day": day_name}
-    hours = ", ".join(f"{_clock(s)}-{_clock(e)}" for s, e in windows)
-    return _("This is outside your hours on %(day)s (%(hours)s, %(zone)s).") % {
-        "day": day_name,
-        "hours": hours,
-        "zone": availability.timezone,
-    }
-
-
-def has_notice(starts_at: datetime, *, now: datetime) -> bool:
-    """Whether a session starting at `starts_at` may still be cancelled or moved."""
-    return starts_at - now >= NOTICE
+    message_id, params = problem
+    return _(message_id) % {k: _(v) if k == "day" else v for k, v in params.items()}
 
 
 def parse_local(raw: str) -> datetime | None:
