@@ -32,7 +32,8 @@ from core.sessions import SessionMiddleware, pop_flashes
 from core.settings import PROJECT_ROOT, get_settings
 from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
-from judging.controllers import JudgePages
+from judging import jobs as judging_jobs
+from judging.controllers import ROUTES as JUDGING_ROUTES
 from mentoring import jobs as mentoring_jobs
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
 
@@ -51,6 +52,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     jobs.register(settings)
     challenge_jobs.register(settings)
     mentoring_jobs.register(settings)
+    judging_jobs.register(settings)
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
@@ -74,7 +76,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             CalendarPages,
             OrganiserPages,
             *MENTORING_ROUTES,
-            JudgePages,
+            *JUDGING_ROUTES,
             FileController,
             MeController,
             HealthController,

@@ -14,12 +14,14 @@ from core.tables import StoredFile
 from core.uploads import ReceivedFile
 
 DownloadPolicy = Callable[[CurrentUser | None, dict[str, Any]], Awaitable[bool]]
-_policies: dict[str, DownloadPolicy] = {}
+_policies: dict[str, list[DownloadPolicy]] = {}
 
 
 def register_download_policy(purpose: str, policy: DownloadPolicy) -> None:
-    """Domains say who else may read their files (e.g. judges assigned to an application)."""
-    _policies[purpose] = policy
+    """Domains say who else may read their files (e.g. judges assigned to an application); any
+    policy of the purpose that says yes lets the reader in."""
+    if policy not in _policies.setdefault(purpose, []):
+        _policies[purpose].append(policy)
 
 
 async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str = "general") -> dict[str, Any]:
@@ -55,9 +57,9 @@ async def readable_file(*, user: CurrentUser | None, file_id: int) -> dict[str, 
         raise NotFound(N_("This file does not exist."))
     if user is not None and (row["owner"] == user.id or user.is_organiser):
         return row
-    policy = _policies.get(row["purpose"])
-    if policy is not None and await policy(user, row):
-        return row
+    for policy in _policies.get(row["purpose"], []):
+        if await policy(user, row):
+            return row
     raise NotFound(N_("This file does not exist."))
 
 

@@ -42,3 +42,42 @@ class FlagKind(StrEnum):
 
     OUTLIER = "outlier"
     WIDE_SPREAD = "wide_spread"
+
+
+class RoundStatus(StrEnum):
+    """A round is set up as a draft, scored while open, ranked once closed, then published."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+
+
+class RoundEntry(StrEnum):
+    """Which applications enter a round."""
+
+    ALL_SUBMITTED = "all_submitted"
+    ADVANCED = "advanced"
+
+
+class ConflictReason(StrEnum):
+    """Why a judge may not score an application (see judging.rules.conflicts)."""
+
+    DECLARED = "declared"
+    SAME_ORGANISATION = "same_organisation"
+    SAME_EMAIL_DOMAIN = "same_email_domain"
+    MENTORS_STARTUP = "mentors_startup"
+    MUNICIPALITY_STAFF = "municipality_staff"
+
+
+class ShortfallReason(StrEnum):
+    """Why an application got fewer judges than the round asks for (see judging.rules.assignment)."""
+
+    # The round has fewer judges than each application needs.
+    TOO_FEW_JUDGES = "too_few_judges"
+    # Enough judges, but too many of them have a conflict with the application.
+    CONFLICTS = "conflicts"
+    # Every judge without a conflict who is not on the panel yet is at their limit.
+    ALL_FULL = "all_full"
+    # The judges with room left are from organisations already on the panel.
+    SAME_ORGANISATION = "same_organisation"

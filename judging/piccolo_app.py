@@ -1,11 +1,11 @@
 import os
 
-from piccolo.conf.apps import AppConfig
+from piccolo.conf.apps import AppConfig, table_finder
 
 APP_CONFIG = AppConfig(
     app_name="judging",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[],
+    table_classes=table_finder(modules=["judging.tables"], exclude_imported=True),
     migration_dependencies=["mentoring.piccolo_app"],
     commands=[],
 )

@@ -1,0 +1,210 @@
+"""Organisers run judging: rounds, rubrics, assignment, closing, rankings, advancement, results."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from challenge import labels as _labels  # noqa: F401 - registers the value labels
+from challenge.enums import ApplicationStatus
+from challenge.rules.phases import utc_to_local
+from challenge.services.editions import load_edition
+from core.enums import Role
+from core.forms import FormData, field
+from core.i18n import gettext as _
+from core.i18n import label
+from core.permissions import requires_role
+from core.sessions import flash
+from core.web import page
+from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
+from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.services import assignments, results, rounds
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def _round_choices() -> dict[str, Any]:
+    return {
+        "method_options": [(m.value, label(m)) for m in RoundMethod],
+        "entry_options": [(e.value, label(e)) for e in RoundEntry],
+        "normalisation_options": [(n.value, label(n)) for n in Normalisation],
+    }
+
+
+def _round_values(round_: dict[str, Any], timezone: str) -> dict[str, Any]:
+    values = {k: str(round_[k]) for k in rounds.ROUND_FIELDS}
+    for name in ("opens_at", "closes_at"):
+        values[name] = utc_to_local(round_[name], timezone).isoformat(timespec="minutes") if round_[name] else ""
+    return values
+
+
+async def _edition_context(request: AnyRequest) -> dict[str, Any]:
+    edition_id = int(request.path_params["edition_id"])
+    return {"edition": await load_edition(edition_id), "rounds": await rounds.rounds_of(edition_id), **_round_choices()}
+
+
+async def round_context(request: AnyRequest) -> dict[str, Any]:
+    round_id = int(request.path_params["round_id"])
+    round_ = await rounds.load_round(round_id)
+    edition = await load_edition(round_["edition"])
+    criteria = await rounds.criteria_of(round_id)
+    ranking, names = await results.ranking(round_id)
+    judges = {j.judge_id: j for j in ranking.judges} if ranking else {}
+    return {
+        "round": round_,
+        "edition": edition,
+        "criteria": criteria,
+        "rubric_rows": len(criteria) + rounds.BLANK_ROWS,
+        "rubric_values": rounds.rubric_form_values(criteria),
+        "round_values": _round_values(round_, edition["timezone"]),
+        "entries": names,
+        "ranking": ranking,
+        "judge_calibration": judges,
+        "judge_names": await assignments.judge_names(round_id),
+        "assigned": await results.assigned_count(round_id),
+        "assignment_report": await assignments.last_report(round_id),
+        "outcome_options": [
+            (s.value, label(s))
+            for s in (
+                ApplicationStatus.SHORTLISTED,
+                ApplicationStatus.ACCEPTED,
+                ApplicationStatus.FINALIST,
+                ApplicationStatus.WINNER,
+            )
+        ],
+        **_round_choices(),
+    }
+
+
+class JudgingAdminPages(Controller):
+    path = "/organiser/editions/{edition_id:int}/judging"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def rounds_page(self, request: AnyRequest) -> Template:
+        values = {
+            "method": RoundMethod.WEIGHTED_RUBRIC,
+            "entry": RoundEntry.ALL_SUBMITTED,
+            "judges_per_application": "3",
+            "max_per_judge": "20",
+            "advance_count": "10",
+            "normalisation": Normalisation.JUDGE_OFFSET,
+        }
+        return page("judging/rounds.html", values=values, errors={}, **await _edition_context(request))
+
+    @post("/", opt={"form": "judging/rounds.html", "form_context": _edition_context})
+    async def create_round(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        round_id = await rounds.create_round(user=request.user, edition_id=edition_id, data=data)
+        flash(request.session, _("The round was created; give it a rubric."), "success")
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+
+class RoundAdminPages(Controller):
+    path = "/organiser/rounds/{round_id:int}"
+    guards = [requires_role(Role.ORGANISER)]
+    include_in_schema = False
+
+    @get("/")
+    async def show(self, request: AnyRequest) -> Template:
+        context = await round_context(request)
+        return page("judging/round.html", values=context["round_values"], errors={}, **context)
+
+    @post("/", opt={"form": "judging/round.html", "form_context": round_context})
+    async def update(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+        await rounds.update_round(user=request.user, round_id=round_id, data=data)
+        flash(request.session, _("The round was saved."), "success")
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+    @post("/rubric", opt={"form": "judging/round.html", "form_context": round_context})
+    async def save_rubric(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+        await rounds.save_rubric(user=request.user, round_id=round_id, data=data)
+        flash(request.session, _("The rubric was saved."), "success")
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+    @post("/rubric/copy")
+    async def copy_rubric(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
+        count = await rounds.copy_rubric_from_last_year(user=request.user, round_id=round_id)
+        flash(request.session, _("Last year's rubric was copied (%(count)s criteria).") % {"count": count}, "success")
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+    @post("/open")
+    async def open_round(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
+        count = await results.open_round(user=request.user, round_id=round_id)
+        flash(
+            request.session,
+            _("The round is open with %(count)s applications. Assign the judges next.") % {"count": count},
+            "success",
+        )
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+    @post("/assign")
+    async def assign(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
+        report = await assignments.assign_round(user=request.user, round_id=round_id)
+        flash(request.session, _("%(count)s assignments made.") % {"count": report["assigned"]}, "success")
+        if report["shortfalls"]:
+            flash(request.session, _("Some applications are short of judges; see the report below."), "warning")
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+    @post("/close")
+    async def close_round(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
+        await results.close_round(user=request.user, round_id=round_id)
+        flash(request.session, _("The round is closed: scores are final and the ranking is ready."), "success")
+        return Redirect(f"/organiser/rounds/{round_id}#ranking")
+
+    @post("/advance")
+    async def advance(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+        by_hand = data.get("ids") if field(data, "mode") == "by_hand" else None
+        ids = [int(i) for i in ([by_hand] if isinstance(by_hand, str) else by_hand or []) if str(i).isdigit()]
+        min_rural, max_town = field(data, "min_rural"), field(data, "max_per_municipality")
+        advancement = await results.advance(
+            user=request.user,
+            round_id=round_id,
+            application_ids=ids if by_hand is not None else None,
+            min_rural=int(min_rural) if min_rural.isdigit() else 0,
+            max_per_municipality=int(max_town) if max_town.isdigit() else 0,
+        )
+        flash(request.session, _("%(count)s applications advance.") % {"count": len(advancement.chosen)}, "success")
+        for swap in advancement.swaps:
+            flash(request.session, swap.explanation.render(_), "info")
+        return Redirect(f"/organiser/rounds/{round_id}#ranking")
+
+    @post("/publish")
+    async def publish(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+        count = await results.publish_results(
+            user=request.user, round_id=round_id, outcome=field(data, "outcome"), message=field(data, "message")
+        )
+        flash(request.session, _("Results published; %(count)s teams were told.") % {"count": count}, "success")
+        return Redirect(f"/organiser/rounds/{round_id}")
+
+    @get("/scores.csv")
+    async def scores_csv(self, round_id: FromPath[int]) -> Response[str]:
+        rows = await assignments.score_rows(round_id)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["application", "startup", "judge", "status", "total", "normalised"])
+        for row in rows:
+            writer.writerow(
+                [
+                    row["application"],
+                    _safe(row["startup_name"]),
+                    _safe(row["judge_name"]),
+                    row["status"],
+                    row["total"],
+                    row.get("normalised", ""),
+                ]
+            )
+        return Response(
+            content=out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="round-{round_id}-scores.csv"'},
+        )
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

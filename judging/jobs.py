@@ -1,0 +1,28 @@
+"""Kernel hooks of the judging domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from challenge.tables import Application
+from core.auth import CurrentUser
+from core.files import register_download_policy
+from core.settings import Settings
+from judging.tables import JudgeAssignment
+
+
+async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
+    """Judges read the decks of the applications in their queue (never of conflicted ones: those
+    assignments are removed)."""
+    if user is None:
+        return False
+    return await JudgeAssignment.exists().where(
+        JudgeAssignment.judge == user.id,
+        JudgeAssignment.application.is_in(
+            Application.select(Application.id).where(Application.pitch_deck == file_row["id"])
+        ),
+    )
+
+
+def register(settings: Settings) -> None:
+    register_download_policy("pitch_deck", may_read_pitch_deck)

@@ -1,0 +1,1 @@
+"""Use-cases of the judging domain: rounds, assignment, scoring, results."""

@@ -1,0 +1,101 @@
+from piccolo.columns import JSON, Boolean, DoublePrecision, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from challenge.tables import Application, Edition
+from core.tables import User
+from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+
+
+class Round(Table):
+    """One judging round of an edition (screening, semi-final, final)."""
+
+    edition = ForeignKey(references=Edition, index=True)
+    name = Varchar(length=120)
+    position = Integer(default=1)
+    method = Varchar(length=20, choices=RoundMethod, default=RoundMethod.WEIGHTED_RUBRIC)
+    entry = Varchar(length=20, choices=RoundEntry, default=RoundEntry.ALL_SUBMITTED)
+    status = Varchar(length=10, choices=RoundStatus, default=RoundStatus.DRAFT, index=True)
+    opens_at = Timestamptz(null=True, default=None)
+    closes_at = Timestamptz(null=True, default=None)
+    judges_per_application = Integer(default=3)
+    max_per_judge = Integer(default=20)
+    advance_count = Integer(default=10)
+    normalisation = Varchar(length=20, choices=Normalisation, default=Normalisation.JUDGE_OFFSET)
+    # The assignment's random tie-breaks: the same seed gives the same panels.
+    seed = Integer(default=1)
+    # What the last assignment run could not do (applications short of judges and why).
+    assignment_report = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Criterion(Table):
+    round = ForeignKey(references=Round, index=True)
+    position = Integer(default=1)
+    name = Varchar(length=120)
+    guidance = Text(default="")
+    weight = DoublePrecision(default=1.0)
+    scale_min = Integer(default=1)
+    scale_max = Integer(default=10)
+    # Shown to judges and organisers, not counted in the total (e.g. municipality fit).
+    independent = Boolean(default=False)
+
+
+class JudgeProfile(Table):
+    """What conflict detection and assignment need to know about a judge in an edition."""
+
+    user = ForeignKey(references=User, index=True)
+    edition = ForeignKey(references=Edition, index=True)
+    key = Varchar(length=40, unique=True)
+    organisation = Varchar(length=200, default="")
+    expertise = JSON(default=[])
+
+
+class DeclaredConflict(Table):
+    """A conflict a judge declared themselves (detected ones are recomputed from the facts)."""
+
+    judge = ForeignKey(references=User, index=True)
+    application = ForeignKey(references=Application, index=True)
+    note = Text(default="")
+    key = Varchar(length=40, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RoundApplication(Table):
+    """An application that entered a round."""
+
+    round = ForeignKey(references=Round, index=True)
+    application = ForeignKey(references=Application, index=True)
+    key = Varchar(length=40, unique=True)
+    # Set when organisers advance it to the next round or mark the round's result.
+    advanced = Boolean(default=False)
+    advanced_by_hand = Boolean(default=False)
+    rank = Integer(null=True, default=None)
+
+
+class JudgeAssignment(Table):
+    round = ForeignKey(references=Round, index=True)
+    judge = ForeignKey(references=User, index=True)
+    application = ForeignKey(references=Application, index=True)
+    locked = Boolean(default=False)
+    # "<round>:<judge>:<application>": a judge scores an application once per round.
+    key = Varchar(length=60, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ScoreSheet(Table):
+    """A judge's scores for one assigned application; only submitted sheets count."""
+
+    assignment = ForeignKey(references=JudgeAssignment, index=True)
+    # "<assignment>": one sheet per assignment, whatever two tabs do.
+    key = Varchar(length=20, unique=True)
+    round = ForeignKey(references=Round, index=True)
+    judge = ForeignKey(references=User, index=True)
+    application = ForeignKey(references=Application, index=True)
+    values = JSON(default={})
+    comments = JSON(default={})
+    status = Varchar(length=10, choices=ScoreStatus, default=ScoreStatus.DRAFT, index=True)
+    total = DoublePrecision(null=True, default=None)
+    version = Integer(default=1)
+    submitted_at = Timestamptz(null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,263 @@
+"""A judging round over HTTP on a real database: set-up, assignment, blind scoring, ranking, results."""
+
+from __future__ import annotations
+
+import asyncio
+
+from challenge.tables import Application, Startup, StartupMember
+from core.auth import load_current_user
+from core.enums import Role
+from core.tables import AuditEvent, OutboxMessage
+from judging.services import scoring
+from judging.tables import Criterion, JudgeAssignment, Round, ScoreSheet
+from tests.factories import make_edition, make_user
+from tests.web import WebClient, field_error
+
+ROUND = {
+    "name": "Screening",
+    "method": "weighted_rubric",
+    "entry": "all_submitted",
+    "judges_per_application": "2",
+    "max_per_judge": "10",
+    "advance_count": "2",
+    "normalisation": "judge_offset",
+}
+RUBRIC = {
+    "criteria-0-name": "Impact",
+    "criteria-0-weight": "2",
+    "criteria-0-scale_min": "1",
+    "criteria-0-scale_max": "10",
+    "criteria-1-name": "Team",
+    "criteria-1-weight": "1",
+    "criteria-1-scale_min": "1",
+    "criteria-1-scale_max": "10",
+    "criteria-2-name": "Municipality fit",
+    "criteria-2-weight": "0",
+    "criteria-2-scale_min": "1",
+    "criteria-2-scale_max": "5",
+    "criteria-2-independent": "on",
+    "criteria-3-name": "",
+    "criteria-3-weight": "",
+    "criteria-3-scale_min": "1",
+    "criteria-3-scale_max": "10",
+}
+
+
+async def _post(client: WebClient, url: str, data: dict) -> object:
+    return await client.http.post(url, data={**data, "_csrf_token": await client.csrf_token()})
+
+
+async def _submitted(edition: dict, name: str, *, track: str = "smart_city", member_email: str | None = None) -> int:
+    startup = (await Startup.insert(Startup(name=name, country="Serbia", city="Niš")).returning(Startup.id))[0]["id"]
+    if member_email:
+        member = await make_user(email=member_email)
+        await StartupMember.insert(
+            StartupMember(
+                startup=startup, user=member["id"], edition=edition["id"], key=f"{edition['id']}:{member['id']}"
+            )
+        )
+    return (
+        await Application.insert(
+            Application(
+                edition=edition["id"],
+                startup=startup,
+                track=track,
+                status="submitted",
+                solution=f"{name} solves it.",
+                active_key=f"{edition['id']}:{startup}:{track}",
+            )
+        ).returning(Application.id)
+    )[0]["id"]
+
+
+async def _open_round(organiser: WebClient, edition: dict) -> int:
+    created = await _post(organiser, f"/organiser/editions/{edition['id']}/judging/", ROUND)
+    round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    assert (await _post(organiser, f"/organiser/rounds/{round_id}/rubric", RUBRIC)).status_code == 302
+    assert (await _post(organiser, f"/organiser/rounds/{round_id}/open", {})).status_code == 302
+    assert (await _post(organiser, f"/organiser/rounds/{round_id}/assign", {})).status_code == 302
+    return round_id
+
+
+async def _score(judge: WebClient, assignment_id: int, impact: int, team: int, *, action: str = "submit"):
+    criteria = await Criterion.select().order_by(Criterion.position)
+    values = {
+        f"c{criteria[0]['id']}": str(impact),
+        f"c{criteria[1]['id']}": str(team),
+        f"c{criteria[2]['id']}": "3",
+        "action": action,
+    }
+    return await _post(judge, f"/judge/assignments/{assignment_id}", values)
+
+
+async def test_round_setup_refuses_nonsense_and_the_rubric_is_checked(logged_in) -> None:
+    edition = await make_edition()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    bad_round = await _post(
+        organiser, f"/organiser/editions/{edition['id']}/judging/", {**ROUND, "judges_per_application": "0", "name": ""}
+    )
+    created = await _post(organiser, f"/organiser/editions/{edition['id']}/judging/", ROUND)
+    round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    bad_weights = await _post(
+        organiser,
+        f"/organiser/rounds/{round_id}/rubric",
+        {**RUBRIC, "criteria-0-weight": "-1", "criteria-1-weight": "abc"},
+    )
+    no_total = await _post(
+        organiser,
+        f"/organiser/rounds/{round_id}/rubric",
+        {**RUBRIC, "criteria-0-weight": "0", "criteria-1-weight": "0"},
+    )
+    saved = await _post(organiser, f"/organiser/rounds/{round_id}/rubric", RUBRIC)
+
+    assert bad_round.status_code == 422 and field_error(bad_round.text, "name") == "Required."
+    assert field_error(bad_round.text, "judges_per_application")
+    assert bad_weights.status_code == 422
+    assert field_error(bad_weights.text, "criteria-0-weight") and field_error(bad_weights.text, "criteria-1-weight")
+    assert 'value="abc"' in bad_weights.text
+    assert no_total.status_code == 422
+    assert saved.status_code == 302
+    assert [c["name"] for c in await Criterion.select().order_by(Criterion.position)] == [
+        "Impact",
+        "Team",
+        "Municipality fit",
+    ]
+
+
+async def test_the_rubric_is_copied_from_last_years_round(logged_in) -> None:
+    last = await make_edition(year=2025, slug="2025")
+    this = await make_edition(year=2026, slug="2026")
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    old = await _post(organiser, f"/organiser/editions/{last['id']}/judging/", ROUND)
+    old_id = int(old.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    await _post(organiser, f"/organiser/rounds/{old_id}/rubric", RUBRIC)
+    new = await _post(organiser, f"/organiser/editions/{this['id']}/judging/", ROUND)
+    new_id = int(new.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+    copied = await _post(organiser, f"/organiser/rounds/{new_id}/rubric/copy", {})
+
+    assert copied.status_code == 302
+    names = [c["name"] for c in await Criterion.select().where(Criterion.round == new_id).order_by(Criterion.position)]
+    assert names == ["Impact", "Team", "Municipality fit"]
+
+
+async def test_judges_score_blind_conflicts_stay_away_and_the_ranking_advances_and_publishes(logged_in, client) -> None:
+    edition = await make_edition()
+    apps = {
+        name: await _submitted(edition, name, track=track, member_email=email)
+        for name, track, email in [
+            ("AgroSense", "smart_rural", "nikola@agrosense.rs"),
+            ("ParkPulse", "smart_city", "sara@parkpulse.rs"),
+            ("FlowCity", "smart_city", "ivan@flowcity.rs"),
+        ]
+    }
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    judges = [await logged_in(Role.JUDGE, edition_id=edition["id"]) for _ in range(3)]
+    # Same email domain as AgroSense's founder: a conflict the system finds by itself.
+    conflicted: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"], email="ana@agrosense.rs")
+
+    round_id = await _open_round(organiser, edition)
+
+    mine = {
+        j.user["id"]: await JudgeAssignment.select().where(JudgeAssignment.judge == j.user["id"])
+        for j in [*judges, conflicted]
+    }
+    assert all(a["application"] != apps["AgroSense"] for a in mine[conflicted.user["id"]])
+    per_application = {a: await JudgeAssignment.count().where(JudgeAssignment.application == a) for a in apps.values()}
+    assert set(per_application.values()) == {2}
+
+    # Scoring: out of scale is refused with the input kept; another judge's sheet is refused blind.
+    judge = judges[0]
+    first = mine[judge.user["id"]][0]
+    out_of_scale = await _score(judge, first["id"], 11, 5)
+    assert out_of_scale.status_code == 422 and 'value="11"' in out_of_scale.text
+    stranger_assignment = next(a for a in await JudgeAssignment.select() if a["judge"] != judge.user["id"])
+    refused = await judge.get(f"/judge/assignments/{stranger_assignment['id']}")
+    refused_post = await _score(judge, stranger_assignment["id"], 5, 5)
+    assert refused.status_code == refused_post.status_code == 403
+    startup_names = {"AgroSense", "ParkPulse", "FlowCity"}
+    other_startup = next(n for n in startup_names if apps[n] == stranger_assignment["application"])
+    assert other_startup not in refused.text or stranger_assignment["application"] == first["application"]
+
+    # Everyone scores; impact follows the quality order AgroSense > ParkPulse > FlowCity.
+    quality = {apps["AgroSense"]: 9, apps["ParkPulse"]: 7, apps["FlowCity"]: 4}
+    for j in [*judges, conflicted]:
+        for assignment in mine[j.user["id"]]:
+            assert (await _score(j, assignment["id"], quality[assignment["application"]], 6)).status_code == 302
+    queue = (await judge.get(f"/judge/rounds/{round_id}")).text
+    assert "submitted" in queue
+
+    # An edit after submission is kept and audited with before and after.
+    edit = await _score(judge, first["id"], quality[first["application"]] - 1, 6)
+    assert edit.status_code == 302
+    assert await AuditEvent.count().where(AuditEvent.action == "score.edited") == 1
+
+    # The organiser closes: scoring stops, the ranking shows raw and normalised, the top 2 advance.
+    assert (await _post(organiser, f"/organiser/rounds/{round_id}/close", {})).status_code == 302
+    late = await _score(judge, first["id"], 5, 5)
+    assert late.status_code == 409
+    page = (await organiser.get(f"/organiser/rounds/{round_id}/")).text
+    assert "Normalised" in page and "Raw mean" in page
+    assert page.index("AgroSense") < page.index("ParkPulse") < page.index("FlowCity")
+    advanced = await _post(
+        organiser,
+        f"/organiser/rounds/{round_id}/advance",
+        {"mode": "top", "min_rural": "0", "max_per_municipality": "0"},
+    )
+    assert advanced.status_code == 302
+    await Application.update({Application.status: "finalist"}).where(Application.id.is_in(list(apps.values())))
+    published = await _post(
+        organiser, f"/organiser/rounds/{round_id}/publish", {"outcome": "winner", "message": "Congratulations!"}
+    )
+    assert published.status_code == 302
+    statuses = {row["id"]: row["status"] for row in await Application.select(Application.id, Application.status)}
+    assert statuses == {apps["AgroSense"]: "winner", apps["ParkPulse"]: "winner", apps["FlowCity"]: "finalist"}
+    assert await OutboxMessage.count().where(OutboxMessage.subject == "Your application: winner") == 2
+    results = (await client.get(f"/editions/{edition['slug']}/results")).text
+    assert "AgroSense" in results and "ParkPulse" in results
+    csv_text = (await organiser.get(f"/organiser/rounds/{round_id}/scores.csv")).text
+    assert csv_text.count("\n") == 1 + 6
+
+
+async def test_fifty_judges_scoring_at_once_lose_nothing(logged_in) -> None:
+    edition = await make_edition()
+    application = await _submitted(edition, "AgroSense")
+    round_id = (await Round.insert(Round(edition=edition["id"], name="Final", status="open")).returning(Round.id))[0][
+        "id"
+    ]
+    criterion = (await Criterion.insert(Criterion(round=round_id, name="Impact", weight=1.0)).returning(Criterion.id))[
+        0
+    ]["id"]
+    judges = []
+    for _ in range(50):
+        user = await make_user(role=Role.JUDGE, edition_id=edition["id"])
+        assignment = (
+            await JudgeAssignment.insert(
+                JudgeAssignment(
+                    round=round_id,
+                    judge=user["id"],
+                    application=application,
+                    key=f"{round_id}:{user['id']}:{application}",
+                )
+            ).returning(JudgeAssignment.id)
+        )[0]["id"]
+        judges.append((await load_current_user(user["id"]), assignment))
+
+    async def judge_twice(user, assignment_id: int, value: int) -> None:
+        # Two tabs: a submit and an edit racing each other, then a double submit.
+        await asyncio.gather(
+            scoring.save_sheet(user=user, assignment_id=assignment_id, data={f"c{criterion}": str(value)}, submit=True),
+            scoring.save_sheet(user=user, assignment_id=assignment_id, data={f"c{criterion}": str(value)}, submit=True),
+        )
+        await scoring.save_sheet(
+            user=user, assignment_id=assignment_id, data={f"c{criterion}": str(value + 1)}, submit=True
+        )
+
+    await asyncio.gather(*(judge_twice(user, assignment, 1 + i % 8) for i, (user, assignment) in enumerate(judges)))
+
+    sheets = await ScoreSheet.select().output(load_json=True)
+    assert len(sheets) == 50 and {s["status"] for s in sheets} == {"submitted"}
+    assert sorted(s["values"][str(criterion)] for s in sheets) == sorted(2 + i % 8 for i in range(50))
+    assert all(s["version"] == 4 for s in sheets)
+    assert await AuditEvent.count().where(AuditEvent.action.like("score.%")) == 150
