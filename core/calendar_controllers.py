@@ -29,7 +29,7 @@ class CalendarPages(Controller):
         if user_id is None:
             raise NotFound(N_("This calendar does not exist."))
         body = calendar.to_ics(await calendar.events_for(user_id), name=_("Smart Challenge"))
-        return Response(content=body, media_type="text/calendar; charset=utf-8",
+        return Response(content=body, media_type="text/calendar",
                         headers={"Cache-Control": "private, max-age=300"})  # fmt: skip
 
     @get("/account/calendar", guards=[login_required])

@@ -101,7 +101,7 @@ class ScreeningPages(Controller):
         body = await screening.csv_export(edition_id=edition_id, filters=filters)
         return Response(
             content=body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="applications-{edition["slug"]}.csv"'},
         )
 

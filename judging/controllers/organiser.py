@@ -201,7 +201,7 @@ class RoundAdminPages(Controller):
             )
         return Response(
             content=out.getvalue(),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="round-{round_id}-scores.csv"'},
         )
 

@@ -173,7 +173,7 @@ class MentoringOverviewPages(Controller):
         data = await queries.overview(edition_id, weeks=weeks, now=utc_now())
         return Response(
             content=queries.overview_csv(data),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="mentoring-{edition["slug"]}.csv"'},
         )
 
