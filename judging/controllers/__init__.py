@@ -1,5 +1,6 @@
 """HTTP for the judging domain; `ROUTES` is what the composition root mounts."""
 
+from judging.controllers.api import JudgingApi
 from judging.controllers.judge import JudgePages
 from judging.controllers.organiser import JudgingAdminPages, RoundAdminPages
 from judging.controllers.public import ResultsPages
@@ -9,4 +10,5 @@ ROUTES = [
     JudgingAdminPages,
     RoundAdminPages,
     ResultsPages,
+    JudgingApi,
 ]

@@ -261,3 +261,39 @@ async def test_fifty_judges_scoring_at_once_lose_nothing(logged_in) -> None:
     assert sorted(s["values"][str(criterion)] for s in sheets) == sorted(2 + i % 8 for i in range(50))
     assert all(s["version"] == 4 for s in sheets)
     assert await AuditEvent.count().where(AuditEvent.action.like("score.%")) == 150
+
+
+async def test_the_json_api_for_queues_sheets_and_rankings(logged_in) -> None:
+    edition = await make_edition()
+    await _submitted(edition, "AgroSense")
+    await _submitted(edition, "ParkPulse")
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    judges = [await logged_in(Role.JUDGE, edition_id=edition["id"]) for _ in range(2)]
+    round_id = await _open_round(organiser, edition)
+    criteria = await Criterion.select().order_by(Criterion.position)
+
+    for judge in judges:
+        queue = (await judge.get(f"/api/v1/judging/rounds/{round_id}/queue")).json()
+        assert len(queue) == 2 and all(item["total"] is None for item in queue)
+        for item in queue:
+            body = {"values": {str(c["id"]): 8 for c in criteria[:2]} | {str(criteria[2]["id"]): 4}, "submit": True}
+            saved = await judge.http.put(f"/api/v1/judging/assignments/{item['id']}/sheet", json=body,
+                                         headers={"x-csrftoken": await judge.csrf_token()})  # fmt: skip
+            assert saved.status_code == 200 and saved.json()["status"] == "submitted"
+    bad = await judges[0].http.put(
+        f"/api/v1/judging/assignments/{queue[0]['id']}/sheet",
+        json={"values": {str(criteria[0]["id"]): 99}},
+        headers={"x-csrftoken": await judges[0].csrf_token()},
+    )
+    out_of_scale = await judges[1].http.put(
+        f"/api/v1/judging/assignments/{queue[0]['id']}/sheet",
+        json={"values": {str(criteria[0]["id"]): 99}},
+        headers={"x-csrftoken": await judges[1].csrf_token()},
+    )
+    ranking = await organiser.get(f"/api/v1/judging/rounds/{round_id}/ranking")
+    forbidden = await judges[0].get(f"/api/v1/judging/rounds/{round_id}/ranking")
+
+    assert bad.status_code == 403  # queue[0] belongs to the other judge
+    assert out_of_scale.status_code == 422 and f"c{criteria[0]['id']}" in out_of_scale.json()["errors"]
+    assert ranking.status_code == 200 and len(ranking.json()["standings"]) == 2
+    assert forbidden.status_code == 403
