@@ -236,7 +236,7 @@ def _config(title: str, **options: Any) -> dict[str, Any]:
     }
 
 
-def _render(chart: Any) -> str:
+def render_inline(chart: Any) -> str:
     chart.add_xml_filter(_for_inline_use)
     return str(chart.render(is_unicode=True))
 
@@ -255,7 +255,7 @@ def horizontal_bar_chart(title: str, rows: Sequence[tuple[str, int]]) -> str:
     # pygal draws the first label at the bottom of a horizontal chart.
     chart.x_labels = [name for name, _count in reversed(rows)]
     chart.add(title, [count for _name, count in reversed(rows)])
-    return _render(chart)
+    return render_inline(chart)
 
 
 def pie_chart(title: str, rows: Sequence[tuple[str, int]]) -> str:
@@ -263,7 +263,7 @@ def pie_chart(title: str, rows: Sequence[tuple[str, int]]) -> str:
     if any(count for _name, count in rows):
         for name, count in rows:
             chart.add(name, count)
-    return _render(chart)
+    return render_inline(chart)
 
 
 def sdg_name(goal: int) -> str:

@@ -21,6 +21,7 @@ from core.i18n import label
 from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
+from judging import charts as charts_module
 from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
 from judging.enums import Normalisation, RoundEntry, RoundMethod
 from judging.services import assignments, results, rounds
@@ -55,6 +56,14 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
     criteria = await rounds.criteria_of(round_id)
     ranking, names = await results.ranking(round_id)
     judges = {j.judge_id: j for j in ranking.judges} if ranking else {}
+    judge_names = await assignments.judge_names(round_id)
+    charts = {}
+    if ranking:
+        totals = await assignments.submitted_totals(round_id)
+        charts = {
+            "judges": charts_module.judge_distributions(totals, judge_names),
+            "ranking": charts_module.ranking_spread(ranking, {a: e["startup_name"] for a, e in names.items()}),
+        }
     return {
         "round": round_,
         "edition": edition,
@@ -65,7 +74,8 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         "entries": names,
         "ranking": ranking,
         "judge_calibration": judges,
-        "judge_names": await assignments.judge_names(round_id),
+        "judge_names": judge_names,
+        "charts": charts,
         "assigned": await results.assigned_count(round_id),
         "assignment_report": await assignments.last_report(round_id),
         "outcome_options": [

@@ -289,7 +289,7 @@ def assign_judges(
             short.missing,
             k=k,
             judges=judges,
-            panel=panels[short.item],
+            panel=panels.get(short.item, set()),
             conflicted=conflicted,
             loads=loads,
             limit=limit,
@@ -420,6 +420,8 @@ def _components(panels: Iterable[Collection[int]]) -> tuple[tuple[int, ...], ...
         return judge_id
 
     for panel in panels:
+        if not panel:
+            continue
         first, *others = panel
         for other in others:
             parent[root(other)] = root(first)

@@ -12,7 +12,7 @@ from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFai
 from core.i18n import gettext as _
 from core.rules import N_
 from core.tables import Membership, User
-from judging.enums import RoundStatus
+from judging.enums import RoundStatus, ScoreStatus
 from judging.rules import assignment as rules
 from judging.rules import conflicts as conflict_rules
 from judging.services.rounds import load_round
@@ -237,3 +237,9 @@ async def declare_conflict(*, user: CurrentUser, application_id: int, note: str)
             entity_id=application_id,
             after={"judge": user.id, "assignments_removed": len(removed)},
         )
+
+
+async def submitted_totals(round_id: int) -> list[dict[str, Any]]:
+    return await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.application, ScoreSheet.total).where(
+        ScoreSheet.round == round_id, ScoreSheet.status == ScoreStatus.SUBMITTED, ScoreSheet.total.is_not_null()
+    )

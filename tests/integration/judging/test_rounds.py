@@ -199,6 +199,7 @@ async def test_judges_score_blind_conflicts_stay_away_and_the_ranking_advances_a
     assert late.status_code == 409
     page = (await organiser.get(f"/organiser/rounds/{round_id}/")).text
     assert "Normalised" in page and "Raw mean" in page
+    assert "Totals given by each judge" in page and "<script" not in page.split("<figure>")[1].split("</figure>")[0]
     assert page.index("AgroSense") < page.index("ParkPulse") < page.index("FlowCity")
     advanced = await _post(
         organiser,
