@@ -99,3 +99,24 @@ class ScoreSheet(Table):
     version = Integer(default=1)
     submitted_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class PairwiseSeat(Table):
+    """Where a judge is in a pairwise round: the project they saw last and the one before them."""
+
+    round = ForeignKey(references=Round, index=True)
+    judge = ForeignKey(references=User, index=True)
+    key = Varchar(length=40, unique=True)
+    previous = ForeignKey(references=Application, null=True, default=None)
+    current = ForeignKey(references=Application, null=True, default=None)
+    seen = JSON(default=[])
+
+
+class PairwiseVote(Table):
+    """One comparison: the stored votes are the truth, beliefs are replayed from them."""
+
+    round = ForeignKey(references=Round, index=True)
+    judge = ForeignKey(references=User, index=True)
+    winner = ForeignKey(references=Application)
+    loser = ForeignKey(references=Application)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -13,6 +13,7 @@ from challenge import screening
 from challenge.services import applications as challenge_applications
 from challenge.services import expertise
 from challenge.services.editions import load_edition
+from challenge.tables import Startup
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied
 from core.forms import FormData, field
@@ -23,8 +24,8 @@ from core.sessions import flash
 from core.tables import StoredFile
 from core.web import page
 from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
-from judging.enums import RoundStatus
-from judging.services import assignments, profiles, scoring
+from judging.enums import RoundMethod, RoundStatus
+from judging.services import assignments, pairwise, profiles, scoring
 from judging.services.rounds import criteria_of, load_round
 from judging.tables import JudgeAssignment, Round
 
@@ -74,7 +75,23 @@ class JudgePages(Controller):
         assigned = await JudgeAssignment.select(JudgeAssignment.round).where(JudgeAssignment.judge == request.user.id)
         round_ids = sorted({a["round"] for a in assigned})
         rounds = await Round.select().where(Round.id.is_in(round_ids)).order_by(Round.id) if round_ids else []
-        return page("judging/home.html", editions=mine, rounds=rounds)
+        finals = await Round.select().where(
+            Round.method == RoundMethod.PAIRWISE,
+            Round.status == RoundStatus.OPEN,
+            Round.edition.is_in([e["id"] for e in mine] or [0]),
+        )
+        return page("judging/home.html", editions=mine, rounds=rounds, finals=finals)
+
+    @get("/rounds/{round_id:int}/pairwise")
+    async def pairwise_page(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
+        seat = await pairwise.seat(user=request.user, round_id=round_id)
+        shown = {key: await _project(seat[key]) for key in ("previous", "current")}
+        return page("judging/pairwise.html", round=await load_round(round_id), seat=seat, **shown)
+
+    @post("/rounds/{round_id:int}/pairwise")
+    async def pairwise_vote(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+        await pairwise.advance(user=request.user, round_id=round_id, choice=field(data, "choice"))
+        return Redirect(f"/judge/rounds/{round_id}/pairwise")
 
     @get("/rounds/{round_id:int}")
     async def queue(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
@@ -123,6 +140,14 @@ class JudgePages(Controller):
         await profiles.save_profile(user=request.user, edition_id=edition_id, data=data)
         flash(request.session, _("Your judge profile was saved."), "success")
         return Redirect("/judge/")
+
+
+async def _project(application_id: int | None) -> dict[str, Any] | None:
+    if application_id is None:
+        return None
+    application = await challenge_applications.load_application(application_id)
+    startup = await Startup.select(Startup.name, Startup.city).where(Startup.id == application["startup"]).first()
+    return {**application, "startup_name": startup["name"], "city": startup["city"]}
 
 
 async def _profile_context(request: AnyRequest) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from core.web import page
 from judging import charts as charts_module
 from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
 from judging.enums import Normalisation, RoundEntry, RoundMethod
-from judging.services import assignments, results, rounds
+from judging.services import assignments, pairwise, results, rounds
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -55,6 +55,9 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
     edition = await load_edition(round_["edition"])
     criteria = await rounds.criteria_of(round_id)
     ranking, names = await results.ranking(round_id)
+    pairwise_standings, votes = (
+        await pairwise.standings(round_id) if round_["method"] == RoundMethod.PAIRWISE else ((), 0)
+    )
     judges = {j.judge_id: j for j in ranking.judges} if ranking else {}
     judge_names = await assignments.judge_names(round_id)
     charts = {}
@@ -76,6 +79,8 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         "judge_calibration": judges,
         "judge_names": judge_names,
         "charts": charts,
+        "pairwise_standings": pairwise_standings,
+        "pairwise_votes": votes,
         "assigned": await results.assigned_count(round_id),
         "assignment_report": await assignments.last_report(round_id),
         "outcome_options": [

@@ -15,6 +15,7 @@ from core.i18n import gettext as _
 from core.rules import N_
 from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 from judging.rules import scoring
+from judging.services import pairwise
 from judging.services.rounds import criteria_of, load_round, rounds_of
 from judging.tables import JudgeAssignment, Round, RoundApplication, ScoreSheet
 
@@ -126,6 +127,8 @@ async def advance(
         raise StateConflict(N_("Close the round before deciding who advances."))
     result, names = await ranking(round_id)
     ranked = [s.application_id for s in result.standings] if result else []
+    if round_["method"] == RoundMethod.PAIRWISE:
+        ranked = [s.item_id for s in (await pairwise.standings(round_id))[0]]
     by_hand = application_ids is not None
     if by_hand:
         unknown = set(application_ids or []) - set(names)
