@@ -33,6 +33,7 @@ import asyncpg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from core import audit, db
 from core.clock import utc_now
 from core.enums import JobRunStatus
 from core.settings import Settings
@@ -258,3 +259,14 @@ class SchedulerService:
         if self.is_leader:
             self.is_leader = False
         await self.leadership.release()
+
+
+async def request_run(job_id: str, *, actor_id: int) -> None:
+    """Ask the leader to run a job now (whichever worker served the click); it runs once."""
+    if job_id not in _registry:
+        raise KeyError(job_id)
+    async with db.transaction():
+        now = utc_now()
+        await _ensure_state(_registry[job_id], now)
+        await JobState.update({JobState.run_requested: True}).where(JobState.job_id == job_id)
+        await audit.record(actor_id=actor_id, action="job.run_requested", entity="job", entity_id=job_id)

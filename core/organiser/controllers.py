@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from core import scheduler
 from core.accounts import services
 from core.enums import INVITABLE_ROLES, OutboxStatus, Role
 from core.forms import FormData, field
@@ -96,6 +97,19 @@ class OrganiserPages(Controller):
         if message is None:
             raise NotFoundException()
         return page("core/organiser/outbox_message.html", message=message)
+
+    @get("/jobs")
+    async def jobs(self) -> Template:
+        return page("core/organiser/jobs.html", jobs=await queries.jobs())
+
+    @post("/jobs/{job_id:str}/run")
+    async def run_job(self, request: AnyRequest, job_id: FromPath[str]) -> Redirect:
+        try:
+            await scheduler.request_run(job_id, actor_id=request.user.id)
+        except KeyError:
+            raise NotFoundException() from None
+        flash(request.session, _("The job will run within a few seconds; reload to see the result."), "success")
+        return Redirect("/organiser/jobs")
 
     @get("/audit")
     async def audit(

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.tables import AuditEvent, OutboxMessage, Token, User
+from core.scheduler import registered_jobs
+from core.tables import AuditEvent, JobRun, JobState, OutboxMessage, Token, User
 
 PAGE_SIZE = 50
 
@@ -104,3 +105,21 @@ async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:
 
 async def user_count() -> int:
     return await User.count()
+
+
+async def jobs() -> list[dict[str, Any]]:
+    """Every registered job with its persisted state and its last runs."""
+    states = {row["job_id"]: row for row in await JobState.select()}
+    out = []
+    for spec in registered_jobs():
+        runs = await JobRun.select().where(JobRun.job_id == spec.id).order_by(JobRun.id, ascending=False).limit(5)
+        out.append(
+            {
+                "id": spec.id,
+                "description": spec.description,
+                "trigger": str(spec.trigger),
+                "state": states.get(spec.id),
+                "runs": runs,
+            }
+        )
+    return out

@@ -13,9 +13,9 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.clock import utc_now
-from core.enums import JobRunStatus
+from core.enums import JobRunStatus, Role
 from core.scheduler import JobSpec, _registry, register_job, run_job
-from core.tables import JobRun, JobState
+from core.tables import AuditEvent, JobRun, JobState
 from tests.fixtures import ServerProcess, free_port, start_server, stop_server, wait_until_up
 
 calls: list[str] = []
@@ -83,6 +83,23 @@ async def test_requested_run_happens_even_when_not_due(probe_jobs: None) -> None
 
     assert ran is True
     assert calls == ["ran"]
+
+
+async def test_the_jobs_page_lists_every_job_and_run_now_runs_it_once(probe_jobs: None, logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    await JobState.insert(JobState(job_id="test.probe", next_run_at=utc_now() + timedelta(hours=1)))
+
+    page = (await organiser.get("/organiser/jobs")).text
+    clicked = await organiser.post_form("/organiser/jobs/test.probe/run")
+    unknown = await organiser.post_form("/organiser/jobs/no.such.job/run")
+    first, second = await run_job("test.probe"), await run_job("test.probe")
+
+    for job_id in ("challenge.phases", "challenge.deadline_reminders", "mentoring.session_reminders", "outbox.send"):
+        assert job_id in page
+    assert clicked.status_code == 302 and unknown.status_code == 404
+    assert (first, second) == (True, False)
+    assert calls == ["ran"]
+    assert await AuditEvent.count().where(AuditEvent.action == "job.run_requested") == 1
 
 
 def _pid(worker: str) -> int:
