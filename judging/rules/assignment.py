@@ -7,8 +7,9 @@ The plan is an optimal capacitated assignment (`core.rules.flow.assign`), chosen
    chosen; at most one judge of an organisation sits on a panel (unless switched off).
 2. Then the best expertise less the load cost. A pair earns `expertise_weight` times the share
    of the application's tags (requested expertise and sector) the judge offers; the n-th
-   application of a judge costs `balance_weight * (n - 1)`, so loads stay within one or two of
-   each other and a judge takes an extra application only for a real gain in expertise.
+   application of a judge costs `balance_weight * (n - 1)`. Without expertise the loads differ by
+   at most one; moving an application to a judge already d above another costs
+   `balance_weight * d`, so with the defaults (100 and 50) loads differ by at most three.
 3. Then chance, reproducibly: every pair's cost carries a jitter from a hash of (seed, judge,
    application), worth less than one point, which decides between plans equal in points. Equal
    plans are common (no tags, or many judges with the same ones), and drawing among them rather
