@@ -31,6 +31,8 @@ from core.clock import utc_now
 from core.enums import Role
 from core.storage import get_storage
 from core.tables import StoredFile, User
+from judging.enums import RoundStatus
+from judging.tables import Round, RoundApplication
 from mentoring.tables import MentorProfile
 
 DEMO_PASSWORD = "smart-challenge-demo"
@@ -158,6 +160,7 @@ async def load_demo() -> bool:
                 now=now - timedelta(days=20 - number),
             )
         await _demo_applications(edition, startup_ids, user_ids, problem_ids, now)
+        await _past_results(past, startup_ids)
         mentor_id = user_ids["mentor@demo.smartchallenge.rs"]
         await MentorProfile.insert(
             MentorProfile(user=mentor_id, edition=edition, key=f"{edition}:{mentor_id}", organisation="NS Tech Hub",
@@ -430,6 +433,27 @@ async def _demo_applications(
                 ApplicationEvent(application=application, actor=author, from_status=ApplicationStatus.DRAFT,
                                  to_status=ApplicationStatus.SUBMITTED, at=now - timedelta(days=1))
             )  # fmt: skip
+
+
+async def _past_results(past: int, startups: dict[str, int]) -> None:
+    """Last year's published final, so its results page has winners to show."""
+    outcomes = [("AgroSense", Track.SMART_RURAL, ApplicationStatus.WINNER),
+                ("ParkPulse", Track.SMART_CITY, ApplicationStatus.WINNER),
+                ("WaterWatch Balkans", Track.SMART_RURAL, ApplicationStatus.FINALIST)]  # fmt: skip
+    final = (
+        await Round.insert(Round(edition=past, name="Final", status=RoundStatus.PUBLISHED)).returning(Round.id)
+    )[0]["id"]
+    for name, track, status in outcomes:
+        application = (
+            await Application.insert(
+                Application(edition=past, startup=startups[name], track=track, status=status,
+                            solution=f"{name}: last year's pilot.", active_key=f"{past}:{startups[name]}:{track}")
+            ).returning(Application.id)
+        )[0]["id"]  # fmt: skip
+        await RoundApplication.insert(
+            RoundApplication(round=final, application=application, key=f"{final}:{application}",
+                             advanced=status == ApplicationStatus.WINNER)
+        )  # fmt: skip
 
 
 def _print_logins(*, loaded: bool) -> None:

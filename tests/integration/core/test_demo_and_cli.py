@@ -29,7 +29,9 @@ async def test_demo_loads_once() -> None:
     assert kinds == {"urban", "rural"}
     assert await Municipality.count() == 5
     assert await Startup.count() == 3
-    assert {row["status"] for row in await Application.select(Application.status)} == {"submitted", "draft"}
+    statuses = await Application.select(Application.status, Application.edition.year.as_alias("year"))
+    assert {row["status"] for row in statuses if row["year"] == 2026} == {"submitted", "draft"}
+    assert sorted(row["status"] for row in statuses if row["year"] == 2025) == ["finalist", "winner", "winner"]
     assert await User.count() == len(PEOPLE)
 
 
@@ -48,6 +50,14 @@ async def test_every_demo_login_works_and_reaches_its_home(client: WebClient, ap
         response = await client.get(homes[role])
         assert response.status_code == 200, (email, homes[role])
         await client.post_form("/logout")
+
+
+async def test_last_years_results_are_public(client: WebClient) -> None:
+    await load_demo()
+
+    page = (await client.get("/editions/2025/results")).text
+
+    assert "AgroSense" in page and "ParkPulse" in page and "WaterWatch Balkans" in page
 
 
 async def test_home_page_shows_the_demo_edition(client: WebClient) -> None:
