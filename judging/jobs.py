@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from apscheduler.triggers.interval import IntervalTrigger
+
 from challenge.tables import Application
 from core.auth import CurrentUser
+from core.clock import utc_now
 from core.files import register_download_policy
+from core.scheduler import JobSpec, register_job
 from core.settings import Settings
+from judging.services import results
 from judging.tables import JudgeAssignment
 
 
@@ -24,5 +29,17 @@ async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]
     )
 
 
+async def close_due_rounds() -> None:
+    await results.close_due_rounds(now=utc_now())
+
+
 def register(settings: Settings) -> None:
     register_download_policy("pitch_deck", may_read_pitch_deck)
+    register_job(
+        JobSpec(
+            id="judging.close_rounds",
+            func=close_due_rounds,
+            trigger=IntervalTrigger(minutes=1),
+            description="Close judging rounds whose closing time has passed (scores become final)",
+        )
+    )

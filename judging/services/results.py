@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from challenge.enums import ApplicationStatus
@@ -228,3 +229,22 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
 
 async def assigned_count(round_id: int) -> int:
     return await JudgeAssignment.count().where(JudgeAssignment.round == round_id)
+
+
+async def close_due_rounds(*, now: datetime) -> int:
+    """Close every open round whose closing time has passed (once: a conditional UPDATE)."""
+    due = await Round.select(Round.id).where(Round.status == RoundStatus.OPEN, Round.closes_at <= now)
+    closed = 0
+    for row in due:
+        async with db.transaction():
+            moved = (
+                await Round.update({Round.status: RoundStatus.CLOSED})
+                .where(Round.id == row["id"], Round.status == RoundStatus.OPEN)
+                .returning(Round.id)
+            )
+            if moved:
+                await audit.record(
+                    actor_id=None, action="round.closed", entity="round", entity_id=row["id"], after={"by": "schedule"}
+                )
+                closed += 1
+    return closed

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from challenge.tables import Application, Startup, StartupMember
 from core.auth import load_current_user
+from core.clock import utc_now
 from core.enums import Role
 from core.tables import AuditEvent, OutboxMessage
-from judging.services import scoring
+from judging.services import results, scoring
 from judging.tables import Criterion, JudgeAssignment, Round, ScoreSheet
 from tests.factories import make_edition, make_user
 from tests.web import WebClient, field_error
@@ -343,3 +345,23 @@ async def test_a_pairwise_final_shows_informative_pairs_records_votes_and_ranks_
     assert "Pairwise ranking (live)" in ranking and "3 votes so far" in ranking
     assert await AuditEvent.count().where(AuditEvent.action == "pairwise.voted") == 3
     assert set(apps) <= {n for n in strength if n in ranking}
+
+
+async def test_a_round_closes_at_its_time_once() -> None:
+    edition = await make_edition()
+    now = utc_now()
+    due = (
+        await Round.insert(
+            Round(edition=edition["id"], name="Due", status="open", closes_at=now - timedelta(minutes=1))
+        ).returning(Round.id)
+    )[0]["id"]
+    await Round.insert(Round(edition=edition["id"], name="Later", status="open", closes_at=now + timedelta(hours=1)))
+
+    counts = [await results.close_due_rounds(now=now), await results.close_due_rounds(now=now)]
+
+    assert counts == [1, 0]
+    assert {r["name"]: r["status"] for r in await Round.select(Round.name, Round.status)} == {
+        "Due": "closed",
+        "Later": "open",
+    }
+    assert await AuditEvent.count().where(AuditEvent.entity_id == str(due), AuditEvent.action == "round.closed") == 1
