@@ -440,9 +440,9 @@ async def _past_results(past: int, startups: dict[str, int]) -> None:
     outcomes = [("AgroSense", Track.SMART_RURAL, ApplicationStatus.WINNER),
                 ("ParkPulse", Track.SMART_CITY, ApplicationStatus.WINNER),
                 ("WaterWatch Balkans", Track.SMART_RURAL, ApplicationStatus.FINALIST)]  # fmt: skip
-    final = (
-        await Round.insert(Round(edition=past, name="Final", status=RoundStatus.PUBLISHED)).returning(Round.id)
-    )[0]["id"]
+    final = (await Round.insert(Round(edition=past, name="Final", status=RoundStatus.PUBLISHED)).returning(Round.id))[
+        0
+    ]["id"]
     for name, track, status in outcomes:
         application = (
             await Application.insert(
