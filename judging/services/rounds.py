@@ -151,6 +151,8 @@ def _read_criteria(data: dict[str, Any]) -> tuple[list[rubrics.Criterion], dict[
         prefix = f"criteria-{index}"
         name = str(data.get(f"{prefix}-name", "") or "").strip()
         weight_text = str(data.get(f"{prefix}-weight", "") or "").strip().replace(",", ".")
+        if not weight_text and name and str(data.get(f"{prefix}-independent", "")) == "on":
+            weight_text = "0"  # a shown-only criterion needs no weight
         index += 1
         if not name and not weight_text:
             continue

@@ -112,6 +112,8 @@ async def test_round_setup_refuses_nonsense_and_the_rubric_is_checked(logged_in)
         {**RUBRIC, "criteria-0-weight": "0", "criteria-1-weight": "0"},
     )
     saved = await _post(organiser, f"/organiser/rounds/{round_id}/rubric", RUBRIC)
+    draft_page = await organiser.get(f"/organiser/rounds/{round_id}/")
+    shown_only = await _post(organiser, f"/organiser/rounds/{round_id}/rubric", {**RUBRIC, "criteria-2-weight": ""})
 
     assert bad_round.status_code == 422 and field_error(bad_round.text, "name") == "Required."
     assert field_error(bad_round.text, "judges_per_application")
@@ -119,7 +121,8 @@ async def test_round_setup_refuses_nonsense_and_the_rubric_is_checked(logged_in)
     assert field_error(bad_weights.text, "criteria-0-weight") and field_error(bad_weights.text, "criteria-1-weight")
     assert 'value="abc"' in bad_weights.text
     assert no_total.status_code == 422
-    assert saved.status_code == 302
+    assert saved.status_code == 302 and shown_only.status_code == 302
+    assert draft_page.status_code == 200 and 'value="Impact"' in draft_page.text
     assert [c["name"] for c in await Criterion.select().order_by(Criterion.position)] == [
         "Impact",
         "Team",

@@ -313,7 +313,7 @@ def test_a_long_list_of_judges_is_cut_in_the_message_but_not_in_the_ids() -> Non
 # Panels for normalisation
 
 
-def test_panels_that_share_no_judge_are_warned_about() -> None:
+def test_panels_that_would_share_no_judge_are_joined_by_a_swap() -> None:
     judges = [
         judge(1, expertise=("water",)),
         judge(2, expertise=("water",)),
@@ -328,6 +328,21 @@ def test_panels_that_share_no_judge_are_warned_about() -> None:
     ]
 
     result = assign_judges(judges, applications, judges_per_application=2, max_per_judge=2, conflicts=())
+
+    # Expertise alone would give {10: (1, 2), 11: (1, 2), 12: (3, 4), 13: (3, 4)}: two groups
+    # that never meet. One swap of seats joins them; every load stays 2.
+    assert result.components == 1 and result.warnings == ()
+    assert sorted(len(panel) for panel in result.panels.values()) == [2, 2, 2, 2]
+    assert set(result.loads.values()) == {2}
+
+
+def test_panels_that_cannot_be_joined_are_warned_about() -> None:
+    judges = [judge(1), judge(2), judge(3), judge(4)]
+    applications = [startup(10), startup(11), startup(12), startup(13)]
+    # Judges 1 and 2 may only judge 10 and 11, judges 3 and 4 only 12 and 13.
+    conflicts = {(3, 10), (3, 11), (4, 10), (4, 11), (1, 12), (1, 13), (2, 12), (2, 13)}
+
+    result = assign_judges(judges, applications, judges_per_application=2, max_per_judge=2, conflicts=conflicts)
 
     assert result.panels == {10: (1, 2), 11: (1, 2), 12: (3, 4), 13: (3, 4)}
     assert (result.components, result.component_judges) == (2, ((1, 2), (3, 4)))
