@@ -32,6 +32,8 @@ from core.sessions import SessionMiddleware, pop_flashes
 from core.settings import PROJECT_ROOT, get_settings
 from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
+from hackathon import jobs as hackathon_jobs
+from hackathon.controllers import ROUTES as HACKATHON_ROUTES
 from judging import jobs as judging_jobs
 from judging.controllers import ROUTES as JUDGING_ROUTES
 from mentoring import jobs as mentoring_jobs
@@ -53,6 +55,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     challenge_jobs.register(settings)
     mentoring_jobs.register(settings)
     judging_jobs.register(settings)
+    hackathon_jobs.register(settings)
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
@@ -77,6 +80,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             OrganiserPages,
             *MENTORING_ROUTES,
             *JUDGING_ROUTES,
+            *HACKATHON_ROUTES,
             FileController,
             MeController,
             HealthController,

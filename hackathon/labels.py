@@ -1,0 +1,19 @@
+"""Human names of the hackathon domain's stored values, for templates (`value|label`)."""
+
+from core.i18n import register_labels
+from core.rules import N_
+from hackathon.enums import SessionKind, Severity, UnplacedReason
+
+register_labels(
+    {
+        SessionKind.PITCH: N_("Pitch"),
+        SessionKind.OFFICE_HOURS: N_("Office hours"),
+        SessionKind.JUDGING_PANEL: N_("Judging panel"),
+        SessionKind.TALK: N_("Talk"),
+        SessionKind.BREAK: N_("Break"),
+    },
+    namespace="SessionKind",
+)
+register_labels({Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}, namespace="Severity")
+register_labels({reason: reason.value.replace("_", " ") for reason in UnplacedReason}, namespace="UnplacedReason")
+register_labels({"draft": N_("draft"), "published": N_("published")}, namespace="HackathonStatus")

@@ -1,0 +1,197 @@
+"""The schedule problem of a hackathon, read from the data the other domains already hold.
+
+Teams are the edition's accepted and finalist applications (team size: its startup's members
+in the edition), each with the mentor of its published match; judges are the edition's
+judge memberships; a judge who declared a conflict with a team, or mentors it, never hears it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from challenge.enums import ApplicationStatus
+from challenge.tables import Application, StartupMember
+from core.i18n import gettext as _
+from hackathon.enums import SessionKind
+from hackathon.rules import checker
+from hackathon.rules import schedule as rules
+from hackathon.services.setup import judges_of, panels_of, rooms_of
+from hackathon.tables import ScheduleItem
+from judging.tables import DeclaredConflict
+from mentoring.enums import MatchStatus
+from mentoring.tables import Match
+
+TEAM_STATUSES = (ApplicationStatus.ACCEPTED, ApplicationStatus.FINALIST)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The problem plus what the web layer needs to name its parts."""
+
+    hackathon: dict[str, Any]
+    problem: rules.ScheduleProblem
+    startup_of: dict[int, int] = field(default_factory=dict)  # application id -> startup id
+    team_names: dict[int, str] = field(default_factory=dict)
+    room_names: dict[int, str] = field(default_factory=dict)
+    people: dict[int, str] = field(default_factory=dict)  # user id -> name (judges and mentors)
+
+
+def _windows(stored: list[list[str]] | None, zone: ZoneInfo) -> rules.Availability:
+    if stored is None:
+        return None
+    return tuple(
+        rules.Window(datetime.fromisoformat(a).astimezone(zone), datetime.fromisoformat(b).astimezone(zone))
+        for a, b in stored
+    )
+
+
+def timing_of(hackathon: dict[str, Any]) -> rules.Timing:
+    return rules.Timing(
+        slot_minutes=hackathon["slot_minutes"],
+        pitch_minutes=hackathon["pitch_minutes"],
+        office_hours_minutes=hackathon["office_hours_minutes"],
+        panel_sitting_minutes=hackathon["panel_sitting_minutes"],
+        panel_pause_minutes=hackathon["panel_pause_minutes"],
+        buffer_minutes=hackathon["buffer_minutes"],
+    )
+
+
+async def load_problem(hackathon: dict[str, Any]) -> Loaded:
+    edition_id = hackathon["edition"]
+    zone = ZoneInfo(hackathon["timezone"])
+    event = rules.Hackathon(
+        name=hackathon["name"],
+        venue=hackathon["venue"],
+        start=hackathon["starts_at"].astimezone(zone),
+        end=hackathon["ends_at"].astimezone(zone),
+        timezone=hackathon["timezone"],
+    )
+    applications = await (
+        Application.select(Application.id, Application.startup, Application.startup.name.as_alias("startup_name"))
+        .where(Application.edition == edition_id, Application.status.is_in(list(TEAM_STATUSES)))
+        .order_by(Application.id)
+    )
+    ids = [a["id"] for a in applications]
+    startups = [a["startup"] for a in applications]
+    members: dict[int, int] = defaultdict(int)
+    matches: list[dict[str, Any]] = []
+    declared: list[dict[str, Any]] = []
+    if ids:
+        for row in await StartupMember.select(StartupMember.startup).where(
+            StartupMember.edition == edition_id, StartupMember.startup.is_in(startups)
+        ):
+            members[row["startup"]] += 1
+        matches = await (
+            Match.select(Match.application, Match.mentor, Match.mentor.name.as_alias("mentor_name"))
+            .where(Match.edition == edition_id, Match.status == MatchStatus.PUBLISHED, Match.application.is_in(ids))
+            .order_by(Match.id)
+        )
+        declared = await DeclaredConflict.select(DeclaredConflict.judge, DeclaredConflict.application).where(
+            DeclaredConflict.application.is_in(ids)
+        )
+    mentor_of: dict[int, int] = {}
+    mentors_of: dict[int, set[int]] = defaultdict(set)
+    people: dict[int, str] = {}
+    for match in matches:
+        mentor_of.setdefault(match["application"], match["mentor"])
+        mentors_of[match["application"]].add(match["mentor"])
+        people[match["mentor"]] = match["mentor_name"]
+    conflicts: dict[int, set[int]] = defaultdict(set)
+    for row in declared:
+        conflicts[row["application"]].add(row["judge"])
+    judges = await judges_of(edition_id)
+    people.update({j["id"]: j["name"] for j in judges})
+    judge_ids = {j["id"] for j in judges}
+    teams = tuple(
+        rules.Team(
+            id=a["id"],
+            name=a["startup_name"],
+            members=max(1, members[a["startup"]]),
+            pitches=hackathon["pitches_per_team"],
+            mentor_id=mentor_of.get(a["id"]),
+            office_hours=hackathon["office_hours_per_team"] if a["id"] in mentor_of else 0,
+            conflicts=frozenset((conflicts[a["id"]] | mentors_of[a["id"]]) & judge_ids),
+        )
+        for a in applications
+    )
+    rooms = await rooms_of(hackathon["id"])
+    panels = []
+    for panel in await panels_of(hackathon["id"]):
+        sitting = tuple(j for j in panel["judge_ids"] if j in judge_ids)
+        if sitting:
+            panels.append(rules.Panel(id=panel["id"], name=panel["name"], judge_ids=sitting))
+    mentor_ids = sorted(set(mentor_of.values()))
+    problem = rules.ScheduleProblem(
+        hackathon=event,
+        rooms=tuple(
+            rules.Room(id=r["id"], name=r["name"], capacity=r["capacity"], available=_windows(r["availability"], zone))
+            for r in rooms
+        ),
+        teams=teams,
+        mentors=tuple(rules.Mentor(id=m, name=people[m]) for m in mentor_ids),
+        judges=tuple(rules.Judge(id=j["id"], name=j["name"]) for j in judges),
+        panels=tuple(panels),
+        timing=timing_of(hackathon),
+    )
+    return Loaded(
+        hackathon=hackathon,
+        problem=problem,
+        startup_of={a["id"]: a["startup"] for a in applications},
+        team_names={a["id"]: a["startup_name"] for a in applications},
+        room_names={r["id"]: r["name"] for r in rooms},
+        people=people,
+    )
+
+
+def as_rule_item(row: dict[str, Any], zone: ZoneInfo) -> rules.ScheduleItem:
+    return rules.ScheduleItem(
+        id=row["ref"],
+        kind=SessionKind(row["kind"]),
+        start=row["starts_at"].astimezone(zone),
+        end=row["ends_at"].astimezone(zone),
+        room_id=row["room"],
+        team_ids=tuple(row["team_ids"]),
+        judge_ids=tuple(row["judge_ids"]),
+        mentor_ids=tuple(row["mentor_ids"]),
+        panel_id=row["panel"],
+        block_id=row["block_ref"],
+        everyone=row["everyone"],
+        title=row["title"],
+    )
+
+
+async def stored_items(hackathon_id: int) -> list[dict[str, Any]]:
+    return await (
+        ScheduleItem.select()
+        .where(ScheduleItem.hackathon == hackathon_id)
+        .order_by(ScheduleItem.starts_at)
+        .order_by(ScheduleItem.id)
+        .output(load_json=True)
+    )
+
+
+def violation_out(violation: checker.Violation) -> dict[str, Any]:
+    return {
+        "type": violation.type.value,
+        "severity": violation.severity.value,
+        "message": violation.message,
+        "params": {k: str(v) if not isinstance(v, int) else v for k, v in violation.params.items()},
+        "target": [violation.target[0].value, violation.target[1]],
+        "item_ids": list(violation.item_ids),
+    }
+
+
+def message(stored: dict[str, Any]) -> str:
+    """A stored violation or unplaced note in the reader's language."""
+    return _(stored["message"]) % stored.get("params", {})
+
+
+async def check_current(loaded: Loaded) -> list[dict[str, Any]]:
+    """The checker on the schedule as it stands (after hand edits), as stored dicts."""
+    zone = ZoneInfo(loaded.hackathon["timezone"])
+    items = [as_rule_item(row, zone) for row in await stored_items(loaded.hackathon["id"])]
+    return [violation_out(v) for v in checker.check_schedule(loaded.problem, items)]
