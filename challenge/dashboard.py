@@ -31,6 +31,7 @@ from challenge.rules.sdgs import SDGS
 from challenge.tables import Problem
 from core.i18n import format_number, label
 from core.i18n import gettext as _
+from core.rules.spreadsheets import safe_cell
 
 # Problems someone is working on: the pipeline the region, kind, track and SDG figures show.
 # Drafts have not been sent yet; archived and withdrawn problems have left the challenge.
@@ -44,8 +45,6 @@ BRAND = "#0b6e4f"
 # Brand green, then a dark amber and the site's blue: told apart easily, and each carries its
 # count in white at a contrast of at least 4.5:1.
 CHART_COLOURS = (BRAND, "#8a5a00", "#1d5fbf")
-# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_HEADER = (
     "id",
@@ -324,8 +323,7 @@ def csv_cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return safe_cell(str(value))
 
 
 def iso_utc(moment: datetime | None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from challenge.enums import ApplicationStatus, SettlementKind, StartupStage, Track
 from challenge.tables import Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
 from core.i18n import label
+from core.rules.spreadsheets import safe_cell
 
 PAGE_SIZE = 50
 MAX_QUERY = 100
@@ -220,24 +221,19 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
         writer.writerow(
             [
                 row["id"],
-                _safe(row["startup_name"]),
-                _safe(row["country"]),
-                _safe(row["city"]),
+                safe_cell(row["startup_name"]),
+                safe_cell(row["country"]),
+                safe_cell(row["city"]),
                 row["stage"] or "",
                 row["track"],
                 row["status"],
                 row["submitted_at"].isoformat() if row["submitted_at"] else "",
-                _safe("; ".join(p["title"] for p in row["problems"])),
-                _safe("; ".join(sorted({p["municipality_name"] for p in row["problems"]}))),
-                _safe("; ".join(row["support_needed"])),
+                safe_cell("; ".join(p["title"] for p in row["problems"])),
+                safe_cell("; ".join(sorted({p["municipality_name"] for p in row["problems"]}))),
+                safe_cell("; ".join(row["support_needed"])),
             ]
         )
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote keeps them text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 async def timeline(application_id: int) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from core.auth import CurrentUser
 from core.calendar import CalendarEvent
 from core.i18n import gettext as _
 from core.rules import N_
+from core.rules.spreadsheets import safe_cell
 from core.settings import get_settings
 from mentoring.enums import Attendance, MatchStatus, SessionStatus, SlotStatus
 from mentoring.services import sessions
@@ -330,11 +331,6 @@ async def overview(edition_id: int, *, weeks: int, now: datetime) -> dict[str, A
     }
 
 
-def _safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote keeps them text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _stamp(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
@@ -358,8 +354,9 @@ def overview_csv(data: dict[str, Any]) -> str:
         mentor = match["mentor_stats"]
         writer.writerow(
             [
-                match["id"], _safe(mentor["name"]), _safe(match["startup_name"]), match["held"], match["upcoming"],
-                match["cancelled"], match["no_shows"], _stamp(match["last_at"]), _stamp(match["next_at"]),
+                match["id"], safe_cell(mentor["name"]), safe_cell(match["startup_name"]), match["held"],
+                match["upcoming"], match["cancelled"], match["no_shows"], _stamp(match["last_at"]),
+                _stamp(match["next_at"]),
                 _number(match["rating"]), "yes" if match["quiet"] else "no", mentor["matches"],
                 "" if mentor["capacity"] is None else mentor["capacity"], "yes" if mentor["over_capacity"] else "no",
                 _number(mentor["rating"]), mentor["rated"],

@@ -19,6 +19,7 @@ from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label
 from core.permissions import requires_role
+from core.rules.spreadsheets import safe_cell
 from core.sessions import flash
 from core.web import page
 from judging import charts as charts_module
@@ -207,8 +208,8 @@ class RoundAdminPages(Controller):
             writer.writerow(
                 [
                     row["application"],
-                    _safe(row["startup_name"]),
-                    _safe(row["judge_name"]),
+                    safe_cell(row["startup_name"]),
+                    safe_cell(row["judge_name"]),
                     row["status"],
                     row["total"],
                     row.get("normalised", ""),
@@ -219,7 +220,3 @@ class RoundAdminPages(Controller):
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="round-{round_id}-scores.csv"'},
         )
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
