@@ -12,6 +12,18 @@ class SessionKind(StrEnum):
     BREAK = "break"
 
 
+class FixedKind(StrEnum):
+    """What organisers place themselves; workshops are scheduled as talks."""
+
+    TALK = "talk"
+    WORKSHOP = "workshop"
+    BREAK = "break"
+
+    @property
+    def session_kind(self) -> SessionKind:
+        return SessionKind.BREAK if self is FixedKind.BREAK else SessionKind.TALK
+
+
 class SolveStatus(StrEnum):
     # Both searches proved their result: as many pitches and office hours as possible are placed
     # (fewer panel sittings are taken when found on the way, not proven minimal).

@@ -2,7 +2,7 @@
 
 from core.i18n import register_labels
 from core.rules import N_
-from hackathon.enums import SessionKind, Severity, UnplacedReason
+from hackathon.enums import FixedKind, SessionKind, Severity, UnplacedReason
 
 register_labels(
     {
@@ -13,6 +13,10 @@ register_labels(
         SessionKind.BREAK: N_("Break"),
     },
     namespace="SessionKind",
+)
+register_labels(
+    {FixedKind.TALK: N_("Talk"), FixedKind.WORKSHOP: N_("Workshop"), FixedKind.BREAK: N_("Break")},
+    namespace="FixedKind",
 )
 register_labels({Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}, namespace="Severity")
 register_labels({reason: reason.value.replace("_", " ") for reason in UnplacedReason}, namespace="UnplacedReason")

@@ -13,7 +13,7 @@ from piccolo.table import Table
 
 from challenge.tables import Edition
 from core.tables import User
-from hackathon.enums import SessionKind
+from hackathon.enums import FixedKind, SessionKind
 from mentoring.enums import RunStatus
 
 
@@ -51,6 +51,19 @@ class Room(Table):
     capacity = Integer(default=10)
     # [[start, end], ...] as ISO instants, or NULL: available during the whole hackathon.
     availability = JSON(null=True, default=None)
+
+
+class FixedSession(Table):
+    """A talk, workshop or break the organisers place themselves; the builder plans around it."""
+
+    hackathon = ForeignKey(references=Hackathon, index=True)
+    kind = Varchar(length=10, choices=FixedKind, default=FixedKind.TALK)
+    title = Varchar(length=200)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    room = ForeignKey(references=Room, null=True, default=None)
+    # Nobody is scheduled during it (breaks, keynotes).
+    everyone = Boolean(default=True)
 
 
 class Panel(Table):

@@ -12,11 +12,13 @@ from challenge.services.editions import load_edition
 from core.enums import Role
 from core.forms import FormData, field
 from core.i18n import gettext as _
+from core.i18n import label
 from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
 from hackathon import labels as _labels  # noqa: F401 - registers the value labels
 from hackathon import queries
+from hackathon.enums import FixedKind
 from hackathon.services import building, editing, problem, setup
 from hackathon.services.setup import load_hackathon
 from mentoring.enums import RunStatus
@@ -46,11 +48,22 @@ async def settings_context(request: AnyRequest) -> dict[str, Any]:
     panels = await setup.panels_of(hackathon_id)
     for panel in panels:
         panel["judge_names"] = [names.get(j, f"#{j}") for j in panel["judge_ids"]]
+    room_names = {r["id"]: r["name"] for r in rooms}
+    sessions = await setup.sessions_of(hackathon_id)
+    for session in sessions:
+        session["when"] = (
+            f"{queries.local_input(session['starts_at'], hackathon['timezone']).replace('T', ' ')} – "
+            f"{queries.local_input(session['ends_at'], hackathon['timezone']).replace('T', ' ')}"
+        )
+        session["room_name"] = room_names.get(session["room"], "")
     return {
         "edition": await load_edition(edition_id),
         "hackathon": hackathon,
         "stored": setup.form_values(hackathon),
         "rooms": rooms,
+        "sessions": sessions,
+        "kind_options": [(k.value, label(k.value, "FixedKind")) for k in FixedKind],
+        "room_choices": [(r["id"], r["name"]) for r in rooms],
         "panels": panels,
         "judge_options": [(j["id"], j["name"]) for j in judges],
     }
@@ -149,6 +162,24 @@ class HackathonAdminPages(Controller):
         await setup.remove_room(user=request.user, hackathon_id=hackathon_id, room_id=room_id)
         flash(request.session, _("The room was removed."), "success")
         return Redirect(_base(edition_id, hackathon_id) + "#rooms")
+
+    @post("/{hackathon_id:int}/sessions", opt={"form": "hackathon/settings.html", "form_context": settings_context})
+    async def add_session(
+        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
+    ) -> Redirect:
+        await load_hackathon(hackathon_id, edition_id)
+        await setup.add_session(user=request.user, hackathon_id=hackathon_id, data=data)
+        flash(request.session, _("The session was added; build the schedule again to plan around it."), "success")
+        return Redirect(_base(edition_id, hackathon_id) + "#sessions")
+
+    @post("/{hackathon_id:int}/sessions/{session_id:int}/delete")
+    async def remove_session(
+        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], session_id: FromPath[int]
+    ) -> Redirect:
+        await load_hackathon(hackathon_id, edition_id)
+        await setup.remove_session(user=request.user, hackathon_id=hackathon_id, session_id=session_id)
+        flash(request.session, _("The session was removed."), "success")
+        return Redirect(_base(edition_id, hackathon_id) + "#sessions")
 
     @post("/{hackathon_id:int}/panels", opt={"form": "hackathon/settings.html", "form_context": settings_context})
     async def add_panel(

@@ -8,22 +8,23 @@ judge memberships; a judge who declared a conflict with a team, or mentors it, n
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from challenge.enums import ApplicationStatus
 from challenge.tables import Application, StartupMember
 from core.i18n import gettext as _
-from hackathon.enums import SessionKind
+from hackathon.enums import FixedKind, SessionKind
 from hackathon.rules import checker
 from hackathon.rules import schedule as rules
-from hackathon.services.setup import judges_of, panels_of, rooms_of
+from hackathon.services.setup import judges_of, panels_of, rooms_of, sessions_of
 from hackathon.tables import ScheduleItem
 from judging.tables import DeclaredConflict
 from mentoring.enums import MatchStatus
-from mentoring.tables import Match
+from mentoring.tables import Match, MentorProfile
 
 TEAM_STATUSES = (ApplicationStatus.ACCEPTED, ApplicationStatus.FINALIST)
 
@@ -47,6 +48,63 @@ def _windows(stored: list[list[str]] | None, zone: ZoneInfo) -> rules.Availabili
         rules.Window(datetime.fromisoformat(a).astimezone(zone), datetime.fromisoformat(b).astimezone(zone))
         for a, b in stored
     )
+
+
+def _wall(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    """The wall-clock minute of a day in a zone (1440: the next midnight), as an instant."""
+    extra, minute = divmod(minute, 24 * 60)
+    return datetime.combine(day + timedelta(days=extra), time(minute // 60, minute % 60), zone)
+
+
+def weekly_windows(
+    event: rules.Hackathon, weekly: Sequence[Sequence[int]], timezone: str, blackout_dates: Sequence[str] = ()
+) -> rules.Availability:
+    """A mentor's weekly hours ([[weekday 0=Mon, start minute, end minute], ...] in their own zone),
+    less their blackout dates, as windows on the hackathon's days in its zone.
+
+    No hours and no blackout dates: None, the whole event. Hours that miss the event: (), never.
+    """
+    try:
+        zone = ZoneInfo(timezone or event.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(event.timezone)
+    spans = [
+        (int(w[0]), int(w[1]), int(w[2]))
+        for w in weekly
+        if len(w) == 3 and 0 <= int(w[0]) <= 6 and 0 <= int(w[1]) < int(w[2]) <= 24 * 60
+    ]
+    blackout = set()
+    for text in blackout_dates:
+        try:
+            blackout.add(date.fromisoformat(str(text)))
+        except ValueError:
+            continue
+    if not spans:
+        if not blackout:
+            return None
+        spans = [(weekday, 0, 24 * 60) for weekday in range(7)]
+    start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    pieces: list[tuple[datetime, datetime]] = []
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        if day in blackout:
+            continue
+        for weekday, a, b in spans:
+            if weekday != day.weekday():
+                continue
+            lo = max(_wall(day, a, zone).astimezone(UTC), start)
+            hi = min(_wall(day, b, zone).astimezone(UTC), end)
+            if lo < hi:
+                pieces.append((lo, hi))
+    merged: list[list[datetime]] = []
+    for lo, hi in sorted(pieces):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    shown = ZoneInfo(event.timezone)
+    return tuple(rules.Window(lo.astimezone(shown), hi.astimezone(shown)) for lo, hi in merged)
 
 
 def timing_of(hackathon: dict[str, Any]) -> rules.Timing:
@@ -125,6 +183,26 @@ async def load_problem(hackathon: dict[str, Any]) -> Loaded:
         if sitting:
             panels.append(rules.Panel(id=panel["id"], name=panel["name"], judge_ids=sitting))
     mentor_ids = sorted(set(mentor_of.values()))
+    profiles = {
+        p["user"]: p
+        for p in await MentorProfile.select(
+            MentorProfile.user, MentorProfile.timezone, MentorProfile.availability, MentorProfile.blackout_dates
+        )
+        .where(MentorProfile.edition == edition_id, MentorProfile.user.is_in(mentor_ids or [0]))
+        .output(load_json=True)
+    }
+    fixed = tuple(
+        rules.FixedSession(
+            id=row["id"],
+            kind=FixedKind(row["kind"]).session_kind,
+            title=row["title"],
+            start=row["starts_at"].astimezone(zone),
+            end=row["ends_at"].astimezone(zone),
+            room_id=row["room"],
+            everyone=row["everyone"],
+        )
+        for row in await sessions_of(hackathon["id"])
+    )
     problem = rules.ScheduleProblem(
         hackathon=event,
         rooms=tuple(
@@ -132,9 +210,24 @@ async def load_problem(hackathon: dict[str, Any]) -> Loaded:
             for r in rooms
         ),
         teams=teams,
-        mentors=tuple(rules.Mentor(id=m, name=people[m]) for m in mentor_ids),
+        mentors=tuple(
+            rules.Mentor(
+                id=m,
+                name=people[m],
+                available=weekly_windows(
+                    event,
+                    profiles[m]["availability"] or [],
+                    profiles[m]["timezone"],
+                    profiles[m]["blackout_dates"] or [],
+                )
+                if m in profiles
+                else None,
+            )
+            for m in mentor_ids
+        ),
         judges=tuple(rules.Judge(id=j["id"], name=j["name"]) for j in judges),
         panels=tuple(panels),
+        fixed=fixed,
         timing=timing_of(hackathon),
     )
     return Loaded(

@@ -15,7 +15,8 @@ from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFai
 from core.forms import field
 from core.rules import N_
 from core.tables import Membership, User
-from hackathon.tables import Hackathon, HackathonStatus, Panel, Room, ScheduleItem
+from hackathon.enums import FixedKind
+from hackathon.tables import FixedSession, Hackathon, HackathonStatus, Panel, Room, ScheduleItem
 
 TEXT_FIELDS = ("name", "venue", "timezone", "starts_at", "ends_at")
 MINUTE_FIELDS = (
@@ -225,6 +226,8 @@ async def remove_room(*, user: CurrentUser, hackathon_id: int, room_id: int) -> 
             raise NotFound(N_("This room does not exist."))
         if await ScheduleItem.exists().where(ScheduleItem.room == room_id):
             raise StateConflict(N_("The schedule uses this room; move its items or build the schedule again first."))
+        if await FixedSession.exists().where(FixedSession.room == room_id):
+            raise StateConflict(N_("A talk, workshop or break is held in this room; remove it first."))
         await Room.delete().where(Room.id == room_id)
         await audit.record(
             actor_id=user.id, action="hackathon.room_removed", entity="hackathon", entity_id=hackathon_id, before=room
@@ -233,6 +236,98 @@ async def remove_room(*, user: CurrentUser, hackathon_id: int, room_id: int) -> 
 
 async def rooms_of(hackathon_id: int) -> list[dict[str, Any]]:
     return await Room.select().where(Room.hackathon == hackathon_id).order_by(Room.name).output(load_json=True)
+
+
+# --- Talks, workshops and breaks. ----------------------------------------------------------
+
+MAX_TITLE = 200
+
+
+def _read_session(data: dict[str, Any], hackathon: dict[str, Any], room_ids: set[int]) -> dict[str, Any]:
+    """The session form: wall-clock times in the hackathon's zone, inside the event, in one of its rooms."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    kind = field(data, "session_kind").strip()
+    if kind not in {k.value for k in FixedKind}:
+        errors["session_kind"] = N_("Choose a talk, a workshop or a break.")
+    else:
+        values["kind"] = FixedKind(kind)
+    title = field(data, "session_title").strip()
+    if not title or len(title) > MAX_TITLE:
+        errors["session_title"] = N_("Give a title (at most 200 characters).")
+    values["title"] = title
+    for name in ("starts_at", "ends_at"):
+        try:
+            values[name] = local_to_utc(
+                datetime.fromisoformat(field(data, f"session_{name}").strip()), hackathon["timezone"]
+            )
+        except ValueError:
+            errors[f"session_{name}"] = N_("Give a date and time.")
+    start, end = values.get("starts_at"), values.get("ends_at")
+    if start is not None and end is not None and end <= start:
+        errors["session_ends_at"] = N_("It must end after it starts.")
+    if start is not None and not hackathon["starts_at"] <= start < hackathon["ends_at"]:
+        errors["session_starts_at"] = N_("It must take place during the hackathon.")
+    if end is not None and not hackathon["starts_at"] < end <= hackathon["ends_at"]:
+        errors.setdefault("session_ends_at", N_("It must take place during the hackathon."))
+    room = field(data, "session_room").strip()
+    if room and (not room.isdigit() or int(room) not in room_ids):
+        errors["session_room"] = N_("Choose one of the hackathon's rooms.")
+    values["room"] = int(room) if room.isdigit() else None
+    if errors:
+        raise ValidationFailed(errors)
+    # Breaks are for everyone; a talk or workshop when ticked (a keynote), else it only holds its room.
+    values["everyone"] = values["kind"] is FixedKind.BREAK or bool(field(data, "session_everyone"))
+    return values
+
+
+async def add_session(*, user: CurrentUser, hackathon_id: int, data: dict[str, Any]) -> int:
+    require_organiser(user)
+    hackathon = await load_hackathon(hackathon_id)
+    room_ids = {r["id"] for r in await Room.select(Room.id).where(Room.hackathon == hackathon_id)}
+    values = _read_session(data, hackathon, room_ids)
+    async with db.transaction():
+        session_id = (
+            await FixedSession.insert(FixedSession(hackathon=hackathon_id, **values)).returning(FixedSession.id)
+        )[0]["id"]
+        await audit.record(
+            actor_id=user.id,
+            action="hackathon.session_added",
+            entity="hackathon",
+            entity_id=hackathon_id,
+            after={"session": session_id, **values},
+        )
+    return session_id
+
+
+async def remove_session(*, user: CurrentUser, hackathon_id: int, session_id: int) -> None:
+    """Removed from the setup; the built schedule keeps its item until the next build."""
+    require_organiser(user)
+    async with db.transaction():
+        session = (
+            await FixedSession.select()
+            .where(FixedSession.id == session_id, FixedSession.hackathon == hackathon_id)
+            .first()
+        )
+        if session is None:
+            raise NotFound(N_("This session does not exist."))
+        await FixedSession.delete().where(FixedSession.id == session_id)
+        await audit.record(
+            actor_id=user.id,
+            action="hackathon.session_removed",
+            entity="hackathon",
+            entity_id=hackathon_id,
+            before=session,
+        )
+
+
+async def sessions_of(hackathon_id: int) -> list[dict[str, Any]]:
+    return await (
+        FixedSession.select()
+        .where(FixedSession.hackathon == hackathon_id)
+        .order_by(FixedSession.starts_at)
+        .order_by(FixedSession.id)
+    )
 
 
 # --- Panels. --------------------------------------------------------------------------------
