@@ -13,6 +13,14 @@ from core.settings import PROJECT_ROOT
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 
+def _say(message: Any) -> str:
+    """A rule's message (anything with `render(translate)`) in the reader's language.
+
+    Jinja's `_` is bound to the template context, so it cannot be handed to `render` itself.
+    """
+    return message.render(i18n.gettext) if hasattr(message, "render") else i18n.gettext(str(message))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -28,6 +36,7 @@ def environment() -> Environment:
     env.filters["number"] = i18n.format_number
     env.filters["label"] = i18n.label
     env.filters["language"] = i18n.language_name
+    env.filters["say"] = _say
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["current_locale"] = i18n.current_locale
     return env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import timedelta
 
 from challenge.tables import Application, Startup, StartupMember
@@ -11,7 +12,7 @@ from core.clock import utc_now
 from core.enums import Role
 from core.tables import AuditEvent, OutboxMessage
 from judging.services import results, scoring
-from judging.tables import Criterion, JudgeAssignment, Round, ScoreSheet
+from judging.tables import Criterion, JudgeAssignment, Round, RoundApplication, ScoreSheet
 from tests.factories import make_edition, make_user
 from tests.web import WebClient, field_error
 
@@ -368,3 +369,42 @@ async def test_a_round_closes_at_its_time_once() -> None:
         "Later": "open",
     }
     assert await AuditEvent.count().where(AuditEvent.entity_id == str(due), AuditEvent.action == "round.closed") == 1
+
+
+async def test_the_ranking_page_shows_flagged_totals_in_the_readers_language(logged_in) -> None:
+    """Flags carry rule Messages; the page once crashed handing Jinja's context-bound `_` to them."""
+    organiser = await logged_in(Role.ORGANISER)
+    edition = await make_edition()
+    round_id = (
+        await Round.insert(Round(edition=edition["id"], name="Screening", status="closed")).returning(Round.id)
+    )[0]["id"]
+    criterion = (await Criterion.insert(Criterion(round=round_id, name="Impact", weight=1.0)).returning(Criterion.id))[
+        0
+    ]["id"]
+    judges = [await make_user(role=Role.JUDGE, edition_id=edition["id"]) for _ in range(3)]
+    # Judges agree closely on every entry but the last, where one of them is far off: a flag.
+    for n in range(8):
+        application = await _submitted(edition, f"Entry {n}")
+        await RoundApplication.insert(RoundApplication(round=round_id, application=application, key=f"{round_id}:{n}"))
+        for k, judge in enumerate(judges):
+            value = 5 + n % 3 + (k == 0 and n == 7) * -4 + (k == 2 and n == 7) * 4
+            assignment = (
+                await JudgeAssignment.insert(
+                    JudgeAssignment(
+                        round=round_id, judge=judge["id"], application=application, key=f"{round_id}:{k}:{n}"
+                    )
+                ).returning(JudgeAssignment.id)
+            )[0]["id"]
+            await ScoreSheet.insert(
+                ScoreSheet(
+                    assignment=assignment, key=str(assignment), round=round_id, judge=judge["id"],
+                    application=application, values={str(criterion): value}, status="submitted", total=float(value),
+                )
+            )  # fmt: skip
+    ranking, _ = await results.ranking(round_id)
+    assert ranking is not None and any(s.flags for s in ranking.standings)
+
+    response = await organiser.http.get(f"/organiser/rounds/{round_id}/")
+    assert response.status_code == 200
+    flagged = next(s for s in ranking.standings if s.flags)
+    assert html.escape(flagged.flags[0].message.render()) in response.text
