@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from core import pagecache
 from core.tables import AuditEvent
 
 
@@ -43,3 +44,5 @@ async def record(
             after=_jsonable(after),
         )
     )
+    # Every change that matters is audited, so this is the one place public pages learn of them.
+    await pagecache.changed(entity)

@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from core.tables import (
     AuditEvent,
     CalendarFeed,
+    ContentVersion,
     JobRun,
     JobState,
     Membership,
@@ -28,6 +29,7 @@ APP_CONFIG = AppConfig(
         AuditEvent,
         OutboxMessage,
         StoredFile,
+        ContentVersion,
         JobState,
         CalendarFeed,
         JobRun,

@@ -97,6 +97,8 @@ class Settings:
     """DEBUG: show tracebacks in error pages. Never in production."""
     scheduler_enabled: bool = True
     """SCHEDULER_ENABLED: take part in the scheduler leader election in this process."""
+    page_cache: bool = True
+    """PAGE_CACHE: serve public pages to anonymous visitors from memory until their data changes."""
     outbox_interval_seconds: int = 15
     """OUTBOX_INTERVAL: how often the outbox job sends pending mail."""
     phase_check_interval_seconds: int = 30
@@ -139,6 +141,7 @@ def load_settings() -> Settings:
         ),
         debug=_env_bool("DEBUG", False),
         scheduler_enabled=_env_bool("SCHEDULER_ENABLED", True),
+        page_cache=_env_bool("PAGE_CACHE", True),
         outbox_interval_seconds=_env_int("OUTBOX_INTERVAL", 15),
         phase_check_interval_seconds=_env_int("PHASE_CHECK_INTERVAL", 30),
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),

@@ -136,3 +136,10 @@ class CalendarFeed(Table):
 
     user = ForeignKey(references=User, unique=True)
     version = Integer(default=1)
+
+
+class ContentVersion(Table):
+    """A token that changes whenever data shown on public pages changes: the page cache's key."""
+
+    name = Varchar(length=40, unique=True)
+    token = Varchar(length=40, default="")

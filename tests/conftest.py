@@ -19,6 +19,8 @@ os.environ.update(
         "UPLOAD_DIR": str(_VAR / "uploads"),
         "SECRET_KEY": "test-secret-key-not-for-production-0123456789abcdef",
         "SCHEDULER_ENABLED": "false",
+        # Factories write behind the services' back; tests/integration/core/test_page_cache.py turns it on.
+        "PAGE_CACHE": "false",
         "PICCOLO_CONF": "piccolo_conf",
         "BASE_URL": "http://testserver",
         "MAX_UPLOAD_BYTES": str(2 * 1024 * 1024),

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
@@ -20,6 +20,7 @@ from challenge.rules.sdgs import SDGS
 from challenge.schemas import NewProblemIn, ProblemIn, ReviewIn, StaffProblemOut
 from challenge.services import problems, voice
 from challenge.services.editions import edition_state
+from core import pagecache
 from core.enums import Role
 from core.forms import FormData, field
 from core.i18n import gettext as _
@@ -198,6 +199,7 @@ class CataloguePages(Controller):
     @get("/problems")
     async def catalogue(
         self,
+        request: AnyRequest,
         edition: FromQuery[str] = "",
         q: FromQuery[str] = "",
         track: FromQuery[str] = "",
@@ -206,6 +208,15 @@ class CataloguePages(Controller):
         sdg: FromQuery[str] = "",
         sort: FromQuery[str] = "",
         page_number: PageNumber = 1,
+    ) -> Response[Any]:
+        async def build() -> Template:
+            return await self._catalogue(edition, q, track, region, kind, sdg, sort, page_number)
+
+        return await pagecache.public_page(request, build)
+
+    @staticmethod
+    async def _catalogue(
+        edition: str, q: str, track: str, region: str, kind: str, sdg: str, sort: str, page_number: int
     ) -> Template:
         editions = await queries.editions()
         if edition:
@@ -233,8 +244,11 @@ class CataloguePages(Controller):
         )
 
     @get("/problems/{problem_id:int}")
-    async def problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
-        return page(DETAIL, **await _problem_context(request, problem_id))
+    async def problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Response[Any]:
+        async def build() -> Template:
+            return page(DETAIL, **await _problem_context(request, problem_id))
+
+        return await pagecache.public_page(request, build)
 
     @post("/problems/{problem_id:int}/endorse", guards=[login_required])
     async def endorse(self, request: AnyRequest, problem_id: FromPath[int]) -> Redirect:

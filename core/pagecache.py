@@ -1,0 +1,111 @@
+"""Public pages rendered once and served from memory until the data they show changes (DESIGN 7).
+
+Only anonymous visitors without a session get cached pages: whatever a signed-in person sees may
+carry their name, their flashes and their rights. The key is the page's path and query, the
+language, and a content token that every audited change of public data replaces (`changed`, called
+by `core.audit.record` inside the change's own transaction, so a rolled-back change leaves the token
+as it was). Each worker keeps its own pages and rereads the token at most once per
+`TOKEN_TTL`: the worker that made a change drops its pages at once, the others within a second.
+
+A cached page is stored with the visitor's CSRF token cut out and the next visitor's put back in,
+so the forms on it (language choice, sign in) keep working for everyone.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request, Response
+from litestar.enums import MediaType
+from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+
+from core.i18n import current_locale
+from core.settings import get_settings
+from core.tables import ContentVersion
+
+PUBLIC = "public"
+# Entities shown on public pages: a change to any of them makes every cached page stale.
+PUBLIC_ENTITIES = frozenset({"problem", "comment", "municipality", "edition", "round", "hackathon", "startup"})
+TOKEN_TTL = 1.0
+MAX_PAGES = 1_000
+_CSRF_HOLE = "\x00csrf\x00"
+
+
+class _Pages:
+    def __init__(self) -> None:
+        self.pages: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self.token: str | None = None
+        self.read_at = 0.0
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.token = None
+        self.read_at = 0.0
+
+
+_pages = _Pages()
+
+
+async def _token() -> str:
+    now = time.monotonic()
+    if _pages.token is None or now - _pages.read_at > TOKEN_TTL:
+        row = await ContentVersion.select(ContentVersion.token).where(ContentVersion.name == PUBLIC).first()
+        token = row["token"] if row else ""
+        if token != _pages.token:
+            _pages.pages.clear()
+        _pages.token, _pages.read_at = token, now
+    return _pages.token
+
+
+async def changed(entity: str) -> None:
+    """Public data changed: a new token for every worker, and this worker's pages dropped now."""
+    if entity not in PUBLIC_ENTITIES:
+        return
+    token = secrets.token_hex(16)
+    updated = (
+        await ContentVersion.update({ContentVersion.token: token})
+        .where(ContentVersion.name == PUBLIC)
+        .returning(ContentVersion.id)
+    )
+    if not updated:
+        # The first change ever; a racing first change may win instead, which is just as new.
+        await ContentVersion.insert(ContentVersion(name=PUBLIC, token=token)).on_conflict(action="DO NOTHING")
+    _pages.clear()
+
+
+def _cacheable(request: Request[Any, Any, Any]) -> bool:
+    session = request.scope.get("session")
+    return get_settings().page_cache and request.scope.get("user") is None and not session
+
+
+async def public_page(request: Request[Any, Any, Any], build: Callable[[], Awaitable[Template]]) -> Response[Any]:
+    """The page `build` makes, rendered once per content token, language and query."""
+    if not _cacheable(request):
+        return await build()  # type: ignore[return-value]
+    key = (request.url.path, request.url.query, current_locale(), await _token())
+    csrf = ScopeState.from_scope(request.scope).csrf_token or ""
+    body = _pages.pages.get(key)
+    if body is None:
+        template = await build()
+        if template.status_code != 200:
+            return template  # type: ignore[return-value]
+        engine = request.app.template_engine
+        assert engine is not None
+        html = engine.get_template(template.template_name).render(**template.create_template_context(request))
+        body = (html.replace(csrf, _CSRF_HOLE) if csrf else html).encode()
+        _pages.pages[key] = body
+        while len(_pages.pages) > MAX_PAGES:
+            _pages.pages.popitem(last=False)
+    else:
+        _pages.pages.move_to_end(key)
+    return Response(body.replace(_CSRF_HOLE.encode(), csrf.encode()), media_type=MediaType.HTML)
+
+
+def forget() -> None:
+    """Drop this worker's pages and token (tests that change data behind the services' back)."""
+    _pages.clear()
