@@ -10,7 +10,7 @@ WORKERS ?= 2
 
 export PICCOLO_CONF := piccolo_conf
 
-.PHONY: install migrate demo run serve-prod test lint format bench browser-deps messages clean
+.PHONY: install migrate demo run serve-prod test lint format bench bench-deps browser-deps messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,8 +52,17 @@ format: install
 test: install browser-deps lint
 	@bash tests/run_suite.sh
 
-bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+# The figures in the README's "Performance and reliability": load (wrk), the deadline rush, the solvers.
+# kernel.py, catalogue.py and applications.py are finer, in-process probes: run them by hand.
+BENCHES ?= load rush matching assignment ranking schedule
+bench: install bench-deps
+	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
+
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian wrk for the load benchmarks..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
 # Refresh the translation catalogues from the code and templates.
 messages: install

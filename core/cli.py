@@ -19,11 +19,12 @@ def migrate() -> int:
     return subprocess.call([*piccolo, "migrations", "forwards", "all"], cwd=PROJECT_ROOT, env=env)  # noqa: S603
 
 
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
+def serve(host: str, port: int, workers: int, reload: bool, app: str = "core.app:create_app") -> None:
+    """uvicorn as production runs it; bench/floor_app.py serves its bare app through this too."""
     import uvicorn
 
     uvicorn.run(
-        "core.app:create_app",
+        app,
         factory=True,
         host=host,
         port=port,
