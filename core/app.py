@@ -26,6 +26,7 @@ from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
 from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
+from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_input
 from core.organiser.controllers import OrganiserPages
 from core.scheduler import SchedulerService
 from core.sessions import SessionMiddleware, pop_flashes
@@ -108,7 +109,8 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
                 JsonRenderPlugin(path="/openapi.json"),
             ],
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **INPUT_EXCEPTION_HANDLERS},
+        before_request=refuse_unstorable_input,
         lifespan=[lifespan],
         state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
         debug=settings.debug,

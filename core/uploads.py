@@ -19,10 +19,12 @@ import filetype
 from litestar import Request
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.utils.scope.state import ScopeState
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
 from core.errors import PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
+from core.input_guard import NUL_IN_TEXT
 from core.rules import N_
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter
@@ -30,6 +32,10 @@ from core.storage import Storage, StorageWriter
 SNIFF_BYTES = 262  # what `filetype` needs to recognise every type it knows
 MAX_FIELD_BYTES = 256 * 1024
 MAX_FIELDS_TOTAL_BYTES = 2 * 1024 * 1024
+# A part's header line carries the client's file name: long names are cut to size later
+# (`safe_filename`), so only absurd ones make the form unreadable.
+MAX_PART_HEADER_BYTES = 64 * 1024
+MALFORMED = N_("The form arrived incomplete or malformed. Please send it again.")
 
 CONTENT_TYPE_NAMES = {
     "application/pdf": "PDF",
@@ -200,13 +206,21 @@ class _StreamingForm:
         part = self.part
         if part.filename is None:
             if not part.rejected:
-                self.result.fields.setdefault(part.name, []).append(part.buffer.decode("utf-8", "replace"))
+                value = part.buffer.decode("utf-8", "replace")
+                if "\x00" in value:
+                    # PostgreSQL cannot store it: named beside the field, the rest of the text kept.
+                    self.result.errors[part.name] = NUL_IN_TEXT
+                    value = value.replace("\x00", "")
+                self.result.fields.setdefault(part.name, []).append(value)
             return
         rule = self.rules.get(part.name)
         if part.rejected or rule is None:
             return
         if part.size == 0:
-            return  # an empty file input: nothing chosen
+            if part.filename:
+                # A named file without content is a broken file, not "nothing chosen": say so.
+                self.result.errors[part.name] = _("“%(name)s” is empty.") % {"name": safe_filename(part.filename)}
+            return  # an empty file input without a name: nothing chosen
         if part.writer is None:
             self._start_writing(rule)
         if part.writer is None:
@@ -297,18 +311,29 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
             "on_part_data": form.on_part_data,
             "on_part_end": form.on_part_end,
         },
+        max_header_size=MAX_PART_HEADER_BYTES,
     )
     try:
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
+        # python-multipart does not check that the body ended with its closing boundary.
+        complete = parser.state == MultipartState.END
+    except FormParserError:
+        complete = False
     except BaseException:
         form.abort()
         raise
+    if not complete:
+        form.abort()  # a file cut off mid-way must not linger as a half-written temporary file
     form._require_csrf()  # a form without files must carry the token too
     # The middleware skips routes that check the token themselves, so it never put one in the
     # scope: without this, a form shown again after an error would carry an empty token.
     ScopeState.from_scope(request.scope).csrf_token = form.csrf_cookie
+    if not complete:
+        received = {name: values if len(values) > 1 else values[0] for name, values in form.result.fields.items()}
+        request.scope.setdefault("parsed_form", received)  # what did arrive is shown again
+        raise ValidationFailed({"form": MALFORMED}, MALFORMED)
     for name, rule in rules.items():
         if rule.required and name not in form.result.files and name not in form.result.errors:
             form.result.errors[name] = N_("Please choose a file.")

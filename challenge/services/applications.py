@@ -42,6 +42,8 @@ from core.rules import N_
 from core.tables import StoredFile, User
 
 TEXT_FIELDS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
+MAX_VIDEO_URL = 500
+MAX_ANSWER = 2000
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,18 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
     video = str(data.get("video_url", "") or "").strip()
     if video and not video.startswith(("https://", "http://")):
         errors["video_url"] = N_("Each link must be a full web address starting with https://")
-    values["video_url"] = video[:500]
+    elif len(video) > MAX_VIDEO_URL:
+        errors["video_url"] = N_("This is too long; please shorten it.")
+    values["video_url"] = video
     raw_problems = data.get("problems", [])
     problem_ids = [int(p) for p in ([raw_problems] if isinstance(raw_problems, str | int) else raw_problems or [])
                    if str(p).isdigit()]  # fmt: skip
     values["answers"] = {
-        key[1:]: str(value).strip()[:2000] for key, value in data.items() if key.startswith("q") and key[1:].isdigit()
+        key[1:]: str(value).strip() for key, value in data.items() if key.startswith("q") and key[1:].isdigit()
     }
+    for key, answer in values["answers"].items():
+        if len(answer) > MAX_ANSWER:
+            errors[f"q{key}"] = N_("This is too long; please shorten it.")
     return values, problem_ids, errors
 
 

@@ -32,6 +32,7 @@ from core.tables import Membership, User
 
 log = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
+MAX_TEXT = 20_000  # description, prizes, programme
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,17 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
     except TimelineError as exc:
         for phase_value in exc.errors:
             errors[f"starts_{phase_value}"] = N_("Each phase must start after the one before it.")
+    texts = {name: str(data.get(name, "") or "").strip() for name in ("description", "prize_text", "programme_text")}
+    for name, text in texts.items():
+        if len(text) > MAX_TEXT:
+            errors[name] = N_("This is too long; please shorten it.")
     fields = {
         "name": values["name"],
         "slug": values["slug"],
         "timezone": values["timezone"],
         "year": year,
         "tracks": tracks,
-        "description": str(data.get("description", "") or "").strip()[:20000],
-        "prize_text": str(data.get("prize_text", "") or "").strip()[:20000],
-        "programme_text": str(data.get("programme_text", "") or "").strip()[:20000],
+        **texts,
     }
     return fields, starts, errors
 

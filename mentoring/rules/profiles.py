@@ -13,6 +13,10 @@ from core.rules import N_
 
 WEEKDAYS = 7
 MAX_CAPACITY = 20
+MAX_SECTOR = 80
+MAX_SECTORS = 10
+MAX_ORGANISATION = 200
+MAX_CONFLICT_ORGANISATIONS = 50
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -71,7 +75,12 @@ def parse_profile(
         errors["languages"] = N_("Choose languages from the list.")
     values["languages"] = languages
 
-    values["sectors"] = sorted({s[:80] for s in _lines(data.get("sectors"))})[:10]
+    sectors = sorted(set(_lines(data.get("sectors"))))
+    if any(len(sector) > MAX_SECTOR for sector in sectors):
+        errors["sectors"] = N_("This is too long; please shorten it.")
+    elif len(sectors) > MAX_SECTORS:
+        errors["sectors"] = N_("Give at most 10 sectors.")
+    values["sectors"] = sectors
 
     raw_capacity = str(data.get("capacity", "") or "").strip()
     try:
@@ -120,5 +129,10 @@ def parse_profile(
             break
         startups.append(int(raw))
     values["conflict_startups"] = sorted(set(startups))
-    values["conflict_organisations"] = sorted({o[:200] for o in _lines(data.get("conflict_organisations"), r"\n")})
+    organisations = sorted(set(_lines(data.get("conflict_organisations"), r"\n")))
+    if any(len(organisation) > MAX_ORGANISATION for organisation in organisations):
+        errors["conflict_organisations"] = N_("This is too long; please shorten it.")
+    elif len(organisations) > MAX_CONFLICT_ORGANISATIONS:
+        errors["conflict_organisations"] = N_("Give at most 50 organisations.")
+    values["conflict_organisations"] = organisations
     return ProfileInput(values=values, errors=errors)

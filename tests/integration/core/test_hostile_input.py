@@ -1,0 +1,446 @@
+"""Oversized fields and bodies, wrong JSON types, NUL characters and impossible ids: always a 4xx
+naming the field, the rest of the input kept, never a 500 and never a silent truncation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from challenge.tables import Application, Edition, EligibilityQuestion, Problem, Startup
+from core.clock import utc_now
+from core.enums import Role
+from core.tables import User
+from judging.tables import Criterion, JudgeAssignment
+from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
+from tests.factories import make_edition, make_municipality, make_open_edition, make_problem, set_timeline
+from tests.web import WebClient, field_error
+
+TOO_LONG = "This is too long; please shorten it."
+NUL = "Remove the invisible NUL character from this text."
+TOO_LARGE = "This number is too large."
+MB = 1024 * 1024
+
+
+def over(name: str, limit: int) -> str:
+    """A value one character over `limit`, unique to its field, and counted in characters (not bytes)."""
+    return (f"{name}Ž·" * (limit // 3 + 2))[: limit + 1]
+
+
+def errors_of(html: str, names: list[str]) -> dict[str, str | None]:
+    return {name: field_error(html, name) for name in names}
+
+
+async def put_json(client: WebClient, url: str, payload: Any) -> httpx.Response:
+    return await client.http.put(url, json=payload, headers={"x-csrftoken": await client.csrf_token()})
+
+
+async def send_raw(client: WebClient, method: str, url: str, body: bytes, content_type: str) -> httpx.Response:
+    headers = {"content-type": content_type, "x-csrftoken": await client.csrf_token()}
+    return await client.http.request(method, url, content=body, headers=headers)
+
+
+# Problem intake ----------------------------------------------------------------------------------
+
+PROBLEM_LIMITS = {"title": 200, "summary": 600, "context": 6000, "affected_groups": 1500, "tried_before": 4000,
+                  "data_available": 4000, "pilot_location": 300, "contact_name": 120}  # fmt: skip
+
+
+async def _staff(logged_in) -> tuple[WebClient, dict, dict]:
+    edition, town = await make_open_edition(), await make_municipality(name="Ivanjica")
+    return await logged_in(Role.MUNICIPALITY, organisation_id=town["id"]), edition, town
+
+
+async def test_every_overlong_problem_field_is_named_and_nothing_is_cut(logged_in) -> None:
+    staff, edition, town = await _staff(logged_in)
+    values = {name: over(name, limit) for name, limit in PROBLEM_LIMITS.items()}
+    form = {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "action": "save",
+            "affected_count": "4200", "sdgs": ["6"], **values}  # fmt: skip
+
+    page = await staff.upload("/municipality/problems/new", {"attachment": ("", b"", "application/pdf")}, form)
+    api = await staff.post_json(
+        "/api/v1/problems", {"edition_id": edition["id"], "municipality_id": town["id"], **values}
+    )
+
+    assert page.status_code == 422
+    assert errors_of(page.text, list(values)) == dict.fromkeys(values, TOO_LONG)
+    assert [name for name, value in values.items() if value not in page.text] == []  # shown whole, to shorten
+    assert 'value="4200"' in page.text
+    assert api.status_code == 422
+    assert api.json()["errors"] == dict.fromkeys(values, TOO_LONG)
+    assert await Problem.count() == 0
+
+
+async def test_a_problem_at_every_limit_is_saved_whole(logged_in) -> None:
+    staff, edition, town = await _staff(logged_in)
+    values = {name: over(name, limit)[:limit] for name, limit in PROBLEM_LIMITS.items()}
+
+    response = await staff.post_json(
+        "/api/v1/problems", {"edition_id": edition["id"], "municipality_id": town["id"], **values}
+    )
+
+    assert response.status_code == 201, response.text[:300]
+    stored = await Problem.select(*(getattr(Problem, name) for name in values)).first()
+    assert stored == values
+
+
+# Startups and their applications --------------------------------------------------------------------
+
+STARTUP_LIMITS = {"name": 200, "legal_form": 80, "country": 80, "city": 120, "website": 255, "sector": 120,
+                  "pitch": 1000}  # fmt: skip
+APPLICATION_LIMITS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
+
+
+async def _founder(logged_in) -> tuple[WebClient, dict, dict, int]:
+    edition = await make_edition()
+    now = utc_now()
+    await set_timeline(
+        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
+        screening=now + timedelta(days=10),
+    )  # fmt: skip
+    problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
+    founder = await logged_in(None)
+    registered = await founder.post_form(
+        "/startup/register", {"edition_id": edition["id"], "name": "AgroSense", "country": "Serbia", "city": "Niš"}
+    )
+    assert registered.status_code == 302, registered.text[:300]
+    question = (
+        await EligibilityQuestion.insert(
+            EligibilityQuestion(edition=edition["id"], text="Are you registered in Serbia?", kind="text", position=0)
+        ).returning(EligibilityQuestion.id)
+    )[0]["id"]
+    return founder, edition, problem, question
+
+
+async def test_every_overlong_startup_field_is_named_on_registration_and_profile(logged_in) -> None:
+    founder, edition, _problem, _question = await _founder(logged_in)
+    startup_id = (await Startup.select(Startup.id).first())["id"]
+    values = {name: over(name, limit) for name, limit in STARTUP_LIMITS.items()}
+    values["website"] = "https://" + over("website", 255 - 8)
+
+    registered = await (await logged_in(None)).post_form(
+        "/startup/register", {"edition_id": edition["id"], "title": over("title", 80), **values}
+    )
+    profile = await founder.post_form(f"/startup/{startup_id}/profile", values)
+
+    assert registered.status_code == profile.status_code == 422
+    assert errors_of(registered.text, [*values, "title"]) == dict.fromkeys([*values, "title"], TOO_LONG)
+    assert errors_of(profile.text, list(values)) == dict.fromkeys(values, TOO_LONG)
+    assert values["city"] in profile.text and values["pitch"] in profile.text
+    assert await Startup.select(Startup.name).where(Startup.id == startup_id).first() == {"name": "AgroSense"}
+
+
+async def test_every_overlong_application_field_is_named_and_the_rest_kept(logged_in) -> None:
+    founder, edition, problem, question = await _founder(logged_in)
+    values = {name: over(name, limit) for name, limit in APPLICATION_LIMITS.items()}
+    values["video_url"] = "https://video.example/" + "v" * 500
+    values[f"q{question}"] = over("answer", 2000)
+    form = {"edition_id": str(edition["id"]), "track": "smart_rural", "action": "save", "sdgs": ["6"],
+            "problems": [str(problem["id"])], **values}  # fmt: skip
+
+    page = await founder.upload("/startup/applications/new", {"pitch_deck": ("", b"", "application/pdf")}, form)
+    api = await founder.post_json(
+        "/api/v1/startup/applications",
+        {"edition_id": edition["id"], "track": "smart_rural", **{k: v for k, v in values.items() if k[0] != "q"},
+         "answers": {str(question): values[f"q{question}"]}},
+    )  # fmt: skip
+
+    assert page.status_code == 422
+    assert errors_of(page.text, list(values)) == dict.fromkeys(values, TOO_LONG)
+    assert [name for name, value in values.items() if value not in page.text] == []
+    assert api.status_code == 422
+    assert api.json()["errors"] == dict.fromkeys(values, TOO_LONG)
+    assert await Application.count() == 0
+
+
+# Mentors, judges, sessions, residents, accounts -----------------------------------------------------
+
+MENTOR_PROFILE = {"organisation": "Mentor Co", "expertise": ["iot"], "languages": ["en"], "capacity": "2",
+                  "timezone": "Europe/Belgrade"}  # fmt: skip
+
+
+async def test_overlong_mentor_profile_fields_are_named_never_cut(logged_in) -> None:
+    edition = await make_edition()
+    mentor = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    url = f"/mentor/editions/{edition['id']}/profile"
+    cases = {
+        "bio": {"bio": over("bio", 2000)},
+        "organisation": {"organisation": over("organisation", 200)},
+        "sectors": {"sectors": f"water\n{over('sector', 80)}"},
+        "conflict_organisations": {"conflict_organisations": f"City Hall\n{over('organisation', 200)}"},
+    }
+
+    errors, kept = {}, {}
+    for name, overrides in cases.items():
+        response = await mentor.post_form(url, {**MENTOR_PROFILE, **overrides})
+        errors[name] = (response.status_code, field_error(response.text, name))
+        kept[name] = next(iter(overrides.values())).splitlines()[-1] in response.text
+    many = await mentor.post_form(url, {**MENTOR_PROFILE, "sectors": "\n".join(f"sector {n}" for n in range(11))})
+    crowd = "\n".join(f"Organisation {n}" for n in range(51))
+    crowded = await mentor.post_form(url, {**MENTOR_PROFILE, "conflict_organisations": crowd})
+    api = await put_json(
+        mentor, f"/api/v1/mentoring/profiles/{edition['id']}",
+        {"expertise": ["iot"], "languages": ["en"], "capacity": 2, "bio": over("bio", 2000),
+         "sectors": [over("sector", 80)], "conflict_organisations": [over("organisation", 200)]},
+    )  # fmt: skip
+
+    assert errors == {name: (422, TOO_LONG) for name in cases}
+    assert kept == dict.fromkeys(cases, True)
+    assert (many.status_code, field_error(many.text, "sectors")) == (422, "Give at most 10 sectors.")
+    assert (crowded.status_code, field_error(crowded.text, "conflict_organisations")) == (
+        422, "Give at most 50 organisations."
+    )  # fmt: skip
+    assert api.status_code == 422
+    assert api.json()["errors"] == dict.fromkeys(["bio", "sectors", "conflict_organisations"], TOO_LONG)
+    assert await MentorProfile.count() == 0
+
+
+async def _session(logged_in) -> tuple[WebClient, int]:
+    """A booked mentoring session, and its mentor signed in."""
+    edition = await make_edition()
+    mentor = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    startup = (await Startup.insert(Startup(name="AgroSense", country="Serbia", city="Niš")).returning(Startup.id))[0]
+    application = (
+        await Application.insert(
+            Application(edition=edition["id"], startup=startup["id"], track="smart_rural", status="accepted",
+                        active_key=f"{edition['id']}:{startup['id']}:smart_rural")
+        ).returning(Application.id)
+    )[0]["id"]  # fmt: skip
+    match = (
+        await Match.insert(
+            Match(edition=edition["id"], mentor=mentor.user["id"], application=application, startup=startup["id"],
+                  status="published", key=f"{mentor.user['id']}:{application}")
+        ).returning(Match.id)
+    )[0]["id"]  # fmt: skip
+    starts = utc_now() + timedelta(days=3)
+    slot = (
+        await MentoringSlot.insert(
+            MentoringSlot(mentor=mentor.user["id"], edition=edition["id"], starts_at=starts,
+                          ends_at=starts + timedelta(hours=1), status="booked", location="Room 4")
+        ).returning(MentoringSlot.id)
+    )[0]["id"]  # fmt: skip
+    session = (
+        await MentoringSession.insert(
+            MentoringSession(slot=slot, match=match, mentor=mentor.user["id"], startup=startup["id"],
+                             starts_at=starts, ends_at=starts + timedelta(hours=1), active_key=str(slot))
+        ).returning(MentoringSession.id)
+    )[0]["id"]  # fmt: skip
+    return mentor, session
+
+
+async def test_overlong_session_notes_are_named_and_kept(logged_in) -> None:
+    mentor, session = await _session(logged_in)
+    notes = over("notes", 20_000)
+
+    page = await mentor.post_form(f"/mentor/sessions/{session}/notes", {"notes": notes})
+    api = await put_json(mentor, f"/api/v1/mentoring/sessions/{session}/notes", {"notes": notes})
+
+    assert (page.status_code, field_error(page.text, "notes")) == (422, TOO_LONG)
+    assert notes in page.text
+    assert (api.status_code, api.json()["errors"]) == (422, {"notes": TOO_LONG})
+    assert (await MentoringSession.select(MentoringSession.notes).first())["notes"] == ""
+
+
+async def _assignment(logged_in) -> tuple[WebClient, int, int]:
+    """A judge with one assignment in an open one-criterion round."""
+    edition = await make_edition()
+    startup = (await Startup.insert(Startup(name="AgroSense", country="Serbia", city="Niš")).returning(Startup.id))[0]
+    await Application.insert(
+        Application(edition=edition["id"], startup=startup["id"], track="smart_city", status="submitted",
+                    solution="Sensors.", active_key=f"{edition['id']}:{startup['id']}:smart_city")
+    )  # fmt: skip
+    organiser = await logged_in(Role.ORGANISER)
+    judge = await logged_in(Role.JUDGE, edition_id=edition["id"])
+    created = await organiser.post_form(
+        f"/organiser/editions/{edition['id']}/judging/",
+        {"name": "Screening", "method": "weighted_rubric", "entry": "all_submitted", "judges_per_application": "1",
+         "max_per_judge": "10", "advance_count": "1", "normalisation": "judge_offset"},
+    )  # fmt: skip
+    round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    rubric = {"criteria-0-name": "Impact", "criteria-0-weight": "1", "criteria-0-scale_min": "1",
+              "criteria-0-scale_max": "10"}  # fmt: skip
+    for step, data in (("rubric", rubric), ("open", {}), ("assign", {})):
+        assert (await organiser.post_form(f"/organiser/rounds/{round_id}/{step}", data)).status_code == 302
+    assignment = (await JudgeAssignment.select(JudgeAssignment.id).first())["id"]
+    criterion = (await Criterion.select(Criterion.id).first())["id"]
+    return judge, assignment, criterion
+
+
+async def test_an_overlong_judge_comment_is_named_and_the_score_kept(logged_in) -> None:
+    judge, assignment, criterion = await _assignment(logged_in)
+    comment = over("comment", 2000)
+
+    page = await judge.post_form(
+        f"/judge/assignments/{assignment}", {f"c{criterion}": "7", f"c{criterion}_comment": comment, "action": "save"}
+    )
+    api = await put_json(
+        judge, f"/api/v1/judging/assignments/{assignment}/sheet",
+        {"values": {str(criterion): 7}, "comments": {str(criterion): comment}},
+    )  # fmt: skip
+
+    assert page.status_code == 422
+    assert field_error(page.text, f"c{criterion}_comment") == "Use at most 2000 characters."
+    assert comment in page.text and 'value="7"' in page.text
+    assert (api.status_code, api.json()["errors"]) == (422, {f"c{criterion}_comment": "Use at most 2000 characters."})
+
+
+async def test_overlong_comment_and_signup_fields_are_named(logged_in, client) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"])
+    resident = await logged_in(None)
+    body = over("comment", 2000)
+
+    comment = await resident.post_form(f"/problems/{problem['id']}/comments", {"body": body})
+    signup = await client.post_form(
+        "/signup",
+        {"email": "a" * 250 + "@example.org", "name": over("name", 120), "password": "p" * 257,
+         "password_confirm": "p" * 257},
+    )  # fmt: skip
+
+    assert (comment.status_code, field_error(comment.text, "body")) == (
+        422, "Please keep comments under 2,000 characters."
+    )  # fmt: skip
+    assert body in comment.text
+    assert signup.status_code == 422
+    assert {name: field_error(signup.text, name) is not None for name in ("email", "name", "password")} == {
+        "email": True, "name": True, "password": True
+    }  # fmt: skip
+    assert field_error(signup.text, "name") == "Please shorten the name to 120 characters."
+    assert await User.count() == 1
+
+
+async def test_overlong_edition_texts_are_named_not_cut(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    texts = {name: over(name, 20_000) for name in ("description", "prize_text", "programme_text")}
+
+    response = await organiser.post_form(
+        "/organiser/editions/new",
+        {"name": "Challenge 2027", "slug": "c-2027", "year": "2027", "timezone": "Europe/Belgrade",
+         "tracks": ["smart_city"], "starts_problem_intake": "2027-01-10T09:00", **texts},
+    )  # fmt: skip
+
+    assert response.status_code == 422
+    assert errors_of(response.text, list(texts)) == dict.fromkeys(texts, TOO_LONG)
+    assert await Edition.count() == 0
+
+
+# Huge bodies -----------------------------------------------------------------------------------------
+
+
+async def test_ten_megabytes_of_form_or_json_is_refused_with_413(logged_in) -> None:
+    staff, edition, town = await _staff(logged_in)
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"])
+    token = await staff.csrf_token()
+    padding = "x" * (10 * MB)
+
+    urlencoded = await staff.http.post(
+        f"/problems/{problem['id']}/comments", data={"body": padding, "_csrf_token": token}
+    )
+    as_json = await staff.post_json(
+        "/api/v1/problems", {"edition_id": edition["id"], "municipality_id": town["id"], "title": padding}
+    )
+    multipart = await staff.upload(
+        "/municipality/problems/new",
+        {"attachment": ("", b"", "application/pdf")},
+        {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "title": "Snow clearing",
+         "context": padding, "action": "save"},
+    )  # fmt: skip
+
+    assert (urlencoded.status_code, as_json.status_code) == (413, 413)
+    # A multipart form streams: the one oversized field is refused beside it, the others are kept.
+    assert (multipart.status_code, field_error(multipart.text, "context")) == (422, "This field is too long.")
+    assert 'value="Snow clearing"' in multipart.text
+    assert await Problem.count() == 1
+
+
+# Wrong types in JSON ----------------------------------------------------------------------------------
+
+
+async def test_wrong_json_types_are_422_with_the_field_named(logged_in) -> None:
+    staff, edition, town = await _staff(logged_in)
+    base = {"edition_id": edition["id"], "municipality_id": town["id"], "title": "Snow clearing"}
+    cases = {
+        "string for int": ({**base, "affected_count": "many"}, {"affected_count": "Expected `int | null`, got `str`"}),
+        "nested object": ({**base, "title": {"a": {"b": [1]}}}, {"title": "Expected `str`, got `object`"}),
+        "float for int": ({**base, "edition_id": 1.5}, {"edition_id": "Expected `int`, got `float`"}),
+        "list of strings": ({**base, "sdgs": ["six"]}, {"sdgs[0]": "Expected `int`, got `str`"}),
+        "huge integer": ({**base, "edition_id": 2**40}, {"edition_id": TOO_LARGE}),
+        "huger integer": ({**base, "sdgs": [6, 10**30]}, {"sdgs[1]": TOO_LARGE}),
+        "array at the top": ([base], {"data": "Expected `object`, got `array`"}),
+        "null title": ({**base, "title": None}, {"title": "Expected `str`, got `null`"}),
+    }
+
+    results = {}
+    for what, (payload, _expected) in cases.items():
+        response = await staff.post_json("/api/v1/problems", payload)
+        results[what] = (response.status_code, response.json().get("errors"))
+
+    assert results == {what: (422, expected) for what, (_payload, expected) in cases.items()}
+    assert await Problem.count() == 0
+
+
+async def test_unparseable_json_is_400_with_a_reason(logged_in) -> None:
+    staff, _edition, _town = await _staff(logged_in)
+    bodies = {
+        "NaN": b'{"title": NaN}',
+        "Infinity": b'{"title": "x", "affected_count": Infinity}',
+        "1e999": b'{"title": "x", "affected_count": 1e999}',
+        "truncated": b'{"title": "x"',
+        "not UTF-8": b'{"title": "\xed\xa0\x80"}',
+        "lone surrogate": b'{"title": "\\ud800"}',
+        "deep nesting": b"[" * 100_000 + b"]" * 100_000,
+    }
+
+    results = {}
+    for what, body in bodies.items():
+        response = await send_raw(staff, "POST", "/api/v1/problems", body, "application/json")
+        results[what] = (response.status_code, bool(response.json()["detail"]))
+
+    assert results == dict.fromkeys(bodies, (400, True))
+    assert results and await Problem.count() == 0
+
+
+# NUL characters and impossible ids: the same answer on SQLite and PostgreSQL ----------------------------
+
+
+async def test_a_nul_character_is_named_beside_its_field_on_every_kind_of_input(logged_in) -> None:
+    staff, edition, town = await _staff(logged_in)
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"])
+
+    comment = await staff.post_form(f"/problems/{problem['id']}/comments", {"body": "Good\x00 idea"})
+    multipart = await staff.upload(
+        "/municipality/problems/new", {"attachment": ("", b"", "application/pdf")},
+        {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "title": "Snow\x00 clearing",
+         "context": "Forty kilometres of gravel.", "action": "save"},
+    )  # fmt: skip
+    as_json = await staff.post_json(
+        "/api/v1/problems", {"edition_id": edition["id"], "municipality_id": town["id"], "title": "Snow\x00"}
+    )
+    search = await staff.get("/problems?q=snow%00")
+    api_search = await staff.get(f"/api/v1/editions/{edition['slug']}/problems?q=snow%00")
+
+    assert (comment.status_code, field_error(comment.text, "body")) == (422, NUL)
+    assert "Good" in comment.text
+    assert (multipart.status_code, field_error(multipart.text, "title")) == (422, NUL)
+    assert 'value="Snow clearing"' in multipart.text and "Forty kilometres of gravel." in multipart.text
+    assert (as_json.status_code, as_json.json()["errors"]) == (422, {"title": NUL})
+    assert search.status_code == 422
+    assert (api_search.status_code, api_search.json()["errors"]) == (422, {"q": NUL})
+    assert await Problem.count() == 1
+
+
+async def test_ids_beyond_any_row_are_not_found_never_a_500(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    huge, huger = "99999999999", "9" * 30
+    urls = [
+        f"/problems/{huge}", f"/api/v1/problems/{huge}", f"/files/{huge}", f"/organiser/rounds/{huge}",
+        f"/hackathons/{huge}", f"/problems/{huger}", f"/organiser/editions/{huge}/applications",
+        f"/startup/register?edition_id={huge}", f"/api/v1/judging/rounds/{huge}/ranking",
+    ]  # fmt: skip
+
+    statuses = {url: (await organiser.get(url)).status_code for url in urls}
+    booked = await organiser.post_form("/startup/mentoring/book", {"match_id": huge, "slot_id": huge})
+
+    assert statuses == dict.fromkeys(urls, 404)
+    assert booked.status_code == 404
