@@ -20,7 +20,7 @@ import httpx
 from challenge.tables import Application, Problem
 from core.clock import utc_now
 from core.enums import Role
-from core.settings import get_settings
+from core.settings import PROJECT_ROOT, get_settings
 from core.tables import StoredFile
 from tests.factories import make_edition, make_municipality, make_open_edition, make_problem, set_timeline
 from tests.web import WebClient, field_error
@@ -343,6 +343,7 @@ async def test_a_pdf_bomb_is_stored_byte_for_byte_and_served_as_an_attachment(lo
     assert (deck["content_type"], deck["size"], deck["original_name"]) == ("application/pdf", len(bomb), "bomb.pdf")
     stored = _stored_files()
     assert stored == [get_settings().upload_dir / deck["key"][:2] / deck["key"]]
+    assert not stored[0].resolve().is_relative_to(PROJECT_ROOT / "static")  # outside the web root
     assert stored[0].read_bytes() == bomb
     download = await entry.client.get(f"/files/{deck['id']}")
     assert download.content == bomb
