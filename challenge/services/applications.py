@@ -44,6 +44,7 @@ from core.tables import StoredFile, User
 TEXT_FIELDS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
 MAX_VIDEO_URL = 500
 MAX_ANSWER = 2000
+MAX_CHOICES_TEXT = 4000  # an eligibility question's choices, one per line
 
 
 @dataclass(frozen=True)
@@ -425,6 +426,8 @@ def _read_question(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
         errors["kind"] = N_("Choose one of the options.")
     elif kind == QuestionKind.CHOICE and len(choices) < 2:
         errors["choices"] = N_("Give at least two choices, one per line.")
+    elif kind == QuestionKind.CHOICE and len(str(data.get("choices", "") or "")) > MAX_CHOICES_TEXT:
+        errors["choices"] = N_("This is too long; please shorten it.")
     if eligible is not None and (kind != QuestionKind.YES_NO or eligible not in ("yes", "no")):
         errors["eligible_answer"] = N_("Only a yes/no question can decide eligibility.")
     values = {

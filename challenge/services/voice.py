@@ -16,6 +16,7 @@ from core.rules.rate_limits import Limit
 COMMENT_LIMIT = Limit("comment-user", 10, timedelta(minutes=15))
 ENDORSE_LIMIT = Limit("endorse-user", 30, timedelta(hours=1))
 MAX_COMMENT = 2000
+MAX_REASON = 500  # as the form says (maxlength)
 
 
 def _ensure_verified(user: CurrentUser) -> None:
@@ -80,6 +81,8 @@ async def moderate_comment(*, user: CurrentUser, comment_id: int, hide: bool, re
     reason = reason.strip()
     if hide and not reason:
         raise ValidationFailed({"reason": N_("Say why the comment is hidden.")})
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed({"reason": N_("This is too long; please shorten it.")})
     async with db.transaction():
         comment = await Comment.select().where(Comment.id == comment_id).first()
         if comment is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from challenge.tables import Application, Edition, EligibilityQuestion, Problem, Startup
+from challenge.tables import Application, Comment, Edition, EligibilityQuestion, Problem, Startup
 from core.clock import utc_now
 from core.enums import Role
 from core.tables import User
@@ -323,6 +323,29 @@ async def test_overlong_edition_texts_are_named_not_cut(logged_in) -> None:
     assert response.status_code == 422
     assert errors_of(response.text, list(texts)) == dict.fromkeys(texts, TOO_LONG)
     assert await Edition.count() == 0
+
+
+async def test_overlong_moderation_reason_and_question_choices_are_named(logged_in) -> None:
+    edition, town = await make_open_edition(), await make_municipality()
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"])
+    resident, organiser = await logged_in(None), await logged_in(Role.ORGANISER)
+    await resident.post_form(f"/problems/{problem['id']}/comments", {"body": "Fix the pipes first."})
+    comment = (await Comment.select(Comment.id).first())["id"]
+    reason = over("reason", 500)
+    choices = "\n".join(over(f"choice {n}", 200) for n in range(20))
+
+    hidden = await organiser.post_form(f"/comments/{comment}/hide", {"reason": reason})
+    asked = await organiser.post_form(
+        f"/organiser/editions/{edition['id']}/questions",
+        {"text": "Which region do you work in?", "kind": "choice", "choices": choices},
+    )
+
+    assert (hidden.status_code, field_error(hidden.text, f"reason-{comment}")) == (422, TOO_LONG)
+    assert reason in hidden.text
+    assert (asked.status_code, field_error(asked.text, "choices")) == (422, TOO_LONG)
+    assert "Which region do you work in?" in asked.text
+    assert (await Comment.select(Comment.hidden).first())["hidden"] is False
+    assert await EligibilityQuestion.count() == 0
 
 
 # Huge bodies -----------------------------------------------------------------------------------------

@@ -107,6 +107,11 @@ async def test_problem_texts_and_comments_are_inert_on_every_page_and_export(log
         "review queue": ([], ["P-title"]),
         "review": ([], labels),
     }
+    comment_id = int(commented.headers["location"].rsplit("-", 1)[1])
+    hidden = await organiser.post_form(f"/comments/{comment_id}/hide", {"reason": hostile("C-reason")})
+    moderated = (await organiser.get(f"/problems/{problem_id}")).text
+    assert hidden.status_code == 302
+    assert inertness(moderated, ["C-body", "C-reason"]) == ([], ["C-body", "C-reason"])
     problem_page = pages["problem"]
     assert 'href="https://data.example/&#34;onmouseover=&#34;alert(1)"' in problem_page
     assert export.headers["content-type"].startswith("text/csv")
