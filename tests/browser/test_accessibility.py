@@ -289,8 +289,7 @@ class Visit:
 
 
 VISITORS = 4
-"""Pages visited side by side: the server and the browser each wait on the other, so a few at once
-keep both busy on two cores; many more only queue up."""
+"""Pages visited side by side, so the browser checks one page while the server renders the next."""
 
 
 @pytest.fixture(scope="module")
