@@ -11,7 +11,7 @@ import httpx
 from challenge.tables import Application, Comment, Edition, EligibilityQuestion, Problem, Startup
 from core.clock import utc_now
 from core.enums import Role
-from core.tables import User
+from core.tables import Membership, User
 from judging.tables import Criterion, JudgeAssignment
 from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
 from tests.factories import make_edition, make_municipality, make_open_edition, make_problem, set_timeline
@@ -401,6 +401,41 @@ async def test_wrong_json_types_are_422_with_the_field_named(logged_in) -> None:
 
     assert results == {what: (422, expected) for what, (_payload, expected) in cases.items()}
     assert await Problem.count() == 0
+
+
+async def test_every_json_api_names_the_wrongly_typed_field(logged_in) -> None:
+    edition = await make_edition()
+    person = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    for role in (Role.JUDGE, Role.STARTUP, Role.ORGANISER):
+        await Membership.insert(Membership(user=person.user["id"], role=role, edition_id=edition["id"]))
+    profile = {"expertise": ["iot"], "languages": ["en"], "capacity": 2}
+    edition_in = {"name": "X", "slug": "x", "timezone": "UTC", "tracks": ["smart_city"]}
+    cases = [  # (method, url, body, the answer: status and errors)
+        ("PUT", f"/api/v1/mentoring/profiles/{edition['id']}", {**profile, "expertise": "iot"},
+         {"expertise": "Expected `array`, got `str`"}),
+        ("PUT", f"/api/v1/mentoring/profiles/{edition['id']}", {**profile, "capacity": {"n": 2}},
+         {"capacity": "Expected `int`, got `object`"}),
+        ("PUT", "/api/v1/judging/assignments/1/sheet", {"values": {"1": "eight"}},
+         {"values[...]": "Expected `int`, got `str`"}),
+        ("POST", "/api/v1/mentoring/sessions", {"slot_id": "one", "match_id": 1},
+         {"slot_id": "Expected `int`, got `str`"}),
+        ("PUT", "/api/v1/mentoring/sessions/1/rating", {"rating": 10**20}, {"rating": TOO_LARGE}),
+        ("POST", "/api/v1/startup/applications", {"edition_id": edition["id"], "problems": [[1]]},
+         {"problems[0]": "Expected `int`, got `array`"}),
+        ("POST", "/api/v1/organiser/applications/status", {"ids": "all", "status": "accepted"},
+         {"ids": "Expected `array`, got `str`"}),
+        ("POST", "/api/v1/editions", {**edition_in, "year": "next year"}, {"year": "Expected `int`, got `str`"}),
+        ("POST", "/api/v1/editions", {**edition_in, "year": 2027, "timeline": {"applications": "soon"}},
+         {"timeline[...]": "Invalid RFC3339 encoded datetime"}),
+    ]  # fmt: skip
+
+    results = []
+    for method, url, payload, _answer in cases:
+        headers = {"x-csrftoken": await person.csrf_token()}
+        response = await person.http.request(method, url, json=payload, headers=headers)
+        results.append((method, url, response.status_code, response.json().get("errors")))
+
+    assert results == [(method, url, 422, answer) for method, url, _payload, answer in cases]
 
 
 async def test_unparseable_json_is_400_with_a_reason(logged_in) -> None:

@@ -448,3 +448,34 @@ async def test_hackathon_names_rooms_and_teams_are_inert_in_pages_and_calendars(
     }
     assert [e for c in calendars.values() for e in c.walk("VEVENT") if "X-INJECTED" in e] == []
     assert str(calendars["schedule.ics"]["X-WR-CALNAME"]) == hostile("H-name")
+
+
+# Input reflected straight back: search boxes, error pages, the sign-in's `next` ---------------------
+
+
+async def test_reflected_input_is_escaped_and_next_never_leaves_the_site(logged_in, client) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    edition = await make_edition()
+    user = await logged_in(None)
+    query = hostile("Q-search")
+
+    pages = {
+        "catalogue search": (await client.get("/problems", params={"q": query, "region": query})).text,
+        "applications search": (
+            await organiser.get(f"/organiser/editions/{edition['id']}/applications", params={"q": query})
+        ).text,
+        "not found": (await client.get("/problems/" + SCRIPT)).text,
+        "sign-in form": (await client.get("/login", params={"next": "/x" + query})).text,
+    }
+    redirects = {}
+    for target in ("javascript:alert(1)", "//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = await user.post_form("/login", {"email": user.user["email"], "password": PASSWORD, "next": target})
+        redirects[target] = response.headers["location"]
+
+    assert {page: inertness(html, ["Q-search"]) for page, html in pages.items()} == {
+        "catalogue search": ([], ["Q-search"]),
+        "applications search": ([], ["Q-search"]),
+        "not found": ([], []),
+        "sign-in form": ([], ["Q-search"]),
+    }
+    assert redirects == dict.fromkeys(redirects, "/account")
