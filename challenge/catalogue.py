@@ -16,6 +16,7 @@ from challenge.rules.sdgs import SDGS
 from challenge.tables import Comment, Edition, Endorsement, Municipality, Problem, ProblemAttachment
 from core.errors import NotFound
 from core.rules import N_
+from core.rules.paging import page_within
 
 PAGE_SIZE = 20
 SORTS = ("newest", "endorsed")
@@ -131,7 +132,7 @@ async def published_problems(
     if sort == "endorsed":
         query = query.order_by(Problem.endorsement_count, ascending=False)
     query = query.order_by(Problem.published_at, ascending=False).order_by(Problem.id, ascending=False)
-    page = max(page, 1)
+    page = page_within(page, page_size)
     rows = await query.limit(page_size + 1).offset((page - 1) * page_size).output(load_json=True)
     return ProblemPage(rows=rows[:page_size], page=page, has_next=len(rows) > page_size)
 

@@ -16,6 +16,7 @@ from typing import Any
 from challenge.enums import ApplicationStatus, SettlementKind, StartupStage, Track
 from challenge.tables import Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
 from core.i18n import label
+from core.rules.paging import page_within
 from core.rules.spreadsheets import safe_cell
 
 PAGE_SIZE = 50
@@ -146,7 +147,7 @@ def _filtered(query: Any, edition_id: int, filters: ScreeningFilters) -> Any:
 async def applications(*, edition_id: int, filters: ScreeningFilters, page: int = 1) -> ApplicationPage:
     """One page of an edition's applications with their startup and the problems they address."""
     column, ascending = SORTS[filters.sort]
-    page = max(page, 1)
+    page = page_within(page, PAGE_SIZE)
     query = (
         _filtered(Application.select(*_LISTED), edition_id, filters)
         .order_by(column, ascending=ascending)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.rules.paging import page_within
 from core.scheduler import registered_jobs
 from core.tables import AuditEvent, JobRun, JobState, OutboxMessage, Token, User
 
@@ -46,7 +47,7 @@ async def audit_events(
         query = query.where(AuditEvent.at >= since)
     if until:
         query = query.where(AuditEvent.at < until)
-    page = max(page, 1)
+    page = page_within(page, PAGE_SIZE)
     rows = await (
         query.order_by(AuditEvent.id, ascending=False)
         .limit(PAGE_SIZE + 1)
@@ -77,7 +78,7 @@ async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf:
         query = query.where(OutboxMessage.status == status)
     if to:
         query = query.where(OutboxMessage.to_address.ilike(f"%{to}%"))
-    page = max(page, 1)
+    page = page_within(page, PAGE_SIZE)
     rows = await query.order_by(OutboxMessage.id, ascending=False).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     return PageOf(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
 

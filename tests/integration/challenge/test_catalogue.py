@@ -745,3 +745,15 @@ async def test_an_empty_platform_has_a_friendly_catalogue(client: WebClient) -> 
 
     assert response.status_code == 200
     assert "No edition has been opened yet." in response.text
+
+
+async def test_a_page_number_past_every_problem_is_an_empty_page(client: WebClient, catalogue: dict) -> None:
+    far = 10**18  # its OFFSET was beyond the database's 64-bit integers: a 500 or a 404
+
+    api = await client.get(f"/api/v1/editions/2026/problems?page={far}")
+    page = await client.get(f"/problems?edition=2026&page={far}")
+
+    assert api.status_code == 200
+    assert (api.json()["items"], api.json()["has_next"]) == ([], False)
+    assert page.status_code == 200
+    assert "Parking search traffic" not in page.text

@@ -210,3 +210,18 @@ async def test_the_startup_json_api_reads_and_writes_its_own_application_only(lo
     assert page.json()["total"] == 1 and page.json()["rows"][0]["problems"] == [problem["id"]]
     refused = await founder.get("/api/v1/organiser/applications", params={"edition_id": edition["id"]})
     assert refused.status_code == 403
+
+
+async def test_a_page_number_past_every_row_is_an_empty_page(logged_in) -> None:
+    edition, _, _, _ = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    far = 10**18  # its OFFSET was beyond PostgreSQL's bigint: a 500
+
+    query = {"edition_id": edition["id"], "page_number": far}
+    api = await organiser.get("/api/v1/organiser/applications", params=query)
+    page = await organiser.get(f"/organiser/editions/{edition['id']}/applications/", params={"page_number": far})
+
+    assert api.status_code == 200
+    assert (api.json()["rows"], api.json()["has_next"], api.json()["total"]) == ([], False, 3)
+    assert page.status_code == 200
+    assert "AgroSense" not in page.text

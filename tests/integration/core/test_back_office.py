@@ -65,3 +65,15 @@ async def test_unknown_page_is_a_friendly_404(client: WebClient) -> None:
     assert response.status_code == 404
     assert "We could not find this page." in response.text
     assert "Skip to content" in response.text  # the normal layout, not a bare error
+
+
+async def test_audit_and_outbox_pages_past_every_row_are_empty(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    await audit.record(actor_id=None, action="problem.published", entity="problem", entity_id=7)
+    far = 10**18  # its OFFSET was beyond PostgreSQL's bigint: a 500
+
+    audit_page = await organiser.get(f"/organiser/audit?page_number={far}")
+    outbox_page = await organiser.get(f"/organiser/outbox?page_number={far}")
+
+    assert (audit_page.status_code, outbox_page.status_code) == (200, 200)
+    assert "problem.published" not in audit_page.text

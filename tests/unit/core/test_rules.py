@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.rules.emails import email_domain, email_problem, normalise_email
+from core.rules.paging import page_within
 from core.rules.passwords import password_problem
 from core.rules.rate_limits import Limit, exhausted, verdict, window_cutoff
 from core.rules.retry import MAX_ATTEMPTS, next_attempt
@@ -93,3 +94,12 @@ def test_rate_limit_says_when_to_come_back() -> None:
     decision = verdict(limit=LIMIT, window_start=NOW, count=4, now=NOW + timedelta(minutes=5))
 
     assert (decision.allowed, decision.retry_after_seconds) == (False, 600)
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [(-5, 1), (0, 1), (1, 1), (7, 7), (2**31 // 50 + 1, 2**31 // 50 + 1), (10**18, (2**31 - 1) // 50 + 2)],
+)
+def test_page_within_keeps_the_offset_inside_the_databases_integers(asked: int, shown: int) -> None:
+    assert page_within(asked, 50) == shown
+    assert (page_within(asked, 50) - 1) * 50 < 2**63
