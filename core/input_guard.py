@@ -73,11 +73,18 @@ async def refuse_unstorable_input(request: Request[Any, Any, Any]) -> None:
         raise ValidationFailed(problems)
 
 
+def _is_query_argument_overflow(exc: Exception) -> bool:
+    if isinstance(exc, asyncpg.DataError):  # "invalid input for query argument $1: ... (out of int32 range)"
+        return isinstance(exc.__cause__, OverflowError)
+    return isinstance(exc, OverflowError) and "SQLite INTEGER" in str(exc)
+
+
 def handle_number_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A whole number too large for an id column (PostgreSQL: 32 bits, SQLite: 64) names no row.
 
-    Path, query and form values reach the query as numbers; any other data error is a bug."""
-    if isinstance(exc, OverflowError) or isinstance(exc.__cause__, OverflowError):
+    Path, query and form values reach the query as numbers. Any other overflow (a date beyond
+    the calendar, say) or data error is a bug, and stays a logged 500."""
+    if _is_query_argument_overflow(exc):
         return handle_not_found(request, NotFoundException())
     return handle_server_error(request, exc)
 

@@ -122,12 +122,17 @@ def local_to_utc(local: datetime, timezone_name: str) -> datetime:
     """Wall-clock time in the edition's timezone to an aware UTC instant.
 
     A time that does not exist (clocks jump forward) moves forward by the gap, as calendars do;
-    an ambiguous one (clocks fall back) is the first of the two.
+    an ambiguous one (clocks fall back) is the first of the two. Raises ValueError for a time
+    that has no UTC instant (the first or last hours of the calendar).
     """
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    # fold=0 is exactly that: the earlier offset, so a time in the gap lands after it.
-    return local.replace(tzinfo=ZoneInfo(timezone_name), fold=0).astimezone(UTC)
+    try:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        # fold=0 is exactly that: the earlier offset, so a time in the gap lands after it.
+        return local.replace(tzinfo=ZoneInfo(timezone_name), fold=0).astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01 00:00 east of UTC is before the calendar starts: a bad date, like any other.
+        raise ValueError(f"{local.isoformat()} in {timezone_name} is outside the calendar") from None
 
 
 def utc_to_local(moment: datetime, timezone_name: str) -> datetime:

@@ -101,7 +101,10 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
             continue
         if "timezone" not in errors:
             # Forms send wall-clock time in the edition's zone; the API may send an explicit offset.
-            starts[phase] = local_to_utc(local, values["timezone"])
+            try:
+                starts[phase] = local_to_utc(local, values["timezone"])
+            except ValueError:
+                errors[f"starts_{phase.value}"] = N_("Give a date and time.")
     if Phase.PROBLEM_INTAKE not in starts and f"starts_{Phase.PROBLEM_INTAKE.value}" not in errors:
         errors[f"starts_{Phase.PROBLEM_INTAKE.value}"] = N_("When does problem intake open?")
     try:

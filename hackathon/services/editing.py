@@ -67,7 +67,10 @@ async def move_item(
     async with db.transaction():
         hackathon = await _lock(hackathon_id)
         # Without an offset: wall-clock time in the hackathon's zone.
-        starts_at = local_to_utc(starts_at, hackathon["timezone"])
+        try:
+            starts_at = local_to_utc(starts_at, hackathon["timezone"])
+        except ValueError:
+            raise ValidationFailed({"starts_at": N_("Give a date and time.")}) from None
         if room_id is not None and not await Room.exists().where(Room.id == room_id, Room.hackathon == hackathon_id):
             raise ValidationFailed({"room_id": N_("Choose one of this hackathon's rooms.")})
         rows = await stored_items(hackathon_id)

@@ -195,8 +195,12 @@ async def _mentoring_window_problem(edition: dict[str, Any], starts_at: datetime
 
 
 def _utc(moment: datetime | None, timezone: str) -> datetime | None:
-    """Wall-clock time in the mentor's zone (forms), or an instant with its offset (API), as UTC."""
-    return None if moment is None else local_to_utc(moment, timezone).astimezone(UTC).replace(microsecond=0)
+    """Wall-clock time in the mentor's zone (forms), or an instant with its offset (API), as UTC;
+    None when there is none, or it lies outside the calendar."""
+    try:
+        return None if moment is None else local_to_utc(moment, timezone).astimezone(UTC).replace(microsecond=0)
+    except ValueError:
+        return None
 
 
 # --- Slots. -------------------------------------------------------------------------------

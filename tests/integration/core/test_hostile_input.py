@@ -12,6 +12,7 @@ from challenge.tables import Application, Comment, Edition, EligibilityQuestion,
 from core.clock import utc_now
 from core.enums import Role
 from core.tables import Membership, User
+from hackathon.tables import Hackathon
 from judging.tables import Criterion, JudgeAssignment
 from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
 from tests.factories import make_edition, make_municipality, make_open_edition, make_problem, set_timeline
@@ -479,6 +480,54 @@ async def test_a_nul_character_is_named_beside_its_field_on_every_kind_of_input(
     assert search.status_code == 422
     assert (api_search.status_code, api_search.json()["errors"]) == (422, {"q": NUL})
     assert await Problem.count() == 1
+
+
+async def test_times_at_the_ends_of_the_calendar_are_field_errors_never_a_500(logged_in) -> None:
+    edition = await make_edition()
+    organiser = await logged_in(Role.ORGANISER)
+    mentor = await logged_in(Role.MENTOR, edition_id=edition["id"])
+    await MentorProfile.insert(
+        MentorProfile(user=mentor.user["id"], edition=edition["id"], key=f"{edition['id']}:{mentor.user['id']}",
+                      timezone="Pacific/Pago_Pago", expertise=["iot"], languages=["en"], capacity=2)
+    )  # fmt: skip
+    now = utc_now()
+    hackathon = (
+        await Hackathon.insert(
+            Hackathon(edition=edition["id"], name="Demo day", starts_at=now, ends_at=now + timedelta(hours=4))
+        ).returning(Hackathon.id)
+    )[0]["id"]
+    # The last minute of 9999 west of UTC, and the first of year 1 east of it, have no UTC instant.
+    last, first = "9999-12-31T23:59", "0001-01-01T00:00"
+
+    created = await organiser.post_form(
+        "/organiser/editions/new",
+        {"name": "Far future", "slug": "far", "year": "2027", "timezone": "Pacific/Pago_Pago", "tracks": ["smart_city"],
+         "starts_problem_intake": last},
+    )  # fmt: skip
+    round_ = await organiser.post_form(
+        f"/organiser/editions/{edition['id']}/judging/",
+        {"name": "Screening", "method": "weighted_rubric", "entry": "all_submitted", "judges_per_application": "1",
+         "max_per_judge": "10", "advance_count": "1", "normalisation": "judge_offset", "opens_at": first},
+    )  # fmt: skip
+    event = await organiser.post_form(
+        f"/organiser/editions/{edition['id']}/hackathons/",
+        {"name": "Far", "timezone": "Pacific/Pago_Pago", "starts_at": last, "ends_at": last},
+    )
+    slot = await mentor.post_json(
+        "/api/v1/mentoring/slots",
+        {"edition_id": edition["id"], "starts_at": f"{last}:00", "ends_at": f"{last}:30", "location": "Room 4"},
+    )
+    moved = await put_json(organiser, f"/api/v1/hackathons/{hackathon}/items/1", {"starts_at": f"{first}:00+05:00"})
+
+    assert (created.status_code, field_error(created.text, "starts_problem_intake")) == (422, "Give a date and time.")
+    assert (round_.status_code, field_error(round_.text, "opens_at")) == (
+        422, "Give a date and time, e.g. 2027-05-10 09:00."
+    )  # fmt: skip
+    assert (event.status_code, field_error(event.text, "starts_at")) == (422, "Give a date and time.")
+    assert (slot.status_code, slot.json()["errors"]) == (
+        422, {"starts_at": "Give a date and time.", "ends_at": "Give a date and time."}
+    )  # fmt: skip
+    assert (moved.status_code, moved.json().get("errors")) == (422, {"starts_at": "Give a date and time."})
 
 
 async def test_ids_beyond_any_row_are_not_found_never_a_500(logged_in) -> None:
