@@ -5,12 +5,13 @@ Server-rendered pygal SVG without JavaScript, inlined like the edition dashboard
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 import pygal
 
 from challenge.dashboard import chart_style, render_inline
+from core.i18n import current_locale
 from core.i18n import gettext as _
 from judging.rules.scoring import Ranking
 
@@ -59,3 +60,26 @@ def ranking_spread(ranking: Ranking | None, names: dict[int, str], *, top: int =
     chart.add(_("Raw mean"), [round(s.raw_mean, 2) for s in standings])
     chart.add(_("Spread (max - min)"), [round(s.spread, 2) for s in standings])
     return render_inline(chart)
+
+
+_drawn: OrderedDict[tuple[Any, ...], dict[str, str]] = OrderedDict()
+
+
+def round_charts(
+    round_id: int, totals: list[dict[str, Any]], judge_names: dict[int, str], ranking: Ranking, names: dict[int, str]
+) -> dict[str, str]:
+    """Both charts, drawn again only when what they show changed (pygal takes a second for 100 judges)."""
+    top = ranking.standings[:30]
+    key = (
+        round_id,
+        current_locale(),
+        hash(tuple((row["judge"], row["application"], row["total"]) for row in totals)),
+        hash(tuple(sorted(judge_names.items()))),
+        tuple((s.application_id, s.normalised_mean, s.raw_mean, s.spread, names.get(s.application_id)) for s in top),
+    )
+    if key not in _drawn:
+        _drawn[key] = {"judges": judge_distributions(totals, judge_names), "ranking": ranking_spread(ranking, names)}
+        while len(_drawn) > 16:
+            _drawn.popitem(last=False)
+    _drawn.move_to_end(key)
+    return _drawn[key]

@@ -50,6 +50,9 @@ async def _edition_context(request: AnyRequest) -> dict[str, Any]:
     return {"edition": await load_edition(edition_id), "rounds": await rounds.rounds_of(edition_id), **_round_choices()}
 
 
+RANKING_ROWS = 100
+
+
 async def round_context(request: AnyRequest) -> dict[str, Any]:
     round_id = int(request.path_params["round_id"])
     round_ = await rounds.load_round(round_id)
@@ -64,10 +67,8 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
     charts = {}
     if ranking:
         totals = await assignments.submitted_totals(round_id)
-        charts = {
-            "judges": charts_module.judge_distributions(totals, judge_names),
-            "ranking": charts_module.ranking_spread(ranking, {a: e["startup_name"] for a, e in names.items()}),
-        }
+        entry_names = {a: e["startup_name"] for a, e in names.items()}
+        charts = charts_module.round_charts(round_id, totals, judge_names, ranking, entry_names)
     return {
         "round": round_,
         "edition": edition,
@@ -77,6 +78,8 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         "round_values": _round_values(round_, edition["timezone"]),
         "entries": names,
         "ranking": ranking,
+        # The first rows answer most visits; all of them on request (and always in the CSV).
+        "ranking_rows": None if request.query_params.get("all") else RANKING_ROWS,
         "judge_calibration": judges,
         "judge_names": judge_names,
         "charts": charts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from datetime import timedelta
 
 from challenge.tables import Application, Startup, StartupMember
@@ -408,3 +409,42 @@ async def test_the_ranking_page_shows_flagged_totals_in_the_readers_language(log
     assert response.status_code == 200
     flagged = next(s for s in ranking.standings if s.flags)
     assert html.escape(flagged.flags[0].message.render()) in response.text
+
+
+async def test_a_long_ranking_shows_its_top_rows_and_all_on_request_keeping_hand_picked_ones(
+    logged_in, monkeypatch
+) -> None:
+    from judging.controllers import organiser as organiser_pages
+
+    organiser = await logged_in(Role.ORGANISER)
+    edition = await make_edition()
+    round_id = (await Round.insert(Round(edition=edition["id"], name="Final", status="closed")).returning(Round.id))[0][
+        "id"
+    ]
+    judge = await make_user(role=Role.JUDGE, edition_id=edition["id"])
+    for n in range(6):
+        application = await _submitted(edition, f"Entry {n}")
+        await RoundApplication.insert(
+            RoundApplication(round=round_id, application=application, key=f"{round_id}:{n}", advanced=n == 0)
+        )
+        assignment = (
+            await JudgeAssignment.insert(
+                JudgeAssignment(round=round_id, judge=judge["id"], application=application, key=f"{round_id}:{n}")
+            ).returning(JudgeAssignment.id)
+        )[0]["id"]
+        await ScoreSheet.insert(
+            ScoreSheet(assignment=assignment, key=str(assignment), round=round_id, judge=judge["id"],
+                       application=application, status="submitted", total=float(10 - n))
+        )  # fmt: skip
+    monkeypatch.setattr(organiser_pages, "RANKING_ROWS", 2)
+
+    boxes = re.compile(r'name="ids" value="(\d+)"')
+    short = (await organiser.http.get(f"/organiser/rounds/{round_id}/")).text
+    assert len(boxes.findall(short)) == 2 and "Show all 6" in short
+    # A hand-picked entry past the cut stays in the by-hand list, so sending that list keeps it.
+    last = (await RoundApplication.select().where(RoundApplication.key == f"{round_id}:5").first())["application"]
+    await RoundApplication.update({RoundApplication.advanced: True}).where(RoundApplication.key == f"{round_id}:5")
+    short = (await organiser.http.get(f"/organiser/rounds/{round_id}/")).text
+    assert len(boxes.findall(short)) == 3 and str(last) in boxes.findall(short)
+    everything = (await organiser.http.get(f"/organiser/rounds/{round_id}/?all=1")).text
+    assert len(boxes.findall(everything)) == 6 and "Show all" not in everything
