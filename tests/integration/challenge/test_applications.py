@@ -118,6 +118,28 @@ async def test_submission_after_the_deadline_is_refused_and_the_draft_kept() -> 
     assert (await Application.select(Application.status).first())["status"] == "draft"
 
 
+async def test_a_submission_checked_in_time_but_recorded_after_the_deadline_is_refused(monkeypatch) -> None:
+    """Under a rush the wait for the database can carry a checked request past the deadline."""
+    edition = await _edition_taking_applications()
+    founder, _ = await _founder(edition["id"])
+    application_id = await _complete_draft(edition, founder)
+    closes = utc_now() + timedelta(minutes=1)
+    await set_timeline(
+        edition["id"], problem_intake=closes - timedelta(days=30), applications=closes - timedelta(days=10),
+        screening=closes,
+    )  # fmt: skip
+    # The first look at the clock is a second before the deadline, every later one a second after.
+    instants = iter([closes - timedelta(seconds=1)])
+    monkeypatch.setattr(applications, "utc_now", lambda: next(instants, closes + timedelta(seconds=1)))
+
+    with pytest.raises(StateConflict, match=r"Applications closed on"):
+        await applications.submit_application(user=founder, application_id=application_id)
+
+    row = await Application.select(Application.status, Application.submitted_at).first()
+    assert row["status"] == "draft" and row["submitted_at"] is None
+    assert await ApplicationEvent.count().where(ApplicationEvent.to_status == "submitted") == 0
+
+
 async def test_the_grace_period_still_takes_submissions() -> None:
     from challenge.tables import Edition
 
