@@ -189,8 +189,8 @@ class Timings:
 async def rush(base: str, built: dict[str, Any], deadline: datetime) -> tuple[dict[int, float], Timings, float]:
     import httpx
 
-    deck = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(DECK_BYTES - 32) + b"\n%%EOF\n"
-    deck = deck[: DECK_BYTES - 6] + b"%%EOF\n"
+    head, tail = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", b"\n%%EOF\n"
+    deck = head + os.urandom(DECK_BYTES - len(head) - len(tail)) + tail  # exactly 5 MiB
     timings = Timings()
     acknowledged: dict[int, float] = {}
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
