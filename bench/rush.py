@@ -10,7 +10,8 @@ before the deadline is there exactly once, with its status event, its audit reco
 its 5 MB deck on disk, and nothing else was submitted.
 
 Prints the rate held, p50/p99 per step, errors and the server's peak RSS. Runs against one worker
-on SQLite and on PostgreSQL, and with BENCH_RUSH_WORKERS (default 2) workers on PostgreSQL.
+on SQLite and on PostgreSQL, and with
+BENCH_RUSH_WORKERS (default 1,2) workers on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ USERS = int(os.environ.get("BENCH_USERS", "64"))
 RUSH_MINUTES = float(os.environ.get("RUSH_MINUTES", "10"))
 DECK_BYTES = 5 * 1024 * 1024
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",")
-PG_WORKERS = int(os.environ.get("BENCH_RUSH_WORKERS", "2"))
+PG_WORKERS = [int(n) for n in os.environ.get("BENCH_RUSH_WORKERS", "1,2").split(",")]
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
@@ -340,7 +341,7 @@ def main() -> None:
         if engine == "sqlite":
             run("sqlite", None, 1)
         else:
-            for workers in sorted({1, PG_WORKERS}):
+            for workers in PG_WORKERS:
                 with load.postgres_database("bench_rush") as url:
                     if url:
                         run("postgres", url, workers)
