@@ -325,6 +325,8 @@ def run(name: str, database_url: str | None, workers: int) -> None:
             f" {found['audit_records']} audit records, {found['mails_queued']} mails queued,"
             f" {found['decks_on_disk_5mb']} decks of 5 MB on disk"
         )
+        restarts = sum("Child process" in line for line in (var / "server.log").read_text().splitlines())
+        print(f"  uvicorn worker restarts during the rush: {restarts}")
         if lost:
             raise SystemExit(f"{name}: {lost} acknowledged submissions lost, doubled or late")
     finally:

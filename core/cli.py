@@ -31,6 +31,9 @@ def serve(host: str, port: int, workers: int, reload: bool, app: str = "core.app
         workers=workers if not reload else None,
         reload=reload,
         proxy_headers=True,
+        # uvicorn kills a worker that misses a 5 s health ping, dropping its in-flight requests; on a
+        # saturated machine (the deadline rush, 5 MB uploads) a busy but healthy worker can miss one.
+        timeout_worker_healthcheck=30,
         log_level="info",
     )
 
