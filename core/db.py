@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -75,8 +76,48 @@ async def transaction() -> AsyncIterator[Any]:
         async with _sqlite_write_lock(), db.transaction(transaction_type=TransactionType.immediate) as txn:
             yield txn
     else:
-        async with db.transaction() as txn:
+        async with _postgres_transaction(db) as txn:
             yield txn
+
+
+@asynccontextmanager
+async def _postgres_transaction(db: PostgresEngine) -> AsyncIterator[Any]:
+    """Piccolo's transaction, cleaned up even when its connection died under it.
+
+    When COMMIT or ROLLBACK fails (the database restarted mid-transaction), Piccolo's
+    `__aexit__` raises before it forgets the transaction: every later query of the same task
+    would then run on the dead connection ("connection has been released back to the pool").
+    """
+    txn = db.transaction()
+    try:
+        await txn.__aenter__()
+    except BaseException:  # BEGIN failed: the connection it took must still go back
+        await _release(db, getattr(txn, "connection", None))
+        raise
+    try:
+        yield txn
+    except BaseException as exc:
+        await _end(db, txn, exc)
+        raise
+    else:
+        await _end(db, txn, None)
+
+
+async def _end(db: PostgresEngine, txn: Any, exc: BaseException | None) -> None:
+    try:
+        await txn.__aexit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+    except BaseException:
+        if db.current_transaction.get() is txn:
+            db.current_transaction.reset(txn.context)
+        await _release(db, txn.connection)
+        if exc is None:
+            raise
+
+
+async def _release(db: PostgresEngine, connection: Any) -> None:
+    if connection is not None and db.pool is not None:
+        with contextlib.suppress(Exception):  # already released, or too broken to reset (then closed)
+            await db.pool.release(connection)
 
 
 def locked(query: Any) -> Any:
@@ -86,6 +127,34 @@ def locked(query: Any) -> Any:
     a time.
     """
     return query if isinstance(engine(), SQLiteEngine) else query.lock_rows()
+
+
+# What a database that is restarting, shutting down or unreachable raises. Nothing is wrong with
+# the request: it fails quickly and can be sent again once the database is back (the pool
+# replaces its lost connections by itself on the next acquire).
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # 08xxx: the connection failed or was lost mid-query
+    asyncpg.CannotConnectNowError,  # 57P03: starting up or shutting down
+    asyncpg.AdminShutdownError,  # 57P01: terminated by a restart
+    asyncpg.CrashShutdownError,  # 57P02: terminated because another backend crashed
+    asyncpg.TooManyConnectionsError,  # 53300: no connection slot left
+    # A pooled connection caught by the shutdown between its FATAL message and its close: its
+    # next query meets a protocol still consuming the error. The pool drops it on release.
+    asyncpg.InternalClientError,
+    ConnectionError,  # refused or reset at the socket: no server listening
+    asyncpg.InterfaceError,  # only some of them: see is_database_unavailable()
+)
+
+
+# What the client raises once the connection it was using is gone (the server closed it).
+_LOST_CONNECTION_MESSAGES = ("connection is closed", "released back to the pool")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The request failed because the database is away, not because of the request."""
+    if isinstance(exc, asyncpg.InterfaceError):
+        return any(message in str(exc) for message in _LOST_CONNECTION_MESSAGES)
+    return isinstance(exc, DATABASE_UNAVAILABLE)
 
 
 def is_unique_violation(exc: BaseException) -> bool:

@@ -13,12 +13,15 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
+from litestar import Request
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.clock import utc_now
+from core.db import is_database_unavailable
 from core.settings import get_settings
 from core.tables import SessionRecord
+from core.web import handle_database_unavailable
 
 COOKIE_NAME = "sid"
 LIFETIME = timedelta(days=14)
@@ -102,12 +105,30 @@ class SessionMiddleware:
         session = await load_session(session_id)
         scope["session"] = session
 
+        unsaved: list[Exception] = []
+
         async def send_with_session(message: Message) -> None:
+            if unsaved:  # the prepared answer is dropped: the 503 below goes out instead
+                return
             if message["type"] == "http.response.start":
-                await self._finish(session, session_id, message)
+                try:
+                    await self._finish(session, session_id, message)
+                except Exception as exc:
+                    if not is_database_unavailable(exc):
+                        raise
+                    unsaved.append(exc)
+                    return
             await send(message)
 
         await self.app(scope, receive, send_with_session)
+        if unsaved:
+            # The database went away before the session was kept, so the prepared answer would
+            # claim what did not happen (a sign-in, a message). Nothing of it has gone out yet:
+            # answer with the 503 page. (Raising instead ends as a bare 500: Litestar counts the
+            # response as started once the start message reaches this wrapper.)
+            request: Request[Any, Any, Any] = Request(scope, receive)
+            response = handle_database_unavailable(request, unsaved[0])
+            await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
     async def _finish(self, session: Session, sent_id: str | None, message: Message) -> None:
         if not session and not sent_id:

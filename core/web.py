@@ -22,8 +22,9 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from core.db import DATABASE_UNAVAILABLE, is_database_unavailable
 from core.errors import DomainError, StateConflict, TooManyRequests, ValidationFailed
 from core.i18n import gettext
 from core.settings import get_settings
@@ -31,6 +32,8 @@ from core.settings import get_settings
 log = logging.getLogger(__name__)
 
 SECRET_FIELDS = ("password", "current", "_csrf_token")
+# How long a client should wait before sending a request the database could not take.
+RETRY_AFTER_SECONDS = 5
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
@@ -186,7 +189,19 @@ def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
 
 
+def handle_database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database is restarting or out of reach: a short 503 at once, not a hang or a 500."""
+    if not is_database_unavailable(exc):
+        return handle_server_error(request, exc)
+    log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    message = gettext("The service is briefly unavailable. Please try again in a moment.")
+    if is_api(request):
+        return _json_problem(HTTP_503_SERVICE_UNAVAILABLE, message, **{"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return _error_page(request, HTTP_503_SERVICE_UNAVAILABLE, message, **{"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     DomainError: handle_domain_error,
     NotAuthorizedException: handle_not_authorized,
     PermissionDeniedException: handle_permission_denied,
