@@ -69,6 +69,28 @@ def test_dates_are_shown_in_the_given_timezone_and_language() -> None:
         i18n._current_locale.reset(token)
 
 
+@pytest.mark.parametrize("locale", ["en", "sr_Latn", "sr_Cyrl"])
+@pytest.mark.parametrize("format", ["full", "long", "medium", "short", "d MMM HH:mm"])
+def test_dates_read_as_babel_writes_them(locale: str, format: str) -> None:
+    """Our shortcut for named formats (the frame looked up once) gives Babel's own text."""
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    token = i18n.set_locale(locale)
+    try:
+        for moment in (
+            datetime(2026, 1, 31, 23, 30, tzinfo=UTC),
+            datetime(2026, 7, 1, 5, 5),
+            datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+        ):
+            for zone in ("Europe/Belgrade", "UTC", "America/New_York"):
+                expected = format_datetime(moment, format, tzinfo=ZoneInfo(zone), locale=locale)
+                assert i18n.format_datetime(moment, zone, format=format) == expected
+    finally:
+        i18n._current_locale.reset(token)
+
+
 def test_labels_fall_back_to_the_value() -> None:
     assert i18n.label("judge") == "Judge"
     assert i18n.label("something_new") == "something_new"
