@@ -216,7 +216,7 @@ class Result:
 
     def line(self, floor: float | None) -> str:
         ratio = f"{self.rate / floor:6.1%}" if floor else "      "
-        one = f"{self.one_client_ms:9.1f}" if self.one_client_ms is not None else " " * 9
+        one = f"{self.one_client_ms:11.1f}" if self.one_client_ms is not None else " " * 11
         if not self.requests:  # every request outlasted wrk's timeout: the service time says why
             return f"{self.label:28} {'none finished within 10 s':>35} {'':>8} {self.errors:6} {self.rss_mb:7.0f} {one}"
         return (
@@ -227,6 +227,7 @@ class Result:
 
 HEADER = (
     f"{'URL':28} {'req/s':>9} {'/ floor':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>8} {'errors':>6} {'RSS MB':>7}"
+    f" {'1 client ms':>11}"
 )
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -320,16 +321,18 @@ def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path)
 
         results = [floor]
         for label, path, sid in pages:
-            cookies = {"sid": sid} if sid else {}
-            response = httpx.get(base + path, cookies=cookies, timeout=30)
-            if response.status_code != 200:
-                print(f"  {label}: skipped, GET {path} answered HTTP {response.status_code}")
-                continue
-            serial = []
-            for _ in range(5):  # warms the caches; one client at a time: the service time without queueing
-                start = time.perf_counter()
-                httpx.get(base + path, cookies=cookies, timeout=60)
-                serial.append((time.perf_counter() - start) * 1000)
+            # One client on one kept-alive connection: httpx.get() would time its own set-up
+            # (an SSL context, ~25 ms) along with the page.
+            with httpx.Client(base_url=base, cookies={"sid": sid} if sid else {}, timeout=60) as one:
+                response = one.get(path)
+                if response.status_code != 200:
+                    print(f"  {label}: skipped, GET {path} answered HTTP {response.status_code}")
+                    continue
+                serial = []
+                for _ in range(5):  # warms the caches; one client at a time: the service time without queueing
+                    start = time.perf_counter()
+                    one.get(path)
+                    serial.append((time.perf_counter() - start) * 1000)
             results.append(replace(wrk(label, base + path, server.pid, sid), one_client_ms=sorted(serial)[2]))
         idle = rss_mb(server.pid)
     finally:

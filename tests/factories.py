@@ -89,6 +89,34 @@ async def make_open_edition(**fields: Any) -> dict[str, Any]:
     return edition
 
 
+async def make_edition_taking_applications(*, closes_in: Any = None, **fields: Any) -> dict[str, Any]:
+    """An edition whose applications opened yesterday and close (screening starts) in `closes_in`, default 10 days."""
+    from datetime import timedelta
+
+    from core.clock import utc_now
+
+    edition = await make_edition(**fields)
+    now = utc_now()
+    await set_timeline(
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=1),
+        screening=now + (closes_in if closes_in is not None else timedelta(days=10)),
+    )
+    return edition
+
+
+# A complete application's content, as the form and the services take it.
+APPLICATION_CONTENT = {
+    "track": "smart_rural",
+    "solution": "Acoustic leak sensors on the main pipes.",
+    "why_us": "We built this for two utilities already.",
+    "pilot_plan": "Six weeks in two villages.",
+    "impact": "A third less water lost.",
+    "sdgs": ["6"],
+}
+
+
 COMPLETE_PROBLEM = {
     "title": "Drinking water losses in village networks",
     "track": "smart_rural",

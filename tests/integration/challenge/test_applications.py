@@ -15,26 +15,14 @@ from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound, StateConflict, ValidationFailed
 from core.tables import AuditEvent, OutboxMessage, StoredFile
-from tests.factories import make_edition, make_municipality, make_problem, make_user, set_timeline
-
-CONTENT = {
-    "track": "smart_rural",
-    "solution": "Acoustic leak sensors on the main pipes.",
-    "why_us": "We built this for two utilities already.",
-    "pilot_plan": "Six weeks in two villages.",
-    "impact": "A third less water lost.",
-    "sdgs": ["6"],
-}
-
-
-async def _edition_taking_applications(closes_in: timedelta = timedelta(days=10)) -> dict:
-    edition = await make_edition()
-    now = utc_now()
-    await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
-        screening=now + closes_in,
-    )  # fmt: skip
-    return edition
+from tests.factories import (
+    APPLICATION_CONTENT,
+    make_edition_taking_applications,
+    make_municipality,
+    make_problem,
+    make_user,
+    set_timeline,
+)
 
 
 async def _founder(edition_id: int, email: str = "nikola@agrosense.example"):
@@ -58,14 +46,14 @@ async def _deck(owner_id: int) -> int:
 async def _complete_draft(edition: dict, founder) -> int:
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     result = await applications.save_application(
-        user=founder, edition_id=edition["id"], data={**CONTENT, "problems": [str(problem["id"])]},
+        user=founder, edition_id=edition["id"], data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
         pitch_deck_file_id=await _deck(founder.id),
     )  # fmt: skip
     return result.application_id
 
 
 async def test_one_startup_per_person_and_edition() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
 
     with pytest.raises(StateConflict, match="already belong to a startup"):
@@ -75,20 +63,20 @@ async def test_one_startup_per_person_and_edition() -> None:
 
 
 async def test_one_application_per_startup_and_track_until_withdrawn() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
-    first = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+    first = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
 
     with pytest.raises(StateConflict, match="already has an application in this track"):
-        await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+        await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
     await applications.withdraw_application(user=founder, application_id=first.application_id)
-    again = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+    again = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
 
     assert again.application_id != first.application_id
 
 
 async def test_an_incomplete_submission_lists_the_missing_parts_and_keeps_the_draft() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     draft = await applications.save_application(
         user=founder, edition_id=edition["id"], data={"track": "smart_rural", "solution": "Sensors"}
@@ -103,7 +91,7 @@ async def test_an_incomplete_submission_lists_the_missing_parts_and_keeps_the_dr
 
 
 async def test_submission_after_the_deadline_is_refused_and_the_draft_kept() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     application_id = await _complete_draft(edition, founder)
     now = utc_now()
@@ -120,7 +108,7 @@ async def test_submission_after_the_deadline_is_refused_and_the_draft_kept() -> 
 
 async def test_a_submission_checked_in_time_but_recorded_after_the_deadline_is_refused(monkeypatch) -> None:
     """Under a rush the wait for the database can carry a checked request past the deadline."""
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     application_id = await _complete_draft(edition, founder)
     closes = utc_now() + timedelta(minutes=1)
@@ -143,7 +131,7 @@ async def test_a_submission_checked_in_time_but_recorded_after_the_deadline_is_r
 async def test_the_grace_period_still_takes_submissions() -> None:
     from challenge.tables import Edition
 
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     application_id = await _complete_draft(edition, founder)
     now = utc_now()
@@ -159,7 +147,7 @@ async def test_the_grace_period_still_takes_submissions() -> None:
 
 
 async def test_a_double_click_submits_exactly_once_and_mails_once() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     application_id = await _complete_draft(edition, founder)
 
@@ -177,14 +165,14 @@ async def test_a_double_click_submits_exactly_once_and_mails_once() -> None:
 
 
 async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
-    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
 
     results = await asyncio.gather(*(
         applications.save_application(
             user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
-            data={**CONTENT, "solution": text},
+            data={**APPLICATION_CONTENT, "solution": text},
         )
         for text in ("First co-founder's text", "Second co-founder's text")
     ))  # fmt: skip
@@ -200,21 +188,21 @@ async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> 
 
 
 async def test_another_startup_cannot_see_or_touch_the_application() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     stranger, _ = await _founder(edition["id"], email="other@startup.example")
-    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=CONTENT)
+    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
 
     with pytest.raises(NotFound):
         await applications.save_application(
-            user=stranger, edition_id=edition["id"], application_id=draft.application_id, data=CONTENT
+            user=stranger, edition_id=edition["id"], application_id=draft.application_id, data=APPLICATION_CONTENT
         )
     with pytest.raises(NotFound):
         await applications.submit_application(user=stranger, application_id=draft.application_id)
 
 
 async def test_organisers_shortlist_with_a_message_and_startups_cannot() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     organiser = await load_current_user((await make_user(role=Role.ORGANISER))["id"])
     application_id = await _complete_draft(edition, founder)

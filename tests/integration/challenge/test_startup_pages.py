@@ -10,7 +10,7 @@ from challenge.services import applications
 from challenge.tables import Application, ApplicationEvent, Edition, StartupMember
 from core.clock import utc_now
 from core.tables import OutboxMessage
-from tests.factories import make_edition, make_municipality, make_problem, set_timeline
+from tests.factories import make_edition_taking_applications, make_municipality, make_problem, set_timeline
 from tests.web import WebClient, field_error
 
 PDF = b"%PDF-1.7\n" + b"0" * 1000 + b"\n%%EOF\n"
@@ -25,12 +25,7 @@ TEXTS = {
 
 
 async def _edition(closes_in: timedelta = timedelta(days=10)) -> tuple[dict, dict]:
-    edition = await make_edition()
-    now = utc_now()
-    await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
-        screening=now + closes_in,
-    )  # fmt: skip
+    edition = await make_edition_taking_applications(closes_in=closes_in)
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     return edition, problem
 

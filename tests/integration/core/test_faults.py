@@ -20,7 +20,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +39,17 @@ from core.tables import AuditEvent, JobRun, OutboxMessage, SessionRecord, Stored
 from judging.enums import RoundStatus, ScoreStatus
 from judging.tables import Criterion, JudgeAssignment, Round, ScoreSheet
 from tests.conftest import ENGINE, ROOT
-from tests.factories import make_edition, make_municipality, make_problem, make_user, set_timeline
+from tests.factories import (
+    APPLICATION_CONTENT,
+    make_edition_taking_applications,
+    make_municipality,
+    make_problem,
+    make_user,
+)
 from tests.fixtures import Mailbox, ServerProcess, free_port, start_server, stop_server, wait_until_up
 
 pytestmark = pytest.mark.slow
 
-CONTENT = {
-    "track": "smart_rural",
-    "solution": "Acoustic leak sensors on the main pipes.",
-    "why_us": "We built this for two utilities already.",
-    "pilot_plan": "Six weeks in two villages.",
-    "impact": "A third less water lost.",
-    "sdgs": ["6"],
-}
 SUBMISSIONS = 40
 JUDGES = 8
 SCORED_APPLICATIONS = 5  # every judge scores each of them: 40 score saves
@@ -121,18 +118,6 @@ async def _deck(owner_id: int) -> int:
     return (await StoredFile.insert(deck).returning(StoredFile.id))[0]["id"]
 
 
-async def _edition_taking_applications() -> dict[str, Any]:
-    edition = await make_edition()
-    now = utc_now()
-    await set_timeline(
-        edition["id"],
-        problem_intake=now - timedelta(days=30),
-        applications=now - timedelta(days=1),
-        screening=now + timedelta(days=10),
-    )
-    return edition
-
-
 async def _submission(edition: dict[str, Any], problem_id: int, n: int) -> Action:
     """A founder signed in, with a complete draft: the rows the services leave, built directly."""
     startup = Startup(name=f"Burst {n}", country="Serbia", city="Niš")
@@ -149,8 +134,8 @@ async def _submission(edition: dict[str, Any], problem_id: int, n: int) -> Actio
         startup=startup_id,
         updated_by=user["id"],
         pitch_deck=await _deck(user["id"]),
-        active_key=f"{edition['id']}:{startup_id}:{CONTENT['track']}",
-        **CONTENT,
+        active_key=f"{edition['id']}:{startup_id}:{APPLICATION_CONTENT['track']}",
+        **APPLICATION_CONTENT,
     )
     application_id = (await Application.insert(draft).returning(Application.id))[0]["id"]
     await ApplicationProblem.insert(ApplicationProblem(application=application_id, problem=problem_id))
@@ -409,7 +394,7 @@ async def _burst(
 async def test_server_killed_mid_burst_keeps_each_acknowledged_request_whole() -> None:
     servers = [start_server(port=free_port())]  # boots while the rows are built
     try:
-        edition = await _edition_taking_applications()
+        edition = await make_edition_taking_applications()
         problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
         submissions = [await _submission(edition, problem["id"], n) for n in range(SUBMISSIONS)]
         score_saves = await _score_saves(edition)
@@ -687,7 +672,7 @@ async def _after_outbox_runs(count: int) -> None:
 
 
 async def test_mail_survives_the_smtp_server_being_down_and_goes_out_once_it_is_back() -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     submission = await _submission(edition, problem["id"], 1)
     smtp_port = free_port()  # nothing listens here yet

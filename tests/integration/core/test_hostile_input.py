@@ -15,7 +15,13 @@ from core.tables import Membership, User
 from hackathon.tables import Hackathon
 from judging.tables import Criterion, JudgeAssignment
 from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
-from tests.factories import make_edition, make_municipality, make_open_edition, make_problem, set_timeline
+from tests.factories import (
+    make_edition,
+    make_edition_taking_applications,
+    make_municipality,
+    make_open_edition,
+    make_problem,
+)
 from tests.web import WebClient, field_error
 
 TOO_LONG = "This is too long; please shorten it."
@@ -94,12 +100,7 @@ APPLICATION_LIMITS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot
 
 
 async def _founder(logged_in) -> tuple[WebClient, dict, dict, int]:
-    edition = await make_edition()
-    now = utc_now()
-    await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
-        screening=now + timedelta(days=10),
-    )  # fmt: skip
+    edition = await make_edition_taking_applications()
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     founder = await logged_in(None)
     registered = await founder.post_form(

@@ -23,10 +23,10 @@ from tests.factories import (
     COMPLETE_PROBLEM,
     PASSWORD,
     make_edition,
+    make_edition_taking_applications,
     make_municipality,
     make_open_edition,
     make_problem,
-    set_timeline,
 )
 from tests.integration.hackathon.world import build, make_world
 from tests.web import WebClient, field_error
@@ -122,12 +122,7 @@ async def test_problem_texts_and_comments_are_inert_on_every_page_and_export(log
 async def test_script_urls_are_refused_in_every_link_field(logged_in) -> None:
     staff_edition, town = await make_open_edition(), await make_municipality()
     staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
-    edition = await make_edition()
-    now = utc_now()
-    await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
-        screening=now + timedelta(days=10),
-    )  # fmt: skip
+    edition = await make_edition_taking_applications()
     founder = await logged_in(None)
     assert (
         await founder.post_form(
@@ -168,12 +163,7 @@ PDF = b"%PDF-1.7\n" + b"0" * 1000 + b"\n%%EOF\n"
 
 
 async def test_startup_application_and_judging_texts_are_inert_from_screening_to_results(logged_in, client) -> None:
-    edition = await make_edition(slug="hostile")
-    now = utc_now()
-    await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
-        screening=now + timedelta(days=10),
-    )  # fmt: skip
+    edition = await make_edition_taking_applications(slug="hostile")
     town = await make_municipality(name="Ivanjica")
     problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], title="Water losses")
     organiser = await logged_in(Role.ORGANISER)

@@ -11,18 +11,16 @@ import zipfile
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
 import httpx
 
 from challenge.tables import Application, Problem
-from core.clock import utc_now
 from core.enums import Role
 from core.settings import PROJECT_ROOT, get_settings
 from core.tables import StoredFile
-from tests.factories import make_edition, make_municipality, make_open_edition, make_problem, set_timeline
+from tests.factories import make_edition_taking_applications, make_municipality, make_open_edition, make_problem
 from tests.web import WebClient, field_error
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -176,12 +174,7 @@ async def _api(logged_in) -> Entry:
 
 
 async def _pitch_deck(logged_in) -> Entry:
-    edition = await make_edition()
-    now = utc_now()
-    await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
-        screening=now + timedelta(days=10),
-    )  # fmt: skip
+    edition = await make_edition_taking_applications()
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     founder = await logged_in(None)
     registered = await founder.post_form(
