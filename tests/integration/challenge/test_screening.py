@@ -10,8 +10,14 @@ from challenge.tables import Application, EligibilityQuestion, FitNote
 from core.auth import load_current_user
 from core.enums import Role
 from core.tables import AuditEvent, OutboxMessage
-from tests.factories import make_municipality, make_problem, make_user
-from tests.integration.challenge.test_applications import CONTENT, _deck, _edition_taking_applications
+from tests.factories import (
+    APPLICATION_CONTENT,
+    make_edition_taking_applications,
+    make_municipality,
+    make_problem,
+    make_user,
+)
+from tests.integration.challenge.test_applications import _deck
 from tests.web import WebClient, field_error
 
 
@@ -22,7 +28,7 @@ async def _submitted(edition: dict, problem: dict, name: str, *, country: str = 
                                data={"name": name, "country": country, "city": "Niš", "stage": stage})  # fmt: skip
     current = await load_current_user(user["id"])
     saved = await applications.save_application(
-        user=current, edition_id=edition["id"], data={**CONTENT, "problems": [str(problem["id"])]},
+        user=current, edition_id=edition["id"], data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
         pitch_deck_file_id=await _deck(current.id),
     )  # fmt: skip
     await applications.submit_application(user=current, application_id=saved.application_id)
@@ -30,7 +36,7 @@ async def _submitted(edition: dict, problem: dict, name: str, *, country: str = 
 
 
 async def _world():
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     rural = await make_municipality(name="Ivanjica", region="Moravica")
     urban = await make_municipality(name="Novi Sad", region="Južna Bačka", kind="urban")
     water = await make_problem(edition_id=edition["id"], municipality_id=rural["id"], title="Water losses")
@@ -150,7 +156,7 @@ async def test_municipality_staff_read_applications_to_their_problems_only_and_l
 
 
 async def test_eligibility_questions_are_set_per_edition_and_decide_submission(logged_in) -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     organiser: WebClient = await logged_in(Role.ORGANISER)
     base = f"/organiser/editions/{edition['id']}/questions/"
 
@@ -168,7 +174,7 @@ async def test_eligibility_questions_are_set_per_edition_and_decide_submission(l
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     saved = await applications.save_application(
         user=current, edition_id=edition["id"],
-        data={**CONTENT, "problems": [str(problem["id"])], f"q{question['id']}": "no"},
+        data={**APPLICATION_CONTENT, "problems": [str(problem["id"])], f"q{question['id']}": "no"},
         pitch_deck_file_id=await _deck(current.id),
     )  # fmt: skip
 
@@ -179,7 +185,7 @@ async def test_eligibility_questions_are_set_per_edition_and_decide_submission(l
 
 
 async def test_the_startup_json_api_reads_and_writes_its_own_application_only(logged_in) -> None:
-    edition = await _edition_taking_applications()
+    edition = await make_edition_taking_applications()
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     founder: WebClient = await logged_in(None)
     stranger: WebClient = await logged_in(None)
@@ -191,7 +197,7 @@ async def test_the_startup_json_api_reads_and_writes_its_own_application_only(lo
     created = await founder.post_json("/api/v1/startup/applications", draft)
     application = created.json()
     url = f"/api/v1/startup/applications/{application['id']}"
-    payload = {**CONTENT, "sdgs": [6], "problems": [problem["id"]], "pitch_deck_file_id": deck.json()["id"],
+    payload = {**APPLICATION_CONTENT, "sdgs": [6], "problems": [problem["id"]], "pitch_deck_file_id": deck.json()["id"],
                "version": application["version"]}  # fmt: skip
     updated = await founder.http.put(url, json=payload, headers={"x-csrftoken": await founder.csrf_token()})
     submitted = await founder.post_json(f"{url}/submit", {})
