@@ -448,3 +448,32 @@ async def test_a_long_ranking_shows_its_top_rows_and_all_on_request_keeping_hand
     assert len(boxes.findall(short)) == 3 and str(last) in boxes.findall(short)
     everything = (await organiser.http.get(f"/organiser/rounds/{round_id}/?all=1")).text
     assert len(boxes.findall(everything)) == 6 and "Show all" not in everything
+
+
+async def test_a_worker_builds_one_round_page_at_a_time(logged_in, monkeypatch) -> None:
+    """Concurrent organisers on a big round queue for it instead of each holding its data at once."""
+    from judging.controllers import organiser as organiser_pages
+
+    organiser = await logged_in(Role.ORGANISER)
+    edition = await make_edition()
+    round_id = (await Round.insert(Round(edition=edition["id"], name="Final", status="closed")).returning(Round.id))[0][
+        "id"
+    ]
+    building, most = 0, 0
+    build = organiser_pages.round_context
+
+    async def counted(request):
+        nonlocal building, most
+        building += 1
+        most = max(most, building)
+        try:
+            await asyncio.sleep(0.02)  # long enough for every other request to arrive meanwhile
+            return await build(request)
+        finally:
+            building -= 1
+
+    monkeypatch.setattr(organiser_pages, "round_context", counted)
+    pages = await asyncio.gather(*(organiser.http.get(f"/organiser/rounds/{round_id}/") for _ in range(4)))
+
+    assert [page.status_code for page in pages] == [200] * 4
+    assert most == 1
