@@ -531,16 +531,23 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str, log: Path) ->
     raise RuntimeError(f"the server did not answer within 30 s:\n{log.read_text()[-2000:]}")
 
 
-def run_engine(name: str, database_url: str | None) -> None:
-    """Migrate, build the data, serve and measure; `database_url` None means a SQLite file of its own."""
-    var = Path(tempfile.mkdtemp(prefix="challenge-bench-"))
-    env = {
+def server_env(var: Path, database_url: str | None, **extra: str) -> dict[str, str]:
+    """The environment of a benchmarked server: its own files under `var`, its database (a SQLite
+    file of its own when None), no scheduler."""
+    return {
         **os.environ,
         "VAR_DIR": str(var),
         "DATABASE_URL": database_url or f"sqlite:///{var / 'bench.sqlite'}",
         "SCHEDULER_ENABLED": "false",
         "PICCOLO_CONF": "piccolo_conf",
+        **extra,
     }
+
+
+def run_engine(name: str, database_url: str | None) -> None:
+    """Migrate, build the data, serve and measure; `database_url` None means a SQLite file of its own."""
+    var = Path(tempfile.mkdtemp(prefix="challenge-bench-"))
+    env = server_env(var, database_url)
     try:
         start = time.perf_counter()
         _run([sys.executable, "-m", "core", "migrate"], env)

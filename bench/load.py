@@ -346,14 +346,7 @@ def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path)
 
 def run_engine(name: str, database_url: str | None) -> None:
     var = Path(tempfile.mkdtemp(prefix="challenge-load-"))
-    env = {
-        **os.environ,
-        "VAR_DIR": str(var),
-        "DATABASE_URL": database_url or f"sqlite:///{var / 'bench.sqlite'}",
-        "SCHEDULER_ENABLED": "false",
-        "PICCOLO_CONF": "piccolo_conf",
-        "BENCH_ENGINE": name,
-    }
+    env = world.server_env(var, database_url, BENCH_ENGINE=name)
     try:
         start = time.perf_counter()
         world._run([sys.executable, "-m", "core", "migrate"], env)

@@ -260,15 +260,7 @@ async def rush(base: str, built: dict[str, Any], deadline: datetime) -> tuple[di
 
 def run(name: str, database_url: str | None, workers: int) -> None:
     var = Path(tempfile.mkdtemp(prefix="challenge-rush-"))
-    env = {
-        **os.environ,
-        "VAR_DIR": str(var),
-        "UPLOAD_DIR": str(var / "uploads"),
-        "DATABASE_URL": database_url or f"sqlite:///{var / 'bench.sqlite'}",
-        "SCHEDULER_ENABLED": "false",
-        "PICCOLO_CONF": "piccolo_conf",
-        "MAX_UPLOAD_BYTES": str(15 * 1024 * 1024),
-    }
+    env = world.server_env(var, database_url, UPLOAD_DIR=str(var / "uploads"), MAX_UPLOAD_BYTES=str(15 * 1024 * 1024))
     try:
         start = time.perf_counter()
         world._run([sys.executable, "-m", "core", "migrate"], env)

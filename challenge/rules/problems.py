@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from challenge.enums import BudgetRange, ProblemAction, ProblemStatus, ProcurementPath, Track
 from challenge.rules.sdgs import SDGS
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.rules.emails import email_problem, normalise_email
 
 # (from, action) -> to. Municipalities submit and withdraw; organisers do the rest.
@@ -110,7 +110,7 @@ def parse_problem(data: Mapping[str, object]) -> ParsedProblem:
     texts = {name: _text(data, name) for name in TEXT_LIMITS}
     for name, limit in TEXT_LIMITS.items():
         if len(texts[name]) > limit:
-            errors[name] = N_("This is too long; please shorten it.")
+            errors[name] = TOO_LONG
     if texts["contact_email"]:
         texts["contact_email"] = normalise_email(texts["contact_email"])
         if problem := email_problem(texts["contact_email"]):

@@ -38,7 +38,7 @@ from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFai
 from core.i18n import format_datetime, label
 from core.i18n import gettext as _
 from core.mail import queue_mail
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.tables import StoredFile, User
 
 TEXT_FIELDS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
@@ -107,7 +107,7 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
     for name, limit in TEXT_FIELDS.items():
         values[name] = str(data.get(name, "") or "").strip()
         if len(values[name]) > limit:
-            errors[name] = N_("This is too long; please shorten it.")
+            errors[name] = TOO_LONG
     sdg_parse = parse_problem({"title": "x", "sdgs": data.get("sdgs", [])})
     if "sdgs" in sdg_parse.errors:
         errors["sdgs"] = sdg_parse.errors["sdgs"]
@@ -119,7 +119,7 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
     if video and not video.startswith(("https://", "http://")):
         errors["video_url"] = N_("Each link must be a full web address starting with https://")
     elif len(video) > MAX_VIDEO_URL:
-        errors["video_url"] = N_("This is too long; please shorten it.")
+        errors["video_url"] = TOO_LONG
     values["video_url"] = video
     raw_problems = data.get("problems", [])
     problem_ids = [int(p) for p in ([raw_problems] if isinstance(raw_problems, str | int) else raw_problems or [])
@@ -129,7 +129,7 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
     }
     for key, answer in values["answers"].items():
         if len(answer) > MAX_ANSWER:
-            errors[f"q{key}"] = N_("This is too long; please shorten it.")
+            errors[f"q{key}"] = TOO_LONG
     return values, problem_ids, errors
 
 
@@ -239,6 +239,14 @@ async def content_of(application: dict[str, Any]) -> ApplicationContent:
     )  # fmt: skip
 
 
+def _closed(deadline: Deadline, edition: dict[str, Any]) -> StateConflict:
+    """Too late: the draft stays, and the message says when applications closed."""
+    return StateConflict(
+        _("Applications closed on %(when)s; your draft is kept.")
+        % {"when": format_datetime(deadline.closes_at, edition["timezone"], format="long")}
+    )
+
+
 async def submit_application(*, user: CurrentUser, application_id: int) -> None:
     """Submit a complete, eligible draft before the deadline: exactly once, however often clicked."""
     application = await load_application(application_id)
@@ -249,12 +257,8 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
         await content_of(application), await load_questions(edition["id"]),
         deadline=deadline, now=utc_now(), other_active_in_track=False,
     )  # fmt: skip
-    too_late = StateConflict(
-        _("Applications closed on %(when)s; your draft is kept.")
-        % {"when": format_datetime(deadline.closes_at, edition["timezone"], format="long")}
-    )
     if verdict.too_late:
-        raise too_late
+        raise _closed(deadline, edition)
     if verdict.missing or verdict.ineligible:
         raise ValidationFailed({**verdict.missing, **verdict.ineligible}, N_("Some parts are still missing."))
     startup = await Startup.select(Startup.name).where(Startup.id == application["startup"]).first()
@@ -265,7 +269,7 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
         # for the database can carry a request checked in time past the deadline (bench/rush.py).
         now = utc_now()
         if not deadline.accepts(now):
-            raise too_late
+            raise _closed(deadline, edition)
         await _move(user=user, application=application, new=ApplicationStatus.SUBMITTED, by_organiser=False, at=now)
         for member in await _team(application["startup"], edition["id"]):
             await queue_mail(
@@ -318,7 +322,7 @@ async def change_status(
     if not application_ids:
         raise ValidationFailed({"ids": N_("Select at least one application.")})
     if len(message) > 4000:
-        raise ValidationFailed({"message": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"message": TOO_LONG})
     result = StatusChange(moved=[], skipped=[])
     for application_id in dict.fromkeys(application_ids):
         application = await load_application(application_id)
@@ -401,7 +405,7 @@ async def add_fit_note(*, user: CurrentUser, application_id: int, municipality_i
     if not note:
         raise ValidationFailed({"note": N_("Write the note first.")})
     if len(note) > 4000:
-        raise ValidationFailed({"note": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"note": TOO_LONG})
     application = await load_application(application_id)
     addressed = await ApplicationProblem.exists().where(
         ApplicationProblem.application == application_id, ApplicationProblem.problem.municipality == municipality_id
@@ -433,13 +437,13 @@ def _read_question(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
     if not text:
         errors["text"] = N_("Required.")
     elif len(text) > 1000:
-        errors["text"] = N_("This is too long; please shorten it.")
+        errors["text"] = TOO_LONG
     if kind not in {k.value for k in QuestionKind}:
         errors["kind"] = N_("Choose one of the options.")
     elif kind == QuestionKind.CHOICE and len(choices) < 2:
         errors["choices"] = N_("Give at least two choices, one per line.")
     elif kind == QuestionKind.CHOICE and len(str(data.get("choices", "") or "")) > MAX_CHOICES_TEXT:
-        errors["choices"] = N_("This is too long; please shorten it.")
+        errors["choices"] = TOO_LONG
     if eligible is not None and (kind != QuestionKind.YES_NO or eligible not in ("yes", "no")):
         errors["eligible_answer"] = N_("Only a yes/no question can decide eligibility.")
     values = {

@@ -27,7 +27,7 @@ from core.errors import NotFound, ValidationFailed
 from core.i18n import gettext as _
 from core.i18n import label
 from core.mail import queue_mail
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.tables import Membership, User
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
     if not values["name"]:
         errors["name"] = N_("Give the edition a name.")
     elif len(values["name"]) > 200:
-        errors["name"] = N_("This is too long; please shorten it.")
+        errors["name"] = TOO_LONG
     if not SLUG.match(values["slug"]):
         errors["slug"] = N_("Use lower-case letters, digits and dashes, e.g. 2027 or serbia-2027.")
     try:
@@ -115,7 +115,7 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
     texts = {name: str(data.get(name, "") or "").strip() for name in ("description", "prize_text", "programme_text")}
     for name, text in texts.items():
         if len(text) > MAX_TEXT:
-            errors[name] = N_("This is too long; please shorten it.")
+            errors[name] = TOO_LONG
     fields = {
         "name": values["name"],
         "slug": values["slug"],

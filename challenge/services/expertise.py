@@ -9,7 +9,7 @@ from challenge.tables import ExpertiseTag
 from core import audit, db
 from core.auth import CurrentUser
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 
 
 async def vocabulary(*, include_retired: bool = False) -> dict[str, str]:
@@ -37,7 +37,7 @@ async def add_tag(*, user: CurrentUser, name: str) -> str:
     if not name or not slug:
         raise ValidationFailed({"name": N_("Give the tag a name with at least one letter or digit.")})
     if len(name) > 80:
-        raise ValidationFailed({"name": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"name": TOO_LONG})
     async with db.transaction():
         if await ExpertiseTag.exists().where(ExpertiseTag.slug == slug):
             raise ValidationFailed({"name": N_("This tag exists already.")})

@@ -11,7 +11,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.rules.emails import email_problem, normalise_email
 
 PROFILE_FIELDS = ("name", "region", "population", "kind", "contact_name", "contact_email", "description")
@@ -47,7 +47,7 @@ def _read_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
             errors["contact_email"] = problem
     for name, limit in (("name", 200), ("region", 120), ("contact_name", 120), ("description", 4000)):
         if len(values[name]) > limit:
-            errors[name] = N_("This is too long; please shorten it.")
+            errors[name] = TOO_LONG
     values["population"] = int(population) if population.isdigit() else None
     return values, errors
 

@@ -28,7 +28,7 @@ from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFai
 from core.i18n import format_datetime, label
 from core.i18n import gettext as _
 from core.mail import queue_mail
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.tables import Membership, StoredFile, User
 
 MAX_ATTACHMENTS = 10
@@ -206,7 +206,7 @@ async def review_problem(*, user: CurrentUser, problem_id: int, action: str, com
     if chosen == ProblemAction.REQUEST_CHANGES and not comment:
         raise ValidationFailed({"comment": N_("Tell the municipality what to change.")})
     if len(comment) > 5000:
-        raise ValidationFailed({"comment": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"comment": TOO_LONG})
     await _change_status(user=user, problem=await load_problem(problem_id), action=chosen, comment=comment)
 
 

@@ -14,7 +14,7 @@ from core.accounts.services import grant_role, on_invite_accepted, send_invite
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.rules.emails import email_problem, normalise_email
 
 PROFILE_FIELDS = ("name", "legal_form", "country", "city", "website", "sector", "pitch", "stage", "founded_year")
@@ -31,7 +31,7 @@ def read_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     limits = {"name": 200, "legal_form": 80, "country": 80, "city": 120, "website": 255, "sector": 120, "pitch": 1000}
     for name, limit in limits.items():
         if len(values[name]) > limit:
-            errors[name] = N_("This is too long; please shorten it.")
+            errors[name] = TOO_LONG
     if values["stage"] and values["stage"] not in {s.value for s in StartupStage}:
         errors["stage"] = N_("Choose one of the options.")
     if values["website"] and not values["website"].startswith(("https://", "http://")):
@@ -61,7 +61,7 @@ async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, 
     values, errors = read_profile(data)
     title = str(data.get("title", "") or "").strip()
     if len(title) > 80:
-        errors["title"] = N_("This is too long; please shorten it.")
+        errors["title"] = TOO_LONG
     if errors:
         raise ValidationFailed(errors)
     await load_edition(edition_id)
@@ -133,7 +133,7 @@ async def invite_cofounder(*, user: CurrentUser, startup_id: int, email: str, ti
     if problem := email_problem(email):
         errors["email"] = problem
     if len(title.strip()) > 80:
-        errors["title"] = N_("This is too long; please shorten it.")
+        errors["title"] = TOO_LONG
     if len(message) > 2000:
         errors["message"] = N_("Please keep the message under 2,000 characters.")
     if errors:

@@ -10,7 +10,7 @@ from core import audit, db, ratelimit
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.rules.rate_limits import Limit
 
 COMMENT_LIMIT = Limit("comment-user", 10, timedelta(minutes=15))
@@ -82,7 +82,7 @@ async def moderate_comment(*, user: CurrentUser, comment_id: int, hide: bool, re
     if hide and not reason:
         raise ValidationFailed({"reason": N_("Say why the comment is hidden.")})
     if len(reason) > MAX_REASON:
-        raise ValidationFailed({"reason": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"reason": TOO_LONG})
     async with db.transaction():
         comment = await Comment.select().where(Comment.id == comment_id).first()
         if comment is None:

@@ -13,7 +13,7 @@ from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.forms import field
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.tables import Membership, User
 from hackathon.enums import FixedKind
 from hackathon.tables import FixedSession, Hackathon, HackathonStatus, Panel, Room, ScheduleItem
@@ -77,9 +77,9 @@ def _read_form(data: dict[str, Any]) -> dict[str, Any]:
     if not name:
         errors["name"] = N_("Give the hackathon a name.")
     elif len(name) > MAX_NAME:
-        errors["name"] = N_("This is too long; please shorten it.")
+        errors["name"] = TOO_LONG
     if len(venue) > MAX_VENUE:
-        errors["venue"] = N_("This is too long; please shorten it.")
+        errors["venue"] = TOO_LONG
     values.update(name=name, venue=venue)
     zone = field(data, "timezone").strip() or DEFAULTS["timezone"]
     try:

@@ -10,7 +10,7 @@ from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.i18n import gettext as _
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.tables import Membership, User
 from judging.enums import RoundStatus, ScoreStatus
 from judging.rules import assignment as rules
@@ -216,7 +216,7 @@ async def declare_conflict(*, user: CurrentUser, application_id: int, note: str)
     if Role.JUDGE not in user.roles:
         raise PermissionDenied(N_("Only judges declare conflicts."))
     if len(note) > 1000:
-        raise ValidationFailed({"note": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"note": TOO_LONG})
     if not await Application.exists().where(Application.id == application_id):
         raise NotFound(N_("This application does not exist."))
     async with db.transaction():

@@ -9,7 +9,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import PermissionDenied, ValidationFailed
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from judging.tables import JudgeProfile
 
 
@@ -32,7 +32,7 @@ async def save_profile(*, user: CurrentUser, edition_id: int, data: dict[str, An
     tags = sorted({str(t) for t in ([raw] if isinstance(raw, str) else raw or [])})
     errors: dict[str, str] = {}
     if len(organisation) > 200:
-        errors["organisation"] = N_("This is too long; please shorten it.")
+        errors["organisation"] = TOO_LONG
     if set(tags) - set(await expertise.vocabulary(include_retired=True)):
         errors["expertise"] = N_("Unknown expertise: choose from the list.")
     if errors:

@@ -12,7 +12,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.i18n import gettext as _
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus
 from judging.rules import rubrics
 from judging.tables import Criterion, Round
@@ -82,7 +82,7 @@ def _read_round(data: dict[str, Any], timezone: str) -> tuple[dict[str, Any], di
     if not values["name"]:
         errors["name"] = N_("Required.")
     elif len(values["name"]) > 120:
-        errors["name"] = N_("This is too long; please shorten it.")
+        errors["name"] = TOO_LONG
     for name, enum in (("method", RoundMethod), ("entry", RoundEntry), ("normalisation", Normalisation)):
         value = str(data.get(name, "") or "")
         if value not in {m.value for m in enum}:

@@ -9,7 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from challenge.rules.languages import LANGUAGES
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 
 WEEKDAYS = 7
 MAX_CAPACITY = 20
@@ -57,9 +57,9 @@ def parse_profile(
         "organisation": str(data.get("organisation", "") or "").strip(),
     }
     if len(values["bio"]) > 2000:  # type: ignore[arg-type]
-        errors["bio"] = N_("This is too long; please shorten it.")
+        errors["bio"] = TOO_LONG
     if len(values["organisation"]) > 200:  # type: ignore[arg-type]
-        errors["organisation"] = N_("This is too long; please shorten it.")
+        errors["organisation"] = TOO_LONG
 
     expertise = sorted(set(_list(data.get("expertise"))))
     if not expertise:
@@ -77,7 +77,7 @@ def parse_profile(
 
     sectors = sorted(set(_lines(data.get("sectors"))))
     if any(len(sector) > MAX_SECTOR for sector in sectors):
-        errors["sectors"] = N_("This is too long; please shorten it.")
+        errors["sectors"] = TOO_LONG
     elif len(sectors) > MAX_SECTORS:
         errors["sectors"] = N_("Give at most 10 sectors.")
     values["sectors"] = sectors
@@ -131,7 +131,7 @@ def parse_profile(
     values["conflict_startups"] = sorted(set(startups))
     organisations = sorted(set(_lines(data.get("conflict_organisations"), r"\n")))
     if any(len(organisation) > MAX_ORGANISATION for organisation in organisations):
-        errors["conflict_organisations"] = N_("This is too long; please shorten it.")
+        errors["conflict_organisations"] = TOO_LONG
     elif len(organisations) > MAX_CONFLICT_ORGANISATIONS:
         errors["conflict_organisations"] = N_("Give at most 50 organisations.")
     values["conflict_organisations"] = organisations

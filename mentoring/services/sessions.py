@@ -25,7 +25,7 @@ from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFai
 from core.i18n import format_datetime
 from core.i18n import gettext as _
 from core.mail import queue_mail
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from core.tables import User
 from mentoring.enums import Attendance, MatchStatus, SessionStatus, SlotStatus
 from mentoring.rules import sessions as rules
@@ -226,7 +226,7 @@ async def offer_slot(
     if not location:
         errors["location"] = N_("Say where you meet: an address or a video-call link.")
     elif len(location) > MAX_LOCATION:
-        errors["location"] = N_("This is too long; please shorten it.")
+        errors["location"] = TOO_LONG
     if start is not None and end is not None:
         if not MIN_SLOT <= end - start <= MAX_SLOT:
             errors["ends_at"] = N_("A slot lasts from 15 minutes to 4 hours.")
@@ -418,7 +418,7 @@ async def cancel(*, user: CurrentUser, session_id: int, reason: str) -> None:
         refuse(user, party, N_("Only the mentor, the startup's team or an organiser can cancel a session."))
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise ValidationFailed({"reason": N_("This is too long; please shorten it.")})
+        raise ValidationFailed({"reason": TOO_LONG})
     _require_notice(session, now=utc_now())
     async with db.transaction():
         await _release(user=user, session=session, reason=reason, by_mentor=party.is_mentor)
@@ -479,7 +479,7 @@ async def record_notes(*, user: CurrentUser, session_id: int, notes: str, attend
     notes = (notes or "").strip()
     errors: dict[str, str] = {}
     if len(notes) > MAX_NOTES:
-        errors["notes"] = N_("This is too long; please shorten it.")
+        errors["notes"] = TOO_LONG
     attended: Attendance | None = None
     if attendance:
         try:
@@ -526,7 +526,7 @@ async def rate(*, user: CurrentUser, session_id: int, rating: int | None, feedba
     if rating is None or not 1 <= rating <= 5:
         errors["rating"] = N_("Choose from 1 (poor) to 5 (excellent).")
     if len(feedback) > MAX_FEEDBACK:
-        errors["feedback"] = N_("This is too long; please shorten it.")
+        errors["feedback"] = TOO_LONG
     if errors:
         raise ValidationFailed(errors)
     if session["status"] == SessionStatus.CANCELLED:

@@ -99,7 +99,8 @@ STARTUP_LIMITS = {"name": 200, "legal_form": 80, "country": 80, "city": 120, "we
 APPLICATION_LIMITS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
 
 
-async def _founder(logged_in) -> tuple[WebClient, dict, dict, int]:
+async def registered_founder(logged_in) -> tuple[WebClient, dict, dict]:
+    """A new user who registered a startup, in an edition taking applications with one problem."""
     edition = await make_edition_taking_applications()
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     founder = await logged_in(None)
@@ -107,6 +108,11 @@ async def _founder(logged_in) -> tuple[WebClient, dict, dict, int]:
         "/startup/register", {"edition_id": edition["id"], "name": "AgroSense", "country": "Serbia", "city": "Niš"}
     )
     assert registered.status_code == 302, registered.text[:300]
+    return founder, edition, problem
+
+
+async def _founder(logged_in) -> tuple[WebClient, dict, dict, int]:
+    founder, edition, problem = await registered_founder(logged_in)
     question = (
         await EligibilityQuestion.insert(
             EligibilityQuestion(edition=edition["id"], text="Are you registered in Serbia?", kind="text", position=0)

@@ -20,7 +20,8 @@ from challenge.tables import Application, Problem
 from core.enums import Role
 from core.settings import PROJECT_ROOT, get_settings
 from core.tables import StoredFile
-from tests.factories import make_edition_taking_applications, make_municipality, make_open_edition, make_problem
+from tests.factories import make_municipality, make_open_edition
+from tests.integration.core.test_hostile_input import registered_founder
 from tests.web import WebClient, field_error
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -174,13 +175,7 @@ async def _api(logged_in) -> Entry:
 
 
 async def _pitch_deck(logged_in) -> Entry:
-    edition = await make_edition_taking_applications()
-    problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
-    founder = await logged_in(None)
-    registered = await founder.post_form(
-        "/startup/register", {"edition_id": edition["id"], "name": "AgroSense", "country": "Serbia", "city": "Niš"}
-    )
-    assert registered.status_code == 302, registered.text[:300]
+    founder, edition, problem = await registered_founder(logged_in)
     fields: dict[str, str | list[str]] = {
         "edition_id": str(edition["id"]), "track": "smart_rural", "action": "save", "sdgs": ["6"],
         "problems": [str(problem["id"])], "solution": "Acoustic leak sensors on the main pipes.",
