@@ -54,7 +54,7 @@ test: install browser-deps lint
 
 # The figures in the README's "Performance and reliability": load (wrk), the deadline rush, the solvers.
 # kernel.py, catalogue.py and applications.py are finer, in-process probes: run them by hand.
-BENCHES ?= load rush matching assignment ranking schedule
+BENCHES ?= load rush hostile matching assignment ranking schedule
 bench: install bench-deps
 	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 

@@ -26,8 +26,9 @@ from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
 from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
-from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_input
+from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_query
 from core.organiser.controllers import OrganiserPages
+from core.request_bodies import LimitedRequest
 from core.scheduler import SchedulerService
 from core.sessions import SessionMiddleware, pop_flashes
 from core.settings import PROJECT_ROOT, get_settings
@@ -110,7 +111,9 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             ],
         ),
         exception_handlers={**EXCEPTION_HANDLERS, **INPUT_EXCEPTION_HANDLERS},
-        before_request=refuse_unstorable_input,
+        before_request=refuse_unstorable_query,
+        request_class=LimitedRequest,
+        multipart_form_part_limit=settings.body_limits.form_max_fields,
         lifespan=[lifespan],
         state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
         debug=settings.debug,

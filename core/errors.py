@@ -45,3 +45,9 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: Mapping[str, str], message: str = "Please correct the marked fields.") -> None:
         super().__init__(message)
         self.errors = dict(errors)
+
+
+class BodyTooLarge(DomainError):
+    """A request body beyond what its kind may hold; refused before it is parsed."""
+
+    status_code = 413

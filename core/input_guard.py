@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-import msgspec
 from litestar import Request, Response
 from litestar.exceptions import NotFoundException
 
@@ -29,7 +28,7 @@ class UnreadableBody(DomainError):
     """A JSON body that is not UTF-8, or nested deeper than any request of ours."""
 
 
-def _json_problems(document: Any) -> dict[str, str]:
+def json_problems(document: Any) -> dict[str, str]:
     """Each NUL-bearing string and out-of-range whole number, by its path as Litestar names it
     (`answers.3`, `sdgs[1]`); iterative, so a deeply nested document cannot exhaust the stack."""
     problems: dict[str, str] = {}
@@ -50,26 +49,10 @@ def _json_problems(document: Any) -> dict[str, str]:
     return problems
 
 
-async def refuse_unstorable_input(request: Request[Any, Any, Any]) -> None:
-    """Before every handler: NUL characters in the query, a URL-encoded form or a JSON body, and
-    JSON whole numbers beyond 32 bits, become field errors. Multipart forms are checked as they
-    stream (core.uploads)."""
-    problems = {name: NUL_IN_TEXT for name, value in request.query_params.multi_items() if "\x00" in name + value}
-    content_type = request.content_type[0]
-    if content_type == "application/x-www-form-urlencoded":
-        form = await request.form()
-        problems |= {name: NUL_IN_TEXT for name, value in form.multi_items() if "\x00" in f"{name}{value}"}
-    elif content_type == "application/json":
-        try:
-            document = msgspec.json.decode(await request.body())
-        except UnicodeDecodeError:
-            raise UnreadableBody(N_("The request body is not valid UTF-8.")) from None
-        except RecursionError:
-            raise UnreadableBody(N_("The request body is nested too deeply.")) from None
-        except msgspec.DecodeError:
-            document = None  # malformed JSON: the handler's own parsing says where
-        problems |= _json_problems(document)
-    if problems:
+async def refuse_unstorable_query(request: Request[Any, Any, Any]) -> None:
+    """Before every handler: NUL characters in the query string become field errors. Bodies are
+    checked where they are read (`core.request_bodies`), and only by routes that take one."""
+    if problems := {name: NUL_IN_TEXT for name, value in request.query_params.multi_items() if "\x00" in name + value}:
         raise ValidationFailed(problems)
 
 

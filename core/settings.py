@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from core.rules.bodies import BodyLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,6 +113,10 @@ class Settings:
     """LOGIN_LIMIT_PER_IP: login and sign-up attempts allowed per IP per 15 minutes."""
     login_limit_per_account: int = 5
     """LOGIN_LIMIT_PER_ACCOUNT: failed logins allowed per account per 15 minutes."""
+    body_limits: BodyLimits = field(default_factory=BodyLimits)
+    """JSON_MAX_BYTES (1 MiB), JSON_MAX_VALUES (10,000), JSON_MAX_DEPTH (32), FORM_MAX_BYTES (1 MiB),
+    FORM_MAX_FIELDS (1,000), FORM_FIELD_MAX_BYTES (128 KiB): what a JSON or form body may hold.
+    Uploads stream under MAX_UPLOAD_BYTES instead."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -148,6 +154,14 @@ def load_settings() -> Settings:
         cookie_secure=_env_bool("COOKIE_SECURE", False),
         login_limit_per_ip=_env_int("LOGIN_LIMIT_PER_IP", 20),
         login_limit_per_account=_env_int("LOGIN_LIMIT_PER_ACCOUNT", 5),
+        body_limits=BodyLimits(
+            json_max_bytes=_env_int("JSON_MAX_BYTES", BodyLimits.json_max_bytes),
+            json_max_values=_env_int("JSON_MAX_VALUES", BodyLimits.json_max_values),
+            json_max_depth=_env_int("JSON_MAX_DEPTH", BodyLimits.json_max_depth),
+            form_max_bytes=_env_int("FORM_MAX_BYTES", BodyLimits.form_max_bytes),
+            form_max_fields=_env_int("FORM_MAX_FIELDS", BodyLimits.form_max_fields),
+            form_field_max_bytes=_env_int("FORM_FIELD_MAX_BYTES", BodyLimits.form_field_max_bytes),
+        ),
     )
 
 

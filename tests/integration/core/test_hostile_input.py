@@ -409,7 +409,11 @@ async def test_wrong_json_types_are_422_and_unparseable_json_400_with_the_reason
         "truncated": b'{"title": "x"',
         "not UTF-8": b'{"title": "\xed\xa0\x80"}',
         "lone surrogate": b'{"title": "\\ud800"}',
+        "nested 33 deep": b'{"title": ' + b"[" * 33 + b"]" * 33 + b"}",
+    }
+    too_large = {
         "deep nesting": b"[" * 100_000 + b"]" * 100_000,
+        "a million values": b"[" + b"0," * 1_000_000 + b"0]",
     }
 
     results, reasons = {}, {}
@@ -419,9 +423,12 @@ async def test_wrong_json_types_are_422_and_unparseable_json_400_with_the_reason
     for what, body in unparseable.items():
         response = await send_raw(staff, "POST", "/api/v1/problems", body, "application/json")
         reasons[what] = (response.status_code, bool(response.json()["detail"]))
+    for what, body in too_large.items():
+        response = await send_raw(staff, "POST", "/api/v1/problems", body, "application/json")
+        reasons[what] = (response.status_code, bool(response.json()["detail"]))
 
     assert results == {what: (422, expected) for what, (_payload, expected) in cases.items()}
-    assert reasons == dict.fromkeys(unparseable, (400, True))
+    assert reasons == dict.fromkeys(unparseable, (400, True)) | dict.fromkeys(too_large, (413, True))
     assert await Problem.count() == 0
 
 
