@@ -22,10 +22,11 @@ from litestar.utils.scope.state import ScopeState
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import BodyTooLarge, PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
 from core.input_guard import NUL_IN_TEXT
 from core.rules import N_
+from core.rules.bodies import FORM_TOO_MANY_FIELDS
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter
 
@@ -137,11 +138,17 @@ class _StreamingForm:
         self.result = ParsedForm()
         self.part = _PartState()
         self.fields_bytes = 0
+        self.parts = 0
+        self.max_parts = get_settings().body_limits.form_max_fields
         self.csrf_checked = False
         self.open_writers: list[StorageWriter] = []
 
     # python-multipart callbacks -------------------------------------------------------------
     def on_part_begin(self) -> None:
+        self.parts += 1
+        if self.parts > self.max_parts:
+            # Each part costs a handful of Python callbacks: thousands of empty ones are an attack.
+            raise BodyTooLarge(_(FORM_TOO_MANY_FIELDS) % {"limit": self.max_parts})
         self.part = _PartState()
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:

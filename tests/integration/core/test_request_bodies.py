@@ -117,3 +117,14 @@ async def test_a_multipart_body_to_a_route_that_does_not_stream_is_held_to_the_f
     )
 
     assert response.status_code == 413
+
+
+async def test_a_streamed_upload_form_with_too_many_parts_is_413(logged_in) -> None:
+    person = await logged_in(Role.STARTUP)
+    boundary = "b0undary"
+    part = f'--{boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\n1\r\n'.encode()
+    body = part * 1_001 + f"--{boundary}--\r\n".encode()
+
+    response = await send(person, "POST", "/api/v1/files", body, f"multipart/form-data; boundary={boundary}")
+
+    assert (response.status_code, response.json()["detail"]) == (413, "The form has too many fields (at most 1000).")
