@@ -8,6 +8,7 @@ about 2 ms a megabyte), and only a body within them is parsed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
@@ -36,6 +37,23 @@ def json_value_bound(body: bytes) -> int:
     follows a comma or opens a container. Commas inside strings count too, so the bound is
     generous; no body of ours comes near it (its longest texts are a few thousand characters)."""
     return body.count(b",") + body.count(b"[") + body.count(b"{") + 1
+
+
+# A NUL inside a JSON string is always escaped (raw control characters are invalid JSON), and a
+# whole number beyond 32 bits has at least ten digits: both show in the bytes.
+_ESCAPED_NUL = b"\\u0000"
+_TEN_DIGITS = re.compile(rb"[0-9]{10}")
+
+
+def json_may_hold_unstorable(body: bytes) -> bool:
+    """False when the document surely holds no NUL character and no whole number beyond 32 bits,
+    so the walk that names them (slow, in Python) can be skipped."""
+    return _ESCAPED_NUL in body or _TEN_DIGITS.search(body) is not None
+
+
+def json_may_be_deeper(body: bytes, limit: int) -> bool:
+    """False when the document surely nests no deeper than `limit`: each level opens a bracket."""
+    return body.count(b"[") + body.count(b"{") > limit
 
 
 def json_depth(document: object) -> int:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from core.rules.bodies import BodyLimits, FormShape, form_shape, json_depth, json_value_bound
+from core.rules.bodies import (
+    BodyLimits,
+    FormShape,
+    form_shape,
+    json_depth,
+    json_may_be_deeper,
+    json_may_hold_unstorable,
+    json_value_bound,
+)
 
 LIMITS = BodyLimits(form_max_fields=3, form_field_max_bytes=10)
 
@@ -43,3 +51,13 @@ def test_form_shape_names_the_oversized_field_decoded_and_keeps_the_others() -> 
     shape = form_shape(b"name=Ana&%C5%BEelja+x=" + b"y" * 20, limits=LIMITS)
 
     assert shape == FormShape(too_many_fields=False, oversized=("želja x",), kept=b"name=Ana")
+
+
+def test_json_may_hold_unstorable_sees_escaped_nuls_and_ten_digit_numbers() -> None:
+    bodies = [b'{"a": "x\\u0000"}', b'{"a": 2147483648}', b'{"a": 214748364}', b'{"a": "text", "b": [1, 2]}']
+
+    assert [json_may_hold_unstorable(body) for body in bodies] == [True, True, False, False]
+
+
+def test_json_may_be_deeper_counts_the_opening_brackets() -> None:
+    assert [json_may_be_deeper(body, 2) for body in (b"[[]]", b"[{}, []]", b'{"a": "[["}')] == [False, True, True]
