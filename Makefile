@@ -10,7 +10,7 @@ WORKERS ?= 2
 
 export PICCOLO_CONF := piccolo_conf
 
-.PHONY: install migrate demo run serve-prod test lint format bench bench-deps browser-deps messages clean
+.PHONY: install migrate demo run serve-prod test lint format bench bench-deps browser-deps messages chart-css clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ browser-deps:
 	  echo "Installing Debian chromium for the browser tests..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The charts' stylesheet (pygal's rules for chart_style()), served from static/ under the CSP.
+chart-css: install
+	$(BIN)/python -c "from challenge.dashboard import CHART_STYLESHEET, chart_stylesheet; CHART_STYLESHEET.write_text(chart_stylesheet())"
 
 lint: install
 	$(BIN)/ruff check .

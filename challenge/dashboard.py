@@ -8,11 +8,16 @@ Charts are pygal SVG meant to be inlined in the page: no JavaScript (pygal's too
 and its inline configuration script are both left out), no XML declaration, an SVG title for
 assistive technology. pygal escapes every label it writes, so the only text from users that
 reaches a chart, a municipality's region, arrives as text and never as markup.
+
+The Content-Security-Policy refuses inline style, so each chart's own `<style>` element is cut
+out as well: every chart is drawn with the one `chart_style()`, and pygal's stylesheet for it is
+served once as static/css/charts.css (`chart_stylesheet()` writes it; a test keeps the two equal).
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections import Counter
@@ -32,6 +37,7 @@ from challenge.tables import Problem
 from core.i18n import format_number, label
 from core.i18n import gettext as _
 from core.rules.spreadsheets import safe_cell
+from core.settings import PROJECT_ROOT
 
 # Problems someone is working on: the pipeline the region, kind, track and SDG figures show.
 # Drafts have not been sent yet; archived and withdrawn problems have left the challenge.
@@ -45,6 +51,9 @@ BRAND = "#0b6e4f"
 # Brand green, then a dark amber and the site's blue: told apart easily, and each carries its
 # count in white at a contrast of at least 4.5:1.
 CHART_COLOURS = (BRAND, "#8a5a00", "#1d5fbf")
+CHART_STYLESHEET = PROJECT_ROOT / "static" / "css" / "charts.css"
+_SERIES_COLOUR = re.compile(r"\bcolor-(\d+)\b")
+_CHART_ID = re.compile(r"#chart-[0-9a-f-]+")
 
 CSV_HEADER = (
     "id",
@@ -203,20 +212,49 @@ def _tag(element: Any) -> str:
 def _for_inline_use(root: Any) -> Any:
     """Ready pygal's SVG for inlining under the page's own heading.
 
-    Drops pygal's inline configuration script (the chart needs no JavaScript) and the drawn
-    title (the section heading above says it), and names the chart by its SVG `<title>` for
-    assistive technology.
+    Drops pygal's inline configuration script (the chart needs no JavaScript), its tooltip
+    (shown only by that script), its `<style>` element (the CSP refuses it; charts.css has the
+    same rules) and the drawn title (the section heading above says it), and names the chart by
+    its SVG `<title>` for assistive technology. Series past the palette take its colours again,
+    as the static stylesheet colours only `len(CHART_COLOURS)` series.
     """
     chart_id = root.get("id")
     for parent in root.iter():
         for child in list(parent):
-            if _tag(child) == "script" or (_tag(child) == "g" and child.get("class") == "titles"):
+            tag, classes = _tag(child), child.get("class", "")
+            if tag in {"script", "style"} or (tag == "g" and classes in {"titles", "plot tooltip-overlay"}):
                 parent.remove(child)
-            elif _tag(child) == "title" and parent is root:
+                continue
+            if tag == "title" and parent is root:
                 child.set("id", f"{chart_id}-title")
+            if "color-" in classes:
+                child.set("class", _SERIES_COLOUR.sub(lambda m: f"color-{int(m[1]) % len(CHART_COLOURS)}", classes))
+            child.attrib.pop("style", None)
     root.set("role", "img")
     root.set("aria-labelledby", f"{chart_id}-title")
     return root
+
+
+def chart_stylesheet() -> str:
+    """pygal's stylesheet for `chart_style()`, for every chart of a page (static/css/charts.css).
+
+    pygal writes its rules for one chart, under that chart's `#chart-<uuid>` id; here they are
+    taken from a chart of one series per palette colour and put under `.pygal-chart`, the class
+    every pygal chart carries.
+    """
+    chart = pygal.Bar(style=chart_style(), js=[], disable_xml_declaration=True)
+    for index in range(len(CHART_COLOURS)):
+        chart.add(str(index), [1])
+    rendered = str(chart.render(is_unicode=True))
+    match = re.search(r"<style[^>]*>(.*?)</style>", rendered, re.DOTALL)
+    if match is None:  # pragma: no cover - pygal always writes its style
+        raise RuntimeError("pygal wrote no stylesheet")
+    rules = _CHART_ID.sub(".pygal-chart", html.unescape(match[1])).replace("}", "}\n")
+    return (
+        "/* The charts' style (pygal, LGPL-3.0-or-later), written by challenge.dashboard.chart_stylesheet():\n"
+        "   run `make chart-css` after changing chart_style(). */\n"
+        f"{rules}"
+    )
 
 
 def _config(title: str, **options: Any) -> dict[str, Any]:

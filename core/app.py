@@ -11,7 +11,7 @@ from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -22,6 +22,7 @@ from challenge.controllers import ROUTES as CHALLENGE_ROUTES
 from core import db, jobs
 from core.accounts.controllers import AccountPages
 from core.api import HealthController, MeController
+from core.api_docs import SwaggerPage
 from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
 from core.files_controllers import FileController
@@ -30,6 +31,7 @@ from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_query
 from core.organiser.controllers import OrganiserPages
 from core.request_bodies import LimitedRequest
 from core.scheduler import SchedulerService
+from core.security_headers import SecurityHeaders
 from core.sessions import SessionMiddleware, pop_flashes
 from core.settings import PROJECT_ROOT, get_settings
 from core.templating import environment
@@ -100,13 +102,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             version="1",
             path="/schema",
             render_plugins=[
-                SwaggerRenderPlugin(
-                    path="/",
-                    js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-                    css_url="/static/vendor/swagger-ui/swagger-ui.css",
-                    standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
-                    favicon=FAVICON,
-                ),
+                SwaggerPage(path="/", favicon=FAVICON),
                 JsonRenderPlugin(path="/openapi.json"),
             ],
         ),
@@ -114,6 +110,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
         before_request=refuse_unstorable_query,
         request_class=LimitedRequest,
         multipart_form_part_limit=settings.body_limits.form_max_fields,
+        before_send=[SecurityHeaders(settings)],
         lifespan=[lifespan],
         state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
         debug=settings.debug,

@@ -3,6 +3,10 @@
 The server runs `python -m core serve` in its own process against the test database, with the
 scheduler on and the outbox sent every second to the local SMTP test server, so a test can
 read the mails a real user would get.
+
+Every context a test opens is watched for what the Content-Security-Policy refused (an inline
+script or style, a `style` attribute, a resource from elsewhere): any such report fails the test,
+so a page that relies on something the policy blocks cannot pass unnoticed.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 from tests.fixtures import ServerProcess, SmtpServer, free_port, start_server, stop_server, wait_until_up
 
@@ -29,6 +33,50 @@ TIMEOUT_MS = 10_000
 """How long an action (click, fill, navigation) may take before the test fails instead of hanging."""
 
 OpenContext = Callable[..., Awaitable[BrowserContext]]
+
+# Runs in every document before its own scripts; the binding reaches the test whatever the CSP says.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.violatedDirective} refused ${event.blockedURI || "inline"} on `
+    + `${event.documentURI} (${event.sourceFile || "the document"}:${event.lineNumber}) ${event.sample || ""}`);
+});
+"""
+
+
+class PolicyWatch:
+    """What the browser refused under the page's policies, in the contexts this watch was given.
+
+    Two sources: the `securitypolicyviolation` events of each document, and the console, where
+    Chromium also logs what no event reports (a frame refused by `frame-ancestors`, a
+    Permissions-Policy it cannot parse).
+    """
+
+    def __init__(self) -> None:
+        self.reports: list[tuple[Page | None, str]] = []
+
+    async def watch(self, context: BrowserContext) -> None:
+        await context.expose_binding("__cspViolation", lambda source, text: self.reports.append((source["page"], text)))
+        await context.add_init_script(script=REPORT_VIOLATIONS)
+        context.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if any(mark in message.text for mark in ("Content Security Policy", "Permissions-Policy")):
+            self.reports.append((message.page, f"console: {message.text}"))
+
+    def take(self, page: Page) -> list[str]:
+        """The reports of `page` so far, which are then forgotten."""
+        mine = [text for source, text in self.reports if source is page]
+        self.reports = [(source, text) for source, text in self.reports if source is not page]
+        return mine
+
+
+@pytest.fixture(autouse=True)
+def policy_watch() -> Iterator[PolicyWatch]:
+    """Fails the test when a page of a context from `open_context` broke the Content-Security-Policy."""
+    watch = PolicyWatch()
+    yield watch
+    refused = [text for _page, text in watch.reports]
+    assert refused == [], "the browser refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +115,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def open_context(browser: Browser, live_server: ServerProcess) -> AsyncIterator[OpenContext]:
+async def open_context(
+    browser: Browser, live_server: ServerProcess, policy_watch: PolicyWatch
+) -> AsyncIterator[OpenContext]:
     """`await open_context(**options)`: a fresh context (no cookies), with paths relative to the live server.
 
     Options go to `Browser.new_context`, e.g. `java_script_enabled=False`; contexts close after the test.
@@ -77,6 +127,7 @@ async def open_context(browser: Browser, live_server: ServerProcess) -> AsyncIte
     async def open_(**options: Any) -> BrowserContext:
         context = await browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
+        await policy_watch.watch(context)
         opened.append(context)
         return context
 

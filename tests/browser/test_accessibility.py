@@ -35,7 +35,7 @@ from core.clock import utc_now
 from core.enums import Role
 from judging.tables import JudgeAssignment
 from mentoring.tables import MentoringSession, MentorProfile
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, PolicyWatch
 from tests.db import empty_all_tables
 from tests.factories import PASSWORD, make_municipality, make_problem, make_user, set_timeline
 from tests.fixtures import ServerProcess
@@ -281,11 +281,13 @@ async def open_as(open_context: OpenContext, world: World, role: str | None, **o
 
 @dataclass(frozen=True)
 class Visit:
-    """A page as the browser found it: the answer's status, where it ended up, what axe-core reported."""
+    """A page as the browser found it: the answer's status, where it ended up, what axe-core
+    reported, and what the Content-Security-Policy refused."""
 
     status: int | None
     url: str
     violations: list[dict[str, Any]]
+    refused: list[str]
 
 
 VISITORS = 4
@@ -307,9 +309,11 @@ async def visits(
         if item.module is request.module and hasattr(item, "callspec") and "page_id" in item.callspec.params
     }
     contexts: dict[str | None, BrowserContext] = {}
+    watch = PolicyWatch()
     for role in (None, *world.cookies):
         context = contexts[role] = await browser.new_context(base_url=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
+        await watch.watch(context)
         if role is not None:
             await context.add_cookies(world.cookies[role])
         await context.add_init_script(path=AXE)
@@ -327,7 +331,8 @@ async def visits(
                 tab = tabs[role]
                 response = await tab.goto(path.format(**world.ids))
                 status = response.status if response else None
-                futures[page_id].set_result(Visit(status, tab.url, await axe_violations(tab, injected=True)))
+                violations = await axe_violations(tab)
+                futures[page_id].set_result(Visit(status, tab.url, violations, watch.take(tab)))
             except Exception as error:  # the page's own test reports it
                 futures[page_id].set_exception(error)
 
@@ -343,13 +348,12 @@ async def visits(
         await context.close()
 
 
-async def axe_violations(page: Page, *, injected: bool = False) -> list[dict[str, Any]]:
+async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core in the page as it is now; every violation with its impact and nodes.
 
-    Pages of a context with axe as an init script (`injected`) have it already.
+    axe-core comes as an init script of the page's context: a script tag added to the page would
+    be an inline script, which the Content-Security-Policy refuses.
     """
-    if not injected:
-        await page.add_script_tag(path=str(AXE))
     return await page.evaluate(
         """async () => {
             const results = await axe.run(document, {resultTypes: ["violations"]});
@@ -384,12 +388,14 @@ async def test_no_serious_or_critical_axe_violation(
     assert visit.url.startswith(f"{live_server.url}{url.split('?')[0].rstrip('/')}"), f"{url} went to {visit.url}"
     blocking = [v for v in visit.violations if v["impact"] in BLOCKING]
     assert not blocking, f"{url} as {role or 'visitor'}:\n{describe(blocking)}"
+    assert visit.refused == [], f"{url} as {role or 'visitor'}: the browser refused " + "\n".join(visit.refused)
 
 
 async def test_a_form_shown_again_with_errors_has_no_serious_or_critical_axe_violation(
     open_context: OpenContext, world: World
 ) -> None:
     page = await open_as(open_context, world, None)
+    await page.context.add_init_script(path=AXE)
     await page.goto("/signup")
     await page.get_by_label(re.compile(r"^Your name")).fill("Mila Kovač")
     await page.get_by_label(re.compile(r"^Email address")).fill("mila@example.org")

@@ -273,7 +273,6 @@ ACCESS: dict[str, Access] = {
     "GET /static/{file_path:path}": public(),
     "GET /schema": public(),
     "GET /schema/openapi.json": public(),
-    "GET /schema/oauth2-redirect.html": public(),
     "GET /schema/{path:str}": everyone(NOT_FOUND),  # what no render plugin serves
     # --- mentoring ---------------------------------------------------------------------------------
     "GET /mentor": only(Role.MENTOR),

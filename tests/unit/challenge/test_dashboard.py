@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from challenge.dashboard import (
+    CHART_STYLESHEET,
     ProblemStats,
+    chart_stylesheet,
     csv_cell,
     csv_filename,
     figures,
@@ -96,7 +99,29 @@ def test_charts_are_named_for_assistive_technology_and_use_the_brand_colour() ->
     assert 'role="img"' in svg
     assert 'aria-labelledby="chart-' in svg
     assert ">Urban or rural</title>" in svg
-    assert "#0b6e4f" in svg
+    assert "#0b6e4f" in chart_stylesheet()
+
+
+def test_charts_carry_no_inline_style_for_the_content_security_policy() -> None:
+    svg = pie_chart("Urban or rural", [("urban", 2), ("rural", 1), ("mixed", 0)])
+
+    assert ("<style" in svg, "style=" in svg, "tooltip-overlay" in svg) == (False, False, False)
+
+
+def test_series_past_the_palette_take_its_colours_again() -> None:
+    svg = pie_chart("Settlements", [("one", 1), ("two", 1), ("three", 1), ("four", 1), ("five", 1)])
+
+    legend_colours = re.findall(r'class="(color-\d+) reactive"', svg)
+    assert legend_colours == ["color-0", "color-1", "color-2", "color-0", "color-1"]
+
+
+def test_the_static_chart_stylesheet_is_what_pygal_writes_for_the_chart_style() -> None:
+    # Run `make chart-css` when this fails after a change of chart_style().
+    css = chart_stylesheet()
+
+    assert CHART_STYLESHEET.read_text() == css
+    assert "#chart-" not in css
+    assert ".pygal-chart .color-0" in css and ".pygal-chart .color-2" in css
 
 
 def test_figures_carry_the_numbers_of_their_charts() -> None:
