@@ -236,10 +236,10 @@ async def test_erased_person_cannot_sign_in_and_may_sign_up_again(logged_in, cli
     await web.post_form("/account/erase", {"password": PASSWORD})
 
     response = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+    secret = "another long secret"
     signup = await client.post_form(
-        "/signup",
-        {"email": "ana@example.org", "name": "Ana", "password": "another long secret", "password_confirm": "another long secret"},
-    )  # fmt: skip
+        "/signup", {"email": "ana@example.org", "name": "Ana", "password": secret, "password_confirm": secret}
+    )
 
     assert response.status_code == 422
     assert signup.status_code in (302, 303)
