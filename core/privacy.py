@@ -186,10 +186,12 @@ def _build_zip(documents: dict[str, Any], files: list[dict[str, Any]]) -> bytes:
             text = json.dumps(content, default=_jsonable, ensure_ascii=False, indent=2, sort_keys=True)
             archive.writestr(f"{name}.json", text)
         for row in files:
-            # A file whose bytes are gone (swept, restored from an old backup) is listed, not fatal.
-            if not storage.exists(row["key"]):
+            try:
+                source = storage.open(row["key"])
+            except (OSError, ValueError):
+                # Bytes gone (swept, an old backup restored) or a key storage refuses: listed, not fatal.
                 continue
-            with storage.open(row["key"]) as source, archive.open(export_file_name(row), "w") as target:
+            with source, archive.open(export_file_name(row), "w") as target:
                 while chunk := source.read(64 * 1024):
                     target.write(chunk)
     return buffer.getvalue()
