@@ -27,7 +27,7 @@ from core.tables import (
 )
 from judging.services import results
 from judging.tables import Criterion, JudgeAssignment, JudgeProfile, Round, RoundApplication, ScoreSheet
-from mentoring.tables import MentorProfile
+from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
 from tests.factories import PASSWORD, make_edition, make_municipality, make_startup, make_user
 from tests.fixtures import http_client
 from tests.web import WebClient, field_error
@@ -406,3 +406,41 @@ async def test_privacy_page_is_linked_from_every_page_in_every_language(client) 
     assert "Privacy: what we store about you" in pages["en"].text
     assert "Privatnost" in pages["sr_Latn"].text
     assert "Приватност" in pages["sr_Cyrl"].text
+
+
+async def test_mentor_with_an_upcoming_session_must_cancel_it_first(logged_in) -> None:
+    web = await logged_in(role=Role.MENTOR, email="mentor@example.org", name="Mila")
+    mentor = web.user
+    edition = await make_edition()
+    startup = await make_startup()
+    application = await _application(edition["id"], startup["id"], "accepted")
+    match = (
+        await Match.insert(
+            Match(edition=edition["id"], mentor=mentor["id"], application=application, startup=startup["id"],
+                  status="published", key=f"{mentor['id']}:{application}")
+        ).returning(Match.id)
+    )[0]["id"]  # fmt: skip
+    start = utc_now() + timedelta(days=2)
+    slot = (
+        await MentoringSlot.insert(
+            MentoringSlot(mentor=mentor["id"], edition=edition["id"], starts_at=start,
+                          ends_at=start + timedelta(hours=1), status="booked")
+        ).returning(MentoringSlot.id)
+    )[0]["id"]  # fmt: skip
+    await MentoringSession.insert(
+        MentoringSession(slot=slot, match=match, mentor=mentor["id"], startup=startup["id"], starts_at=start,
+                         ends_at=start + timedelta(hours=1), active_key=str(slot), notes="Private.")
+    )  # fmt: skip
+
+    refused = await web.post_form("/account/erase", {"password": PASSWORD})
+    await MentoringSession.update({MentoringSession.status: "cancelled", MentoringSession.active_key: None}).where(
+        MentoringSession.slot == slot
+    )
+    erased = await web.post_form("/account/erase", {"password": PASSWORD})
+
+    assert refused.status_code == 409
+    assert "You have 1 upcoming mentoring session(s) booked with you." in refused.text
+    assert erased.status_code in (302, 303)
+    assert (await MentoringSession.select(MentoringSession.mentor, MentoringSession.notes).first()) == {
+        "mentor": mentor["id"], "notes": "",
+    }  # fmt: skip
