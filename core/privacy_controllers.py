@@ -57,6 +57,8 @@ class PrivacyPages(Controller):
     async def erase(self, request: AnyRequest, data: FormData) -> Redirect:
         await privacy.erase_own_account(user_id=request.user.id, password=field(data, "password"))
         sign_out(request.session)  # type: ignore[arg-type]
+        # The erasure deleted this session's record: a fresh one carries the farewell message.
+        request.session.rotate()  # type: ignore[attr-defined]
         flash(request.session, _("Your account is erased. What we keep is listed on the privacy page."), "success")
         return Redirect("/")
 
