@@ -120,6 +120,7 @@ async def test_export_holds_exactly_the_persons_data(logged_in) -> None:
     assert [(a["status"], a["solution"], a["pitch_deck"]) for a in challenge["applications"]] == [
         ("submitted", "Sensors on every stop.", deck["id"])
     ]
+    assert json.loads(archive.read("hackathon.json")) == {"panels": [], "schedule_items": []}
     assert json.loads(archive.read("judging.json")) == {
         "assignments": [], "declared_conflicts": [], "judge_profiles": [], "pairwise_votes": [], "score_sheets": [],
     }  # fmt: skip
