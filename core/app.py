@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 from challenge import jobs as challenge_jobs
 from challenge import queries as challenge_queries
 from challenge.controllers import ROUTES as CHALLENGE_ROUTES
+from challenge.services import privacy as challenge_privacy
 from core import db, jobs
 from core.accounts.controllers import AccountPages
 from core.api import HealthController, MeController
@@ -29,6 +30,7 @@ from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
 from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_query
 from core.organiser.controllers import OrganiserPages
+from core.privacy_controllers import OrganiserPrivacyPages, PrivacyPages
 from core.request_bodies import LimitedRequest
 from core.scheduler import SchedulerService
 from core.security_headers import SecurityHeaders
@@ -38,10 +40,13 @@ from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
 from hackathon import jobs as hackathon_jobs
 from hackathon.controllers import ROUTES as HACKATHON_ROUTES
+from hackathon.services import privacy as hackathon_privacy
 from judging import jobs as judging_jobs
 from judging.controllers import ROUTES as JUDGING_ROUTES
+from judging.services import privacy as judging_privacy
 from mentoring import jobs as mentoring_jobs
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
+from mentoring.services import privacy as mentoring_privacy
 
 log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -60,6 +65,11 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_jobs.register(settings)
     judging_jobs.register(settings)
     hackathon_jobs.register(settings)
+    # What each domain holds about a person, upstream first (erasure runs them in reverse).
+    challenge_privacy.register()
+    mentoring_privacy.register()
+    judging_privacy.register()
+    hackathon_privacy.register()
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
@@ -82,6 +92,8 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             AccountPages,
             CalendarPages,
             OrganiserPages,
+            PrivacyPages,
+            OrganiserPrivacyPages,
             *MENTORING_ROUTES,
             *JUDGING_ROUTES,
             *HACKATHON_ROUTES,

@@ -254,6 +254,11 @@ ACCESS: dict[str, Access] = {
     "POST /locale": public(),
     "POST /logout": public().calling(late=2),  # the very last call of each client
     "GET /account/calendar": signed_in(),
+    # The export and erasure routes take no user id: each person reaches only their own account.
+    "GET /account/export": signed_in(),
+    "GET /account/erase": signed_in(),
+    "POST /account/erase": signed_in(),  # 422 without the password: nothing is erased
+    "GET /privacy": public(),
     "POST /account/calendar/rotate": signed_in(),
     "GET /calendar/{token:str}": public().calling(params={"token": "calendar_token"}),  # the secret is the key
     # No sign-in needed: the download policy decides (attachments of published problems are public).
@@ -267,6 +272,9 @@ ACCESS: dict[str, Access] = {
     "GET /organiser/outbox": only(Role.ORGANISER),
     "GET /organiser/outbox/{message_id:int}": only(Role.ORGANISER),
     "GET /organiser/audit": only(Role.ORGANISER),
+    "GET /organiser/people": only(Role.ORGANISER),
+    "GET /organiser/people/{user_id:int}/erase": only(Role.ORGANISER),
+    "POST /organiser/people/{user_id:int}/erase": only(Role.ORGANISER),  # 422 without a reason
     "GET /organiser/jobs": only(Role.ORGANISER),
     "POST /organiser/jobs/{job_id:str}/run": only(Role.ORGANISER),
     "GET /healthz": public(),
@@ -595,6 +603,7 @@ async def build_world() -> dict[str, Any]:
         "reset_token": reset,
         "verify_token": verify,
         "mentor_id": users["mentor"],
+        "user_id": stranger["id"],
         "calendar_token": await calendar.feed_token(users["mentor"]) + ".ics",
         "job_id": "challenge.phases",
         "expertise_slug": "iot",

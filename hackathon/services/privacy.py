@@ -1,0 +1,36 @@
+"""The hackathon domain's part of a person's data: where they are scheduled (it holds nothing else)."""
+
+from __future__ import annotations
+
+from core.privacy import Erasure, PrivacySection, Rows, Subject, register_section
+from hackathon.tables import Panel, ScheduleItem
+
+
+async def export(subject: Subject) -> Rows:
+    user_id = subject.user_id
+    # Items name people in JSON lists; an edition's hackathon has hundreds of items, read once.
+    items = await ScheduleItem.select(
+        ScheduleItem.id, ScheduleItem.hackathon, ScheduleItem.kind, ScheduleItem.title, ScheduleItem.starts_at,
+        ScheduleItem.ends_at, ScheduleItem.judge_ids, ScheduleItem.mentor_ids,
+    ).order_by(ScheduleItem.id).output(load_json=True)  # fmt: skip
+    panels = await Panel.select().order_by(Panel.id).output(load_json=True)
+    return {
+        "schedule_items": [
+            {key: value for key, value in row.items() if key not in ("judge_ids", "mentor_ids")}
+            for row in items
+            if user_id in row["judge_ids"] or user_id in row["mentor_ids"]
+        ],
+        "panels": [
+            {"id": row["id"], "hackathon": row["hackathon"], "name": row["name"]}
+            for row in panels
+            if user_id in row["judge_ids"]
+        ],
+    }
+
+
+async def erase(erasure: Erasure) -> None:
+    """Schedules name people by id only: the pseudonymised account is all that is left of them."""
+
+
+def register() -> None:
+    register_section(PrivacySection(name="hackathon", export=export, erase=erase))
