@@ -111,7 +111,9 @@ async def _create_account(*, email: str, name: str, password_hash: str, locale: 
 
 async def _send_verification(*, user_id: int, email: str, name: str) -> None:
     raw = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=email, user_id=user_id)
-    await queue_mail(to=email, subject=_("Confirm your email address"), template="verify_email", name=name, token=raw)
+    await queue_mail(
+        to=email, subject=_("Confirm your email address"), template="verify_email", name=name, secrets={"token": raw}
+    )
 
 
 async def resend_verification(*, user_id: int) -> None:
@@ -172,7 +174,11 @@ async def request_password_reset(*, email: str, ip: str) -> None:
             return
         raw = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"])
         await queue_mail(
-            to=email, subject=_("Reset your password"), template="reset_password", name=user["name"], token=raw
+            to=email,
+            subject=_("Reset your password"),
+            template="reset_password",
+            name=user["name"],
+            secrets={"token": raw},
         )
 
 
@@ -287,7 +293,7 @@ async def send_invite(
             role=payload["role"],
             joining=joining,
             message=message.strip(),
-            token=raw,
+            secrets={"token": raw},
         )
         await audit.record(actor_id=inviter_id, action="invite.sent", entity="invite", entity_id=email, after=payload)
 

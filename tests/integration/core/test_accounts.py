@@ -9,20 +9,14 @@ from core.clock import utc_now
 from core.enums import TokenPurpose
 from core.tables import AuditEvent, OutboxMessage, SessionRecord, Token, User
 from tests.factories import PASSWORD, make_user
+from tests.fixtures import DeliveredMail
 from tests.web import WebClient, field_error
 
 TOKEN_IN_MAIL = re.compile(r"token=([A-Za-z0-9_\-]+)")
 
 
-async def _mailed_token(address: str) -> str:
-    message = (
-        await OutboxMessage.select()
-        .where(OutboxMessage.to_address == address)
-        .order_by(OutboxMessage.id, ascending=False)
-        .first()
-    )
-    assert message is not None, f"no mail queued for {address}"
-    return TOKEN_IN_MAIL.search(message["body_text"]).group(1)
+async def _mailed_token(delivered: DeliveredMail, address: str) -> str:
+    return TOKEN_IN_MAIL.search(await delivered(address)).group(1)
 
 
 async def _sign_up(client: WebClient, email: str = "mila@example.org", password: str = PASSWORD):
@@ -43,9 +37,9 @@ async def test_sign_up_creates_unverified_account_and_mails_link(client: WebClie
     assert await AuditEvent.count().where(AuditEvent.action == "account.signed_up") == 1
 
 
-async def test_verification_link_confirms_address(client: WebClient) -> None:
+async def test_verification_link_confirms_address(client: WebClient, delivered: DeliveredMail) -> None:
     await _sign_up(client)
-    token = await _mailed_token("mila@example.org")
+    token = await _mailed_token(delivered, "mila@example.org")
 
     response = await client.get(f"/verify?token={token}")
 
@@ -53,9 +47,9 @@ async def test_verification_link_confirms_address(client: WebClient) -> None:
     assert (await User.objects().get(User.email == "mila@example.org")).is_verified is True
 
 
-async def test_verification_link_works_once(client: WebClient) -> None:
+async def test_verification_link_works_once(client: WebClient, delivered: DeliveredMail) -> None:
     await _sign_up(client)
-    token = await _mailed_token("mila@example.org")
+    token = await _mailed_token(delivered, "mila@example.org")
     await client.get(f"/verify?token={token}")
 
     response = await client.get(f"/verify?token={token}")
@@ -71,9 +65,9 @@ async def test_forged_token_is_rejected_clearly(client: WebClient) -> None:
     assert "This link is not valid" in response.text
 
 
-async def test_expired_token_is_rejected_clearly(client: WebClient) -> None:
+async def test_expired_token_is_rejected_clearly(client: WebClient, delivered: DeliveredMail) -> None:
     await _sign_up(client)
-    token = await _mailed_token("mila@example.org")
+    token = await _mailed_token(delivered, "mila@example.org")
     await Token.update({Token.expires_at: utc_now() - timedelta(minutes=1)}).where(
         Token.purpose == TokenPurpose.VERIFY_EMAIL
     )
@@ -187,11 +181,11 @@ async def test_too_many_logins_from_one_address_are_refused(client: WebClient) -
     assert blocked.status_code == 429
 
 
-async def test_password_reset_flow(client: WebClient) -> None:
+async def test_password_reset_flow(client: WebClient, delivered: DeliveredMail) -> None:
     await make_user(email="ana@example.org")
 
     asked = await client.post_form("/password/forgot", {"email": "ana@example.org"})
-    token = await _mailed_token("ana@example.org")
+    token = await _mailed_token(delivered, "ana@example.org")
     form = await client.get(f"/password/reset?token={token}")
     reset = await client.post_form(
         "/password/reset", {"token": token, "password": "a brand new secret", "password_confirm": "a brand new secret"}
@@ -268,12 +262,12 @@ async def test_verification_mail_cannot_be_resent_endlessly(logged_in) -> None:
     assert statuses == [302, 302, 302, 429]
 
 
-async def test_reset_voids_older_reset_links(client: WebClient) -> None:
+async def test_reset_voids_older_reset_links(client: WebClient, delivered: DeliveredMail) -> None:
     await make_user(email="ana@example.org")
     await client.post_form("/password/forgot", {"email": "ana@example.org"})
-    older = await _mailed_token("ana@example.org")
+    older = await _mailed_token(delivered, "ana@example.org")
     await client.post_form("/password/forgot", {"email": "ana@example.org"})
-    newer = await _mailed_token("ana@example.org")
+    newer = await _mailed_token(delivered, "ana@example.org")
 
     await client.post_form(
         "/password/reset", {"token": newer, "password": "a brand new secret", "password_confirm": "a brand new secret"}
