@@ -2,17 +2,59 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytest
 
 from core.clock import utc_now
 from core.enums import TokenPurpose
+from core.settings import get_settings
 from core.tables import AuditEvent, OutboxMessage, SessionRecord, Token, User
 from tests.factories import PASSWORD, make_user
 from tests.fixtures import DeliveredMail
-from tests.web import WebClient, field_error
+from tests.web import WebClient, field_error, without_csrf
 
 TOKEN_IN_MAIL = re.compile(r"token=([A-Za-z0-9_\-]+)")
+ATTACKERS = [f"203.0.113.{n}" for n in range(1, 11)]
+
+
+class Clock:
+    """The services' clock, moved by hand: rate-limit waits pass without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    moved = Clock()
+    monkeypatch.setattr("core.accounts.services.utc_now", moved)
+    return moved
+
+
+@pytest.fixture
+def account_ceiling_of_10(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One failure per account and address, so ten from anywhere put the account under attack."""
+    settings = dataclasses.replace(get_settings(), login_limit_per_account=1)
+    monkeypatch.setattr("core.accounts.services.get_settings", lambda: settings)
+
+
+async def _attack(app, email: str, addresses: list[str] = ATTACKERS) -> None:
+    """Wrong passwords from ten addresses: enough to put the account under attack."""
+    from tests.fixtures import http_client
+
+    for ip in addresses:
+        async with http_client(app, ip=ip) as http:
+            response = await WebClient(http).post_form("/login", {"email": email, "password": "guessing away"})
+            assert response.status_code in (200, 422)
 
 
 async def _mailed_token(delivered: DeliveredMail, address: str) -> str:
@@ -159,17 +201,25 @@ async def test_missing_csrf_token_is_forbidden(client: WebClient) -> None:
     assert "security token" in response.text
 
 
-async def test_too_many_failed_logins_for_one_account_are_refused(client: WebClient) -> None:
+async def test_failed_logins_from_one_address_wait_longer_each_time(client: WebClient, clock: Clock) -> None:
     await make_user(email="ana@example.org")
+    wrong = {"email": "ana@example.org", "password": "not the password"}
     for _ in range(5):
-        response = await client.post_form("/login", {"email": "ana@example.org", "password": "not the password"})
-        assert response.status_code == 422
+        assert (await client.post_form("/login", wrong)).status_code == 422
 
-    blocked = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+    first = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+    clock.advance(seconds=30)
+    after_the_wait = await client.post_form("/login", wrong)
+    second = await client.post_form("/login", wrong)
+    clock.advance(seconds=60)
+    owner = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
 
-    assert blocked.status_code == 429
-    assert int(blocked.headers["retry-after"]) > 0
-    assert "Too many attempts. Please wait 15 minute(s) and try again." in blocked.text
+    assert (first.status_code, first.headers["retry-after"]) == (429, "30")
+    assert "Too many attempts. Please wait 1 minute(s) and try again." in first.text
+    assert 'value="ana@example.org"' in first.text  # the form comes back with the input kept
+    assert after_the_wait.status_code == 422
+    assert (second.status_code, second.headers["retry-after"]) == (429, "60")
+    assert owner.status_code == 302
 
 
 async def test_too_many_logins_from_one_address_are_refused(client: WebClient) -> None:
@@ -276,3 +326,64 @@ async def test_reset_voids_older_reset_links(client: WebClient, delivered: Deliv
 
     assert older != newer
     assert stale.status_code == 409
+
+
+async def test_strangers_cannot_lock_the_owner_out(
+    app, client: WebClient, delivered: DeliveredMail, account_ceiling_of_10: None
+) -> None:
+    await make_user(email="ana@example.org", name="Ana")
+    await _attack(app, "ana@example.org")
+
+    owner = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+    link = re.search(r"http://testserver(/login/link\?token=[A-Za-z0-9_\-]+)", await delivered("ana@example.org"))
+    confirm = await client.get(link.group(1))
+    signed_in = await client.post_form("/login/link", {"token": link.group(1).split("=", 1)[1]})
+    again = await client.post_form("/login/link", {"token": link.group(1).split("=", 1)[1]})
+
+    assert owner.status_code == 200
+    assert "If the password was right, we mailed its owner a sign-in link" in owner.text
+    assert confirm.status_code == 200
+    assert signed_in.status_code == 302 and signed_in.headers["location"] == "/account"
+    assert (await client.get("/account")).status_code == 200
+    assert again.status_code == 409
+    stored = await Token.select(Token.token_hash).where(Token.purpose == TokenPurpose.SIGN_IN)
+    assert len(stored) == 1 and link.group(1).split("=", 1)[1] not in str(stored)
+
+
+async def test_under_attack_a_wrong_password_gets_the_answer_a_right_one_gets(
+    app, client: WebClient, account_ceiling_of_10: None
+) -> None:
+    await make_user(email="ana@example.org", name="Ana")
+    await _attack(app, "ana@example.org")
+
+    right = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+    wrong = await client.post_form("/login", {"email": "ana@example.org", "password": "one more guess"})
+
+    assert (wrong.status_code, right.status_code) == (200, 200)
+    assert without_csrf(wrong.text) == without_csrf(right.text)
+    links = await OutboxMessage.count().where(OutboxMessage.subject == "Your sign-in link")
+    assert links == 1  # only the right password mails the link
+
+
+async def test_under_attack_a_known_address_signs_in_as_usual(
+    app, client: WebClient, account_ceiling_of_10: None
+) -> None:
+    await make_user(email="ana@example.org")
+    await client.login("ana@example.org", PASSWORD)
+    await client.post_form("/logout")
+    await _attack(app, "ana@example.org")
+
+    owner = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
+
+    assert owner.status_code == 302
+
+
+async def test_the_owner_is_told_of_an_attack_once(app, account_ceiling_of_10: None) -> None:
+    await make_user(email="ana@example.org", name="Ana")
+
+    await _attack(app, "ana@example.org")
+    await _attack(app, "ana@example.org", [f"198.51.100.{n}" for n in range(1, 11)])
+
+    warnings = await OutboxMessage.select(OutboxMessage.subject).where(OutboxMessage.to_address == "ana@example.org")
+    assert warnings == [{"subject": "Someone is trying to sign in to your account"}]
+    assert await AuditEvent.count().where(AuditEvent.action == "account.under_attack") == 1
