@@ -34,8 +34,8 @@ class AccountPages(Controller):
         return page("core/accounts/signup.html", values={}, errors={})
 
     @post("/signup", opt={"form": "core/accounts/signup.html"})
-    async def signup(self, request: AnyRequest, data: FormData) -> Redirect:
-        user_id = await services.sign_up(
+    async def signup(self, request: AnyRequest, data: FormData) -> Template:
+        await services.sign_up(
             email=field(data, "email"),
             name=field(data, "name"),
             password=field(data, "password"),
@@ -43,15 +43,15 @@ class AccountPages(Controller):
             locale=i18n.current_locale(),
             ip=client_ip(request),
         )
-        sign_in(request.session, user_id)  # type: ignore[arg-type]
-        flash(request.session, _("Welcome! We sent you a link to confirm your email address."), "success")
-        return Redirect("/account")
+        return page("core/accounts/signup_sent.html", email=field(data, "email"))
 
     @get("/verify")
     async def verify(self, request: AnyRequest, token: FromQuery[str] = "") -> Redirect:
-        await services.verify_email(token=token)
+        user_id = await services.verify_email(token=token)
+        # The link proves the address, as a reset link does; the sign-up itself signs nobody in.
+        sign_in(request.session, user_id)  # type: ignore[arg-type]
         flash(request.session, _("Thank you, your email address is confirmed."), "success")
-        return Redirect("/account" if request.scope.get("user") else "/login")
+        return Redirect("/account")
 
     @post("/verify/resend", guards=[login_required])
     async def resend_verification(self, request: AnyRequest) -> Redirect:

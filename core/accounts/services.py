@@ -76,8 +76,13 @@ def _check_new_password(password: str, confirm: str, *, email: str, name: str) -
     return errors
 
 
-async def sign_up(*, email: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> int:
-    """Create an unverified account and mail the verification link. Returns the new user's id."""
+async def sign_up(*, email: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> None:
+    """Create an unverified account and mail the verification link.
+
+    An address that has an account already gets the same answer and the same work (hashing,
+    a mail), but the mail warns its owner instead: nobody learns from the page, or from how
+    long it took, whether an address is registered.
+    """
     await ratelimit.hit(_signup_limit(), ip)
     email = normalise_email(email)
     name = name.strip()
@@ -91,22 +96,26 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
     errors |= _check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
+    await ratelimit.hit(_MAIL_PER_ADDRESS, email)
     password_hash = await _hash(password)
     try:
-        return await _create_account(email=email, name=name, password_hash=password_hash, locale=locale)
+        await _create_account(email=email, name=name, password_hash=password_hash, locale=locale)
     except Exception as exc:
-        if db.is_unique_violation(exc):  # the same address signed up twice at once
-            raise ValidationFailed({"email": _ACCOUNT_EXISTS}) from exc
-        raise
+        if not db.is_unique_violation(exc):
+            raise
+        # The same address signed up twice at once: the later one is told like any other.
+        async with db.transaction():
+            existing = await User.select(User.id, User.name).where(User.email == email).first()
+            if existing is not None:
+                await _warn_of_sign_up(user_id=existing["id"], email=email, name=existing["name"])
 
 
-_ACCOUNT_EXISTS = N_("An account with this email already exists. Sign in or reset your password.")
-
-
-async def _create_account(*, email: str, name: str, password_hash: str, locale: str) -> int:
+async def _create_account(*, email: str, name: str, password_hash: str, locale: str) -> None:
     async with db.transaction():
-        if await User.exists().where(User.email == email):
-            raise ValidationFailed({"email": _ACCOUNT_EXISTS})
+        existing = await User.select(User.id, User.name).where(User.email == email).first()
+        if existing is not None:
+            await _warn_of_sign_up(user_id=existing["id"], email=email, name=existing["name"])
+            return
         user = (
             await User.insert(
                 User(
@@ -125,7 +134,14 @@ async def _create_account(*, email: str, name: str, password_hash: str, locale: 
             entity_id=user["id"],
             after={"email": email, "name": name},
         )
-    return user["id"]
+
+
+async def _warn_of_sign_up(*, user_id: int, email: str, name: str) -> None:
+    """Tell an owner that someone tried to create an account with their address. Inside a transaction."""
+    await queue_mail(
+        to=email, subject=_("Someone tried to sign up with your address"), template="sign_up_existing", name=name
+    )
+    await audit.record(actor_id=None, action="account.sign_up_repeated", entity="user", entity_id=user_id)
 
 
 async def _send_verification(*, user_id: int, email: str, name: str) -> None:
@@ -269,25 +285,38 @@ async def sign_in_with_link(*, token: str, ip: str) -> int:
     return user["id"]
 
 
+class _NoSuchAccount(Exception):
+    """Rolls back the reset work done for an address without an account."""
+
+
 async def request_password_reset(*, email: str, ip: str) -> None:
-    """Mail a reset link if the account exists; the answer is the same either way."""
+    """Mail a reset link if the account exists; the answer, and the work done, are the same either way.
+
+    For an unknown address the token and the mail are made as for a real account, then rolled
+    back, so the time taken does not tell whether the address is registered.
+    """
     await ratelimit.hit(_signup_limit(), ip)
     email = normalise_email(email)
     if problem := email_problem(email):
         raise ValidationFailed({"email": problem})
     await ratelimit.hit(_MAIL_PER_ADDRESS, email)
-    async with db.transaction():
-        user = await User.select(User.id, User.name).where(User.email == email, User.is_active == True).first()  # noqa: E712
-        if user is None:
-            return
-        raw = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"])
-        await queue_mail(
-            to=email,
-            subject=_("Reset your password"),
-            template="reset_password",
-            name=user["name"],
-            secrets={"token": raw},
-        )
+    try:
+        async with db.transaction():
+            user = await User.select(User.id, User.name).where(User.email == email, User.is_active == True).first()  # noqa: E712
+            raw = await tokens.issue(
+                purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"] if user else None
+            )
+            await queue_mail(
+                to=email,
+                subject=_("Reset your password"),
+                template="reset_password",
+                name=user["name"] if user else "",
+                secrets={"token": raw},
+            )
+            if user is None:
+                raise _NoSuchAccount
+    except _NoSuchAccount:
+        return
 
 
 async def reset_password(*, token: str, password: str, password_confirm: str) -> int:

@@ -134,9 +134,10 @@ async def test_startup_applies_and_is_shortlisted(
     await field(founder, "Password").fill(PASSWORD)
     await field(founder, "Password again").fill(PASSWORD)
     await founder.get_by_role("main").get_by_role("button", name="Create account").click()
-    await expect(founder).to_have_url(f"{url}/account")
+    await expect(founder.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
     await founder.goto(mailed_path(await mail_titled(mailbox, FOUNDER[1], "Confirm your email address")))
+    await expect(founder).to_have_url(f"{url}/account")
     await expect(flash(founder)).to_have_text("Thank you, your email address is confirmed.")
     await founder.get_by_role("button", name="Sign out").click()
     await expect(founder).to_have_url(f"{url}/")
