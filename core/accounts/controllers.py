@@ -47,11 +47,9 @@ class AccountPages(Controller):
 
     @get("/verify")
     async def verify(self, request: AnyRequest, token: FromQuery[str] = "") -> Redirect:
-        user_id = await services.verify_email(token=token)
-        # The link proves the address, as a reset link does; the sign-up itself signs nobody in.
-        sign_in(request.session, user_id)  # type: ignore[arg-type]
+        await services.verify_email(token=token)
         flash(request.session, _("Thank you, your email address is confirmed."), "success")
-        return Redirect("/account")
+        return Redirect("/account" if request.scope.get("user") else "/login")
 
     @post("/verify/resend", guards=[login_required])
     async def resend_verification(self, request: AnyRequest) -> Redirect:
