@@ -18,6 +18,7 @@ class TokenPurpose(StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"
     INVITE = "invite"
+    SIGN_IN = "sign_in"
 
 
 class OutboxStatus(StrEnum):

@@ -60,7 +60,7 @@ def _secret_key(var_dir: Path) -> str:
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str = ""
-    """SMTP_HOST. Empty means mail stays in the outbox (readable by organisers), never sent."""
+    """SMTP_HOST. Empty (development) means the sending job writes each mail to the server log."""
     port: int = 587
     """SMTP_PORT."""
     username: str = ""
@@ -110,9 +110,12 @@ class Settings:
     cookie_secure: bool = False
     """COOKIE_SECURE: send session and CSRF cookies over HTTPS only (set behind TLS)."""
     login_limit_per_ip: int = 20
-    """LOGIN_LIMIT_PER_IP: login and sign-up attempts allowed per IP per 15 minutes."""
+    """LOGIN_LIMIT_PER_IP: sign-ups allowed per IP per 15 minutes, and failed sign-ins per IP before
+    each further attempt from it waits (30 s, doubling, at most 15 minutes)."""
     login_limit_per_account: int = 5
-    """LOGIN_LIMIT_PER_ACCOUNT: failed logins allowed per account per 15 minutes."""
+    """LOGIN_LIMIT_PER_ACCOUNT: failed sign-ins per account and IP before each further attempt waits
+    (30 s, doubling, at most 15 minutes); ten times as many from anywhere put the account under
+    attack: new addresses then also need a mailed one-time link."""
     body_limits: BodyLimits = field(default_factory=BodyLimits)
     """JSON_MAX_BYTES (1 MiB), JSON_MAX_VALUES (10,000), JSON_MAX_DEPTH (32), FORM_MAX_BYTES (1 MiB),
     FORM_MAX_FIELDS (1,000), FORM_FIELD_MAX_BYTES (128 KiB): what a JSON or form body may hold.

@@ -65,11 +65,13 @@ class SessionRecord(Table, tablename="http_session"):
 
 
 class RateCounter(Table):
-    """Fixed-window counters for rate limits, shared by every worker."""
+    """Counters for rate limits and sign-in failures, shared by every worker."""
 
     key = Varchar(length=255, unique=True, index=True)
     window_start = Timestamptz()
     count = Integer(default=0)
+    # The latest hit: failure counters wait from it, and forget everything after a quiet spell.
+    last_hit_at = Timestamptz(null=True, default=None)
 
 
 class AuditEvent(Table):
@@ -85,7 +87,11 @@ class AuditEvent(Table):
 class OutboxMessage(Table):
     to_address = Varchar(length=254, index=True)
     subject = Varchar(length=255)
+    # What organisers may read: the mail with every secret link replaced by a placeholder.
     body_text = Text()
+    # The mail as the addressee gets it, links and all; NULLed in the UPDATE that marks it sent or
+    # failed, so no usable token outlives its delivery. NULL for mail that carries no secret.
+    body_with_secrets = Text(null=True, default=None)
     status = Varchar(length=10, choices=OutboxStatus, default=OutboxStatus.PENDING, index=True)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -1,4 +1,4 @@
-"""Single-use links sent by mail (verification, password reset, invitations)."""
+"""Single-use links sent by mail (verification, password reset, invitations, sign-in)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ LIFETIMES = {
     TokenPurpose.VERIFY_EMAIL: timedelta(days=3),
     TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
     TokenPurpose.INVITE: timedelta(days=14),
+    TokenPurpose.SIGN_IN: timedelta(minutes=15),
 }
 
 

@@ -145,6 +145,27 @@ def mailbox(smtp_server: SmtpServer) -> Mailbox:
     return smtp_server.mailbox
 
 
+DeliveredMail = Callable[[str], Awaitable[str]]  # the `delivered` fixture
+
+
+@pytest.fixture
+def delivered(smtp_server: SmtpServer, mailbox: Mailbox) -> DeliveredMail:
+    """Send the outbox over the test SMTP server, then read the latest mail to an address.
+
+    Mailed links exist only in what SMTP receives: the outbox keeps them hidden.
+    """
+    from core.mail import send_pending
+    from core.settings import SmtpSettings
+
+    async def body_to(address: str) -> str:
+        await send_pending(smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+        found = mailbox.to(address)
+        assert found, f"no mail to {address}; got {[m['To'] for m in mailbox.messages]}"
+        return body_of(found[-1])
+
+    return body_to
+
+
 def body_of(message: Message) -> str:
     payload = message.get_payload(decode=True)
     assert isinstance(payload, bytes)

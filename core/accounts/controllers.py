@@ -34,8 +34,8 @@ class AccountPages(Controller):
         return page("core/accounts/signup.html", values={}, errors={})
 
     @post("/signup", opt={"form": "core/accounts/signup.html"})
-    async def signup(self, request: AnyRequest, data: FormData) -> Redirect:
-        user_id = await services.sign_up(
+    async def signup(self, request: AnyRequest, data: FormData) -> Template:
+        await services.sign_up(
             email=field(data, "email"),
             name=field(data, "name"),
             password=field(data, "password"),
@@ -43,9 +43,7 @@ class AccountPages(Controller):
             locale=i18n.current_locale(),
             ip=client_ip(request),
         )
-        sign_in(request.session, user_id)  # type: ignore[arg-type]
-        flash(request.session, _("Welcome! We sent you a link to confirm your email address."), "success")
-        return Redirect("/account")
+        return page("core/accounts/signup_sent.html", email=field(data, "email"))
 
     @get("/verify")
     async def verify(self, request: AnyRequest, token: FromQuery[str] = "") -> Redirect:
@@ -64,12 +62,25 @@ class AccountPages(Controller):
         return page("core/accounts/login.html", values={"next": safe_next(next, "")}, errors={})
 
     @post("/login", opt={"form": "core/accounts/login.html"})
-    async def login(self, request: AnyRequest, data: FormData) -> Redirect:
+    async def login(self, request: AnyRequest, data: FormData) -> Redirect | Template:
         user_id = await services.authenticate(
             email=field(data, "email"), password=field(data, "password"), ip=client_ip(request)
         )
+        if user_id is None:
+            return page("core/accounts/login_link_sent.html")
         sign_in(request.session, user_id)  # type: ignore[arg-type]
         return Redirect(safe_next(field(data, "next"), "/account"))
+
+    @get("/login/link")
+    async def login_link_form(self, token: FromQuery[str] = "") -> Template:
+        await peek(purpose=TokenPurpose.SIGN_IN, raw=token)
+        return page("core/accounts/login_link.html", values={"token": token}, errors={})
+
+    @post("/login/link", opt={"form": "core/accounts/login_link.html"})
+    async def login_link(self, request: AnyRequest, data: FormData) -> Redirect:
+        user_id = await services.sign_in_with_link(token=field(data, "token"), ip=client_ip(request))
+        sign_in(request.session, user_id)  # type: ignore[arg-type]
+        return Redirect("/account")
 
     @post("/logout")
     async def logout(self, request: AnyRequest) -> Redirect:

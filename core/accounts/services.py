@@ -4,35 +4,53 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from core import audit, db, ratelimit, tokens
 from core.auth import hash_password, password_needs_rehash, verify_password
 from core.clock import utc_now
 from core.enums import INVITABLE_ROLES, Role, TokenPurpose
-from core.errors import PermissionDenied, StateConflict, ValidationFailed
+from core.errors import PermissionDenied, StateConflict, TooManyRequests, ValidationFailed
 from core.i18n import LOCALES
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_
 from core.rules.emails import email_problem, normalise_email
 from core.rules.passwords import password_problem
-from core.rules.rate_limits import Limit
+from core.rules.rate_limits import Backoff, Counter, Limit, LoginPolicy, login_verdict, needs_sign_in_link, under_attack
 from core.sessions import end_other_sessions
 from core.settings import get_settings
 from core.tables import Membership, User
 
 
-def _login_limits() -> tuple[Limit, Limit, Limit]:
-    """Per IP; per account from one IP (counted before the password is checked); per account
-    from anywhere (failures only, ten times looser, so an attacker cannot cheaply lock a
-    victim out, yet a distributed guesser is still stopped)."""
+def _login_policy() -> LoginPolicy:
+    """Growing delays per (account, address) and per address; a ten times looser per-account ceiling
+    marks an attack, which never refuses the owner but asks a new address for a mailed link."""
     settings = get_settings()
-    return (
-        Limit("login-ip", settings.login_limit_per_ip, ratelimit.WINDOW),
-        Limit("login-account-ip", settings.login_limit_per_account, ratelimit.WINDOW),
-        Limit("login-account", settings.login_limit_per_account * 10, ratelimit.WINDOW),
+    return LoginPolicy(
+        per_account_address=Backoff(
+            "login-account-ip",
+            free_failures=settings.login_limit_per_account,
+            first_delay=timedelta(seconds=30),
+            max_delay=ratelimit.WINDOW,
+            forget_after=timedelta(hours=1),
+        ),
+        per_address=Backoff(
+            "login-ip",
+            free_failures=settings.login_limit_per_ip,
+            first_delay=timedelta(seconds=30),
+            max_delay=ratelimit.WINDOW,
+            forget_after=timedelta(hours=1),
+        ),
+        account_ceiling=settings.login_limit_per_account * 10,
+        attack_forget_after=timedelta(hours=1),
+        known_address_for=timedelta(days=90),
     )
+
+
+_ACCOUNT_FAILURES = "login-account"
+_KNOWN_ADDRESS = "login-known"
 
 
 def _signup_limit() -> Limit:
@@ -41,6 +59,7 @@ def _signup_limit() -> Limit:
 
 # Mail sent to an address on request: never more than a few per window, whoever asks.
 _MAIL_PER_ADDRESS = Limit("mail-address", 3, ratelimit.WINDOW)
+_SIGN_IN_LINKS_PER_ADDRESS = Limit("sign-in-link", 3, ratelimit.WINDOW)
 
 
 async def _hash(password: str) -> str:
@@ -57,8 +76,13 @@ def _check_new_password(password: str, confirm: str, *, email: str, name: str) -
     return errors
 
 
-async def sign_up(*, email: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> int:
-    """Create an unverified account and mail the verification link. Returns the new user's id."""
+async def sign_up(*, email: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> None:
+    """Create an unverified account and mail the verification link.
+
+    An address that has an account already gets the same answer and the same work (hashing,
+    a mail), but the mail warns its owner instead: nobody learns from the page, or from how
+    long it took, whether an address is registered.
+    """
     await ratelimit.hit(_signup_limit(), ip)
     email = normalise_email(email)
     name = name.strip()
@@ -72,22 +96,26 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
     errors |= _check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
+    await ratelimit.hit(_MAIL_PER_ADDRESS, email)
     password_hash = await _hash(password)
     try:
-        return await _create_account(email=email, name=name, password_hash=password_hash, locale=locale)
+        await _create_account(email=email, name=name, password_hash=password_hash, locale=locale)
     except Exception as exc:
-        if db.is_unique_violation(exc):  # the same address signed up twice at once
-            raise ValidationFailed({"email": _ACCOUNT_EXISTS}) from exc
-        raise
+        if not db.is_unique_violation(exc):
+            raise
+        # The same address signed up twice at once: the later one is told like any other.
+        async with db.transaction():
+            existing = await User.select(User.id, User.name).where(User.email == email).first()
+            if existing is not None:
+                await _warn_of_sign_up(user_id=existing["id"], email=email, name=existing["name"])
 
 
-_ACCOUNT_EXISTS = N_("An account with this email already exists. Sign in or reset your password.")
-
-
-async def _create_account(*, email: str, name: str, password_hash: str, locale: str) -> int:
+async def _create_account(*, email: str, name: str, password_hash: str, locale: str) -> None:
     async with db.transaction():
-        if await User.exists().where(User.email == email):
-            raise ValidationFailed({"email": _ACCOUNT_EXISTS})
+        existing = await User.select(User.id, User.name).where(User.email == email).first()
+        if existing is not None:
+            await _warn_of_sign_up(user_id=existing["id"], email=email, name=existing["name"])
+            return
         user = (
             await User.insert(
                 User(
@@ -106,12 +134,21 @@ async def _create_account(*, email: str, name: str, password_hash: str, locale: 
             entity_id=user["id"],
             after={"email": email, "name": name},
         )
-    return user["id"]
+
+
+async def _warn_of_sign_up(*, user_id: int, email: str, name: str) -> None:
+    """Tell an owner that someone tried to create an account with their address. Inside a transaction."""
+    await queue_mail(
+        to=email, subject=_("Someone tried to sign up with your address"), template="sign_up_existing", name=name
+    )
+    await audit.record(actor_id=None, action="account.sign_up_repeated", entity="user", entity_id=user_id)
 
 
 async def _send_verification(*, user_id: int, email: str, name: str) -> None:
     raw = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=email, user_id=user_id)
-    await queue_mail(to=email, subject=_("Confirm your email address"), template="verify_email", name=name, token=raw)
+    await queue_mail(
+        to=email, subject=_("Confirm your email address"), template="verify_email", name=name, secrets={"token": raw}
+    )
 
 
 async def resend_verification(*, user_id: int) -> None:
@@ -139,41 +176,147 @@ async def verify_email(*, token: str) -> int:
     return row["user"]
 
 
-async def authenticate(*, email: str, password: str, ip: str) -> int:
-    """The id of the account these credentials open; rate-limited per IP and per account."""
-    per_ip, per_account_ip, per_account = _login_limits()
+async def authenticate(*, email: str, password: str, ip: str) -> int | None:
+    """The id of the account these credentials open, or None when a sign-in link is needed first.
+
+    None is the answer, whatever the password, for an account under attack and an address that
+    has not signed in to it before; the link is mailed only if the password was right, so the
+    answer tells a guesser nothing. Attempts are throttled per (account, address) and per address.
+    """
+    policy = _login_policy()
+    now = utc_now()
     email = normalise_email(email)
-    await ratelimit.hit(per_ip, ip)
-    await ratelimit.check(per_account, email)
-    await ratelimit.hit(per_account_ip, f"{email}|{ip}")
-    user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
+    pair = f"{email}|{ip}"
+    decision = login_verdict(
+        policy=policy,
+        pair=await ratelimit.counter(policy.per_account_address.name, pair),
+        address=await ratelimit.counter(policy.per_address.name, ip),
+        now=now,
+    )
+    if not decision.allowed:
+        raise ratelimit.too_many_attempts(decision.retry_after_seconds)
+    user = await User.select(User.id, User.name, User.password_hash, User.is_active).where(User.email == email).first()
     valid = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
     if not valid or not user["is_active"]:
-        await ratelimit.hit(per_account, email)
+        account = await _count_failure(policy=policy, email=email, ip=ip, now=now)
+        if user is not None and under_attack(policy=policy, account=account, now=now):
+            await _warn_of_attack(user_id=user["id"], email=email, name=user["name"], attack=account)
+        if needs_sign_in_link(
+            policy=policy, account=account, known=await ratelimit.counter(_KNOWN_ADDRESS, pair), now=now
+        ):
+            return None
         raise ValidationFailed({"password": N_("Wrong email or password.")}, N_("Wrong email or password."))
-    await ratelimit.reset(per_account_ip, f"{email}|{ip}")
-    changes: dict[Any, Any] = {User.last_login_at: utc_now()}
+    if needs_sign_in_link(
+        policy=policy,
+        account=await ratelimit.counter(_ACCOUNT_FAILURES, email),
+        known=await ratelimit.counter(_KNOWN_ADDRESS, pair),
+        now=now,
+    ):
+        await _mail_sign_in_link(user_id=user["id"], email=email, name=user["name"])
+        return None
+    changes: dict[Any, Any] = {}
     if password_needs_rehash(user["password_hash"]):
         changes[User.password_hash] = await _hash(password)
-    await User.update(changes).where(User.id == user["id"])
+    await _signed_in(policy=policy, user_id=user["id"], email=email, ip=ip, now=now, changes=changes)
     return user["id"]
 
 
+async def _count_failure(*, policy: LoginPolicy, email: str, ip: str, now: datetime) -> Counter:
+    """Count a failed sign-in everywhere it counts; returns the account's own counter."""
+    await ratelimit.count(
+        policy.per_account_address.name, f"{email}|{ip}", forget_after=policy.per_account_address.forget_after, now=now
+    )
+    await ratelimit.count(policy.per_address.name, ip, forget_after=policy.per_address.forget_after, now=now)
+    return await ratelimit.count(_ACCOUNT_FAILURES, email, forget_after=policy.attack_forget_after, now=now)
+
+
+async def _signed_in(
+    *, policy: LoginPolicy, user_id: int, email: str, ip: str, now: datetime, changes: dict[Any, Any]
+) -> None:
+    """What every sign-in leaves behind: the address is known, its failures are forgiven."""
+    await ratelimit.count(_KNOWN_ADDRESS, f"{email}|{ip}", forget_after=policy.known_address_for, now=now)
+    await ratelimit.reset(policy.per_account_address.name, f"{email}|{ip}")
+    await User.update({User.last_login_at: now, **changes}).where(User.id == user_id)
+
+
+async def _warn_of_attack(*, user_id: int, email: str, name: str, attack: Counter) -> None:
+    """Tell the owner once per attack (a run of failures without an hour's pause), not per attempt."""
+    assert attack.first_at is not None
+    async with db.transaction():
+        queued = await queue_mail(
+            to=email,
+            subject=_("Someone is trying to sign in to your account"),
+            template="login_attack",
+            once_key=f"login-attack:{user_id}:{attack.first_at.strftime('%Y%m%dT%H%M%S')}",
+            name=name,
+        )
+        if queued:
+            await audit.record(
+                actor_id=None,
+                action="account.under_attack",
+                entity="user",
+                entity_id=user_id,
+                after={"failures": attack.count},
+            )
+
+
+async def _mail_sign_in_link(*, user_id: int, email: str, name: str) -> None:
+    try:
+        await ratelimit.hit(_SIGN_IN_LINKS_PER_ADDRESS, email)
+    except TooManyRequests:
+        return  # saying so would tell a guesser the password was right; the owner has links already
+    async with db.transaction():
+        raw = await tokens.issue(purpose=TokenPurpose.SIGN_IN, email=email, user_id=user_id)
+        await queue_mail(
+            to=email, subject=_("Your sign-in link"), template="sign_in_link", name=name, secrets={"token": raw}
+        )
+
+
+async def sign_in_with_link(*, token: str, ip: str) -> int:
+    """Finish a sign-in with the link mailed to the owner; the address it is used from becomes known."""
+    now = utc_now()
+    async with db.transaction():
+        row = await tokens.consume(purpose=TokenPurpose.SIGN_IN, raw=token)
+        user = await User.select(User.id, User.is_active).where(User.id == row["user"]).first()
+        if user is None or not user["is_active"]:
+            raise PermissionDenied(N_("This account is closed."))
+        await _signed_in(policy=_login_policy(), user_id=user["id"], email=row["email"], ip=ip, now=now, changes={})
+        await audit.record(actor_id=user["id"], action="account.signed_in_by_link", entity="user", entity_id=user["id"])
+    return user["id"]
+
+
+class _NoSuchAccount(Exception):
+    """Rolls back the reset work done for an address without an account."""
+
+
 async def request_password_reset(*, email: str, ip: str) -> None:
-    """Mail a reset link if the account exists; the answer is the same either way."""
+    """Mail a reset link if the account exists; the answer, and the work done, are the same either way.
+
+    For an unknown address the token and the mail are made as for a real account, then rolled
+    back, so the time taken does not tell whether the address is registered.
+    """
     await ratelimit.hit(_signup_limit(), ip)
     email = normalise_email(email)
     if problem := email_problem(email):
         raise ValidationFailed({"email": problem})
     await ratelimit.hit(_MAIL_PER_ADDRESS, email)
-    async with db.transaction():
-        user = await User.select(User.id, User.name).where(User.email == email, User.is_active == True).first()  # noqa: E712
-        if user is None:
-            return
-        raw = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"])
-        await queue_mail(
-            to=email, subject=_("Reset your password"), template="reset_password", name=user["name"], token=raw
-        )
+    try:
+        async with db.transaction():
+            user = await User.select(User.id, User.name).where(User.email == email, User.is_active == True).first()  # noqa: E712
+            raw = await tokens.issue(
+                purpose=TokenPurpose.RESET_PASSWORD, email=email, user_id=user["id"] if user else None
+            )
+            await queue_mail(
+                to=email,
+                subject=_("Reset your password"),
+                template="reset_password",
+                name=user["name"] if user else "",
+                secrets={"token": raw},
+            )
+            if user is None:
+                raise _NoSuchAccount
+    except _NoSuchAccount:
+        return
 
 
 async def reset_password(*, token: str, password: str, password_confirm: str) -> int:
@@ -287,7 +430,7 @@ async def send_invite(
             role=payload["role"],
             joining=joining,
             message=message.strip(),
-            token=raw,
+            secrets={"token": raw},
         )
         await audit.record(actor_id=inviter_id, action="invite.sent", entity="invite", entity_id=email, after=payload)
 

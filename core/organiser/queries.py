@@ -84,7 +84,12 @@ async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf:
 
 
 async def outbox_message(message_id: int) -> dict[str, Any] | None:
-    return await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+    """One message as organisers may see it: the body with its secret links hidden."""
+    return await (
+        OutboxMessage.select(*(c for c in OutboxMessage._meta.columns if c is not OutboxMessage.body_with_secrets))
+        .where(OutboxMessage.id == message_id)
+        .first()
+    )
 
 
 async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:

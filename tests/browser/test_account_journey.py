@@ -57,6 +57,13 @@ async def test_sign_up_verify_sign_out_and_in(page: Page, mailbox: Mailbox, live
     await field(page, "Password again").fill(PASSWORD)
     await page.get_by_role("main").get_by_role("button", name="Create account").click()
 
+    # The page says the same for a taken address, so it signs nobody in.
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    await expect(page.get_by_role("main")).to_contain_text(f"We sent a mail to {email}.")
+    await expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    await sign_in(page, email, PASSWORD)
     await expect(page).to_have_url(f"{live_server.url}/account")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     await expect(email_fact(page, email)).to_have_text(f"{email} not confirmed yet")

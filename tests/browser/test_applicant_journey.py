@@ -126,7 +126,7 @@ async def test_startup_applies_and_is_shortlisted(
     deck = tmp_path / "agrosense-pitch.pdf"
     deck.write_bytes(one_page_pdf())
 
-    # -- The founder signs up, confirms the address from the mail and signs in again.
+    # -- The founder signs up, confirms the address from the mail and signs in.
     founder = await (await open_context()).new_page()
     await founder.goto("/signup")
     await field(founder, "Your name").fill(FOUNDER[0])
@@ -134,13 +134,11 @@ async def test_startup_applies_and_is_shortlisted(
     await field(founder, "Password").fill(PASSWORD)
     await field(founder, "Password again").fill(PASSWORD)
     await founder.get_by_role("main").get_by_role("button", name="Create account").click()
-    await expect(founder).to_have_url(f"{url}/account")
+    await expect(founder.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
     await founder.goto(mailed_path(await mail_titled(mailbox, FOUNDER[1], "Confirm your email address")))
+    await expect(founder).to_have_url(f"{url}/login")
     await expect(flash(founder)).to_have_text("Thank you, your email address is confirmed.")
-    await founder.get_by_role("button", name="Sign out").click()
-    await expect(founder).to_have_url(f"{url}/")
-    await founder.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
     await sign_in(founder, FOUNDER[1])
     await expect(founder).to_have_url(f"{url}/account")
 

@@ -241,6 +241,8 @@ ACCESS: dict[str, Access] = {
     "POST /verify/resend": signed_in(),
     "GET /login": public(),
     "POST /login": public(),
+    "GET /login/link": public().calling(query="token={sign_in_token}"),
+    "POST /login/link": public().calling(body={"token": "{sign_in_token}"}, late=2),  # signs the caller in
     "GET /password/forgot": public(),
     "POST /password/forgot": public(),
     "GET /password/reset": public().calling(query="token={reset_token}"),
@@ -570,6 +572,7 @@ async def build_world() -> dict[str, Any]:
     stranger = await make_user(email="stranger@example.org", verified=False)
     reset = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=stranger["email"], user_id=stranger["id"])
     verify = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=stranger["email"], user_id=stranger["id"])
+    sign_in = await tokens.issue(purpose=TokenPurpose.SIGN_IN, email=stranger["email"], user_id=stranger["id"])
     member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
     question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
     return {
@@ -602,6 +605,7 @@ async def build_world() -> dict[str, Any]:
         "token": invite,
         "reset_token": reset,
         "verify_token": verify,
+        "sign_in_token": sign_in,
         "mentor_id": users["mentor"],
         "user_id": stranger["id"],
         "calendar_token": await calendar.feed_token(users["mentor"]) + ".ics",

@@ -9,15 +9,17 @@ from core.clock import utc_now
 from core.enums import Role
 from core.tables import AuditEvent, Membership, OutboxMessage, Token, User
 from tests.factories import PASSWORD, make_edition, make_municipality, make_user
+from tests.fixtures import DeliveredMail
 from tests.web import WebClient, field_error
 
 
-async def _invite_token(address: str) -> str:
-    body = await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == address).first()
-    return re.search(r"/invites/([A-Za-z0-9_\-]+)", body["body_text"]).group(1)
+async def _invite_token(delivered: DeliveredMail, address: str) -> str:
+    return re.search(r"/invites/([A-Za-z0-9_\-]+)", await delivered(address)).group(1)
 
 
-async def test_invited_staff_sign_up_and_act_for_their_municipality(logged_in, client: WebClient) -> None:
+async def test_invited_staff_sign_up_and_act_for_their_municipality(
+    logged_in, client: WebClient, delivered: DeliveredMail
+) -> None:
     organiser = await logged_in(Role.ORGANISER)
     municipality = await make_municipality(name="Ivanjica")
 
@@ -30,7 +32,7 @@ async def test_invited_staff_sign_up_and_act_for_their_municipality(logged_in, c
             "message": "Dobrodošli!",
         },
     )
-    token = await _invite_token("jelena@ivanjica.rs")
+    token = await _invite_token(delivered, "jelena@ivanjica.rs")
     joined = await client.post_form(
         f"/invites/{token}/signup",
         {
@@ -53,7 +55,7 @@ async def test_invited_staff_sign_up_and_act_for_their_municipality(logged_in, c
     assert await AuditEvent.count().where(AuditEvent.action == "membership.granted") == 1
 
 
-async def test_existing_user_accepts_an_invitation_after_signing_in(logged_in) -> None:
+async def test_existing_user_accepts_an_invitation_after_signing_in(logged_in, delivered: DeliveredMail) -> None:
     organiser = await logged_in(Role.ORGANISER)
     edition = await make_edition()
     judge = await logged_in(None, email="zoran@uni.example.org")
@@ -66,7 +68,7 @@ async def test_existing_user_accepts_an_invitation_after_signing_in(logged_in) -
             "edition_id": str(edition["id"]),
         },
     )
-    token = await _invite_token("zoran@uni.example.org")
+    token = await _invite_token(delivered, "zoran@uni.example.org")
     page = await judge.get(f"/invites/{token}")
     accepted = await judge.post_form(f"/invites/{token}/accept")
 
@@ -76,11 +78,11 @@ async def test_existing_user_accepts_an_invitation_after_signing_in(logged_in) -
     assert (await judge.get("/judge/")).status_code == 200
 
 
-async def test_invitation_cannot_be_taken_by_another_account(logged_in) -> None:
+async def test_invitation_cannot_be_taken_by_another_account(logged_in, delivered: DeliveredMail) -> None:
     organiser = await logged_in(Role.ORGANISER)
     intruder = await logged_in(None, email="intruder@example.org")
     await organiser.post_form("/organiser/invites", {"email": "mentor@example.org", "role": "mentor"})
-    token = await _invite_token("mentor@example.org")
+    token = await _invite_token(delivered, "mentor@example.org")
 
     response = await intruder.post_form(f"/invites/{token}/accept")
 
@@ -89,10 +91,10 @@ async def test_invitation_cannot_be_taken_by_another_account(logged_in) -> None:
     assert await Membership.count().where(Membership.role == Role.MENTOR) == 0
 
 
-async def test_expired_invitation_is_refused(logged_in, client: WebClient) -> None:
+async def test_expired_invitation_is_refused(logged_in, client: WebClient, delivered: DeliveredMail) -> None:
     organiser = await logged_in(Role.ORGANISER)
     await organiser.post_form("/organiser/invites", {"email": "late@example.org", "role": "mentor"})
-    token = await _invite_token("late@example.org")
+    token = await _invite_token(delivered, "late@example.org")
     await Token.update({Token.expires_at: utc_now() - timedelta(seconds=1)}).where(Token.email == "late@example.org")
 
     response = await client.get(f"/invites/{token}")
@@ -123,11 +125,13 @@ async def test_only_organisers_invite(logged_in) -> None:
     assert await OutboxMessage.count() == 0
 
 
-async def test_invited_person_with_existing_account_must_sign_in(logged_in, client: WebClient) -> None:
+async def test_invited_person_with_existing_account_must_sign_in(
+    logged_in, client: WebClient, delivered: DeliveredMail
+) -> None:
     organiser = await logged_in(Role.ORGANISER)
     await make_user(email="known@example.org")
     await organiser.post_form("/organiser/invites", {"email": "known@example.org", "role": "mentor"})
-    token = await _invite_token("known@example.org")
+    token = await _invite_token(delivered, "known@example.org")
 
     response = await client.post_form(
         f"/invites/{token}/signup",

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import pytest
 
 from core import db
-from core.enums import OutboxStatus
+from core.enums import OutboxStatus, Role
 from core.mail import queue_mail, send_pending
 from core.settings import SmtpSettings
 from core.tables import OutboxMessage, User
-from tests.fixtures import Mailbox, SmtpServer, body_of, free_port
+from tests.factories import PASSWORD, make_user
+from tests.fixtures import DeliveredMail, Mailbox, SmtpServer, body_of, free_port
+from tests.web import WebClient
+
+LINK = re.compile(r"http://testserver/(?:verify\?token=|password/reset\?token=|invites/)([A-Za-z0-9_\-]+)")
 
 
 class _Boom(Exception):
@@ -76,18 +83,21 @@ async def test_unreachable_server_schedules_a_retry() -> None:
     assert row["last_error"] != ""
 
 
-async def test_without_smtp_mail_stays_in_the_outbox() -> None:
-    await queue_mail(to="ana@example.org", subject="Held", template="password_changed", name="Ana")
+async def test_without_smtp_mail_is_written_to_the_server_log(caplog: pytest.LogCaptureFixture) -> None:
+    await queue_mail(
+        to="ana@example.org", subject="Reset", template="reset_password", name="Ana", secrets={"token": "s3cr3t-Token"}
+    )
 
-    sent = await send_pending(smtp=SmtpSettings(host=""))
+    with caplog.at_level(logging.INFO, logger="core.mail"):
+        sent = await send_pending(smtp=SmtpSettings(host=""))
 
-    assert sent == 0
-    assert await OutboxMessage.count().where(OutboxMessage.status == OutboxStatus.PENDING) == 1
+    assert sent == 1
+    assert "http://testserver/password/reset?token=s3cr3t-Token" in caplog.text
+    row = await OutboxMessage.select(OutboxMessage.status, OutboxMessage.body_with_secrets).first()
+    assert row == {"status": OutboxStatus.SENT, "body_with_secrets": None}
 
 
 async def test_organisers_read_the_outbox(logged_in) -> None:
-    from core.enums import Role
-
     await queue_mail(to="ana@example.org", subject="Visible subject", template="password_changed", name="Ana")
     organiser = await logged_in(Role.ORGANISER)
     message_id = (await OutboxMessage.select(OutboxMessage.id).first())["id"]
@@ -113,3 +123,40 @@ async def test_a_message_the_server_cannot_take_fails_alone(smtp_server: SmtpSer
         {"subject": "Bad", "status": OutboxStatus.FAILED},
         {"subject": "Good", "status": OutboxStatus.SENT},
     ]
+
+
+async def test_organisers_never_see_a_mailed_link(logged_in, client: WebClient, delivered: DeliveredMail) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    await make_user(email="judge@example.org", role=Role.JUDGE)
+    await client.post_form("/password/forgot", {"email": "judge@example.org"})
+    await client.post_form(
+        "/signup", {"name": "Mila", "email": "mila@example.org", "password": PASSWORD, "password_confirm": PASSWORD}
+    )
+    await organiser.post_form("/organiser/invites", {"email": "new@example.org", "role": "mentor"})
+    ids = [row["id"] for row in await OutboxMessage.select(OutboxMessage.id).order_by(OutboxMessage.id)]
+
+    before = [(await organiser.get(f"/organiser/outbox/{i}")).text for i in ids]
+    links = {
+        a: LINK.search(await delivered(a)).group(1)
+        for a in ("judge@example.org", "mila@example.org", "new@example.org")
+    }
+    after = [(await organiser.get(f"/organiser/outbox/{i}")).text for i in ids]
+    listing = (await organiser.get("/organiser/outbox")).text
+
+    assert len(ids) == 3
+    assert [page.count("[hidden: only the addressee gets this link]") for page in before] == [1, 1, 1]
+    assert [token for token in links.values() if any(token in page for page in before + after + [listing])] == []
+    stored = str(await OutboxMessage.select())
+    assert [token for token in links.values() if token in stored] == []
+    assert (await client.get(f"/password/reset?token={links['judge@example.org']}")).status_code == 200
+
+
+async def test_a_mail_given_up_on_keeps_no_secret(smtp_server: SmtpServer) -> None:
+    await queue_mail(
+        to="evil\x01@example.org", subject="Reset", template="reset_password", name="X", secrets={"token": "s3cr3t"}
+    )
+
+    await send_pending(smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+
+    row = await OutboxMessage.select(OutboxMessage.status, OutboxMessage.body_with_secrets).first()
+    assert row == {"status": OutboxStatus.FAILED, "body_with_secrets": None}

@@ -9,7 +9,21 @@ import pytest
 from core.rules.emails import email_domain, email_problem, normalise_email
 from core.rules.paging import page_within
 from core.rules.passwords import password_problem
-from core.rules.rate_limits import Limit, exhausted, verdict, window_cutoff
+from core.rules.rate_limits import (
+    Backoff,
+    Counter,
+    Decision,
+    Limit,
+    LoginPolicy,
+    backoff_delay,
+    backoff_verdict,
+    exhausted,
+    login_verdict,
+    needs_sign_in_link,
+    under_attack,
+    verdict,
+    window_cutoff,
+)
 from core.rules.retry import MAX_ATTEMPTS, next_attempt
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -94,6 +108,81 @@ def test_rate_limit_says_when_to_come_back() -> None:
     decision = verdict(limit=LIMIT, window_start=NOW, count=4, now=NOW + timedelta(minutes=5))
 
     assert (decision.allowed, decision.retry_after_seconds) == (False, 600)
+
+
+BACKOFF = Backoff(
+    "login-account-ip",
+    free_failures=5,
+    first_delay=timedelta(seconds=30),
+    max_delay=timedelta(minutes=15),
+    forget_after=timedelta(hours=1),
+)
+POLICY = LoginPolicy(
+    per_account_address=BACKOFF,
+    per_address=Backoff(
+        "login-ip",
+        free_failures=20,
+        first_delay=timedelta(seconds=30),
+        max_delay=timedelta(minutes=15),
+        forget_after=timedelta(hours=1),
+    ),
+    account_ceiling=50,
+    attack_forget_after=timedelta(hours=1),
+    known_address_for=timedelta(days=90),
+)
+
+
+def _failures(count: int, *, last_at: datetime = NOW) -> Counter:
+    return Counter(count=count, first_at=last_at - timedelta(minutes=10), last_at=last_at)
+
+
+def test_backoff_is_free_at_first_then_doubles_up_to_its_ceiling() -> None:
+    delays = [backoff_delay(policy=BACKOFF, failures=n).total_seconds() for n in (0, 4, 5, 6, 7, 9, 10, 500)]
+
+    assert delays == [0, 0, 30, 60, 120, 480, 900, 900]
+
+
+def test_backoff_refuses_until_the_delay_has_passed() -> None:
+    waiting = backoff_verdict(policy=BACKOFF, counter=_failures(6), now=NOW + timedelta(seconds=45))
+    waited = backoff_verdict(policy=BACKOFF, counter=_failures(6), now=NOW + timedelta(seconds=60))
+
+    assert waiting == Decision(allowed=False, retry_after_seconds=15)
+    assert waited == Decision(allowed=True, retry_after_seconds=0)
+
+
+def test_backoff_forgets_failures_after_a_quiet_spell() -> None:
+    assert backoff_verdict(policy=BACKOFF, counter=_failures(40), now=NOW + timedelta(minutes=14)).allowed is False
+    assert backoff_verdict(policy=BACKOFF, counter=_failures(40), now=NOW + timedelta(hours=1)).allowed is True
+    assert backoff_verdict(policy=BACKOFF, counter=Counter(), now=NOW).allowed is True
+
+
+def test_login_waits_for_the_longer_of_the_two_delays() -> None:
+    decision = login_verdict(policy=POLICY, pair=_failures(6), address=_failures(22), now=NOW + timedelta(seconds=1))
+
+    assert decision == Decision(allowed=False, retry_after_seconds=119)
+
+
+def test_failures_on_other_accounts_or_from_other_addresses_never_refuse_a_fresh_pair() -> None:
+    decision = login_verdict(policy=POLICY, pair=Counter(), address=Counter(), now=NOW)
+
+    assert decision == Decision(allowed=True, retry_after_seconds=0)
+
+
+def test_an_account_is_under_attack_at_its_ceiling_until_an_hour_passes_quietly() -> None:
+    assert under_attack(policy=POLICY, account=_failures(49), now=NOW) is False
+    assert under_attack(policy=POLICY, account=_failures(50), now=NOW) is True
+    assert under_attack(policy=POLICY, account=_failures(50), now=NOW + timedelta(minutes=59)) is True
+    assert under_attack(policy=POLICY, account=_failures(50), now=NOW + timedelta(hours=1)) is False
+
+
+def test_under_attack_only_a_new_address_needs_the_mailed_link() -> None:
+    known = Counter(count=3, first_at=NOW - timedelta(days=30), last_at=NOW - timedelta(days=2))
+    long_ago = Counter(count=3, first_at=NOW - timedelta(days=200), last_at=NOW - timedelta(days=91))
+
+    assert needs_sign_in_link(policy=POLICY, account=_failures(50), known=Counter(), now=NOW) is True
+    assert needs_sign_in_link(policy=POLICY, account=_failures(50), known=long_ago, now=NOW) is True
+    assert needs_sign_in_link(policy=POLICY, account=_failures(50), known=known, now=NOW) is False
+    assert needs_sign_in_link(policy=POLICY, account=_failures(49), known=Counter(), now=NOW) is False
 
 
 @pytest.mark.parametrize(
