@@ -25,6 +25,7 @@ from core.api import HealthController, MeController
 from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
 from core.files_controllers import FileController
+from core.forms import refuse_direction_controls
 from core.i18n import LocaleMiddleware
 from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_input
 from core.organiser.controllers import OrganiserPages
@@ -88,6 +89,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False),
         ],
         middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware],
+        guards=[refuse_direction_controls],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure,

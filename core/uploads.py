@@ -26,6 +26,7 @@ from core.errors import PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
 from core.input_guard import NUL_IN_TEXT
 from core.rules import N_
+from core.rules.text import direction_control_errors
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter
 
@@ -334,6 +335,10 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
         received = {name: values if len(values) > 1 else values[0] for name, values in form.result.fields.items()}
         request.scope.setdefault("parsed_form", received)  # what did arrive is shown again
         raise ValidationFailed({"form": MALFORMED}, MALFORMED)
+    for name, message in direction_control_errors(
+        (name, value) for name, values in form.result.fields.items() for value in values
+    ).items():
+        form.result.errors.setdefault(name, message)
     for name, rule in rules.items():
         if rule.required and name not in form.result.files and name not in form.result.errors:
             form.result.errors[name] = N_("Please choose a file.")
