@@ -86,12 +86,28 @@ class ParsedForm:
         return {name: values[-1] for name, values in self.fields.items()}
 
 
+# The extension each accepted type is stored and served with, whatever the client called the file.
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+MAX_NAME = 200
+
+
 def safe_filename(raw: str) -> str:
     """The file's own name, stripped of paths and control characters, for display only."""
     name = PurePosixPath(raw.replace("\\", "/")).name
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
     name = name.strip(" .")
-    return name[:200] or "upload"
+    return name[:MAX_NAME] or "upload"
+
+
+def named_for_content(name: str, content_type: str) -> str:
+    """`name` with the extension of what the file really is: a PDF called `poly.html` is kept and
+    downloaded as `poly.pdf`, so no program opens it as a web page."""
+    extension = EXTENSIONS.get(content_type)
+    if extension is None:
+        return name
+    path = PurePosixPath(name)
+    stem = (path.stem if path.suffix else name).rstrip(" .") or "upload"
+    return f"{stem[: MAX_NAME - len(extension) - 1]}.{extension}"
 
 
 def csrf_token_valid(token: str | None, cookie: str | None) -> bool:
@@ -231,7 +247,7 @@ class _StreamingForm:
         self.result.files[part.name] = ReceivedFile(
             field=part.name,
             key=part.writer.key,
-            original_name=safe_filename(part.filename or ""),
+            original_name=named_for_content(safe_filename(part.filename or ""), part.content_type),
             content_type=part.content_type,
             size=part.size,
             sha256=part.digest.hexdigest(),

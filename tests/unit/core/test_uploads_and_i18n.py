@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core import i18n
-from core.uploads import csrf_token_valid, safe_filename
+from core.uploads import csrf_token_valid, named_for_content, safe_filename
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,14 @@ def test_dates_read_as_babel_writes_them(locale: str, format: str) -> None:
 def test_labels_fall_back_to_the_value() -> None:
     assert i18n.label("judge") == "Judge"
     assert i18n.label("something_new") == "something_new"
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [("poly.html", "application/pdf", "poly.pdf"), ("deck.exe.pdf", "application/pdf", "deck.exe.pdf"),
+     ("photo.JPEG", "image/jpeg", "photo.jpg"), ("scan.pdf", "image/png", "scan.png"),
+     ("report", "application/pdf", "report.pdf"), ("upload", "image/webp", "upload.webp"),
+     ("a" * 200, "application/pdf", "a" * 196 + ".pdf"), ("notes.txt", "text/plain", "notes.txt")],
+)  # fmt: skip
+def test_a_file_is_named_for_its_content(name: str, content_type: str, expected: str) -> None:
+    assert named_for_content(name, content_type) == expected
