@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
@@ -24,6 +23,7 @@ from core.accounts.controllers import AccountPages
 from core.api import HealthController, MeController
 from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
+from core.csrf import CSRFMiddleware
 from core.files_controllers import FileController
 from core.forms import refuse_direction_controls
 from core.i18n import LocaleMiddleware
@@ -88,13 +88,9 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             HealthController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False),
         ],
-        middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware],
+        # CSRF last: it reads the session the outer ones loaded (and its errors are translated).
+        middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware, CSRFMiddleware],
         guards=[refuse_direction_controls],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.cookie_secure,
-            cookie_samesite="lax",
-        ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         openapi_config=OpenAPIConfig(
             title="Smart Challenge platform API",

@@ -9,7 +9,6 @@ renamed executable never passes for a PDF.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -17,17 +16,17 @@ from typing import Any
 
 import filetype
 from litestar import Request
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.utils.scope.state import ScopeState
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
+from core import csrf
 from core.errors import PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
 from core.input_guard import NUL_IN_TEXT
 from core.rules import N_
 from core.rules.text import direction_control_errors
-from core.settings import get_settings
+from core.sessions import Session
 from core.storage import Storage, StorageWriter
 
 SNIFF_BYTES = 262  # what `filetype` needs to recognise every type it knows
@@ -110,24 +109,6 @@ def named_for_content(name: str, content_type: str) -> str:
     return f"{stem[: MAX_NAME - len(extension) - 1]}.{extension}"
 
 
-def csrf_token_valid(token: str | None, cookie: str | None) -> bool:
-    """The check Litestar's CSRF middleware makes, for routes that parse their own body."""
-    if not token or not cookie:
-        return False
-
-    def decode(value: str) -> str | None:
-        if len(value) < CSRF_SECRET_LENGTH + 1:
-            return None
-        secret, digest = value[:CSRF_SECRET_LENGTH], value[CSRF_SECRET_LENGTH:]
-        expected = generate_csrf_hash(token=secret, secret=get_settings().secret_key)
-        return secret if hmac.compare_digest(digest, expected) else None
-
-    decoded_token, decoded_cookie = decode(token), decode(cookie)
-    return (
-        decoded_token is not None and decoded_cookie is not None and hmac.compare_digest(decoded_token, decoded_cookie)
-    )
-
-
 class _PartState:
     def __init__(self) -> None:
         self.headers: dict[str, bytes] = {}
@@ -144,13 +125,11 @@ class _PartState:
 
 
 class _StreamingForm:
-    def __init__(
-        self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, csrf_cookie: str | None
-    ):
+    def __init__(self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, session: Session):
         self.rules = rules
         self.storage = storage
         self.csrf_header = csrf_header
-        self.csrf_cookie = csrf_cookie
+        self.session = session
         self.result = ParsedForm()
         self.part = _PartState()
         self.fields_bytes = 0
@@ -257,8 +236,9 @@ class _StreamingForm:
     def _require_csrf(self) -> None:
         if self.csrf_checked:
             return
-        token = self.csrf_header or self.result.get("_csrf_token") or None
-        if not csrf_token_valid(token, self.csrf_cookie):
+        # The same check as core.csrf's middleware, which these streaming routes bypass.
+        token = self.csrf_header or self.result.get(csrf.FORM_FIELD) or None
+        if not csrf.token_valid(self.session, token):
             raise PermissionDenied(
                 N_("The form's security token is missing or invalid. Reload the page and try again.")
             )
@@ -314,8 +294,8 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     form = _StreamingForm(
         rules=rules,
         storage=storage,
-        csrf_header=request.headers.get("x-csrftoken"),
-        csrf_cookie=request.cookies.get("csrftoken"),
+        csrf_header=request.headers.get(csrf.HEADER),
+        session=request.scope["session"],  # type: ignore[typeddict-item]
     )
     parser = MultipartParser(
         params[b"boundary"],
@@ -346,7 +326,7 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     form._require_csrf()  # a form without files must carry the token too
     # The middleware skips routes that check the token themselves, so it never put one in the
     # scope: without this, a form shown again after an error would carry an empty token.
-    ScopeState.from_scope(request.scope).csrf_token = form.csrf_cookie
+    ScopeState.from_scope(request.scope).csrf_token = csrf.token_for(form.session)
     if not complete:
         received = {name: values if len(values) > 1 else values[0] for name, values in form.result.fields.items()}
         request.scope.setdefault("parsed_form", received)  # what did arrive is shown again
