@@ -5,9 +5,9 @@ from __future__ import annotations
 from apscheduler.triggers.interval import IntervalTrigger
 
 from challenge.services import teams
-from challenge.services.applications import may_read_pitch_deck, remind_deadlines
+from challenge.services.applications import PITCH_DECK, may_read_pitch_deck, remind_deadlines
 from challenge.services.editions import apply_phase_changes
-from challenge.services.problems import may_read_attachment
+from challenge.services.problems import ATTACHMENT, may_read_attachment
 from core.files import register_download_policy
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
@@ -34,6 +34,6 @@ def register(settings: Settings) -> None:
             description="Remind teams of unsubmitted drafts 72 h and 24 h before the deadline (each mail once)",
         )
     )
-    register_download_policy("problem_attachment", may_read_attachment)
-    register_download_policy("pitch_deck", may_read_pitch_deck)
+    register_download_policy(ATTACHMENT, may_read_attachment)
+    register_download_policy(PITCH_DECK, may_read_pitch_deck)
     teams.register()

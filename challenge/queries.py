@@ -109,13 +109,15 @@ async def attachments(problem_id: int) -> list[dict[str, Any]]:
 
 
 async def stored_files(file_ids: list[int], *, owner_id: int, purpose: str) -> list[dict[str, Any]]:
-    """The caller's own uploads among `file_ids` (ids come from a form: never trust them)."""
+    """The caller's own uploads among `file_ids` that may still be attached for `purpose` (ids
+    come from a form: never trust them)."""
+    from core.files import UNATTACHED
     from core.tables import StoredFile
 
     if not file_ids:
         return []
     return await StoredFile.select(StoredFile.id, StoredFile.original_name, StoredFile.size).where(
-        StoredFile.id.is_in(file_ids), StoredFile.owner == owner_id, StoredFile.purpose == purpose
+        StoredFile.id.is_in(file_ids), StoredFile.owner == owner_id, StoredFile.purpose.is_in([UNATTACHED, purpose])
     )
 
 

@@ -8,9 +8,10 @@ from typing import Any
 import msgspec
 
 from challenge.enums import Phase
+from core.schemas import JsonInput
 
 
-class EditionIn(msgspec.Struct):
+class EditionIn(JsonInput):
     name: str
     year: int
     slug: str
@@ -28,11 +29,11 @@ class EditionIn(msgspec.Struct):
         return data
 
 
-class PhaseIn(msgspec.Struct):
+class PhaseIn(JsonInput):
     phase: Phase
 
 
-class ProblemIn(msgspec.Struct):
+class ProblemIn(JsonInput):
     title: str
     track: str | None = None
     summary: str = ""
@@ -62,7 +63,7 @@ class NewProblemIn(ProblemIn):
     municipality_id: int = 0
 
 
-class ReviewIn(msgspec.Struct):
+class ReviewIn(JsonInput):
     action: str
     comment: str = ""
 
@@ -94,7 +95,7 @@ class StaffProblemOut(msgspec.Struct):
     published_at: datetime | None
 
 
-class ApplicationIn(msgspec.Struct):
+class ApplicationIn(JsonInput):
     """A draft's content. `pitch_deck_file_id` is a PDF uploaded first through POST /api/v1/files."""
 
     edition_id: int | None = None
@@ -177,7 +178,7 @@ class ApplicationPageOut(msgspec.Struct):
     total: int
 
 
-class StatusChangeIn(msgspec.Struct):
+class StatusChangeIn(JsonInput):
     ids: list[int]
     status: str
     message: str = ""

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -26,6 +25,7 @@ from core.api import HealthController, MeController
 from core.api_docs import SwaggerPage
 from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
+from core.csrf import CSRFMiddleware
 from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
 from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_query
@@ -102,12 +102,8 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             HealthController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False),
         ],
-        middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.cookie_secure,
-            cookie_samesite="lax",
-        ),
+        # CSRF last: it reads the session the outer ones loaded (and its errors are translated).
+        middleware=[SessionMiddleware, AuthMiddleware, LocaleMiddleware, CSRFMiddleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         openapi_config=OpenAPIConfig(
             title="Smart Challenge platform API",

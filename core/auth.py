@@ -116,4 +116,4 @@ def sign_in(session: Session, user_id: int) -> None:
 
 
 def sign_out(session: Session) -> None:
-    session.clear()
+    session.end()

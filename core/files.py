@@ -15,6 +15,9 @@ from core.uploads import ReceivedFile
 
 DownloadPolicy = Callable[[CurrentUser | None, dict[str, Any]], Awaitable[bool]]
 _policies: dict[str, list[DownloadPolicy]] = {}
+# Every upload starts here, however it arrived (a page's form or POST /api/v1/files): only its
+# owner and the organisers read it until something attaches it.
+UNATTACHED = "general"
 
 
 def register_download_policy(purpose: str, policy: DownloadPolicy) -> None:
@@ -24,7 +27,7 @@ def register_download_policy(purpose: str, policy: DownloadPolicy) -> None:
         _policies[purpose].append(policy)
 
 
-async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str = "general") -> dict[str, Any]:
+async def record_upload(*, owner_id: int, received: ReceivedFile) -> dict[str, Any]:
     async with db.transaction():
         row = (
             await StoredFile.insert(
@@ -35,7 +38,7 @@ async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str =
                     size=received.size,
                     sha256=received.sha256,
                     owner=owner_id,
-                    purpose=purpose,
+                    purpose=UNATTACHED,
                 )
             ).returning(*StoredFile.all_columns())
         )[0]
@@ -47,6 +50,29 @@ async def record_upload(*, owner_id: int, received: ReceivedFile, purpose: str =
             after={"name": received.original_name, "type": received.content_type, "size": received.size},
         )
     return row
+
+
+async def attach_uploads(
+    *, file_ids: list[int], owner_id: int, purpose: str, content_types: frozenset[str] | None = None
+) -> list[int]:
+    """Give uploads the purpose of what they are being attached to; the ids that may be attached.
+
+    Attaching, not uploading, decides who else reads a file (the download policies of `purpose`),
+    so a file reaches the same readers whichever path uploaded and attached it. Only the owner's
+    own files of an accepted type qualify, and never one already attached for another purpose
+    (that would open it to a second set of readers). Call it inside the transaction that links them.
+    """
+    if not file_ids:
+        return []
+    conditions = [
+        StoredFile.id.is_in(file_ids),
+        StoredFile.owner == owner_id,
+        StoredFile.purpose.is_in([UNATTACHED, purpose]),
+    ]
+    if content_types is not None:
+        conditions.append(StoredFile.content_type.is_in(sorted(content_types)))
+    rows = await StoredFile.update({StoredFile.purpose: purpose}).where(*conditions).returning(StoredFile.id)
+    return sorted(row["id"] for row in rows)
 
 
 async def readable_file(*, user: CurrentUser | None, file_id: int) -> dict[str, Any]:

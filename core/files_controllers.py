@@ -13,7 +13,7 @@ from core.errors import ValidationFailed
 from core.permissions import login_required
 from core.settings import get_settings
 from core.storage import get_storage
-from core.uploads import PDF_OR_IMAGE, FileRule, receive_form
+from core.uploads import PDF_OR_IMAGE, FileRule, named_for_content, receive_form
 
 AnyRequest = Request[Any, Any, Any]
 # Room for the form fields around the file; beyond this the stream is cut off with 413.
@@ -32,7 +32,7 @@ class FileOut(msgspec.Struct):
 def _file_out(row: dict[str, Any]) -> FileOut:
     return FileOut(
         id=row["id"],
-        name=row["original_name"],
+        name=named_for_content(row["original_name"], row["content_type"]),
         content_type=row["content_type"],
         size=row["size"],
         sha256=row["sha256"],
@@ -75,8 +75,12 @@ class FileController(Controller):
                 while chunk := handle.read(64 * 1024):
                     yield chunk
 
-        ascii_name = row["original_name"].encode("ascii", "ignore").decode().replace('"', "") or "download"
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row['original_name'])}"
+        # Files recorded before names followed their content get the right extension here too.
+        name = named_for_content(row["original_name"], row["content_type"])
+        # The plain fallback keeps printable ASCII only, without the quote and backslash that
+        # would end or escape it; the exact name travels percent-encoded (RFC 6266).
+        fallback = "".join(ch for ch in name if " " <= ch <= "~" and ch not in '"\\').strip() or "download"
+        disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
         return Stream(
             chunks(),
             media_type=row["content_type"],

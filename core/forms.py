@@ -1,4 +1,6 @@
-"""Reading HTML form posts."""
+"""Reading what people submit in HTML form posts."""
+
+from __future__ import annotations
 
 from typing import Annotated, Any
 

@@ -1,6 +1,6 @@
 """Public pages rendered once and served from memory until the data they show changes (DESIGN 7).
 
-Only anonymous visitors without a session get cached pages: whatever a signed-in person sees may
+Only anonymous visitors with nothing in their session get cached pages: whatever a signed-in person sees may
 carry their name, their flashes and their rights. The key is the page's path and query, the
 language, and a content token that every audited change of public data replaces (`changed`, called
 by `core.audit.record` inside the change's own transaction, so a rolled-back change leaves the token
@@ -80,7 +80,8 @@ async def changed(entity: str) -> None:
 
 def _cacheable(request: Request[Any, Any, Any]) -> bool:
     session = request.scope.get("session")
-    return get_settings().page_cache and request.scope.get("user") is None and not session
+    blank = session is None or session.is_blank()
+    return get_settings().page_cache and request.scope.get("user") is None and blank
 
 
 async def public_page(request: Request[Any, Any, Any], build: Callable[[], Awaitable[Template]]) -> Response[Any]:

@@ -9,14 +9,15 @@ the form, or when an error page shows a form again. All of that goes through `Re
 - caps the bytes per kind of body (JSON, forms) and refuses, from the bytes alone, a body whose
   parsing would hold the event loop: too many JSON values, too many form fields;
 - refuses what no database column can hold (NUL characters, whole numbers beyond 32 bits) beside
-  the field, as `core.input_guard` does for the query string.
+  the field, as `core.input_guard` does for the query string, and names and titles carrying an
+  invisible text-direction control (`core.rules.text`).
 
 Streaming uploads (`core.uploads`) read `stream()` themselves with their own limits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, TypeVar
 
@@ -42,9 +43,11 @@ from core.rules.bodies import (
     form_shape,
     json_depth,
     json_may_be_deeper,
+    json_may_hold_direction_controls,
     json_may_hold_unstorable,
     json_value_bound,
 )
+from core.rules.text import direction_control_errors
 from core.settings import get_settings
 
 T = TypeVar("T")
@@ -107,12 +110,10 @@ class LimitedRequest(Request[Any, Any, Any]):
             raise BodyTooLarge(_(FORM_TOO_MANY_FIELDS) % {"limit": limits.form_max_fields})
         form = await _off_the_loop(len(shape.kept), _parse_url_encoded, shape.kept)
         problems = dict.fromkeys(shape.oversized, FIELD_TOO_LARGE)
+        fields = FormMultiDict.from_form_data(form).multi_items()
+        problems |= direction_control_errors(fields)
         if b"\x00" in body or b"%00" in body:
-            problems |= {
-                name: NUL_IN_TEXT
-                for name, value in FormMultiDict.from_form_data(form).multi_items()
-                if "\x00" in f"{name}{value}"
-            }
+            problems |= {name: NUL_IN_TEXT for name, value in fields if "\x00" in f"{name}{value}"}
         if problems:
             self.scope["parsed_form"] = form  # type: ignore[typeddict-unknown-key]  # shown again with the message
             raise ValidationFailed(problems)
@@ -167,7 +168,23 @@ def _decode_json(body: bytes, limits: BodyLimits, decoders: Any) -> tuple[Any, b
         raise
     too_deep = json_may_be_deeper(body, limits.json_max_depth) and json_depth(document) > limits.json_max_depth
     problems = json_problems(document) if json_may_hold_unstorable(body) else {}
+    if json_may_hold_direction_controls(body):
+        problems |= direction_control_errors(_json_leaves(document))
     return document, too_deep, problems
+
+
+def _json_leaves(document: Any) -> Iterator[tuple[str, Any]]:
+    """Every scalar of a JSON document with its path as Litestar names it (`rooms[1].name`);
+    iterative, so a deeply nested document cannot exhaust the stack."""
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend((f"{path}.{key}" if path else str(key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+        else:
+            yield path, value
 
 
 def _refuse_undecodable(body: bytes) -> None:

@@ -3,6 +3,10 @@
 Litestar's own server-side backend rewrites the store on every response and keeps the session
 id across login; ours writes only when the data changed or the expiry needs sliding, stores
 only a hash of the id (a leaked table does not leak sessions) and rotates the id on login.
+
+A visitor who has not signed in still gets an id, so their forms' CSRF tokens are bound to
+something of theirs (core.csrf): a *visitor id* (`v.` + random), set in the same cookie but
+never stored, so anonymous pages cost no database write and no session lookup.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ from core.tables import SessionRecord
 from core.web import handle_database_unavailable
 
 COOKIE_NAME = "sid"
+# Marks an id that was never stored: the "." never occurs in a stored id (token_urlsafe).
+VISITOR_PREFIX = "v."
+# The secret the session's CSRF tokens are derived from (core.csrf), kept in the session's data.
+CSRF_KEY = "_csrf_key"
 LIFETIME = timedelta(days=14)
 # Slide the expiry forward only once this much of the lifetime has passed: no write per request.
 RENEW_AFTER = timedelta(days=1)
@@ -36,21 +44,48 @@ def _hash(session_id: str) -> str:
 class Session(dict[str, Any]):
     """The session's data plus what the middleware must do with it at the end of the request."""
 
-    def __init__(self, data: dict[str, Any], *, session_id: str | None, needs_renewal: bool) -> None:
+    def __init__(
+        self, data: dict[str, Any], *, session_id: str | None, needs_renewal: bool, visitor_id: str | None = None
+    ) -> None:
         super().__init__(data)
         self.session_id = session_id
+        # The id the visitor's cookie carries (a stored session's or a visitor id), or a new one.
+        self.visitor_id = visitor_id or session_id
         self.loaded = msgspec.json.encode(data)
         self.needs_renewal = needs_renewal
         self.rotation_requested = False
 
     def rotate(self) -> None:
-        """Issue a new session id at the end of the request (on login: no session fixation)."""
+        """Issue a new session id at the end of the request (on login: no session fixation), and
+        a new CSRF secret now: a token seen before signing in is worthless after."""
         self.rotation_requested = True
+        self[CSRF_KEY] = secrets.token_urlsafe(32)
+
+    def end(self) -> None:
+        """Forget everything (on sign-out); the visitor goes on under a new visitor id, so a token
+        issued to the ended session is worthless."""
+        self.clear()
+        self.visitor_id = VISITOR_PREFIX + secrets.token_urlsafe(32)
+
+    def csrf_secret(self, *, issue: bool = False) -> str | None:
+        """What this visitor's CSRF tokens derive from; with `issue`, a visitor without any id
+        gets a visitor id (set as their cookie at the end of the request)."""
+        if CSRF_KEY in self:
+            return str(self[CSRF_KEY])
+        if self.visitor_id is None and issue:
+            self.visitor_id = VISITOR_PREFIX + secrets.token_urlsafe(32)
+        return self.visitor_id
+
+    def is_blank(self) -> bool:
+        """Nothing of the visitor's own in it (the CSRF secret aside)."""
+        return not (self.keys() - {CSRF_KEY})
 
 
 async def load_session(session_id: str | None) -> Session:
     if not session_id:
         return Session({}, session_id=None, needs_renewal=False)
+    if session_id.startswith(VISITOR_PREFIX):
+        return Session({}, session_id=None, needs_renewal=False, visitor_id=session_id)
     row = (
         await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at)
         .where(SessionRecord.key == _hash(session_id))
@@ -58,6 +93,8 @@ async def load_session(session_id: str | None) -> Session:
     )
     now = utc_now()
     if row is None or (row["expires_at"] is not None and row["expires_at"] <= now):
+        # The stored session is gone: its id must not come back as a visitor id (its tokens
+        # were known while it lived).
         return Session({}, session_id=None, needs_renewal=False)
     needs_renewal = row["expires_at"] is not None and row["expires_at"] - now < LIFETIME - RENEW_AFTER
     return Session(msgspec.json.decode(row["data"]), session_id=session_id, needs_renewal=needs_renewal)
@@ -65,9 +102,12 @@ async def load_session(session_id: str | None) -> Session:
 
 async def _save(session: Session) -> str | None:
     """Persist the session; returns the id to set in the cookie, or None to expire the cookie."""
+    old_id = session.session_id
+    if session and old_id is None and CSRF_KEY not in session and session.visitor_id:
+        # A visitor's first stored data: the forms already on their screen keep working.
+        session[CSRF_KEY] = session.visitor_id
     data = msgspec.json.encode(dict(session))
     changed = data != session.loaded
-    old_id = session.session_id
     if not session:
         if old_id:
             await SessionRecord.delete().where(SessionRecord.key == _hash(old_id))
@@ -131,7 +171,11 @@ class SessionMiddleware:
             await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
     async def _finish(self, session: Session, sent_id: str | None, message: Message) -> None:
-        if not session and not sent_id:
+        if not session and session.session_id is None:
+            # Nothing stored nor to store: a visitor keeps (or receives) their visitor id only.
+            visitor_id = session.visitor_id if (session.visitor_id or "").startswith(VISITOR_PREFIX) else None
+            if visitor_id != sent_id:
+                self._set_cookie(message, visitor_id)
             return
         if (
             session.session_id
@@ -141,8 +185,14 @@ class SessionMiddleware:
         ):
             return
         new_id = await _save(session)
+        if new_id is None and (session.visitor_id or "").startswith(VISITOR_PREFIX):
+            new_id = session.visitor_id  # emptied (signed out): a visitor again
         if new_id == sent_id:
             return
+        self._set_cookie(message, new_id)
+
+    @staticmethod
+    def _set_cookie(message: Message, new_id: str | None) -> None:
         settings = get_settings()
         headers = MutableScopeHeaders.from_message(message)
         cookie = Cookie(

@@ -9,7 +9,6 @@ renamed executable never passes for a PDF.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -17,16 +16,18 @@ from typing import Any
 
 import filetype
 from litestar import Request
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.utils.scope.state import ScopeState
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
+from core import csrf
 from core.errors import BodyTooLarge, PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
 from core.input_guard import NUL_IN_TEXT
 from core.rules import N_
 from core.rules.bodies import FORM_TOO_MANY_FIELDS
+from core.rules.text import direction_control_errors
+from core.sessions import Session
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter
 
@@ -86,30 +87,28 @@ class ParsedForm:
         return {name: values[-1] for name, values in self.fields.items()}
 
 
+# The extension each accepted type is stored and served with, whatever the client called the file.
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+MAX_NAME = 200
+
+
 def safe_filename(raw: str) -> str:
     """The file's own name, stripped of paths and control characters, for display only."""
     name = PurePosixPath(raw.replace("\\", "/")).name
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
     name = name.strip(" .")
-    return name[:200] or "upload"
+    return name[:MAX_NAME] or "upload"
 
 
-def csrf_token_valid(token: str | None, cookie: str | None) -> bool:
-    """The check Litestar's CSRF middleware makes, for routes that parse their own body."""
-    if not token or not cookie:
-        return False
-
-    def decode(value: str) -> str | None:
-        if len(value) < CSRF_SECRET_LENGTH + 1:
-            return None
-        secret, digest = value[:CSRF_SECRET_LENGTH], value[CSRF_SECRET_LENGTH:]
-        expected = generate_csrf_hash(token=secret, secret=get_settings().secret_key)
-        return secret if hmac.compare_digest(digest, expected) else None
-
-    decoded_token, decoded_cookie = decode(token), decode(cookie)
-    return (
-        decoded_token is not None and decoded_cookie is not None and hmac.compare_digest(decoded_token, decoded_cookie)
-    )
+def named_for_content(name: str, content_type: str) -> str:
+    """`name` with the extension of what the file really is: a PDF called `poly.html` is kept and
+    downloaded as `poly.pdf`, so no program opens it as a web page."""
+    extension = EXTENSIONS.get(content_type)
+    if extension is None:
+        return name
+    path = PurePosixPath(name)
+    stem = (path.stem if path.suffix else name).rstrip(" .") or "upload"
+    return f"{stem[: MAX_NAME - len(extension) - 1]}.{extension}"
 
 
 class _PartState:
@@ -128,13 +127,11 @@ class _PartState:
 
 
 class _StreamingForm:
-    def __init__(
-        self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, csrf_cookie: str | None
-    ):
+    def __init__(self, *, rules: dict[str, FileRule], storage: Storage, csrf_header: str | None, session: Session):
         self.rules = rules
         self.storage = storage
         self.csrf_header = csrf_header
-        self.csrf_cookie = csrf_cookie
+        self.session = session
         self.result = ParsedForm()
         self.part = _PartState()
         self.fields_bytes = 0
@@ -237,7 +234,7 @@ class _StreamingForm:
         self.result.files[part.name] = ReceivedFile(
             field=part.name,
             key=part.writer.key,
-            original_name=safe_filename(part.filename or ""),
+            original_name=named_for_content(safe_filename(part.filename or ""), part.content_type),
             content_type=part.content_type,
             size=part.size,
             sha256=part.digest.hexdigest(),
@@ -247,8 +244,9 @@ class _StreamingForm:
     def _require_csrf(self) -> None:
         if self.csrf_checked:
             return
-        token = self.csrf_header or self.result.get("_csrf_token") or None
-        if not csrf_token_valid(token, self.csrf_cookie):
+        # The same check as core.csrf's middleware, which these streaming routes bypass.
+        token = self.csrf_header or self.result.get(csrf.FORM_FIELD) or None
+        if not csrf.token_valid(self.session, token):
             raise PermissionDenied(
                 N_("The form's security token is missing or invalid. Reload the page and try again.")
             )
@@ -304,8 +302,8 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     form = _StreamingForm(
         rules=rules,
         storage=storage,
-        csrf_header=request.headers.get("x-csrftoken"),
-        csrf_cookie=request.cookies.get("csrftoken"),
+        csrf_header=request.headers.get(csrf.HEADER),
+        session=request.scope["session"],  # type: ignore[typeddict-item]
     )
     parser = MultipartParser(
         params[b"boundary"],
@@ -336,11 +334,15 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     form._require_csrf()  # a form without files must carry the token too
     # The middleware skips routes that check the token themselves, so it never put one in the
     # scope: without this, a form shown again after an error would carry an empty token.
-    ScopeState.from_scope(request.scope).csrf_token = form.csrf_cookie
+    ScopeState.from_scope(request.scope).csrf_token = csrf.token_for(form.session)
     if not complete:
         received = {name: values if len(values) > 1 else values[0] for name, values in form.result.fields.items()}
         request.scope.setdefault("parsed_form", received)  # what did arrive is shown again
         raise ValidationFailed({"form": MALFORMED}, MALFORMED)
+    for name, message in direction_control_errors(
+        (name, value) for name, values in form.result.fields.items() for value in values
+    ).items():
+        form.result.errors.setdefault(name, message)
     for name, rule in rules.items():
         if rule.required and name not in form.result.files and name not in form.result.errors:
             form.result.errors[name] = N_("Please choose a file.")

@@ -9,6 +9,7 @@ of try/except.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -27,6 +28,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 from core.db import DATABASE_UNAVAILABLE, is_database_unavailable
 from core.errors import DomainError, StateConflict, TooManyRequests, ValidationFailed
 from core.i18n import gettext
+from core.rules import N_
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -160,11 +162,28 @@ def handle_not_found(request: Request[Any, Any, Any], exc: NotFoundException) ->
     return _error_page(request, 404, gettext("We could not find this page."))
 
 
+# msgspec's words for a field a body Struct does not declare (core.schemas.JsonInput forbids them).
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`(?: - at `\$\.?(?P<at>[^`]*)`)?$")
+UNKNOWN_FIELD = N_("This field is not part of this request; remove it.")
+
+
+def _field_error(item: dict[str, Any]) -> tuple[str, str]:
+    """One of Litestar's validation items as (field, message): an unknown field is named itself,
+    as every other field error is, rather than hidden under `data`."""
+    message = str(item.get("message"))
+    unknown = _UNKNOWN_FIELD.match(message)
+    if unknown:
+        at = unknown.group("at")
+        return (f"{at}.{unknown.group('name')}" if at else unknown.group("name")), gettext(UNKNOWN_FIELD)
+    return str(item.get("key") or item.get("source") or "body"), message
+
+
 def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors: dict[str, str] = {}
     for item in exc.extra or []:
         if isinstance(item, dict):
-            errors[str(item.get("key") or item.get("source") or "body")] = str(item.get("message"))
+            field, message = _field_error(item)
+            errors[field] = message
     if is_api(request):
         return _json_problem(422, gettext("The request is not valid."), errors)
     return _error_page(

@@ -6,6 +6,7 @@ from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from challenge.services.applications import PITCH_DECK
 from challenge.tables import Application
 from core.auth import CurrentUser
 from core.clock import utc_now
@@ -34,7 +35,7 @@ async def close_due_rounds() -> None:
 
 
 def register(settings: Settings) -> None:
-    register_download_policy("pitch_deck", may_read_pitch_deck)
+    register_download_policy(PITCH_DECK, may_read_pitch_deck)
     register_job(
         JobSpec(
             id="judging.close_rounds",

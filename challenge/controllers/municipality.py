@@ -44,9 +44,7 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
     values = _form_values(form)
     pending = [int(v) for v in form.fields.get("pending_attachment", []) if v.isdigit()]
     if "attachment" in form.files:
-        stored = await files.record_upload(
-            owner_id=request.user.id, received=form.files["attachment"], purpose="problem_attachment"
-        )
+        stored = await files.record_upload(owner_id=request.user.id, received=form.files["attachment"])
         pending.append(stored["id"])
     request.scope["parsed_form"] = values
     request.scope["pending_attachments"] = pending
@@ -72,7 +70,7 @@ async def _form_context(request: AnyRequest) -> dict[str, Any]:
             (m["id"], m["name"]) for m in await queries.municipalities(request.user.organisations(Role.MUNICIPALITY))
         ],
         "pending": await queries.stored_files(
-            request.scope.get("pending_attachments", []), owner_id=request.user.id, purpose="problem_attachment"
+            request.scope.get("pending_attachments", []), owner_id=request.user.id, purpose=problems.ATTACHMENT
         ),
         "attachments": await queries.attachments(problem_id) if problem_id else [],
         "max_megabytes": ATTACHMENT.max_bytes // (1024 * 1024),

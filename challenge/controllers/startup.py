@@ -47,9 +47,7 @@ async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any]
     pending = form.get("pending_deck")
     deck_id = int(pending) if pending.isdigit() else None
     if "pitch_deck" in form.files:
-        stored = await files.record_upload(
-            owner_id=request.user.id, received=form.files["pitch_deck"], purpose="pitch_deck"
-        )
+        stored = await files.record_upload(owner_id=request.user.id, received=form.files["pitch_deck"])
         deck_id = stored["id"]
     values["pending_deck"] = str(deck_id) if deck_id else ""
     request.scope["parsed_form"] = values

@@ -30,7 +30,7 @@ from challenge.tables import (
     Startup,
     StartupMember,
 )
-from core import audit, db
+from core import audit, db, files
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.enums import Role
@@ -39,12 +39,15 @@ from core.i18n import format_datetime, label
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_, TOO_LONG
-from core.tables import StoredFile, User
+from core.tables import User
+from core.uploads import PDF_ONLY
 
 TEXT_FIELDS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
 MAX_VIDEO_URL = 500
 MAX_ANSWER = 2000
 MAX_CHOICES_TEXT = 4000  # an eligibility question's choices, one per line
+# The purpose an upload takes when it becomes an application's deck (see may_read_pitch_deck).
+PITCH_DECK = "pitch_deck"
 
 
 @dataclass(frozen=True)
@@ -163,12 +166,9 @@ async def save_application(
             )
             problem_ids = [row["id"] for row in published]
         # Only the caller's own PDF: an id cannot attach someone else's upload to this application.
-        owned = await StoredFile.exists().where(
-            StoredFile.id == pitch_deck_file_id,
-            StoredFile.owner == user.id,
-            StoredFile.content_type == "application/pdf",
-        )
-        if pitch_deck_file_id is not None and not owned:
+        if pitch_deck_file_id is not None and not await files.attach_uploads(
+            file_ids=[pitch_deck_file_id], owner_id=user.id, purpose=PITCH_DECK, content_types=PDF_ONLY
+        ):
             raise ValidationFailed({"pitch_deck": N_("Upload your pitch deck (PDF).")})
         now = utc_now()
         overwrote = False

@@ -20,7 +20,7 @@ from challenge.rules.problems import (
 )
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Edition, Municipality, Problem, ProblemAttachment, ProblemEvent
-from core import audit, db
+from core import audit, db, files
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.enums import Role
@@ -29,9 +29,12 @@ from core.i18n import format_datetime, label
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_, TOO_LONG
-from core.tables import Membership, StoredFile, User
+from core.tables import Membership, User
+from core.uploads import PDF_OR_IMAGE
 
 MAX_ATTACHMENTS = 10
+# The purpose an upload takes when it is attached to a problem (see may_read_attachment).
+ATTACHMENT = "problem_attachment"
 
 
 def _columns(fields: ProblemFields) -> dict[str, Any]:
@@ -73,11 +76,11 @@ async def _attach(problem_id: int, user_id: int, file_ids: list[int]) -> None:
     """Link uploads (already in storage, owned by the user, not used elsewhere) to the problem."""
     if not file_ids:
         return
-    owned = await StoredFile.select(StoredFile.id).where(
-        StoredFile.id.is_in(file_ids), StoredFile.owner == user_id, StoredFile.purpose == "problem_attachment"
+    owned = await files.attach_uploads(
+        file_ids=file_ids, owner_id=user_id, purpose=ATTACHMENT, content_types=PDF_OR_IMAGE
     )
     taken = await ProblemAttachment.select(ProblemAttachment.file).where(ProblemAttachment.file.is_in(file_ids))
-    usable = [row["id"] for row in owned if row["id"] not in {t["file"] for t in taken}]
+    usable = [file_id for file_id in owned if file_id not in {t["file"] for t in taken}]
     count = await ProblemAttachment.count().where(ProblemAttachment.problem == problem_id)
     if count + len(usable) > MAX_ATTACHMENTS:
         raise ValidationFailed({"attachment": N_("A problem can have at most 10 attachments.")})

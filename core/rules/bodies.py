@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 from core.rules import N_
+from core.rules.text import DIRECTION_CONTROLS
 
 JSON_TOO_MANY_VALUES = N_("The request holds too many values (at most %(limit)s).")
 JSON_TOO_DEEP = N_("The request is nested too deeply (at most %(limit)s levels).")
@@ -49,6 +50,20 @@ def json_may_hold_unstorable(body: bytes) -> bool:
     """False when the document surely holds no NUL character and no whole number beyond 32 bits,
     so the walk that names them (slow, in Python) can be skipped."""
     return _ESCAPED_NUL in body or _TEN_DIGITS.search(body) is not None
+
+
+# Each control as it may stand in JSON: raw UTF-8, or escaped (`\u202e`, any case once lowered).
+_DIRECTION_CONTROL_BYTES = tuple(
+    pattern
+    for control in sorted(DIRECTION_CONTROLS)
+    for pattern in (control.encode(), f"\\u{ord(control):04x}".encode())
+)
+
+
+def json_may_hold_direction_controls(body: bytes) -> bool:
+    """False when no string of the document can hold a text-direction control."""
+    lowered = body.lower()
+    return any(pattern in lowered for pattern in _DIRECTION_CONTROL_BYTES)
 
 
 def json_may_be_deeper(body: bytes, limit: int) -> bool:

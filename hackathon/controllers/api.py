@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, put
 from litestar.params import FromPath, JSONBody
 
 from core.enums import Role
 from core.i18n import gettext as _
 from core.permissions import current_user, requires_role
+from core.schemas import JsonInput
 from hackathon import queries
 from hackathon.services import editing
 from hackathon.services.problem import message
@@ -19,7 +19,7 @@ from hackathon.services.problem import message
 AnyRequest = Request[Any, Any, Any]
 
 
-class MoveIn(msgspec.Struct):
+class MoveIn(JsonInput):
     # Without an offset: wall-clock time in the hackathon's zone.
     starts_at: datetime
     room_id: int | None = None

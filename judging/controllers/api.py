@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody
 from core.enums import Role
 from core.i18n import gettext as _
 from core.permissions import requires_role
+from core.schemas import JsonInput
 from judging.services import results, scoring
 
 AnyRequest = Request[Any, Any, Any]
@@ -25,7 +26,7 @@ class QueueItemOut(msgspec.Struct):
     total: float | None
 
 
-class SheetIn(msgspec.Struct):
+class SheetIn(JsonInput):
     values: dict[str, int]
     comments: dict[str, str] = msgspec.field(default_factory=dict)
     submit: bool = False

@@ -13,6 +13,7 @@ from core.enums import Role
 from core.errors import NotFound
 from core.permissions import login_required, requires_role
 from core.rules import N_
+from core.schemas import JsonInput
 from mentoring.enums import MatchStatus
 from mentoring.services import matching, profiles
 from mentoring.tables import Match
@@ -20,13 +21,13 @@ from mentoring.tables import Match
 AnyRequest = Request[Any, Any, Any]
 
 
-class WindowIn(msgspec.Struct):
+class WindowIn(JsonInput):
     weekday: int
     start: str
     end: str
 
 
-class ProfileIn(msgspec.Struct):
+class ProfileIn(JsonInput):
     expertise: list[str]
     languages: list[str]
     capacity: int

@@ -12,13 +12,14 @@ from litestar.params import FromPath, JSONBody
 from core.clock import utc_now
 from core.enums import Role
 from core.permissions import login_required, requires_role
+from core.schemas import JsonInput
 from mentoring import queries
 from mentoring.services import sessions
 
 AnyRequest = Request[Any, Any, Any]
 
 
-class SlotIn(msgspec.Struct):
+class SlotIn(JsonInput):
     edition_id: int
     # Without an offset: wall-clock time in the mentor's profile time zone.
     starts_at: datetime
@@ -45,20 +46,20 @@ class BookableSlotOut(msgspec.Struct):
     mentor_name: str
 
 
-class BookIn(msgspec.Struct):
+class BookIn(JsonInput):
     slot_id: int
     match_id: int
 
 
-class CancelIn(msgspec.Struct):
+class CancelIn(JsonInput):
     reason: str = ""
 
 
-class RescheduleIn(msgspec.Struct):
+class RescheduleIn(JsonInput):
     new_slot_id: int
 
 
-class NotesIn(msgspec.Struct):
+class NotesIn(JsonInput):
     notes: str = ""
     attendance: str | None = None
 
@@ -69,7 +70,7 @@ class NotesOut(msgspec.Struct):
     attendance: str | None
 
 
-class RatingIn(msgspec.Struct):
+class RatingIn(JsonInput):
     rating: int
     feedback: str = ""
 

@@ -30,10 +30,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from challenge.tables import Application, ApplicationEvent, ApplicationProblem, Startup, StartupMember
-from core import db
+from core import csrf, db
 from core.clock import utc_now
 from core.enums import JobRunStatus, OutboxStatus, Role
-from core.sessions import LIFETIME
+from core.sessions import LIFETIME, Session
 from core.sessions import _hash as session_key
 from core.tables import AuditEvent, JobRun, OutboxMessage, SessionRecord, StoredFile, User
 from judging.enums import RoundStatus, ScoreStatus
@@ -79,10 +79,17 @@ async def _signed_in(user_id: int) -> str:
 
 
 async def _csrf_token(http: httpx.AsyncClient) -> str:
-    """One valid token (signed with the server's secret) serves every client of the burst."""
+    """This client's token as an anonymous visitor (it changes when the client signs in)."""
     response = await http.get("/login")
     token = response.cookies.get("csrftoken")
     assert token, "the CSRF cookie was not set"
+    return token
+
+
+def _session_token(session_id: str) -> str:
+    """The CSRF token of a session made by `_signed_in` (tokens are bound to their session)."""
+    token = csrf.token_for(Session({}, session_id=session_id, needs_renewal=False))
+    assert token is not None
     return token
 
 
@@ -197,7 +204,8 @@ async def _score_saves(edition: dict[str, Any]) -> list[Action]:
     return actions
 
 
-async def _send(http: httpx.AsyncClient, action: Action, token: str) -> httpx.Response:
+async def _send(http: httpx.AsyncClient, action: Action) -> httpx.Response:
+    token = _session_token(action.session_id)
     return await http.post(
         action.url,
         data={**action.form, "_csrf_token": token},
@@ -339,9 +347,7 @@ class Journal:
         """Send `actions` at once; with `kill_after`, SIGKILL the server after KILL_AFTER_ACKS
         acknowledgements of the actions it picks. Each action's status, None if no answer came."""
         wait_until_up(server)
-        async with httpx.AsyncClient(base_url=server.url) as http:
-            token = await _csrf_token(http)
-        outcome = await _burst(server, actions, token, kill_after=kill_after)
+        outcome = await _burst(server, actions, kill_after=kill_after)
         return {actions[i]: code for i, code in outcome.items()}
 
     async def check(self, outcome: dict[Action, int | None]) -> list[Action]:
@@ -361,7 +367,7 @@ class Journal:
 
 
 async def _burst(
-    server: ServerProcess, actions: list[Action], token: str, *, kill_after: Callable[[Action], bool] | None = None
+    server: ServerProcess, actions: list[Action], *, kill_after: Callable[[Action], bool] | None = None
 ) -> dict[int, int | None]:
     """Send every action at once; with `kill_after`, SIGKILL the server right after
     KILL_AFTER_ACKS acknowledgements of the actions it picks (the kind the kill should cut).
@@ -376,7 +382,7 @@ async def _burst(
         async def one(index: int, action: Action) -> None:
             nonlocal counted
             try:
-                status: int | None = (await _send(http, action, token)).status_code
+                status: int | None = (await _send(http, action)).status_code
             except httpx.TransportError:
                 status = None
             outcome[index] = status
@@ -567,6 +573,7 @@ async def test_database_restart_under_load_fails_cleanly_and_recovers(private_cl
                 data={"email": "org@restart.example", "password": env["ORGANISER_PASSWORD"], "_csrf_token": token},
             )
             assert login.status_code in (302, 303), login.text[:300]
+            token = http.cookies["csrftoken"]  # signing in changed it
             stop = asyncio.Event()
             load = asyncio.create_task(_load(http, token, hits, stop))
             await asyncio.sleep(1.0)
@@ -693,7 +700,7 @@ async def test_mail_survives_the_smtp_server_being_down_and_goes_out_once_it_is_
     try:
         wait_until_up(server)
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
-            submitted = await _send(http, submission, await _csrf_token(http))
+            submitted = await _send(http, submission)
         assert submitted.status_code == 302
 
         async def failed_once() -> dict[str, Any] | None:

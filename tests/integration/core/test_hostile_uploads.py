@@ -69,11 +69,12 @@ HOSTILE_NAMES = {
     "../../etc/passwd.pdf": "passwd.pdf",
     "/etc/cron.d/evil.pdf": "evil.pdf",
     "C:\\Windows\\System32\\evil.pdf": "evil.pdf",
-    "..": "upload",
+    "..": "upload.pdf",
     "deck\x00.exe.pdf": "deck.exe.pdf",
-    "invoice\u202efdp.exe": "invoicefdp.exe",  # the RTL override would show it as "invoiceexe.pdf"
+    # The RTL override would show it as "invoiceexe.pdf"; the content, a PDF, names its extension.
+    "invoice\u202efdp.exe": "invoicefdp.pdf",
     '<img src=x onerror=alert(1)>".pdf': '<img src=x onerror=alert(1)>".pdf',
-    "a" * 5000 + ".pdf": "a" * 200,
+    "a" * 5000 + ".pdf": "a" * 196 + ".pdf",
 }
 
 
@@ -251,10 +252,10 @@ async def test_a_png_renamed_pdf_is_a_png_where_images_are_welcome_and_refused_a
     refused = await deck.upload("deck.pdf", PNG)
 
     assert accepted.status_code == 201
-    assert (accepted.json()["name"], accepted.json()["content_type"]) == ("scan.pdf", "image/png")
+    assert (accepted.json()["name"], accepted.json()["content_type"]) == ("scan.png", "image/png")
     download = await api.client.get(accepted.json()["url"])
     assert download.headers["content-type"] == "image/png"
-    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["content-disposition"] == "attachment; filename=\"scan.png\"; filename*=UTF-8''scan.png"
     assert refused.status_code == 422
     assert _error(deck, refused) == "“deck.pdf” contains a PNG image, whatever its name says. Accepted: PDF."
     assert deck.kept in refused.text

@@ -35,6 +35,31 @@ async def test_pdf_upload_is_stored_and_served_to_its_owner(logged_in) -> None:
     assert download.headers["x-content-type-options"] == "nosniff"
 
 
+async def test_a_pdf_named_html_is_stored_and_served_as_a_pdf(logged_in) -> None:
+    client: WebClient = await logged_in(Role.STARTUP)
+
+    response = await client.upload("/api/v1/files", {"file": ("poly.html", PDF, "text/html")})
+    download = await client.get(response.json()["url"])
+
+    assert response.status_code == 201
+    assert (response.json()["name"], response.json()["content_type"]) == ("poly.pdf", "application/pdf")
+    assert (await StoredFile.select(StoredFile.original_name).first())["original_name"] == "poly.pdf"
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"] == "attachment; filename=\"poly.pdf\"; filename*=UTF-8''poly.pdf"
+
+
+async def test_a_file_recorded_under_a_foreign_extension_is_downloaded_under_its_own(logged_in) -> None:
+    client: WebClient = await logged_in(Role.STARTUP)
+    file_id = (await client.upload("/api/v1/files", {"file": ("deck.pdf", PDF, "application/pdf")})).json()["id"]
+    await StoredFile.update({StoredFile.original_name: 'Izveštaj "Q1".html'}).where(StoredFile.id == file_id)
+
+    download = await client.get(f"/files/{file_id}")
+
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"Izvetaj Q1.pdf\"; filename*=UTF-8''Izve%C5%A1taj%20%22Q1%22.pdf"
+    )
+
+
 async def test_forged_extension_is_rejected_with_a_clear_message(logged_in) -> None:
     client: WebClient = await logged_in(Role.STARTUP)
 

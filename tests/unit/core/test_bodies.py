@@ -10,6 +10,7 @@ from core.rules.bodies import (
     form_shape,
     json_depth,
     json_may_be_deeper,
+    json_may_hold_direction_controls,
     json_may_hold_unstorable,
     json_value_bound,
 )
@@ -61,3 +62,9 @@ def test_json_may_hold_unstorable_sees_escaped_nuls_and_ten_digit_numbers() -> N
 
 def test_json_may_be_deeper_counts_the_opening_brackets() -> None:
     assert [json_may_be_deeper(body, 2) for body in (b"[[]]", b"[{}, []]", b'{"a": "[["}')] == [False, True, True]
+
+
+def test_json_may_hold_direction_controls_raw_or_escaped_in_any_case() -> None:
+    bodies = ['{"name": "a\u202eb"}'.encode(), b'{"name": "a\\u202Eb"}', b'{"name": "a\\u2066"}', b'{"name": "ab"}']
+
+    assert [json_may_hold_direction_controls(body) for body in bodies] == [True, True, True, False]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core import i18n
-from core.uploads import csrf_token_valid, safe_filename
+from core.uploads import named_for_content, safe_filename
 
 
 @pytest.mark.parametrize(
@@ -30,19 +30,31 @@ def test_safe_filename_is_bounded() -> None:
     assert len(safe_filename("a" * 1000 + ".pdf")) == 200
 
 
-def test_csrf_tokens_must_match_and_be_signed() -> None:
-    from litestar.middleware.csrf import generate_csrf_token
+def test_csrf_tokens_belong_to_one_session() -> None:
+    from core.csrf import token_for, token_valid
+    from core.sessions import CSRF_KEY, Session
 
-    from core.settings import get_settings
+    mine = Session({CSRF_KEY: "mine"}, session_id="s1", needs_renewal=False)
+    theirs = Session({CSRF_KEY: "theirs"}, session_id="s2", needs_renewal=False)
+    nobody = Session({}, session_id=None, needs_renewal=False)
+    token = token_for(mine)
 
-    token = generate_csrf_token(secret=get_settings().secret_key)
-    other = generate_csrf_token(secret=get_settings().secret_key)
-    foreign = generate_csrf_token(secret="another-secret")
+    assert token is not None and token_valid(mine, token) is True
+    assert token_valid(theirs, token) is False
+    assert token_valid(mine, None) is False
+    assert token_for(nobody) is None and token_valid(nobody, token) is False
+    assert token_for(nobody, issue=True) == token_for(nobody)  # a visitor id, issued once
 
-    assert csrf_token_valid(token, token) is True
-    assert csrf_token_valid(token, other) is False
-    assert csrf_token_valid(foreign, foreign) is False
-    assert csrf_token_valid(None, token) is False
+
+def test_signing_in_changes_the_csrf_secret() -> None:
+    from core.csrf import token_for
+    from core.sessions import Session
+
+    session = Session({}, session_id=None, needs_renewal=False, visitor_id="v.visitor")
+    before = token_for(session)
+    session.rotate()
+
+    assert token_for(session) != before
 
 
 @pytest.mark.parametrize(
@@ -94,3 +106,14 @@ def test_dates_read_as_babel_writes_them(locale: str, format: str) -> None:
 def test_labels_fall_back_to_the_value() -> None:
     assert i18n.label("judge") == "Judge"
     assert i18n.label("something_new") == "something_new"
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [("poly.html", "application/pdf", "poly.pdf"), ("deck.exe.pdf", "application/pdf", "deck.exe.pdf"),
+     ("photo.JPEG", "image/jpeg", "photo.jpg"), ("scan.pdf", "image/png", "scan.png"),
+     ("report", "application/pdf", "report.pdf"), ("upload", "image/webp", "upload.webp"),
+     ("a" * 200, "application/pdf", "a" * 196 + ".pdf"), ("notes.txt", "text/plain", "notes.txt")],
+)  # fmt: skip
+def test_a_file_is_named_for_its_content(name: str, content_type: str, expected: str) -> None:
+    assert named_for_content(name, content_type) == expected
