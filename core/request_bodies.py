@@ -110,7 +110,7 @@ class LimitedRequest(Request[Any, Any, Any]):
             raise BodyTooLarge(_(FORM_TOO_MANY_FIELDS) % {"limit": limits.form_max_fields})
         form = await _off_the_loop(len(shape.kept), _parse_url_encoded, shape.kept)
         problems = dict.fromkeys(shape.oversized, FIELD_TOO_LARGE)
-        fields = FormMultiDict.from_form_data(form).multi_items()
+        fields = list(FormMultiDict.from_form_data(form).multi_items())
         problems |= direction_control_errors(fields)
         if b"\x00" in body or b"%00" in body:
             problems |= {name: NUL_IN_TEXT for name, value in fields if "\x00" in f"{name}{value}"}
