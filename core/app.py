@@ -28,6 +28,7 @@ from core.files_controllers import FileController
 from core.forms import refuse_direction_controls
 from core.i18n import LocaleMiddleware
 from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_input
+from core.openapi import document_errors
 from core.organiser.controllers import OrganiserPages
 from core.scheduler import SchedulerService
 from core.sessions import SessionMiddleware, pop_flashes
@@ -74,7 +75,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
 
     env = environment()
     env.globals["flashes"] = _flashes
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *CHALLENGE_ROUTES,
             AccountPages,
@@ -113,3 +114,5 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
         state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
         debug=settings.debug,
     )
+    document_errors(app)
+    return app
