@@ -29,6 +29,7 @@ from core.csrf import CSRFMiddleware
 from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
 from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_query
+from core.openapi import document_errors
 from core.organiser.controllers import OrganiserPages
 from core.privacy_controllers import OrganiserPrivacyPages, PrivacyPages
 from core.request_bodies import LimitedRequest
@@ -86,7 +87,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
 
     env = environment()
     env.globals["flashes"] = _flashes
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *CHALLENGE_ROUTES,
             AccountPages,
@@ -123,3 +124,5 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
         state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
         debug=settings.debug,
     )
+    document_errors(app)
+    return app

@@ -1,4 +1,4 @@
-"""Schemathesis over the whole JSON API: no server error, every documented answer as documented.
+"""Schemathesis over the whole JSON API: no server error, every answer documented and as documented.
 
 The schema is the app's own /schema/openapi.json. Schemathesis generates the requests (valid
 ones and, where the schema allows, invalid ones; with generated ids and with the ids of a real
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from litestar import Litestar
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 
 from core.demo import DEMO_PASSWORD
 from tests.fixtures import http_client
@@ -31,7 +31,8 @@ from tests.web import WebClient
 MAX_EXAMPLES = 5
 CALLERS = ("anonymous", "startup", "organiser")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-CHECKS = [not_a_server_error, response_schema_conformance]
+# Every status an operation answers with is documented, with the body it really has (core.openapi).
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
 def _examples(operation: Any, mode: GenerationMode) -> list[Any]:
