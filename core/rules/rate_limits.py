@@ -31,11 +31,6 @@ def verdict(*, limit: Limit, window_start: datetime, count: int, now: datetime) 
     return Decision(allowed=count <= limit.max_hits, retry_after_seconds=retry_after)
 
 
-def exhausted(*, limit: Limit, window_start: datetime, count: int, now: datetime) -> bool:
-    """True if no further hit would be allowed in the current window."""
-    return window_start > window_cutoff(limit=limit, now=now) and count >= limit.max_hits
-
-
 @dataclass(frozen=True)
 class Counter:
     """What a counter holds: how many events (failures, or sign-ins) since the first, and when the latest was."""

@@ -17,7 +17,6 @@ from core.rules.rate_limits import (
     LoginPolicy,
     backoff_delay,
     backoff_verdict,
-    exhausted,
     login_verdict,
     needs_sign_in_link,
     under_attack,
@@ -99,9 +98,6 @@ def test_rate_limit_allows_up_to_the_limit_within_a_window() -> None:
 
 def test_rate_limit_window_restarts_after_it_passes() -> None:
     assert window_cutoff(limit=LIMIT, now=NOW) == NOW - timedelta(minutes=15)
-    assert exhausted(limit=LIMIT, window_start=NOW, count=3, now=NOW + timedelta(minutes=14)) is True
-    assert exhausted(limit=LIMIT, window_start=NOW, count=3, now=NOW + timedelta(minutes=15)) is False
-    assert exhausted(limit=LIMIT, window_start=NOW, count=2, now=NOW + timedelta(minutes=1)) is False
 
 
 def test_rate_limit_says_when_to_come_back() -> None:
