@@ -18,7 +18,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.errors import NotFound, StateConflict, ValidationFailed
-from core.i18n import format_datetime
+from core.i18n import format_range
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_
@@ -28,8 +28,6 @@ from hackathon.rules import checker
 from hackathon.services.problem import Loaded, as_rule_item, load_problem, message, stored_items, violation_out
 from hackathon.services.setup import is_published, load_hackathon, require_organiser
 from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleChange, ScheduleItem
-
-WHEN_FORMAT = "EEE d MMM y, HH:mm"
 
 
 class MoveBlocked(ValidationFailed):
@@ -171,7 +169,7 @@ async def _record_change(
 
 def _describe(place: dict[str, Any], timezone: str) -> str:
     start, end = datetime.fromisoformat(place["starts_at"]), datetime.fromisoformat(place["ends_at"])
-    when = f"{format_datetime(start, timezone, WHEN_FORMAT)}-{format_datetime(end, timezone, 'HH:mm')} ({timezone})"
+    when = f"{format_range(start, end, timezone)} ({timezone})"
     return f"{when}, {place['room']}" if place["room"] else when
 
 
