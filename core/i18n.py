@@ -133,6 +133,16 @@ def format_datetime(value: datetime | None, timezone: str | None = None, format:
     return f"{clock} {zone}" if part == "time" else _joined(day, f"{clock} {zone}")
 
 
+def format_iso(text: str | None, timezone: str | None = None) -> str:
+    """A moment stored as ISO text (in a JSON record) in the one style; text that is not one is shown as it is."""
+    if not text:
+        return ""
+    try:
+        return format_datetime(datetime.fromisoformat(text), timezone)
+    except ValueError:
+        return text
+
+
 def format_range(start: datetime, end: datetime, timezone: str | None = None) -> str:
     """A span in the one style: "Thu 12 Mar 2026, 18:00–19:00 CET"; the day repeats only when it changes."""
     start_day, start_clock, start_zone = _parts(start, timezone)

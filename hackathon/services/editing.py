@@ -33,9 +33,10 @@ from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleChange, S
 class MoveBlocked(ValidationFailed):
     """The checker found errors in a move; `violations` are the stored dicts, messages in `errors`."""
 
-    def __init__(self, violations: list[dict[str, Any]]) -> None:
+    def __init__(self, violations: list[dict[str, Any]], timezone: str | None = None) -> None:
         super().__init__(
-            {"starts_at": "; ".join(message(v) for v in violations)},
+            # One line per violation: the schedule page shows them as a list, one item each.
+            {"starts_at": "\n".join(message(v, timezone) for v in violations)},
             N_("This move would break the schedule; nothing was changed."),
         )
         self.violations = violations
@@ -84,7 +85,7 @@ async def move_item(
         ]
         errors = [v for v in found if v["severity"] == Severity.ERROR]
         if errors:
-            raise MoveBlocked(errors)
+            raise MoveBlocked(errors, hackathon["timezone"])
         shift = starts_at - moving["starts_at"]
         moved = [moving] + (
             [row for row in rows if row["block_ref"] == moving["ref"]]
@@ -207,7 +208,7 @@ async def publish(*, user: CurrentUser, hackathon_id: int) -> None:
         if errors:
             raise StateConflict(
                 N_("The checker finds errors in the schedule; fix them before publishing. The first: ")
-                + _(errors[0].message) % errors[0].params
+                + message(violation_out(errors[0]), hackathon["timezone"])
             )
         now = utc_now()
         await Hackathon.update({Hackathon.status: HackathonStatus.PUBLISHED, Hackathon.published_at: now}).where(
