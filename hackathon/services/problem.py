@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -283,10 +284,9 @@ def message(stored: dict[str, Any], timezone: str | None = None) -> str:
     """A stored violation or unplaced note in the reader's language, its `time` in the one date style."""
     params = dict(stored.get("params", {}))
     if isinstance(params.get("time"), str):
-        try:
+        # Written before times were stored as instants: shown as it was written.
+        with suppress(ValueError):
             params["time"] = format_datetime(datetime.fromisoformat(params["time"]), timezone)
-        except ValueError:
-            pass  # written before times were stored as instants: shown as it was written
     return _(stored["message"]) % params
 
 

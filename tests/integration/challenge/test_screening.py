@@ -326,3 +326,20 @@ async def test_a_page_number_past_every_row_is_an_empty_page(logged_in) -> None:
     assert (api.json()["rows"], api.json()["has_next"], api.json()["total"]) == ([], False, 3)
     assert page.status_code == 200
     assert "AgroSense" not in page.text
+
+
+async def test_the_question_counts_in_serbian_plural_forms(logged_in) -> None:
+    edition, _, _, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    await organiser.post_form("/locale", {"locale": "sr_Latn"})
+
+    one = await _bulk(organiser, edition, {"ids": [str(ids["agro"])], "status": "shortlisted", "step": "review"})
+    three = await _bulk(organiser, edition, {"scope": "page", "shown": [str(i) for i in ids.values()],
+                                             "status": "shortlisted", "step": "review"})  # fmt: skip
+    await organiser.post_form("/locale", {"locale": "sr_Cyrl"})
+    cyrillic = await _bulk(organiser, edition, {"scope": "page", "shown": [str(i) for i in ids.values()],
+                                                "status": "shortlisted", "step": "review"})  # fmt: skip
+
+    assert "Promeniti 1 prijavu u status" in one.text and "Mejl će dobiti 1 tim (1 osoba)." in one.text
+    assert "Promeniti 3 prijave u status" in three.text and "Mejl će dobiti 3 tima (3 osobe)." in three.text
+    assert "Promeniti 3 prijave" not in cyrillic.text and "Променити 3 пријаве у статус" in cyrillic.text
