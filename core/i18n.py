@@ -6,8 +6,10 @@ build step and no generated .mo file to forget.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -49,6 +51,16 @@ def current_locale() -> str:
 
 def set_locale(locale: str) -> contextvars.Token[str]:
     return _current_locale.set(locale if locale in LOCALES else get_settings().default_locale)
+
+
+@contextlib.contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """Format and translate in `locale` for the block (outside a request: mail jobs, tests)."""
+    token = set_locale(locale)
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
 
 
 def gettext(message: str) -> str:

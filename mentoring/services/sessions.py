@@ -178,6 +178,25 @@ async def _overlapping_session(owner: Any, starts_at: datetime, ends_at: datetim
     )
 
 
+async def mentoring_period(edition: dict[str, Any]) -> str | None:
+    """When mentoring runs in the edition, as a sentence in the reader's language (with the
+    edition's time zone); None when its timeline gives neither end."""
+    timeline = (await edition_state(edition)).timeline
+    opens, closes = timeline.start_of(Phase.MENTORING), timeline.end_of(Phase.MENTORING)
+    if opens is None and closes is None:
+        return None
+    zone = edition["timezone"]
+    return _("Mentoring in this edition runs from %(opens)s to %(closes)s.") % {
+        "opens": format_datetime(opens, zone, WHEN_FORMAT) if opens else "…",
+        "closes": f"{format_datetime(closes, zone, WHEN_FORMAT) if closes else '…'} ({zone})",
+    }
+
+
+def weekly_hours(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """The profile's weekly hours per day, the day's name in the reader's language."""
+    return [(_(day), hours) for day, hours in rules.weekly_hours(Availability.of(profile))]
+
+
 async def _mentoring_window_problem(edition: dict[str, Any], starts_at: datetime, ends_at: datetime) -> str | None:
     timeline = (await edition_state(edition)).timeline
     opens, closes = timeline.start_of(Phase.MENTORING), timeline.end_of(Phase.MENTORING)
