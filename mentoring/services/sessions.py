@@ -187,8 +187,8 @@ async def mentoring_period(edition: dict[str, Any]) -> str | None:
         return None
     zone = edition["timezone"]
     return _("Mentoring in this edition runs from %(opens)s to %(closes)s.") % {
-        "opens": format_datetime(opens, zone, WHEN_FORMAT) if opens else "…",
-        "closes": f"{format_datetime(closes, zone, WHEN_FORMAT) if closes else '…'} ({zone})",
+        "opens": format_datetime(opens, zone) if opens else "…",
+        "closes": f"{format_datetime(closes, zone) if closes else '…'} ({zone})",
     }
 
 

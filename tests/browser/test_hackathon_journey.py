@@ -17,12 +17,11 @@ import re
 from datetime import datetime
 
 import pytest
-from babel import Locale
-from babel.dates import format_datetime
 from icalendar import Calendar
 from playwright.async_api import Dialog, Locator, Page, expect
 
 from core.enums import Role
+from core.i18n import format_datetime, format_range, in_locale
 from hackathon.tables import ScheduleItem
 from tests.browser.conftest import OpenPage
 from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
@@ -162,7 +161,9 @@ async def test_the_organiser_builds_edits_and_publishes_and_a_team_finds_its_pit
         tr(variant, "This move would break the schedule; nothing was changed.")
     )
     await expect(chair.get_by_role("alert").last).to_contain_text(rooms[sitting["room"]])
-    await expect(chair.get_by_role("alert").last).to_contain_text(local(sitting["starts_at"]).replace("T", " "))
+    with in_locale(variant.locale):
+        sitting_at = format_datetime(sitting["starts_at"], str(zone))
+    await expect(chair.get_by_role("alert").last).to_contain_text(sitting_at)
     assert await ScheduleItem.select(ScheduleItem.room, ScheduleItem.starts_at, ScheduleItem.version).where(
         ScheduleItem.id == office["id"]
     ).first() == {"room": office["room"], "starts_at": office["starts_at"], "version": 0}
@@ -233,11 +234,10 @@ async def test_the_organiser_builds_edits_and_publishes_and_a_team_finds_its_pit
     )
     mine = member.locator("tbody").get_by_role("row")
     await expect(mine).to_have_count(2)
-    locale = Locale.parse(variant.locale)
 
     def shown(starts_at: datetime, ends_at: datetime) -> str:
-        start_text = format_datetime(starts_at, "EEE d MMM, HH:mm", tzinfo=zone, locale=locale)
-        return f"{start_text}–{format_datetime(ends_at, 'HH:mm', tzinfo=zone, locale=locale)}"
+        with in_locale(variant.locale):
+            return format_range(starts_at, ends_at, str(zone))
 
     await expect(mine.nth(0).get_by_role("cell").nth(0)).to_have_text(shown(pitch["starts_at"], pitch["ends_at"]))
     await expect(mine.nth(0).get_by_role("cell").nth(1)).to_have_text(pitch_what)

@@ -170,7 +170,7 @@ async def test_the_mentor_sees_their_weekly_hours_and_the_mentoring_period_befor
 
     assert "Your weekly hours:" in page
     assert "<li>Monday: 09:00-17:00</li>" in page and "<li>Sunday: 09:00-17:00</li>" in page
-    period = "Mon 1 Mar 2027, 09:00 to Wed 31 Mar 2027, 09:00 (Europe/Belgrade)"
+    period = "Mon 1 Mar 2027, 09:00 CET to Wed 31 Mar 2027, 09:00 CEST (Europe/Belgrade)"
     assert f"Mentoring in this edition runs from {period}." in page
     assert "Your profile offers no weekly hours yet" in empty and "Your weekly hours:" not in empty
     profile = await MentorProfile.select(MentorProfile.edition).where(MentorProfile.user == without.user["id"]).first()
