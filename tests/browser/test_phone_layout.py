@@ -317,7 +317,15 @@ async def header_height(page: Page) -> float:
     return await page.locator(".site-header").evaluate("header => header.getBoundingClientRect().height")
 
 
-async def test_every_main_page_of_every_role_fits_a_phone(open_context: OpenContext) -> None:
+async def choose_language(page: Page, locale: str) -> None:
+    """With the header's language form, through the phone menu."""
+    await page.locator("details.site-menu > summary").click()
+    async with page.expect_navigation():
+        await page.locator(".site-header .locale-form select").select_option(locale)  # app.js submits it
+
+
+@pytest.mark.parametrize("locale", ["en", "sr_Cyrl"])
+async def test_every_main_page_of_every_role_fits_a_phone(open_context: OpenContext, locale: str) -> None:
     seeded = await seed_every_role()
     SHOTS.mkdir(parents=True, exist_ok=True)
     too_wide: list[str] = []
@@ -327,21 +335,26 @@ async def test_every_main_page_of_every_role_fits_a_phone(open_context: OpenCont
         page = await context.new_page()
         if who:
             await sign_in(page, who)
+        else:
+            await page.goto("/")
+        if locale != "en":
+            await choose_language(page, locale)
         for path in paths:
             response = await page.goto(path)
             assert response is not None and response.status == 200, (who, path, response and response.status)
             measured = await page.evaluate(MEASURE)
             if measured["scrollWidth"] > measured["width"] or measured["wide"]:
                 too_wide.append(
-                    f"{who or 'visitor'} {path}: scrollWidth {measured['scrollWidth']} > {measured['width']}; "
-                    + "; ".join(measured["wide"][:6])
+                    f"{who or 'visitor'} {path} ({locale}): "
+                    f"scrollWidth {measured['scrollWidth']} > {measured['width']}; " + "; ".join(measured["wide"][:6])
                 )
             if (height := await header_height(page)) > HEADER_MAX_PX:
-                too_tall.append(f"{who or 'visitor'} {path}: header {height:.0f} px")
-            await page.screenshot(path=str(SHOTS / shot_name(who, path)), full_page=True)
+                too_tall.append(f"{who or 'visitor'} {path} ({locale}): header {height:.0f} px")
+            await page.screenshot(path=str(SHOTS / f"{locale}_{shot_name(who, path)}"), full_page=True)
         await context.close()
-    assert too_wide == [], "pages wider than a 390 px phone:\n" + "\n".join(too_wide)
-    assert too_tall == [], "headers taller than 80 px with the menu closed:\n" + "\n".join(too_tall)
+    failures = [("pages wider than a 390 px phone:", too_wide), ("headers taller than 80 px, menu closed:", too_tall)]
+    if too_wide or too_tall:
+        pytest.fail("\n".join(f"{title}\n" + "\n".join(lines) for title, lines in failures if lines))
 
 
 async def test_the_phone_menu_opens_and_its_links_work_without_javascript(open_context: OpenContext) -> None:
