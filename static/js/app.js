@@ -1,5 +1,6 @@
 // Progressive enhancement only: every form works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.dataset.enhanced = "true";
   // Change the language as soon as one is picked; the button stays for keyboards and no-JS.
   for (const select of document.querySelectorAll(".locale-form select")) {
     select.addEventListener("change", () => select.form.requestSubmit());
