@@ -101,7 +101,9 @@ class JudgePages(Controller):
         items = await scoring.queue(request.user, round_id)
         if not items:
             raise NotFound(N_("You have nothing to score in this round."))
-        return page("judging/queue.html", round=await load_round(round_id), items=items)
+        round_ = await load_round(round_id)
+        edition = await load_edition(round_["edition"])
+        return page("judging/queue.html", round=round_, items=items, timezone=edition["timezone"])
 
     @get("/assignments/{assignment_id:int}")
     async def sheet(self, request: AnyRequest) -> Template:

@@ -26,4 +26,17 @@ document.addEventListener("DOMContentLoaded", () => {
       if (box && Object.values(messages).includes(box.value)) box.value = messages[select.value] || "";
     });
   }
+  // "Tick every application on this page": shown only with JavaScript; without it the form's
+  // scope choice ("all on this page") does the same on the server.
+  for (const all of document.querySelectorAll("input[data-select-all]")) {
+    const boxes = () => all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`);
+    all.hidden = false;
+    all.checked = boxes().length > 0 && [...boxes()].every((box) => box.checked);
+    all.addEventListener("change", () => {
+      for (const box of boxes()) box.checked = all.checked;
+    });
+    for (const box of boxes()) {
+      box.addEventListener("change", () => { all.checked = [...boxes()].every((b) => b.checked); });
+    }
+  }
 });

@@ -25,6 +25,7 @@ from playwright.async_api import BrowserContext, Dialog, Locator, Page, expect
 from challenge.tables import Application, Startup, StartupMember
 from core.clock import utc_now
 from core.enums import Role
+from core.i18n import format_range
 from mentoring.tables import MentorProfile
 from tests.factories import PASSWORD, make_edition, make_user, set_timeline
 from tests.fixtures import Mailbox, ServerProcess, body_of
@@ -94,8 +95,8 @@ async def run_finished(page: Page) -> None:
 
 
 def when(starts_at: datetime, ends_at: datetime) -> str:
-    """A session's time as the pages and mails show it, e.g. "Mon 8 Mar 2027, 10:00-11:00 (Europe/Belgrade)"."""
-    return f"{starts_at:%a} {starts_at.day} {starts_at:%b %Y, %H:%M}-{ends_at:%H:%M} ({ZONE})"
+    """A session's time as the pages and mails show it, e.g. "Mon 8 Mar 2027, 10:00–11:00 CET (Europe/Belgrade)"."""
+    return f"{format_range(starts_at, ends_at, ZONE)} ({ZONE})"
 
 
 async def feed_events(page: Page, summary: str) -> list[Any]:
