@@ -31,12 +31,17 @@ class EditionFacts:
     phase_ends_at: datetime | None = None
 
 
+# While startups read the catalogue, a municipality sees its published problems ticked.
+CATALOGUE_PHASES = frozenset({Phase.PROBLEM_INTAKE, Phase.APPLICATIONS})
+
+
 # --- A signed-in person, whatever their roles: the public home page. ---------------------------
 
 
 @dataclass(frozen=True)
 class PersonFacts:
     showcase: EditionFacts | None  # the edition the home page shows
+    has_roles: bool = False  # organisers, mentors, judges... are not asked to found a startup
     published_problems: int = 0
     endorsed: int = 0  # problems of `showcase` this person endorsed
     taking_applications: tuple[EditionFacts, ...] = ()
@@ -65,6 +70,8 @@ def person_steps(facts: PersonFacts, *, now: datetime) -> list[Step]:
                 )
             )
     for taking in facts.taking_applications:
+        if facts.has_roles and taking.id not in facts.startup_editions:
+            continue
         if taking.id in facts.startup_editions:
             steps.append(
                 Step(
@@ -216,10 +223,12 @@ def municipality_steps(
     editions: Mapping[int, EditionFacts],
     problems: Sequence[ProblemFacts],
     *,
+    applications: Mapping[int, int] | None = None,
     municipality_id: int | None = None,
     now: datetime,
 ) -> list[Step]:
     """`editions`: every edition the problems belong to, and every edition taking problems now.
+    `applications`: per edition in screening, the submitted applications that address these problems.
     `municipality_id`: the one municipality the person speaks for, if only one (preset in links).
     """
     steps: list[Step] = []
@@ -272,7 +281,7 @@ def municipality_steps(
                     done=True,
                 )
             )
-        elif problem.status == ProblemStatus.PUBLISHED:
+        elif problem.status == ProblemStatus.PUBLISHED and edition.phase in CATALOGUE_PHASES:
             steps.append(
                 Step(
                     "problem.published",
@@ -281,6 +290,23 @@ def municipality_steps(
                     done=True,
                 )
             )
+    for edition_id, count in (applications or {}).items():
+        edition = editions.get(edition_id)
+        if edition is None or edition.phase != Phase.SCREENING or not count:
+            continue
+        text = ngettext(
+            "%(num)s application addresses your problems: tell the organisers how it fits.",
+            "%(num)s applications address your problems: tell the organisers how they fit.",
+            count,
+        )
+        steps.append(
+            Step(
+                "problem.fit_notes",
+                text,
+                link="/municipality/applications/",
+                urgency=urgency_before(edition.phase_ends_at, now=now),
+            )
+        )
     with_problems = {p.edition_id for p in problems if p.status != ProblemStatus.WITHDRAWN}
     for edition in editions.values():
         if edition.phase != Phase.PROBLEM_INTAKE or edition.id in with_problems:

@@ -19,17 +19,37 @@ from challenge.rules import next_steps as rules
 from challenge.rules.applications import missing_parts
 from challenge.rules.phases import Override, current_phase, make_timeline
 from challenge.services.applications import content_of, load_questions
-from challenge.tables import Application, Edition, EditionPhase, Endorsement, Problem, Startup, StartupMember
+from challenge.tables import (
+    Application,
+    ApplicationProblem,
+    Edition,
+    EditionPhase,
+    Endorsement,
+    Problem,
+    Startup,
+    StartupMember,
+)
 from core.auth import CurrentUser
 from core.enums import Role
 from core.next_steps import Home, register_source
 from core.rules.next_steps import Step
 
 
+def _titled(name: str, year: int) -> str:
+    """An edition's name with its year, unless the name says it: editions often keep their name."""
+    return name if str(year) in name else f"{name} {year}"
+
+
 async def edition_facts(*, now: datetime, ids: Iterable[int] | None = None) -> dict[int, rules.EditionFacts]:
     """Every edition (or those in `ids`) with its phase at `now` and its deadlines: two queries."""
     editions = Edition.select(
-        Edition.id, Edition.name, Edition.slug, Edition.timezone, Edition.manual_phase, Edition.manual_phase_at
+        Edition.id,
+        Edition.name,
+        Edition.year,
+        Edition.slug,
+        Edition.timezone,
+        Edition.manual_phase,
+        Edition.manual_phase_at,
     )
     starts = EditionPhase.select(EditionPhase.edition, EditionPhase.phase, EditionPhase.starts_at)
     if ids is not None:
@@ -50,7 +70,7 @@ async def edition_facts(*, now: datetime, ids: Iterable[int] | None = None) -> d
         phase = current_phase(timeline, now=now, override=override)
         facts[edition["id"]] = rules.EditionFacts(
             id=edition["id"],
-            name=edition["name"],
+            name=_titled(edition["name"], edition["year"]),
             slug=edition["slug"],
             timezone=edition["timezone"],
             phase=phase,
@@ -78,6 +98,7 @@ async def _person_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     member_of = await StartupMember.select(StartupMember.edition).where(StartupMember.user == user.id)
     facts = rules.PersonFacts(
         showcase=showcase,
+        has_roles=bool(user.roles),
         published_problems=published,
         endorsed=endorsed,
         taking_applications=tuple(e for e in editions.values() if e.phase == Phase.APPLICATIONS),
@@ -145,7 +166,25 @@ async def _municipality_steps(*, user: CurrentUser, now: datetime) -> list[Step]
     relevant = {p.edition_id for p in problems}
     shown = {i: e for i, e in editions.items() if i in relevant or e.phase == Phase.PROBLEM_INTAKE}
     only = next(iter(ids)) if len(ids) == 1 else None
-    return rules.municipality_steps(shown, problems, municipality_id=only, now=now)
+    applications = await _applications_to_problems(ids, [i for i, e in editions.items() if e.phase == Phase.SCREENING])
+    return rules.municipality_steps(shown, problems, applications=applications, municipality_id=only, now=now)
+
+
+async def _applications_to_problems(municipality_ids: frozenset[int], edition_ids: list[int]) -> dict[int, int]:
+    """Per edition in `edition_ids`: the submitted applications that address these municipalities' problems."""
+    if not municipality_ids or not edition_ids:
+        return {}
+    rows = await ApplicationProblem.select(
+        ApplicationProblem.application, ApplicationProblem.application.edition.as_alias("edition")
+    ).where(
+        ApplicationProblem.problem.municipality.is_in(list(municipality_ids)),
+        ApplicationProblem.application.edition.is_in(edition_ids),
+        ApplicationProblem.application.status.not_in([ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]),
+    )
+    counted: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        counted[row["edition"]].add(row["application"])
+    return {edition: len(ids) for edition, ids in counted.items()}
 
 
 async def _counts(table: Any, status: str) -> dict[int, int]:

@@ -6,7 +6,7 @@ import html
 import re
 from datetime import datetime, timedelta
 
-from challenge.tables import Application, Endorsement, StartupMember
+from challenge.tables import Application, ApplicationProblem, Endorsement, StartupMember
 from core.clock import utc_now
 from core.enums import Role
 from core.i18n import format_datetime
@@ -36,9 +36,11 @@ def minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-async def _edition_in(phase: str, *, name: str = "Smart Challenge 2026", **ends: timedelta) -> tuple[dict, dict]:
+async def _edition_in(
+    phase: str, *, name: str = "Smart Challenge 2026", year: int = 2026, **ends: timedelta
+) -> tuple[dict, dict]:
     """An edition whose `phase` started a day ago; the next phase starts after `ends[phase]` (default 10 days)."""
-    edition = await make_edition(name=name)
+    edition = await make_edition(name=name, year=year)
     now = minute(utc_now())
     order = ["problem_intake", "applications", "screening", "mentoring", "hackathon", "final_judging", "results"]
     index = order.index(phase)
@@ -210,7 +212,7 @@ async def test_a_judge_has_sheets_to_score_by_the_close(logged_in) -> None:
 
 async def test_an_organiser_sees_review_matching_round_and_results(logged_in) -> None:
     organiser = await logged_in(Role.ORGANISER)
-    intake, _ = await _edition_in("problem_intake", name="Intake 2027")
+    intake, _ = await _edition_in("problem_intake", name="Intake", year=2027)
     await make_problem(edition_id=intake["id"], municipality_id=(await make_municipality())["id"], status="submitted")
     mentoring, _ = await _edition_in("mentoring", name="Mentoring 2026")
     round_id = await _round(mentoring, closes_at=utc_now() + timedelta(days=2, hours=3))
@@ -220,7 +222,7 @@ async def test_an_organiser_sees_review_matching_round_and_results(logged_in) ->
         await _assign(
             round_id, judge.user["id"], await _application(mentoring, startup, "submitted"), submitted=index == 0
         )
-    results, _ = await _edition_in("results", name="Finished 2025")
+    results, _ = await _edition_in("results", name="Finished 2025", year=2025)
 
     shown = steps((await organiser.get("/organiser")).text)
 
@@ -286,3 +288,28 @@ async def test_the_checklist_speaks_serbian_cyrillic(logged_in) -> None:
 
     assert "Следећи кораци" in page
     assert steps(page)[0][3] == "Попуните свој менторски профил за Smart Challenge 2026: упаривање га користи."
+
+
+async def test_a_municipality_in_screening_is_asked_for_fit_notes(logged_in) -> None:
+    edition, _ = await _edition_in("screening")
+    town = await make_municipality(name="Ivanjica")
+    clerk = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], title="Water losses")
+    for name, status in (("A", "submitted"), ("B", "shortlisted"), ("C", "draft")):
+        _, startup = await _member(logged_in, edition, name=f"Team {name}")
+        application = await _application(edition, startup, status)
+        await ApplicationProblem.insert(ApplicationProblem(application=application, problem=problem["id"]))
+
+    shown = steps((await clerk.get("/municipality")).text)
+
+    assert shown == [
+        ("problem.fit_notes", "normal", "/municipality/applications/",
+         "2 applications address your problems: tell the organisers how they fit."),
+    ]  # fmt: skip
+
+
+async def test_someone_with_a_role_is_not_asked_to_found_a_startup(logged_in) -> None:
+    await _edition_in("applications")
+    judge = await logged_in(Role.JUDGE)
+
+    assert steps((await judge.get("/")).text) == []

@@ -162,3 +162,20 @@ def test_organiser_is_told_about_an_edition_without_timeline() -> None:
     [step] = organiser_steps([QueueFacts(edition(None, has_timeline=False))], now=NOW)
 
     assert (step.kind, step.link) == ("edition.timeline", "/organiser/editions/7/edit")
+
+
+def test_person_with_another_role_is_not_asked_to_register_a_startup() -> None:
+    taking = edition(Phase.APPLICATIONS)
+
+    assert person_steps(PersonFacts(showcase=None, has_roles=True, taking_applications=(taking,)), now=NOW) == []
+
+
+def test_municipality_in_screening_is_asked_for_notes_on_the_applications_to_its_problems() -> None:
+    screening = edition(Phase.SCREENING, phase_ends_at=NOW + timedelta(hours=10))
+    published = ProblemFacts(3, "Water losses", ProblemStatus.PUBLISHED, 7)
+
+    [step] = municipality_steps({7: screening}, [published], applications={7: 4}, now=NOW)
+
+    assert (step.kind, step.link, step.text.count, step.urgency) == (
+        "problem.fit_notes", "/municipality/applications/", 4, Urgency.SOON
+    )  # fmt: skip
