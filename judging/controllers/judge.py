@@ -14,10 +14,12 @@ from challenge.services import applications as challenge_applications
 from challenge.services import expertise
 from challenge.services.editions import load_edition
 from challenge.tables import Startup
+from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied
 from core.forms import FormData, field
 from core.i18n import gettext as _
+from core.next_steps import Home, checklist
 from core.permissions import requires_role
 from core.rules import N_
 from core.sessions import flash
@@ -80,7 +82,8 @@ class JudgePages(Controller):
             Round.status == RoundStatus.OPEN,
             Round.edition.is_in([e["id"] for e in mine] or [0]),
         )
-        return page("judging/home.html", editions=mine, rounds=rounds, finals=finals)
+        steps = await checklist(Home.JUDGE, user=request.user, now=utc_now())
+        return page("judging/home.html", editions=mine, rounds=rounds, finals=finals, next_steps=steps)
 
     @get("/rounds/{round_id:int}/pairwise")
     async def pairwise_page(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
