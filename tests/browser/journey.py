@@ -49,7 +49,7 @@ PHONE = Variant("phone-sr_Cyrl", "sr_Cyrl", 390, 844)
 VARIANTS = (DESKTOP, PHONE)
 
 
-def tr(variant: Variant, message: str, plural: str | None = None, n: int | None = None, **params: Any) -> str:
+def tr(variant: Variant, message: str, plural: str | None = None, n: int | None = None, /, **params: Any) -> str:
     """`message` as the pages show it in the variant's language, with `%(name)s` parameters filled
     in the way Jinja's newstyle gettext fills them."""
     catalogue = i18n.translations(variant.locale)
