@@ -431,7 +431,7 @@ TIMELINE_DAYS = {
 }
 # When in the story each stage happened (days from today): timestamps are moved there afterwards.
 STAGE_DAYS = {"intake": -140, "applications": -80, "screening": -70, "interviews": -56, "programme": -50,
-              "semi_final": -10, "hackathon": -1, "final": 0}  # fmt: skip
+              "semi_final": -10, "hackathon": -1, "final": 0, "schedule": -1}  # fmt: skip
 HACKATHON_FORM = {
     "name": "Smart Challenge Hackathon", "venue": "Startit Centar, Novi Sad", "timezone": ZONE,
     "slot_minutes": "5", "pitch_minutes": "10", "office_hours_minutes": "30", "buffer_minutes": "5",
@@ -506,6 +506,7 @@ class _World:
     quality: dict[int, float] = field(default_factory=dict)  # application -> how good it is
     rounds: dict[str, int] = field(default_factory=dict)
     stages: list[tuple[str, datetime]] = field(default_factory=list)  # the stage and when it began (real time)
+    hackathon: int = 0
 
     async def as_user(self, email: str) -> CurrentUser:
         user = await load_current_user(self.users[email])
@@ -548,6 +549,12 @@ async def load_demo() -> bool:
         await Edition.update({Edition.applied_phase: Phase.HACKATHON}).where(Edition.id == world.edition)
         await _past_edition(world)
         await _move_to_story_time(world)
+        await _mark_mail_delivered()
+    # The schedule builder runs in a task of its own, which sees only committed rows.
+    _begin(world, "schedule")
+    await _build_schedule(world)
+    async with db.transaction():
+        await _move_to_story_time(world, since="schedule")
         await _mark_mail_delivered()
     _print_logins(loaded=True, seconds=time.monotonic() - started)
     return True
@@ -975,7 +982,7 @@ async def _sessions(world: _World) -> None:
 
 
 async def _hackathon(world: _World) -> None:
-    """Today and tomorrow: rooms, talks and breaks, two panels; the schedule built by the solver and published."""
+    """Today and tomorrow: rooms, talks and breaks, two panels (the schedule is built once this is committed)."""
     organiser = await world.as_user(ORGANISER)
     day = utc_now().astimezone(ZoneInfo(ZONE)).date()
     dates = [day, day + timedelta(days=1)]
@@ -1003,6 +1010,13 @@ async def _hackathon(world: _World) -> None:
             hackathon_id=hackathon_id,
             data={"panel_name": name, "judge_ids": [str(world.users[JUDGES[i][0]]) for i in members]},
         )
+    world.hackathon = hackathon_id
+
+
+async def _build_schedule(world: _World) -> None:
+    """The solver builds the schedule; the organiser publishes it."""
+    organiser = await world.as_user(ORGANISER)
+    hackathon_id = world.hackathon
     run_id = await building.start_run(user=organiser, hackathon_id=hackathon_id, time_limit_seconds=5)
     await building.wait_for_runs()
     run = await ScheduleRun.select().where(ScheduleRun.id == run_id).first().output(load_json=True)
@@ -1091,11 +1105,14 @@ STORY_TABLES = [
 KEEP_TIMES = {"starts_at", "ends_at", "opens_at", "last_login_at"}
 
 
-async def _move_to_story_time(world: _World) -> None:
+async def _move_to_story_time(world: _World, *, since: str | None = None) -> None:
     """Shift what each stage wrote to the day the story puts it on (each stage keeps its own order)."""
     end = utc_now()
     windows = []
+    first = [stage for stage, _began in world.stages].index(since) if since else 0
     for index, (stage, began) in enumerate(world.stages):
+        if index < first:
+            continue
         until = world.stages[index + 1][1] if index + 1 < len(world.stages) else end + timedelta(seconds=1)
         windows.append((began, until, end + timedelta(days=STAGE_DAYS[stage]) - began))
     from piccolo.columns import Timestamptz
