@@ -1,8 +1,7 @@
 """Every main page of every role on a phone (390 x 844): nothing wider than the screen, a short header.
 
-The demo edition is loaded and given what its pages need to show everything they can (a published
-mentoring pair with open slots and a booked session, an open judging round with a sheet to score,
-a published hackathon schedule), then each role signs in and every one of its main pages is
+The demo edition is loaded (it holds a published mentoring pair with slots and sessions, rounds with
+sheets, a published hackathon schedule), then each role signs in and every one of its main pages is
 measured: the document may not scroll sideways and no visible element may end beyond the right
 edge (a table that scrolls inside its box hides its "Book" button just as well). The header, with
 its menu closed, stays within 80 px; the menu opens and its links work without JavaScript.
@@ -25,14 +24,11 @@ import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
 from challenge.tables import Application, Edition, Municipality, Problem, Startup
-from core.clock import utc_now
 from core.demo import DEMO_PASSWORD, load_demo
 from core.tables import User
-from hackathon.tables import Hackathon, HackathonStatus, Panel, Room, ScheduleItem
-from judging.enums import RoundStatus, ScoreStatus
-from judging.tables import Criterion, JudgeAssignment, Round, RoundApplication, ScoreSheet
-from mentoring.enums import MatchStatus, SessionStatus, SlotStatus
-from mentoring.tables import Match, MentoringSession, MentoringSlot
+from hackathon.tables import Hackathon
+from judging.tables import JudgeAssignment
+from mentoring.tables import MentoringSession
 
 pytestmark = pytest.mark.browser
 
@@ -110,9 +106,9 @@ def _next(weekday: int, hour: int, *, now: datetime, weeks: int) -> datetime:
 
 
 async def seed_every_role() -> Seeded:
-    """The demo edition plus a published pair with slots and a session, a round to score, a hackathon."""
+    """The demo edition, which holds what every page can show: a published pair with slots and
+    sessions, rounds to score, a published hackathon schedule."""
     await load_demo()
-    now = utc_now()
     edition = await _one(Edition.select(Edition.id).where(Edition.slug == "2026"))
     people = {row["email"]: row["id"] for row in await User.select(User.id, User.email)}
     agrosense = await _one(Startup.select(Startup.id).where(Startup.name == "AgroSense"))
@@ -126,101 +122,19 @@ async def seed_every_role() -> Seeded:
     problem = await _one(
         Problem.select(Problem.id).where(Problem.municipality == novi_sad, Problem.status == "published")
     )
-    mentor, judge = people[MENTOR], people[JUDGE]
-
-    match = (
-        await Match.insert(
-            Match(edition=edition, mentor=mentor, application=application, startup=agrosense, score=87,
-                  explanation={"shared_expertise": ["iot", "public_procurement"], "sector": "water",
-                               "shared_languages": ["sr", "en"], "overlap_minutes": 180},
-                  status=MatchStatus.PUBLISHED, key=f"{mentor}:{application}", published_at=now)
-        ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
-    place = "Science and Technology Park Novi Sad, Fruškogorska 1, meeting room 4"
-    # Within the demo mentor's hours (Tuesdays 16-19, Thursdays 9-12), or startups would not see them.
-    starts = [_next(weekday, hour, now=now, weeks=week) for week in (1, 2) for weekday, hour in ((1, 16), (3, 9))]
-    slots = [
-        (
-            await MentoringSlot.insert(
-                MentoringSlot(
-                    mentor=mentor,
-                    edition=edition,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=1),
-                    location=place,
-                    status=SlotStatus.BOOKED if start == starts[0] else SlotStatus.OPEN,
-                )
-            ).returning(MentoringSlot.id)
-        )[0]["id"]
-        for start in starts
-    ]
-    session = (
-        await MentoringSession.insert(
-            MentoringSession(slot=slots[0], match=match, mentor=mentor, startup=agrosense, starts_at=starts[0],
-                             ends_at=starts[0] + timedelta(hours=1), status=SessionStatus.BOOKED,
-                             active_key=str(slots[0]), booked_by=people[FOUNDER])
-        ).returning(MentoringSession.id)
-    )[0]["id"]  # fmt: skip
-
-    round_id = (
-        await Round.insert(
-            Round(edition=edition, name="Screening round: written applications", status=RoundStatus.OPEN,
-                  opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=6), judges_per_application=1)
-        ).returning(Round.id)
-    )[0]["id"]  # fmt: skip
-    for position, (name, weight) in enumerate(
-        [("Fit with the municipality's problem", 3.0), ("Feasibility of the pilot", 2.0), ("Team", 1.0)], start=1
-    ):
-        await Criterion.insert(
-            Criterion(round=round_id, position=position, name=name, weight=weight,
-                      guidance="Read the problem page first; 1 is weak, 10 is outstanding.")
-        )  # fmt: skip
-    await RoundApplication.insert(
-        RoundApplication(round=round_id, application=application, key=f"{round_id}:{application}")
-    )
     assignment = (
-        await JudgeAssignment.insert(
-            JudgeAssignment(round=round_id, judge=judge, application=application,
-                            key=f"{round_id}:{judge}:{application}")
-        ).returning(JudgeAssignment.id)
-    )[0]["id"]  # fmt: skip
-    await ScoreSheet.insert(
-        ScoreSheet(assignment=assignment, key=str(assignment), round=round_id, judge=judge, application=application,
-                   status=ScoreStatus.DRAFT)
-    )  # fmt: skip
-
-    starts = (now + timedelta(days=30)).replace(hour=7, minute=0, second=0, microsecond=0)
-    hackathon = (
-        await Hackathon.insert(
-            Hackathon(edition=edition, name="Demo day and final pitches", venue="Science Park Novi Sad",
-                      starts_at=starts, ends_at=starts + timedelta(hours=8), status=HackathonStatus.PUBLISHED,
-                      published_at=now)
-        ).returning(Hackathon.id)
-    )[0]["id"]  # fmt: skip
-    hall, room = [
-        (await Room.insert(Room(hackathon=hackathon, name=name, capacity=40)).returning(Room.id))[0]["id"]
-        for name in ("Main hall", "Meeting room 4")
-    ]
-    panel = (await Panel.insert(Panel(hackathon=hackathon, name="Panel 1", judge_ids=[judge])).returning(Panel.id))[0][
-        "id"
-    ]
-    items = [
-        ("talk-1", "talk", "Welcome and the year's problems", hall, 0, 30, [], [], [], True),
-        ("panel-1-1", "judging_panel", "", hall, 60, 90, [], [judge], [], False),
-        ("pitch-1-1", "pitch", "", hall, 60, 10, [application], [judge], [], False),
-        ("office-1-1", "office_hours", "", room, 180, 20, [application], [], [mentor], False),
-    ]
-    for ref, kind, title, where, offset, minutes, teams, judges, mentors, everyone in items:
-        await ScheduleItem.insert(
-            ScheduleItem(hackathon=hackathon, ref=ref, kind=kind, title=title, room=where,
-                         starts_at=starts + timedelta(minutes=offset),
-                         ends_at=starts + timedelta(minutes=offset + minutes), team_ids=teams, judge_ids=judges,
-                         mentor_ids=mentors, panel=panel if judges else None, everyone=everyone,
-                         block_ref="panel-1-1" if kind == "pitch" else None)
-        )  # fmt: skip
-    return Seeded(edition=edition, problem=problem,  municipality=novi_sad,
+        await JudgeAssignment.select(JudgeAssignment.id, JudgeAssignment.round)
+        .where(JudgeAssignment.judge == people[JUDGE], JudgeAssignment.round.edition == edition)
+        .order_by(JudgeAssignment.id, ascending=False)
+        .first()
+    )
+    assert assignment is not None, "the demo judge has no score sheet"
+    hackathon = await _one(Hackathon.select(Hackathon.id).where(Hackathon.edition == edition))
+    session = await _one(MentoringSession.select(MentoringSession.id).where(MentoringSession.mentor == people[MENTOR]))
+    return Seeded(edition=edition, problem=problem, municipality=novi_sad,
                   startup=agrosense, application=application, draft_application=draft_application,
-                  round=round_id, assignment=assignment, hackathon=hackathon, session=session)  # fmt: skip
+                  round=assignment["round"], assignment=assignment["id"], hackathon=hackathon,
+                  session=session)  # fmt: skip
 
 
 def main_pages(seeded: Seeded) -> dict[str | None, list[str]]:
