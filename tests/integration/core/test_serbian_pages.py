@@ -21,11 +21,12 @@ from babel.messages.pofile import read_po
 
 from core.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from core.enums import Role
+from core.i18n import LOCALES
 from core.settings import PROJECT_ROOT
 from tests.fixtures import http_client
 from tests.web import WebClient
 
-LOCALES = ("sr_Latn", "sr_Cyrl")
+SERBIAN_LOCALES = ("sr_Latn", "sr_Cyrl")
 HOMES = {
     None: "/",
     Role.ORGANISER: "/organiser/",
@@ -56,6 +57,8 @@ def translated(locale: str) -> dict[str, str]:
         and message.string
         and message.string != message.id
         and not NOT_TEXT.match(message.id)
+        # The language switcher names each language in that language ("English", "Srpski").
+        and message.id not in LOCALES.values()
     }
 
 
@@ -147,7 +150,7 @@ def role_logins() -> list[tuple[Role | None, str | None]]:
     return list(chosen.items())
 
 
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", SERBIAN_LOCALES)
 async def test_every_roles_pages_are_in_the_readers_language(app, client: WebClient, locale: str) -> None:
     await load_demo()
     msgids = english_msgids(locale)
@@ -169,7 +172,7 @@ async def test_every_roles_pages_are_in_the_readers_language(app, client: WebCli
     assert english == {}
 
 
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", SERBIAN_LOCALES)
 async def test_error_states_are_in_the_readers_language(app, client: WebClient, locale: str) -> None:
     await load_demo()
     msgids = english_msgids(locale)
