@@ -12,13 +12,18 @@ from core.rules.bilingual import ENGLISH, LANGUAGE_NAMES, SERBIAN, Version, vers
 def shown(row: Mapping[str, Any] | Any, field: str) -> Version:
     """`row[field]` or its translation (`translated_<field>`), whichever suits the reader.
 
-    `row` is a stored problem or edition (a dict or an object); one without a language is Serbian.
+    `row` is a stored problem or edition (a dict or an object) with its `language`.
     """
     get = row.get if isinstance(row, Mapping) else lambda name, default=None: getattr(row, name, default)
+    language = get("language")
+    if language is None:
+        # A row loaded without its language (a list that selects a few columns): shown as written,
+        # since transliterating English as if it were Serbian would garble it.
+        return Version(str(get(field, "") or ""), "", foreign=False, lang_tag="")
     return version_for(
         original=str(get(field, "") or ""),
         translation=str(get(f"translated_{field}", "") or ""),
-        written_in=str(get("language", SERBIAN) or SERBIAN),
+        written_in=str(language or SERBIAN),
         locale=current_locale(),
     )
 

@@ -37,7 +37,7 @@ HOMES = {
 }
 # Pages a crawl must not open: they change state, stream files, or are machine answers.
 SKIPPED = re.compile(r"^/(logout|api/|schema|static/|files/|calendar|locale)|\.(ics|csv|json|pdf|png)$|/export")
-PAGES_PER_ROLE = 40
+PAGES_PER_ROLE = 80
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 # Text that is a msgid but is the same word in Serbian, or not a sentence at all.
 NOT_TEXT = re.compile(r"^[\W\d_]*$")
@@ -143,11 +143,12 @@ async def signed_in(app, email: str | None, locale: str) -> WebClient:
     return web
 
 
-def role_logins() -> list[tuple[Role | None, str | None]]:
-    chosen: dict[Role | None, str | None] = {None: None}
+def role_logins() -> list[tuple[str, str | None, str]]:
+    """(who, demo email or None for a visitor, home page) for the visitor, a resident and each role."""
+    chosen: dict[str, tuple[str | None, str]] = {"public": (None, "/")}
     for email, _name, role, _organisation in PEOPLE:
-        chosen.setdefault(role, email)
-    return list(chosen.items())
+        chosen.setdefault(role.value if role else "resident", (email, HOMES[role] if role else "/account"))
+    return [(who, email, home) for who, (email, home) in chosen.items()]
 
 
 @pytest.mark.parametrize("locale", SERBIAN_LOCALES)
@@ -157,18 +158,17 @@ async def test_every_roles_pages_are_in_the_readers_language(app, client: WebCli
 
     english: dict[str, list[str]] = {}
     visited = 0
-    for role, email in role_logins():
+    for who, email, home in role_logins():
         web = await signed_in(app, email, locale)
         try:
-            start = HOMES[role] if email or role is None else "/account"
-            for path, html in await crawl(web, start):
+            for path, html in await crawl(web, home):
                 visited += 1
                 if found := english_on(html, msgids):
-                    english[f"{role.value if role else 'resident' if email else 'public'} {path}"] = found
+                    english[f"{who} {path}"] = found
         finally:
             await web.http.aclose()
 
-    assert visited > 60
+    assert visited > 150
     assert english == {}
 
 
@@ -179,9 +179,19 @@ async def test_error_states_are_in_the_readers_language(app, client: WebClient, 
     resident = await signed_in(app, "resident@demo.smartchallenge.rs", locale)
     staff = await signed_in(app, "staff@novisad.demo.rs", locale)
     founder = await signed_in(app, "founder@agrosense.example", locale)
+    organiser = await signed_in(app, "organiser@demo.smartchallenge.rs", locale)
+    mentor = await signed_in(app, "mentor@demo.smartchallenge.rs", locale)
+    judge = await signed_in(app, "judge@demo.smartchallenge.rs", locale)
     visitor = await signed_in(app, None, locale)
+    edition_id = await _demo_edition_id()
     try:
         answers = {
+            "422 organiser": await organiser.post_form("/organiser/editions/new", {"name": "", "slug": "No!"}),
+            "422 mentor": await mentor.post_form(f"/mentor/editions/{edition_id}/profile", {"capacity": "many"}),
+            "422 judge": await judge.post_form(f"/judge/editions/{edition_id}/profile", {"expertise": "nonsense"}),
+            "422 startup": await founder.post_form("/startup/register", {"edition_id": str(edition_id), "name": ""}),
+            "404 signed in": await judge.get("/problems/999999"),
+            "403 startup": await founder.get("/judge/"),
             "404": await visitor.get("/no-such-page"),
             "403": await resident.get("/organiser/"),
             "422 sign-up": await visitor.post_form("/signup", {"name": "", "email": "x", "password": "short"}),
@@ -190,17 +200,22 @@ async def test_error_states_are_in_the_readers_language(app, client: WebClient, 
             "upload": await founder.upload(
                 "/startup/applications/new",
                 {"pitch_deck": ("deck.pdf", PNG, "application/pdf")},
-                {"edition_id": str(await _demo_edition_id()), "track": "smart_rural", "action": "save"},
+                {"edition_id": str(edition_id), "track": "smart_rural", "action": "save"},
             ),
         }
         statuses = {name: response.status_code for name, response in answers.items()}
         texts = {name: " ".join(page_texts(response.text)[0]) for name, response in answers.items()}
         english = {name: english_on(r.text, msgids) for name, r in answers.items() if english_on(r.text, msgids)}
     finally:
-        for web in (resident, staff, founder, visitor):
+        for web in (resident, staff, founder, organiser, mentor, judge, visitor):
             await web.http.aclose()
 
     assert statuses["404"] == 404 and statuses["403"] == 403
+    assert {name: status for name, status in statuses.items() if name.startswith("422 ")} == {
+        "422 organiser": 422, "422 mentor": 422, "422 judge": 422, "422 startup": 422, "422 sign-up": 422,
+        "422 problem": statuses["422 problem"],
+    }  # fmt: skip
+    assert statuses["404 signed in"] == 404 and statuses["403 startup"] == 403
     assert statuses["422 sign-up"] == 422 and statuses["422 problem"] in (409, 422) and statuses["upload"] == 422
     assert statuses["409 endorse twice"] == 409
     assert english == {}
