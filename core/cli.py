@@ -14,7 +14,7 @@ import sys
 import uvicorn
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
-from core.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT, default_base_url_to
 
 
 def migrate() -> int:
@@ -41,6 +41,7 @@ class _Config(uvicorn.Config):
 
 def serve(host: str, port: int, workers: int, reload: bool, app: str = "core.app:create_app") -> None:
     """uvicorn as production runs it; bench/floor_app.py serves its bare app through this too."""
+    default_base_url_to(host, port, hostname=socket.getfqdn())
     config = _Config(
         app,
         factory=True,

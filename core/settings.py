@@ -88,7 +88,9 @@ class Settings:
     upload_dir: Path
     """UPLOAD_DIR: uploads live here, outside the web root. Default `var/uploads`."""
     base_url: str = "http://127.0.0.1:8000"
-    """BASE_URL: absolute address used in mailed links."""
+    """BASE_URL: the absolute address in mailed links, invitations and calendar feeds. Set it behind a
+    proxy (`https://challenge.example.org`); unset, `python -m core serve` uses the address it
+    serves (`--host`, `--port`), so `make run PORT=8101` links to port 8101."""
     default_locale: str = "en"
     """DEFAULT_LOCALE: `en`, `sr_Latn` or `sr_Cyrl`."""
     timezone: str = "Europe/Belgrade"
@@ -166,6 +168,24 @@ def load_settings() -> Settings:
             form_field_max_bytes=_env_int("FORM_FIELD_MAX_BYTES", BodyLimits.form_field_max_bytes),
         ),
     )
+
+
+def served_base_url(host: str, port: int, *, hostname: str = "localhost") -> str:
+    """The address people reach a server bound to `host`:`port` at. A wildcard bind (all
+    interfaces) is reached by the machine's name, which the caller passes as `hostname`."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - naming the wildcard binds, not binding one
+        host = hostname
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    default_port = 80
+    return f"http://{host}" if port == default_port else f"http://{host}:{port}"
+
+
+def default_base_url_to(host: str, port: int, *, hostname: str) -> None:
+    """Make the served address this process's (and its workers') BASE_URL unless one is set."""
+    if not os.environ.get("BASE_URL", "").strip():
+        os.environ["BASE_URL"] = served_base_url(host, port, hostname=hostname)
+        get_settings.cache_clear()
 
 
 @lru_cache(maxsize=1)

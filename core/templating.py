@@ -33,6 +33,8 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["datetime"] = i18n.format_datetime
+    env.globals["time_range"] = i18n.format_range
+    env.filters["iso_datetime"] = i18n.format_iso
     env.filters["number"] = i18n.format_number
     env.filters["label"] = i18n.label
     env.filters["language"] = i18n.language_name

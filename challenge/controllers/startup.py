@@ -18,11 +18,13 @@ from challenge.services import applications, expertise, teams
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Problem
 from core import files
+from core.clock import utc_now
 from core.content import shown
 from core.errors import NotFound, ValidationFailed
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label, language_name
+from core.next_steps import Home, checklist
 from core.permissions import login_required
 from core.sessions import flash
 from core.storage import get_storage
@@ -132,7 +134,8 @@ async def _dashboard(request: AnyRequest) -> dict[str, Any]:
             application["problems"] = await screening.problems_of(application["id"])
     member_of = {s["edition_id"] for s in startups}
     open_editions = [e for e in await applications.editions_taking_applications() if e["id"] not in member_of]
-    return {"startups": startups, "open_editions": open_editions}
+    steps = await checklist(Home.STARTUP, user=request.user, now=utc_now())
+    return {"startups": startups, "open_editions": open_editions, "next_steps": steps}
 
 
 class StartupPages(Controller):

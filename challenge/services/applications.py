@@ -243,7 +243,7 @@ def _closed(deadline: Deadline, edition: dict[str, Any]) -> StateConflict:
     """Too late: the draft stays, and the message says when applications closed."""
     return StateConflict(
         _("Applications closed on %(when)s; your draft is kept.")
-        % {"when": format_datetime(deadline.closes_at, edition["timezone"], format="long")}
+        % {"when": format_datetime(deadline.closes_at, edition["timezone"])}
     )
 
 
@@ -281,7 +281,7 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
                 edition=edition,
                 application=application,
                 problems=problem_titles,
-                submitted=format_datetime(utc_now(), edition["timezone"], format="long"),
+                submitted=format_datetime(utc_now(), edition["timezone"]),
                 track=label(Track(application["track"])),
             )
 
@@ -535,7 +535,7 @@ async def send_deadline_reminders(*, now: datetime) -> int:
                         startup=draft["startup_name"],
                         edition=edition,
                         hours=hours,
-                        closes=format_datetime(closes, edition["timezone"], format="long"),
+                        closes=format_datetime(closes, edition["timezone"]),
                         application_id=draft["id"],
                     )
     return queued

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
+from tests.browser.journey import VARIANTS, Variant
 from tests.fixtures import ServerProcess, SmtpServer, free_port, start_server, stop_server, wait_until_up
 
 CHROMIUM = "/usr/bin/chromium"
@@ -141,3 +142,24 @@ async def page(open_context: OpenContext) -> Page:
     """A page in a fresh browser context."""
     context = await open_context()
     return await context.new_page()
+
+
+@pytest.fixture(params=VARIANTS, ids=lambda variant: variant.name)
+def variant(request: pytest.FixtureRequest) -> Variant:
+    """Runs a journey once per variant: on a desktop in English, on a 390 px phone in Serbian Cyrillic."""
+    return request.param
+
+
+OpenPage = Callable[..., Awaitable[Page]]
+
+
+@pytest.fixture
+async def open_page(open_context: OpenContext, variant: Variant) -> OpenPage:
+    """`await open_page(**options)`: a page in a fresh context with the variant's screen (one per
+    person in a journey, so nobody shares cookies)."""
+
+    async def open_(**options: Any) -> Page:
+        context = await open_context(**{**variant.context_options, **options})
+        return await context.new_page()
+
+    return open_

@@ -227,6 +227,7 @@ ACCESS: dict[str, Access] = {
     "GET /organiser/editions/{edition_id:int}/applications": only(Role.ORGANISER),
     "GET /organiser/editions/{edition_id:int}/applications/export.csv": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/applications/status": only(Role.ORGANISER),
+    "POST /organiser/editions/{edition_id:int}/applications/status/confirm": only(Role.ORGANISER),
     "GET /organiser/editions/{edition_id:int}/questions": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/questions": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/questions/{question_id:int}/delete": only(Role.ORGANISER),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 from core.cli import _Config
+from core.settings import served_base_url
 
 
 def test_the_socket_bound_for_several_workers_sends_without_waiting_for_acks() -> None:
@@ -24,3 +25,17 @@ def test_the_socket_bound_for_several_workers_sends_without_waiting_for_acks() -
             client.close()
     finally:
         sock.close()
+
+
+def test_the_served_address_is_the_default_base_url() -> None:
+    assert served_base_url("127.0.0.1", 8101) == "http://127.0.0.1:8101"
+    assert served_base_url("localhost", 80) == "http://localhost"
+
+
+def test_a_wildcard_bind_is_reached_by_the_machine_name() -> None:
+    assert served_base_url("0.0.0.0", 8000, hostname="box.lan") == "http://box.lan:8000"  # noqa: S104
+    assert served_base_url("::", 8000, hostname="box.lan") == "http://box.lan:8000"
+
+
+def test_an_ipv6_address_is_bracketed() -> None:
+    assert served_base_url("::1", 8000) == "http://[::1]:8000"
