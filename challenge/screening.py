@@ -209,6 +209,8 @@ async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
         ApplicationProblem.application,
         ApplicationProblem.problem.as_alias("problem_id"),
         ApplicationProblem.problem.title.as_alias("title"),
+        ApplicationProblem.problem.language.as_alias("language"),
+        ApplicationProblem.problem.translated_title.as_alias("translated_title"),
         ApplicationProblem.problem.municipality.as_alias("municipality_id"),
         ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
         ApplicationProblem.problem.municipality.kind.as_alias("kind"),

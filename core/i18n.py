@@ -53,6 +53,10 @@ def set_locale(locale: str) -> contextvars.Token[str]:
     return _current_locale.set(locale if locale in LOCALES else get_settings().default_locale)
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    _current_locale.reset(token)
+
+
 @contextlib.contextmanager
 def in_locale(locale: str) -> Iterator[None]:
     """Format and translate in `locale` for the block (outside a request: mail jobs, tests)."""
@@ -74,7 +78,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 # Human names of stored values (enum members), as msgids; domains add their own.
-_SCOPED: dict[tuple[str, str], str] = {}
+_SCOPED: dict[tuple[str, str], str] = {
+    ("JobRunStatus", "running"): N_("running"),
+    ("JobRunStatus", "ok"): N_("succeeded"),
+    ("JobRunStatus", "error"): N_("failed"),
+}
 _LABELS: dict[str, str] = {
     "organiser": N_("Organiser"),
     "municipality": N_("Municipality staff"),

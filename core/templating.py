@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from core import i18n
+from core import content, i18n
 from core.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -39,6 +39,8 @@ def environment() -> Environment:
     env.filters["label"] = i18n.label
     env.filters["language"] = i18n.language_name
     env.filters["say"] = _say
+    env.filters["shown"] = content.shown
+    env.globals["content_languages"] = content.language_options
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["current_locale"] = i18n.current_locale
     return env

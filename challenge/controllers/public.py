@@ -35,6 +35,9 @@ class EditionOut(msgspec.Struct):
     timezone: str
     tracks: list[str]
     description: str
+    language: str
+    translated_name: str
+    translated_description: str
 
 
 class PhaseOut(msgspec.Struct):

@@ -19,6 +19,7 @@ from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Problem
 from core import files
 from core.clock import utc_now
+from core.content import shown
 from core.errors import NotFound, ValidationFailed
 from core.forms import FormData, field
 from core.i18n import gettext as _
@@ -82,7 +83,14 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
     edition = await load_edition(edition_id)
     questions = await applications.load_questions(edition_id)
     problems = await (
-        Problem.select(Problem.id, Problem.title, Problem.track, Problem.municipality.name.as_alias("municipality"))
+        Problem.select(
+            Problem.id,
+            Problem.title,
+            Problem.language,
+            Problem.translated_title,
+            Problem.track,
+            Problem.municipality.name.as_alias("municipality"),
+        )
         .where(Problem.edition == edition_id, Problem.status == ProblemStatus.PUBLISHED)
         .order_by(Problem.title)
     )
@@ -106,7 +114,7 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "questions": questions,
         "question_choices": {q.id: [(c, c) for c in q.choices] for q in questions},
         "question_texts": {f"q{q.id}": q.text for q in questions},
-        "problem_options": [(str(p["id"]), f"{p['title']} ({p['municipality']})") for p in problems],
+        "problem_options": [(str(p["id"]), f"{shown(p, 'title')} ({p['municipality']})") for p in problems],
         "support_options": [(slug, _(name)) for slug, name in (await expertise.vocabulary()).items()],
         "edition_tracks": [(t, label(Track(t))) for t in edition["tracks"]],
         "deck": deck,
