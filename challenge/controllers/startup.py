@@ -112,7 +112,9 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "missing": {name: _(message) for name, message in missing.items()},
         "deadline": state.timeline.end_of(Phase.APPLICATIONS),
         "window": window,
-        "may_change": window.open if application is None else may_change(ApplicationStatus(application["status"]), window),
+        "may_change": window.open
+        if application is None
+        else may_change(ApplicationStatus(application["status"]), window),
         "max_megabytes": PITCH_DECK.max_bytes // (1024 * 1024),
     }
 
