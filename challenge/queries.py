@@ -183,12 +183,13 @@ async def latest_change_request(problem_id: int) -> str:
     return row["comment"] if row else ""
 
 
-async def applications_of_startup(startup_id: int) -> list[dict[str, Any]]:
-    return await (
-        Application.select(
-            Application.id, Application.edition, Application.track, Application.status, Application.version,
-            Application.submitted_at, Application.updated_at, Application.edition.name.as_alias("edition_name"),
-        )
-        .where(Application.startup == startup_id)
-        .order_by(Application.created_at, ascending=False)
-    )  # fmt: skip
+async def applications_of_startup(startup_id: int, *, edition_id: int | None = None) -> list[dict[str, Any]]:
+    """A startup's applications, newest first; only one edition's when `edition_id` is given."""
+    query = Application.select(
+        Application.id, Application.edition, Application.track, Application.status, Application.version,
+        Application.submitted_at, Application.updated_at, Application.edition.name.as_alias("edition_name"),
+        Application.edition.year.as_alias("edition_year"),
+    ).where(Application.startup == startup_id)  # fmt: skip
+    if edition_id is not None:
+        query = query.where(Application.edition == edition_id)
+    return await query.order_by(Application.created_at, ascending=False)

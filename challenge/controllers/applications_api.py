@@ -57,7 +57,7 @@ class StartupApplicationsApi(Controller):
     async def mine(self, request: AnyRequest) -> list[ApplicationOut]:
         out = []
         for startup in await teams.startups_of_user(request.user.id):
-            for row in await queries.applications_of_startup(startup["id"]):
+            for row in await queries.applications_of_startup(startup["id"], edition_id=startup["edition_id"]):
                 out.append(await application_out(request, row["id"]))
         return out
 

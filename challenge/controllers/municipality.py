@@ -61,8 +61,11 @@ async def _form_context(request: AnyRequest) -> dict[str, Any]:
     if problem is not None:
         # Also when re-rendering after an error: never show another municipality's problem.
         problems.ensure_municipality_staff(request.user, problem["municipality"])
+    intake = await problems.current_intake()
     return {
         **problem_form_choices(),
+        "intake": intake,
+        "intake_closed": "" if intake.may_draft else problems.intake_closed_text(intake),
         "problem": problem,
         "change_request": await queries.latest_change_request(problem_id) if problem_id else "",
         "edition_options": [
@@ -93,6 +96,7 @@ class MunicipalityPages(Controller):
             problems=await queries.problems_of_municipalities(ids),
             open_editions=await problems.editions_open_for_drafting(),
             next_steps=await checklist(Home.MUNICIPALITY, user=request.user, now=utc_now()),
+            intake_closed=problems.intake_closed_text(await problems.current_intake()),
         )
 
     @get("/problems/new")

@@ -46,7 +46,8 @@ async def _edition_values(edition_id: int) -> dict[str, Any]:
     values: dict[str, Any] = dict(state.edition)
     for start in state.timeline.starts:
         local = utc_to_local(start.starts_at, state.edition["timezone"])
-        values[f"starts_{start.phase.value}"] = local.isoformat(timespec="minutes")
+        # To the second: saving the form unchanged must not move a phase start that has seconds.
+        values[f"starts_{start.phase.value}"] = local.isoformat(timespec="seconds" if local.second else "minutes")
     return values
 
 
@@ -74,7 +75,7 @@ class EditionAdminPages(Controller):
 
     @get("/new")
     async def new_edition(self) -> Template:
-        values = {"timezone": "Europe/Belgrade", "tracks": [t.value for t in Track]}
+        values = {"timezone": "Europe/Belgrade", "tracks": [t.value for t in Track], "application_grace_minutes": 0}
         return page("challenge/editions/form.html", values=values, errors={}, edition=None, **_edition_form_choices())
 
     @post("/new", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})

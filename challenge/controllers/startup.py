@@ -12,7 +12,7 @@ from challenge import labels as _labels  # noqa: F401 - registers the value labe
 from challenge import queries, screening
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus, StartupStage, Track
 from challenge.forms import problem_form_choices
-from challenge.rules.applications import EDITABLE, missing_parts, next_statuses
+from challenge.rules.applications import EDITABLE, may_change, missing_parts, next_statuses
 from challenge.rules.languages import LANGUAGES
 from challenge.services import applications, expertise, teams
 from challenge.services.editions import edition_state, load_edition
@@ -107,6 +107,7 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
     if application is not None:
         missing = missing_parts(await applications.content_of(application), questions)
     state = await edition_state(edition)
+    window = await applications.window_of(edition)
     return {
         **problem_form_choices(),
         "edition": edition,
@@ -120,15 +121,22 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "deck": deck,
         "missing": {name: _(message) for name, message in missing.items()},
         "deadline": state.timeline.end_of(Phase.APPLICATIONS),
+        "window": window,
+        "may_change": window.open
+        if application is None
+        else may_change(ApplicationStatus(application["status"]), window),
         "max_megabytes": PITCH_DECK.max_bytes // (1024 * 1024),
     }
 
 
 async def _dashboard(request: AnyRequest) -> dict[str, Any]:
+    # One card per startup and edition: last year's winner and this year's draft are not mixed up.
     startups = await teams.startups_of_user(request.user.id)
     for startup in startups:
         startup["team"] = await teams.team(startup["id"])
-        startup["applications"] = await queries.applications_of_startup(startup["id"])
+        edition = await load_edition(startup["edition_id"])
+        startup["window"] = await applications.window_of(edition)
+        startup["applications"] = await queries.applications_of_startup(startup["id"], edition_id=edition["id"])
         for application in startup["applications"]:
             application["timeline"] = await screening.timeline(application["id"])
             application["problems"] = await screening.problems_of(application["id"])
@@ -216,6 +224,9 @@ class StartupPages(Controller):
                 _("This application was submitted; ask the organisers to reopen it to change it."),
                 "info",
             )
+            return Redirect(f"/startup/applications/{application_id}")
+        if not context["may_change"]:
+            # The page of the application says what has closed and what is still possible.
             return Redirect(f"/startup/applications/{application_id}")
         problem_ids = [p["problem_id"] for p in await screening.problems_of(application_id)]
         values = _stored_values(application, problem_ids)

@@ -56,6 +56,55 @@ class Deadline:
         return self.closes_at is None or now <= self.closes_at + self.grace
 
 
+# The longest grace an organiser may give after the deadline: a day, not a second deadline.
+MAX_GRACE_MINUTES = 24 * 60
+
+
+def parse_grace_minutes(raw: str) -> tuple[int | None, str | None]:
+    """The grace after the deadline from a form field: a whole number of minutes, blank meaning 0."""
+    text = raw.strip()
+    if not text:
+        return 0, None
+    if not text.isdigit() or int(text) > MAX_GRACE_MINUTES:
+        return None, N_("Give a whole number of minutes from 0 to 1440 (a day).")
+    return int(text), None
+
+
+@dataclass(frozen=True)
+class ApplicationWindow:
+    """Where submissions stand at one instant: what has closed and what is still possible."""
+
+    closes_at: datetime | None
+    # The last instant a submission is still taken (the deadline plus the grace).
+    last_accepted: datetime | None
+    # Drafts may be started, changed and submitted.
+    open: bool
+    # Past the announced deadline, but within the grace the organisers give.
+    in_grace: bool
+
+    @property
+    def closed(self) -> bool:
+        return not self.open
+
+
+def application_window(deadline: Deadline, *, now: datetime) -> ApplicationWindow:
+    """Whether a draft may still change and be submitted at `now`; once closed, it may do neither,
+    so a click on Submit after the deadline writes nothing at all."""
+    open_now = deadline.accepts(now)
+    last = deadline.closes_at + deadline.grace if deadline.closes_at is not None else None
+    return ApplicationWindow(
+        closes_at=deadline.closes_at,
+        last_accepted=last,
+        open=open_now,
+        in_grace=open_now and deadline.closes_at is not None and now > deadline.closes_at,
+    )
+
+
+def may_change(status: ApplicationStatus, window: ApplicationWindow) -> bool:
+    """A startup changes (and submits) its application only while it is a draft and the window is open."""
+    return status in EDITABLE and window.open
+
+
 @dataclass(frozen=True)
 class Question:
     id: int

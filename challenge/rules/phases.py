@@ -8,6 +8,7 @@ after the moment it was made, then the timeline takes over again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -154,3 +155,41 @@ def may_submit_problem(phase: Phase | None, *, resubmission: bool) -> bool:
     if resubmission:
         return phase in RESUBMISSION_PHASES
     return phase == Phase.PROBLEM_INTAKE
+
+
+@dataclass(frozen=True)
+class IntakeOutlook:
+    """What a municipality may do about a new problem at one instant, over every edition, so the
+    problem form can say so before it is filled in."""
+
+    # Some edition takes new drafts (intake open, or an edition that has not opened yet).
+    may_draft: bool
+    # Some edition's intake is open now: a draft can be submitted today.
+    may_submit: bool
+    # The next intake start still to come, when one is known.
+    opens_at: datetime | None
+    # When the latest intake closed, when no intake is open.
+    closed_at: datetime | None
+
+
+def intake_outlook(editions: Sequence[tuple[Phase | None, Timeline]], *, now: datetime) -> IntakeOutlook:
+    """Every edition's phase (in force at `now`) and timeline, read together for the problem form."""
+    _require_aware(now, "now")
+    phases = [phase for phase, _ in editions]
+    upcoming = [
+        start
+        for _, timeline in editions
+        if (start := timeline.start_of(Phase.PROBLEM_INTAKE)) is not None and start > now
+    ]
+    may_submit = Phase.PROBLEM_INTAKE in phases
+    closed = [
+        end
+        for phase, timeline in editions
+        if phase not in DRAFTING_PHASES and (end := timeline.end_of(Phase.PROBLEM_INTAKE)) is not None and end <= now
+    ]
+    return IntakeOutlook(
+        may_draft=any(may_draft_problems(phase) for phase in phases),
+        may_submit=may_submit,
+        opens_at=min(upcoming) if upcoming else None,
+        closed_at=max(closed) if closed and not may_submit else None,
+    )

@@ -10,9 +10,11 @@ from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKin
 from challenge.rules.applications import (
     EDITABLE,
     ApplicationContent,
+    ApplicationWindow,
     Deadline,
     Question,
     TransitionRefused,
+    application_window,
     check_transition,
     judge_submission,
 )
@@ -97,6 +99,11 @@ async def deadline_of(edition: dict[str, Any]) -> Deadline:
     return Deadline(closes_at=closes, grace=timedelta(minutes=edition["application_grace_minutes"]))
 
 
+async def window_of(edition: dict[str, Any], *, now: datetime | None = None) -> ApplicationWindow:
+    """What is still possible with the edition's applications at `now` (default: the clock)."""
+    return application_window(await deadline_of(edition), now=now or utc_now())
+
+
 async def load_application(application_id: int) -> dict[str, Any]:
     row = await Application.select().where(Application.id == application_id).first().output(load_json=True)
     if row is None:
@@ -146,12 +153,21 @@ async def save_application(
     pitch_deck_file_id: int | None = None,
 ) -> SaveResult:
     """Create or update a draft. Last write wins; the result says when it replaced a teammate's save."""
+    if application_id is not None:
+        current = await load_application(application_id)
+        await ensure_member(user, current["startup"])
+        if ApplicationStatus(current["status"]) not in EDITABLE:
+            raise StateConflict(N_("This application was submitted; ask the organisers to reopen it to change it."))
+    edition = await load_edition(edition_id)
+    deadline = await deadline_of(edition)
+    if not deadline.accepts(utc_now()):
+        # Refused first, and before anything is written: no new version, no audit entry, no draft.
+        raise _closed(deadline, edition, new=application_id is None)
     values, problem_ids, errors = _read_content(data)
     if set(values["support_needed"]) - set(await expertise.vocabulary(include_retired=True)):
         errors["support_needed"] = N_("Choose from the listed kinds of support.")
     if errors:
         raise ValidationFailed(errors, N_("Please correct the marked fields; nothing you typed was lost."))
-    edition = await load_edition(edition_id)
     if application_id is None:
         startup = await startup_of(user, edition_id)
         if startup is None:
@@ -239,11 +255,18 @@ async def content_of(application: dict[str, Any]) -> ApplicationContent:
     )  # fmt: skip
 
 
-def _closed(deadline: Deadline, edition: dict[str, Any]) -> StateConflict:
-    """Too late: the draft stays, and the message says when applications closed."""
+def _closed(deadline: Deadline, edition: dict[str, Any], *, new: bool = False) -> StateConflict:
+    """Too late: the message says when applications closed, and what became of the draft."""
+    when = format_datetime(deadline.closes_at, edition["timezone"], format="long")
+    if new:
+        return StateConflict(
+            _("Applications to %(edition)s closed on %(when)s; new applications are no longer taken.")
+            % {"edition": edition["name"], "when": when}
+        )
     return StateConflict(
-        _("Applications closed on %(when)s; your draft is kept.")
-        % {"when": format_datetime(deadline.closes_at, edition["timezone"])}
+        _("Applications closed on %(when)s; your draft is kept.") % {"when": when}
+        + " "
+        + _("It can no longer be changed or submitted.")
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from challenge.enums import PHASE_ORDER, Phase, Track
+from challenge.rules.applications import parse_grace_minutes
 from challenge.rules.phases import (
     Override,
     Timeline,
@@ -113,6 +114,13 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
     except TimelineError as exc:
         for phase_value in exc.errors:
             errors[f"starts_{phase_value}"] = N_("Each phase must start after the one before it.")
+    grace: dict[str, int] = {}
+    if "application_grace_minutes" in data:  # an API caller that leaves it out keeps the edition's
+        minutes, problem = parse_grace_minutes(str(data.get("application_grace_minutes") or ""))
+        if problem:
+            errors["application_grace_minutes"] = problem
+        else:
+            grace["application_grace_minutes"] = minutes or 0
     texts = {
         name: str(data.get(name, "") or "").strip()
         for name in ("description", "prize_text", "programme_text", "translated_description")
@@ -133,6 +141,7 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
         "year": year,
         "tracks": tracks,
         **texts,
+        **grace,
     }
     return fields, starts, errors
 
@@ -246,6 +255,7 @@ async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
             "translated_description": source["translated_description"],
             "prize_text": source["prize_text"],
             "programme_text": source["programme_text"],
+            "application_grace_minutes": source["application_grace_minutes"],
         }
         new_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
         zone = ZoneInfo(source["timezone"])

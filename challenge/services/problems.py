@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from challenge.enums import Phase, ProblemAction, ProblemStatus
-from challenge.rules.phases import may_draft_problems, may_submit_problem
+from challenge.rules.phases import IntakeOutlook, intake_outlook, may_draft_problems, may_submit_problem
 from challenge.rules.problems import (
     EDITABLE,
     ORGANISER_ACTIONS,
@@ -68,8 +68,51 @@ def ensure_municipality_staff(user: CurrentUser, municipality_id: int) -> None:
         raise PermissionDenied(N_("Only staff of this municipality may change its problems."))
 
 
-async def _phase_of(edition_id: int):
-    return (await edition_state(await load_edition(edition_id))).phase
+async def current_intake() -> IntakeOutlook:
+    """Whether municipalities may start a problem now, and when intake opens or closed."""
+    states = [await edition_state(e) for e in await Edition.select().output(load_json=True)]
+    return intake_outlook([(s.phase, s.timeline) for s in states], now=utc_now())
+
+
+def intake_closed_text(outlook: IntakeOutlook) -> str:
+    """What a municipality reads when no edition takes problems: closed, and since or until when."""
+    text = _("Problem intake is closed: no edition is taking new problems now.")
+    if outlook.opens_at is not None:
+        return text + " " + _("The next intake opens on %(when)s.") % {"when": format_datetime(outlook.opens_at)}
+    if outlook.closed_at is not None:
+        return (
+            text
+            + " "
+            + _("The last intake closed on %(when)s; the next one is not announced yet.")
+            % {"when": format_datetime(outlook.closed_at)}
+        )
+    return text
+
+
+async def _new_problem_target(edition_id: int | None, municipality_id: int | None) -> dict[str, str]:
+    """The edition and municipality of a new problem, each error naming its own cause; a closed
+    intake is a conflict, raised before any field is checked."""
+    errors: dict[str, str] = {}
+    if edition_id is None:
+        outlook = await current_intake()
+        if not outlook.may_draft:
+            raise StateConflict(intake_closed_text(outlook))
+        errors["edition_id"] = N_("Choose the edition.")
+    else:
+        edition = await load_edition(edition_id)
+        state = await edition_state(edition)
+        if not may_draft_problems(state.phase):
+            closed_at = state.timeline.end_of(Phase.PROBLEM_INTAKE)
+            raise StateConflict(
+                _("Problem intake for %(edition)s closed on %(when)s; new problems cannot be added.")
+                % {"edition": edition["name"], "when": format_datetime(closed_at, edition["timezone"], format="long")}
+                if closed_at
+                else _("Problem intake for %(edition)s has closed; new problems cannot be added.")
+                % {"edition": edition["name"]}
+            )
+    if municipality_id is None:
+        errors["municipality_id"] = N_("Choose the municipality.")
+    return errors
 
 
 async def _attach(problem_id: int, user_id: int, file_ids: list[int]) -> None:
@@ -108,8 +151,11 @@ async def save_problem(
         ensure_municipality_staff(user, (await load_problem(problem_id))["municipality"])
     elif municipality_id is not None:
         ensure_municipality_staff(user, municipality_id)
+    # Where a new problem goes is checked first, so a closed intake is said as such and not as a
+    # field to correct (the form offers no edition to choose when none takes problems).
+    errors: dict[str, str] = await _new_problem_target(edition_id, municipality_id) if problem_id is None else {}
     parsed: ParsedProblem = parse_problem(data)
-    errors = dict(parsed.errors)
+    errors.update(parsed.errors)
     edition_for_track = edition_id if problem_id is None else (await load_problem(problem_id))["edition"]
     if parsed.fields.track and edition_for_track and "track" not in errors:
         tracks = (await load_edition(edition_for_track))["tracks"]
@@ -121,15 +167,10 @@ async def save_problem(
     if errors:
         raise ValidationFailed(errors, N_("Please correct the marked fields; nothing you typed was lost."))
 
-    if problem_id is None:
-        if edition_id is None or municipality_id is None:
-            raise ValidationFailed({"municipality_id": N_("Choose the municipality.")})
+    if problem_id is None and edition_id is not None and municipality_id is not None:
         ensure_municipality_staff(user, municipality_id)
         if not await Municipality.exists().where(Municipality.id == municipality_id):
             raise NotFound(N_("This municipality does not exist."))
-        phase = await _phase_of(edition_id)
-        if not may_draft_problems(phase):
-            raise StateConflict(N_("Problem intake for this edition has closed; new problems cannot be added."))
     async with db.transaction():
         now = utc_now()
         if problem_id is None:

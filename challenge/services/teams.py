@@ -13,7 +13,7 @@ from core import audit, db
 from core.accounts.services import grant_role, on_invite_accepted, send_invite
 from core.auth import CurrentUser
 from core.enums import Role
-from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.errors import NotFound, StateConflict, ValidationFailed
 from core.rules import N_, TOO_LONG
 from core.rules.emails import email_problem, normalise_email
 
@@ -57,7 +57,13 @@ async def load_startup(startup_id: int) -> dict[str, Any]:
 async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
     """A startup with its founder as contact person, for one edition."""
     if not user.is_verified:
-        raise PermissionDenied(N_("Please confirm your email address first; we sent you a link."))
+        # A conflict, not a 403: the form comes back with everything typed and the way forward.
+        raise StateConflict(
+            N_(
+                "Confirm your email address first: open the link we mailed you, or ask for a new one "
+                "with the button above. Nothing you typed was lost."
+            )
+        )
     values, errors = read_profile(data)
     title = str(data.get("title", "") or "").strip()
     if len(title) > 80:

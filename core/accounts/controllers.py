@@ -52,10 +52,11 @@ class AccountPages(Controller):
         return Redirect("/account" if request.scope.get("user") else "/login")
 
     @post("/verify/resend", guards=[login_required])
-    async def resend_verification(self, request: AnyRequest) -> Redirect:
+    async def resend_verification(self, request: AnyRequest, data: FormData) -> Redirect:
         await services.resend_verification(user_id=request.user.id)
         flash(request.session, _("We sent you a new confirmation link."), "success")
-        return Redirect("/account")
+        # Back to the page that asked (the startup form, say), never to another site.
+        return Redirect(safe_next(field(data, "next"), "/account"))
 
     @get("/login")
     async def login_form(self, next: FromQuery[str] = "") -> Template:

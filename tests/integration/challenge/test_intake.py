@@ -174,7 +174,8 @@ async def test_new_problems_cannot_be_started_after_intake(logged_in) -> None:
     response = await _post(staff, "/municipality/problems/new", _form(edition["id"], town["id"]))
 
     assert response.status_code == 409
-    assert "Problem intake for this edition has closed" in response.text
+    assert f"Problem intake for {edition['name']} closed on" in response.text
+    assert "new problems cannot be added" in response.text
 
 
 async def test_review_round_trip_is_audited_and_mailed(logged_in) -> None:

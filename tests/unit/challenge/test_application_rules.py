@@ -11,16 +11,20 @@ from challenge.enums import QuestionKind
 from challenge.rules.applications import (
     BULK_NO_STATUS,
     BULK_NOTHING_SELECTED,
+    MAX_GRACE_MINUTES,
     ApplicationContent,
     Deadline,
     Question,
     TransitionRefused,
+    application_window,
     bulk_request_errors,
     check_transition,
     ineligible_answers,
     judge_submission,
+    may_change,
     missing_parts,
     next_statuses,
+    parse_grace_minutes,
     split_movable,
 )
 
@@ -143,3 +147,67 @@ def test_a_bulk_change_splits_what_may_move_from_what_its_status_stops() -> None
 
     assert movable == [1, 2]
     assert stuck == [(3, S.ACCEPTED), (4, S.DRAFT)]
+
+
+def test_the_window_is_open_until_the_deadline_then_in_grace_then_closed() -> None:
+    deadline = Deadline(closes_at=CLOSES, grace=timedelta(minutes=10))
+
+    before = application_window(deadline, now=CLOSES - timedelta(seconds=1))
+    grace = application_window(deadline, now=CLOSES + timedelta(minutes=10))
+    after = application_window(deadline, now=CLOSES + timedelta(minutes=10, seconds=1))
+
+    assert (before.open, before.in_grace, before.closed) == (True, False, False)
+    assert (grace.open, grace.in_grace, grace.closed) == (True, True, False)
+    assert (after.open, after.in_grace, after.closed) == (False, False, True)
+    assert after.closes_at == CLOSES
+    assert after.last_accepted == CLOSES + timedelta(minutes=10)
+
+
+def test_without_a_deadline_the_window_stays_open() -> None:
+    window = application_window(Deadline(closes_at=None), now=CLOSES)
+
+    assert (window.open, window.in_grace, window.closes_at, window.last_accepted) == (True, False, None, None)
+
+
+def test_without_grace_the_window_closes_on_the_second() -> None:
+    assert application_window(Deadline(CLOSES), now=CLOSES).open is True
+    assert application_window(Deadline(CLOSES), now=CLOSES + timedelta(seconds=1)).open is False
+
+
+@pytest.mark.parametrize(
+    ("status", "seconds_after", "expected"),
+    [
+        (S.DRAFT, -1, True),
+        (S.DRAFT, 1, False),  # closed: a draft is neither changed nor submitted
+        (S.SUBMITTED, -1, False),
+        (S.WITHDRAWN, -1, False),
+    ],
+)
+def test_a_startup_changes_only_a_draft_while_the_window_is_open(status, seconds_after, expected) -> None:
+    window = application_window(Deadline(CLOSES), now=CLOSES + timedelta(seconds=seconds_after))
+
+    assert may_change(status, window) is expected
+
+
+def test_a_window_needs_an_aware_now() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        application_window(Deadline(CLOSES), now=datetime(2026, 4, 1, 12, 0))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", (0, None)),
+        ("  ", (0, None)),
+        ("0", (0, None)),
+        ("15", (15, None)),
+        (" 1440 ", (1440, None)),
+        ("1441", (None, "Give a whole number of minutes from 0 to 1440 (a day).")),
+        ("-5", (None, "Give a whole number of minutes from 0 to 1440 (a day).")),
+        ("2.5", (None, "Give a whole number of minutes from 0 to 1440 (a day).")),
+        ("ten", (None, "Give a whole number of minutes from 0 to 1440 (a day).")),
+    ],
+)
+def test_grace_minutes_from_the_form(raw: str, expected: tuple[int | None, str | None]) -> None:
+    assert parse_grace_minutes(raw) == expected
+    assert MAX_GRACE_MINUTES == 1440

@@ -8,9 +8,11 @@ import pytest
 
 from challenge.enums import Phase
 from challenge.rules.phases import (
+    IntakeOutlook,
     Override,
     TimelineError,
     current_phase,
+    intake_outlook,
     local_to_utc,
     make_timeline,
     may_draft_problems,
@@ -146,3 +148,41 @@ def test_skipping_ahead_by_hand_never_falls_back_to_the_skipped_phase() -> None:
     assert current_phase(TIMELINE, now=INTAKE + timedelta(days=2), override=skipped) == Phase.SCREENING
     assert current_phase(TIMELINE, now=APPLICATIONS + SECOND, override=skipped) == Phase.SCREENING
     assert current_phase(TIMELINE, now=SCREENING + timedelta(days=30), override=skipped) == Phase.SCREENING
+
+
+NEXT_YEAR = make_timeline(
+    {Phase.PROBLEM_INTAKE: INTAKE + timedelta(days=365), Phase.APPLICATIONS: APPLICATIONS + timedelta(days=365)}
+)
+
+
+def _outlook(*timelines, now):
+    return intake_outlook([(scheduled_phase(t, now=now), t) for t in timelines], now=now)
+
+
+def test_intake_open_takes_drafts_and_submissions() -> None:
+    outlook = _outlook(TIMELINE, now=INTAKE)
+
+    assert outlook == IntakeOutlook(may_draft=True, may_submit=True, opens_at=None, closed_at=None)
+
+
+def test_after_intake_it_is_closed_since_its_end_with_no_next_one_known() -> None:
+    outlook = _outlook(TIMELINE, now=APPLICATIONS + SECOND)
+
+    assert outlook == IntakeOutlook(may_draft=False, may_submit=False, opens_at=None, closed_at=APPLICATIONS)
+
+
+def test_a_next_edition_not_open_yet_takes_drafts_and_says_when_it_opens() -> None:
+    outlook = _outlook(TIMELINE, NEXT_YEAR, now=SCREENING)
+
+    assert outlook == IntakeOutlook(
+        may_draft=True, may_submit=False, opens_at=INTAKE + timedelta(days=365), closed_at=APPLICATIONS
+    )
+
+
+def test_no_edition_at_all_is_closed_with_nothing_known() -> None:
+    assert _outlook(now=INTAKE) == IntakeOutlook(may_draft=False, may_submit=False, opens_at=None, closed_at=None)
+
+
+def test_an_intake_outlook_needs_an_aware_now() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        intake_outlook([(None, TIMELINE)], now=datetime(2026, 2, 1, 9, 0))

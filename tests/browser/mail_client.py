@@ -1,0 +1,52 @@
+"""Reading a mail as a person does: in their own browser, with its web addresses shown as links,
+and clicking the one they need, so no journey types a URL to follow a mailed link.
+
+Mails carry the test BASE_URL (http://testserver); the browser context sends that address on to
+the live server, as a real BASE_URL would lead to the real one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import time
+from email.message import Message
+
+from playwright.async_api import BrowserContext, Page, Route
+
+from tests.fixtures import Mailbox, body_of
+
+BASE_URL = "http://testserver"
+LINK = re.compile(r"https?://\S+")
+
+
+async def mail_with_link(mailbox: Mailbox, address: str, path: str, *, timeout: float = 15.0) -> Message:
+    """The newest mail to `address` holding a link to `path` (a mail's subject is in the reader's
+    language and encoded, so its link is what tells it apart)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in mailbox.to(address) if f"{BASE_URL}{path}" in body_of(m)]
+        if found:
+            return found[-1]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no mail to {address} with a link to {path} within {timeout} s")
+
+
+async def click_mailed_link(context: BrowserContext, message: Message, path: str, live_url: str) -> Page:
+    """Open `message` in a new tab of the person's browser and click its link to `path`; the tab
+    then shows the page the link leads to, and is returned."""
+
+    async def to_live_server(route: Route) -> None:
+        await route.fulfill(status=302, headers={"Location": route.request.url.replace(BASE_URL, live_url, 1)})
+
+    await context.route(f"{BASE_URL}/**", to_live_server)
+    text = html.escape(body_of(message))
+    linked = LINK.sub(lambda found: f'<a href="{found[0]}">{found[0]}</a>', text)
+    tab = await context.new_page()
+    await tab.set_content(f"<!doctype html><title>Mail</title><pre>{linked}</pre>")
+    links = tab.locator(f'a[href^="{BASE_URL}{path}"]')
+    assert await links.count() == 1, f"expected one link to {path} in: {body_of(message)}"
+    async with tab.expect_navigation(url=re.compile(rf"^{re.escape(live_url)}")):
+        await links.click()
+    return tab
