@@ -12,7 +12,7 @@ from litestar.response import Redirect, Response, Template
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge import screening
 from challenge.enums import ApplicationStatus, QuestionKind
-from challenge.rules.applications import next_statuses
+from challenge.rules.applications import reachable, route
 from challenge.services import applications, bulk_status, expertise, teams
 from challenge.services.editions import load_edition
 from core.enums import Role
@@ -213,6 +213,17 @@ async def _questions_context(edition_id: int) -> dict[str, Any]:
     }
 
 
+def _steps_text(steps: tuple[ApplicationStatus, ...]) -> str:
+    return " → ".join(label(s) for s in steps)
+
+
+def _route_label(old: ApplicationStatus, new: ApplicationStatus) -> str:
+    steps = route(old, new)
+    if len(steps) == 1:
+        return label(new)
+    return _("%(status)s (through %(steps)s)") % {"status": label(new), "steps": _steps_text(steps[:-1])}
+
+
 class ApplicationReviewPages(Controller):
     path = "/organiser/applications"
     guards = [requires_role(Role.ORGANISER)]
@@ -222,17 +233,17 @@ class ApplicationReviewPages(Controller):
     async def show(self, application_id: FromPath[int]) -> Template:
         detail = await _application_detail(application_id)
         status = ApplicationStatus(detail["application"]["status"])
-        # Forward moves first; reopening (back to draft) is the exception, so it comes last.
+        # Forward moves first; reopening (back to draft) is the exception, so it comes last. A status
+        # further along is reached through the ones between, which the option names.
         options = sorted(
-            next_statuses(status, by_organiser=True),
-            key=lambda s: (s == ApplicationStatus.DRAFT, list(ApplicationStatus).index(s)),
+            reachable(status), key=lambda s: (s == ApplicationStatus.DRAFT, list(ApplicationStatus).index(s))
         )
         return page(
             "challenge/screening/detail.html",
             **detail,
             team=await teams.team(detail["application"]["startup"]),
             fit_notes=await screening.fit_notes(application_id),
-            status_options=[(s.value, label(s)) for s in options],
+            status_options=[(s.value, _route_label(status, s)) for s in options],
             default_messages={s.value: _(DEFAULT_MESSAGES[s]) for s in options if s in DEFAULT_MESSAGES},
         )
 
@@ -240,10 +251,13 @@ class ApplicationReviewPages(Controller):
     async def change_status(self, request: AnyRequest, application_id: FromPath[int], data: FormData) -> Redirect:
         status = field(data, "status")
         message = field(data, "message").strip() or _default_message(status)
-        await applications.change_status(
-            user=request.user, application_ids=[application_id], status=status, message=message
+        result = await applications.change_status(
+            user=request.user, application_ids=[application_id], status=status, message=message, follow_route=True
         )
         flash(request.session, _("The status was changed and the team was told."), "success")
+        steps = result.routes.get(application_id, ())
+        if len(steps) > 1:
+            flash(request.session, _("Steps taken, each recorded: %(steps)s.") % {"steps": _steps_text(steps)}, "info")
         return Redirect(f"/organiser/applications/{application_id}")
 
 

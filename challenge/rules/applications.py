@@ -235,3 +235,90 @@ def split_movable(
         else:
             stuck.append((application_id, old))
     return movable, stuck
+
+
+# The lifecycle's way forward. An organiser who picks a later status than the next one means
+# the statuses between as well (an accepted application made a winner was a finalist first).
+FORWARD: tuple[ApplicationStatus, ...] = (S.SUBMITTED, S.SHORTLISTED, S.ACCEPTED, S.FINALIST, S.WINNER)
+
+
+class NoRoute(TransitionRefused):
+    """No way from `old` to `new` that follows from the organiser's choice alone.
+
+    `step` is the one status change the organiser can make by hand that opens a way (moving a
+    rejected application back to the shortlist); None when nothing an organiser does can (a
+    draft its team must submit, a withdrawn application, one already further along).
+    """
+
+    def __init__(self, old: ApplicationStatus, new: ApplicationStatus, step: ApplicationStatus | None) -> None:
+        super().__init__(f"{old.value} -> {new.value}")
+        self.old, self.new, self.step = old, new, step
+
+    @property
+    def reason(self) -> str:
+        """What stands in the way, for people: %(name)s, %(status)s, %(target)s and %(step)s."""
+        if self.step is not None:
+            return N_("%(name)s is %(status)s: move it to %(step)s first, then it can become %(target)s.")
+        if self.old == S.DRAFT:
+            return N_("%(name)s is a draft again: its team must submit it before it can become %(target)s.")
+        if self.old == S.WITHDRAWN:
+            return N_("%(name)s was withdrawn by its team and cannot become %(target)s.")
+        return N_("%(name)s is %(status)s and cannot become %(target)s.")
+
+
+def _shortest(old: ApplicationStatus, new: ApplicationStatus, *, forward_only: bool) -> tuple[ApplicationStatus, ...]:
+    """The fewest organiser transitions from `old` to `new` (breadth first), or () when none leads there."""
+    came_from: dict[ApplicationStatus, ApplicationStatus] = {}
+    frontier = [old]
+    while frontier:
+        following: list[ApplicationStatus] = []
+        for status in frontier:
+            for target in sorted(ORGANISER_TRANSITIONS.get(status, frozenset())):
+                if target == old or target in came_from:
+                    continue
+                if forward_only and not (
+                    status in FORWARD and target in FORWARD and FORWARD.index(target) > FORWARD.index(status)
+                ):
+                    continue
+                came_from[target] = status
+                if target == new:
+                    path = [new]
+                    while came_from[path[-1]] != old:
+                        path.append(came_from[path[-1]])
+                    return tuple(reversed(path))
+                following.append(target)
+        frontier = following
+    return ()
+
+
+def route(old: ApplicationStatus, new: ApplicationStatus) -> tuple[ApplicationStatus, ...]:
+    """The statuses an application passes through when an organiser chooses `new` for it, in
+    order and ending with `new`; () when it is there already.
+
+    One step when the transition is allowed; otherwise the way forward through the lifecycle
+    (accepted -> finalist -> winner), each step an allowed transition. Never back or aside on
+    the way (reopening, rejecting, taking a rejection back): those are decisions of their own,
+    so they are named as the missing step instead (NoRoute).
+    """
+    if old == new:
+        return ()
+    if new in ORGANISER_TRANSITIONS.get(old, frozenset()):
+        return (new,)
+    forward = _shortest(old, new, forward_only=True)
+    if forward:
+        return forward
+    anyhow = _shortest(old, new, forward_only=False)
+    raise NoRoute(old, new, anyhow[0] if anyhow else None)
+
+
+def reachable(old: ApplicationStatus) -> list[ApplicationStatus]:
+    """Every status an organiser's one choice can take `old` to (directly or along `route`), in
+    the lifecycle's order."""
+    found = []
+    for status in ApplicationStatus:
+        try:
+            if route(old, status):
+                found.append(status)
+        except NoRoute:
+            continue
+    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,11 +12,13 @@ from challenge.rules.applications import (
     ApplicationContent,
     ApplicationWindow,
     Deadline,
+    NoRoute,
     Question,
     TransitionRefused,
     application_window,
     check_transition,
     judge_submission,
+    route,
 )
 from challenge.rules.problems import parse_problem
 from challenge.services import expertise
@@ -326,15 +328,43 @@ class StatusChange:
     moved: list[int]
     # Applications left as they were, with their status: a bulk change skips what it cannot move.
     skipped: list[tuple[int, str]]
+    # The statuses each moved application passed through, the chosen one last (see `route`).
+    routes: dict[int, tuple[ApplicationStatus, ...]] = field(default_factory=dict)
+    # Applications that already had the chosen status (with follow_route: nothing to do).
+    already: list[int] = field(default_factory=list)
+
+
+def no_route_message(refusal: NoRoute, name: str) -> str:
+    """What stands between an application and the status chosen for it, in the reader's language."""
+    return _(refusal.reason) % {
+        "name": name,
+        "status": label(refusal.old),
+        "target": label(refusal.new),
+        "step": label(refusal.step) if refusal.step else "",
+    }
+
+
+def _steps(application: dict[str, Any], new: ApplicationStatus, *, follow_route: bool) -> tuple[ApplicationStatus, ...]:
+    old = ApplicationStatus(application["status"])
+    if not follow_route:
+        return (new,)
+    try:
+        return route(old, new)
+    except NoRoute as refusal:
+        raise StateConflict(no_route_message(refusal, _("This application"))) from None
 
 
 async def change_status(
-    *, user: CurrentUser, application_ids: list[int], status: str, message: str = ""
+    *, user: CurrentUser, application_ids: list[int], status: str, message: str = "", follow_route: bool = False
 ) -> StatusChange:
     """Organisers move applications (one or many) to a status; each team is mailed the message.
 
     Each application moves in its own transaction with its mail, so a bulk change that meets an
-    application in the wrong status moves the others and names the one it skipped.
+    application in the wrong status moves the others and names the one it skipped. With
+    `follow_route`, a status further along than the next one is reached through the ones between
+    (accepted -> finalist -> winner): each step is its own status change, with its event, its
+    audit record and its mail (the organiser's message goes with the last), all in the one
+    transaction of that application.
     """
     if not user.is_organiser:
         raise PermissionDenied(N_("Only organisers screen applications."))
@@ -351,24 +381,33 @@ async def change_status(
         application = await load_application(application_id)
         edition = await load_edition(application["edition"])
         try:
+            steps = _steps(application, new, follow_route=follow_route)
+            if not steps:
+                result.already.append(application_id)
+                continue
             async with db.transaction():
-                await _move(user=user, application=application, new=new, by_organiser=True, message=message.strip())
-                for member in await _team(application["startup"], edition["id"]):
-                    await queue_mail(
-                        to=member["email"],
-                        subject=_("Your application: %(status)s") % {"status": label(new)},
-                        template="application_status",
-                        name=member["name"],
-                        status=label(new),
-                        message=message.strip(),
-                        edition=edition,
-                    )
+                current = application
+                for index, step in enumerate(steps):
+                    said = message.strip() if index == len(steps) - 1 else ""
+                    await _move(user=user, application=current, new=step, by_organiser=True, message=said)
+                    current = {**current, "status": step}
+                    for member in await _team(application["startup"], edition["id"]):
+                        await queue_mail(
+                            to=member["email"],
+                            subject=_("Your application: %(status)s") % {"status": label(step)},
+                            template="application_status",
+                            name=member["name"],
+                            status=label(step),
+                            message=said,
+                            edition=edition,
+                        )
         except StateConflict:
             if len(application_ids) == 1:
                 raise
             result.skipped.append((application_id, application["status"]))
         else:
             result.moved.append(application_id)
+            result.routes[application_id] = steps
     return result
 
 

@@ -98,6 +98,9 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         "pairwise_standings": pairwise_standings,
         "pairwise_votes": votes,
         "assigned": await results.assigned_count(round_id),
+        "publish_refusals": await results.publish_refusals(round_id) if round_["status"] == "closed" else [],
+        "publish_blockers": await results.publish_blockers(round_id) if round_["status"] == "closed" else [],
+        "advanced_ids": [a for a, e in names.items() if e["advanced"]],
         "assignment_report": await assignments.last_report(round_id),
         "outcome_options": [
             (s.value, label(s))
@@ -161,15 +164,15 @@ class RoundAdminPages(Controller):
 
     @post("/rubric/copy")
     async def copy_rubric(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
-        count = await rounds.copy_rubric_from_last_year(user=request.user, round_id=round_id)
+        count, source = await rounds.copy_rubric_from_last_year(user=request.user, round_id=round_id)
         flash(
             request.session,
             ngettext(
-                "Last year's rubric was copied (%(count)s criterion).",
-                "Last year's rubric was copied (%(count)s criteria).",
+                "The rubric of “%(round)s” (%(edition)s %(year)s) was copied: %(count)s criterion.",
+                "The rubric of “%(round)s” (%(edition)s %(year)s) was copied: %(count)s criteria.",
                 count,
             )
-            % {"count": count},
+            % {"count": count, "round": source["name"], "edition": source["edition"], "year": source["year"]},
             "success",
         )
         return Redirect(f"/organiser/rounds/{round_id}")
@@ -230,11 +233,12 @@ class RoundAdminPages(Controller):
             flash(request.session, swap.explanation.render(_), "info")
         return Redirect(f"/organiser/rounds/{round_id}#ranking")
 
-    @post("/publish")
+    @post("/publish", opt={"form": "judging/round.html", "form_context": round_context})
     async def publish(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
-        count = await results.publish_results(
+        published = await results.publish_results(
             user=request.user, round_id=round_id, outcome=field(data, "outcome"), message=field(data, "message")
         )
+        count = published.told
         flash(
             request.session,
             ngettext(
@@ -243,7 +247,22 @@ class RoundAdminPages(Controller):
             % {"count": count},
             "success",
         )
+        for startup, steps in published.steps:
+            text = " → ".join(label(s) for s in steps) if steps else _("had this status already")
+            flash(request.session, _("%(startup)s: %(steps)s") % {"startup": startup, "steps": text}, "info")
         return Redirect(f"/organiser/rounds/{round_id}")
+
+    @post("/step", opt={"form": "judging/round.html", "form_context": round_context})
+    async def take_step(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+        application = field(data, "application")
+        await results.take_step(
+            user=request.user,
+            round_id=round_id,
+            application_id=int(application) if application.isdigit() else 0,
+            status=field(data, "status"),
+        )
+        flash(request.session, _("The status was changed and the team was told."), "success")
+        return Redirect(f"/organiser/rounds/{round_id}#publish")
 
     @get("/scores.csv")
     async def scores_csv(self, round_id: FromPath[int]) -> Response[str]:

@@ -10,10 +10,12 @@ from challenge.services.editions import load_edition
 from challenge.tables import Edition
 from core import audit, db
 from core.auth import CurrentUser
+from core.clock import utc_now
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.i18n import gettext as _
 from core.rules import N_, TOO_LONG
 from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus
+from judging.rules import rounds as rules
 from judging.rules import rubrics
 from judging.tables import Criterion, Round
 
@@ -95,15 +97,28 @@ def _read_round(data: dict[str, Any], timezone: str) -> tuple[dict[str, Any], di
     values["advance_count"] = _number(data.get("advance_count"), "advance_count", errors, low=0, high=10_000)
     values["opens_at"] = _moment(data.get("opens_at"), "opens_at", timezone, errors)
     values["closes_at"] = _moment(data.get("closes_at"), "closes_at", timezone, errors)
-    if values["opens_at"] and values["closes_at"] and values["closes_at"] <= values["opens_at"]:
-        errors["closes_at"] = N_("A round closes after it opens.")
     return values, errors
+
+
+def _settle_window(
+    status: RoundStatus, current: dict[str, Any] | None, values: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """The window the round keeps (see judging.rules.rounds.settle_window), with its errors added."""
+    if "opens_at" in errors or "closes_at" in errors:
+        return
+    stored = rules.Window(current["opens_at"], current["closes_at"]) if current else rules.Window(None, None)
+    window, window_errors = rules.settle_window(
+        status, stored=stored, asked=rules.Window(values["opens_at"], values["closes_at"]), now=utc_now()
+    )
+    values["opens_at"], values["closes_at"] = window.opens_at, window.closes_at
+    errors.update(window_errors)
 
 
 async def create_round(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
     _require_organiser(user)
     edition = await load_edition(edition_id)
     values, errors = _read_round(data, edition["timezone"])
+    _settle_window(RoundStatus.DRAFT, None, values, errors)
     if errors:
         raise ValidationFailed(errors)
     async with db.transaction():
@@ -126,6 +141,10 @@ async def update_round(*, user: CurrentUser, round_id: int, data: dict[str, Any]
     current = await load_round(round_id)
     edition = await load_edition(current["edition"])
     values, errors = _read_round(data, edition["timezone"])
+    status = RoundStatus(current["status"])
+    _settle_window(status, current, values, errors)
+    if status != RoundStatus.DRAFT and values["method"] != current["method"]:
+        errors["method"] = N_("The method is fixed once the round is open: judges already work by it.")
     if errors:
         raise ValidationFailed(errors)
     async with db.transaction():
@@ -221,28 +240,51 @@ async def save_rubric(*, user: CurrentUser, round_id: int, data: dict[str, Any])
         )
 
 
-async def copy_rubric_from_last_year(*, user: CurrentUser, round_id: int) -> int:
-    """The rubric of the same-named round (or the same position) in the previous edition."""
+async def copy_rubric_from_last_year(*, user: CurrentUser, round_id: int) -> tuple[int, dict[str, Any]]:
+    """Copy the rubric of last year's matching round (see judging.rules.rounds.rubric_source);
+    the number of criteria copied and the round they came from."""
     _require_organiser(user)
     current = await load_round(round_id)
     if current["status"] != RoundStatus.DRAFT:
         raise StateConflict(N_("The rubric is fixed once the round is open: judges score against it."))
     edition = await load_edition(current["edition"])
-    previous = await (
-        Edition.select(Edition.id).where(Edition.year < edition["year"]).order_by(Edition.year, ascending=False).first()
+    earlier_editions = await Edition.select(Edition.id, Edition.year, Edition.name).where(
+        Edition.year < edition["year"]
     )
-    if previous is None:
-        raise StateConflict(N_("There is no earlier edition to copy from."))
-    candidates = await rounds_of(previous["id"])
-    source = next((r for r in candidates if r["name"].casefold() == current["name"].casefold()), None) or next(
-        (r for r in candidates if r["position"] == current["position"]), None
+    by_id = {e["id"]: e for e in earlier_editions}
+    rows = await Round.select(Round.id, Round.edition, Round.name, Round.method, Round.position).where(
+        Round.edition.is_in(list(by_id) or [0])
     )
-    if source is None or not await criteria_of(source["id"]):
-        raise StateConflict(N_("Last year's edition has no matching round with a rubric."))
-    rows = await criteria_of(source["id"])
+    counts: dict[int, int] = {}
+    for row in await Criterion.select(Criterion.round).where(Criterion.round.is_in([r["id"] for r in rows] or [0])):
+        counts[row["round"]] = counts.get(row["round"], 0) + 1
+    earlier = [
+        rules.EarlierRound(
+            id=r["id"],
+            edition_id=r["edition"],
+            edition_year=by_id[r["edition"]]["year"],
+            name=r["name"],
+            method=RoundMethod(r["method"]),
+            position=r["position"],
+            criteria=counts.get(r["id"], 0),
+        )
+        for r in rows
+    ]
+    try:
+        source = rules.rubric_source(
+            name=current["name"],
+            method=RoundMethod(current["method"]),
+            position=current["position"],
+            earlier=earlier,
+            editions=len(by_id),
+        )
+    except rules.NothingToCopy as refusal:
+        raise StateConflict(refusal.message) from None
+    copied = await criteria_of(source.id)
     async with db.transaction():
+        replaced = await criteria_of(round_id)
         await Criterion.delete().where(Criterion.round == round_id)
-        for row in rows:
+        for row in copied:
             await Criterion.insert(
                 Criterion(
                     round=round_id,
@@ -257,9 +299,11 @@ async def copy_rubric_from_last_year(*, user: CurrentUser, round_id: int) -> int
             action="round.rubric_copied",
             entity="round",
             entity_id=round_id,
-            after={"from_round": source["id"], "criteria": [r["name"] for r in rows]},
+            before={"criteria": [r["name"] for r in replaced]},
+            after={"from_round": source.id, "criteria": [r["name"] for r in copied]},
         )
-    return len(rows)
+    edition_row = by_id[source.edition_id]
+    return len(copied), {"name": source.name, "edition": edition_row["name"], "year": edition_row["year"]}
 
 
 def rubric_form_values(rows: list[dict[str, Any]]) -> dict[str, Any]:
