@@ -344,14 +344,17 @@ def no_route_message(refusal: NoRoute, name: str) -> str:
     }
 
 
-def _steps(application: dict[str, Any], new: ApplicationStatus, *, follow_route: bool) -> tuple[ApplicationStatus, ...]:
+async def _steps(
+    application: dict[str, Any], new: ApplicationStatus, *, follow_route: bool
+) -> tuple[ApplicationStatus, ...]:
     old = ApplicationStatus(application["status"])
     if not follow_route:
         return (new,)
     try:
         return route(old, new)
     except NoRoute as refusal:
-        raise StateConflict(no_route_message(refusal, _("This application"))) from None
+        startup = await Startup.select(Startup.name).where(Startup.id == application["startup"]).first()
+        raise StateConflict(no_route_message(refusal, startup["name"] if startup else "")) from None
 
 
 async def change_status(
@@ -381,7 +384,7 @@ async def change_status(
         application = await load_application(application_id)
         edition = await load_edition(application["edition"])
         try:
-            steps = _steps(application, new, follow_route=follow_route)
+            steps = await _steps(application, new, follow_route=follow_route)
             if not steps:
                 result.already.append(application_id)
                 continue
