@@ -37,6 +37,7 @@ def environment() -> Environment:
     env.filters["iso_datetime"] = i18n.format_iso
     env.filters["number"] = i18n.format_number
     env.filters["label"] = i18n.label
+    env.filters["stored"] = i18n.stored_label
     env.filters["language"] = i18n.language_name
     env.filters["say"] = _say
     env.filters["shown"] = content.shown
