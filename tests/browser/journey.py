@@ -70,6 +70,7 @@ def exactly(text: str) -> re.Pattern[str]:
 async def open_menu(page: Page) -> None:
     """Open the header's menu when the screen is narrow enough to fold it (no JavaScript needed:
     it is a <details> element); a no-op on a wide screen, where the links are always shown."""
+    await page.wait_for_load_state()  # the stylesheet decides whether the menu folds
     menu = page.locator("header details.site-menu")
     if await menu.count() == 0:
         return
