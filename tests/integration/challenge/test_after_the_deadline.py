@@ -176,7 +176,11 @@ async def test_every_deadline_on_the_startup_pages_names_its_time_zone(logged_in
 
     pages = [
         (await founder.get(url)).text
-        for url in ("/startup", f"/startup/applications/{application_id}", f"/startup/applications/{application_id}/edit")
+        for url in (
+            "/startup",
+            f"/startup/applications/{application_id}",
+            f"/startup/applications/{application_id}/edit",
+        )
     ]
 
     for text in pages:
@@ -190,8 +194,12 @@ async def test_the_dashboard_shows_each_edition_of_a_startup_on_its_own_card(log
     founder, current, _, _ = await _founder_with_a_complete_draft(logged_in)
     await Edition.update({Edition.year: 2026}).where(Edition.id == current["id"])
     last_year = await make_edition(name="Water Challenge", year=2025, slug="water-2025")
-    await set_timeline(last_year["id"], problem_intake=datetime(2025, 1, 1, tzinfo=UTC),
-                       applications=datetime(2025, 2, 1, tzinfo=UTC), screening=datetime(2025, 3, 1, tzinfo=UTC))  # fmt: skip
+    await set_timeline(
+        last_year["id"],
+        problem_intake=datetime(2025, 1, 1, tzinfo=UTC),
+        applications=datetime(2025, 2, 1, tzinfo=UTC),
+        screening=datetime(2025, 3, 1, tzinfo=UTC),
+    )
     startup_id = (await StartupMember.select(StartupMember.startup).first())["startup"]
     await StartupMember.insert(
         StartupMember(startup=startup_id, user=founder.user["id"], edition=last_year["id"], title="CEO",
@@ -217,9 +225,7 @@ async def test_the_dashboard_shows_each_edition_of_a_startup_on_its_own_card(log
 async def test_the_timeline_keeps_its_seconds_and_the_grace_is_set_on_the_form(logged_in) -> None:
     organiser = await logged_in(Role.ORGANISER)
 
-    created = await organiser.post_form(
-        "/organiser/editions/new", {**EDITION_FORM, "application_grace_minutes": "15"}
-    )
+    created = await organiser.post_form("/organiser/editions/new", {**EDITION_FORM, "application_grace_minutes": "15"})
     edition = await Edition.select().where(Edition.slug == "2027").first()
     form = (await organiser.get(f"/organiser/editions/{edition['id']}/edit")).text
     # The form sent back unchanged, as a browser does.
