@@ -17,6 +17,7 @@ from challenge.tables import Comment, Edition, Endorsement, Municipality, Proble
 from core.errors import NotFound
 from core.rules import N_
 from core.rules.paging import page_within
+from core.rules.scripts import to_cyrillic, to_latin
 
 PAGE_SIZE = 20
 SORTS = ("newest", "endorsed")
@@ -27,6 +28,9 @@ _LISTED = (
     Problem.edition,
     Problem.title,
     Problem.summary,
+    Problem.language,
+    Problem.translated_title,
+    Problem.translated_summary,
     Problem.track,
     Problem.sdgs,
     Problem.endorsement_count,
@@ -119,8 +123,13 @@ async def published_problems(
     """One page of an edition's published problems with their municipality, filtered and sorted."""
     query = Problem.select(*_LISTED).where(_published_in(edition_id))
     if q := q.strip()[:MAX_QUERY]:
-        pattern = f"%{q}%"
-        query = query.where(Problem.title.ilike(pattern) | Problem.summary.ilike(pattern))
+        # Serbian is stored in the script it was written in: look for both spellings, in both versions.
+        found = None
+        for spelling in dict.fromkeys((q, to_latin(q), to_cyrillic(q))):
+            pattern = f"%{spelling}%"
+            for column in (Problem.title, Problem.summary, Problem.translated_title, Problem.translated_summary):
+                found = column.ilike(pattern) if found is None else found | column.ilike(pattern)
+        query = query.where(found)
     if track:
         query = query.where(Problem.track == track)
     if region:

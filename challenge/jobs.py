@@ -9,6 +9,7 @@ from challenge.services.applications import PITCH_DECK, may_read_pitch_deck, rem
 from challenge.services.editions import apply_phase_changes
 from challenge.services.problems import ATTACHMENT, may_read_attachment
 from core.files import register_download_policy
+from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
 
@@ -23,7 +24,7 @@ def register(settings: Settings) -> None:
             id="challenge.phases",
             func=carry_out_phase_changes,
             trigger=IntervalTrigger(seconds=settings.phase_check_interval_seconds),
-            description="Carry out phase changes that are due (audit and notify, once)",
+            description=N_("Carry out phase changes that are due (audit and notify, once)"),
         )
     )
     register_job(
@@ -31,7 +32,7 @@ def register(settings: Settings) -> None:
             id="challenge.deadline_reminders",
             func=remind_deadlines,
             trigger=IntervalTrigger(minutes=15),
-            description="Remind teams of unsubmitted drafts 72 h and 24 h before the deadline (each mail once)",
+            description=N_("Remind teams of unsubmitted drafts 72 h and 24 h before the deadline (each mail once)"),
         )
     )
     register_download_policy(ATTACHMENT, may_read_attachment)

@@ -21,6 +21,11 @@ class EditionIn(JsonInput):
     description: str = ""
     prize_text: str = ""
     programme_text: str = ""
+    language: str = "sr"
+    """The language name and description are written in: "sr" or "en"."""
+    translated_name: str = ""
+    """The name in the other language (optional)."""
+    translated_description: str = ""
 
     def as_form(self) -> dict[str, Any]:
         data: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(self).items() if k != "timeline"}
@@ -49,6 +54,12 @@ class ProblemIn(JsonInput):
     pilot_location: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    language: str = "sr"
+    """The language title, summary and context are written in: "sr" or "en"."""
+    translated_title: str = ""
+    """Title, summary and context in the other language (optional)."""
+    translated_summary: str = ""
+    translated_context: str = ""
     submit: bool = False
 
     def as_form(self) -> dict[str, Any]:
@@ -90,6 +101,10 @@ class StaffProblemOut(msgspec.Struct):
     pilot_location: str
     contact_name: str
     contact_email: str
+    language: str
+    translated_title: str
+    translated_summary: str
+    translated_context: str
     endorsement_count: int
     submitted_at: datetime | None
     published_at: datetime | None

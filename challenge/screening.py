@@ -165,6 +165,30 @@ async def applications(*, edition_id: int, filters: ScreeningFilters, page: int 
     )
 
 
+async def matching_ids(*, edition_id: int, filters: ScreeningFilters) -> list[int]:
+    """Every application the filters select, on any page: what "all N matching" means when it is sent."""
+    rows = await _filtered(Application.select(Application.id), edition_id, filters).order_by(Application.id)
+    return [row["id"] for row in rows]
+
+
+async def statuses_in_edition(*, edition_id: int, application_ids: list[int]) -> list[dict[str, Any]]:
+    """Id, status and startup of those of `application_ids` that belong to the edition (others are ignored)."""
+    rows: list[dict[str, Any]] = []
+    unique = list(dict.fromkeys(application_ids))
+    for start in range(0, len(unique), 500):  # SQLite's limit of bound parameters
+        rows += await (
+            Application.select(
+                Application.id,
+                Application.status,
+                Application.startup.as_alias("startup_id"),
+                Application.startup.name.as_alias("startup_name"),
+            )
+            .where(Application.edition == edition_id, Application.id.is_in(unique[start : start + 500]))
+            .order_by(Application.startup.name)
+        )
+    return rows
+
+
 async def _attach_problems(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
@@ -185,6 +209,8 @@ async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
         ApplicationProblem.application,
         ApplicationProblem.problem.as_alias("problem_id"),
         ApplicationProblem.problem.title.as_alias("title"),
+        ApplicationProblem.problem.language.as_alias("language"),
+        ApplicationProblem.problem.translated_title.as_alias("translated_title"),
         ApplicationProblem.problem.municipality.as_alias("municipality_id"),
         ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
         ApplicationProblem.problem.municipality.kind.as_alias("kind"),

@@ -15,6 +15,11 @@ class Edition(Table):
     timezone = Varchar(length=64, default="Europe/Belgrade")
     tracks = JSON(default=["smart_city", "smart_rural"])
     description = Text(default="")
+    # The language the organiser wrote the name and description in ("sr" or "en"), and their
+    # version in the other language, if any (core.rules.bilingual picks what a reader sees).
+    language = Varchar(length=2, default="sr")
+    translated_name = Varchar(length=200, default="")
+    translated_description = Text(default="")
     prize_text = Text(default="")
     application_grace_minutes = Integer(default=0)
     programme_text = Text(default="")
@@ -80,6 +85,12 @@ class Problem(Table):
     title = Varchar(length=200)
     summary = Text(default="")
     context = Text(default="")
+    # The language the staff wrote title, summary and context in ("sr" or "en"), and their
+    # version in the other language, if any (core.rules.bilingual picks what a reader sees).
+    language = Varchar(length=2, default="sr")
+    translated_title = Varchar(length=200, default="")
+    translated_summary = Text(default="")
+    translated_context = Text(default="")
     affected_groups = Text(default="")
     affected_count = Integer(null=True, default=None)
     tried_before = Text(default="")

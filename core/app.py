@@ -18,6 +18,7 @@ from litestar.template import TemplateConfig
 from challenge import jobs as challenge_jobs
 from challenge import queries as challenge_queries
 from challenge.controllers import ROUTES as CHALLENGE_ROUTES
+from challenge.services import next_steps as challenge_next_steps
 from challenge.services import privacy as challenge_privacy
 from core import db, jobs
 from core.accounts.controllers import AccountPages
@@ -44,9 +45,11 @@ from hackathon.controllers import ROUTES as HACKATHON_ROUTES
 from hackathon.services import privacy as hackathon_privacy
 from judging import jobs as judging_jobs
 from judging.controllers import ROUTES as JUDGING_ROUTES
+from judging.services import next_steps as judging_next_steps
 from judging.services import privacy as judging_privacy
 from mentoring import jobs as mentoring_jobs
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
+from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,10 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_privacy.register()
     judging_privacy.register()
     hackathon_privacy.register()
+    # Each home page's "next steps", upstream domains first.
+    challenge_next_steps.register()
+    mentoring_next_steps.register()
+    judging_next_steps.register()
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 

@@ -35,7 +35,8 @@ class CalendarPages(Controller):
     @get("/account/calendar", guards=[login_required])
     async def calendar_page(self, request: AnyRequest) -> Template:
         token = await calendar.feed_token(request.user.id)
-        return page("core/accounts/calendar.html", url=f"{get_settings().base_url}/calendar/{token}.ics",
+        base = get_settings().base_url
+        return page("core/accounts/calendar.html", url=f"{base}/calendar/{token}.ics", base=base,
                     events=await calendar.events_for(request.user.id))  # fmt: skip
 
     @post("/account/calendar/rotate", guards=[login_required])

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.rules import N_
+
+# What a form with field errors says on top, in the reader's language (core.web translates it).
+CORRECT_THE_FIELDS = N_("Please correct the marked fields.")
+
 
 class DomainError(Exception):
     """Base of every error a person can understand and act upon."""
@@ -42,7 +47,7 @@ class ValidationFailed(DomainError):
 
     status_code = 422
 
-    def __init__(self, errors: Mapping[str, str], message: str = "Please correct the marked fields.") -> None:
+    def __init__(self, errors: Mapping[str, str], message: str = CORRECT_THE_FIELDS) -> None:
         super().__init__(message)
         self.errors = dict(errors)
 

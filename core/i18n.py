@@ -6,16 +6,16 @@ build step and no generated .mo file to forget.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import DateTimePattern, get_date_format, get_datetime_format, get_time_format
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import DateTimePattern, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -53,6 +53,20 @@ def set_locale(locale: str) -> contextvars.Token[str]:
     return _current_locale.set(locale if locale in LOCALES else get_settings().default_locale)
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    _current_locale.reset(token)
+
+
+@contextlib.contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """Format and translate in `locale` for the block (outside a request: mail jobs, tests)."""
+    token = set_locale(locale)
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
+
+
 def gettext(message: str) -> str:
     return translations(current_locale()).gettext(message)
 
@@ -64,7 +78,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 # Human names of stored values (enum members), as msgids; domains add their own.
-_SCOPED: dict[tuple[str, str], str] = {}
+_SCOPED: dict[tuple[str, str], str] = {
+    ("JobRunStatus", "running"): N_("running"),
+    ("JobRunStatus", "ok"): N_("succeeded"),
+    ("JobRunStatus", "error"): N_("failed"),
+}
 _LABELS: dict[str, str] = {
     "organiser": N_("Organiser"),
     "municipality": N_("Municipality staff"),
@@ -105,34 +123,74 @@ def _parsed(code: str) -> Locale:
     return Locale.parse(code)
 
 
-def format_datetime(value: datetime | None, timezone: str | None = None, format: str = "medium") -> str:
-    """A timestamp in the reader's language, in `timezone` (an edition's), else the platform's."""
-    if value is None:
-        return ""
-    tz = ZoneInfo(timezone or get_settings().timezone)
-    locale = babel_locale()
-    if format not in NAMED_FORMATS:
-        return babel_format_datetime(value, format=format, tzinfo=tz, locale=locale)
-    # What Babel's format_datetime does for a named format, with the locale's patterns looked up
-    # once: each lookup costs more than the formatting itself, and a list shows fifty dates.
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
-    frame, time_pattern, date_pattern = _named_patterns(locale, format)
-    return frame.replace("{0}", time_pattern.apply(local.timetz(), locale, reference_date=local.date())).replace(
-        "{1}", date_pattern.apply(local.date(), locale)
-    )
-
-
+# The one date style of each language: weekday, day, month, year, 24-hour time, then the zone's
+# abbreviation (CET, CEST, UTC), so a reader in another zone knows what the time means.
+DATE_STYLES: dict[str, tuple[str, str]] = {
+    "en": ("EEE d MMM y", "HH:mm"),
+    "sr": ("EEE d. MMM y.", "HH:mm"),
+}
+# The formats callers may ask for: the whole moment, its day only, or its time of day only.
+DATE_PARTS = frozenset({"datetime", "date", "time"})
+# Babel's named formats, still accepted so that no caller can bring back a second style.
 NAMED_FORMATS = frozenset({"full", "long", "medium", "short"})
 
 
-@cache
-def _named_patterns(locale: Locale, format: str) -> tuple[str, DateTimePattern, DateTimePattern]:
-    named: Any = format
-    return (
-        str(get_datetime_format(named, locale=locale)).replace("'", ""),
-        get_time_format(named, locale=locale),
-        get_date_format(named, locale=locale),
+def format_datetime(value: datetime | None, timezone: str | None = None, format: str = "datetime") -> str:
+    """A moment in the platform's one date style for the reader's language, in `timezone` (an
+    edition's), else the platform's, with the zone named: "Thu 12 Mar 2026, 18:00 CET".
+
+    `format` is "datetime", "date" (the day only) or "time" (time and zone only); Babel's named
+    formats mean "datetime". Any other pattern is refused: one style, everywhere.
+    """
+    if value is None:
+        return ""
+    part = "datetime" if format in NAMED_FORMATS else format
+    if part not in DATE_PARTS:
+        raise ValueError(f"unknown date format {format!r}: use 'datetime', 'date' or 'time'")
+    day, clock, zone = _parts(value, timezone)
+    if part == "date":
+        return day
+    return f"{clock} {zone}" if part == "time" else _joined(day, f"{clock} {zone}")
+
+
+def format_iso(text: str | None, timezone: str | None = None) -> str:
+    """A moment stored as ISO text (in a JSON record) in the one style; text that is not one is shown as it is."""
+    if not text:
+        return ""
+    try:
+        return format_datetime(datetime.fromisoformat(text), timezone)
+    except ValueError:
+        return text
+
+
+def format_range(start: datetime, end: datetime, timezone: str | None = None) -> str:
+    """A span in the one style: "Thu 12 Mar 2026, 18:00–19:00 CET"; the day repeats only when it changes."""
+    start_day, start_clock, start_zone = _parts(start, timezone)
+    end_day, end_clock, end_zone = _parts(end, timezone)
+    if start_day != end_day or start_zone != end_zone:
+        return f"{format_datetime(start, timezone)} – {format_datetime(end, timezone)}"
+    return _joined(start_day, f"{start_clock}–{end_clock} {end_zone}")
+
+
+def _parts(value: datetime, timezone: str | None) -> tuple[str, str, str]:
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(
+        ZoneInfo(timezone or get_settings().timezone)
     )
+    locale = babel_locale()
+    date_pattern, time_pattern = _style(locale.language)
+    return date_pattern.apply(local, locale), time_pattern.apply(local, locale), local.tzname() or ""
+
+
+def _joined(day: str, clock: str) -> str:
+    # English puts a comma between the day and the time; Serbian's day already ends in a full stop.
+    return f"{day}, {clock}" if babel_locale().language == "en" else f"{day} {clock}"
+
+
+@cache
+def _style(language: str) -> tuple[DateTimePattern, DateTimePattern]:
+    # Parsing a pattern costs more than applying it, and a list shows fifty dates.
+    date_text, time_text = DATE_STYLES.get(language, DATE_STYLES["en"])
+    return parse_pattern(date_text), parse_pattern(time_text)
 
 
 def language_name(code: str) -> str:

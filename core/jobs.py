@@ -8,6 +8,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core import mail, sessions
 from core.clock import utc_now
+from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
 from core.tables import RateCounter
@@ -31,7 +32,7 @@ def register(settings: Settings) -> None:
             id="outbox.send",
             func=send_outbox,
             trigger=IntervalTrigger(seconds=settings.outbox_interval_seconds),
-            description="Send queued mail over SMTP, retrying failures with backoff",
+            description=N_("Send queued mail over SMTP, retrying failures with backoff"),
         )
     )
     register_job(
@@ -39,6 +40,6 @@ def register(settings: Settings) -> None:
             id="housekeeping.sweep",
             func=sweep_expired,
             trigger=IntervalTrigger(hours=1),
-            description="Delete expired sessions and rate-limit counters",
+            description=N_("Delete expired sessions and rate-limit counters"),
         )
     )

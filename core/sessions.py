@@ -62,10 +62,18 @@ class Session(dict[str, Any]):
         self[CSRF_KEY] = secrets.token_urlsafe(32)
 
     def end(self) -> None:
-        """Forget everything (on sign-out); the visitor goes on under a new visitor id, so a token
+        """Forget everything but the language (on sign-out); the visitor goes on under a new visitor id, so a token
         issued to the ended session is worthless."""
+        locale = self.get("locale")
         self.clear()
         self.visitor_id = VISITOR_PREFIX + secrets.token_urlsafe(32)
+        if locale:
+            # The language is the visitor's choice, not the account's: it outlives signing out, in
+            # a session stored under a new id (the old one dies) whose tokens derive from the new
+            # visitor id, as a blank visitor's would.
+            self["locale"] = locale
+            self[CSRF_KEY] = self.visitor_id
+            self.rotation_requested = True
 
     def csrf_secret(self, *, issue: bool = False) -> str | None:
         """What this visitor's CSRF tokens derive from; with `issue`, a visitor without any id

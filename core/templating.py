@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from core import i18n
+from core import content, i18n
 from core.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -33,10 +33,14 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["datetime"] = i18n.format_datetime
+    env.globals["time_range"] = i18n.format_range
+    env.filters["iso_datetime"] = i18n.format_iso
     env.filters["number"] = i18n.format_number
     env.filters["label"] = i18n.label
     env.filters["language"] = i18n.language_name
     env.filters["say"] = _say
+    env.filters["shown"] = content.shown
+    env.globals["content_languages"] = content.language_options
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["current_locale"] = i18n.current_locale
     return env

@@ -40,11 +40,20 @@ MAX_PART_HEADER_BYTES = 64 * 1024
 MALFORMED = N_("The form arrived incomplete or malformed. Please send it again.")
 
 CONTENT_TYPE_NAMES = {
-    "application/pdf": "PDF",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "image/webp": "WebP image",
+    "application/pdf": N_("PDF"),
+    "image/png": N_("PNG image"),
+    "image/jpeg": N_("JPEG image"),
+    "image/webp": N_("WebP image"),
 }
+# What a refused file turned out to contain, as the sentence of the refusal says it.
+CONTENT_PHRASES = {
+    "application/pdf": N_("a PDF"),
+    "image/png": N_("a PNG image"),
+    "image/jpeg": N_("a JPEG image"),
+    "image/webp": N_("a WebP image"),
+}
+OTHER_CONTENT = N_("a %(kind)s file")
+OTHER_CONTENT_VOWEL = N_("an %(kind)s file")  # "an EXE file"
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ class FileRule:
     required: bool = False
 
     def describe(self) -> str:
-        return ", ".join(sorted(CONTENT_TYPE_NAMES.get(t, t) for t in self.allowed_types))
+        return ", ".join(sorted(_(CONTENT_TYPE_NAMES[t]) if t in CONTENT_TYPE_NAMES else t for t in self.allowed_types))
 
 
 PDF_ONLY = frozenset({"application/pdf"})
@@ -258,13 +267,16 @@ class _StreamingForm:
         sniffed = kind.mime if kind else "unknown"
         if sniffed not in rule.allowed_types:
             if kind is None:
-                what = N_("content we cannot recognise")
+                what = _("content we cannot recognise")
+            elif sniffed in CONTENT_PHRASES:
+                what = _(CONTENT_PHRASES[sniffed])
             else:
-                name = CONTENT_TYPE_NAMES.get(sniffed, f"{kind.extension.upper()} file")
-                what = f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
+                extension = kind.extension.upper()
+                phrase = OTHER_CONTENT_VOWEL if extension[0] in "AEIOU" else OTHER_CONTENT
+                what = _(phrase) % {"kind": extension}
             self._reject(
                 _("“%(name)s” contains %(content)s, whatever its name says. Accepted: %(accepted)s.")
-                % {"name": safe_filename(part.filename or ""), "content": _(what), "accepted": rule.describe()}
+                % {"name": safe_filename(part.filename or ""), "content": what, "accepted": rule.describe()}
             )
             return
         part.content_type = sniffed

@@ -27,7 +27,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 
 from core.db import DATABASE_UNAVAILABLE, is_database_unavailable
 from core.errors import DomainError, StateConflict, TooManyRequests, ValidationFailed
-from core.i18n import gettext
+from core.i18n import gettext, negotiate, reset_locale, set_locale
 from core.rules import N_
 from core.settings import get_settings
 
@@ -157,9 +157,40 @@ def handle_permission_denied(request: Request[Any, Any, Any], exc: PermissionDen
 
 
 def handle_not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    if request.scope.get("session") is None:
+        # An address no route matches never passed through the session and locale middleware:
+        # choose the reader's language here, or the page would always be English.
+        return _InLocale(lambda: _not_found(request), request)
+    return _not_found(request)
+
+
+def _not_found(request: Request[Any, Any, Any]) -> Response[Any]:
     if is_api(request):
         return _json_problem(404, gettext("Not found."))
     return _error_page(request, 404, gettext("We could not find this page."))
+
+
+class _InLocale(Response[Any]):
+    """A response built and sent in the language of the request's session or browser."""
+
+    def __init__(self, build: Callable[[], Response[Any]], request: Request[Any, Any, Any]) -> None:
+        super().__init__(content=None)
+        self.build = build
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:  # type: ignore[override]
+        async def send_built(scope: Any, receive: Any, send: Any) -> None:
+            from core.sessions import COOKIE_NAME, load_session  # core.sessions imports this module
+
+            session = await load_session(request.cookies.get(COOKIE_NAME))
+            chosen = session.get("locale") or negotiate(request.headers.get("accept-language", ""))
+            token = set_locale(chosen or get_settings().default_locale)
+            try:
+                response = self.build()
+                await response.to_asgi_response(app=app, request=request, **kwargs)(scope, receive, send)
+            finally:
+                reset_locale(token)
+
+        return send_built
 
 
 # msgspec's words for a field a body Struct does not declare (core.schemas.JsonInput forbids them).

@@ -6,6 +6,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.calendar import register_calendar_source
 from core.clock import utc_now
+from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
 from hackathon import queries
@@ -23,7 +24,7 @@ def register(settings: Settings) -> None:
             id="hackathon.pitch_reminders",
             func=remind_pitches,
             trigger=IntervalTrigger(minutes=5),
-            description="Tell each team member 30 minutes before their pitch (each mail once, also after downtime)",
+            description=N_("Tell each team member 30 minutes before their pitch (each mail once, also after downtime)"),
         )
     )
     register_calendar_source(queries.calendar_events)

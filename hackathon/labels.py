@@ -2,7 +2,7 @@
 
 from core.i18n import register_labels
 from core.rules import N_
-from hackathon.enums import FixedKind, SessionKind, Severity, UnplacedReason
+from hackathon.enums import FixedKind, SessionKind, Severity, SolveStatus, UnplacedReason
 
 register_labels(
     {
@@ -21,3 +21,11 @@ register_labels(
 register_labels({Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}, namespace="Severity")
 register_labels({reason: reason.value.replace("_", " ") for reason in UnplacedReason}, namespace="UnplacedReason")
 register_labels({"draft": N_("draft"), "published": N_("published")}, namespace="HackathonStatus")
+register_labels(
+    {
+        SolveStatus.OPTIMAL: N_("optimal"),
+        SolveStatus.FEASIBLE: N_("good, not proven best"),
+        SolveStatus.NO_SOLUTION: N_("no schedule found in time"),
+    },
+    namespace="SolveStatus",
+)

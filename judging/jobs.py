@@ -11,6 +11,7 @@ from challenge.tables import Application
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.files import register_download_policy
+from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
 from judging.services import results
@@ -41,6 +42,6 @@ def register(settings: Settings) -> None:
             id="judging.close_rounds",
             func=close_due_rounds,
             trigger=IntervalTrigger(minutes=1),
-            description="Close judging rounds whose closing time has passed (scores become final)",
+            description=N_("Close judging rounds whose closing time has passed (scores become final)"),
         )
     )

@@ -6,6 +6,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.calendar import register_calendar_source
 from core.clock import utc_now
+from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
 from mentoring import queries
@@ -23,7 +24,7 @@ def register(settings: Settings) -> None:
             id="mentoring.session_reminders",
             func=remind_sessions,
             trigger=IntervalTrigger(minutes=10),
-            description="Remind both sides of each mentoring session 24 h ahead (each mail once)",
+            description=N_("Remind both sides of each mentoring session 24 h ahead (each mail once)"),
         )
     )
     register_calendar_source(queries.calendar_events)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from challenge.services import expertise, teams
+from challenge.services.editions import load_edition
 from challenge.tables import StartupMember
 from core.auth import CurrentUser
 from core.calendar import CalendarEvent
@@ -81,6 +82,9 @@ async def mentor_page(user: CurrentUser, *, now: datetime) -> dict[str, Any]:
         .output(load_json=True)
     )
     by_edition = {p["edition"]: p for p in profiles}
+    for profile in profiles:
+        profile["hours"] = sessions.weekly_hours(profile)
+        profile["mentoring_period"] = await sessions.mentoring_period(await load_edition(profile["edition"]))
     slots = await (
         MentoringSlot.select(MentoringSlot.all_columns(), MentoringSlot.edition.timezone.as_alias("edition_timezone"))
         .where(MentoringSlot.mentor == user.id, MentoringSlot.status == SlotStatus.OPEN, MentoringSlot.starts_at > now)

@@ -42,7 +42,7 @@ async def make_user(
 async def make_edition(*, slug: str | None = None, year: int = 2026, name: str = "Test Challenge") -> dict[str, Any]:
     n = next(_sequence)
     return (
-        await Edition.insert(Edition(name=name, year=year, slug=slug or f"edition-{n}")).returning(
+        await Edition.insert(Edition(name=name, year=year, slug=slug or f"edition-{n}", language="en")).returning(
             *Edition.all_columns()
         )
     )[0]
@@ -142,7 +142,7 @@ async def make_problem(
     from challenge.tables import Problem
     from core.clock import utc_now
 
-    values = {**COMPLETE_PROBLEM, **fields}
+    values = {"language": "en", **COMPLETE_PROBLEM, **fields}  # the factories write English
     values["sdg_tags"] = "".join(f",{goal}," for goal in values["sdgs"])
     now = utc_now()
     problem_id = (

@@ -13,10 +13,12 @@ from challenge import queries
 from challenge.forms import problem_form_choices
 from challenge.services import municipalities, problems
 from core import files
+from core.clock import utc_now
 from core.enums import Role
 from core.errors import ValidationFailed
 from core.forms import FormData
 from core.i18n import gettext as _
+from core.next_steps import Home, checklist
 from core.permissions import requires_membership, requires_role
 from core.sessions import flash
 from core.storage import get_storage
@@ -93,6 +95,7 @@ class MunicipalityPages(Controller):
             municipalities=await queries.municipalities(ids),
             problems=await queries.problems_of_municipalities(ids),
             open_editions=await problems.editions_open_for_drafting(),
+            next_steps=await checklist(Home.MUNICIPALITY, user=request.user, now=utc_now()),
             intake_closed=problems.intake_closed_text(await problems.current_intake()),
         )
 

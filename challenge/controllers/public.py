@@ -17,7 +17,9 @@ from challenge.rules.sdgs import SDGS
 from challenge.schemas import EditionIn, PhaseIn
 from challenge.services import editions
 from challenge.services.editions import edition_state
+from core.clock import utc_now
 from core.enums import Role
+from core.next_steps import Home, checklist
 from core.permissions import requires_role
 from core.web import page
 
@@ -33,6 +35,9 @@ class EditionOut(msgspec.Struct):
     timezone: str
     tracks: list[str]
     description: str
+    language: str
+    translated_name: str
+    translated_description: str
 
 
 class PhaseOut(msgspec.Struct):
@@ -60,14 +65,23 @@ class PublicPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def home(self) -> Template:
+    async def home(self, request: AnyRequest) -> Template:
         editions = await queries.editions()
         # A freshly copied edition is still empty: show the newest one with problems.
         current = await queries.newest_edition_with_published_problems() or (editions[0] if editions else None)
         problems = (
             await catalogue.published_problems(edition_id=current["id"], page_size=HOME_PROBLEMS) if current else None
         )
-        return page("challenge/home.html", current=current, editions=editions, problems=problems, sdg_names=SDGS)
+        user = request.scope.get("user")
+        steps = await checklist(Home.PERSON, user=user, now=utc_now()) if user else []
+        return page(
+            "challenge/home.html",
+            current=current,
+            editions=editions,
+            problems=problems,
+            sdg_names=SDGS,
+            next_steps=steps,
+        )
 
     @get("/editions")
     async def editions(self) -> Template:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge import screening
 from challenge.enums import ApplicationStatus, QuestionKind
 from challenge.rules.applications import next_statuses
-from challenge.services import applications, expertise, teams
+from challenge.services import applications, bulk_status, expertise, teams
 from challenge.services.editions import load_edition
 from core.enums import Role
 from core.errors import NotFound
@@ -23,7 +24,7 @@ from core.permissions import requires_role
 from core.rules import N_
 from core.sessions import flash
 from core.tables import StoredFile
-from core.web import page
+from core.web import kept_input, page
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -74,25 +75,42 @@ async def _application_detail(application_id: int) -> dict[str, Any]:
     }
 
 
+LIST_TEMPLATE = "challenge/screening/list.html"
+
+
+def _numbers(data: dict[str, Any], name: str) -> list[int]:
+    """The ids a form sends under `name` (a ticked box each), ignoring anything that is not one."""
+    values = data.get(name, [])
+    values = values if isinstance(values, list) else [values]
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+async def _list_context(request: AnyRequest) -> dict[str, Any]:
+    """The screening list as its query string asks for it; the bulk form posts to the same query."""
+    edition_id = int(request.path_params["edition_id"])
+    filters = screening.ScreeningFilters.from_query(_query(request))
+    number = request.query_params.get("page_number", "1")
+    result = await screening.applications(
+        edition_id=edition_id, filters=filters, page=int(number) if number.isdigit() else 1
+    )
+    return {
+        "edition": await load_edition(edition_id),
+        "result": result,
+        "filters": filters,
+        "facets": await screening.facets(edition_id),
+        "bulk_statuses": [(s.value, label(s)) for s in ApplicationStatus if s in DEFAULT_MESSAGES],
+        "list_query": {**filters.query(), **({"page_number": str(result.page)} if result.page > 1 else {})},
+    }
+
+
 class ScreeningPages(Controller):
     path = "/organiser/editions/{edition_id:int}/applications"
     guards = [requires_role(Role.ORGANISER)]
     include_in_schema = False
 
     @get("/")
-    async def list_applications(
-        self, request: AnyRequest, edition_id: FromPath[int], page_number: FromQuery[int] = 1
-    ) -> Template:
-        filters = screening.ScreeningFilters.from_query(_query(request))
-        result = await screening.applications(edition_id=edition_id, filters=filters, page=page_number)
-        return page(
-            "challenge/screening/list.html",
-            edition=await load_edition(edition_id),
-            result=result,
-            filters=filters,
-            facets=await screening.facets(edition_id),
-            bulk_statuses=[(s.value, label(s)) for s in ApplicationStatus if s in DEFAULT_MESSAGES],
-        )
+    async def list_applications(self, request: AnyRequest) -> Template:
+        return page(LIST_TEMPLATE, **await _list_context(request), values={}, errors={})
 
     @get("/export.csv")
     async def export(self, request: AnyRequest, edition_id: FromPath[int]) -> Response[str]:
@@ -105,14 +123,39 @@ class ScreeningPages(Controller):
             headers={"Content-Disposition": f'attachment; filename="applications-{edition["slug"]}.csv"'},
         )
 
-    @post("/status")
-    async def bulk_status(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
-        form = await request.form()
-        ids = [int(v) for v in form.getall("ids") if str(v).isdigit()] if "ids" in form else []
-        status = str(form.get("status", ""))
-        message = str(form.get("message", "") or "").strip() or _default_message(status)
-        result = await applications.change_status(
-            user=request.user, application_ids=ids, status=status, message=message
+    @post("/status", opt={"form": LIST_TEMPLATE, "form_context": _list_context})
+    async def review_bulk_status(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Template:
+        """Step one: the list's choice, checked and shown back as a question (or the list again, with errors)."""
+        if field(data, "step") == "back":
+            return page(LIST_TEMPLATE, **await _list_context(request), values=kept_input(data), errors={})
+        preview = await bulk_status.preview_status_change(
+            user=request.user,
+            edition_id=edition_id,
+            status=field(data, "status"),
+            message=field(data, "message").strip(),
+            scope=field(data, "scope"),
+            ticked=_numbers(data, "ids"),
+            shown=_numbers(data, "shown"),
+            filters=screening.ScreeningFilters.from_query(_query(request)),
+        )
+        return page(
+            "challenge/screening/bulk_confirm.html",
+            **await _list_context(request),
+            preview=preview,
+            values=kept_input(data),
+            standard_message=_default_message(preview.status),
+        )
+
+    @post("/status/confirm", opt={"form": LIST_TEMPLATE, "form_context": _list_context})
+    async def confirm_bulk_status(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+        """Step two: the change the organiser confirmed, for exactly the applications the question named."""
+        status = field(data, "status")
+        result = await bulk_status.confirm_status_change(
+            user=request.user,
+            edition_id=edition_id,
+            status=status,
+            message=field(data, "message").strip() or _default_message(status),
+            application_ids=_numbers(data, "confirmed"),
         )
         moved = len(result.moved)
         flash(
@@ -128,12 +171,8 @@ class ScreeningPages(Controller):
                 % {"ids": ", ".join(f"#{i} ({label(ApplicationStatus(s))})" for i, s in result.skipped)},
                 "warning",
             )
-        back = str(form.get("back", ""))
-        return Redirect(
-            back
-            if back.startswith(f"/organiser/editions/{edition_id}/")
-            else f"/organiser/editions/{edition_id}/applications/"
-        )
+        query = urlencode(_query(request))
+        return Redirect(f"/organiser/editions/{edition_id}/applications/" + (f"?{query}" if query else ""))
 
 
 class EligibilityQuestionPages(Controller):

@@ -18,10 +18,13 @@ from challenge.services import applications, expertise, teams
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Problem
 from core import files
+from core.clock import utc_now
+from core.content import shown
 from core.errors import NotFound, ValidationFailed
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label, language_name
+from core.next_steps import Home, checklist
 from core.permissions import login_required
 from core.sessions import flash
 from core.storage import get_storage
@@ -80,7 +83,14 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
     edition = await load_edition(edition_id)
     questions = await applications.load_questions(edition_id)
     problems = await (
-        Problem.select(Problem.id, Problem.title, Problem.track, Problem.municipality.name.as_alias("municipality"))
+        Problem.select(
+            Problem.id,
+            Problem.title,
+            Problem.language,
+            Problem.translated_title,
+            Problem.track,
+            Problem.municipality.name.as_alias("municipality"),
+        )
         .where(Problem.edition == edition_id, Problem.status == ProblemStatus.PUBLISHED)
         .order_by(Problem.title)
     )
@@ -105,7 +115,7 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "questions": questions,
         "question_choices": {q.id: [(c, c) for c in q.choices] for q in questions},
         "question_texts": {f"q{q.id}": q.text for q in questions},
-        "problem_options": [(str(p["id"]), f"{p['title']} ({p['municipality']})") for p in problems],
+        "problem_options": [(str(p["id"]), f"{shown(p, 'title')} ({p['municipality']})") for p in problems],
         "support_options": [(slug, _(name)) for slug, name in (await expertise.vocabulary()).items()],
         "edition_tracks": [(t, label(Track(t))) for t in edition["tracks"]],
         "deck": deck,
@@ -132,7 +142,8 @@ async def _dashboard(request: AnyRequest) -> dict[str, Any]:
             application["problems"] = await screening.problems_of(application["id"])
     member_of = {s["edition_id"] for s in startups}
     open_editions = [e for e in await applications.editions_taking_applications() if e["id"] not in member_of]
-    return {"startups": startups, "open_editions": open_editions}
+    steps = await checklist(Home.STARTUP, user=request.user, now=utc_now())
+    return {"startups": startups, "open_editions": open_editions, "next_steps": steps}
 
 
 class StartupPages(Controller):

@@ -203,3 +203,35 @@ def judge_submission(
         too_late=not deadline.accepts(now),
         duplicate=other_active_in_track,
     )
+
+
+# How an organiser picks the applications of a bulk status change on the screening list.
+BULK_SCOPES = ("selected", "page", "matching")
+# Every status an organiser can move some application to.
+ORGANISER_TARGETS = frozenset(new for targets in ORGANISER_TRANSITIONS.values() for new in targets)
+BULK_NO_STATUS = N_("Choose the new status.")
+BULK_NOTHING_SELECTED = N_("Tick at least one application, or choose all on this page or all matching the filters.")
+
+
+def bulk_request_errors(*, status: str, selected: int) -> dict[str, str]:
+    """What is missing from a bulk status change, all at once, so the list shows every error together."""
+    errors: dict[str, str] = {}
+    if status not in {s.value for s in ORGANISER_TARGETS}:
+        errors["status"] = BULK_NO_STATUS
+    if selected == 0:
+        errors["ids"] = BULK_NOTHING_SELECTED
+    return errors
+
+
+def split_movable(
+    current: Mapping[int, ApplicationStatus], new: ApplicationStatus
+) -> tuple[list[int], list[tuple[int, ApplicationStatus]]]:
+    """The applications an organiser may move to `new`, and the others with the status that stops them."""
+    movable: list[int] = []
+    stuck: list[tuple[int, ApplicationStatus]] = []
+    for application_id, old in current.items():
+        if new in ORGANISER_TRANSITIONS.get(old, frozenset()):
+            movable.append(application_id)
+        else:
+            stuck.append((application_id, old))
+    return movable, stuck

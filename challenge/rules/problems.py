@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from challenge.enums import BudgetRange, ProblemAction, ProblemStatus, ProcurementPath, Track
 from challenge.rules.sdgs import SDGS
 from core.rules import N_, TOO_LONG
+from core.rules.bilingual import CONTENT_LANGUAGES, SERBIAN, UNKNOWN_LANGUAGE
 from core.rules.emails import email_problem, normalise_email
 
 # (from, action) -> to. Municipalities submit and withdraw; organisers do the rest.
@@ -65,12 +66,20 @@ class ProblemFields:
     pilot_location: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    # The language title, summary and context are written in; the other language's version.
+    language: str = SERBIAN
+    translated_title: str = ""
+    translated_summary: str = ""
+    translated_context: str = ""
 
 
 TEXT_LIMITS = {
     "title": 200,
     "summary": 600,
     "context": 6000,
+    "translated_title": 200,
+    "translated_summary": 600,
+    "translated_context": 6000,
     "affected_groups": 1500,
     "tried_before": 4000,
     "data_available": 4000,
@@ -127,6 +136,10 @@ def parse_problem(data: Mapping[str, object]) -> ParsedProblem:
             return None
 
     track = choice("track", Track)
+    language = _text(data, "language") or SERBIAN
+    if language not in CONTENT_LANGUAGES:
+        errors["language"] = UNKNOWN_LANGUAGE
+        language = SERBIAN
     budget = choice("budget_range", BudgetRange)
     procurement = choice("procurement_path", ProcurementPath)
 
@@ -177,6 +190,10 @@ def parse_problem(data: Mapping[str, object]) -> ParsedProblem:
             pilot_location=texts["pilot_location"],
             contact_name=texts["contact_name"],
             contact_email=texts["contact_email"],
+            language=language,
+            translated_title=texts["translated_title"],
+            translated_summary=texts["translated_summary"],
+            translated_context=texts["translated_context"],
         ),
         errors=errors,
     )

@@ -304,7 +304,7 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
                 edition=edition,
                 application=application,
                 problems=problem_titles,
-                submitted=format_datetime(utc_now(), edition["timezone"], format="long"),
+                submitted=format_datetime(utc_now(), edition["timezone"]),
                 track=label(Track(application["track"])),
             )
 
@@ -558,7 +558,7 @@ async def send_deadline_reminders(*, now: datetime) -> int:
                         startup=draft["startup_name"],
                         edition=edition,
                         hours=hours,
-                        closes=format_datetime(closes, edition["timezone"], format="long"),
+                        closes=format_datetime(closes, edition["timezone"]),
                         application_id=draft["id"],
                     )
     return queued

@@ -29,6 +29,7 @@ from core.i18n import gettext as _
 from core.i18n import label
 from core.mail import queue_mail
 from core.rules import N_, TOO_LONG
+from core.rules.bilingual import CONTENT_LANGUAGES, SERBIAN, UNKNOWN_LANGUAGE
 from core.tables import Membership, User
 
 log = logging.getLogger(__name__)
@@ -120,10 +121,19 @@ def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase
             errors["application_grace_minutes"] = problem
         else:
             grace["application_grace_minutes"] = minutes or 0
-    texts = {name: str(data.get(name, "") or "").strip() for name in ("description", "prize_text", "programme_text")}
+    texts = {
+        name: str(data.get(name, "") or "").strip()
+        for name in ("description", "prize_text", "programme_text", "translated_description")
+    }
     for name, text in texts.items():
         if len(text) > MAX_TEXT:
             errors[name] = TOO_LONG
+    texts["translated_name"] = str(data.get("translated_name", "") or "").strip()
+    if len(texts["translated_name"]) > 200:
+        errors["translated_name"] = TOO_LONG
+    texts["language"] = str(data.get("language", "") or "").strip() or SERBIAN
+    if texts["language"] not in CONTENT_LANGUAGES:
+        errors["language"] = UNKNOWN_LANGUAGE
     fields = {
         "name": values["name"],
         "slug": values["slug"],
@@ -240,6 +250,9 @@ async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
             "timezone": source["timezone"],
             "tracks": source["tracks"],
             "description": source["description"],
+            "language": source["language"],
+            "translated_name": source["translated_name"],
+            "translated_description": source["translated_description"],
             "prize_text": source["prize_text"],
             "programme_text": source["programme_text"],
             "application_grace_minutes": source["application_grace_minutes"],

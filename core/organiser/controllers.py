@@ -11,10 +11,12 @@ from litestar.response import Redirect, Template
 
 from core import scheduler
 from core.accounts import services
+from core.clock import utc_now
 from core.enums import INVITABLE_ROLES, OutboxStatus, Role
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label
+from core.next_steps import Home, checklist
 from core.organiser import queries
 from core.permissions import requires_role
 from core.sessions import flash
@@ -54,9 +56,10 @@ class OrganiserPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def home(self) -> Template:
+    async def home(self, request: AnyRequest) -> Template:
         return page(
             "core/organiser/home.html",
+            next_steps=await checklist(Home.ORGANISER, user=request.user, now=utc_now()),
             users=await queries.user_count(),
             pending_mail=(await queries.outbox(status=OutboxStatus.PENDING)).rows,
             recent=(await queries.audit_events()).rows[:10],

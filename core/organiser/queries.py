@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
+from core.rules.audit import field_changes
 from core.rules.paging import page_within
 from core.scheduler import registered_jobs
 from core.tables import AuditEvent, JobRun, JobState, OutboxMessage, Token, User
@@ -54,7 +56,37 @@ async def audit_events(
         .offset((page - 1) * PAGE_SIZE)
         .output(load_json=True)
     )
-    return PageOf(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+    rows = rows[:PAGE_SIZE]
+    await _readable(rows)
+    return PageOf(rows=rows, page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+# Where the organiser reads each kind of audited object. Only paths: the back office knows the
+# site's addresses, not the domains' code. Objects without a page of their own are not linked.
+ENTITY_PAGES = {
+    "application": "/organiser/applications/{id}",
+    "edition": "/organiser/editions/{id}/edit",
+    "problem": "/organiser/problems/{id}",
+    "round": "/organiser/rounds/{id}/",
+    "outbox": "/organiser/outbox/{id}",
+    "job": "/organiser/jobs",
+}
+
+
+async def _readable(rows: list[dict[str, Any]]) -> None:
+    """Each event with the changed fields (old -> new), a link to its object and, for a person, their name."""
+    people = sorted({int(row["entity_id"]) for row in rows if row["entity"] == "user" and row["entity_id"].isdigit()})
+    found = await User.select(User.id, User.name, User.email).where(User.id.is_in(people)) if people else []
+    by_id = {person["id"]: person for person in found}
+    for row in rows:
+        row["changes"] = field_changes(row["before"], row["after"])
+        pattern = ENTITY_PAGES.get(row["entity"])
+        row["link"] = pattern.format(id=row["entity_id"]) if pattern and row["entity_id"].isdigit() else ""
+        row["entity_name"] = ""
+        person = by_id.get(int(row["entity_id"])) if row["entity"] == "user" and row["entity_id"].isdigit() else None
+        if person:  # an erased person's record stays, under the name the erasure left
+            row["entity_name"] = person["name"] or person["email"]
+            row["link"] = f"/organiser/people/?q={quote(person['email'])}"
 
 
 async def audit_entities() -> list[str]:

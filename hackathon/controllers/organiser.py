@@ -87,10 +87,11 @@ async def schedule_context(request: AnyRequest) -> dict[str, Any]:
     item_ids = {row["ref"]: row["id"] for row in items}
     base = _base(edition_id, hackathon_id)
     violations = [
-        {**v, "text": problem.message(v), "link": _link(v, item_ids, base)} for v in await problem.check_current(loaded)
+        {**v, "text": problem.message(v, hackathon["timezone"]), "link": _link(v, item_ids, base)}
+        for v in await problem.check_current(loaded)
     ]
     unplaced = [
-        {**u, "text": problem.message(u), "team_name": loaded.team_names.get(u["team_id"], "?")}
+        {**u, "text": problem.message(u, hackathon["timezone"]), "team_name": loaded.team_names.get(u["team_id"], "?")}
         for u in (run or {}).get("unplaced", [])
     ]
     for row in items:
@@ -239,7 +240,11 @@ class HackathonAdminPages(Controller):
         )
         flash(request.session, _("The item was moved."), "success")
         for warning in warnings:
-            flash(request.session, _("Warning: %(warning)s") % {"warning": problem.message(warning)}, "warning")
+            flash(
+                request.session,
+                _("Warning: %(warning)s") % {"warning": problem.message(warning, hackathon["timezone"])},
+                "warning",
+            )
         return Redirect(_base(edition_id, hackathon_id) + f"/schedule#item-{item_id}")
 
     @post("/{hackathon_id:int}/publish", opt={"form": "hackathon/schedule.html", "form_context": schedule_context})

@@ -113,7 +113,8 @@ class _Checker:
         self.out.append(Violation(kind, severity or SEVERITY[kind], message, dict(params), target, tuple(item_ids)))
 
     def when(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        """An exact instant (with its offset) for a message's `time`; the pages format it in the one date style."""
+        return moment.astimezone(self.zone).isoformat(timespec="minutes")
 
     def label(self, item: ScheduleItem) -> str:
         """The item's title with its times, e.g. "Team Vodovod (10:20–10:30)"; naive times as written."""

@@ -51,7 +51,10 @@ async def start_run(*, user: CurrentUser, hackathon_id: int, time_limit_seconds:
         run_id = (
             await ScheduleRun.insert(
                 ScheduleRun(
-                    hackathon=hackathon_id, created_by=user.id, stage="queued", time_limit_seconds=time_limit_seconds
+                    hackathon=hackathon_id,
+                    created_by=user.id,
+                    stage=N_("queued"),
+                    time_limit_seconds=time_limit_seconds,
                 )
             ).returning(ScheduleRun.id)
         )[0]["id"]
@@ -84,10 +87,10 @@ async def execute_run(run_id: int) -> None:
     """Load, solve off the event loop, check, and store the schedule with what could not be placed."""
     run = await ScheduleRun.select().where(ScheduleRun.id == run_id).first()
     try:
-        await _progress(run_id, 5, "loading teams, mentors, judges and rooms")
+        await _progress(run_id, 5, N_("loading teams, mentors, judges and rooms"))
         hackathon = await load_hackathon(run["hackathon"])
         loaded = await load_problem(hackathon)
-        await _progress(run_id, 15, "placing pitches and office hours")
+        await _progress(run_id, 15, N_("placing pitches and office hours"))
         limit = run["time_limit_seconds"]
         loop = asyncio.get_running_loop()
         reported = {"progress": 15}
@@ -98,13 +101,13 @@ async def execute_run(run_id: int) -> None:
             value = 15 + int(70 * share)
             if value > reported["progress"]:
                 reported["progress"] = value
-                stage = f"placing {'pitches' if progress.phase == 'pitch' else 'office hours'}"
+                stage = N_("placing pitches") if progress.phase == "pitch" else N_("placing office hours")
                 asyncio.run_coroutine_threadsafe(_progress(run_id, value, stage), loop)
 
         result = await asyncio.to_thread(
             rules.build_schedule, loaded.problem, time_limit_seconds=limit, on_progress=on_progress
         )
-        await _progress(run_id, 90, "checking and saving")
+        await _progress(run_id, 90, N_("checking and saving"))
         violations = checker.check_schedule(loaded.problem, result.items)
         await _store(run_id, hackathon["id"], result, violations)
     except Exception as exc:

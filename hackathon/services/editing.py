@@ -18,7 +18,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
 from core.errors import NotFound, StateConflict, ValidationFailed
-from core.i18n import format_datetime
+from core.i18n import format_range
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_
@@ -29,15 +29,14 @@ from hackathon.services.problem import Loaded, as_rule_item, load_problem, messa
 from hackathon.services.setup import is_published, load_hackathon, require_organiser
 from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleChange, ScheduleItem
 
-WHEN_FORMAT = "EEE d MMM y, HH:mm"
-
 
 class MoveBlocked(ValidationFailed):
     """The checker found errors in a move; `violations` are the stored dicts, messages in `errors`."""
 
-    def __init__(self, violations: list[dict[str, Any]]) -> None:
+    def __init__(self, violations: list[dict[str, Any]], timezone: str | None = None) -> None:
         super().__init__(
-            {"starts_at": "; ".join(message(v) for v in violations)},
+            # One line per violation: the schedule page shows them as a list, one item each.
+            {"starts_at": "\n".join(message(v, timezone) for v in violations)},
             N_("This move would break the schedule; nothing was changed."),
         )
         self.violations = violations
@@ -86,7 +85,7 @@ async def move_item(
         ]
         errors = [v for v in found if v["severity"] == Severity.ERROR]
         if errors:
-            raise MoveBlocked(errors)
+            raise MoveBlocked(errors, hackathon["timezone"])
         shift = starts_at - moving["starts_at"]
         moved = [moving] + (
             [row for row in rows if row["block_ref"] == moving["ref"]]
@@ -171,7 +170,7 @@ async def _record_change(
 
 def _describe(place: dict[str, Any], timezone: str) -> str:
     start, end = datetime.fromisoformat(place["starts_at"]), datetime.fromisoformat(place["ends_at"])
-    when = f"{format_datetime(start, timezone, WHEN_FORMAT)}-{format_datetime(end, timezone, 'HH:mm')} ({timezone})"
+    when = f"{format_range(start, end, timezone)} ({timezone})"
     return f"{when}, {place['room']}" if place["room"] else when
 
 
@@ -209,7 +208,7 @@ async def publish(*, user: CurrentUser, hackathon_id: int) -> None:
         if errors:
             raise StateConflict(
                 N_("The checker finds errors in the schedule; fix them before publishing. The first: ")
-                + _(errors[0].message) % errors[0].params
+                + message(violation_out(errors[0]), hackathon["timezone"])
             )
         now = utc_now()
         await Hackathon.update({Hackathon.status: HackathonStatus.PUBLISHED, Hackathon.published_at: now}).where(

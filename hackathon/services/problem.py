@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from challenge.enums import ApplicationStatus
 from challenge.tables import Application, StartupMember
+from core.i18n import format_datetime
 from core.i18n import gettext as _
 from hackathon.enums import FixedKind, SessionKind
 from hackathon.rules import checker
@@ -278,9 +280,14 @@ def violation_out(violation: checker.Violation) -> dict[str, Any]:
     }
 
 
-def message(stored: dict[str, Any]) -> str:
-    """A stored violation or unplaced note in the reader's language."""
-    return _(stored["message"]) % stored.get("params", {})
+def message(stored: dict[str, Any], timezone: str | None = None) -> str:
+    """A stored violation or unplaced note in the reader's language, its `time` in the one date style."""
+    params = dict(stored.get("params", {}))
+    if isinstance(params.get("time"), str):
+        # Written before times were stored as instants: shown as it was written.
+        with suppress(ValueError):
+            params["time"] = format_datetime(datetime.fromisoformat(params["time"]), timezone)
+    return _(stored["message"]) % params
 
 
 async def check_current(loaded: Loaded) -> list[dict[str, Any]]:

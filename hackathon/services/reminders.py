@@ -15,7 +15,7 @@ from core.i18n import format_datetime
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from hackathon.enums import SessionKind
-from hackathon.services.editing import WHEN_FORMAT, people_of
+from hackathon.services.editing import people_of
 from hackathon.services.problem import load_problem
 from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleItem
 
@@ -52,12 +52,12 @@ async def send_pitch_reminders(*, now: datetime) -> int:
                 queued += await queue_mail(
                     to=person["email"],
                     subject=_("Your pitch starts at %(time)s")
-                    % {"time": format_datetime(item["starts_at"], zone, "HH:mm")},
+                    % {"time": format_datetime(item["starts_at"], zone, "time")},
                     template="hackathon_pitch_reminder",
                     once_key=f"hackathon-pitch-reminder:{item['id']}:{person['id']}",
                     name=person["name"],
                     hackathon=hackathon,
-                    when=f"{format_datetime(item['starts_at'], zone, WHEN_FORMAT)} ({ZoneInfo(zone).key})",
+                    when=f"{format_datetime(item['starts_at'], zone)} ({ZoneInfo(zone).key})",
                     room=room["name"] if room else "",
                     link=f"/hackathons/{hackathon_id}/mine",
                 )

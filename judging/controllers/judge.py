@@ -14,10 +14,12 @@ from challenge.services import applications as challenge_applications
 from challenge.services import expertise
 from challenge.services.editions import load_edition
 from challenge.tables import Startup
+from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied
 from core.forms import FormData, field
 from core.i18n import gettext as _
+from core.next_steps import Home, checklist
 from core.permissions import requires_role
 from core.rules import N_
 from core.sessions import flash
@@ -80,7 +82,8 @@ class JudgePages(Controller):
             Round.status == RoundStatus.OPEN,
             Round.edition.is_in([e["id"] for e in mine] or [0]),
         )
-        return page("judging/home.html", editions=mine, rounds=rounds, finals=finals)
+        steps = await checklist(Home.JUDGE, user=request.user, now=utc_now())
+        return page("judging/home.html", editions=mine, rounds=rounds, finals=finals, next_steps=steps)
 
     @get("/rounds/{round_id:int}/pairwise")
     async def pairwise_page(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
@@ -98,7 +101,9 @@ class JudgePages(Controller):
         items = await scoring.queue(request.user, round_id)
         if not items:
             raise NotFound(N_("You have nothing to score in this round."))
-        return page("judging/queue.html", round=await load_round(round_id), items=items)
+        round_ = await load_round(round_id)
+        edition = await load_edition(round_["edition"])
+        return page("judging/queue.html", round=round_, items=items, timezone=edition["timezone"])
 
     @get("/assignments/{assignment_id:int}")
     async def sheet(self, request: AnyRequest) -> Template:

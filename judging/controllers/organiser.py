@@ -19,7 +19,7 @@ from challenge.services.editions import load_edition
 from core.enums import Role
 from core.forms import FormData, field
 from core.i18n import gettext as _
-from core.i18n import label
+from core.i18n import label, ngettext
 from core.permissions import requires_role
 from core.rules.spreadsheets import safe_cell
 from core.sessions import flash
@@ -162,7 +162,16 @@ class RoundAdminPages(Controller):
     @post("/rubric/copy")
     async def copy_rubric(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
         count = await rounds.copy_rubric_from_last_year(user=request.user, round_id=round_id)
-        flash(request.session, _("Last year's rubric was copied (%(count)s criteria).") % {"count": count}, "success")
+        flash(
+            request.session,
+            ngettext(
+                "Last year's rubric was copied (%(count)s criterion).",
+                "Last year's rubric was copied (%(count)s criteria).",
+                count,
+            )
+            % {"count": count},
+            "success",
+        )
         return Redirect(f"/organiser/rounds/{round_id}")
 
     @post("/open")
@@ -170,7 +179,12 @@ class RoundAdminPages(Controller):
         count = await results.open_round(user=request.user, round_id=round_id)
         flash(
             request.session,
-            _("The round is open with %(count)s applications. Assign the judges next.") % {"count": count},
+            ngettext(
+                "The round is open with %(count)s application. Assign the judges next.",
+                "The round is open with %(count)s applications. Assign the judges next.",
+                count,
+            )
+            % {"count": count},
             "success",
         )
         return Redirect(f"/organiser/rounds/{round_id}")
@@ -178,7 +192,12 @@ class RoundAdminPages(Controller):
     @post("/assign")
     async def assign(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
         report = await assignments.assign_round(user=request.user, round_id=round_id)
-        flash(request.session, _("%(count)s assignments made.") % {"count": report["assigned"]}, "success")
+        flash(
+            request.session,
+            ngettext("%(count)s assignment made.", "%(count)s assignments made.", report["assigned"])
+            % {"count": report["assigned"]},
+            "success",
+        )
         if report["shortfalls"]:
             flash(request.session, _("Some applications are short of judges; see the report below."), "warning")
         return Redirect(f"/organiser/rounds/{round_id}")
@@ -201,7 +220,12 @@ class RoundAdminPages(Controller):
             min_rural=int(min_rural) if min_rural.isdigit() else 0,
             max_per_municipality=int(max_town) if max_town.isdigit() else 0,
         )
-        flash(request.session, _("%(count)s applications advance.") % {"count": len(advancement.chosen)}, "success")
+        flash(
+            request.session,
+            ngettext("%(count)s application advances.", "%(count)s applications advance.", len(advancement.chosen))
+            % {"count": len(advancement.chosen)},
+            "success",
+        )
         for swap in advancement.swaps:
             flash(request.session, swap.explanation.render(_), "info")
         return Redirect(f"/organiser/rounds/{round_id}#ranking")
@@ -211,7 +235,14 @@ class RoundAdminPages(Controller):
         count = await results.publish_results(
             user=request.user, round_id=round_id, outcome=field(data, "outcome"), message=field(data, "message")
         )
-        flash(request.session, _("Results published; %(count)s teams were told.") % {"count": count}, "success")
+        flash(
+            request.session,
+            ngettext(
+                "Results published; %(count)s team was told.", "Results published; %(count)s teams were told.", count
+            )
+            % {"count": count},
+            "success",
+        )
         return Redirect(f"/organiser/rounds/{round_id}")
 
     @get("/scores.csv")

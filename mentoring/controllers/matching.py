@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -18,6 +19,7 @@ from core.sessions import flash
 from core.web import page
 from mentoring import labels as _labels  # noqa: F401 - registers the value labels
 from mentoring.enums import RunStatus
+from mentoring.rules.matching import still_short
 from mentoring.services import matching
 
 AnyRequest = Request[Any, Any, Any]
@@ -26,14 +28,16 @@ AnyRequest = Request[Any, Any, Any]
 async def matching_context(edition_id: int) -> dict[str, Any]:
     run = await matching.latest_run(edition_id)
     mentors, applications = await matching.load_inputs(edition_id)
+    pairs = await matching.proposal(edition_id)
     names = {a.id: a.startup_name for a in applications}
+    short = still_short((run or {}).get("unmatched", []), Counter(p["application"] for p in pairs))
     unmatched = [{**u, "startup_name": names.get(u["application_id"], "?"), "text": matching.message(u)}
-                 for u in (run or {}).get("unmatched", [])]  # fmt: skip
+                 for u in short]  # fmt: skip
     return {
         "edition": await load_edition(edition_id),
         "run": run,
         "running": bool(run and run["status"] == RunStatus.RUNNING),
-        "pairs": await matching.proposal(edition_id),
+        "pairs": pairs,
         "unmatched": unmatched,
         "warnings": await matching.check_current(edition_id),
         "mentor_options": sorted(((m.id, m.name) for m in mentors), key=lambda o: o[1].lower()),

@@ -12,11 +12,13 @@ from litestar.response import Redirect, Template
 from challenge.rules.languages import LANGUAGES
 from challenge.services import expertise
 from challenge.services.editions import load_edition
+from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound
 from core.forms import FormData
 from core.i18n import gettext as _
 from core.i18n import language_name
+from core.next_steps import Home, checklist
 from core.permissions import requires_role
 from core.rules import N_
 from core.sessions import flash
@@ -54,7 +56,8 @@ class MentorPages(Controller):
         for edition in editions:
             edition["profile"] = await profiles.load_profile(request.user.id, edition["id"])
         return page("mentoring/home.html", editions=editions,
-                    matches=await matching.matches_of_mentor(request.user.id))  # fmt: skip
+                    matches=await matching.matches_of_mentor(request.user.id),
+                    next_steps=await checklist(Home.MENTOR, user=request.user, now=utc_now()))  # fmt: skip
 
     @get("/editions/{edition_id:int}/profile")
     async def profile_form(self, request: AnyRequest, edition_id: FromPath[int]) -> Template:

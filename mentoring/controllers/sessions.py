@@ -69,7 +69,6 @@ async def _overview_context(request: AnyRequest) -> dict[str, Any]:
         "edition": await load_edition(edition_id),
         "data": await queries.overview(edition_id, weeks=weeks, now=utc_now()),
         "when": sessions.when,
-        "when_format": sessions.WHEN_FORMAT,
     }
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.rules import N_
@@ -797,14 +798,18 @@ def _check(instance: _Instance, pairs: Sequence[PairRef]) -> tuple[PairWarning, 
         if conflict is not None:
             warnings.append(_pair_warning(WarningKind.CONFLICT, mentor, application, conflict))
         if not _shares_language(mentor, application):
+            spoken = ", ".join(mentor.mentor.languages) or "—"
+            said = (
+                N_("%(mentor)s speaks %(mentor_languages)s; the team of %(startup)s speaks %(startup_languages)s.")
+                if application.languages
+                else N_(
+                    "%(mentor)s speaks %(mentor_languages)s; %(startup)s has not said which languages the team speaks."
+                )
+            )
+            params = {"startup_languages": ", ".join(application.languages.values())} if application.languages else {}
             warnings.append(
                 _pair_warning(
-                    WarningKind.NO_SHARED_LANGUAGE,
-                    mentor,
-                    application,
-                    N_("%(mentor)s speaks %(mentor_languages)s, the team of %(startup)s %(startup_languages)s."),
-                    mentor_languages=", ".join(mentor.mentor.languages) or "—",
-                    startup_languages=", ".join(application.languages.values()) or "—",
+                    WarningKind.NO_SHARED_LANGUAGE, mentor, application, said, mentor_languages=spoken, **params
                 )
             )
         if mentor.away:
@@ -872,3 +877,14 @@ def _pair_warning(
 ) -> PairWarning:
     names = {"mentor": mentor.mentor.name, "startup": application.application.startup_name}
     return PairWarning(kind, mentor.mentor.id, application.application.id, message, names | params)
+
+
+def still_short(unmatched: Iterable[Mapping[str, Any]], paired: Mapping[int, int]) -> list[Mapping[str, Any]]:
+    """The last run's "left without a mentor" entries (as stored: `application_id`, `params` with
+    `wanted`) that the pairs as they stand now, `paired` per application, have not filled: a
+    startup paired by hand since the run is no longer listed as short."""
+    return [
+        entry
+        for entry in unmatched
+        if paired.get(int(entry["application_id"]), 0) < int(entry.get("params", {}).get("wanted", 1))
+    ]

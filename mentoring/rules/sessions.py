@@ -78,6 +78,16 @@ def availability_problem(
     }  # fmt: skip
 
 
+def weekly_hours(availability: Availability) -> tuple[tuple[str, str], ...]:
+    """The mentor's week as the pages show it: (weekday name id, "09:00-12:00, 14:00-17:00") for
+    each day that has hours, Monday first; empty when the profile offers none."""
+    week = []
+    for weekday, name in enumerate(WEEKDAY_NAMES):
+        if windows := availability.day_windows(weekday):
+            week.append((name, ", ".join(f"{_clock(s)}-{_clock(e)}" for s, e in windows)))
+    return tuple(week)
+
+
 def has_notice(starts_at: datetime, *, now: datetime) -> bool:
     """Whether a session starting at `starts_at` may still be cancelled or moved."""
     return starts_at - now >= NOTICE

@@ -122,7 +122,7 @@ async def start_run(*, user: CurrentUser, edition_id: int) -> int:
                 MatchRun.id == run["id"]
             )
         run_id = (
-            await MatchRun.insert(MatchRun(edition=edition_id, created_by=user.id, stage="queued")).returning(
+            await MatchRun.insert(MatchRun(edition=edition_id, created_by=user.id, stage=N_("queued"))).returning(
                 MatchRun.id
             )
         )[0]["id"]
@@ -144,7 +144,7 @@ async def execute_run(run_id: int) -> None:
     run = await MatchRun.select().where(MatchRun.id == run_id).first()
     edition_id = run["edition"]
     try:
-        await _progress(run_id, 10, "loading profiles and applications")
+        await _progress(run_id, 10, N_("loading profiles and applications"))
         mentors, applications = await load_inputs(edition_id)
         edition = await load_edition(edition_id)
         reference, period = await _period(edition)
@@ -154,11 +154,11 @@ async def execute_run(run_id: int) -> None:
             rules.PreviousPair(m["mentor"], m["application"], m["locked"] or m["status"] == MatchStatus.PUBLISHED)
             for m in existing
         ]
-        await _progress(run_id, 30, "scoring and solving")
+        await _progress(run_id, 30, N_("scoring and solving"))
         result = await asyncio.to_thread(
             rules.rematch, mentors, applications, previous=previous, reference_date=reference, period=period
         )
-        await _progress(run_id, 80, "saving the proposal")
+        await _progress(run_id, 80, N_("saving the proposal"))
         await _store(run_id, edition_id, result, existing)
     except Exception as exc:
         log.exception("matching run %s failed", run_id)
@@ -256,8 +256,21 @@ def describe(explanation: dict[str, Any], tag_names: dict[str, str]) -> str:
     return "; ".join(_(template) % params for template, params in readable.parts)
 
 
+# Message parameters that hold language codes ("sr, en"), shown as the languages' names.
+_LANGUAGE_PARAMS = frozenset({"languages", "mentor_languages", "startup_languages"})
+
+
+def _readable(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: ", ".join(language_name(code.strip()) for code in str(value).split(","))
+        if key in _LANGUAGE_PARAMS and value not in ("", "—")
+        else value
+        for key, value in params.items()
+    }
+
+
 def message(stored: dict[str, Any]) -> str:
-    return _(stored["message_id"]) % stored.get("params", {})
+    return _(stored["message_id"]) % _readable(stored.get("params", {}))
 
 
 async def latest_run(edition_id: int) -> dict[str, Any] | None:
@@ -290,7 +303,8 @@ async def check_current(edition_id: int) -> list[str]:
     mentors, applications = await load_inputs(edition_id)
     __, period = await _period(await load_edition(edition_id))
     pairs = [rules.PairRef(m["mentor"], m["application"]) for m in await current_pairs(edition_id)]
-    return [_(w.message_id) % w.params for w in rules.check_pairs(mentors, applications, pairs, period=period)]
+    warnings = rules.check_pairs(mentors, applications, pairs, period=period)
+    return [_(w.message_id) % _readable(w.params) for w in warnings]
 
 
 async def _load_match(match_id: int, edition_id: int) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from core.auth import CurrentUser
 from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
-from core.i18n import format_datetime
+from core.i18n import format_datetime, format_range
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_, TOO_LONG
@@ -42,7 +42,6 @@ MAX_REASON = 1000
 MAX_NOTES = 20_000
 MAX_FEEDBACK = 4000
 # Day, date and time without seconds, in the reader's language (a Babel pattern).
-WHEN_FORMAT = "EEE d MMM y, HH:mm"
 ACTIVE_SLOT = (SlotStatus.OPEN, SlotStatus.BOOKED)
 NOT_CANCELLED = (SessionStatus.BOOKED, SessionStatus.HELD)
 
@@ -65,11 +64,8 @@ def parse_local(raw: str) -> datetime | None:
 
 
 def when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
-    """A session's time, e.g. "Mon 8 Mar 2027, 10:00-11:00 (Europe/Belgrade)", in the reader's language."""
-    return (
-        f"{format_datetime(starts_at, timezone, WHEN_FORMAT)}-{format_datetime(ends_at, timezone, 'HH:mm')}"
-        f" ({timezone})"
-    )
+    """A session's time, e.g. "Mon 8 Mar 2027, 10:00–11:00 CET (Europe/Belgrade)", in the reader's language."""
+    return f"{format_range(starts_at, ends_at, timezone)} ({timezone})"
 
 
 # --- Loading, and who is who in a session. ------------------------------------------------
@@ -182,14 +178,33 @@ async def _overlapping_session(owner: Any, starts_at: datetime, ends_at: datetim
     )
 
 
+async def mentoring_period(edition: dict[str, Any]) -> str | None:
+    """When mentoring runs in the edition, as a sentence in the reader's language (with the
+    edition's time zone); None when its timeline gives neither end."""
+    timeline = (await edition_state(edition)).timeline
+    opens, closes = timeline.start_of(Phase.MENTORING), timeline.end_of(Phase.MENTORING)
+    if opens is None and closes is None:
+        return None
+    zone = edition["timezone"]
+    return _("Mentoring in this edition runs from %(opens)s to %(closes)s.") % {
+        "opens": format_datetime(opens, zone) if opens else "…",
+        "closes": f"{format_datetime(closes, zone) if closes else '…'} ({zone})",
+    }
+
+
+def weekly_hours(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """The profile's weekly hours per day, the day's name in the reader's language."""
+    return [(_(day), hours) for day, hours in rules.weekly_hours(Availability.of(profile))]
+
+
 async def _mentoring_window_problem(edition: dict[str, Any], starts_at: datetime, ends_at: datetime) -> str | None:
     timeline = (await edition_state(edition)).timeline
     opens, closes = timeline.start_of(Phase.MENTORING), timeline.end_of(Phase.MENTORING)
     if (opens and starts_at < opens) or (closes and ends_at > closes):
         zone = edition["timezone"]
         return _("Mentoring in this edition runs from %(opens)s to %(closes)s.") % {
-            "opens": format_datetime(opens, zone, WHEN_FORMAT) if opens else "…",
-            "closes": format_datetime(closes, zone, WHEN_FORMAT) if closes else "…",
+            "opens": format_datetime(opens, zone) if opens else "…",
+            "closes": format_datetime(closes, zone) if closes else "…",
         }
     return None
 
@@ -594,7 +609,7 @@ async def _mail(
     moment = when(session["starts_at"], session["ends_at"], person["timezone"])
     return await queue_mail(
         to=person["email"],
-        subject=subject % {"when": format_datetime(session["starts_at"], person["timezone"], WHEN_FORMAT)},
+        subject=subject % {"when": format_datetime(session["starts_at"], person["timezone"])},
         template=template,
         once_key=once_key,
         name=person["name"],

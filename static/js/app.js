@@ -1,5 +1,6 @@
 // Progressive enhancement only: every form works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.dataset.enhanced = "true";
   // Change the language as soon as one is picked; the button stays for keyboards and no-JS.
   for (const select of document.querySelectorAll(".locale-form select")) {
     select.addEventListener("change", () => select.form.requestSubmit());
@@ -25,5 +26,18 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => {
       if (box && Object.values(messages).includes(box.value)) box.value = messages[select.value] || "";
     });
+  }
+  // "Tick every application on this page": shown only with JavaScript; without it the form's
+  // scope choice ("all on this page") does the same on the server.
+  for (const all of document.querySelectorAll("input[data-select-all]")) {
+    const boxes = () => all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`);
+    all.hidden = false;
+    all.checked = boxes().length > 0 && [...boxes()].every((box) => box.checked);
+    all.addEventListener("change", () => {
+      for (const box of boxes()) box.checked = all.checked;
+    });
+    for (const box of boxes()) {
+      box.addEventListener("change", () => { all.checked = [...boxes()].every((b) => b.checked); });
+    }
   }
 });

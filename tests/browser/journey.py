@@ -49,7 +49,7 @@ PHONE = Variant("phone-sr_Cyrl", "sr_Cyrl", 390, 844)
 VARIANTS = (DESKTOP, PHONE)
 
 
-def tr(variant: Variant, message: str, plural: str | None = None, n: int | None = None, **params: Any) -> str:
+def tr(variant: Variant, message: str, plural: str | None = None, n: int | None = None, /, **params: Any) -> str:
     """`message` as the pages show it in the variant's language, with `%(name)s` parameters filled
     in the way Jinja's newstyle gettext fills them."""
     catalogue = i18n.translations(variant.locale)
@@ -91,8 +91,12 @@ async def choose_language(page: Page, variant: Variant) -> None:
         return
     await open_menu(page)
     form = page.locator("header form.locale-form")
-    await form.locator("select[name=locale]").select_option(variant.locale)
-    await form.get_by_role("button").click()
+    if await page.locator("html[data-enhanced]").count():  # static/js/app.js sends the form on change
+        async with page.expect_navigation():
+            await form.locator("select[name=locale]").select_option(variant.locale)
+    else:
+        await form.locator("select[name=locale]").select_option(variant.locale)
+        await form.get_by_role("button").click()
     await expect(page.locator("html")).to_have_attribute("lang", lang)
 
 

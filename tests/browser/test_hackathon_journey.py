@@ -4,6 +4,9 @@ checker's message, one that leaves no time to change rooms is saved with a warni
 publishes (once the browser has asked); a team member finds their pitch on their own schedule,
 and the whole schedule's iCal feed carries it.
 
+Everyone starts at "/", signs in through the header and reaches every page by clicking, on a
+desktop in English and on a 390 px phone in Serbian Cyrillic (the `variant`).
+
 The hackathon is the integration tests' small one (3 teams, a panel of 2 judges, 1 mentor, the
 rooms "Hall A" and "Room B", a 5-minute buffer between rooms), built with a 2-second solver limit.
 """
@@ -11,42 +14,43 @@ rooms "Hall A" and "Room B", a 5-minute buffer between rooms), built with a 2-se
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import pytest
 from icalendar import Calendar
-from playwright.async_api import BrowserContext, Dialog, Locator, Page, expect
+from playwright.async_api import Dialog, Locator, Page, expect
 
 from core.enums import Role
+from core.i18n import format_datetime, format_range, in_locale
 from hackathon.tables import ScheduleItem
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import OpenPage
+from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.factories import make_user
 from tests.fixtures import ServerProcess
 from tests.integration.hackathon.world import make_world
 
 pytestmark = pytest.mark.browser
 
-OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
-
 HACKATHON, TEAM, OTHER_TEAMS = "Demo day", "AgroSense", ("ParkWise", "WaterLeak")
-PITCH, OFFICE_HOURS = f"Pitch: {TEAM}", f"Office hours: {TEAM}"
+PITCH, OFFICE_HOURS = f"Pitch: {TEAM}", f"Office hours: {TEAM}"  # as the feed, read without a session, has them
 BUILD_SECONDS = 30  # the solver gets 2 s; the rest is the page refreshing every 2 s and a slow CI
 
 
-def field(page: Page, label: str) -> Locator:
-    """The form field labelled exactly `label` (a required field's label ends in an asterisk)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+def field(page: Page, variant: Variant, label: str) -> Locator:
+    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
+    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
+
+
+def button(page: Page, variant: Variant, name: str) -> Locator:
+    return page.get_by_role("main").get_by_role("button", name=exactly(tr(variant, name)))
+
+
+def link(page: Page, variant: Variant, name: str) -> Locator:
+    return page.get_by_role("main").get_by_role("link", name=exactly(tr(variant, name)))
 
 
 def flash(page: Page) -> Locator:
     return page.get_by_role("main").get_by_role("status")
-
-
-async def sign_in(page: Page, email: str) -> None:
-    """Sign in on the login page the browser is on."""
-    await field(page, "Email address").fill(email)
-    await field(page, "Password").fill(PASSWORD)
-    await page.get_by_role("main").get_by_role("button", name="Sign in").click()
 
 
 def item_row(page: Page, what: str) -> Locator:
@@ -54,54 +58,84 @@ def item_row(page: Page, what: str) -> Locator:
     return page.get_by_role("row").filter(has=page.get_by_role("cell", name=what, exact=True))
 
 
-async def move(page: Page, what: str, *, room: str, starts_at: str) -> None:
+def kind(variant: Variant, label: str, title: str) -> str:
+    """An item's "What" as the pages show it, e.g. "Pitch: AgroSense"."""
+    return f"{tr(variant, label)}: {title}"
+
+
+async def move(page: Page, variant: Variant, what: str, *, room: str, starts_at: str) -> None:
     """Move an item with its row's form: a room and a wall-clock start (YYYY-MM-DDTHH:MM)."""
     row = item_row(page, what)
-    await row.get_by_label("Room", exact=True).select_option(label=room)
-    await row.get_by_label("Starts", exact=True).fill(starts_at)
-    await row.get_by_role("button", name="Move").click()
+    await row.get_by_label(tr(variant, "Room"), exact=True).select_option(label=room)
+    await row.get_by_label(tr(variant, "Starts"), exact=True).fill(starts_at)
+    await row.get_by_role("button", name=exactly(tr(variant, "Move"))).click()
 
 
 async def test_the_organiser_builds_edits_and_publishes_and_a_team_finds_its_pitch(
-    open_context: OpenContext, live_server: ServerProcess
+    open_page: OpenPage, variant: Variant, live_server: ServerProcess
 ) -> None:
     url = live_server.url
     world = await make_world()
     organiser = await make_user(email="org@challenge.rs", name="Olga Organiser", role=Role.ORGANISER)
     base = f"/organiser/editions/{world.edition['id']}/hackathons/{world.hackathon_id}"
+    pitch_what, office_what = kind(variant, "Pitch", TEAM), kind(variant, "Office hours", TEAM)
 
     # -- The organiser finds the hackathon among the edition's and opens its schedule.
-    chair = await (await open_context()).new_page()
-    await chair.goto("/login")
-    await sign_in(chair, organiser["email"])
-    await chair.goto(f"/organiser/editions/{world.edition['id']}/hackathons/")
-    await chair.get_by_role("link", name=HACKATHON, exact=True).click()
+    chair = await open_page()
+    await start(chair, variant)
+    await sign_in(chair, variant, organiser["email"])
+    await (await header_link(chair, variant, "Organiser")).click()
+    await link(chair, variant, "Editions, timelines and problem review").click()
+    listed = chair.get_by_role("row").filter(has_text=world.edition["name"])
+    await listed.get_by_role("link", name=exactly(tr(variant, "Hackathons"))).click()
+    await link(chair, variant, HACKATHON).click()
     await expect(chair).to_have_url(f"{url}{base}")
     await expect(chair.get_by_role("heading", level=1)).to_have_text(HACKATHON)
-    await chair.get_by_role("link", name="Schedule: build, check, edit, publish").click()
+    await assert_fits(chair)
+    await link(chair, variant, "Schedule: build, check, edit, publish").click()
 
     await expect(chair).to_have_url(f"{url}{base}/schedule")
-    await expect(chair.get_by_role("heading", level=1)).to_have_text(f"Schedule of {HACKATHON}")
-    await expect(chair.get_by_role("main")).to_contain_text("3 teams, 2 judges in 1 panels, 1 mentors, 2 rooms.")
-    await expect(chair.get_by_role("cell")).to_have_text(["No schedule yet: add rooms and panels, then build it."])
-    await expect(chair.get_by_role("button", name="Publish")).to_have_count(0)
+    await expect(chair.get_by_role("heading", level=1)).to_have_text(
+        tr(variant, "Schedule of %(hackathon)s", hackathon=HACKATHON)
+    )
+    counts = tr(
+        variant,
+        "%(teams)s, %(judges)s %(panels)s, %(mentors)s, %(rooms)s.",
+        teams=tr(variant, "%(num)s team", "%(num)s teams", 3),
+        judges=tr(variant, "%(num)s judge", "%(num)s judges", 2),
+        panels=tr(variant, "in %(num)s panel", "in %(num)s panels", 1),
+        mentors=tr(variant, "%(num)s mentor", "%(num)s mentors", 1),
+        rooms=tr(variant, "%(num)s room", "%(num)s rooms", 2),
+    )
+    await expect(chair.get_by_role("main")).to_contain_text(counts)
+    await expect(chair.get_by_role("cell")).to_have_text(
+        [tr(variant, "No schedule yet: add rooms and panels, then build it.")]
+    )
+    await expect(button(chair, variant, "Publish")).to_have_count(0)
 
     # -- ... builds it with a short time limit; the page refreshes itself until the run is done.
-    await field(chair, "Time limit (seconds)").fill("2")
-    await chair.get_by_role("button", name="Build schedule").click()
+    await field(chair, variant, "Time limit (seconds)").fill("2")
+    await button(chair, variant, "Build schedule").click()
 
     await expect(chair).to_have_url(f"{url}{base}/schedule")
-    await expect(chair.get_by_role("main")).to_contain_text(
-        re.compile(r"Last built on .+ \((optimal|feasible)\)\."), timeout=BUILD_SECONDS * 1000
+    statuses = "|".join(re.escape(tr(variant, status)) for status in ("optimal", "good, not proven best"))
+    built = (
+        re.escape(tr(variant, "Last built on %(when)s (%(status)s)."))
+        .replace(re.escape("%(when)s"), ".+")
+        .replace(re.escape("%(status)s"), f"({statuses})")
     )
+    await expect(chair.get_by_role("main")).to_contain_text(re.compile(built), timeout=BUILD_SECONDS * 1000)
     await expect(chair.locator("meta[http-equiv=refresh]")).to_have_count(0)
-    await expect(chair.get_by_role("main")).to_contain_text("The checker finds no problem in this schedule.")
-    await expect(chair.get_by_role("heading", name="Not placed, and why")).to_have_count(0)
+    await expect(chair.get_by_role("main")).to_contain_text(
+        tr(variant, "The checker finds no problem in this schedule.")
+    )
+    await expect(chair.get_by_role("heading", name=tr(variant, "Not placed, and why"))).to_have_count(0)
     items = chair.locator("tbody").get_by_role("row")
     await expect(items).to_have_count(5)  # a panel sitting, three pitches in it, one office-hours session
-    for what in (PITCH, OFFICE_HOURS, *(f"Pitch: {team}" for team in OTHER_TEAMS)):
+    for what in (pitch_what, office_what, *(kind(variant, "Pitch", team) for team in OTHER_TEAMS)):
         await expect(item_row(chair, what)).to_have_count(1)
-    await expect(chair.get_by_role("button", name="Build again")).to_be_enabled()
+    await expect(button(chair, variant, "Build again")).to_be_enabled()
+    await assert_fits(chair)
 
     pitch = await ScheduleItem.select().where(ScheduleItem.title == TEAM, ScheduleItem.kind == "pitch").first()
     office = await ScheduleItem.select().where(ScheduleItem.kind == "office_hours").first()
@@ -112,48 +146,53 @@ async def test_the_organiser_builds_edits_and_publishes_and_a_team_finds_its_pit
     def local(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
-    await expect(item_row(chair, PITCH).get_by_label("Starts", exact=True)).to_have_value(local(pitch["starts_at"]))
-    await expect(item_row(chair, PITCH).get_by_role("cell").nth(2)).to_have_text(rooms[pitch["room"]])
+    starts = tr(variant, "Starts")
+    await expect(item_row(chair, pitch_what).get_by_label(starts, exact=True)).to_have_value(local(pitch["starts_at"]))
+    await expect(item_row(chair, pitch_what).get_by_role("cell").nth(2)).to_have_text(rooms[pitch["room"]])
 
     # -- A move onto the panel sitting's room and time is refused with the checker's message ...
     sitting_title = f"Judging panel: {sitting['title']}"
     async with chair.expect_response(lambda response: response.request.method == "POST") as refused:
-        await move(chair, OFFICE_HOURS, room=rooms[sitting["room"]], starts_at=local(sitting["starts_at"]))
+        await move(chair, variant, office_what, room=rooms[sitting["room"]], starts_at=local(sitting["starts_at"]))
 
     assert (await refused.value).status == 422
     await expect(chair.get_by_role("alert")).to_have_count(2)
     await expect(chair.get_by_role("alert").first).to_have_text(
-        "This move would break the schedule; nothing was changed."
+        tr(variant, "This move would break the schedule; nothing was changed.")
     )
-    await expect(chair.get_by_role("alert").last).to_contain_text(
-        f"Room {rooms[sitting['room']]} is booked twice at {local(sitting['starts_at']).replace('T', ' ')}"
-    )
+    await expect(chair.get_by_role("alert").last).to_contain_text(rooms[sitting["room"]])
+    with in_locale(variant.locale):
+        sitting_at = format_datetime(sitting["starts_at"], str(zone))
+    await expect(chair.get_by_role("alert").last).to_contain_text(sitting_at)
     assert await ScheduleItem.select(ScheduleItem.room, ScheduleItem.starts_at, ScheduleItem.version).where(
         ScheduleItem.id == office["id"]
     ).first() == {"room": office["room"], "starts_at": office["starts_at"], "version": 0}
+    await assert_fits(chair)
 
     # -- ... one straight from the pitch into the other room is saved, with a warning: no time to walk over.
-    await chair.goto(f"{base}/schedule")
     other_room = next(name for room, name in rooms.items() if room != pitch["room"])
-    await move(chair, OFFICE_HOURS, room=other_room, starts_at=local(pitch["ends_at"]))
+    await move(chair, variant, office_what, room=other_room, starts_at=local(pitch["ends_at"]))
 
     await expect(chair).to_have_url(f"{url}{base}/schedule#item-{office['id']}")
     office_end = pitch["ends_at"] + (office["ends_at"] - office["starts_at"])
-    warning = (
-        f"only 0 minutes from {TEAM} ({pitch['starts_at'].astimezone(zone):%H:%M}–"
-        f"{pitch['ends_at'].astimezone(zone):%H:%M}) in {rooms[pitch['room']]} to {TEAM} "
-        f"({pitch['ends_at'].astimezone(zone):%H:%M}–{office_end.astimezone(zone):%H:%M}) in {other_room};"
-        " 5 needed."
-    )
-    await expect(flash(chair)).to_have_text(
-        ["The item was moved.", re.compile(rf"^Warning: .+: {re.escape(warning)}$")]
-    )
-    notice = chair.get_by_role("article").filter(has=chair.get_by_role("heading", name="The checker finds"))
-    await expect(notice.get_by_role("listitem")).to_have_text([re.compile(rf"^warning .+: {re.escape(warning)}$")])
-    await expect(item_row(chair, OFFICE_HOURS).get_by_role("cell").nth(2)).to_have_text(other_room)
-    await expect(item_row(chair, OFFICE_HOURS).get_by_label("Starts", exact=True)).to_have_value(
-        local(pitch["ends_at"])
-    )
+    await expect(flash(chair).first).to_have_text(tr(variant, "The item was moved."))
+    warned = tr(variant, "Warning: %(warning)s").split("%(warning)s")[0]
+    await expect(flash(chair).last).to_contain_text(warned)
+    await expect(flash(chair).last).to_contain_text(other_room)
+    if not variant.is_phone:  # the checker's whole sentence, in English
+        warning = (
+            f"only 0 minutes from {TEAM} ({pitch['starts_at'].astimezone(zone):%H:%M}–"
+            f"{pitch['ends_at'].astimezone(zone):%H:%M}) in {rooms[pitch['room']]} to {TEAM} "
+            f"({pitch['ends_at'].astimezone(zone):%H:%M}–{office_end.astimezone(zone):%H:%M}) in {other_room};"
+            " 5 needed."
+        )
+        await expect(flash(chair)).to_have_text(
+            ["The item was moved.", re.compile(rf"^Warning: .+: {re.escape(warning)}$")]
+        )
+        notice = chair.get_by_role("article").filter(has=chair.get_by_role("heading", name="The checker finds"))
+        await expect(notice.get_by_role("listitem")).to_have_text([re.compile(rf"^warning .+: {re.escape(warning)}$")])
+    await expect(item_row(chair, office_what).get_by_role("cell").nth(2)).to_have_text(other_room)
+    await expect(item_row(chair, office_what).get_by_label(starts, exact=True)).to_have_value(local(pitch["ends_at"]))
 
     # -- A warning does not block publishing; the browser asks first.
     confirmations: list[str] = []
@@ -163,44 +202,55 @@ async def test_the_organiser_builds_edits_and_publishes_and_a_team_finds_its_pit
         await dialog.accept()
 
     chair.once("dialog", accept)
-    await chair.get_by_role("button", name="Publish").click()
+    await button(chair, variant, "Publish").click()
 
     await expect(flash(chair)).to_have_text(
-        "The schedule is published; later changes are mailed to the people concerned."
+        tr(variant, "The schedule is published; later changes are mailed to the people concerned.")
     )
-    assert confirmations == ["Publish the schedule? Later changes will be mailed to the people concerned."]
+    assert confirmations == [tr(variant, "Publish the schedule? Later changes will be mailed to the people concerned.")]
     await expect(chair).to_have_url(f"{url}{base}/schedule")
-    await expect(chair.get_by_role("main")).to_contain_text("published · Public page")
-    await expect(chair.get_by_role("button", name="Build again")).to_have_count(0)
-    await expect(chair.get_by_role("button", name="Publish")).to_have_count(0)
+    await expect(chair.get_by_role("main")).to_contain_text(
+        f"{tr(variant, 'published')} · {tr(variant, 'Public page')}"
+    )
+    await expect(button(chair, variant, "Build again")).to_have_count(0)
+    await expect(button(chair, variant, "Publish")).to_have_count(0)
+    await assert_fits(chair)
+    await link(chair, variant, "Public page").click()
+    await expect(chair.get_by_role("heading", level=1)).to_have_text(HACKATHON)
+    await assert_fits(chair)
 
-    # -- A team member signs in and finds their own schedule from the public one: their pitch and
-    # -- their office hours where the organiser moved them, nobody else's pitch.
-    member = await (await open_context()).new_page()
-    await member.goto("/login")
-    await sign_in(member, world.members[TEAM]["email"])
-    await member.goto(f"/hackathons/{world.hackathon_id}")
-    await expect(member.get_by_role("heading", level=1)).to_have_text(HACKATHON)
-    await expect(member.get_by_text("Preview: this schedule is not published yet.")).to_have_count(0)
-    await member.get_by_role("navigation", name="Views").get_by_role("link", name="My schedule").click()
+    # -- A team member signs in and finds their own schedule through their calendar: their pitch
+    # -- and their office hours where the organiser moved them, nobody else's pitch.
+    member = await open_page()
+    await start(member, variant)
+    await sign_in(member, variant, world.members[TEAM]["email"])
+    await (await header_link(member, variant, world.members[TEAM]["name"])).click()
+    await link(member, variant, "Your calendar").click()
+    await link(member, variant, pitch_what).click()
 
     await expect(member).to_have_url(f"{url}/hackathons/{world.hackathon_id}/mine")
-    await expect(member.get_by_role("heading", level=1)).to_have_text(f"My schedule at {HACKATHON}")
+    await expect(member.get_by_role("heading", level=1)).to_have_text(
+        tr(variant, "My schedule at %(hackathon)s", hackathon=HACKATHON)
+    )
     mine = member.locator("tbody").get_by_role("row")
     await expect(mine).to_have_count(2)
-    pitch_when = f"{pitch['starts_at'].astimezone(zone):%a %-d %b, %H:%M}–{pitch['ends_at'].astimezone(zone):%H:%M}"
-    office_when = f"{pitch['ends_at'].astimezone(zone):%a %-d %b, %H:%M}–{office_end.astimezone(zone):%H:%M}"
-    await expect(mine.nth(0).get_by_role("cell").nth(0)).to_have_text(pitch_when)
-    await expect(mine.nth(0).get_by_role("cell").nth(1)).to_have_text(PITCH)
+
+    def shown(starts_at: datetime, ends_at: datetime) -> str:
+        with in_locale(variant.locale):
+            return format_range(starts_at, ends_at, str(zone))
+
+    await expect(mine.nth(0).get_by_role("cell").nth(0)).to_have_text(shown(pitch["starts_at"], pitch["ends_at"]))
+    await expect(mine.nth(0).get_by_role("cell").nth(1)).to_have_text(pitch_what)
     await expect(mine.nth(0).get_by_role("cell").nth(2)).to_have_text(rooms[pitch["room"]])
-    await expect(mine.nth(1).get_by_role("cell").nth(0)).to_have_text(office_when)
-    await expect(mine.nth(1).get_by_role("cell").nth(1)).to_have_text(OFFICE_HOURS)
+    await expect(mine.nth(1).get_by_role("cell").nth(0)).to_have_text(shown(pitch["ends_at"], office_end))
+    await expect(mine.nth(1).get_by_role("cell").nth(1)).to_have_text(office_what)
     await expect(mine.nth(1).get_by_role("cell").nth(2)).to_have_text(other_room)
     for team in OTHER_TEAMS:
         await expect(member.get_by_role("main")).not_to_contain_text(team)
+    await assert_fits(member)
 
     # -- The whole hackathon's iCal feed, as anyone's calendar app fetches it, carries the pitch.
-    visitor = await open_context()
+    visitor = await open_page()  # no session: the platform's default language
     feed = await visitor.request.get(f"/hackathons/{world.hackathon_id}/schedule.ics")
     assert feed.status == 200
     assert feed.headers["content-type"].startswith("text/calendar")

@@ -2,8 +2,10 @@
 the mentor offers a slot, the startup's founder books it, the mentor writes notes, and both find
 the session in the calendar feed their calendar app would subscribe to.
 
-Four people, four browser contexts (no shared cookies); every step is done through the pages they
-see, the mails come from the SMTP test server and the feed is read back with `icalendar`.
+Four people, four browser contexts (no shared cookies); each starts at "/", signs in through the
+header's sign-in link and reaches every page by clicking, on a desktop in English and on a 390 px
+phone in Serbian Cyrillic (the `variant`). The mails come from the SMTP test server and the feed is
+read back with `icalendar`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from email.header import decode_header, make_header
 from email.message import Message
@@ -19,19 +20,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
 from icalendar import Calendar
-from playwright.async_api import BrowserContext, Dialog, Locator, Page, expect
+from playwright.async_api import Dialog, Locator, Page, expect
 
 from challenge.tables import Application, Startup, StartupMember
 from core.clock import utc_now
 from core.enums import Role
+from core.i18n import format_datetime, format_range, in_locale
 from mentoring.tables import MentorProfile
-from tests.factories import PASSWORD, make_edition, make_user, set_timeline
+from tests.browser.conftest import OpenPage
+from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.factories import make_edition, make_user, set_timeline
 from tests.fixtures import Mailbox, ServerProcess, body_of
 
 pytestmark = pytest.mark.browser
-
-OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
 
 EDITION = "Smart Serbia Challenge"
 ZONE = "Europe/Belgrade"  # the edition's and both mentors' time zone
@@ -39,8 +42,6 @@ STARTUP, FOUNDER = "AgroSense", ("Mila Kovač", "mila@agrosense.rs")
 OTHER_STARTUP, OTHER_FOUNDER = "ParkPulse", ("Luka Nikolić", "luka@parkpulse.rs")
 MENTOR = ("Ana Petrović", "ana@mentors.rs")
 OTHER_MENTOR = ("Goran Jovanović", "goran@mentors.rs")
-WHY = "shares: IoT; both speak Serbian; flexible hours"
-OTHER_WHY = "shares: Public procurement; both speak Serbian; flexible hours"
 LOCATION = "Science Park Belgrade, room 4"
 NOTES = "Pilot in Kušići agreed in principle; next: the utility's data-sharing letter."
 # 08:00-20:00 every day of the week, in the mentor's time zone.
@@ -50,9 +51,22 @@ RUN_TIMEOUT_MS = 15_000
 FEED = re.compile(r"^http://testserver(/calendar/\d+-[0-9a-f]{32}\.ics)$")
 
 
-def field(page: Page, label: str) -> Locator:
-    """The form field labelled exactly `label` (a required field's label ends in an asterisk)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+def field(page: Page, variant: Variant, label: str) -> Locator:
+    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
+    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
+
+
+def button(page: Page, variant: Variant, name: str) -> Locator:
+    return page.get_by_role("button", name=exactly(tr(variant, name)))
+
+
+def link(page: Page, variant: Variant, name: str) -> Locator:
+    return page.get_by_role("main").get_by_role("link", name=exactly(tr(variant, name)))
+
+
+def back(page: Page, variant: Variant, name: str) -> Locator:
+    """A page's "← ..." link back to where it belongs."""
+    return page.get_by_role("main").get_by_role("link", name=re.compile(rf"^← {re.escape(tr(variant, name))}$"))
 
 
 def flash(page: Page) -> Locator:
@@ -64,11 +78,16 @@ def pair(page: Page, startup: str) -> Locator:
     return page.get_by_role("row").filter(has=page.get_by_role("cell", name=startup, exact=True))
 
 
-async def sign_in(page: Page, email: str) -> None:
-    """Sign in on the login page the browser is on."""
-    await field(page, "Email address").fill(email)
-    await field(page, "Password").fill(PASSWORD)
-    await page.get_by_role("main").get_by_role("button", name="Sign in").click()
+def why(variant: Variant, expertise: str) -> str:
+    """A pair's explanation as the matching page and the mails word it: shared expertise, Serbian, any hour."""
+    serbian = Locale.parse(variant.locale).languages["sr"]
+    return "; ".join(
+        (
+            tr(variant, "shares: %(tags)s", tags=tr(variant, expertise)),
+            tr(variant, "both speak %(languages)s", languages=serbian),
+            tr(variant, "flexible hours"),
+        )
+    )
 
 
 def subject_of(message: Message) -> str:
@@ -87,23 +106,26 @@ async def mail_titled(mailbox: Mailbox, address: str, subject: str, *, timeout: 
     raise AssertionError(f"no mail {subject!r} to {address} within {timeout} s; got {mailbox.to(address)}")
 
 
-async def run_finished(page: Page) -> None:
+async def run_finished(page: Page, variant: Variant) -> None:
     """Wait out the run just started: while it runs, the page shows its stage and reloads itself."""
-    await expect(page.get_by_text(re.compile(r"^Last run finished on "))).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    finished = tr(variant, "Last run finished on %(when)s.").split("%(when)s")[0]
+    await expect(page.get_by_text(re.compile(rf"^{re.escape(finished)}"))).to_be_visible(timeout=RUN_TIMEOUT_MS)
     await expect(page.get_by_role("progressbar")).to_have_count(0)
 
 
-def when(starts_at: datetime, ends_at: datetime) -> str:
-    """A session's time as the pages and mails show it, e.g. "Mon 8 Mar 2027, 10:00-11:00 (Europe/Belgrade)"."""
-    return f"{starts_at:%a} {starts_at.day} {starts_at:%b %Y, %H:%M}-{ends_at:%H:%M} ({ZONE})"
+def when(variant: Variant, starts_at: datetime, ends_at: datetime) -> str:
+    """A session's time as the pages show it, e.g. "Mon 8 Mar 2027, 10:00–11:00 CET (Europe/Belgrade)"."""
+    with in_locale(variant.locale):
+        return f"{format_range(starts_at, ends_at, ZONE)} ({ZONE})"
 
 
-async def feed_events(page: Page, summary: str) -> list[Any]:
-    """The VEVENTs of the person's feed, read from the "Calendar address" of their calendar page."""
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Your calendar")
+async def feed_events(page: Page, variant: Variant, listed: str) -> list[Any]:
+    """The VEVENTs of the person's feed, read from the "Calendar address" of their calendar page,
+    which lists the session as `listed`."""
+    await expect(page.get_by_role("heading", level=1)).to_have_text(tr(variant, "Your calendar"))
     coming_up = page.get_by_role("main").get_by_role("listitem")
-    await expect(coming_up).to_have_text([re.compile(rf" · {re.escape(summary)}$")])
-    address = await field(page, "Calendar address").input_value()
+    await expect(coming_up).to_have_text([re.compile(rf" · {re.escape(listed)}$")])
+    address = await field(page, variant, "Calendar address").input_value()
     found = FEED.match(address)
     assert found, f"not a feed address: {address}"  # it carries BASE_URL, not the live server's address
     response = await page.request.get(found[1])
@@ -139,7 +161,7 @@ async def mentor_with_profile(edition_id: int, mentor: tuple[str, str], expertis
 
 
 async def test_mentoring_from_matching_to_the_calendar_feed(
-    open_context: OpenContext, mailbox: Mailbox, live_server: ServerProcess
+    open_page: OpenPage, variant: Variant, mailbox: Mailbox, live_server: ServerProcess
 ) -> None:
     url = live_server.url
     edition = await make_edition(name=EDITION, year=2026, slug="smart-serbia-2026")
@@ -161,47 +183,55 @@ async def test_mentoring_from_matching_to_the_calendar_feed(
     day: date = (now.astimezone(ZoneInfo(ZONE)) + timedelta(days=3)).date()
     starts_at = datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo(ZONE))
     ends_at = starts_at + timedelta(hours=1)
-    slot_time = when(starts_at, ends_at)
+    slot_time = when(variant, starts_at, ends_at)
+    reason, other_reason = why(variant, "IoT"), why(variant, "Public procurement")
+    proposed, locked = tr(variant, "proposed"), tr(variant, "locked")
+    lock_remove, unlock_remove = (f"{tr(variant, a)} {tr(variant, 'Remove')}" for a in ("Lock", "Unlock"))
 
-    # -- The organiser finds the edition's matching and runs it.
-    matcher = await (await open_context()).new_page()
-    await matcher.goto("/login")
-    await sign_in(matcher, organiser["email"])
-    await matcher.goto("/organiser/editions/")
+    # -- The organiser signs in from the home page, finds the edition's matching and runs it.
+    matcher = await open_page()
+    await start(matcher, variant)
+    await sign_in(matcher, variant, organiser["email"])
+    await (await header_link(matcher, variant, "Organiser")).click()
+    await link(matcher, variant, "Editions, timelines and problem review").click()
     listed = matcher.get_by_role("row").filter(has_text=EDITION)
-    await expect(listed.get_by_role("cell").nth(1)).to_have_text("Mentoring")
-    await listed.get_by_role("link", name="Mentor matching").click()
+    await expect(listed).to_contain_text(tr(variant, "Mentoring"))
+    await listed.get_by_role("link", name=exactly(tr(variant, "Mentor matching"))).click()
 
     await expect(matcher).to_have_url(f"{url}/organiser/editions/{edition['id']}/matching/")
-    await expect(matcher.get_by_role("heading", level=1)).to_have_text(f"Mentor matching for {EDITION}")
-    await expect(matcher.get_by_role("row").last).to_have_text("No pair yet: run the matching.")
-    await matcher.get_by_role("button", name="Run matching").click()
+    await expect(matcher.get_by_role("heading", level=1)).to_have_text(
+        tr(variant, "Mentor matching for %(edition)s", edition=EDITION)
+    )
+    await expect(matcher.get_by_role("row").last).to_have_text(tr(variant, "No pair yet: run the matching."))
+    await button(matcher, variant, "Run matching").click()
 
-    await expect(flash(matcher).first).to_have_text("Matching started; this page shows its progress.")
-    await run_finished(matcher)
+    started = tr(variant, "Matching started; this page shows its progress.")
+    await expect(flash(matcher).first).to_have_text(started)
+    await run_finished(matcher, variant)
     await expect(pair(matcher, STARTUP).get_by_role("cell")).to_have_text(
-        [STARTUP, MENTOR[0], "800", WHY, "proposed", "Lock Remove"]
+        [STARTUP, MENTOR[0], "800", reason, proposed, lock_remove]
     )
     await expect(pair(matcher, OTHER_STARTUP).get_by_role("cell")).to_have_text(
-        [OTHER_STARTUP, OTHER_MENTOR[0], "800", OTHER_WHY, "proposed", "Lock Remove"]
+        [OTHER_STARTUP, OTHER_MENTOR[0], "800", other_reason, proposed, lock_remove]
     )
-    await expect(matcher.get_by_role("heading", name="Left without a mentor, and why")).to_have_count(0)
-    await expect(matcher.get_by_role("heading", name="The checker warns")).to_have_count(0)
+    await expect(matcher.get_by_role("heading", name=tr(variant, "Left without a mentor, and why"))).to_have_count(0)
+    await expect(matcher.get_by_role("heading", name=tr(variant, "The checker warns"))).to_have_count(0)
+    await assert_fits(matcher)
 
     # -- ... locks one pair and re-runs for the rest: the locked pair stays as it is.
-    await pair(matcher, STARTUP).get_by_role("button", name="Lock").click()
-    await expect(flash(matcher)).to_have_text("The pair is locked: a re-run keeps it.")
-    await expect(pair(matcher, STARTUP).get_by_role("cell").nth(4)).to_have_text("proposed · locked")
-    await expect(pair(matcher, STARTUP).get_by_role("button", name="Unlock")).to_be_visible()
-    await matcher.get_by_role("button", name="Re-run for the rest").click()
+    await pair(matcher, STARTUP).get_by_role("button", name=exactly(tr(variant, "Lock"))).click()
+    await expect(flash(matcher)).to_have_text(tr(variant, "The pair is locked: a re-run keeps it."))
+    await expect(pair(matcher, STARTUP).get_by_role("cell").nth(4)).to_have_text(f"{proposed} · {locked}")
+    await expect(pair(matcher, STARTUP).get_by_role("button", name=exactly(tr(variant, "Unlock")))).to_be_visible()
+    await button(matcher, variant, "Re-run for the rest").click()
 
-    await expect(flash(matcher).first).to_have_text("Matching started; this page shows its progress.")
-    await run_finished(matcher)
+    await expect(flash(matcher).first).to_have_text(started)
+    await run_finished(matcher, variant)
     await expect(pair(matcher, STARTUP).get_by_role("cell")).to_have_text(
-        [STARTUP, MENTOR[0], "800", WHY, "proposed · locked", "Unlock Remove"]
+        [STARTUP, MENTOR[0], "800", reason, f"{proposed} · {locked}", unlock_remove]
     )
     await expect(pair(matcher, OTHER_STARTUP).get_by_role("cell")).to_have_text(
-        [OTHER_STARTUP, OTHER_MENTOR[0], "800", OTHER_WHY, "proposed", "Lock Remove"]
+        [OTHER_STARTUP, OTHER_MENTOR[0], "800", other_reason, proposed, lock_remove]
     )
 
     # -- ... and publishes, once the browser has asked whether everyone should be mailed.
@@ -212,119 +242,151 @@ async def test_mentoring_from_matching_to_the_calendar_feed(
         await dialog.accept()
 
     matcher.once("dialog", accept)
-    await matcher.get_by_role("button", name="Publish the proposed pairs").click()
+    await button(matcher, variant, "Publish the proposed pairs").click()
 
-    await expect(flash(matcher)).to_have_text("2 pairs published; mentors and teams were mailed.")
-    assert confirmations == ["Mentors and teams will be mailed. Publish?"]
-    await expect(pair(matcher, STARTUP).get_by_role("cell").nth(4)).to_have_text("published · locked")
-    await expect(pair(matcher, OTHER_STARTUP).get_by_role("cell").nth(4)).to_have_text("published")
-    await expect(matcher.get_by_role("button", name="Publish the proposed pairs")).to_have_count(0)
+    await expect(flash(matcher)).to_have_text(
+        tr(variant, "%(num)s pair published; mentors and teams were mailed.",
+           "%(num)s pairs published; mentors and teams were mailed.", 2)
+    )  # fmt: skip
+    assert confirmations == [tr(variant, "Mentors and teams will be mailed. Publish?")]
+    published = tr(variant, "published")
+    await expect(pair(matcher, STARTUP).get_by_role("cell").nth(4)).to_have_text(f"{published} · {locked}")
+    await expect(pair(matcher, OTHER_STARTUP).get_by_role("cell").nth(4)).to_have_text(published)
+    await expect(button(matcher, variant, "Publish the proposed pairs")).to_have_count(0)
     await expect(matcher.get_by_role("row").get_by_role("button")).to_have_count(0)
+    await assert_fits(matcher)
 
-    for address, subject, other, why in (
-        (MENTOR[1], f"Your mentoring match: {STARTUP}", STARTUP, WHY),
-        (FOUNDER[1], f"Your mentor: {MENTOR[0]}", MENTOR[0], WHY),
-        (OTHER_MENTOR[1], f"Your mentoring match: {OTHER_STARTUP}", OTHER_STARTUP, OTHER_WHY),
-        (OTHER_FOUNDER[1], f"Your mentor: {OTHER_MENTOR[0]}", OTHER_MENTOR[0], OTHER_WHY),
-    ):
-        told = body_of(await mail_titled(mailbox, address, subject)).splitlines()
-        assert f"the mentoring pairs of {EDITION} are published. You will work with: {other}." in told
-        assert f"Why this pair: {why}" in told
+    # The mails are written in the language the organiser published in.
+    for address, subject, other, because in (
+        (MENTOR[1], tr(variant, "Your mentoring match: %(startup)s", startup=STARTUP), STARTUP, reason),
+        (FOUNDER[1], tr(variant, "Your mentor: %(mentor)s", mentor=MENTOR[0]), MENTOR[0], reason),
+        (OTHER_MENTOR[1], tr(variant, "Your mentoring match: %(startup)s", startup=OTHER_STARTUP), OTHER_STARTUP,
+         other_reason),
+        (OTHER_FOUNDER[1], tr(variant, "Your mentor: %(mentor)s", mentor=OTHER_MENTOR[0]), OTHER_MENTOR[0],
+         other_reason),
+    ):  # fmt: skip
+        told = body_of(await mail_titled(mailbox, address, subject))
+        assert EDITION in told and other in told and because in told
 
-    # -- The mentor of the locked pair sees the startup and offers a slot on their own clock.
-    mentor = await (await open_context()).new_page()
-    await mentor.goto("/login")
-    await sign_in(mentor, MENTOR[1])
-    await mentor.get_by_role("navigation", name="Main").get_by_role("link", name="Mentoring").click()
+    # -- The mentor of the locked pair signs in, sees the startup and offers a slot on their own clock.
+    mentor = await open_page()
+    await start(mentor, variant)
+    await sign_in(mentor, variant, MENTOR[1])
+    await (await header_link(mentor, variant, "Mentoring")).click()
     await expect(mentor).to_have_url(f"{url}/mentor/")
-    startups = mentor.get_by_role("list").filter(has_text=STARTUP)
-    await expect(startups.get_by_role("listitem")).to_have_text([f"{STARTUP} ({EDITION}): {WHY}"])
-    await mentor.get_by_role("link", name="Your slots and sessions").click()
+    await expect(mentor.get_by_role("main")).to_contain_text(f"{STARTUP} ({EDITION}): {reason}")
+    await link(mentor, variant, "Your slots and sessions").click()
 
     await expect(mentor).to_have_url(f"{url}/mentor/sessions")
-    await expect(mentor.get_by_role("heading", level=1)).to_have_text("Your slots and sessions")
-    await expect(mentor.get_by_role("main")).to_contain_text(f"{EDITION}: your time zone is {ZONE}.")
-    await expect(field(mentor, "Edition")).to_have_value(str(edition["id"]))
-    await field(mentor, "Starts").fill(f"{day.isoformat()}T10:00")
-    await field(mentor, "Ends").fill(f"{day.isoformat()}T11:00")
-    await field(mentor, "Where").fill(LOCATION)
-    await mentor.get_by_role("button", name="Offer this slot").click()
-
-    await expect(mentor).to_have_url(f"{url}/mentor/sessions")
-    await expect(flash(mentor)).to_have_text("Your slot is offered: your startups can book it now.")
-    open_slots = mentor.get_by_role("region", name="Open slots")
-    await expect(open_slots.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        [slot_time, LOCATION, "Withdraw"]
+    await expect(mentor.get_by_role("heading", level=1)).to_have_text(tr(variant, "Your slots and sessions"))
+    await expect(mentor.get_by_role("main")).to_contain_text(
+        tr(variant, "%(edition)s: your time zone is %(zone)s.", edition=EDITION, zone=ZONE)
     )
-    await expect(mentor.get_by_role("region", name="Coming up")).to_contain_text("No session booked yet.")
+    await expect(mentor.get_by_role("main")).to_contain_text(tr(variant, "Your weekly hours:"))
+    await expect(field(mentor, variant, "Edition")).to_have_value(str(edition["id"]))
+    await field(mentor, variant, "Starts").fill(f"{day.isoformat()}T10:00")
+    await field(mentor, variant, "Ends").fill(f"{day.isoformat()}T11:00")
+    await field(mentor, variant, "Where").fill(LOCATION)
+    await button(mentor, variant, "Offer this slot").click()
 
-    # -- The founder sees the mentor, why they were paired and the slot, and books it.
-    founder = await (await open_context()).new_page()
-    await founder.goto("/login")
-    await sign_in(founder, FOUNDER[1])
-    await founder.get_by_role("navigation", name="Main").get_by_role("link", name="Startup").click()
+    await expect(mentor).to_have_url(f"{url}/mentor/sessions")
+    await expect(flash(mentor)).to_have_text(tr(variant, "Your slot is offered: your startups can book it now."))
+    open_slots = mentor.get_by_role("region", name=tr(variant, "Open slots"))
+    await expect(open_slots.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
+        [slot_time, LOCATION, tr(variant, "Withdraw")]
+    )
+    await expect(mentor.get_by_role("region", name=tr(variant, "Coming up"))).to_contain_text(
+        tr(variant, "No session booked yet.")
+    )
+    await assert_fits(mentor)
+
+    # -- The founder signs in, sees the mentor, why they were paired and the slot, and books it.
+    founder = await open_page()
+    await start(founder, variant)
+    await sign_in(founder, variant, FOUNDER[1])
+    await (await header_link(founder, variant, "Startup")).click()
     await expect(founder).to_have_url(f"{url}/startup")
-    await founder.get_by_role("link", name="Mentoring: your mentors and sessions").click()
+    await link(founder, variant, "Mentoring: your mentors and sessions").click()
 
     await expect(founder).to_have_url(f"{url}/startup/mentoring")
     await expect(founder.get_by_role("heading", level=2)).to_have_text([STARTUP])
     await expect(founder.get_by_role("heading", level=4)).to_have_text([MENTOR[0]])
-    await expect(founder.get_by_role("main")).to_contain_text(f"Why this pair: {WHY}")
-    offered = founder.get_by_role("row").filter(has=founder.get_by_role("button", name="Book"))
-    await expect(offered.get_by_role("cell")).to_have_text([slot_time, slot_time, LOCATION, "Book"])
-    await offered.get_by_role("button", name="Book").click()
+    await expect(founder.get_by_role("main")).to_contain_text(f"{tr(variant, 'Why this pair:')} {reason}")
+    book = button(founder, variant, "Book")
+    offered = founder.get_by_role("listitem").filter(has=book)
+    await expect(offered).to_have_count(1)
+    await expect(offered).to_contain_text(slot_time)
+    await expect(offered).to_contain_text(LOCATION)
+    # Mentor and startup share a time zone: the time is shown once.
+    await expect(offered).not_to_contain_text(tr(variant, "mentor's time:"))
+    await assert_fits(founder)
+    box = await book.bounding_box()  # on the screen, not in a table scrolled sideways out of sight
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= variant.width
+    await book.click()
 
     await expect(founder).to_have_url(f"{url}/startup/mentoring")
-    await expect(flash(founder)).to_have_text("The session is booked; we mailed you and your mentor the details.")
-    await expect(founder.get_by_role("button", name="Book")).to_have_count(0)
-    await expect(founder.get_by_role("main")).to_contain_text(f"{MENTOR[0]} has no open slot right now")
-    await expect(founder.get_by_role("main")).to_contain_text(
-        f"{MENTOR[0]} · {slot_time} (mentor's time: {slot_time}) · {LOCATION}"
+    await expect(flash(founder)).to_have_text(
+        tr(variant, "The session is booked; we mailed you and your mentor the details.")
     )
+    await expect(book).to_have_count(0)
+    await expect(founder.get_by_role("main")).to_contain_text(
+        tr(variant, "%(mentor)s has no open slot right now; check again later.", mentor=MENTOR[0])
+    )
+    await expect(founder.get_by_role("main")).to_contain_text(f"{MENTOR[0]} · {slot_time} · {LOCATION}")
+    await assert_fits(founder)
 
-    subject = f"Mentoring session booked: {starts_at:%a} {day.day} {starts_at:%b %Y}, 10:00"
-    for address, other in ((MENTOR[1], STARTUP), (FOUNDER[1], MENTOR[0])):
-        booked = body_of(await mail_titled(mailbox, address, subject)).splitlines()
-        assert f"a mentoring session with {other} is booked ({EDITION})." in booked
-        assert f"When: {slot_time}" in booked
-        assert f"Where: {LOCATION}" in booked
-    assert [subject_of(m) for m in mailbox.to(OTHER_FOUNDER[1])] == [f"Your mentor: {OTHER_MENTOR[0]}"]
+    with in_locale(variant.locale):
+        moment = format_datetime(starts_at, ZONE)
+    subject = tr(variant, "Mentoring session booked: %(when)s", when=moment)
+    for address in (MENTOR[1], FOUNDER[1]):
+        booked = body_of(await mail_titled(mailbox, address, subject))
+        assert slot_time in booked and LOCATION in booked and EDITION in booked
+    assert len(mailbox.to(OTHER_FOUNDER[1])) == 1  # only the match: the other team booked nothing
 
     # -- The mentor finds the booking and writes notes (attendance waits until the session has begun).
     await mentor.reload()
-    await expect(open_slots).to_contain_text("No open slot ahead.")
-    coming_up = mentor.get_by_role("region", name="Coming up").get_by_role("article")
+    await expect(open_slots).to_contain_text(tr(variant, "No open slot ahead."))
+    coming_up = mentor.get_by_role("region", name=tr(variant, "Coming up")).get_by_role("article")
     await expect(coming_up.locator("header")).to_have_text([f"{STARTUP} · {slot_time} · {LOCATION}"])
-    await coming_up.get_by_role("link", name="Your notes", exact=True).click()
+    await coming_up.get_by_role("link", name=exactly(tr(variant, "Your notes"))).click()
 
     await expect(mentor).to_have_url(re.compile(rf"^{re.escape(url)}/mentor/sessions/\d+/notes$"))
     notes_path = mentor.url.removeprefix(url)
-    await expect(mentor.get_by_role("heading", level=1)).to_have_text(f"Session with {STARTUP}")
-    await expect(mentor.get_by_role("main")).to_contain_text(f"{slot_time} · {LOCATION} · booked")
-    attendance = mentor.get_by_role("group", name="Did the team come?")
-    await expect(attendance.get_by_role("radio", name="Not recorded yet")).to_be_checked()
-    await field(mentor, "Your notes (only you and the organisers read them)").fill(NOTES)
-    await mentor.get_by_role("button", name="Save notes").click()
+    await expect(mentor.get_by_role("heading", level=1)).to_have_text(
+        tr(variant, "Session with %(startup)s", startup=STARTUP)
+    )
+    await expect(mentor.get_by_role("main")).to_contain_text(f"{slot_time} · {LOCATION} · {tr(variant, 'booked')}")
+    attendance = mentor.get_by_role("group", name=tr(variant, "Did the team come?"))
+    not_yet = attendance.get_by_role("radio", name=tr(variant, "Not recorded yet"))
+    await expect(not_yet).to_be_checked()
+    notes = field(mentor, variant, "Your notes (only you and the organisers read them)")
+    await notes.fill(NOTES)
+    await button(mentor, variant, "Save notes").click()
 
     await expect(mentor).to_have_url(f"{url}/mentor/sessions")
-    await expect(flash(mentor)).to_have_text("Your notes were saved.")
-    await coming_up.get_by_role("link", name="Your notes", exact=True).click()
+    await expect(flash(mentor)).to_have_text(tr(variant, "Your notes were saved."))
+    await coming_up.get_by_role("link", name=exactly(tr(variant, "Your notes"))).click()
     await expect(mentor).to_have_url(f"{url}{notes_path}")
-    await expect(field(mentor, "Your notes (only you and the organisers read them)")).to_have_value(NOTES)
-    await expect(attendance.get_by_role("radio", name="Not recorded yet")).to_be_checked()
+    await expect(notes).to_have_value(NOTES)
+    await expect(not_yet).to_be_checked()
+    await assert_fits(mentor)
 
-    # -- Both sides find exactly this session in the feed their calendar app would read.
-    await mentor.get_by_role("link", name="Your slots and sessions").click()
-    await mentor.get_by_role("link", name="Your calendar").click()
+    # -- Both sides find exactly this session in the feed their calendar app would read, in their language.
+    await back(mentor, variant, "Your slots and sessions").click()
+    await link(mentor, variant, "Your calendar").click()
     await expect(mentor).to_have_url(f"{url}/account/calendar")
-    await founder.get_by_role("link", name="Your calendar").click()
+    await link(founder, variant, "Your calendar").click()
     await expect(founder).to_have_url(f"{url}/account/calendar")
 
-    for page, summary in ((mentor, f"Mentoring: {STARTUP}"), (founder, f"Mentoring with {MENTOR[0]}")):
-        events = await feed_events(page, summary)
+    for page, summary in (
+        (mentor, tr(variant, "Mentoring: %(startup)s", startup=STARTUP)),
+        (founder, tr(variant, "Mentoring with %(mentor)s", mentor=MENTOR[0])),
+    ):
+        events = await feed_events(page, variant, summary)
         assert [str(event["SUMMARY"]) for event in events] == [summary]
         event = events[0]
         assert event["DTSTART"].to_ical() == starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode()
         assert event["DTEND"].to_ical() == ends_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode()
         assert event.decoded("DTSTART") == starts_at
         assert (str(event["STATUS"]), str(event["LOCATION"])) == ("CONFIRMED", LOCATION)
+        await assert_fits(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from challenge import screening
 from challenge.services import applications, teams
 from challenge.tables import Application, EligibilityQuestion, FitNote
 from core.auth import load_current_user
@@ -81,26 +82,120 @@ async def test_filters_search_and_sorting(logged_in) -> None:
     assert by_name.index(">=LeakTech<") < by_name.index(">AgroSense<") < by_name.index(">FlowCity<")
 
 
-async def test_bulk_shortlisting_sends_one_message_to_each_team_and_skips_what_it_cannot_move(logged_in) -> None:
+async def _bulk(organiser: WebClient, edition: dict, data: dict, *, query: str = "", step: str = "") -> object:
+    suffix = f"?{query}" if query else ""
+    return await organiser.http.post(
+        f"/organiser/editions/{edition['id']}/applications/status{step}{suffix}",
+        data={**data, "_csrf_token": await organiser.csrf_token()},
+    )
+
+
+async def test_bulk_shortlisting_asks_first_then_mails_each_team_and_skips_what_it_cannot_move(logged_in) -> None:
     edition, _, _, ids = await _world()
     organiser: WebClient = await logged_in(Role.ORGANISER)
     await Application.update({Application.status: "rejected"}).where(Application.id == ids["flow"])
     await Application.update({Application.status: "accepted"}).where(Application.id == ids["leak"])
+    chosen = [str(ids["agro"]), str(ids["flow"]), str(ids["leak"])]
 
-    response = await organiser.http.post(
-        f"/organiser/editions/{edition['id']}/applications/status",
-        data={"ids": [str(ids["agro"]), str(ids["flow"]), str(ids["leak"])], "status": "shortlisted",
-              "message": "See you at the bootcamp.", "_csrf_token": await organiser.csrf_token()},
-    )  # fmt: skip
-    page = (await organiser.get(response.headers["location"])).text
+    question = await _bulk(organiser, edition, {"ids": chosen, "status": "shortlisted", "step": "review",
+                                                "message": "See you at the bootcamp."})  # fmt: skip
+    unchanged = {row["status"] for row in await Application.select(Application.status)}
+    mailed_before = await OutboxMessage.count().where(OutboxMessage.subject == "Your application: shortlisted")
+    confirmed = await _bulk(organiser, edition, {"status": "shortlisted", "message": "See you at the bootcamp.",
+                                                 "confirmed": [str(ids["agro"]), str(ids["flow"])]},
+                            step="/confirm")  # fmt: skip
+    page = (await organiser.get(confirmed.headers["location"])).text
 
+    assert question.status_code == 200
+    assert "Change 2 applications to shortlisted?" in question.text
+    assert "The 2 teams will be mailed" in question.text and "(2 people)." in question.text
+    assert "1 application stays as it is" in question.text and "=LeakTech · accepted" in question.text
+    assert "See you at the bootcamp." in question.text
+    assert unchanged == {"submitted", "rejected", "accepted"} and mailed_before == 0
     statuses = {row["id"]: row["status"] for row in await Application.select(Application.id, Application.status)}
     assert statuses == {ids["agro"]: "shortlisted", ids["flow"]: "shortlisted", ids["leak"]: "accepted"}
     assert "2 applications moved to: shortlisted." in page
-    assert f"#{ids['leak']} (accepted)" in page
     mails = await OutboxMessage.select().where(OutboxMessage.subject == "Your application: shortlisted")
     assert len(mails) == 2 and all("See you at the bootcamp." in m["body_text"] for m in mails)
     assert await AuditEvent.count().where(AuditEvent.action == "application.shortlisted") == 2
+
+
+async def test_a_bulk_change_with_nothing_chosen_shows_every_error_on_the_list_with_the_input_kept(logged_in) -> None:
+    edition, _, _, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    listing = (await organiser.get(f"/organiser/editions/{edition['id']}/applications/")).text
+    nothing = await _bulk(organiser, edition, {"status": "", "message": "Dear teams, ...", "scope": "selected",
+                                               "step": "review"}, query="kind=rural")  # fmt: skip
+    no_status = await _bulk(organiser, edition, {"ids": [str(ids["agro"])], "message": "Hello", "step": "review"},
+                            query="kind=rural")  # fmt: skip
+
+    status_select = listing.split('id="bulk-status"')[1].split("</select>")[0]
+    assert '<option value="">Choose a status…</option>' in status_select and " selected>" not in status_select
+    assert nothing.status_code == 422 and "Applications to" in nothing.text
+    assert field_error(nothing.text, "status") == "Choose the new status."
+    assert field_error(nothing.text, "ids") == (
+        "Tick at least one application, or choose all on this page or all matching the filters.")  # fmt: skip
+    assert ">Dear teams, ...</textarea>" in nothing.text
+    assert "FlowCity" not in nothing.text and ">AgroSense</a>" in nothing.text  # the filter is kept
+    assert 'applications/status?kind=rural"' in nothing.text
+    assert no_status.status_code == 422 and field_error(no_status.text, "ids") is None
+    assert f'value="{ids["agro"]}" id="sel-{ids["agro"]}" checked' in no_status.text
+    assert f'value="{ids["leak"]}" id="sel-{ids["leak"]}" aria-label' in no_status.text
+    assert ">Hello</textarea>" in no_status.text
+    assert {row["status"] for row in await Application.select(Application.status)} == {"submitted"}
+
+
+async def test_back_from_the_question_returns_to_the_list_with_status_message_and_ticks(logged_in) -> None:
+    edition, _, _, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    back = await _bulk(organiser, edition, {"ids": [str(ids["flow"])], "scope": "page", "status": "rejected",
+                                            "message": "Not this time.", "step": "back",
+                                            "confirmed": [str(ids["flow"])]})  # fmt: skip
+
+    assert back.status_code == 200
+    assert '<option value="rejected" selected>' in back.text
+    assert ">Not this time.</textarea>" in back.text
+    assert 'name="scope" value="page" checked' in back.text
+    assert f'id="sel-{ids["flow"]}" checked' in back.text
+    assert {row["status"] for row in await Application.select(Application.status)} == {"submitted"}
+
+
+async def test_all_on_the_page_and_all_matching_are_worked_out_on_the_server(logged_in, monkeypatch) -> None:
+    edition, _, _, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    monkeypatch.setattr(screening, "PAGE_SIZE", 1)
+
+    listing = (await organiser.get(f"/organiser/editions/{edition['id']}/applications/", params={"kind": "rural"})).text
+    on_page = await _bulk(organiser, edition, {"scope": "page", "shown": [str(ids["leak"])], "status": "rejected",
+                                               "step": "review"}, query="kind=rural")  # fmt: skip
+    matching = await _bulk(organiser, edition, {"scope": "matching", "shown": [str(ids["leak"])],
+                                                "status": "rejected", "step": "review"},
+                           query="kind=rural")  # fmt: skip
+
+    assert "All 2 applications matching these filters, on every page" in listing
+    assert "The 1 application on this page" in listing
+    assert "Change 1 application to not selected?" in on_page.text and "=LeakTech" in on_page.text
+    assert "Change 2 applications to not selected?" in matching.text
+    assert "AgroSense" in matching.text and "FlowCity" not in matching.text
+    assert matching.text.count('name="confirmed"') == 2
+
+
+async def test_a_confirmed_change_moves_only_applications_of_this_edition(logged_in) -> None:
+    edition, _, _, ids = await _world()
+    other = await make_edition_taking_applications()
+    town = await make_municipality(name="Kraljevo")
+    foreign = {"agro": await _submitted(other, await make_problem(edition_id=other["id"], municipality_id=town["id"]),
+                                        "Elsewhere")}  # fmt: skip
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    done = await _bulk(organiser, edition, {"status": "shortlisted", "confirmed": [str(ids["agro"]),
+                                            str(foreign["agro"])]}, step="/confirm")  # fmt: skip
+
+    assert done.status_code == 302
+    statuses = {row["id"]: row["status"] for row in await Application.select(Application.id, Application.status)}
+    assert statuses[ids["agro"]] == "shortlisted" and statuses[foreign["agro"]] == "submitted"
 
 
 async def test_csv_export_keeps_the_filters_and_defuses_formulas(logged_in) -> None:
@@ -231,3 +326,20 @@ async def test_a_page_number_past_every_row_is_an_empty_page(logged_in) -> None:
     assert (api.json()["rows"], api.json()["has_next"], api.json()["total"]) == ([], False, 3)
     assert page.status_code == 200
     assert "AgroSense" not in page.text
+
+
+async def test_the_question_counts_in_serbian_plural_forms(logged_in) -> None:
+    edition, _, _, ids = await _world()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    await organiser.post_form("/locale", {"locale": "sr_Latn"})
+
+    one = await _bulk(organiser, edition, {"ids": [str(ids["agro"])], "status": "shortlisted", "step": "review"})
+    three = await _bulk(organiser, edition, {"scope": "page", "shown": [str(i) for i in ids.values()],
+                                             "status": "shortlisted", "step": "review"})  # fmt: skip
+    await organiser.post_form("/locale", {"locale": "sr_Cyrl"})
+    cyrillic = await _bulk(organiser, edition, {"scope": "page", "shown": [str(i) for i in ids.values()],
+                                                "status": "shortlisted", "step": "review"})  # fmt: skip
+
+    assert "Promeniti 1 prijavu u status" in one.text and "Mejl će dobiti 1 tim (1 osoba)." in one.text
+    assert "Promeniti 3 prijave u status" in three.text and "Mejl će dobiti 3 tima (3 osobe)." in three.text
+    assert "Promeniti 3 prijave" not in cyrillic.text and "Променити 3 пријаве у статус" in cyrillic.text

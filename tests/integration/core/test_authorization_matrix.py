@@ -25,7 +25,15 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from challenge.tables import Application, Comment, EligibilityQuestion, Problem, ProblemAttachment, StartupMember
+from challenge.tables import (
+    Application,
+    Comment,
+    Edition,
+    EligibilityQuestion,
+    Problem,
+    ProblemAttachment,
+    StartupMember,
+)
 from core import calendar, tokens
 from core.accounts.services import grant_role
 from core.clock import utc_now
@@ -227,6 +235,7 @@ ACCESS: dict[str, Access] = {
     "GET /organiser/editions/{edition_id:int}/applications": only(Role.ORGANISER),
     "GET /organiser/editions/{edition_id:int}/applications/export.csv": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/applications/status": only(Role.ORGANISER),
+    "POST /organiser/editions/{edition_id:int}/applications/status/confirm": only(Role.ORGANISER),
     "GET /organiser/editions/{edition_id:int}/questions": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/questions": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/questions/{question_id:int}/delete": only(Role.ORGANISER),
@@ -429,20 +438,21 @@ async def build_world() -> dict[str, Any]:
     now = utc_now()
     users = {i: await _id_of(User.select(User.id).where(User.email == email)) for i, email in DEMO_LOGINS.items()}
     conflicted = await make_user(email=CONFLICTED_JUDGE, name="Conflicted Judge")
-    edition_id = (await Application.select(Application.edition).first())["edition"]
+    edition_id = (await Edition.select(Edition.id).where(Edition.slug == "2026").first())["id"]
     await grant_role(actor_id=None, user_id=conflicted["id"], role=Role.JUDGE, edition_id=edition_id)
     users["conflicted_judge"] = conflicted["id"]
 
-    # AgroSense's application is taken into the programme (mentors and judges work with it).
-    await Application.update({Application.status: "accepted"}).where(
-        Application.edition == edition_id, Application.status == "submitted"
+    # AgroSense's application (in the programme: mentors and judges work with it) and ParkPulse's.
+    def of(startup: str) -> Any:
+        return Application.select().where(Application.edition == edition_id, Application.startup.name == startup)
+
+    own_app, other_app = await of("AgroSense").first(), await of("ParkPulse").first()
+    # The world's own judging, mentoring and hackathon below stand beside the demo's.
+    pairs = Match.application.is_in([own_app["id"], other_app["id"]])
+    await MentoringSession.delete().where(
+        MentoringSession.match.is_in([m["id"] for m in await Match.select().where(pairs)])
     )
-    own_app = (
-        await Application.select().where(Application.edition == edition_id, Application.status == "accepted").first()
-    )
-    other_app = (
-        await Application.select().where(Application.edition == edition_id, Application.status == "draft").first()
-    )
+    await Match.delete().where(pairs)
     ivanjica = (
         await Membership.select(Membership.organisation_id)
         .where(Membership.user == users["municipality"], Membership.role == Role.MUNICIPALITY)
@@ -490,7 +500,7 @@ async def build_world() -> dict[str, Any]:
     for judge in ("judge", "conflicted_judge"):
         await JudgeProfile.insert(
             JudgeProfile(user=users[judge], edition=edition_id, key=f"{edition_id}:{users[judge]}")
-        )
+        ).on_conflict(target=JudgeProfile.key, action="DO NOTHING")
     assignment = (
         await JudgeAssignment.insert(
             JudgeAssignment(round=round_id, judge=users["judge"], application=own_app["id"],

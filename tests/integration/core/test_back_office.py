@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import audit
 from core.enums import Role
+from tests.factories import make_user
 from tests.web import WebClient
 
 
@@ -28,7 +29,28 @@ async def test_audit_log_is_filterable(logged_in) -> None:
     assert "score.saved" not in problems.text
     assert "score.saved" in scores.text
     assert "problem.published" not in scores.text
-    assert '{"status": "published"}' in problems.text
+    assert "<code>status</code>: <del>submitted</del> → <ins>published</ins>" in problems.text
+    assert '<a href="/organiser/problems/7">problem #7</a>' in problems.text
+
+
+async def test_the_audit_log_names_people_links_objects_and_compares_before_with_after(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER, email="olga@example.org", name="Olga Organiser")
+    person = await make_user(email="ana@example.org", name="Ana Anić")
+    await audit.record(actor_id=organiser.user["id"], action="user.roles", entity="user", entity_id=person["id"],
+                       before={"roles": ["mentor"], "locale": "en"},
+                       after={"roles": ["mentor", "judge"], "locale": "en", "note": "Asked by mail"})  # fmt: skip
+    await audit.record(actor_id=organiser.user["id"], action="application.shortlisted", entity="application",
+                       entity_id=12, before={"status": "submitted"}, after={"status": "shortlisted"})  # fmt: skip
+
+    page = (await organiser.get("/organiser/audit")).text
+
+    assert "Olga Organiser<br><small>olga@example.org</small>" in page
+    assert '<a href="/organiser/people/?q=ana%40example.org">Ana Anić</a><br><small>user #' in page
+    assert "<code>roles</code>: <del>mentor</del> → <ins>mentor, judge</ins>" in page
+    assert "<code>note</code>: set to <ins>Asked by mail</ins>" in page
+    assert "<code>locale</code>" not in page  # unchanged fields are left out
+    assert '<a href="/organiser/applications/12">application #12</a>' in page
+    assert "user #" + str(person["id"]) + "</small>" in page and '"roles"' not in page
 
 
 async def test_me_describes_the_signed_in_user(logged_in) -> None:

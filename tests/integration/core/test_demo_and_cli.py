@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from challenge.tables import Application, Edition, Endorsement, Municipality, Problem, Startup
-from core.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from core.demo import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, STARTUPS, load_demo
 from core.enums import Role
 from core.tables import Membership, User
 from tests.conftest import ROOT
@@ -19,20 +19,38 @@ async def test_demo_loads_once() -> None:
 
     assert (first, second) == (True, False)
     assert await Edition.count() == 2  # this year's and last year's
-    assert await Problem.count().where(Problem.status == "published") == 6
+    assert await Problem.count().where(Problem.status == "published") == 9  # 7 this year, 2 last year
     counted = sum(row["endorsement_count"] for row in await Problem.select(Problem.endorsement_count))
     assert await Endorsement.count() == counted > 0
     kinds = {
         row["municipality.kind"]
         for row in await Problem.select(Problem.municipality.kind).where(Problem.status == "published")
     }
-    assert kinds == {"urban", "rural"}
-    assert await Municipality.count() == 5
-    assert await Startup.count() == 3
+    assert kinds == {"urban", "rural", "mixed"}
+    assert await Municipality.count() == len(MUNICIPALITIES)
+    assert await Startup.count() == len(STARTUPS)
     statuses = await Application.select(Application.status, Application.edition.year.as_alias("year"))
-    assert {row["status"] for row in statuses if row["year"] == 2026} == {"submitted", "draft"}
-    assert sorted(row["status"] for row in statuses if row["year"] == 2025) == ["finalist", "winner", "winner"]
-    assert await User.count() == len(PEOPLE)
+    assert {row["status"] for row in statuses if row["year"] == 2026} == {
+        "draft", "submitted", "shortlisted", "rejected", "accepted", "finalist",
+    }  # fmt: skip
+    assert sorted(row["status"] for row in statuses if row["year"] == 2025) == [
+        "finalist", "finalist", "finalist", "rejected", "winner", "winner",
+    ]  # fmt: skip
+    assert await User.count() == len({email for email, *_ in PEOPLE} | await _other_demo_emails())
+
+
+async def _other_demo_emails() -> set[str]:
+    from core.demo import JUDGES, MENTORS, RESIDENTS, STAFF
+
+    rows = await User.select(User.email)
+    founders = {row["email"] for row in rows if row["email"].endswith(".example")}
+    return (
+        {e for e, *_ in JUDGES}
+        | {e for e, *_ in MENTORS}
+        | {e for e, _ in RESIDENTS}
+        | {e for e, *_ in STAFF}
+        | founders
+    )
 
 
 async def test_every_demo_login_works_and_reaches_its_home(client: WebClient, app) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.sessions import COOKIE_NAME
+from core.tables import SessionRecord, User
 from tests.factories import PASSWORD, make_user
 from tests.web import WebClient, field_error
 
@@ -47,3 +49,19 @@ async def test_signed_in_users_keep_their_language(client: WebClient) -> None:
 
     assert "Српски" in response.text
     assert "Ваш налог" in response.text
+
+
+async def test_the_language_outlives_signing_out_but_the_session_does_not(client: WebClient) -> None:
+    await make_user(email="ana@example.org")
+    await client.login("ana@example.org", PASSWORD)
+    await client.post_form("/locale", {"locale": "sr_Cyrl"})
+    signed_in_session = client.http.cookies.get(COOKIE_NAME)
+    await client.post_form("/logout")
+
+    after = await client.get("/login")
+
+    assert '<html lang="sr-Cyrl"' in after.text
+    assert client.http.cookies.get(COOKIE_NAME) != signed_in_session
+    assert await SessionRecord.count().where(SessionRecord.user_id == (await User.select(User.id).first())["id"]) == 0
+    client.http.cookies.set(COOKIE_NAME, signed_in_session)
+    assert "Пријавите се" in (await client.get("/account", follow_redirects=True)).text  # signed out for good

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from core.enums import Role
@@ -34,6 +35,12 @@ async def test_a_move_into_a_double_booked_room_is_refused_with_the_checkers_mes
     assert refused.status_code == 422
     assert "This move would break the schedule; nothing was changed." in refused.text
     assert "is booked twice" in refused.text
+    # One list item per violation, each time in the one date style with its zone.
+    listed = re.search(r'<ul class="form-error" role="alert" id="move-errors">(.*?)</ul>', refused.text, re.S)
+    assert listed and listed[1].count("<li>") >= 2
+    found = re.findall(r"<li>(.*?)</li>", listed[1], re.S)
+    assert all("; " not in text for text in found)
+    assert any(re.search(r" at \w{3} \d+ \w{3} \d{4}, \d\d:\d\d CES?T", text) for text in found)
     again = await ScheduleItem.select().where(ScheduleItem.id == office["id"]).first()
     assert (again["room"], again["starts_at"], again["version"]) == (office["room"], office["starts_at"], 0)
 

@@ -127,6 +127,46 @@ async def test_matching_runs_explains_locks_reruns_and_publishes(logged_in) -> N
     assert (await _post(organiser, f"{base}/publish", {})).status_code == 409
 
 
+async def test_the_matching_page_says_what_is_missing_before_anything_can_be_paired(logged_in) -> None:
+    edition = await make_edition()
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    base = f"/organiser/editions/{edition['id']}/matching"
+
+    empty = (await organiser.get(f"{base}/")).text
+    await _accepted(edition, "AgroSense", languages=[], support=["iot"])
+    await _mentor(logged_in, edition)
+    await _post(organiser, f"{base}/run", {})
+    await _finished_run(edition["id"])
+    ran = (await organiser.get(f"{base}/")).text
+
+    assert "No application is taken into the programme yet" in empty
+    assert f'href="/organiser/editions/{edition["id"]}/applications/"' in empty
+    assert "No mentor has a profile for this edition yet" in empty and 'href="/organiser/invites"' in empty
+    assert "No application is taken" not in ran and "No mentor has a profile" not in ran
+    assert "The last run paired nobody; the reasons are listed below." in ran
+    assert "No pair yet: run the matching." not in ran
+    assert "AgroSense has not said which languages the team speaks." in ran
+
+
+async def test_a_startup_paired_by_hand_after_the_run_is_no_longer_listed_as_short(logged_in) -> None:
+    edition = await make_edition()
+    mute = await _accepted(edition, "Mute", languages=[], support=["iot"])
+    mentor = await _mentor(logged_in, edition)
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    base = f"/organiser/editions/{edition['id']}/matching"
+    await _post(organiser, f"{base}/run", {})
+    await _finished_run(edition["id"])
+
+    await _post(organiser, f"{base}/assign", {"mentor_id": mentor.user["id"], "application_id": mute})
+    page = (await organiser.get(f"{base}/")).text
+
+    assert "Left without a mentor, and why" not in page
+    # The checker names the languages, not their codes, and says the team gave none.
+    assert f"{mentor.user['name']} speaks Serbian, English; Mute has not said which languages the team speaks." in (
+        page.replace("&#39;", "'")
+    )
+
+
 async def test_only_organisers_run_the_matching(logged_in) -> None:
     edition = await make_edition()
     mentor: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])

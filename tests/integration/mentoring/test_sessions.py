@@ -20,7 +20,7 @@ from core.tables import OutboxMessage
 from mentoring.enums import MatchStatus, SessionStatus, SlotStatus
 from mentoring.services import sessions
 from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
-from tests.factories import make_edition, make_startup
+from tests.factories import make_edition, make_startup, set_timeline
 from tests.web import WebClient, field_error
 
 MENTOR_ZONE = "America/New_York"
@@ -156,6 +156,25 @@ async def test_a_mentor_offers_a_slot_and_the_startup_books_it_in_both_time_zone
     assert "Science Park, room 4" in mails[world.member.user["email"]]["body_text"]
     mentor_page = (await world.mentor.get("/mentor/sessions")).text
     assert "AgroSense" in mentor_page and sessions.when(start, end, MENTOR_ZONE) in mentor_page
+
+
+async def test_the_mentor_sees_their_weekly_hours_and_the_mentoring_period_before_offering(logged_in) -> None:
+    world = await _world(logged_in)
+    opens = datetime(2027, 3, 1, 9, tzinfo=ZoneInfo(EDITION_ZONE))
+    await set_timeline(world.edition["id"], mentoring=opens, hackathon=opens + timedelta(days=30))
+    without = await _mentor(logged_in, await make_edition(), name="Nina Newcomer")
+    await MentorProfile.update({MentorProfile.availability: []}).where(MentorProfile.user == without.user["id"])
+
+    page = (await world.mentor.get("/mentor/sessions")).text
+    empty = (await without.get("/mentor/sessions")).text
+
+    assert "Your weekly hours:" in page
+    assert "<li>Monday: 09:00-17:00</li>" in page and "<li>Sunday: 09:00-17:00</li>" in page
+    period = "Mon 1 Mar 2027, 09:00 CET to Wed 31 Mar 2027, 09:00 CEST (Europe/Belgrade)"
+    assert f"Mentoring in this edition runs from {period}." in page
+    assert "Your profile offers no weekly hours yet" in empty and "Your weekly hours:" not in empty
+    profile = await MentorProfile.select(MentorProfile.edition).where(MentorProfile.user == without.user["id"]).first()
+    assert f'href="/mentor/editions/{profile["edition"]}/profile"' in empty
 
 
 async def test_a_slot_outside_the_mentors_hours_or_on_a_day_off_is_refused(logged_in) -> None:

@@ -9,12 +9,15 @@ import pytest
 from challenge.enums import ApplicationStatus as S
 from challenge.enums import QuestionKind
 from challenge.rules.applications import (
+    BULK_NO_STATUS,
+    BULK_NOTHING_SELECTED,
     MAX_GRACE_MINUTES,
     ApplicationContent,
     Deadline,
     Question,
     TransitionRefused,
     application_window,
+    bulk_request_errors,
     check_transition,
     ineligible_answers,
     judge_submission,
@@ -22,6 +25,7 @@ from challenge.rules.applications import (
     missing_parts,
     next_statuses,
     parse_grace_minutes,
+    split_movable,
 )
 
 CLOSES = datetime(2026, 4, 1, 21, 59, tzinfo=UTC)  # 23:59 in Belgrade (summer time)
@@ -130,6 +134,19 @@ def test_refused_transitions(old: S, new: S, by_organiser: bool) -> None:
 def test_what_each_side_can_do_next() -> None:
     assert next_statuses(S.SUBMITTED, by_organiser=False) == {S.WITHDRAWN}
     assert next_statuses(S.SUBMITTED, by_organiser=True) == {S.DRAFT, S.SHORTLISTED, S.REJECTED}
+
+
+def test_a_bulk_change_names_a_missing_status_and_an_empty_selection_together() -> None:
+    assert bulk_request_errors(status="", selected=0) == {"status": BULK_NO_STATUS, "ids": BULK_NOTHING_SELECTED}
+    assert bulk_request_errors(status="submitted", selected=3) == {"status": BULK_NO_STATUS}  # startups submit
+    assert bulk_request_errors(status="shortlisted", selected=1) == {}
+
+
+def test_a_bulk_change_splits_what_may_move_from_what_its_status_stops() -> None:
+    movable, stuck = split_movable({1: S.SUBMITTED, 2: S.REJECTED, 3: S.ACCEPTED, 4: S.DRAFT}, S.SHORTLISTED)
+
+    assert movable == [1, 2]
+    assert stuck == [(3, S.ACCEPTED), (4, S.DRAFT)]
 
 
 def test_the_window_is_open_until_the_deadline_then_in_grace_then_closed() -> None:

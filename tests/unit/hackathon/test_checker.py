@@ -126,13 +126,13 @@ def test_a_room_booked_twice() -> None:
             V.ROOM_DOUBLE_BOOKED,
             Severity.ERROR,
             (LinkKind.ITEM, "talk-1"),
-            "Room Lab is booked twice at 2026-10-24 11:05: Panel B (11:00–11:10) and Talk (11:05–11:30).",
+            "Room Lab is booked twice at 2026-10-24T11:05+02:00: Panel B (11:00–11:10) and Talk (11:05–11:30).",
         ),
         (
             V.ROOM_DOUBLE_BOOKED,
             Severity.ERROR,
             (LinkKind.ITEM, "talk-1"),
-            "Room Lab is booked twice at 2026-10-24 11:05: Svetla (11:00–11:10) and Talk (11:05–11:30).",
+            "Room Lab is booked twice at 2026-10-24T11:05+02:00: Svetla (11:00–11:10) and Talk (11:05–11:30).",
         ),
     ]
     assert [v.item_ids for v in violations] == [("panel-2-1", "talk-1"), ("pitch-2-2", "talk-1")]
@@ -155,7 +155,7 @@ def test_a_person_in_two_places() -> None:
             message="%(people)s would be in two places at %(time)s: %(first)s and %(second)s.",
             params={
                 "people": "Ana",
-                "time": "2026-10-24 14:10",
+                "time": "2026-10-24T14:10+02:00",
                 "first": "Vodovod (14:00–14:20)",
                 "second": "Talk (14:10–14:30)",
             },
@@ -173,7 +173,7 @@ def test_anything_with_people_during_a_plenary_break() -> None:
             V.PERSON_DOUBLE_BOOKED,
             Severity.ERROR,
             (LinkKind.ITEM, "talk-1"),
-            "Talk (12:40–13:00) overlaps Lunch (12:30–13:30), which everyone attends, at 2026-10-24 12:40.",
+            "Talk (12:40–13:00) overlaps Lunch (12:30–13:30), which everyone attends, at 2026-10-24T12:40+02:00.",
         )
     ]
 
@@ -186,7 +186,7 @@ def test_a_person_outside_their_availability() -> None:
             V.OUTSIDE_AVAILABILITY,
             Severity.ERROR,
             (LinkKind.ITEM, "office-1-1"),
-            "Ana is not available for Vodovod (11:30–11:50) at 2026-10-24 11:30.",
+            "Ana is not available for Vodovod (11:30–11:50) at 2026-10-24T11:30+02:00.",
         )
     ]
 
@@ -199,7 +199,7 @@ def test_a_room_outside_its_availability() -> None:
             V.OUTSIDE_ROOM_AVAILABILITY,
             Severity.ERROR,
             (LinkKind.ITEM, "talk-1"),
-            "Room Lab is not available for Talk (10:00–10:30) at 2026-10-25 10:00.",
+            "Room Lab is not available for Talk (10:00–10:30) at 2026-10-25T10:00+01:00.",
         )
     ]
 
@@ -212,7 +212,7 @@ def test_an_item_outside_the_hackathon() -> None:
             V.OUTSIDE_HACKATHON,
             Severity.ERROR,
             (LinkKind.ITEM, "talk-1"),
-            "Talk (18:00–18:30) at 2026-10-25 18:00 is outside the hackathon.",
+            "Talk (18:00–18:30) at 2026-10-25T18:00+01:00 is outside the hackathon.",
         )
     ]
 
@@ -356,7 +356,7 @@ def test_times_are_compared_as_instants_across_the_end_of_summer_time() -> None:
             V.OUTSIDE_AVAILABILITY,
             Severity.ERROR,
             (LinkKind.ITEM, "talk-2"),
-            "Most is not available for Talk (02:20–02:50) at 2026-10-25 02:20.",
+            "Most is not available for Talk (02:20–02:50) at 2026-10-25T02:20+01:00.",
         )
     ]
 

@@ -28,6 +28,7 @@ from mentoring.rules.matching import (
     check_pairs,
     match_mentors,
     rematch,
+    still_short,
     utc_week_intervals,
     weekly_overlap_minutes,
 )
@@ -428,7 +429,7 @@ def test_the_checker_lists_every_broken_rule() -> None:
 
     assert [(w.kind, w.mentor_id, w.application_id, w.message) for w in warnings] == [
         (WarningKind.CONFLICT, 2, 2, "Bojan has declared a conflict with Startup 2."),
-        (WarningKind.NO_SHARED_LANGUAGE, 3, 2, "Hans speaks German, the team of Startup 2 Serbian."),
+        (WarningKind.NO_SHARED_LANGUAGE, 3, 2, "Hans speaks German; the team of Startup 2 speaks Serbian."),
         (WarningKind.DUPLICATE, 3, 2, "Hans is paired with Startup 2 twice."),
         (WarningKind.UNKNOWN_APPLICATION, 1, 99, "There is no application 99."),
         (WarningKind.OVER_CAPACITY, 1, None, "Ana has 2 startups but takes at most 1."),
@@ -440,6 +441,28 @@ def test_the_checker_lists_every_broken_rule() -> None:
         ),
         (WarningKind.TOO_MANY_MENTORS, None, 2, "Startup 2 has 3 mentors but asked for 2."),
     ]
+
+
+def test_a_pair_with_a_team_that_named_no_language_says_so() -> None:
+    warnings = check_pairs([mentor(1, name="Ana")], [application(1, languages=())], [PairRef(1, 1)])
+
+    assert [(w.kind, w.message) for w in warnings] == [
+        (
+            WarningKind.NO_SHARED_LANGUAGE,
+            "Ana speaks Serbian; Startup 1 has not said which languages the team speaks.",
+        )
+    ]
+
+
+def test_startups_paired_since_the_run_are_no_longer_short() -> None:
+    left = [
+        {"application_id": 1, "params": {"wanted": "1"}},
+        {"application_id": 2, "params": {"wanted": "2"}},
+        {"application_id": 3, "params": {"wanted": "1"}},
+    ]
+
+    assert still_short(left, {1: 1, 2: 1}) == [left[1], left[2]]
+    assert still_short(left, {1: 1, 2: 2, 3: 1}) == []
 
 
 def test_a_clean_proposal_has_no_warnings() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mentoring.rules.sessions import Availability, availability_problem, has_notice
+from mentoring.rules.sessions import Availability, availability_problem, has_notice, weekly_hours
 
 BELGRADE_MORNINGS = Availability(
     timezone="Europe/Belgrade", windows=((0, 540, 720), (0, 720, 780), (2, 0, 1440)), blackout_dates=frozenset()
@@ -45,3 +45,8 @@ def test_notice_is_24_hours() -> None:
     start = _utc(2027, 3, 3, 9)
     assert has_notice(start, now=start - timedelta(hours=24))
     assert not has_notice(start, now=start - timedelta(hours=23, minutes=59))
+
+
+def test_the_week_lists_each_day_with_hours_merged_monday_first() -> None:
+    assert weekly_hours(BELGRADE_MORNINGS) == (("Monday", "09:00-13:00"), ("Wednesday", "00:00-24:00"))
+    assert weekly_hours(Availability("Europe/Belgrade", (), frozenset())) == ()
