@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from challenge.enums import SettlementKind
-from challenge.tables import Municipality
+from challenge.tables import Edition, Municipality
 from core.clock import utc_now
 from core.enums import Role
 from tests.browser.conftest import OpenPage
@@ -81,11 +81,18 @@ async def test_problem_from_draft_to_endorsement(
 ) -> None:
     url = live_server.url
     edition = await make_open_edition(name=EDITION, year=2026, slug="smart-villages-2026")
+    # Everything in this journey is written in English: a Serbian reader sees it as written, marked so.
+    await Edition.update({Edition.language: "en"}).where(Edition.id == edition["id"])
     ivanjica = await make_municipality(name="Ivanjica", kind=SettlementKind.RURAL)
     await Municipality.update({Municipality.region: "Moravica"}).where(Municipality.id == ivanjica["id"])
     novi_sad = await make_municipality(name="Novi Sad", kind=SettlementKind.URBAN)
     await make_problem(
-        edition_id=edition["id"], municipality_id=novi_sad["id"], title=URBAN_TITLE, track="smart_city", sdgs=[11]
+        edition_id=edition["id"],
+        municipality_id=novi_sad["id"],
+        title=URBAN_TITLE,
+        track="smart_city",
+        sdgs=[11],
+        language="en",
     )
     staff = await make_user(
         email="jelena@ivanjica.rs", name="Jelena Marković", role=Role.MUNICIPALITY, organisation_id=ivanjica["id"]
@@ -106,6 +113,7 @@ async def test_problem_from_draft_to_endorsement(
     await expect(municipality.get_by_role("heading", level=1)).to_have_text(tr(variant, "Describe a local problem"))
     await expect(field(municipality, variant, "Edition")).to_have_value(str(edition["id"]))
     await expect(field(municipality, variant, "Municipality")).to_have_value(str(ivanjica["id"]))
+    await field(municipality, variant, "Written in").select_option(label=tr(variant, "English"))
     await field(municipality, variant, "Title").fill(TITLE)
     await check_fits(municipality, variant)
     await action(municipality.get_by_role("main"), variant, "Save draft").click()
