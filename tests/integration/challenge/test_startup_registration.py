@@ -55,6 +55,7 @@ async def test_an_unverified_founder_is_told_before_the_form_and_offered_the_lin
     assert founder.user["email"] in page[notice:form]
     assert 'action="/verify/resend"' in page[notice:form]
     assert f'name="next" value="/startup/register?edition_id={edition["id"]}"' in page[notice:form]
+    assert page.count('action="/verify/resend"') == 1  # the page's own notice, not the general one too
 
 
 async def test_a_refused_registration_keeps_everything_typed_and_names_the_reason(logged_in) -> None:
