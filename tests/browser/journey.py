@@ -75,6 +75,8 @@ async def open_menu(page: Page) -> None:
     if await menu.count() == 0:
         return
     summary = menu.locator("summary")
+    # Asked once the page's stylesheet applies: before it, a wide screen's summary still shows.
+    await page.wait_for_load_state()
     if await summary.is_visible() and await menu.get_attribute("open") is None:
         await summary.click()
 
