@@ -7,6 +7,7 @@ from typing import Any
 
 from core.i18n import current_locale, gettext
 from core.rules.bilingual import ENGLISH, LANGUAGE_NAMES, SERBIAN, Version, version_for
+from core.rules.scripts import in_script, to_latin
 
 
 def shown(row: Mapping[str, Any] | Any, field: str) -> Version:
@@ -32,3 +33,10 @@ def language_options() -> list[tuple[str, str]]:
     """The languages content may be written in, the reader's own first."""
     order = [ENGLISH, SERBIAN] if current_locale() == "en" else [SERBIAN, ENGLISH]
     return [(code, gettext(LANGUAGE_NAMES[code])) for code in order]
+
+
+def place_name(name: object) -> str:
+    """A Serbian place name (municipality, region) in the reader's script; Latin for English readers."""
+    text = str(name or "")
+    locale = current_locale()
+    return in_script(text, locale) if locale.startswith("sr") else to_latin(text)

@@ -401,11 +401,11 @@ RUBRIC = [
     ("Impact", "How much of the problem goes away, for how many people.", 3, 1, 10, False),
     ("Feasibility", "Can the team pilot it in the municipality within the budget and in three months?", 2, 1, 10,
      False),
-    ("Team", "Skills, commitment and track record.", 1, 1, 10, False),
+    ("Team strength", "Skills, commitment and track record.", 1, 1, 10, False),
     ("Municipality fit", "Shown only: how well it fits the municipality's way of working.", 0, 1, 5, True),
 ]  # fmt: skip
 # name, method, entry, judges per application, cap per judge, how many advance, normalisation.
-SCREENING = ("Screening", "weighted_rubric", "all_submitted", 3, 15, 16, "judge_offset")
+SCREENING = ("Written screening", "weighted_rubric", "all_submitted", 3, 15, 16, "judge_offset")
 INTERVIEWS = ("Interviews", "weighted_rubric", "advanced", 2, 6, 12, "judge_offset")
 SEMI_FINAL = ("Semi-final", "weighted_rubric", "advanced", 3, 6, 6, "z_score")
 FINAL = ("Final", "pairwise", "advanced", 1, 50, 3, "judge_offset")
@@ -470,7 +470,7 @@ PAST_APPLICATIONS = [
     ("TeleDoktor", R, ApplicationStatus.FINALIST, "waste"),
     ("SpotFinder", C, ApplicationStatus.REJECTED, "lighting"),
 ]
-PAST_RUBRIC = [("Impact", 3.0), ("Feasibility", 2.0), ("Team", 1.0)]
+PAST_RUBRIC = [("Impact", 3.0), ("Feasibility", 2.0), ("Team strength", 1.0)]
 
 # A minimal valid PDF: the teams' pitch decks (the team's name is written into each).
 DEMO_DECK = (
@@ -1065,7 +1065,7 @@ async def _past_edition(world: _World) -> None:
             await ProblemEvent.insert(ProblemEvent(problem=problems[key], actor=organiser, from_status=source,
                                                    to_status=target, at=at))  # fmt: skip
     screening = (
-        await Round.insert(Round(edition=past, name="Screening", status=RoundStatus.PUBLISHED, position=1,
+        await Round.insert(Round(edition=past, name="Written screening", status=RoundStatus.PUBLISHED, position=1,
                                  judges_per_application=3, advance_count=5)).returning(Round.id)
     )[0]["id"]  # fmt: skip
     for position, (name, weight) in enumerate(PAST_RUBRIC, start=1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -111,6 +112,16 @@ def label(value: object, namespace: str = "") -> str:
     if namespace and (namespace, key) in _SCOPED:
         return gettext(_SCOPED[(namespace, key)])
     return gettext(_LABELS.get(key, key))
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def stored_label(value: object) -> str:
+    """A value as the audit log shows it: a stored code (`shortlisted`, `optimal`) by its translated
+    name, anything else (a title, a number, a sentence someone typed) exactly as stored."""
+    text = str(value)
+    return label(text) if _CODE.match(text) else text
 
 
 def babel_locale() -> Locale:

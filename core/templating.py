@@ -37,9 +37,11 @@ def environment() -> Environment:
     env.filters["iso_datetime"] = i18n.format_iso
     env.filters["number"] = i18n.format_number
     env.filters["label"] = i18n.label
+    env.filters["stored"] = i18n.stored_label
     env.filters["language"] = i18n.language_name
     env.filters["say"] = _say
     env.filters["shown"] = content.shown
+    env.filters["place"] = content.place_name
     env.globals["content_languages"] = content.language_options
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["current_locale"] = i18n.current_locale

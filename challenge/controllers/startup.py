@@ -133,8 +133,8 @@ async def _dashboard(request: AnyRequest) -> dict[str, Any]:
     # One card per startup and edition: last year's winner and this year's draft are not mixed up.
     startups = await teams.startups_of_user(request.user.id)
     for startup in startups:
-        startup["team"] = await teams.team(startup["id"])
         edition = await load_edition(startup["edition_id"])
+        startup["team"] = [m for m in await teams.team(startup["id"]) if m["edition"] == edition["id"]]
         startup["window"] = await applications.window_of(edition)
         startup["applications"] = await queries.applications_of_startup(startup["id"], edition_id=edition["id"])
         for application in startup["applications"]:

@@ -70,10 +70,13 @@ def exactly(text: str) -> re.Pattern[str]:
 async def open_menu(page: Page) -> None:
     """Open the header's menu when the screen is narrow enough to fold it (no JavaScript needed:
     it is a <details> element); a no-op on a wide screen, where the links are always shown."""
+    await page.wait_for_load_state()  # the stylesheet decides whether the menu folds
     menu = page.locator("header details.site-menu")
     if await menu.count() == 0:
         return
     summary = menu.locator("summary")
+    # Asked once the page's stylesheet applies: before it, a wide screen's summary still shows.
+    await page.wait_for_load_state()
     if await summary.is_visible() and await menu.get_attribute("open") is None:
         await summary.click()
 

@@ -37,7 +37,14 @@ from judging.tables import JudgeAssignment
 from mentoring.tables import MentoringSession, MentorProfile
 from tests.browser.conftest import TIMEOUT_MS, PolicyWatch
 from tests.db import empty_all_tables
-from tests.factories import PASSWORD, make_municipality, make_problem, make_user, set_timeline
+from tests.factories import (
+    PASSWORD,
+    make_edition_taking_applications,
+    make_municipality,
+    make_problem,
+    make_user,
+    set_timeline,
+)
 from tests.fixtures import ServerProcess
 from tests.integration.hackathon.world import ZONE, build, make_world
 from tests.web import WebClient
@@ -183,11 +190,18 @@ async def world(live_server: ServerProcess, pool: None) -> AsyncIterator[World]:
     startup_id = (await StartupMember.select(StartupMember.startup).where(StartupMember.user == founder["id"]).first())[
         "startup"
     ]
+    # The draft is for next year's edition, still taking applications: this year's have closed,
+    # and a draft past its deadline has no form any more.
+    next_year = await make_edition_taking_applications(name="Next Challenge", year=2027, slug="next-2027")
+    await StartupMember.insert(
+        StartupMember(startup=startup_id, user=founder["id"], edition=next_year["id"], title="CEO", is_contact=True,
+                      key=f"{next_year['id']}:{founder['id']}")
+    )  # fmt: skip
     draft_application = (
         await Application.insert(
-            Application(edition=edition_id, startup=startup_id, track="smart_rural", status="draft",
+            Application(edition=next_year["id"], startup=startup_id, track="smart_rural", status="draft",
                         solution="Soil moisture sensors for the village gardens.",
-                        active_key=f"{edition_id}:{startup_id}:smart_rural")
+                        active_key=f"{next_year['id']}:{startup_id}:smart_rural")
         ).returning(Application.id)
     )[0]["id"]  # fmt: skip
     await MentorProfile.insert(

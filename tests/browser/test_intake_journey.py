@@ -1,38 +1,52 @@
-"""A problem's whole intake in a real browser: drafted and submitted by a municipality, sent back
-and published by an organiser, found in the public catalogue and endorsed once by a resident.
+"""A problem's whole intake in a real browser, from the home page and by clicking only: drafted and
+submitted by a municipality, sent back and published by an organiser, found in the public
+catalogue, endorsed once and commented on by a resident; and, while no intake is open, the
+municipality is told so before any form.
 
+Run once on a desktop in English and once on a 390 px phone in Serbian Cyrillic (`variant`).
 Three people, three browser contexts (no shared cookies); every step is done through the pages
-they see: fields by their labels, buttons and links by their names.
+they see: fields by their labels, buttons and links by their names, in the variant's language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
-from playwright.async_api import BrowserContext, Locator, Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from challenge.enums import SettlementKind
-from challenge.tables import Municipality
+from challenge.tables import Edition, Municipality
+from core.clock import utc_now
 from core.enums import Role
-from tests.factories import PASSWORD, make_municipality, make_open_edition, make_problem, make_user
+from tests.browser.conftest import OpenPage
+from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.factories import (
+    PASSWORD,
+    make_edition,
+    make_municipality,
+    make_open_edition,
+    make_problem,
+    make_user,
+    set_timeline,
+)
 from tests.fixtures import ServerProcess
 
 pytestmark = pytest.mark.browser
 
-OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
-
+EDITION = "Smart Villages Challenge"
 TITLE = "Snow cuts off the mountain villages every winter"
 URBAN_TITLE = "Buses stuck at traffic lights in the city centre"
 COMMENT = "Please say how many households lose road access and for how many days a year."
+RESIDENT_COMMENT = "Our road to Kušići was closed for nine days last January."
 TRIED = "Two graders on call from the public utility; they reach the upper villages last."
 TRIED_MORE = " In 2025 we also asked villagers to report blocked roads by phone."
 
 
-def field(page: Page, label: str) -> Locator:
-    """The form field labelled exactly `label` (a required field's label ends in an asterisk)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+def field(page: Page, variant: Variant, label: str) -> Locator:
+    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
+    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
 
 
 def status_badge(page: Page) -> Locator:
@@ -40,30 +54,45 @@ def status_badge(page: Page) -> Locator:
     return page.get_by_role("main").locator("h1 + p > .badge").first
 
 
-def action_link(page: Page, name: str) -> Locator:
-    """A link, whether or not it is styled (and announced) as a button."""
-    return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name))
+def action(scope: Page | Locator, variant: Variant, name: str, **params: object) -> Locator:
+    """A link or a button by its name, whether or not a link is styled (and announced) as a button."""
+    text = exactly(tr(variant, name, **params))
+    return scope.get_by_role("link", name=text).or_(scope.get_by_role("button", name=text)).first
 
 
 def flash(page: Page) -> Locator:
     return page.get_by_role("main").get_by_role("status")
 
 
-async def sign_in(page: Page, email: str) -> None:
-    """Sign in on the login page the browser is on."""
-    await field(page, "Email address").fill(email)
-    await field(page, "Password").fill(PASSWORD)
-    await page.get_by_role("main").get_by_role("button", name="Sign in").click()
+async def check_fits(page: Page, variant: Variant) -> None:
+    if variant.is_phone:
+        await assert_fits(page)
 
 
-async def test_problem_from_draft_to_endorsement(open_context: OpenContext, live_server: ServerProcess) -> None:
+async def fill_sign_in_form(page: Page, variant: Variant, email: str) -> None:
+    """The sign-in form the browser is on (reached from a "sign in to ..." link, which comes back)."""
+    await field(page, variant, "Email address").fill(email)
+    await field(page, variant, "Password").fill(PASSWORD)
+    await page.get_by_role("main").get_by_role("button", name=exactly(tr(variant, "Sign in"))).click()
+
+
+async def test_problem_from_draft_to_endorsement(
+    open_page: OpenPage, variant: Variant, live_server: ServerProcess
+) -> None:
     url = live_server.url
-    edition = await make_open_edition(name="Smart Villages Challenge", year=2026, slug="smart-villages-2026")
+    edition = await make_open_edition(name=EDITION, year=2026, slug="smart-villages-2026")
+    # Everything in this journey is written in English: a Serbian reader sees it as written, marked so.
+    await Edition.update({Edition.language: "en"}).where(Edition.id == edition["id"])
     ivanjica = await make_municipality(name="Ivanjica", kind=SettlementKind.RURAL)
     await Municipality.update({Municipality.region: "Moravica"}).where(Municipality.id == ivanjica["id"])
     novi_sad = await make_municipality(name="Novi Sad", kind=SettlementKind.URBAN)
     await make_problem(
-        edition_id=edition["id"], municipality_id=novi_sad["id"], title=URBAN_TITLE, track="smart_city", sdgs=[11]
+        edition_id=edition["id"],
+        municipality_id=novi_sad["id"],
+        title=URBAN_TITLE,
+        track="smart_city",
+        sdgs=[11],
+        language="en",
     )
     staff = await make_user(
         email="jelena@ivanjica.rs", name="Jelena Marković", role=Role.MUNICIPALITY, organisation_id=ivanjica["id"]
@@ -72,124 +101,135 @@ async def test_problem_from_draft_to_endorsement(open_context: OpenContext, live
     resident = await make_user(email="milan@example.org", name="Milan Resident")
 
     # -- The municipality drafts the problem: a title is enough for a draft.
-    municipality = await (await open_context()).new_page()
-    await municipality.goto("/login")
-    await sign_in(municipality, staff["email"])
-    await municipality.get_by_role("navigation", name="Main").get_by_role("link", name="Municipality").click()
+    municipality = await open_page()
+    await start(municipality, variant)
+    await sign_in(municipality, variant, staff["email"])
+    await (await header_link(municipality, variant, "Municipality")).click()
     await expect(municipality).to_have_url(f"{url}/municipality")
     await expect(municipality.get_by_role("heading", name="Ivanjica")).to_be_visible()
-    await action_link(municipality, "Describe a new problem for Smart Villages Challenge 2026").click()
+    await check_fits(municipality, variant)
+    await action(municipality, variant, "Describe a new problem for %(edition)s", edition=f"{EDITION} 2026").click()
 
-    await expect(municipality.get_by_role("heading", level=1)).to_have_text("Describe a local problem")
-    await expect(field(municipality, "Edition")).to_have_value(str(edition["id"]))
-    await expect(field(municipality, "Municipality")).to_have_value(str(ivanjica["id"]))
-    await field(municipality, "Title").fill(TITLE)
-    await municipality.get_by_role("button", name="Save draft").click()
+    await expect(municipality.get_by_role("heading", level=1)).to_have_text(tr(variant, "Describe a local problem"))
+    await expect(field(municipality, variant, "Edition")).to_have_value(str(edition["id"]))
+    await expect(field(municipality, variant, "Municipality")).to_have_value(str(ivanjica["id"]))
+    await field(municipality, variant, "Written in").select_option(label=tr(variant, "English"))
+    await field(municipality, variant, "Title").fill(TITLE)
+    await check_fits(municipality, variant)
+    await action(municipality.get_by_role("main"), variant, "Save draft").click()
 
     await expect(municipality).to_have_url(re.compile(rf"^{re.escape(url)}/municipality/problems/\d+$"))
     problem_id = int(municipality.url.rsplit("/", 1)[1])
-    await expect(flash(municipality)).to_have_text("The draft was saved.")
+    await expect(flash(municipality)).to_have_text(tr(variant, "The draft was saved."))
     await expect(municipality.get_by_role("heading", level=1)).to_have_text(TITLE)
-    await expect(status_badge(municipality)).to_have_text("draft")
+    await expect(status_badge(municipality)).to_have_text(tr(variant, "draft"))
 
     # -- ... completes it and submits it to the organisers.
-    await action_link(municipality, "Edit and submit").click()
-    await expect(municipality.get_by_role("heading", level=1)).to_have_text("Edit the problem")
-    await expect(field(municipality, "Title")).to_have_value(TITLE)
-    await field(municipality, "Track").select_option(label="Smart rural")
-    await field(municipality, "Summary").fill("Heavy snow closes the roads to 23 villages for days at a time.")
-    await field(municipality, "Context").fill("Narrow mountain roads above 1,000 m; snow is cleared by hand.")
-    await field(municipality, "Who is affected").fill("Elderly villagers, school children, the rural clinic")
-    await field(municipality, "How many people are affected").fill("1850")
-    await field(municipality, "What has been tried").fill(TRIED)
-    await field(municipality, "Data available").fill("Road closure log since 2018, snow depth from two stations.")
-    goals = municipality.get_by_role("group", name=re.compile(r"^Sustainable Development Goals"))
-    await goals.get_by_role("checkbox", name="9. Industry, innovation and infrastructure").check()
-    await goals.get_by_role("checkbox", name="13. Climate action").check()
-    await field(municipality, "Budget for a pilot").select_option(label="€10,000 to €50,000")
-    await field(municipality, "Procurement path").select_option(label="pilot project")
-    await field(municipality, "Pilot location").fill("Kušići and Bratljevo")
-    await field(municipality, "Contact person").fill("Jelena Marković")
-    await field(municipality, "Contact email").fill(staff["email"])
-    await municipality.get_by_role("button", name="Submit to the organisers").click()
+    await action(municipality, variant, "Edit and submit").click()
+    await expect(municipality.get_by_role("heading", level=1)).to_have_text(tr(variant, "Edit the problem"))
+    await expect(field(municipality, variant, "Title")).to_have_value(TITLE)
+    await field(municipality, variant, "Track").select_option(label=tr(variant, "Smart rural"))
+    await field(municipality, variant, "Summary").fill("Heavy snow closes the roads to 23 villages for days at a time.")
+    await field(municipality, variant, "Context").fill("Narrow mountain roads above 1,000 m; snow is cleared by hand.")
+    await field(municipality, variant, "Who is affected").fill("Elderly villagers, school children, the rural clinic")
+    await field(municipality, variant, "How many people are affected").fill("1850")
+    await field(municipality, variant, "What has been tried").fill(TRIED)
+    await field(municipality, variant, "Data available").fill(
+        "Road closure log since 2018, snow depth from two stations."
+    )
+    goals = municipality.get_by_role("main").get_by_role(
+        "group", name=exactly(tr(variant, "Sustainable Development Goals"))
+    )
+    await goals.get_by_role("checkbox", name=f"9. {tr(variant, 'Industry, innovation and infrastructure')}").check()
+    await goals.get_by_role("checkbox", name=f"13. {tr(variant, 'Climate action')}").check()
+    await field(municipality, variant, "Budget for a pilot").select_option(label=tr(variant, "€10,000 to €50,000"))
+    await field(municipality, variant, "Procurement path").select_option(label=tr(variant, "pilot project"))
+    await field(municipality, variant, "Pilot location").fill("Kušići and Bratljevo")
+    await field(municipality, variant, "Contact person").fill("Jelena Marković")
+    await field(municipality, variant, "Contact email").fill(staff["email"])
+    await action(municipality.get_by_role("main"), variant, "Submit to the organisers").click()
 
     await expect(municipality).to_have_url(f"{url}/municipality/problems/{problem_id}")
-    await expect(flash(municipality)).to_have_text("The problem was submitted to the organisers.")
-    await expect(status_badge(municipality)).to_have_text("submitted")
-    await expect(action_link(municipality, "Edit and submit")).to_have_count(0)
+    await expect(flash(municipality)).to_have_text(tr(variant, "The problem was submitted to the organisers."))
+    await expect(status_badge(municipality)).to_have_text(tr(variant, "submitted"))
+    await expect(action(municipality, variant, "Edit and submit")).to_have_count(0)
 
     # -- The organiser finds it in the edition's review queue and asks for changes.
-    reviewer = await (await open_context()).new_page()
-    await reviewer.goto("/login")
-    await sign_in(reviewer, organiser["email"])
-    await reviewer.goto("/organiser/editions/")
+    reviewer = await open_page()
+    await start(reviewer, variant)
+    await sign_in(reviewer, variant, organiser["email"])
+    await (await header_link(reviewer, variant, "Organiser")).click()
+    await action(reviewer.get_by_role("main"), variant, "Editions, timelines and problem review").click()
     await (
         reviewer.get_by_role("row")
-        .filter(has_text="Smart Villages Challenge")
-        .get_by_role("link", name="Review")
+        .filter(has_text=EDITION)
+        .get_by_role("link", name=exactly(tr(variant, "Review")))
         .click()
     )
     await expect(reviewer).to_have_url(f"{url}/organiser/editions/{edition['id']}/problems")
     queued = reviewer.get_by_role("row").filter(has_text=TITLE)
-    await expect(queued).to_contain_text("Ivanjica (rural)")
-    await expect(queued).to_contain_text("submitted")
+    await expect(queued).to_contain_text(f"Ivanjica ({tr(variant, 'rural')})")
+    await expect(queued).to_contain_text(tr(variant, "submitted"))
     await queued.get_by_role("link", name=TITLE).click()
 
     await expect(reviewer).to_have_url(f"{url}/organiser/problems/{problem_id}")
-    await expect(status_badge(reviewer)).to_have_text("submitted")
-    await field(reviewer, "Comment for the municipality (required when asking for changes)").fill(COMMENT)
-    await reviewer.get_by_role("button", name="Request changes").click()
+    await expect(status_badge(reviewer)).to_have_text(tr(variant, "submitted"))
+    await field(reviewer, variant, "Comment for the municipality (required when asking for changes)").fill(COMMENT)
+    await action(reviewer.get_by_role("main"), variant, "Request changes").click()
 
-    await expect(flash(reviewer)).to_have_text("The decision was recorded and the municipality informed.")
-    await expect(status_badge(reviewer)).to_have_text("changes requested")
+    await expect(flash(reviewer)).to_have_text(tr(variant, "The decision was recorded and the municipality informed."))
+    await expect(status_badge(reviewer)).to_have_text(tr(variant, "changes requested"))
 
     # -- The municipality sees the comment, edits and submits again.
     await municipality.reload()
-    await expect(status_badge(municipality)).to_have_text("changes requested")
+    await expect(status_badge(municipality)).to_have_text(tr(variant, "changes requested"))
     await expect(municipality.get_by_role("blockquote")).to_have_text(COMMENT)
-    await action_link(municipality, "Edit and submit").click()
-    await expect(municipality.get_by_role("main")).to_contain_text("The organisers asked for changes")
-    await expect(field(municipality, "What has been tried")).to_have_value(TRIED)
-    await field(municipality, "What has been tried").press("End")
-    await field(municipality, "What has been tried").press_sequentially(TRIED_MORE)
-    await municipality.get_by_role("button", name="Submit to the organisers").click()
+    await action(municipality, variant, "Edit and submit").click()
+    await expect(municipality.get_by_role("main")).to_contain_text(tr(variant, "The organisers asked for changes:"))
+    await expect(field(municipality, variant, "What has been tried")).to_have_value(TRIED)
+    await field(municipality, variant, "What has been tried").fill(TRIED + TRIED_MORE)
+    await action(municipality.get_by_role("main"), variant, "Submit to the organisers").click()
 
-    await expect(flash(municipality)).to_have_text("The problem was submitted to the organisers.")
-    await expect(status_badge(municipality)).to_have_text("submitted")
+    await expect(flash(municipality)).to_have_text(tr(variant, "The problem was submitted to the organisers."))
+    await expect(status_badge(municipality)).to_have_text(tr(variant, "submitted"))
     await expect(municipality.get_by_role("main")).to_contain_text(TRIED + TRIED_MORE)
 
     # -- The organiser publishes it.
     await reviewer.reload()
-    await expect(status_badge(reviewer)).to_have_text("submitted")
+    await expect(status_badge(reviewer)).to_have_text(tr(variant, "submitted"))
     await expect(reviewer.get_by_role("main")).to_contain_text(TRIED + TRIED_MORE)
-    await reviewer.get_by_role("button", name="Publish").click()
+    await action(reviewer.get_by_role("main"), variant, "Publish").click()
 
-    await expect(flash(reviewer)).to_have_text("The decision was recorded and the municipality informed.")
-    await expect(status_badge(reviewer)).to_have_text("published")
+    await expect(flash(reviewer)).to_have_text(tr(variant, "The decision was recorded and the municipality informed."))
+    await expect(status_badge(reviewer)).to_have_text(tr(variant, "published"))
     await municipality.reload()
-    await expect(status_badge(municipality)).to_have_text("published")
+    await expect(status_badge(municipality)).to_have_text(tr(variant, "published"))
 
     # -- Anyone finds it in the catalogue; the filters narrow the list.
-    visitor = await (await open_context()).new_page()
-    await visitor.goto("/problems")
-    results = visitor.get_by_role("region", name="Results")
+    visitor = await open_page()
+    await start(visitor, variant)
+    await (await header_link(visitor, variant, "Problems")).click()
+    results = visitor.get_by_role("region", name=tr(variant, "Results"))
     await expect(results.get_by_role("link", name=TITLE)).to_be_visible()
     await expect(results.get_by_role("link", name=URBAN_TITLE)).to_be_visible()
+    await check_fits(visitor, variant)
 
-    await visitor.get_by_label("Settlement").select_option(label="rural")
-    await visitor.get_by_role("button", name="Show problems").click()
+    await field(visitor, variant, "Settlement").select_option(label=tr(variant, "rural"))
+    await action(visitor.get_by_role("main"), variant, "Show problems").click()
     await expect(visitor).to_have_url(re.compile(r"[?&]kind=rural(&|$)"))
-    await expect(visitor.get_by_label("Settlement")).to_have_value("rural")
+    await expect(field(visitor, variant, "Settlement")).to_have_value("rural")
     await expect(results.get_by_role("article")).to_have_count(1)
     card = results.get_by_role("article").filter(has=visitor.get_by_role("link", name=TITLE))
     await expect(card).to_contain_text("Ivanjica · Moravica")
-    await expect(card).to_contain_text("Smart rural")
+    await expect(card).to_contain_text(tr(variant, "Smart rural"))
     await expect(results.get_by_role("link", name=URBAN_TITLE)).to_have_count(0)
 
-    await action_link(visitor, "Clear the filters").click()
+    await action(visitor.get_by_role("main"), variant, "Clear the filters").click()
     await expect(results.get_by_role("article")).to_have_count(2)
-    await visitor.get_by_label("Sustainable Development Goal").select_option(label="13. Climate action")
-    await visitor.get_by_role("button", name="Show problems").click()
+    await field(visitor, variant, "Sustainable Development Goal").select_option(
+        label=f"13. {tr(variant, 'Climate action')}"
+    )
+    await action(visitor.get_by_role("main"), variant, "Show problems").click()
     await expect(visitor).to_have_url(re.compile(r"[?&]sdg=13(&|$)"))
     await expect(results.get_by_role("article")).to_have_count(1)
     await expect(results.get_by_role("link", name=TITLE)).to_be_visible()
@@ -198,25 +238,64 @@ async def test_problem_from_draft_to_endorsement(open_context: OpenContext, live
     await results.get_by_role("link", name=TITLE).click()
     await expect(visitor).to_have_url(f"{url}/problems/{problem_id}")
     await expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
-    await visitor.get_by_role("link", name="Sign in to endorse this problem").click()
-    await sign_in(visitor, resident["email"])
+    await check_fits(visitor, variant)
+    await action(visitor, variant, "Sign in to endorse this problem").click()
+    await fill_sign_in_form(visitor, variant, resident["email"])
 
     await expect(visitor).to_have_url(f"{url}/problems/{problem_id}")
     endorsements = visitor.get_by_role("complementary").locator(".endorsement-count")
     await expect(endorsements).to_have_text("0")
-    # The same page in a second tab, still offering the button after the first tab endorsed.
+    # The same page in a second tab, reached the same way, still offering the button after the
+    # first tab endorsed.
     second_tab = await visitor.context.new_page()
-    await second_tab.goto(f"/problems/{problem_id}")
+    await start(second_tab, variant)
+    await (await header_link(second_tab, variant, "Problems")).click()
+    await second_tab.get_by_role("region", name=tr(variant, "Results")).get_by_role("link", name=TITLE).click()
 
-    await visitor.get_by_role("button", name="Endorse").click()
-    await expect(flash(visitor)).to_have_text("Thank you: your endorsement is counted.")
+    await action(visitor.get_by_role("complementary"), variant, "Endorse").click()
+    await expect(flash(visitor)).to_have_text(tr(variant, "Thank you: your endorsement is counted."))
     await expect(endorsements).to_have_text("1")
-    await expect(visitor.get_by_text("You endorsed this problem.")).to_be_visible()
-    await expect(visitor.get_by_role("button", name="Endorse")).to_have_count(0)
+    await expect(visitor.get_by_text(tr(variant, "You endorsed this problem."))).to_be_visible()
+    await expect(action(visitor.get_by_role("complementary"), variant, "Endorse")).to_have_count(0)
 
-    await second_tab.get_by_role("button", name="Endorse").click()
-    await expect(second_tab.get_by_role("heading", level=1)).to_have_text("Not possible right now")
-    await expect(second_tab.get_by_role("main")).to_contain_text("You have already endorsed this problem.")
-    await second_tab.goto(f"/problems/{problem_id}")
-    await expect(second_tab.get_by_role("complementary").locator(".endorsement-count")).to_have_text("1")
-    await expect(second_tab.get_by_text("You endorsed this problem.")).to_be_visible()
+    await action(second_tab.get_by_role("complementary"), variant, "Endorse").click()
+    await expect(second_tab.get_by_role("heading", level=1)).to_have_text(tr(variant, "Not possible right now"))
+    await expect(second_tab.get_by_role("main")).to_contain_text(tr(variant, "You have already endorsed this problem."))
+
+    # -- ... and comments on it.
+    await field(visitor, variant, "Your comment").fill(RESIDENT_COMMENT)
+    await action(visitor.get_by_role("main"), variant, "Publish the comment").click()
+    await expect(visitor).to_have_url(re.compile(rf"^{re.escape(url)}/problems/{problem_id}"))
+    await expect(flash(visitor)).to_have_text(tr(variant, "Thank you: your comment is published."))
+    comments = visitor.get_by_role("region", name=tr(variant, "Comments"))
+    await expect(comments.get_by_role("article")).to_have_count(1)
+    await expect(comments.get_by_role("article")).to_contain_text("Milan Resident")
+    await expect(comments.get_by_role("article")).to_contain_text(RESIDENT_COMMENT)
+    await check_fits(visitor, variant)
+
+
+async def test_while_intake_is_closed_the_municipality_is_told_before_any_form(
+    open_page: OpenPage, variant: Variant, live_server: ServerProcess
+) -> None:
+    edition = await make_edition(name=EDITION, year=2026)
+    now = utc_now()
+    await set_timeline(edition["id"], problem_intake=now - timedelta(days=40), applications=now - timedelta(days=10))
+    novi_sad = await make_municipality(name="Novi Sad", kind=SettlementKind.URBAN)
+    staff = await make_user(
+        email="ana@novisad.rs", name="Ana Petrović", role=Role.MUNICIPALITY, organisation_id=novi_sad["id"]
+    )
+
+    municipality = await open_page()
+    await start(municipality, variant)
+    await sign_in(municipality, variant, staff["email"])
+    await (await header_link(municipality, variant, "Municipality")).click()
+
+    closed = tr(variant, "Problem intake is closed: no edition is taking new problems now.")
+    card = municipality.get_by_role("article").filter(has=municipality.get_by_role("heading", name="Novi Sad"))
+    await expect(card.get_by_role("note")).to_contain_text(closed)
+    last_closed = tr(variant, "The last intake closed on %(when)s; the next one is not announced yet.")
+    await expect(card.get_by_role("note")).to_contain_text(last_closed.split("%(when)s")[0].strip())
+    await expect(action(municipality.get_by_role("main"), variant, "Describe a new problem for %(edition)s",
+                        edition=f"{EDITION} 2026")).to_have_count(0)  # fmt: skip
+    await expect(municipality.get_by_role("main").get_by_text(tr(variant, "Choose the municipality."))).to_have_count(0)
+    await check_fits(municipality, variant)

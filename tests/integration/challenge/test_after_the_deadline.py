@@ -220,6 +220,8 @@ async def test_the_dashboard_shows_each_edition_of_a_startup_on_its_own_card(log
     assert "winner" not in this_year
     assert "Application to Water Challenge 2025 · Smart rural" in before and "winner" in before
     assert "draft" not in before.replace("badge status-", "")
+    # Each card counts the team of its own edition.
+    assert "Team (1)" in this_year and "Team (1)" in before
 
 
 async def test_the_timeline_keeps_its_seconds_and_the_grace_is_set_on_the_form(logged_in) -> None:

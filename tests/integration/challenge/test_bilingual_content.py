@@ -3,7 +3,7 @@ marked by its language, and Serbian in the reader's script."""
 
 from __future__ import annotations
 
-from challenge.tables import Edition, Problem
+from challenge.tables import Edition, Municipality, Problem
 from core.enums import Role
 from tests.factories import COMPLETE_PROBLEM, make_edition, make_municipality, make_open_edition, make_problem
 from tests.web import WebClient
@@ -38,6 +38,17 @@ async def test_a_cyrillic_reader_sees_a_latin_written_serbian_problem_in_cyrilli
     assert f">{CYRILLIC_TITLE}</a></h3>" in catalogue
     assert LATIN_TITLE not in page + catalogue
     assert "Написано на" not in page
+
+
+async def test_place_names_follow_the_readers_script(client: WebClient) -> None:
+    problem = await _serbian_problem()
+    await Municipality.update({Municipality.region: "Moravički okrug"}).where(Municipality.name == "Ivanjica")
+
+    cyrillic = (await (await _in(client, "sr_Cyrl")).get(f"/problems/{problem['id']}")).text
+    english = (await (await _in(client, "en")).get("/problems?edition=2026")).text
+
+    assert "Ивањица · Моравички округ" in cyrillic
+    assert "Ivanjica · Moravički okrug" in english
 
 
 async def test_a_latin_reader_sees_a_cyrillic_written_serbian_problem_in_latin(client: WebClient) -> None:
@@ -187,5 +198,6 @@ async def test_the_demo_speaks_both_languages(client: WebClient) -> None:
     assert ">Drinking water losses in village networks</a></h3>" in english
     assert ">Губици питке воде у сеоским мрежама</a></h3>" in cyrillic
     # A demo problem with no Serbian version is shown as written, marked, never transliterated.
-    assert '<a href="/problems/' in cyrillic and 'lang="en">Heat islands in high-rise neighbourhoods</a>' in cyrillic
+    assert '<a href="/problems/' in cyrillic
+    assert 'lang="en">Predicting failures in the district heating network</a>' in cyrillic
     assert "<h1>Изазов паметних градова и паметних села</h1>" in home

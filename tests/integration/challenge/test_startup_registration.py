@@ -5,7 +5,8 @@ from __future__ import annotations
 from challenge.tables import Startup
 from core.enums import Role
 from core.tables import OutboxMessage
-from tests.factories import make_edition_taking_applications
+from tests.factories import make_edition_taking_applications, make_municipality, make_problem
+from tests.fixtures import http_client
 from tests.web import WebClient
 
 PROFILE = {"name": "AgroSense", "country": "Serbia", "city": "Niš", "sector": "Water", "title": "CEO"}
@@ -54,6 +55,7 @@ async def test_an_unverified_founder_is_told_before_the_form_and_offered_the_lin
     assert founder.user["email"] in page[notice:form]
     assert 'action="/verify/resend"' in page[notice:form]
     assert f'name="next" value="/startup/register?edition_id={edition["id"]}"' in page[notice:form]
+    assert page.count('action="/verify/resend"') == 1  # the page's own notice, not the general one too
 
 
 async def test_a_refused_registration_keeps_everything_typed_and_names_the_reason(logged_in) -> None:
@@ -80,3 +82,20 @@ async def test_sending_the_link_again_comes_back_to_the_startup_form(logged_in) 
     assert response.status_code == 302 and response.headers["location"] == back
     assert elsewhere.headers["location"] == "/account"
     assert await OutboxMessage.count().where(OutboxMessage.to_address == founder.user["email"]) >= 1
+
+
+async def test_a_problem_page_leads_each_visitor_towards_applying(logged_in, app) -> None:
+    edition = await make_edition_taking_applications()
+    problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
+    person: WebClient = await logged_in(None)
+    founder: WebClient = await logged_in(None)
+    await founder.post_form("/startup/register", {"edition_id": edition["id"], **PROFILE})
+    visitor = WebClient(http_client(app))
+
+    pages = [(await client.get(f"/problems/{problem['id']}")).text for client in (visitor, person, founder)]
+    await visitor.http.aclose()
+
+    aside = [page[page.index('id="apply-heading"') :] for page in pages]
+    assert '<a href="/signup" role="button" class="secondary">Join the challenge</a>' in aside[0]
+    assert '<a href="/startup" role="button" class="secondary">Register your startup</a>' in aside[1]
+    assert f'href="/startup/applications/new?edition_id={edition["id"]}&amp;problem={problem["id"]}"' in aside[2]

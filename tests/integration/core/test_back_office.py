@@ -46,7 +46,7 @@ async def test_the_audit_log_names_people_links_objects_and_compares_before_with
 
     assert "Olga Organiser<br><small>olga@example.org</small>" in page
     assert '<a href="/organiser/people/?q=ana%40example.org">Ana Anić</a><br><small>user #' in page
-    assert "<code>roles</code>: <del>mentor</del> → <ins>mentor, judge</ins>" in page
+    assert "<code>roles</code>: <del>Mentor</del> → <ins>mentor, judge</ins>" in page  # a code by its name
     assert "<code>note</code>: set to <ins>Asked by mail</ins>" in page
     assert "<code>locale</code>" not in page  # unchanged fields are left out
     assert '<a href="/organiser/applications/12">application #12</a>' in page

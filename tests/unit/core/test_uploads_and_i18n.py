@@ -138,3 +138,13 @@ def test_labels_fall_back_to_the_value() -> None:
 )  # fmt: skip
 def test_a_file_is_named_for_its_content(name: str, content_type: str, expected: str) -> None:
     assert named_for_content(name, content_type) == expected
+
+
+def test_the_audit_log_names_stored_codes_and_keeps_what_people_typed() -> None:
+    import challenge.labels  # noqa: F401 - registers the application statuses' names
+    from core.i18n import in_locale, stored_label
+
+    with in_locale("sr_Cyrl"):
+        assert stored_label("shortlisted") == "у ужем избору"
+        assert stored_label("Team") == "Team"  # typed text is never translated, even when it is a msgid
+        assert stored_label("12") == "12"
