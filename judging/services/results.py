@@ -14,7 +14,7 @@ from challenge.tables import Application, ApplicationProblem
 from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
-from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.i18n import format_datetime, label
 from core.i18n import gettext as _
 from core.rules import N_
@@ -385,7 +385,7 @@ async def take_step(*, user: CurrentUser, round_id: int, application_id: int, st
     reach the outcome yet (a rejected one back on the shortlist), made from the round's page."""
     _require_organiser(user)
     if not any(r["application"] == application_id and r["advanced"] for r in await entries(round_id)):
-        raise NotFound(N_("This application does not advance in this round."))
+        raise ValidationFailed({"application": N_("Choose applications of this round.")})
     await challenge_applications.change_status(user=user, application_ids=[application_id], status=status)
 
 

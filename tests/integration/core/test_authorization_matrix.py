@@ -375,6 +375,7 @@ ACCESS: dict[str, Access] = {
     "POST /organiser/rounds/{round_id:int}/close": ORGANISERS_LATE,
     "POST /organiser/rounds/{round_id:int}/advance": ORGANISERS_LATE,
     "POST /organiser/rounds/{round_id:int}/publish": ORGANISERS_LATE,
+    "POST /organiser/rounds/{round_id:int}/step": ORGANISERS_LATE,
     "GET /organiser/rounds/{round_id:int}/scores.csv": only(Role.ORGANISER),
     "GET /editions/{slug:str}/results": public(),
     # --- hackathon ---------------------------------------------------------------------------------

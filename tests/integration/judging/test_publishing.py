@@ -339,3 +339,20 @@ async def test_an_accepted_application_is_made_a_winner_from_its_page_through_fi
     assert "Steps taken, each recorded: finalist → winner." in after
     mails = await OutboxMessage.select(OutboxMessage.subject).order_by(OutboxMessage.id)
     assert [m["subject"] for m in mails] == ["Your application: finalist", "Your application: winner"]
+
+
+async def test_the_offered_step_is_only_for_an_application_advancing_in_the_round(logged_in) -> None:
+    edition = await make_edition()
+    apps = {
+        "AgroSense": await _application(edition, "AgroSense", "rejected", "mila@agrosense.rs"),
+        "ParkPulse": await _application(edition, "ParkPulse", "rejected", "luka@parkpulse.rs"),
+    }
+    round_id = await _closed_round(edition, apps, {"AgroSense"})
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    refused = await organiser.post_form(
+        f"/organiser/rounds/{round_id}/step", {"application": str(apps["ParkPulse"]), "status": "shortlisted"}
+    )
+
+    assert refused.status_code == 422
+    assert await _statuses() == {apps["AgroSense"]: "rejected", apps["ParkPulse"]: "rejected"}
