@@ -226,11 +226,16 @@ def bulk_request_errors(*, status: str, selected: int) -> dict[str, str]:
 def split_movable(
     current: Mapping[int, ApplicationStatus], new: ApplicationStatus
 ) -> tuple[list[int], list[tuple[int, ApplicationStatus]]]:
-    """The applications an organiser may move to `new`, and the others with the status that stops them."""
+    """The applications an organiser may move to `new` (directly or along `route`), and the others
+    with the status that stops them."""
     movable: list[int] = []
     stuck: list[tuple[int, ApplicationStatus]] = []
     for application_id, old in current.items():
-        if new in ORGANISER_TRANSITIONS.get(old, frozenset()):
+        try:
+            moves = bool(route(old, new))
+        except NoRoute:
+            moves = False
+        if moves:
             movable.append(application_id)
         else:
             stuck.append((application_id, old))

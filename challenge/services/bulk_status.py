@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from challenge import screening
 from challenge.enums import ApplicationStatus
-from challenge.rules.applications import BULK_SCOPES, bulk_request_errors, split_movable
+from challenge.rules.applications import BULK_SCOPES, bulk_request_errors, route, split_movable
 from challenge.services import applications
 from challenge.tables import StartupMember
 from core.auth import CurrentUser
@@ -28,6 +28,8 @@ class BulkTeam:
     startup_name: str
     people: int
     status: ApplicationStatus
+    # The statuses it passes through on the way, the chosen one last (see challenge.rules.applications.route).
+    steps: tuple[ApplicationStatus, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,12 @@ async def preview_status_change(
     new = ApplicationStatus(status)
     movable, _stuck = split_movable({row["id"]: ApplicationStatus(row["status"]) for row in rows}, new)
     people = await _people_per_startup(edition_id, sorted({row["startup_id"] for row in rows}))
-    teams = [
-        BulkTeam(row["id"], row["startup_name"], people.get(row["startup_id"], 0), ApplicationStatus(row["status"]))
-        for row in sorted(rows, key=lambda r: (r["startup_name"].casefold(), r["id"]))
-    ]
     moving = set(movable)
+    teams = [
+        BulkTeam(row["id"], row["startup_name"], people.get(row["startup_id"], 0), ApplicationStatus(row["status"]),
+                 route(ApplicationStatus(row["status"]), new) if row["id"] in moving else ())
+        for row in sorted(rows, key=lambda r: (r["startup_name"].casefold(), r["id"]))
+    ]  # fmt: skip
     return BulkPreview(
         status=new,
         moving=[t for t in teams if t.application_id in moving],
@@ -102,7 +105,7 @@ async def confirm_status_change(
     if errors:
         raise ValidationFailed(errors)
     return await applications.change_status(
-        user=user, application_ids=[row["id"] for row in rows], status=status, message=message
+        user=user, application_ids=[row["id"] for row in rows], status=status, message=message, follow_route=True
     )
 
 

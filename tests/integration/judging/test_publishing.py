@@ -356,3 +356,28 @@ async def test_the_offered_step_is_only_for_an_application_advancing_in_the_roun
 
     assert refused.status_code == 422
     assert await _statuses() == {apps["AgroSense"]: "rejected", apps["ParkPulse"]: "rejected"}
+
+
+async def test_a_bulk_change_to_winner_names_the_steps_before_and_takes_each_after_confirmation(logged_in) -> None:
+    edition = await make_edition()
+    apps = {
+        "AgroSense": await _application(edition, "AgroSense", "accepted", "mila@agrosense.rs"),
+        "ParkPulse": await _application(edition, "ParkPulse", "rejected", "luka@parkpulse.rs"),
+    }
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    base = f"/organiser/editions/{edition['id']}/applications/status"
+    chosen = {"ids": [str(a) for a in apps.values()], "status": "winner", "message": "Well done!", "scope": "selected"}
+
+    review = await organiser.post_form(base, {**chosen, "step": "review"})
+    confirmed = await organiser.post_form(f"{base}/confirm", {**chosen, "confirmed": [str(apps["AgroSense"])]})
+
+    said = _text(review.text)
+    assert review.status_code == 200
+    assert "AgroSense · accepted → finalist → winner" in said
+    assert "ParkPulse · not selected" in said
+    assert confirmed.status_code == 302
+    assert await _statuses() == {apps["AgroSense"]: "winner", apps["ParkPulse"]: "rejected"}
+    steps = await ApplicationEvent.select(ApplicationEvent.to_status).where(
+        ApplicationEvent.application == apps["AgroSense"]
+    ).order_by(ApplicationEvent.id)  # fmt: skip
+    assert [e["to_status"] for e in steps] == ["finalist", "winner"]

@@ -71,3 +71,12 @@ def test_reachable_lists_the_statuses_one_choice_can_reach_in_lifecycle_order() 
     assert reachable(S.ACCEPTED) == [S.REJECTED, S.FINALIST, S.WINNER]
     assert reachable(S.REJECTED) == [S.SHORTLISTED]
     assert reachable(S.WITHDRAWN) == []
+
+
+def test_a_bulk_change_moves_what_a_route_reaches_and_keeps_the_others() -> None:
+    from challenge.rules.applications import split_movable
+
+    movable, stuck = split_movable({1: S.ACCEPTED, 2: S.FINALIST, 3: S.REJECTED, 4: S.WINNER}, S.WINNER)
+
+    assert movable == [1, 2]
+    assert stuck == [(3, S.REJECTED), (4, S.WINNER)]
