@@ -16,6 +16,7 @@ from typing import Any
 from playwright.async_api import Locator, Page, expect
 
 from core import i18n
+from core.rules.scripts import in_script
 from tests.factories import PASSWORD
 
 
@@ -60,6 +61,11 @@ def tr(variant: Variant, message: str, plural: str | None = None, n: int | None 
     else:
         text = catalogue.gettext(message)
     return text % params if params else text
+
+
+def place(variant: Variant, name: str) -> str:
+    """A Serbian place name as the variant's reader sees it (in Cyrillic on a Cyrillic page)."""
+    return in_script(name, variant.locale)
 
 
 def exactly(text: str) -> re.Pattern[str]:

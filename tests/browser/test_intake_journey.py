@@ -21,7 +21,7 @@ from challenge.tables import Edition, Municipality
 from core.clock import utc_now
 from core.enums import Role
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import Variant, assert_fits, exactly, header_link, place, sign_in, start, tr
 from tests.factories import (
     PASSWORD,
     make_edition,
@@ -106,7 +106,7 @@ async def test_problem_from_draft_to_endorsement(
     await sign_in(municipality, variant, staff["email"])
     await (await header_link(municipality, variant, "Municipality")).click()
     await expect(municipality).to_have_url(f"{url}/municipality")
-    await expect(municipality.get_by_role("heading", name="Ivanjica")).to_be_visible()
+    await expect(municipality.get_by_role("heading", name=place(variant, "Ivanjica"))).to_be_visible()
     await check_fits(municipality, variant)
     await action(municipality, variant, "Describe a new problem for %(edition)s", edition=f"{EDITION} 2026").click()
 
@@ -168,7 +168,7 @@ async def test_problem_from_draft_to_endorsement(
     )
     await expect(reviewer).to_have_url(f"{url}/organiser/editions/{edition['id']}/problems")
     queued = reviewer.get_by_role("row").filter(has_text=TITLE)
-    await expect(queued).to_contain_text(f"Ivanjica ({tr(variant, 'rural')})")
+    await expect(queued).to_contain_text(f"{place(variant, 'Ivanjica')} ({tr(variant, 'rural')})")
     await expect(queued).to_contain_text(tr(variant, "submitted"))
     await queued.get_by_role("link", name=TITLE).click()
 
@@ -220,7 +220,7 @@ async def test_problem_from_draft_to_endorsement(
     await expect(field(visitor, variant, "Settlement")).to_have_value("rural")
     await expect(results.get_by_role("article")).to_have_count(1)
     card = results.get_by_role("article").filter(has=visitor.get_by_role("link", name=TITLE))
-    await expect(card).to_contain_text("Ivanjica · Moravica")
+    await expect(card).to_contain_text(place(variant, "Ivanjica · Moravica"))
     await expect(card).to_contain_text(tr(variant, "Smart rural"))
     await expect(results.get_by_role("link", name=URBAN_TITLE)).to_have_count(0)
 
@@ -291,7 +291,8 @@ async def test_while_intake_is_closed_the_municipality_is_told_before_any_form(
     await (await header_link(municipality, variant, "Municipality")).click()
 
     closed = tr(variant, "Problem intake is closed: no edition is taking new problems now.")
-    card = municipality.get_by_role("article").filter(has=municipality.get_by_role("heading", name="Novi Sad"))
+    heading = municipality.get_by_role("heading", name=place(variant, "Novi Sad"))
+    card = municipality.get_by_role("article").filter(has=heading)
     await expect(card.get_by_role("note")).to_contain_text(closed)
     last_closed = tr(variant, "The last intake closed on %(when)s; the next one is not announced yet.")
     await expect(card.get_by_role("note")).to_contain_text(last_closed.split("%(when)s")[0].strip())

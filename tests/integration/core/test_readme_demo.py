@@ -70,7 +70,7 @@ CLAIMS: dict[str, Callable[[], Awaitable[int]]] = {
     "applications of 2026: finalist": lambda: _applications(2026, "finalist"),
     "applications of 2026 with a pitch deck": lambda: _applications(2026).where(Application.pitch_deck.is_not_null()),
     "judges of 2026": lambda: Membership.count().where(Membership.role == "judge"),
-    "judging rounds of 2026: published (Screening, Interviews)": lambda: _rounds("published"),
+    "judging rounds of 2026: published (Written screening, Interviews)": lambda: _rounds("published"),
     "judging rounds of 2026: closed, scored and normalised (Semi-final)": lambda: _rounds("closed"),
     "judging rounds of 2026: open, pairwise (Final)": lambda: _rounds("open", "pairwise"),
     "submitted score sheets": lambda: ScoreSheet.count().where(ScoreSheet.status == "submitted"),
