@@ -27,6 +27,7 @@ from tests.factories import (
     make_municipality,
     make_open_edition,
     make_problem,
+    set_timeline,
 )
 from tests.integration.hackathon.world import build, make_world
 from tests.web import WebClient, field_error
@@ -274,8 +275,11 @@ async def _scored_round(organiser: WebClient, judge: WebClient, edition: dict, a
     for step, data in (("close", {}), ("advance", {"mode": "top", "min_rural": "0", "max_per_municipality": "0"})):
         response = await organiser.post_form(f"/organiser/rounds/{round_id}/{step}", data)
         assert response.status_code == 302, (step, response.text[:500])
-    # A final round: its finalists' names go public as winners.
+    # A final round: its finalists' names go public as winners, once applications have closed.
     await Application.update({Application.status: "finalist"}).where(Application.id == application_id)
+    now = utc_now()
+    await set_timeline(edition["id"], problem_intake=now - timedelta(days=30),
+                       applications=now - timedelta(days=20), screening=now - timedelta(days=1))  # fmt: skip
     published = await organiser.post_form(
         f"/organiser/rounds/{round_id}/publish", {"outcome": "winner", "message": hostile("M-msg")}
     )
