@@ -8,6 +8,7 @@ its own home and gets the steps in the reader's language, ready for `core/_next_
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,9 +79,22 @@ def shown(step: Step) -> ShownStep:
     return ShownStep(step.kind, render_text(step.text, step.timezone), step.link, step.done, step.urgency)
 
 
+_MEMO: contextvars.ContextVar[dict[object, object] | None] = contextvars.ContextVar("next_steps_memo", default=None)
+
+
+def checklist_memo() -> dict[object, object] | None:
+    """A scratch dict that lives for one `checklist()` call (None outside one): facts several
+    domains need (the editions) are read once per page, never kept between requests."""
+    return _MEMO.get()
+
+
 async def checklist(home: Home, *, user: CurrentUser, now: datetime) -> list[ShownStep]:
     """Every registered domain's steps for `home`, pending first (the most pressing first)."""
     steps: list[Step] = []
-    for source in _SOURCES[home]:
-        steps.extend(await source(user=user, now=now))
+    token = _MEMO.set({})
+    try:
+        for source in _SOURCES[home]:
+            steps.extend(await source(user=user, now=now))
+    finally:
+        _MEMO.reset(token)
     return [shown(step) for step in ordered(steps)]

@@ -31,7 +31,7 @@ from challenge.tables import (
 )
 from core.auth import CurrentUser
 from core.enums import Role
-from core.next_steps import Home, register_source
+from core.next_steps import Home, checklist_memo, register_source
 from core.rules.next_steps import Step
 
 
@@ -40,22 +40,16 @@ def _titled(name: str, year: int) -> str:
     return name if str(year) in name else f"{name} {year}"
 
 
-# The last answer of edition_facts(), by its `now`: one checklist asks each domain with the same
-# instant, so a page with steps from three domains reads the editions once, not three times.
-_LAST: dict[datetime, dict[int, rules.EditionFacts]] = {}
-
-
 async def edition_facts(*, now: datetime, ids: Iterable[int] | None = None) -> dict[int, rules.EditionFacts]:
-    """Every edition (or those in `ids`) with its phase at `now` and its deadlines: two queries."""
-    if now in _LAST:
-        every = _LAST[now]
-        return every if ids is None else {i: every[i] for i in ids if i in every}
-    if ids is None:
-        facts = await _read_editions(now=now, ids=None)
-        _LAST.clear()
-        _LAST[now] = facts
-        return facts
-    return await _read_editions(now=now, ids=ids)
+    """Every edition (or those in `ids`) with its phase at `now` and its deadlines: two queries,
+    read once per checklist however many domains ask (`core.next_steps.checklist_memo`)."""
+    memo = checklist_memo()
+    key = ("editions", now)
+    if memo is None or ids is not None:
+        return await _read_editions(now=now, ids=ids)
+    if key not in memo:
+        memo[key] = await _read_editions(now=now, ids=None)
+    return memo[key]  # type: ignore[return-value]
 
 
 async def _read_editions(*, now: datetime, ids: Iterable[int] | None) -> dict[int, rules.EditionFacts]:
