@@ -353,15 +353,25 @@ async def _applications(
         application_id = application_of[startup_id]
         links += [ApplicationProblem(application=application_id, problem=p) for p in addressed[startup_id]]
         events.append(
-            ApplicationEvent(application=application_id, actor=founder_id, from_status=ApplicationStatus.DRAFT,
-                             to_status=ApplicationStatus.SUBMITTED, at=application.submitted_at)
-        )  # fmt: skip
+            ApplicationEvent(
+                application=application_id,
+                actor=founder_id,
+                from_status=ApplicationStatus.DRAFT,
+                to_status=ApplicationStatus.SUBMITTED,
+                at=application.submitted_at,
+            )
+        )
         if application.status != ApplicationStatus.SUBMITTED:
             events.append(
-                ApplicationEvent(application=application_id, actor=organiser_id,
-                                 from_status=ApplicationStatus.SUBMITTED, to_status=application.status,
-                                 message="Thank you for applying.", at=APPLICATIONS_CLOSE + timedelta(days=2))
-            )  # fmt: skip
+                ApplicationEvent(
+                    application=application_id,
+                    actor=organiser_id,
+                    from_status=ApplicationStatus.SUBMITTED,
+                    to_status=application.status,
+                    message="Thank you for applying.",
+                    at=APPLICATIONS_CLOSE + timedelta(days=2),
+                )
+            )
     await _insert(ApplicationProblem, links)
     await _insert(ApplicationEvent, events)
     return len(links)

@@ -119,9 +119,12 @@ async def main() -> None:
         await client.get("/login")
         await client.post(
             "/login",
-            data={"email": "organiser@demo.smartchallenge.rs", "password": DEMO_PASSWORD,
-                  "_csrf_token": client.cookies["csrftoken"]},
-        )  # fmt: skip
+            data={
+                "email": "organiser@demo.smartchallenge.rs",
+                "password": DEMO_PASSWORD,
+                "_csrf_token": client.cookies["csrftoken"],
+            },
+        )
         for label, path in [
             ("organiser dashboard", f"/organiser/editions/{edition_id}/dashboard"),
             ("CSV export (360 rows)", f"/organiser/editions/{edition_id}/problems.csv"),

@@ -113,8 +113,11 @@ def main() -> None:
     with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "core", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_up(server, base_url, log)
         alone = _measure(base_url)

@@ -56,9 +56,12 @@ async def _users(role: str, count: int, edition_id: int, password_hash: str) -> 
 
     emails = [f"{role}{n}@bench.example.org" for n in range(count)]
     await world._insert(
-        User, [User(email=e, name=f"{role.title()} {n}", password_hash=password_hash, is_verified=True)
-               for n, e in enumerate(emails)]
-    )  # fmt: skip
+        User,
+        [
+            User(email=e, name=f"{role.title()} {n}", password_hash=password_hash, is_verified=True)
+            for n, e in enumerate(emails)
+        ],
+    )
     ids = {r["email"]: r["id"] for r in await User.select(User.id, User.email).where(User.email.is_in(emails))}
     users = [ids[e] for e in emails]
     await world._insert(Membership, [Membership(user=u, role=role, edition_id=edition_id) for u in users])
@@ -75,8 +78,12 @@ async def _mentors(rng: Any, edition_id: int, password_hash: str) -> None:
         MentorProfile,
         [
             MentorProfile(
-                user=u, edition=edition_id, key=f"{edition_id}:{u}", bio=world._text(rng, 200, 500),
-                organisation=f"Company {rng.randint(1, 120)}", expertise=rng.sample(tags, rng.randint(2, 5)),
+                user=u,
+                edition=edition_id,
+                key=f"{edition_id}:{u}",
+                bio=world._text(rng, 200, 500),
+                organisation=f"Company {rng.randint(1, 120)}",
+                expertise=rng.sample(tags, rng.randint(2, 5)),
                 sectors=rng.sample(["water", "energy", "mobility", "waste", "agriculture", "health"], 2),
                 languages=rng.choice([["sr", "en"], ["en"], ["sr"], ["en", "de"], ["sr", "en", "hu"]]),
                 capacity=rng.randint(2, 8),
@@ -84,7 +91,7 @@ async def _mentors(rng: Any, edition_id: int, password_hash: str) -> None:
             )
             for u in users
         ],
-    )  # fmt: skip
+    )
 
 
 async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, int]:
@@ -105,19 +112,29 @@ async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, i
         entries = sorted(rng.sample(entries, count))
         round_id = (
             await Round.insert(
-                Round(edition=edition_id, name=f"Round {position}", position=position, status=status,
-                      judges_per_application=panel, max_per_judge=-(-count * panel // JUDGES),
-                      advance_count=count // 10)
+                Round(
+                    edition=edition_id,
+                    name=f"Round {position}",
+                    position=position,
+                    status=status,
+                    judges_per_application=panel,
+                    max_per_judge=-(-count * panel // JUDGES),
+                    advance_count=count // 10,
+                )
             ).returning(Round.id)
-        )[0]["id"]  # fmt: skip
+        )[0]["id"]
         round_ids.append(round_id)
         await world._insert(
-            Criterion, [Criterion(round=round_id, position=n, name=name, weight=weight, scale_min=1, scale_max=10)
-                        for n, (name, weight) in enumerate(CRITERIA, start=1)]
-        )  # fmt: skip
+            Criterion,
+            [
+                Criterion(round=round_id, position=n, name=name, weight=weight, scale_min=1, scale_max=10)
+                for n, (name, weight) in enumerate(CRITERIA, start=1)
+            ],
+        )
         criteria = await Criterion.select().where(Criterion.round == round_id).order_by(Criterion.position)
-        rubric = [RubricCriterion(id=c["id"], name=c["name"], weight=c["weight"], scale_min=1, scale_max=10)
-                  for c in criteria]  # fmt: skip
+        rubric = [
+            RubricCriterion(id=c["id"], name=c["name"], weight=c["weight"], scale_min=1, scale_max=10) for c in criteria
+        ]
         await world._insert(
             RoundApplication, [RoundApplication(round=round_id, application=a, key=f"{round_id}:{a}") for a in entries]
         )
@@ -140,11 +157,17 @@ async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, i
             }
             sheets.append(
                 ScoreSheet(
-                    assignment=seat["id"], key=str(seat["id"]), round=round_id, judge=seat["judge"],
-                    application=seat["application"], values={str(k): v for k, v in values.items()},
-                    status="submitted", total=weighted_total(rubric, values), submitted_at=datetime.now(UTC),
+                    assignment=seat["id"],
+                    key=str(seat["id"]),
+                    round=round_id,
+                    judge=seat["judge"],
+                    application=seat["application"],
+                    values={str(k): v for k, v in values.items()},
+                    status="submitted",
+                    total=weighted_total(rubric, values),
+                    submitted_at=datetime.now(UTC),
                 )
-            )  # fmt: skip
+            )
         await world._insert(ScoreSheet, sheets)
     return {"round_ids": round_ids, "judge_id": judges[0]}  # seats go round the panel: judge 0 has a full queue
 

@@ -64,10 +64,17 @@ async def populate() -> dict[str, Any]:
         for row in await ApplicationProblem.select(ApplicationProblem.application, ApplicationProblem.problem):
             links[row["application"]].append(row["problem"])
         rows = await Application.select(
-            Application.id, Application.startup, Application.solution, Application.why_us, Application.traction,
-            Application.pilot_plan, Application.impact, Application.sdgs, Application.support_needed,
+            Application.id,
+            Application.startup,
+            Application.solution,
+            Application.why_us,
+            Application.traction,
+            Application.pilot_plan,
+            Application.impact,
+            Application.sdgs,
+            Application.support_needed,
             Application.video_url,
-        ).output(load_json=True)  # fmt: skip
+        ).output(load_json=True)
         founders = {
             row["startup"]: row["user"]
             for row in await world_members()  # the contact person of each startup
@@ -233,9 +240,10 @@ async def rush(base: str, built: dict[str, Any], deadline: datetime) -> tuple[di
                 fields["version"] = str(int(fields["version"]) + 1)
                 files = {"pitch_deck": ("pitch-deck.pdf", deck, "application/pdf")}
                 submitted = await timed(
-                    "upload 5 MB deck + submit", http.post(url, data={**fields, "action": "submit"}, files=files),
+                    "upload 5 MB deck + submit",
+                    http.post(url, data={**fields, "action": "submit"}, files=files),
                     (302, 303),
-                )  # fmt: skip
+                )
                 if submitted is not None and submitted.headers["location"].endswith(f"/applications/{application}"):
                     acknowledged[application] = time.time()
 
@@ -291,18 +299,26 @@ def run(name: str, database_url: str | None, workers: int) -> None:
             load.stop(server)
         found = json.loads(
             world._run(
-                [sys.executable, __file__, "--check", deadline.isoformat(), str(var / "uploads"),
-                 json.dumps(acknowledged)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--check",
+                    deadline.isoformat(),
+                    str(var / "uploads"),
+                    json.dumps(acknowledged),
+                ],
                 env,
-            ).strip().splitlines()[-1]
-        )  # fmt: skip
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         deck_mb = found["decks_on_disk_5mb"] * DECK_BYTES / 1e6
         print(
             f"  {found['acknowledged']} submissions acknowledged in {wall:.0f} s"
             f" ({found['acknowledged'] / wall * 60:.0f} per minute;"
             f" the deadline needs {len(built['startups']) / RUSH_MINUTES:.0f}),"
             f" {deck_mb / wall:.0f} MB/s of decks; server peak RSS {peak[0]:.0f} MB"
-        )  # fmt: skip
+        )
         print(f"  {'step':34} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'n':>8} {'errors':>6}")
         for step in ("open the form", "save the draft", "upload 5 MB deck + submit", "organiser list (while rushing)"):
             print("  " + timings.line(step, wall))

@@ -58,10 +58,22 @@ def problem() -> ScheduleProblem:
     rooms = tuple(
         Room(n + 1, f"Room {n + 1}", capacity, available or both_days)
         for n, (capacity, available) in enumerate(
-            [(80, None), (14, None), (12, None), (12, (day_one,)), (10, None), (10, None), (10, None),
-             (10, (Window(at(1, 11), at(1, 18)), day_two)), (7, None), (7, None), (6, None), (6, (day_two,))]
+            [
+                (80, None),
+                (14, None),
+                (12, None),
+                (12, (day_one,)),
+                (10, None),
+                (10, None),
+                (10, None),
+                (10, (Window(at(1, 11), at(1, 18)), day_two)),
+                (7, None),
+                (7, None),
+                (6, None),
+                (6, (day_two,)),
+            ]
         )
-    )  # fmt: skip
+    )
     judges = tuple(
         Judge(n + 1, f"Judge {n + 1}", rng.choices([both_days, (day_one,), (day_two,)], weights=[7, 2, 1])[0])
         for n in range(JUDGES)

@@ -147,10 +147,16 @@ async def review_queue(*, edition_id: int, status: str = "") -> list[dict[str, A
     from challenge.tables import Problem
 
     query = Problem.select(
-        Problem.id, Problem.title, Problem.status, Problem.track, Problem.submitted_at, Problem.updated_at,
-        Problem.endorsement_count, Problem.municipality.name.as_alias("municipality_name"),
+        Problem.id,
+        Problem.title,
+        Problem.status,
+        Problem.track,
+        Problem.submitted_at,
+        Problem.updated_at,
+        Problem.endorsement_count,
+        Problem.municipality.name.as_alias("municipality_name"),
         Problem.municipality.kind.as_alias("municipality_kind"),
-    ).where(Problem.edition == edition_id)  # fmt: skip
+    ).where(Problem.edition == edition_id)
     # Drafts are the municipality's own until submitted: organisers never review them.
     status = "" if status == "draft" else status
     query = query.where(Problem.status == status) if status else query.where(Problem.status != "draft")
@@ -186,10 +192,16 @@ async def latest_change_request(problem_id: int) -> str:
 async def applications_of_startup(startup_id: int, *, edition_id: int | None = None) -> list[dict[str, Any]]:
     """A startup's applications, newest first; only one edition's when `edition_id` is given."""
     query = Application.select(
-        Application.id, Application.edition, Application.track, Application.status, Application.version,
-        Application.submitted_at, Application.updated_at, Application.edition.name.as_alias("edition_name"),
+        Application.id,
+        Application.edition,
+        Application.track,
+        Application.status,
+        Application.version,
+        Application.submitted_at,
+        Application.updated_at,
+        Application.edition.name.as_alias("edition_name"),
         Application.edition.year.as_alias("edition_year"),
-    ).where(Application.startup == startup_id)  # fmt: skip
+    ).where(Application.startup == startup_id)
     if edition_id is not None:
         query = query.where(Application.edition == edition_id)
     return await query.order_by(Application.created_at, ascending=False)

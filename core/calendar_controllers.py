@@ -29,15 +29,18 @@ class CalendarPages(Controller):
         if user_id is None:
             raise NotFound(N_("This calendar does not exist."))
         body = calendar.to_ics(await calendar.events_for(user_id), name=_("Smart Challenge"))
-        return Response(content=body, media_type="text/calendar",
-                        headers={"Cache-Control": "private, max-age=300"})  # fmt: skip
+        return Response(content=body, media_type="text/calendar", headers={"Cache-Control": "private, max-age=300"})
 
     @get("/account/calendar", guards=[login_required])
     async def calendar_page(self, request: AnyRequest) -> Template:
         token = await calendar.feed_token(request.user.id)
         base = get_settings().base_url
-        return page("core/accounts/calendar.html", url=f"{base}/calendar/{token}.ics", base=base,
-                    events=await calendar.events_for(request.user.id))  # fmt: skip
+        return page(
+            "core/accounts/calendar.html",
+            url=f"{base}/calendar/{token}.ics",
+            base=base,
+            events=await calendar.events_for(request.user.id),
+        )
 
     @post("/account/calendar/rotate", guards=[login_required])
     async def rotate(self, request: AnyRequest) -> Redirect:

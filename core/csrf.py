@@ -75,8 +75,14 @@ class CSRFMiddleware:
                 # Read at the end: signing in (a new secret) happened during the request.
                 current = token_for(session)
                 if current is not None and current != mirrored:
-                    cookie = Cookie(key=MIRROR_COOKIE, value=current, path="/", secure=get_settings().cookie_secure,
-                                    httponly=False, samesite="lax")  # fmt: skip
+                    cookie = Cookie(
+                        key=MIRROR_COOKIE,
+                        value=current,
+                        path="/",
+                        secure=get_settings().cookie_secure,
+                        httponly=False,
+                        samesite="lax",
+                    )
                     MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))
             await send(message)
 

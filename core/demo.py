@@ -150,15 +150,37 @@ MENTORS = [
 ]  # fmt: skip
 
 
-def _problem(title: str, track: Track, summary: str, context: str, groups: str, count: int, data: str,
-             sdgs: str, budget: str, path: str, location: str, contact: str) -> dict[str, str]:  # fmt: skip
+def _problem(
+    title: str,
+    track: Track,
+    summary: str,
+    context: str,
+    groups: str,
+    count: int,
+    data: str,
+    sdgs: str,
+    budget: str,
+    path: str,
+    location: str,
+    contact: str,
+) -> dict[str, str]:
     """A problem as its form sends it (what `save_problem` parses)."""
     return {
-        "title": title, "track": track.value, "summary": summary, "context": context, "affected_groups": groups,
-        "affected_count": str(count), "data_available": data, "sdgs": sdgs, "budget_range": budget,
-        "procurement_path": path, "pilot_location": location, "contact_name": contact,
-        "contact_email": f"{contact.split()[0].lower()}@demo.rs", "open_data_links": "https://data.gov.rs/sr/",
-    }  # fmt: skip
+        "title": title,
+        "track": track.value,
+        "summary": summary,
+        "context": context,
+        "affected_groups": groups,
+        "affected_count": str(count),
+        "data_available": data,
+        "sdgs": sdgs,
+        "budget_range": budget,
+        "procurement_path": path,
+        "pilot_location": location,
+        "contact_name": contact,
+        "contact_email": f"{contact.split()[0].lower()}@demo.rs",
+        "open_data_links": "https://data.gov.rs/sr/",
+    }
 
 
 # key, municipality, what happens to it, the form. Municipalities write in Serbian (either script),
@@ -431,8 +453,17 @@ TIMELINE_DAYS = {
     Phase.RESULTS: 9,
 }
 # When in the story each stage happened (days from today): timestamps are moved there afterwards.
-STAGE_DAYS = {"intake": -140, "applications": -80, "screening": -70, "interviews": -56, "programme": -50,
-              "semi_final": -10, "hackathon": -1, "final": 0, "schedule": -1}  # fmt: skip
+STAGE_DAYS = {
+    "intake": -140,
+    "applications": -80,
+    "screening": -70,
+    "interviews": -56,
+    "programme": -50,
+    "semi_final": -10,
+    "hackathon": -1,
+    "final": 0,
+    "schedule": -1,
+}
 HACKATHON_FORM = {
     "name": "Smart Challenge Hackathon", "venue": "Startit Centar, Novi Sad", "timezone": ZONE,
     "slot_minutes": "5", "pitch_minutes": "10", "office_hours_minutes": "30", "buffer_minutes": "5",
@@ -607,10 +638,15 @@ async def _editions_and_people(world: _World) -> None:
     for name, region, population, kind in MUNICIPALITIES:
         world.municipalities[name] = (
             await Municipality.insert(
-                Municipality(name=name, region=region, population=population, kind=kind,
-                             contact_email=f"smart@{_slug(name)}.demo.rs")
+                Municipality(
+                    name=name,
+                    region=region,
+                    population=population,
+                    kind=kind,
+                    contact_email=f"smart@{_slug(name)}.demo.rs",
+                )
             ).returning(Municipality.id)
-        )[0]["id"]  # fmt: skip
+        )[0]["id"]
     password_hash = hash_password(DEMO_PASSWORD)
     for email, name, role, organisation in PEOPLE:
         user_id = await _new_user(world, email, name, password_hash)
@@ -618,16 +654,21 @@ async def _editions_and_people(world: _World) -> None:
             municipality = world.municipalities[organisation] if role == Role.MUNICIPALITY else None
             if municipality is not None:
                 world.staff[organisation] = email
-            await grant_role(actor_id=None, user_id=user_id, role=role,
-                             edition_id=None if role in (Role.ORGANISER, Role.MUNICIPALITY) else world.edition,
-                             organisation_id=municipality)  # fmt: skip
+            await grant_role(
+                actor_id=None,
+                user_id=user_id,
+                role=role,
+                edition_id=None if role in (Role.ORGANISER, Role.MUNICIPALITY) else world.edition,
+                organisation_id=municipality,
+            )
         elif role == Role.STARTUP:
             world.founders[organisation] = email
     for email, name, town in STAFF:
         user_id = await _new_user(world, email, name, password_hash)
         world.staff[town] = email
-        await grant_role(actor_id=None, user_id=user_id, role=Role.MUNICIPALITY,
-                         organisation_id=world.municipalities[town])  # fmt: skip
+        await grant_role(
+            actor_id=None, user_id=user_id, role=Role.MUNICIPALITY, organisation_id=world.municipalities[town]
+        )
     for email, name in RESIDENTS:
         await _new_user(world, email, name, password_hash)
     for email, name, *_rest in JUDGES[1:]:
@@ -640,8 +681,9 @@ async def _editions_and_people(world: _World) -> None:
         email = world.founders.get(startup.name) or startup.founder or f"team@{_slug(startup.name)}.example"
         world.founders[startup.name] = email
         if email not in world.users:
-            await _new_user(world, email, startup.founder_name or FOUNDER_NAMES[index % len(FOUNDER_NAMES)],
-                            password_hash)  # fmt: skip
+            await _new_user(
+                world, email, startup.founder_name or FOUNDER_NAMES[index % len(FOUNDER_NAMES)], password_hash
+            )
 
 
 def _slug(name: str) -> str:
@@ -660,9 +702,12 @@ async def _problems(world: _World) -> None:
     for key, town, status, data in PROBLEMS:
         staff = await world.as_user(world.staff[town])
         problem_id = await problem_services.save_problem(
-            user=staff, data=data, edition_id=world.edition, municipality_id=world.municipalities[town],
+            user=staff,
+            data=data,
+            edition_id=world.edition,
+            municipality_id=world.municipalities[town],
             submit=status != "draft",
-        )  # fmt: skip
+        )
         world.problems[key] = problem_id
         if status in ("published", "archived"):
             await problem_services.review_problem(user=organiser, problem_id=problem_id, action="publish")
@@ -709,24 +754,28 @@ def _texts(startup: DemoStartup, town: str) -> dict[str, str]:
     elif _is_serbian(startup.solution):
         texts = {
             "why_us": f"Naš tim ({startup.city}) od {startup.founded}. godine razvija rešenja za javni sektor.",
-            "traction": {"idea": "Ideja je proverena sa meštanima i opštinom.",
-                         "prototype": "Prototip radi; dve opštine su potpisale pismo o namerama.",
-                         "pilot": "Dva plaćena pilota u Srbiji.",
-                         "market": "Rešenje koristi dvanaest opština."}[startup.stage.value],
+            "traction": {
+                "idea": "Ideja je proverena sa meštanima i opštinom.",
+                "prototype": "Prototip radi; dve opštine su potpisale pismo o namerama.",
+                "pilot": "Dva plaćena pilota u Srbiji.",
+                "market": "Rešenje koristi dvanaest opština.",
+            }[startup.stage.value],
             "pilot_plan": f"Deset nedelja u opštini {town}: postavljanje, merenje i izveštaj svake dve nedelje.",
             "impact": "Merljivo manji problem u odnosu na polazne podatke opštine.",
-        }  # fmt: skip
+        }
     else:
         texts = {
             "why_us": f"Our team in {startup.city} has built products for public clients since {startup.founded}.",
-            "traction": {"idea": "The idea was tested in interviews with residents and the municipality.",
-                         "prototype": "A working prototype and letters of intent from two municipalities.",
-                         "pilot": "Two paid pilots in the region.",
-                         "market": "Used by twelve municipalities in three countries."}[startup.stage.value],
+            "traction": {
+                "idea": "The idea was tested in interviews with residents and the municipality.",
+                "prototype": "A working prototype and letters of intent from two municipalities.",
+                "pilot": "Two paid pilots in the region.",
+                "market": "Used by twelve municipalities in three countries.",
+            }[startup.stage.value],
             "pilot_plan": f"Ten weeks in {town} with the municipality's team: install, measure, report every "
-                          "two weeks.",
+            "two weeks.",
             "impact": "A measurable reduction of the problem against the municipality's own baseline.",
-        }  # fmt: skip
+        }
     return {**texts, **startup.extra}
 
 
@@ -737,38 +786,62 @@ async def _deck(world: _World, startup: DemoStartup, owner: int) -> int:
     writer.commit()
     return (
         await StoredFile.insert(
-            StoredFile(key=writer.key, original_name=f"{_slug(startup.name)}-pitch.pdf",
-                       content_type="application/pdf", size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                       owner=owner, purpose="pitch_deck")
+            StoredFile(
+                key=writer.key,
+                original_name=f"{_slug(startup.name)}-pitch.pdf",
+                content_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                owner=owner,
+                purpose="pitch_deck",
+            )
         ).returning(StoredFile.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _applications(world: _World) -> None:
     question = (
         await EligibilityQuestion.insert(
-            EligibilityQuestion(edition=world.edition, position=1, kind=QuestionKind.YES_NO, required=True,
-                                text="Is your company registered in a Western Balkans or EU country?",
-                                eligible_answer="yes")
+            EligibilityQuestion(
+                edition=world.edition,
+                position=1,
+                kind=QuestionKind.YES_NO,
+                required=True,
+                text="Is your company registered in a Western Balkans or EU country?",
+                eligible_answer="yes",
+            )
         ).returning(EligibilityQuestion.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     problem_of = {key: (town, data) for key, town, _status, data in PROBLEMS}
     jitter = random.Random(2026)
     for startup in STARTUPS:
         email = world.founders[startup.name]
         founder = await world.as_user(email)
         world.startups[startup.name] = await teams.create_startup(
-            user=founder, edition_id=world.edition,
-            data={"name": startup.name, "country": startup.country, "city": startup.city,
-                  "founded_year": str(startup.founded), "website": f"https://{_slug(startup.name)}.example",
-                  "stage": startup.stage.value, "sector": startup.sector, "languages": startup.languages,
-                  "pitch": startup.pitch or startup.solution[:200], "title": "Founder"},
-        )  # fmt: skip
+            user=founder,
+            edition_id=world.edition,
+            data={
+                "name": startup.name,
+                "country": startup.country,
+                "city": startup.city,
+                "founded_year": str(startup.founded),
+                "website": f"https://{_slug(startup.name)}.example",
+                "stage": startup.stage.value,
+                "sector": startup.sector,
+                "languages": startup.languages,
+                "pitch": startup.pitch or startup.solution[:200],
+                "title": "Founder",
+            },
+        )
         founder = await world.as_user(email)
         town, problem = problem_of[startup.problem] if startup.problem else ("", {})
         complete = startup.outcome != DRAFT
-        data: dict[str, Any] = {"track": startup.track.value, "solution": startup.solution,
-                                "support_needed": startup.support, f"q{question}": "yes"}  # fmt: skip
+        data: dict[str, Any] = {
+            "track": startup.track.value,
+            "solution": startup.solution,
+            "support_needed": startup.support,
+            f"q{question}": "yes",
+        }
         if startup.problem:
             data["problems"] = [world.problems[startup.problem]]
         if complete or startup.name == "Šumadija Sensors":
@@ -789,9 +862,10 @@ async def _applications(world: _World) -> None:
 async def _judges(world: _World) -> None:
     for email, _name, organisation, expertise in JUDGES:
         await judge_profiles.save_profile(
-            user=await world.as_user(email), edition_id=world.edition,
+            user=await world.as_user(email),
+            edition_id=world.edition,
             data={"organisation": organisation, "expertise": expertise},
-        )  # fmt: skip
+        )
     email, startup, note = DECLARED_CONFLICT
     await assignments.declare_conflict(
         user=await world.as_user(email), application_id=world.applications[startup], note=note
@@ -806,16 +880,30 @@ async def _create_round(world: _World, spec: tuple[str, str, str, int, int, int,
     name, method, entry, per_application, per_judge, advance, normalisation = spec
     organiser = await world.as_user(ORGANISER)
     round_id = await rounds.create_round(
-        user=organiser, edition_id=world.edition,
-        data={"name": name, "method": method, "entry": entry, "judges_per_application": str(per_application),
-              "max_per_judge": str(per_judge), "advance_count": str(advance), "normalisation": normalisation},
-    )  # fmt: skip
+        user=organiser,
+        edition_id=world.edition,
+        data={
+            "name": name,
+            "method": method,
+            "entry": entry,
+            "judges_per_application": str(per_application),
+            "max_per_judge": str(per_judge),
+            "advance_count": str(advance),
+            "normalisation": normalisation,
+        },
+    )
     if method == "weighted_rubric":
         form: dict[str, str] = {}
         for index, (criterion, guidance, weight, low, high, shown_only) in enumerate(RUBRIC):
-            form.update({f"criteria-{index}-name": criterion, f"criteria-{index}-guidance": guidance,
-                         f"criteria-{index}-weight": str(weight), f"criteria-{index}-scale_min": str(low),
-                         f"criteria-{index}-scale_max": str(high)})  # fmt: skip
+            form.update(
+                {
+                    f"criteria-{index}-name": criterion,
+                    f"criteria-{index}-guidance": guidance,
+                    f"criteria-{index}-weight": str(weight),
+                    f"criteria-{index}-scale_min": str(low),
+                    f"criteria-{index}-scale_max": str(high),
+                }
+            )
             if shown_only:
                 form[f"criteria-{index}-independent"] = "on"
         await rounds.save_rubric(user=organiser, round_id=round_id, data=form)
@@ -847,8 +935,9 @@ async def _score_round(world: _World, round_id: int, *, share: float = 1.0, seed
                 values[f"c{criterion['id']}"] = str(max(low, min(high, round(raw))))
             if quality > 8:
                 values[f"c{criteria[0]['id']}_comment"] = "Clear plan for the pilot; the municipality is on board."
-            await scoring.save_sheet(user=judge, assignment_id=assignment["id"], data=values,
-                                     submit=position < submitted)  # fmt: skip
+            await scoring.save_sheet(
+                user=judge, assignment_id=assignment["id"], data=values, submit=position < submitted
+            )
 
 
 async def _close_and_advance(world: _World, round_id: int, intended: list[str], *, min_rural: int = 0) -> None:
@@ -864,9 +953,11 @@ async def _close_and_advance(world: _World, round_id: int, intended: list[str], 
 
 async def _change(world: _World, names: list[str], status: str, message: str) -> None:
     await application_services.change_status(
-        user=await world.as_user(ORGANISER), application_ids=[world.applications[n] for n in names],
-        status=status, message=message,
-    )  # fmt: skip
+        user=await world.as_user(ORGANISER),
+        application_ids=[world.applications[n] for n in names],
+        status=status,
+        message=message,
+    )
 
 
 async def _screening(world: _World) -> None:
@@ -877,8 +968,9 @@ async def _screening(world: _World) -> None:
         world, round_id, _by_outcome(FINALIST, ACCEPTED, SHORTLISTED, INTERVIEW_REJECTED), min_rural=6
     )
     organiser = await world.as_user(ORGANISER)
-    await results.publish_results(user=organiser, round_id=round_id, outcome="shortlisted",
-                                  message=MESSAGES["shortlisted"])  # fmt: skip
+    await results.publish_results(
+        user=organiser, round_id=round_id, outcome="shortlisted", message=MESSAGES["shortlisted"]
+    )
     await _change(world, _by_outcome(REJECTED), "rejected", MESSAGES["rejected"])
 
 
@@ -886,14 +978,17 @@ async def _interviews(world: _World) -> None:
     round_id = await _create_round(world, INTERVIEWS)
     await _score_round(world, round_id, seed=2)
     await _close_and_advance(world, round_id, _by_outcome(FINALIST, ACCEPTED))
-    await results.publish_results(user=await world.as_user(ORGANISER), round_id=round_id, outcome="accepted",
-                                  message=MESSAGES["accepted"])  # fmt: skip
+    await results.publish_results(
+        user=await world.as_user(ORGANISER), round_id=round_id, outcome="accepted", message=MESSAGES["accepted"]
+    )
     await _change(world, _by_outcome(INTERVIEW_REJECTED), "rejected", MESSAGES["interview_rejected"])
     application_id, municipality = world.applications[FIT_NOTE[0]], world.municipalities[FIT_NOTE[1]]
     await application_services.add_fit_note(
-        user=await world.as_user(world.staff[FIT_NOTE[1]]), application_id=application_id,
-        municipality_id=municipality, note=FIT_NOTE[2],
-    )  # fmt: skip
+        user=await world.as_user(world.staff[FIT_NOTE[1]]),
+        application_id=application_id,
+        municipality_id=municipality,
+        note=FIT_NOTE[2],
+    )
 
 
 async def _semi_final(world: _World) -> None:
@@ -929,9 +1024,15 @@ async def _pairwise_final(world: _World) -> None:
 async def _mentoring(world: _World) -> None:
     """Profiles, one matching run that pairs every team, published; then a few weeks of sessions."""
     for email, _name, organisation, bio, expertise, sectors, languages, capacity, zone, hours in MENTORS:
-        data: dict[str, Any] = {"bio": bio, "organisation": organisation, "expertise": expertise,
-                                "languages": languages, "sectors": "\n".join(sectors), "capacity": str(capacity),
-                                "timezone": zone}  # fmt: skip
+        data: dict[str, Any] = {
+            "bio": bio,
+            "organisation": organisation,
+            "expertise": expertise,
+            "languages": languages,
+            "sectors": "\n".join(sectors),
+            "capacity": str(capacity),
+            "timezone": zone,
+        }
         for day, start, end in hours:
             data[f"avail_{day}_start"] = f"{start // 60:02d}:{start % 60:02d}"
             data[f"avail_{day}_end"] = f"{end // 60:02d}:{end % 60:02d}"
@@ -964,20 +1065,38 @@ async def _sessions(world: _World) -> None:
             ends = starts + timedelta(hours=1)
             slot = (
                 await MentoringSlot.insert(
-                    MentoringSlot(mentor=pair["mentor"], edition=world.edition, starts_at=starts, ends_at=ends,
-                                  status=SlotStatus.BOOKED, location="Online (video call)")
+                    MentoringSlot(
+                        mentor=pair["mentor"],
+                        edition=world.edition,
+                        starts_at=starts,
+                        ends_at=ends,
+                        status=SlotStatus.BOOKED,
+                        location="Online (video call)",
+                    )
                 ).returning(MentoringSlot.id)
-            )[0]["id"]  # fmt: skip
+            )[0]["id"]
             unrated = startup == "ParkPulse" and week == 2
             await MentoringSession.insert(
-                MentoringSession(slot=slot, match=pair["id"], mentor=pair["mentor"], startup=pair["startup"],
-                                 starts_at=starts, ends_at=ends, status=SessionStatus.HELD, active_key=str(slot),
-                                 booked_by=world.users[world.founders[startup]],
-                                 notes=("Went through the pilot plan and the municipality's data."
-                                        if week == 0 else "Reviewed the budget and the procurement steps."),
-                                 attendance=Attendance.ATTENDED, rating=None if unrated else 4 + (number + week) % 2,
-                                 feedback="" if unrated else "Very useful, concrete advice.")
-            )  # fmt: skip
+                MentoringSession(
+                    slot=slot,
+                    match=pair["id"],
+                    mentor=pair["mentor"],
+                    startup=pair["startup"],
+                    starts_at=starts,
+                    ends_at=ends,
+                    status=SessionStatus.HELD,
+                    active_key=str(slot),
+                    booked_by=world.users[world.founders[startup]],
+                    notes=(
+                        "Went through the pilot plan and the municipality's data."
+                        if week == 0
+                        else "Reviewed the budget and the procurement steps."
+                    ),
+                    attendance=Attendance.ATTENDED,
+                    rating=None if unrated else 4 + (number + week) % 2,
+                    feedback="" if unrated else "Very useful, concrete advice.",
+                )
+            )
 
 
 # --- the hackathon ---------------------------------------------------------------------------------
@@ -989,23 +1108,31 @@ async def _hackathon(world: _World) -> None:
     day = utc_now().astimezone(ZoneInfo(ZONE)).date()
     dates = [day, day + timedelta(days=1)]
     hackathon_id = await setup.create_hackathon(
-        user=organiser, edition_id=world.edition,
-        data={**HACKATHON_FORM, "starts_at": f"{dates[0].isoformat()}T09:00",
-              "ends_at": f"{dates[1].isoformat()}T18:00"},
-    )  # fmt: skip
+        user=organiser,
+        edition_id=world.edition,
+        data={
+            **HACKATHON_FORM,
+            "starts_at": f"{dates[0].isoformat()}T09:00",
+            "ends_at": f"{dates[1].isoformat()}T18:00",
+        },
+    )
     rooms = [
         await setup.add_room(user=organiser, hackathon_id=hackathon_id, data={"room_name": name, "capacity": capacity})
         for name, capacity in ROOMS
     ]
     for title, kind, on_day, start, end, room, everyone in HACKATHON_SESSIONS:
         await setup.add_session(
-            user=organiser, hackathon_id=hackathon_id,
-            data={"session_kind": kind, "session_title": title,
-                  "session_starts_at": f"{dates[on_day].isoformat()}T{start}",
-                  "session_ends_at": f"{dates[on_day].isoformat()}T{end}",
-                  "session_room": "" if room is None else str(rooms[room]),
-                  "session_everyone": "on" if everyone else ""},
-        )  # fmt: skip
+            user=organiser,
+            hackathon_id=hackathon_id,
+            data={
+                "session_kind": kind,
+                "session_title": title,
+                "session_starts_at": f"{dates[on_day].isoformat()}T{start}",
+                "session_ends_at": f"{dates[on_day].isoformat()}T{end}",
+                "session_room": "" if room is None else str(rooms[room]),
+                "session_everyone": "on" if everyone else "",
+            },
+        )
     for name, members in PANELS:
         await setup.add_panel(
             user=organiser,
@@ -1056,44 +1183,86 @@ async def _past_edition(world: _World) -> None:
         at = now - timedelta(days=500)
         problems[key] = (
             await Problem.insert(
-                Problem(edition=past, municipality=world.municipalities[town], status="published", sdgs=sdgs,
-                        sdg_tags="".join(f",{g}," for g in sdgs), affected_count=int(data["affected_count"]),
-                        open_data_links=[data["open_data_links"]], submitted_at=at, published_at=at, **fields)
+                Problem(
+                    edition=past,
+                    municipality=world.municipalities[town],
+                    status="published",
+                    sdgs=sdgs,
+                    sdg_tags="".join(f",{g}," for g in sdgs),
+                    affected_count=int(data["affected_count"]),
+                    open_data_links=[data["open_data_links"]],
+                    submitted_at=at,
+                    published_at=at,
+                    **fields,
+                )
             ).returning(Problem.id)
-        )[0]["id"]  # fmt: skip
+        )[0]["id"]
         for source, target in ((None, "draft"), ("draft", "submitted"), ("submitted", "published")):
-            await ProblemEvent.insert(ProblemEvent(problem=problems[key], actor=organiser, from_status=source,
-                                                   to_status=target, at=at))  # fmt: skip
+            await ProblemEvent.insert(
+                ProblemEvent(problem=problems[key], actor=organiser, from_status=source, to_status=target, at=at)
+            )
     screening = (
-        await Round.insert(Round(edition=past, name="Written screening", status=RoundStatus.PUBLISHED, position=1,
-                                 judges_per_application=3, advance_count=5)).returning(Round.id)
-    )[0]["id"]  # fmt: skip
+        await Round.insert(
+            Round(
+                edition=past,
+                name="Written screening",
+                status=RoundStatus.PUBLISHED,
+                position=1,
+                judges_per_application=3,
+                advance_count=5,
+            )
+        ).returning(Round.id)
+    )[0]["id"]
     for position, (name, weight) in enumerate(PAST_RUBRIC, start=1):
         await Criterion.insert(Criterion(round=screening, position=position, name=name, weight=weight))
     final = (
-        await Round.insert(Round(edition=past, name="Final", method="pairwise", entry="advanced", position=2,
-                                 status=RoundStatus.PUBLISHED, advance_count=2)).returning(Round.id)
-    )[0]["id"]  # fmt: skip
+        await Round.insert(
+            Round(
+                edition=past,
+                name="Final",
+                method="pairwise",
+                entry="advanced",
+                position=2,
+                status=RoundStatus.PUBLISHED,
+                advance_count=2,
+            )
+        ).returning(Round.id)
+    )[0]["id"]
     for name, track, status, problem in PAST_APPLICATIONS:
         application = (
             await Application.insert(
-                Application(edition=past, startup=world.startups[name], track=track, status=status,
-                            solution=f"{name}: last year's pilot.", submitted_at=now - timedelta(days=420),
-                            active_key=f"{past}:{world.startups[name]}:{track}")
+                Application(
+                    edition=past,
+                    startup=world.startups[name],
+                    track=track,
+                    status=status,
+                    solution=f"{name}: last year's pilot.",
+                    submitted_at=now - timedelta(days=420),
+                    active_key=f"{past}:{world.startups[name]}:{track}",
+                )
             ).returning(Application.id)
-        )[0]["id"]  # fmt: skip
+        )[0]["id"]
         await ApplicationProblem.insert(ApplicationProblem(application=application, problem=problems[problem]))
-        await ApplicationEvent.insert(ApplicationEvent(application=application, to_status=status,
-                                                       at=now - timedelta(days=360)))  # fmt: skip
+        await ApplicationEvent.insert(
+            ApplicationEvent(application=application, to_status=status, at=now - timedelta(days=360))
+        )
         await RoundApplication.insert(
-            RoundApplication(round=screening, application=application, key=f"{screening}:{application}",
-                             advanced=status != ApplicationStatus.REJECTED)
-        )  # fmt: skip
+            RoundApplication(
+                round=screening,
+                application=application,
+                key=f"{screening}:{application}",
+                advanced=status != ApplicationStatus.REJECTED,
+            )
+        )
         if status != ApplicationStatus.REJECTED:
             await RoundApplication.insert(
-                RoundApplication(round=final, application=application, key=f"{final}:{application}",
-                                 advanced=status == ApplicationStatus.WINNER)
-            )  # fmt: skip
+                RoundApplication(
+                    round=final,
+                    application=application,
+                    key=f"{final}:{application}",
+                    advanced=status == ApplicationStatus.WINNER,
+                )
+            )
 
 
 # --- the story's time ------------------------------------------------------------------------------
@@ -1138,9 +1307,12 @@ async def _move_to_story_time(world: _World, *, since: str | None = None) -> Non
 async def _mark_mail_delivered() -> None:
     """The story's mail went to demo addresses long ago: shown in the outbox as sent, never sent again."""
     await OutboxMessage.update(
-        {OutboxMessage.status: "sent", OutboxMessage.sent_at: OutboxMessage.created_at,
-         OutboxMessage.body_with_secrets: None}
-    ).where(OutboxMessage.status == "pending")  # fmt: skip
+        {
+            OutboxMessage.status: "sent",
+            OutboxMessage.sent_at: OutboxMessage.created_at,
+            OutboxMessage.body_with_secrets: None,
+        }
+    ).where(OutboxMessage.status == "pending")
 
 
 # A few demo texts in both languages, found by either version's title: (English, Serbian) for
@@ -1179,8 +1351,9 @@ DEMO_TRANSLATIONS = [
 async def _demo_languages() -> None:
     """Record the language each demo problem and edition is written in, and give a few of them
     their version in the other language (Serbian and English readers each see their own)."""
-    by_title = {title: (index, column) for index, texts in enumerate(DEMO_TRANSLATIONS)
-                for column, title in enumerate(texts[0])}  # fmt: skip
+    by_title = {
+        title: (index, column) for index, texts in enumerate(DEMO_TRANSLATIONS) for column, title in enumerate(texts[0])
+    }
     for table, fields in ((Problem, ("title", "summary", "context")), (Edition, ("name", "description", None))):
         for row in await table.select(table.id, *(table._meta.get_column_by_name(f) for f in fields if f)):
             language = guess_language(" ".join(str(row[f]) for f in fields if f))

@@ -125,13 +125,18 @@ async def _core_rows(subject: Subject) -> Rows:
     )
     audit_rows = (
         await AuditEvent.select(
-            AuditEvent.id, AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.before,
-            AuditEvent.after, AuditEvent.at,
+            AuditEvent.id,
+            AuditEvent.action,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.before,
+            AuditEvent.after,
+            AuditEvent.at,
         )
         .where((AuditEvent.actor == user_id) | ((AuditEvent.entity == "user") & (AuditEvent.entity_id == str(user_id))))
         .order_by(AuditEvent.id)
         .output(load_json=True)
-    )  # fmt: skip
+    )
     return {
         "account": account,
         "memberships": await Membership.select(

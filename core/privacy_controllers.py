@@ -52,8 +52,11 @@ class PrivacyPages(Controller):
     async def erase_form(self, request: AnyRequest) -> Template:
         return page("core/accounts/erase.html", values={}, errors={}, **await _own_erasure_context(request))
 
-    @post("/account/erase", guards=[login_required], opt={"form": "core/accounts/erase.html",
-                                                          "form_context": _own_erasure_context})  # fmt: skip
+    @post(
+        "/account/erase",
+        guards=[login_required],
+        opt={"form": "core/accounts/erase.html", "form_context": _own_erasure_context},
+    )
     async def erase(self, request: AnyRequest, data: FormData) -> Redirect:
         await privacy.erase_own_account(user_id=request.user.id, password=field(data, "password"))
         sign_out(request.session)  # type: ignore[arg-type]
@@ -76,12 +79,16 @@ class OrganiserPrivacyPages(Controller):
     async def erase_form(self, request: AnyRequest, user_id: FromPath[int]) -> Template:
         return page("core/organiser/erase.html", values={}, errors={}, **await _erasure_on_request_context(request))
 
-    @post("/{user_id:int}/erase", opt={"form": "core/organiser/erase.html",
-                                       "form_context": _erasure_on_request_context})  # fmt: skip
+    @post(
+        "/{user_id:int}/erase", opt={"form": "core/organiser/erase.html", "form_context": _erasure_on_request_context}
+    )
     async def erase(self, request: AnyRequest, user_id: FromPath[int], data: FormData) -> Redirect:
         result = await privacy.erase_on_request(
             organiser_id=request.user.id, user_id=user_id, reason=field(data, "reason")
         )
-        flash(request.session, _("The account is erased; it now shows as %(name)s.") % {"name": result.pseudonym},
-              "success")  # fmt: skip
+        flash(
+            request.session,
+            _("The account is erased; it now shows as %(name)s.") % {"name": result.pseudonym},
+            "success",
+        )
         return Redirect("/organiser/people")

@@ -236,8 +236,9 @@ async def bookable_slots(user_id: int, *, now: datetime) -> list[dict[str, Any]]
 
 async def sessions_of_user(user_id: int) -> list[dict[str, Any]]:
     """Sessions where the person is the mentor or in the startup's team (notes left out)."""
-    startup_ids = [r["startup"] for r in await StartupMember.select(StartupMember.startup).where(
-        StartupMember.user == user_id)]  # fmt: skip
+    startup_ids = [
+        r["startup"] for r in await StartupMember.select(StartupMember.startup).where(StartupMember.user == user_id)
+    ]
     mine = MentoringSession.mentor == user_id
     if startup_ids:
         mine = mine | MentoringSession.startup.is_in(startup_ids)
@@ -311,9 +312,15 @@ async def overview(edition_id: int, *, weeks: int, now: datetime) -> dict[str, A
     for match in matches:
         mentor = mentors.setdefault(
             match["mentor"],
-            {"id": match["mentor"], "name": match["mentor_name"], "matches": 0, "held": 0, "ratings": [],
-             "capacity": capacity.get(match["mentor"])},
-        )  # fmt: skip
+            {
+                "id": match["mentor"],
+                "name": match["mentor_name"],
+                "matches": 0,
+                "held": 0,
+                "ratings": [],
+                "capacity": capacity.get(match["mentor"]),
+            },
+        )
         mentor["matches"] += 1
         mentor["held"] += match["held"]
         mentor["ratings"] += [s["rating"] for s in match["sessions"] if s["rating"] is not None]
@@ -349,23 +356,46 @@ def overview_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow(
         [
-            "match_id", "mentor", "startup", "sessions_held", "sessions_upcoming", "sessions_cancelled", "no_shows",
-            "last_session_at", "next_session_at", "match_rating", f"no_session_in_last_{data['weeks']}_weeks",
-            "mentor_matches", "mentor_capacity", "mentor_over_capacity", "mentor_rating", "mentor_ratings",
+            "match_id",
+            "mentor",
+            "startup",
+            "sessions_held",
+            "sessions_upcoming",
+            "sessions_cancelled",
+            "no_shows",
+            "last_session_at",
+            "next_session_at",
+            "match_rating",
+            f"no_session_in_last_{data['weeks']}_weeks",
+            "mentor_matches",
+            "mentor_capacity",
+            "mentor_over_capacity",
+            "mentor_rating",
+            "mentor_ratings",
         ]
-    )  # fmt: skip
+    )
     for match in data["matches"]:
         mentor = match["mentor_stats"]
         writer.writerow(
             [
-                match["id"], safe_cell(mentor["name"]), safe_cell(match["startup_name"]), match["held"],
-                match["upcoming"], match["cancelled"], match["no_shows"], _stamp(match["last_at"]),
+                match["id"],
+                safe_cell(mentor["name"]),
+                safe_cell(match["startup_name"]),
+                match["held"],
+                match["upcoming"],
+                match["cancelled"],
+                match["no_shows"],
+                _stamp(match["last_at"]),
                 _stamp(match["next_at"]),
-                _number(match["rating"]), "yes" if match["quiet"] else "no", mentor["matches"],
-                "" if mentor["capacity"] is None else mentor["capacity"], "yes" if mentor["over_capacity"] else "no",
-                _number(mentor["rating"]), mentor["rated"],
+                _number(match["rating"]),
+                "yes" if match["quiet"] else "no",
+                mentor["matches"],
+                "" if mentor["capacity"] is None else mentor["capacity"],
+                "yes" if mentor["over_capacity"] else "no",
+                _number(mentor["rating"]),
+                mentor["rated"],
             ]
-        )  # fmt: skip
+        )
     return out.getvalue()
 
 

@@ -197,8 +197,13 @@ class MunicipalityProfilePages(Controller):
     @get("/")
     async def profile_form(self, municipality_id: FromPath[int]) -> Template:
         municipality = await municipalities.load_municipality(municipality_id)
-        return page("challenge/municipalities/profile.html", values=municipality, errors={}, municipality=municipality,
-                    **problem_form_choices())  # fmt: skip
+        return page(
+            "challenge/municipalities/profile.html",
+            values=municipality,
+            errors={},
+            municipality=municipality,
+            **problem_form_choices(),
+        )
 
     @post(
         "/",

@@ -153,8 +153,12 @@ class EditionApi(Controller):
             ],
         )
 
-    @post("/", guards=[requires_role(Role.ORGANISER)], summary="Create an edition (organisers)",
-          description="`timeline` maps phase names to start instants (ISO 8601 with an offset).")  # fmt: skip
+    @post(
+        "/",
+        guards=[requires_role(Role.ORGANISER)],
+        summary="Create an edition (organisers)",
+        description="`timeline` maps phase names to start instants (ISO 8601 with an offset).",
+    )
     async def create_edition(self, request: AnyRequest, data: JSONBody[EditionIn]) -> dict[str, int]:
         return {"id": await editions.create_edition(organiser_id=request.user.id, data=data.as_form())}
 

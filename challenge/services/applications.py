@@ -89,10 +89,16 @@ async def load_questions(edition_id: int) -> tuple[Question, ...]:
         .output(load_json=True)
     )
     return tuple(
-        Question(id=r["id"], kind=QuestionKind(r["kind"]), text=r["text"], required=r["required"],
-                 choices=tuple(r["choices"]), eligible_answer=r["eligible_answer"])
+        Question(
+            id=r["id"],
+            kind=QuestionKind(r["kind"]),
+            text=r["text"],
+            required=r["required"],
+            choices=tuple(r["choices"]),
+            eligible_answer=r["eligible_answer"],
+        )
         for r in rows
-    )  # fmt: skip
+    )
 
 
 async def deadline_of(edition: dict[str, Any]) -> Deadline:
@@ -134,8 +140,11 @@ def _read_content(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict
         errors["video_url"] = TOO_LONG
     values["video_url"] = video
     raw_problems = data.get("problems", [])
-    problem_ids = [int(p) for p in ([raw_problems] if isinstance(raw_problems, str | int) else raw_problems or [])
-                   if str(p).isdigit()]  # fmt: skip
+    problem_ids = [
+        int(p)
+        for p in ([raw_problems] if isinstance(raw_problems, str | int) else raw_problems or [])
+        if str(p).isdigit()
+    ]
     values["answers"] = {
         key[1:]: str(value).strip() for key, value in data.items() if key.startswith("q") and key[1:].isdigit()
     }
@@ -194,11 +203,17 @@ async def save_application(
             try:
                 application_id = (
                     await Application.insert(
-                        Application(edition=edition_id, startup=startup["id"], track=track, updated_by=user.id,
-                                    active_key=f"{edition_id}:{startup['id']}:{track}", pitch_deck=pitch_deck_file_id,
-                                    **values)
+                        Application(
+                            edition=edition_id,
+                            startup=startup["id"],
+                            track=track,
+                            updated_by=user.id,
+                            active_key=f"{edition_id}:{startup['id']}:{track}",
+                            pitch_deck=pitch_deck_file_id,
+                            **values,
+                        )
                     ).returning(Application.id)
-                )[0]["id"]  # fmt: skip
+                )[0]["id"]
             except Exception as exc:
                 if db.is_unique_violation(exc):
                     raise StateConflict(N_("Your startup already has an application in this track.")) from exc
@@ -207,8 +222,13 @@ async def save_application(
                 ApplicationEvent(application=application_id, actor=user.id, to_status=ApplicationStatus.DRAFT)
             )
             version = 1
-            await audit.record(actor_id=user.id, action="application.drafted", entity="application",
-                               entity_id=application_id, after=values)  # fmt: skip
+            await audit.record(
+                actor_id=user.id,
+                action="application.drafted",
+                entity="application",
+                entity_id=application_id,
+                after=values,
+            )
         else:
             # Locked, so two teammates saving at once are ordered and the second is told.
             before = (
@@ -234,10 +254,13 @@ async def save_application(
             if not updated:
                 raise StateConflict(N_("This application was submitted; ask the organisers to reopen it to change it."))
             await audit.record(
-                actor_id=user.id, action="application.edited", entity="application", entity_id=application_id,
+                actor_id=user.id,
+                action="application.edited",
+                entity="application",
+                entity_id=application_id,
                 before={k: before[k] for k in values if before[k] != values[k]},
                 after={**{k: values[k] for k in values if before[k] != values[k]}, "replaced_newer_save": overwrote},
-            )  # fmt: skip
+            )
         await ApplicationProblem.delete().where(ApplicationProblem.application == application_id)
         for problem_id in problem_ids:
             await ApplicationProblem.insert(ApplicationProblem(application=application_id, problem=problem_id))
@@ -250,11 +273,16 @@ async def content_of(application: dict[str, Any]) -> ApplicationContent:
     )
     return ApplicationContent(
         problem_ids=tuple(row["problem"] for row in problems),
-        solution=application["solution"], why_us=application["why_us"], traction=application["traction"],
-        pilot_plan=application["pilot_plan"], impact=application["impact"], sdgs=tuple(application["sdgs"]),
-        support_needed=tuple(application["support_needed"]), has_pitch_deck=application["pitch_deck"] is not None,
+        solution=application["solution"],
+        why_us=application["why_us"],
+        traction=application["traction"],
+        pilot_plan=application["pilot_plan"],
+        impact=application["impact"],
+        sdgs=tuple(application["sdgs"]),
+        support_needed=tuple(application["support_needed"]),
+        has_pitch_deck=application["pitch_deck"] is not None,
         answers={int(k): v for k, v in application["answers"].items()},
-    )  # fmt: skip
+    )
 
 
 def _closed(deadline: Deadline, edition: dict[str, Any], *, new: bool = False) -> StateConflict:
@@ -279,9 +307,12 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
     edition = await load_edition(application["edition"])
     deadline = await deadline_of(edition)
     verdict = judge_submission(
-        await content_of(application), await load_questions(edition["id"]),
-        deadline=deadline, now=utc_now(), other_active_in_track=False,
-    )  # fmt: skip
+        await content_of(application),
+        await load_questions(edition["id"]),
+        deadline=deadline,
+        now=utc_now(),
+        other_active_in_track=False,
+    )
     if verdict.too_late:
         raise _closed(deadline, edition)
     if verdict.missing or verdict.ineligible:
@@ -455,13 +486,18 @@ async def _move(
         if not won:  # the second click of a double click, or a teammate a moment earlier
             raise StateConflict(N_("This application was changed a moment ago; reload the page."))
         await ApplicationEvent.insert(
-            ApplicationEvent(application=application["id"], actor=user.id, from_status=old, to_status=new,
-                             message=message)
-        )  # fmt: skip
+            ApplicationEvent(
+                application=application["id"], actor=user.id, from_status=old, to_status=new, message=message
+            )
+        )
         await audit.record(
-            actor_id=user.id, action=f"application.{new.value}", entity="application", entity_id=application["id"],
-            before={"status": old}, after={"status": new, **({"message": message} if message else {})},
-        )  # fmt: skip
+            actor_id=user.id,
+            action=f"application.{new.value}",
+            entity="application",
+            entity_id=application["id"],
+            before={"status": old},
+            after={"status": new, **({"message": message} if message else {})},
+        )
 
 
 async def add_fit_note(*, user: CurrentUser, application_id: int, municipality_id: int, note: str) -> None:

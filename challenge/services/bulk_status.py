@@ -85,10 +85,15 @@ async def preview_status_change(
     people = await _people_per_startup(edition_id, sorted({row["startup_id"] for row in rows}))
     moving = set(movable)
     teams = [
-        BulkTeam(row["id"], row["startup_name"], people.get(row["startup_id"], 0), ApplicationStatus(row["status"]),
-                 route(ApplicationStatus(row["status"]), new) if row["id"] in moving else ())
+        BulkTeam(
+            row["id"],
+            row["startup_name"],
+            people.get(row["startup_id"], 0),
+            ApplicationStatus(row["status"]),
+            route(ApplicationStatus(row["status"]), new) if row["id"] in moving else (),
+        )
         for row in sorted(rows, key=lambda r: (r["startup_name"].casefold(), r["id"]))
-    ]  # fmt: skip
+    ]
     return BulkPreview(
         status=new,
         moving=[t for t in teams if t.application_id in moving],

@@ -42,8 +42,9 @@ async def add_tag(*, user: CurrentUser, name: str) -> str:
         if await ExpertiseTag.exists().where(ExpertiseTag.slug == slug):
             raise ValidationFailed({"name": N_("This tag exists already.")})
         await ExpertiseTag.insert(ExpertiseTag(slug=slug, name=name))
-        await audit.record(actor_id=user.id, action="expertise_tag.added", entity="expertise_tag", entity_id=slug,
-                           after={"name": name})  # fmt: skip
+        await audit.record(
+            actor_id=user.id, action="expertise_tag.added", entity="expertise_tag", entity_id=slug, after={"name": name}
+        )
     return slug
 
 
@@ -61,6 +62,11 @@ async def update_tag(*, user: CurrentUser, slug: str, name: str, active: bool) -
         await ExpertiseTag.update({ExpertiseTag.name: name, ExpertiseTag.active: active}).where(
             ExpertiseTag.slug == slug
         )
-        await audit.record(actor_id=user.id, action="expertise_tag.updated", entity="expertise_tag", entity_id=slug,
-                           before={"name": before["name"], "active": before["active"]},
-                           after={"name": name, "active": active})  # fmt: skip
+        await audit.record(
+            actor_id=user.id,
+            action="expertise_tag.updated",
+            entity="expertise_tag",
+            entity_id=slug,
+            before={"name": before["name"], "active": before["active"]},
+            after={"name": name, "active": active},
+        )

@@ -85,9 +85,12 @@ async def create_municipality(*, user: CurrentUser, data: dict[str, Any]) -> int
                 raise ValidationFailed({"name": N_("Another municipality has this name.")})
             municipality_id = (await Municipality.insert(Municipality(**values)).returning(Municipality.id))[0]["id"]
             await audit.record(
-                actor_id=user.id, action="municipality.created", entity="municipality", entity_id=municipality_id,
+                actor_id=user.id,
+                action="municipality.created",
+                entity="municipality",
+                entity_id=municipality_id,
                 after=values,
-            )  # fmt: skip
+            )
     except Exception as exc:
         if db.is_unique_violation(exc):
             raise ValidationFailed({"name": N_("Another municipality has this name.")}) from exc

@@ -25,10 +25,19 @@ from core.rules.privacy import Blocker
 
 
 async def _seats(user_id: int) -> list[dict[str, Any]]:
-    return await StartupMember.select(
-        StartupMember.id, StartupMember.startup, StartupMember.startup.name.as_alias("startup_name"),
-        StartupMember.edition, StartupMember.title, StartupMember.is_contact, StartupMember.joined_at,
-    ).where(StartupMember.user == user_id).order_by(StartupMember.id)  # fmt: skip
+    return (
+        await StartupMember.select(
+            StartupMember.id,
+            StartupMember.startup,
+            StartupMember.startup.name.as_alias("startup_name"),
+            StartupMember.edition,
+            StartupMember.title,
+            StartupMember.is_contact,
+            StartupMember.joined_at,
+        )
+        .where(StartupMember.user == user_id)
+        .order_by(StartupMember.id)
+    )
 
 
 async def export(subject: Subject) -> Rows:

@@ -183,9 +183,12 @@ async def save_problem(
             )[0]["id"]
             await ProblemEvent.insert(ProblemEvent(problem=problem_id, actor=user.id, to_status=ProblemStatus.DRAFT))
             await audit.record(
-                actor_id=user.id, action="problem.drafted", entity="problem", entity_id=problem_id,
+                actor_id=user.id,
+                action="problem.drafted",
+                entity="problem",
+                entity_id=problem_id,
                 after=_columns(parsed.fields),
-            )  # fmt: skip
+            )
         else:
             before = await load_problem(problem_id)
             ensure_municipality_staff(user, before["municipality"])
@@ -351,9 +354,12 @@ async def remove_attachment(*, user: CurrentUser, problem_id: int, attachment_id
             raise NotFound(N_("This attachment does not exist."))
         await ProblemAttachment.delete().where(ProblemAttachment.id == attachment_id)
         await audit.record(
-            actor_id=user.id, action="problem.attachment_removed", entity="problem", entity_id=problem_id,
+            actor_id=user.id,
+            action="problem.attachment_removed",
+            entity="problem",
+            entity_id=problem_id,
             before={"file": row["file"]},
-        )  # fmt: skip
+        )
 
 
 async def editions_open_for_drafting() -> list[dict[str, Any]]:

@@ -68,9 +68,12 @@ async def add_comment(*, user: CurrentUser, problem_id: int, body: str) -> int:
             await Comment.insert(Comment(problem=problem_id, author=user.id, body=body)).returning(Comment.id)
         )[0]["id"]
         await audit.record(
-            actor_id=user.id, action="comment.added", entity="comment", entity_id=comment_id,
+            actor_id=user.id,
+            action="comment.added",
+            entity="comment",
+            entity_id=comment_id,
             after={"problem": problem_id, "body": body},
-        )  # fmt: skip
+        )
     return comment_id
 
 

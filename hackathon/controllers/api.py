@@ -45,11 +45,20 @@ class HackathonApi(Controller):
         self, request: AnyRequest, hackathon_id: FromPath[int], item_id: FromPath[int], data: JSONBody[MoveIn]
     ) -> Response[dict[str, Any]]:
         try:
-            warnings = await editing.move_item(user=request.user, hackathon_id=hackathon_id, item_id=item_id,
-                                               room_id=data.room_id, starts_at=data.starts_at)  # fmt: skip
+            warnings = await editing.move_item(
+                user=request.user,
+                hackathon_id=hackathon_id,
+                item_id=item_id,
+                room_id=data.room_id,
+                starts_at=data.starts_at,
+            )
         except editing.MoveBlocked as blocked:
-            body = {"status_code": 422, "detail": _(blocked.message), "errors": blocked.errors,
-                    "violations": _violations(blocked.violations)}  # fmt: skip
+            body = {
+                "status_code": 422,
+                "detail": _(blocked.message),
+                "errors": blocked.errors,
+                "violations": _violations(blocked.violations),
+            }
             return Response(content=body, status_code=422)
         schedule = await queries.api_schedule(hackathon_id, viewer=request.user)
         item = next(i for i in schedule["items"] if i["id"] == item_id)

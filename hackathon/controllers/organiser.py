@@ -204,8 +204,9 @@ class HackathonAdminPages(Controller):
     async def schedule_page(self, request: AnyRequest) -> Template:
         return page("hackathon/schedule.html", values={}, errors={}, **await schedule_context(request))
 
-    @post("/{hackathon_id:int}/schedule/build",
-          opt={"form": "hackathon/schedule.html", "form_context": schedule_context})  # fmt: skip
+    @post(
+        "/{hackathon_id:int}/schedule/build", opt={"form": "hackathon/schedule.html", "form_context": schedule_context}
+    )
     async def build(
         self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
     ) -> Redirect:
@@ -219,8 +220,10 @@ class HackathonAdminPages(Controller):
         flash(request.session, _("The schedule is being built; this page shows the progress."), "info")
         return Redirect(_base(edition_id, hackathon_id) + "/schedule")
 
-    @post("/{hackathon_id:int}/items/{item_id:int}/move",
-          opt={"form": "hackathon/schedule.html", "form_context": schedule_context})  # fmt: skip
+    @post(
+        "/{hackathon_id:int}/items/{item_id:int}/move",
+        opt={"form": "hackathon/schedule.html", "form_context": schedule_context},
+    )
     async def move(
         self,
         request: AnyRequest,
@@ -251,6 +254,9 @@ class HackathonAdminPages(Controller):
     async def publish(self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int]) -> Redirect:
         await load_hackathon(hackathon_id, edition_id)
         await editing.publish(user=request.user, hackathon_id=hackathon_id)
-        flash(request.session, _("The schedule is published; later changes are mailed to the people concerned."),
-              "success")  # fmt: skip
+        flash(
+            request.session,
+            _("The schedule is published; later changes are mailed to the people concerned."),
+            "success",
+        )
         return Redirect(_base(edition_id, hackathon_id) + "/schedule")

@@ -459,9 +459,10 @@ def check_move(
         )
 
     after = [
-        moved(item) if item.id == item_id or (moving.kind == SessionKind.JUDGING_PANEL and item.block_id == item_id)
+        moved(item)
+        if item.id == item_id or (moving.kind == SessionKind.JUDGING_PANEL and item.block_id == item_id)
         else item
         for item in items
-    ]  # fmt: skip
+    ]
     before = {_key(violation) for violation in check_schedule(problem, items)}
     return [violation for violation in check_schedule(problem, after) if _key(violation) not in before]

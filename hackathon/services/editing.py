@@ -105,8 +105,9 @@ async def move_item(
             if is_published(hackathon):
                 # The sitting's judges hear of the sitting; each team of its own pitch.
                 judges = row is moving or row["kind"] != SessionKind.PITCH
-                await _record_change(user=user, hackathon=hackathon, loaded=loaded, row=row, after=after,
-                                     with_judges=judges)  # fmt: skip
+                await _record_change(
+                    user=user, hackathon=hackathon, loaded=loaded, row=row, after=after, with_judges=judges
+                )
         await audit.record(
             actor_id=user.id,
             action="hackathon.item_moved",

@@ -9,10 +9,20 @@ from hackathon.tables import Panel, ScheduleItem
 async def export(subject: Subject) -> Rows:
     user_id = subject.user_id
     # Items name people in JSON lists; an edition's hackathon has hundreds of items, read once.
-    items = await ScheduleItem.select(
-        ScheduleItem.id, ScheduleItem.hackathon, ScheduleItem.kind, ScheduleItem.title, ScheduleItem.starts_at,
-        ScheduleItem.ends_at, ScheduleItem.judge_ids, ScheduleItem.mentor_ids,
-    ).order_by(ScheduleItem.id).output(load_json=True)  # fmt: skip
+    items = (
+        await ScheduleItem.select(
+            ScheduleItem.id,
+            ScheduleItem.hackathon,
+            ScheduleItem.kind,
+            ScheduleItem.title,
+            ScheduleItem.starts_at,
+            ScheduleItem.ends_at,
+            ScheduleItem.judge_ids,
+            ScheduleItem.mentor_ids,
+        )
+        .order_by(ScheduleItem.id)
+        .output(load_json=True)
+    )
     panels = await Panel.select().order_by(Panel.id).output(load_json=True)
     return {
         "schedule_items": [

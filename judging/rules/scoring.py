@@ -596,23 +596,29 @@ def _infeasible_reasons(quotas: _Quotas, pool: Counter, places: int) -> list[Mes
         if available < count:
             reasons.append(
                 Message(
-                    N_("Only %(available)s of the applications of %(dimension)s %(value)s can advance; the "
-                       "minimum is %(count)s."),
+                    N_(
+                        "Only %(available)s of the applications of %(dimension)s %(value)s can advance; the "
+                        "minimum is %(count)s."
+                    ),
                     {"available": available, "dimension": quotas.outer, "value": value, "count": count},
                 )
-            )  # fmt: skip
+            )
     total = sum(quotas.minimum.values())
     if total > places:
         reasons.append(
-            Message(N_("The minimums add up to %(total)s, more than the number of places (%(places)s)."),
-                    {"total": total, "places": places})
-        )  # fmt: skip
+            Message(
+                N_("The minimums add up to %(total)s, more than the number of places (%(places)s)."),
+                {"total": total, "places": places},
+            )
+        )
     available = quotas.fill(pool, nothing, places, floors=False)
     if available < places:
         reasons.append(
-            Message(N_("Within the maximums, places that can be filled: %(available)s of %(places)s."),
-                    {"available": available, "places": places})
-        )  # fmt: skip
+            Message(
+                N_("Within the maximums, places that can be filled: %(available)s of %(places)s."),
+                {"available": available, "places": places},
+            )
+        )
     if not reasons:
         reasons.append(
             Message(N_("The minimums and maximums cannot all be met (places: %(places)s)."), {"places": places})
@@ -684,8 +690,10 @@ def select_advancing(ranked: Sequence[Candidate], places: int, quotas: Sequence[
     for lost, won in zip(displaced, promoted, strict=True):
         reasons = skipped[lost]
         explanation = Message(
-            N_("%(promoted)s (rank %(promoted_rank)s) advances in place of %(displaced)s (rank %(displaced_rank)s): "
-               "%(reason)s."),
+            N_(
+                "%(promoted)s (rank %(promoted_rank)s) advances in place of %(displaced)s (rank %(displaced_rank)s): "
+                "%(reason)s."
+            ),
             {
                 "promoted": ranked[won].name,
                 "promoted_rank": won + 1,
@@ -693,6 +701,6 @@ def select_advancing(ranked: Sequence[Candidate], places: int, quotas: Sequence[
                 "displaced_rank": lost + 1,
                 "reason": reasons[0],
             },
-        )  # fmt: skip
+        )
         swaps.append(Swap(ranked[lost].application_id, ranked[won].application_id, reasons, explanation))
     return Advancement(tuple(ranked[position].application_id for position in chosen), tuple(swaps))

@@ -275,8 +275,9 @@ def _blocked(entry: dict[str, Any], outcomes: tuple[ApplicationStatus, ...]) -> 
         "target": ", ".join(label(r.new) for r in refusals),
         "step": label(first.step) if first.step else "",
     }
-    return Blocked(entry["application"], entry["startup_name"], status, tuple(r.new for r in refusals), first.step,
-                   message)  # fmt: skip
+    return Blocked(
+        entry["application"], entry["startup_name"], status, tuple(r.new for r in refusals), first.step, message
+    )
 
 
 async def publish_blockers(round_id: int, outcome: ApplicationStatus | None = None) -> list[Blocked]:
@@ -375,9 +376,12 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
         )
     return Published(
         told=len(result.moved),
-        steps=tuple((r["startup_name"], result.routes.get(r["application"], ())) for r in advancing
-                    if r["application"] in result.routes or r["application"] in result.already),
-    )  # fmt: skip
+        steps=tuple(
+            (r["startup_name"], result.routes.get(r["application"], ()))
+            for r in advancing
+            if r["application"] in result.routes or r["application"] in result.already
+        ),
+    )
 
 
 async def take_step(*, user: CurrentUser, round_id: int, application_id: int, status: str) -> None:

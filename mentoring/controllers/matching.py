@@ -31,8 +31,7 @@ async def matching_context(edition_id: int) -> dict[str, Any]:
     pairs = await matching.proposal(edition_id)
     names = {a.id: a.startup_name for a in applications}
     short = still_short((run or {}).get("unmatched", []), Counter(p["application"] for p in pairs))
-    unmatched = [{**u, "startup_name": names.get(u["application_id"], "?"), "text": matching.message(u)}
-                 for u in short]  # fmt: skip
+    unmatched = [{**u, "startup_name": names.get(u["application_id"], "?"), "text": matching.message(u)} for u in short]
     return {
         "edition": await load_edition(edition_id),
         "run": run,
@@ -82,10 +81,11 @@ class MatchingPages(Controller):
     async def assign(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
         mentor, application = field(data, "mentor_id"), field(data, "application_id")
         warnings = await matching.assign_by_hand(
-            user=request.user, edition_id=edition_id,
+            user=request.user,
+            edition_id=edition_id,
             mentor_id=int(mentor) if mentor.isdigit() else 0,
             application_id=int(application) if application.isdigit() else 0,
-        )  # fmt: skip
+        )
         flash(request.session, _("The pair was added and locked."), "success")
         for warning in warnings:
             flash(request.session, _("Check: %(warning)s") % {"warning": warning}, "warning")
@@ -94,7 +94,14 @@ class MatchingPages(Controller):
     @post("/publish")
     async def publish(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
         count = await matching.publish(user=request.user, edition_id=edition_id)
-        flash(request.session, ngettext("%(num)s pair published; mentors and teams were mailed.",
-                                        "%(num)s pairs published; mentors and teams were mailed.", count)
-              % {"num": count}, "success")  # fmt: skip
+        flash(
+            request.session,
+            ngettext(
+                "%(num)s pair published; mentors and teams were mailed.",
+                "%(num)s pairs published; mentors and teams were mailed.",
+                count,
+            )
+            % {"num": count},
+            "success",
+        )
         return Redirect(f"/organiser/editions/{edition_id}/matching/")

@@ -27,8 +27,7 @@ from mentoring.services import matching, profiles
 
 AnyRequest = Request[Any, Any, Any]
 TIMEZONES = sorted(z for z in available_timezones() if z.startswith(("Europe/", "America/", "Asia/", "Africa/")))
-WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
-            N_("Sunday"))  # fmt: skip
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
 async def _profile_context(request: AnyRequest) -> dict[str, Any]:
@@ -55,9 +54,12 @@ class MentorPages(Controller):
         editions = await profiles.mentor_editions(request.user)
         for edition in editions:
             edition["profile"] = await profiles.load_profile(request.user.id, edition["id"])
-        return page("mentoring/home.html", editions=editions,
-                    matches=await matching.matches_of_mentor(request.user.id),
-                    next_steps=await checklist(Home.MENTOR, user=request.user, now=utc_now()))  # fmt: skip
+        return page(
+            "mentoring/home.html",
+            editions=editions,
+            matches=await matching.matches_of_mentor(request.user.id),
+            next_steps=await checklist(Home.MENTOR, user=request.user, now=utc_now()),
+        )
 
     @get("/editions/{edition_id:int}/profile")
     async def profile_form(self, request: AnyRequest, edition_id: FromPath[int]) -> Template:

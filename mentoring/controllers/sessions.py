@@ -109,13 +109,21 @@ class MentorSessionPages(Controller):
     async def notes(self, request: AnyRequest, session_id: FromPath[int]) -> Template:
         context = await _notes_context(request)
         session = context["session"]
-        return page(NOTES_PAGE, values={"notes": session["notes"], "attendance": session["attendance"] or ""},
-                    errors={}, **context)  # fmt: skip
+        return page(
+            NOTES_PAGE,
+            values={"notes": session["notes"], "attendance": session["attendance"] or ""},
+            errors={},
+            **context,
+        )
 
     @post("/{session_id:int}/notes", opt={"form": NOTES_PAGE, "form_context": _notes_context})
     async def save_notes(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.record_notes(user=request.user, session_id=session_id, notes=field(data, "notes"),
-                                    attendance=field(data, "attendance") or None)  # fmt: skip
+        await sessions.record_notes(
+            user=request.user,
+            session_id=session_id,
+            notes=field(data, "notes"),
+            attendance=field(data, "attendance") or None,
+        )
         flash(request.session, _("Your notes were saved."), "success")
         return Redirect("/mentor/sessions")
 
@@ -131,8 +139,9 @@ class StartupMentoringPages(Controller):
 
     @post("/book", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def book(self, request: AnyRequest, data: FormData) -> Redirect:
-        await sessions.book(user=request.user, slot_id=_id(field(data, "slot_id")),
-                            match_id=_id(field(data, "match_id")))  # fmt: skip
+        await sessions.book(
+            user=request.user, slot_id=_id(field(data, "slot_id")), match_id=_id(field(data, "match_id"))
+        )
         flash(request.session, _("The session is booked; we mailed you and your mentor the details."), "success")
         return Redirect("/startup/mentoring")
 
@@ -144,15 +153,18 @@ class StartupMentoringPages(Controller):
 
     @post("/sessions/{session_id:int}/reschedule", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def reschedule(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.reschedule(user=request.user, session_id=session_id,
-                                  new_slot_id=_id(field(data, "new_slot_id")))  # fmt: skip
+        await sessions.reschedule(user=request.user, session_id=session_id, new_slot_id=_id(field(data, "new_slot_id")))
         flash(request.session, _("The session was moved; we mailed you and your mentor the new time."), "success")
         return Redirect("/startup/mentoring")
 
     @post("/sessions/{session_id:int}/rating", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def rate(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.rate(user=request.user, session_id=session_id, rating=_rating(field(data, "rating")),
-                            feedback=field(data, "feedback"))  # fmt: skip
+        await sessions.rate(
+            user=request.user,
+            session_id=session_id,
+            rating=_rating(field(data, "rating")),
+            feedback=field(data, "feedback"),
+        )
         flash(request.session, _("Thank you: your rating was saved."), "success")
         return Redirect("/startup/mentoring")
 

@@ -120,12 +120,21 @@ class MentoringSessionsApi(Controller):
         summary="Offer a slot inside my weekly hours (times without offset are in my profile's zone; 422 per field)",
     )
     async def offer(self, request: AnyRequest, data: JSONBody[SlotIn]) -> SlotOut:
-        slot_id = await sessions.offer_slot(user=request.user, edition_id=data.edition_id, starts_at=data.starts_at,
-                                            ends_at=data.ends_at, location=data.location)  # fmt: skip
+        slot_id = await sessions.offer_slot(
+            user=request.user,
+            edition_id=data.edition_id,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            location=data.location,
+        )
         return msgspec.convert(await queries.slot(slot_id), SlotOut, strict=False)
 
-    @post("/slots/{slot_id:int}/withdraw", guards=[requires_role(Role.MENTOR)], status_code=200,
-          summary="Withdraw an open slot (409 once booked)")  # fmt: skip
+    @post(
+        "/slots/{slot_id:int}/withdraw",
+        guards=[requires_role(Role.MENTOR)],
+        status_code=200,
+        summary="Withdraw an open slot (409 once booked)",
+    )
     async def withdraw(self, request: AnyRequest, slot_id: FromPath[int]) -> SlotOut:
         await sessions.withdraw_slot(user=request.user, slot_id=slot_id)
         return msgspec.convert(await queries.slot(slot_id), SlotOut, strict=False)
@@ -134,42 +143,62 @@ class MentoringSessionsApi(Controller):
     async def my_sessions(self, request: AnyRequest) -> list[SessionOut]:
         return [_session_out(row) for row in await queries.sessions_of_user(request.user.id)]
 
-    @post("/sessions", guards=[login_required],
-          summary="Book a slot under one of my startup's published matches (409 when it was just taken)")  # fmt: skip
+    @post(
+        "/sessions",
+        guards=[login_required],
+        summary="Book a slot under one of my startup's published matches (409 when it was just taken)",
+    )
     async def book(self, request: AnyRequest, data: JSONBody[BookIn]) -> SessionOut:
         session_id = await sessions.book(user=request.user, slot_id=data.slot_id, match_id=data.match_id)
         return await _one_session(session_id)
 
-    @post("/sessions/{session_id:int}/cancel", guards=[login_required], status_code=200,
-          summary="Cancel a session, at least 24 hours ahead (mentor, startup member or organiser)")  # fmt: skip
+    @post(
+        "/sessions/{session_id:int}/cancel",
+        guards=[login_required],
+        status_code=200,
+        summary="Cancel a session, at least 24 hours ahead (mentor, startup member or organiser)",
+    )
     async def cancel(self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[CancelIn]) -> SessionOut:
         await sessions.cancel(user=request.user, session_id=session_id, reason=data.reason)
         return await _one_session(session_id)
 
-    @post("/sessions/{session_id:int}/reschedule", guards=[login_required],
-          summary="Move a session to another open slot of the same mentor, at least 24 hours ahead")  # fmt: skip
+    @post(
+        "/sessions/{session_id:int}/reschedule",
+        guards=[login_required],
+        summary="Move a session to another open slot of the same mentor, at least 24 hours ahead",
+    )
     async def reschedule(
         self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[RescheduleIn]
     ) -> SessionOut:
         new_id = await sessions.reschedule(user=request.user, session_id=session_id, new_slot_id=data.new_slot_id)
         return await _one_session(new_id)
 
-    @get("/sessions/{session_id:int}/notes", guards=[login_required],
-         summary="A session's private notes: its mentor and organisers only")  # fmt: skip
+    @get(
+        "/sessions/{session_id:int}/notes",
+        guards=[login_required],
+        summary="A session's private notes: its mentor and organisers only",
+    )
     async def notes(self, request: AnyRequest, session_id: FromPath[int]) -> NotesOut:
         session = (await queries.notes_page(request.user, session_id))["session"]
         return NotesOut(session_id=session_id, notes=session["notes"], attendance=session["attendance"])
 
-    @put("/sessions/{session_id:int}/notes", guards=[login_required],
-         summary="Write the notes and attendance of my session as its mentor")  # fmt: skip
+    @put(
+        "/sessions/{session_id:int}/notes",
+        guards=[login_required],
+        summary="Write the notes and attendance of my session as its mentor",
+    )
     async def save_notes(self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[NotesIn]) -> NotesOut:
-        await sessions.record_notes(user=request.user, session_id=session_id, notes=data.notes,
-                                    attendance=data.attendance)  # fmt: skip
+        await sessions.record_notes(
+            user=request.user, session_id=session_id, notes=data.notes, attendance=data.attendance
+        )
         session = (await queries.notes_page(request.user, session_id))["session"]
         return NotesOut(session_id=session_id, notes=session["notes"], attendance=session["attendance"])
 
-    @put("/sessions/{session_id:int}/rating", guards=[login_required],
-         summary="Rate a session my startup had (1-5, once it has started; may be changed later)")  # fmt: skip
+    @put(
+        "/sessions/{session_id:int}/rating",
+        guards=[login_required],
+        summary="Rate a session my startup had (1-5, once it has started; may be changed later)",
+    )
     async def rate(self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[RatingIn]) -> SessionOut:
         await sessions.rate(user=request.user, session_id=session_id, rating=data.rating, feedback=data.feedback)
         return await _one_session(session_id)

@@ -15,8 +15,15 @@ from core.rules import N_
 
 # Cancelling or moving a session needs this much notice: the other side has planned for it.
 NOTICE = timedelta(hours=24)
-WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
-                 N_("Sunday"))  # fmt: skip
+WEEKDAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,10 @@ def availability_problem(
         return N_("Your profile offers no hours on %(day)s; add some there first."), {"day": WEEKDAY_NAMES[weekday]}
     hours = ", ".join(f"{_clock(s)}-{_clock(e)}" for s, e in windows)
     return N_("This is outside your hours on %(day)s (%(hours)s, %(zone)s)."), {
-        "day": WEEKDAY_NAMES[weekday], "hours": hours, "zone": availability.timezone,
-    }  # fmt: skip
+        "day": WEEKDAY_NAMES[weekday],
+        "hours": hours,
+        "zone": availability.timezone,
+    }
 
 
 def weekly_hours(availability: Availability) -> tuple[tuple[str, str], ...]:

@@ -15,12 +15,17 @@ async def export(subject: Subject) -> Rows:
     as_mentor = await MentoringSession.select().where(MentoringSession.mentor == user_id).order_by(MentoringSession.id)
     booked = await (
         MentoringSession.select(
-            MentoringSession.id, MentoringSession.startup, MentoringSession.starts_at, MentoringSession.ends_at,
-            MentoringSession.status, MentoringSession.rating, MentoringSession.feedback,
+            MentoringSession.id,
+            MentoringSession.startup,
+            MentoringSession.starts_at,
+            MentoringSession.ends_at,
+            MentoringSession.status,
+            MentoringSession.rating,
+            MentoringSession.feedback,
         )
         .where(MentoringSession.booked_by == user_id)
         .order_by(MentoringSession.id)
-    )  # fmt: skip
+    )
     return {
         "mentor_profiles": await MentorProfile.select()
         .where(MentorProfile.user == user_id)

@@ -420,8 +420,9 @@ async def book(*, user: CurrentUser, slot_id: int, match_id: int) -> int:
         )
         session = await load_session(session_id)
         for person in await _people(session):
-            await _mail(person, session, template="mentoring_session_booked",
-                        subject=_("Mentoring session booked: %(when)s"))  # fmt: skip
+            await _mail(
+                person, session, template="mentoring_session_booked", subject=_("Mentoring session booked: %(when)s")
+            )
     return session_id
 
 
@@ -447,9 +448,14 @@ async def cancel(*, user: CurrentUser, session_id: int, reason: str) -> None:
         )
         for person in await _people(session):
             if person["id"] != user.id:
-                await _mail(person, session, template="mentoring_session_cancelled",
-                            subject=_("Mentoring session cancelled: %(when)s"), reason=reason,
-                            by=user.name)  # fmt: skip
+                await _mail(
+                    person,
+                    session,
+                    template="mentoring_session_cancelled",
+                    subject=_("Mentoring session cancelled: %(when)s"),
+                    reason=reason,
+                    by=user.name,
+                )
 
 
 async def reschedule(*, user: CurrentUser, session_id: int, new_slot_id: int) -> int:
@@ -476,9 +482,13 @@ async def reschedule(*, user: CurrentUser, session_id: int, new_slot_id: int) ->
         )
         new_session = await load_session(new_id)
         for person in await _people(new_session):
-            await _mail(person, new_session, template="mentoring_session_rescheduled",
-                        subject=_("Mentoring session moved: %(when)s"),
-                        old_when=when(session["starts_at"], session["ends_at"], person["timezone"]))  # fmt: skip
+            await _mail(
+                person,
+                new_session,
+                template="mentoring_session_rescheduled",
+                subject=_("Mentoring session moved: %(when)s"),
+                old_when=when(session["starts_at"], session["ends_at"], person["timezone"]),
+            )
     return new_id
 
 
@@ -574,9 +584,13 @@ async def send_session_reminders(*, now: datetime) -> int:
         session = await load_session(row["id"])
         async with db.transaction():
             for person in await _people(session):
-                queued += await _mail(person, session, template="mentoring_session_reminder",
-                                      subject=_("Reminder: mentoring session %(when)s"),
-                                      once_key=f"session-reminder:{session['id']}:{person['id']}")  # fmt: skip
+                queued += await _mail(
+                    person,
+                    session,
+                    template="mentoring_session_reminder",
+                    subject=_("Reminder: mentoring session %(when)s"),
+                    once_key=f"session-reminder:{session['id']}:{person['id']}",
+                )
     return queued
 
 
@@ -594,18 +608,37 @@ async def _people(session: dict[str, Any]) -> list[dict[str, Any]]:
         StartupMember.user.email.as_alias("email"),
     ).where(StartupMember.startup == session["startup"], StartupMember.edition == session["edition"])
     mentor_zone = profile["timezone"] if profile else edition["timezone"]
-    people = [{**mentor, "timezone": mentor_zone, "other": session["startup_name"], "link": "/mentor/sessions",
-               "edition": edition}]  # fmt: skip
+    people = [
+        {
+            **mentor,
+            "timezone": mentor_zone,
+            "other": session["startup_name"],
+            "link": "/mentor/sessions",
+            "edition": edition,
+        }
+    ]
     for member in members:
-        people.append({**member, "timezone": edition["timezone"], "other": mentor["name"],
-                       "link": "/startup/mentoring", "edition": edition})  # fmt: skip
+        people.append(
+            {
+                **member,
+                "timezone": edition["timezone"],
+                "other": mentor["name"],
+                "link": "/startup/mentoring",
+                "edition": edition,
+            }
+        )
     return people
 
 
 async def _mail(
-    person: dict[str, Any], session: dict[str, Any], *, template: str, subject: str, once_key: str | None = None,
+    person: dict[str, Any],
+    session: dict[str, Any],
+    *,
+    template: str,
+    subject: str,
+    once_key: str | None = None,
     **extra: Any,
-) -> bool:  # fmt: skip
+) -> bool:
     moment = when(session["starts_at"], session["ends_at"], person["timezone"])
     return await queue_mail(
         to=person["email"],

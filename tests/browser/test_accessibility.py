@@ -174,8 +174,9 @@ async def world(live_server: ServerProcess, pool: None) -> AsyncIterator[World]:
     organiser = await make_user(name="Olga Organiser", email="olga@challenge.rs", role=Role.ORGANISER)
     resident = await make_user(name="Rada Resident", email="rada@example.org")
     municipality = await make_municipality(name="Ivanjica")
-    staff = await make_user(name="Jelena Marković", email="jelena@ivanjica.rs", role=Role.MUNICIPALITY,
-                            organisation_id=municipality["id"])  # fmt: skip
+    staff = await make_user(
+        name="Jelena Marković", email="jelena@ivanjica.rs", role=Role.MUNICIPALITY, organisation_id=municipality["id"]
+    )
     problem = await make_problem(edition_id=edition_id, municipality_id=municipality["id"], endorsements=3)
     draft_problem = await make_problem(
         edition_id=edition_id, municipality_id=municipality["id"], status="draft", title="Street lights left on"
@@ -194,20 +195,39 @@ async def world(live_server: ServerProcess, pool: None) -> AsyncIterator[World]:
     # and a draft past its deadline has no form any more.
     next_year = await make_edition_taking_applications(name="Next Challenge", year=2027, slug="next-2027")
     await StartupMember.insert(
-        StartupMember(startup=startup_id, user=founder["id"], edition=next_year["id"], title="CEO", is_contact=True,
-                      key=f"{next_year['id']}:{founder['id']}")
-    )  # fmt: skip
+        StartupMember(
+            startup=startup_id,
+            user=founder["id"],
+            edition=next_year["id"],
+            title="CEO",
+            is_contact=True,
+            key=f"{next_year['id']}:{founder['id']}",
+        )
+    )
     draft_application = (
         await Application.insert(
-            Application(edition=next_year["id"], startup=startup_id, track="smart_rural", status="draft",
-                        solution="Soil moisture sensors for the village gardens.",
-                        active_key=f"{next_year['id']}:{startup_id}:smart_rural")
+            Application(
+                edition=next_year["id"],
+                startup=startup_id,
+                track="smart_rural",
+                status="draft",
+                solution="Soil moisture sensors for the village gardens.",
+                active_key=f"{next_year['id']}:{startup_id}:smart_rural",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     await MentorProfile.insert(
-        MentorProfile(user=small.mentor["id"], edition=edition_id, key=f"{edition_id}:{small.mentor['id']}",
-                      expertise=["iot"], languages=["sr", "en"], capacity=2, timezone=ZONE, availability=HOURS)
-    )  # fmt: skip
+        MentorProfile(
+            user=small.mentor["id"],
+            edition=edition_id,
+            key=f"{edition_id}:{small.mentor['id']}",
+            expertise=["iot"],
+            languages=["sr", "en"],
+            capacity=2,
+            timezone=ZONE,
+            availability=HOURS,
+        )
+    )
 
     # The published schedule: built through the service, published by the organiser.
     await build(small)
@@ -218,15 +238,29 @@ async def world(live_server: ServerProcess, pool: None) -> AsyncIterator[World]:
     # A judging round with a rubric, open, judges assigned.
     created = await chair.post_form(
         f"/organiser/editions/{edition_id}/judging/",
-        {"name": "Final", "method": "weighted_rubric", "entry": "all_submitted", "judges_per_application": "1",
-         "max_per_judge": "10", "advance_count": "2", "normalisation": "judge_offset"},
-    )  # fmt: skip
+        {
+            "name": "Final",
+            "method": "weighted_rubric",
+            "entry": "all_submitted",
+            "judges_per_application": "1",
+            "max_per_judge": "10",
+            "advance_count": "2",
+            "normalisation": "judge_offset",
+        },
+    )
     _ok(created)
     round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
-    rubric = {"criteria-0-name": "Impact", "criteria-0-guidance": "How much would the pilot save?",
-              "criteria-0-weight": "2", "criteria-0-scale_min": "1", "criteria-0-scale_max": "10",
-              "criteria-1-name": "Team", "criteria-1-weight": "1", "criteria-1-scale_min": "1",
-              "criteria-1-scale_max": "10"}  # fmt: skip
+    rubric = {
+        "criteria-0-name": "Impact",
+        "criteria-0-guidance": "How much would the pilot save?",
+        "criteria-0-weight": "2",
+        "criteria-0-scale_min": "1",
+        "criteria-0-scale_max": "10",
+        "criteria-1-name": "Team",
+        "criteria-1-weight": "1",
+        "criteria-1-scale_min": "1",
+        "criteria-1-scale_max": "10",
+    }
     for step, data in (("rubric", rubric), ("open", {}), ("assign", {})):
         _ok(await chair.post_form(f"/organiser/rounds/{round_id}/{step}", data))
     assignment = await JudgeAssignment.select(JudgeAssignment.id).where(JudgeAssignment.judge == judge["id"]).first()
@@ -239,10 +273,14 @@ async def world(live_server: ServerProcess, pool: None) -> AsyncIterator[World]:
     _ok(
         await mentor.post_form(
             "/mentor/sessions/slots",
-            {"edition_id": str(edition_id), "starts_at": f"{starts_at:%Y-%m-%dT%H:%M}",
-             "ends_at": f"{starts_at + timedelta(hours=1):%Y-%m-%dT%H:%M}", "location": "Science Park, room 4"},
+            {
+                "edition_id": str(edition_id),
+                "starts_at": f"{starts_at:%Y-%m-%dT%H:%M}",
+                "ends_at": f"{starts_at + timedelta(hours=1):%Y-%m-%dT%H:%M}",
+                "location": "Science Park, room 4",
+            },
         )
-    )  # fmt: skip
+    )
     startup = await _signed_in(live_server.url, founder["email"])
     booking = (await startup.get("/api/v1/mentoring/slots/bookable")).json()
     assert booking, "no bookable slot"

@@ -296,7 +296,13 @@ async def test_while_intake_is_closed_the_municipality_is_told_before_any_form(
     await expect(card.get_by_role("note")).to_contain_text(closed)
     last_closed = tr(variant, "The last intake closed on %(when)s; the next one is not announced yet.")
     await expect(card.get_by_role("note")).to_contain_text(last_closed.split("%(when)s")[0].strip())
-    await expect(action(municipality.get_by_role("main"), variant, "Describe a new problem for %(edition)s",
-                        edition=f"{EDITION} 2026")).to_have_count(0)  # fmt: skip
+    await expect(
+        action(
+            municipality.get_by_role("main"),
+            variant,
+            "Describe a new problem for %(edition)s",
+            edition=f"{EDITION} 2026",
+        )
+    ).to_have_count(0)
     await expect(municipality.get_by_role("main").get_by_text(tr(variant, "Choose the municipality."))).to_have_count(0)
     await check_fits(municipality, variant)

@@ -154,15 +154,27 @@ async def in_the_round(edition_id: int, finalist: Finalist) -> None:
         ).returning(Startup.id)
     )[0]["id"]
     await Application.insert(
-        Application(edition=edition_id, startup=startup, track=finalist.track, status=finalist.status,
-                    solution=finalist.solution, active_key=f"{edition_id}:{startup}:{finalist.track}")
-    )  # fmt: skip
+        Application(
+            edition=edition_id,
+            startup=startup,
+            track=finalist.track,
+            status=finalist.status,
+            solution=finalist.solution,
+            active_key=f"{edition_id}:{startup}:{finalist.track}",
+        )
+    )
     name, email = finalist.founder
     user = await make_user(name=name, email=email, role=Role.STARTUP, edition_id=edition_id, organisation_id=startup)
     await StartupMember.insert(
-        StartupMember(startup=startup, user=user["id"], edition=edition_id, key=f"{edition_id}:{user['id']}",
-                      title="CEO", is_contact=True)
-    )  # fmt: skip
+        StartupMember(
+            startup=startup,
+            user=user["id"],
+            edition=edition_id,
+            key=f"{edition_id}:{user['id']}",
+            title="CEO",
+            is_contact=True,
+        )
+    )
 
 
 async def confirming(page: Page, confirmations: list[str]) -> None:
@@ -255,9 +267,14 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     # -- ... opens it (the rubric is fixed from now on) and assigns the judges.
     await button(chair, variant, "Open the round").click()
     await expect(flashes(chair)).to_have_text(
-        tr(variant, "The round is open with %(count)s application. Assign the judges next.",
-           "The round is open with %(count)s applications. Assign the judges next.", 3, count=3)
-    )  # fmt: skip
+        tr(
+            variant,
+            "The round is open with %(count)s application. Assign the judges next.",
+            "The round is open with %(count)s applications. Assign the judges next.",
+            3,
+            count=3,
+        )
+    )
     await expect(chair.get_by_role("heading", level=1)).to_have_text(f"{ROUND} {tr(variant, 'open')}")
     weight = tr(variant, "weight %(w)s", w=2)
     await expect(main(chair).get_by_role("listitem").filter(has_text=IMPACT)).to_have_text(
@@ -381,9 +398,12 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     )
     outcome = field(chair, variant, "The advancing applications become")
     await expect(outcome).to_have_accessible_description(
-        tr(variant, "An application not yet there passes through the statuses between (accepted, then finalist, "
-                    "then winner); each step is recorded and its team is mailed.")
-    )  # fmt: skip
+        tr(
+            variant,
+            "An application not yet there passes through the statuses between (accepted, then finalist, "
+            "then winner); each step is recorded and its team is mailed.",
+        )
+    )
     await outcome.select_option(label=tr(variant, "winner"))
     await field(chair, variant, "Message to the teams").fill(MESSAGE)
     await confirming(chair, confirmations)
@@ -391,15 +411,24 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
 
     await expect(flashes(chair)).to_have_text(
         [
-            tr(variant, "Results published; %(count)s team was told.", "Results published; %(count)s teams were told.",
-               2, count=2),
+            tr(
+                variant,
+                "Results published; %(count)s team was told.",
+                "Results published; %(count)s teams were told.",
+                2,
+                count=2,
+            ),
             *(
-                tr(variant, "%(startup)s: %(steps)s", startup=startup,
-                   steps=f"{tr(variant, 'finalist')} → {tr(variant, 'winner')}")
+                tr(
+                    variant,
+                    "%(startup)s: %(steps)s",
+                    startup=startup,
+                    steps=f"{tr(variant, 'finalist')} → {tr(variant, 'winner')}",
+                )
                 for startup in ("AgroSense", "ParkPulse")
             ),
         ]
-    )  # fmt: skip
+    )
     assert confirmations[1] == tr(variant, "Teams will be mailed. Publish?")
     await expect(chair).to_have_url(f"{url}{round_path}")
     await expect(chair.get_by_role("heading", level=1)).to_have_text(f"{ROUND} {tr(variant, 'published')}")

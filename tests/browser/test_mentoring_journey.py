@@ -140,24 +140,44 @@ async def accepted_startup(edition_id: int, name: str, founder: tuple[str, str],
         await Startup.insert(Startup(name=name, country="Serbia", city="Niš", languages=["sr"])).returning(Startup.id)
     )[0]["id"]
     await Application.insert(
-        Application(edition=edition_id, startup=startup, track="smart_rural", status="accepted",
-                    support_needed=support, active_key=f"{edition_id}:{startup}:smart_rural")
-    )  # fmt: skip
+        Application(
+            edition=edition_id,
+            startup=startup,
+            track="smart_rural",
+            status="accepted",
+            support_needed=support,
+            active_key=f"{edition_id}:{startup}:smart_rural",
+        )
+    )
     user = await make_user(
         name=founder[0], email=founder[1], role=Role.STARTUP, edition_id=edition_id, organisation_id=startup
     )
     await StartupMember.insert(
-        StartupMember(startup=startup, user=user["id"], edition=edition_id, key=f"{edition_id}:{user['id']}",
-                      title="CEO", is_contact=True)
-    )  # fmt: skip
+        StartupMember(
+            startup=startup,
+            user=user["id"],
+            edition=edition_id,
+            key=f"{edition_id}:{user['id']}",
+            title="CEO",
+            is_contact=True,
+        )
+    )
 
 
 async def mentor_with_profile(edition_id: int, mentor: tuple[str, str], expertise: list[str]) -> None:
     user = await make_user(name=mentor[0], email=mentor[1], role=Role.MENTOR, edition_id=edition_id)
     await MentorProfile.insert(
-        MentorProfile(user=user["id"], edition=edition_id, key=f"{edition_id}:{user['id']}", expertise=expertise,
-                      languages=["sr", "en"], capacity=2, timezone=ZONE, availability=HOURS)
-    )  # fmt: skip
+        MentorProfile(
+            user=user["id"],
+            edition=edition_id,
+            key=f"{edition_id}:{user['id']}",
+            expertise=expertise,
+            languages=["sr", "en"],
+            capacity=2,
+            timezone=ZONE,
+            availability=HOURS,
+        )
+    )
 
 
 async def test_mentoring_from_matching_to_the_calendar_feed(
@@ -245,9 +265,13 @@ async def test_mentoring_from_matching_to_the_calendar_feed(
     await button(matcher, variant, "Publish the proposed pairs").click()
 
     await expect(flash(matcher)).to_have_text(
-        tr(variant, "%(num)s pair published; mentors and teams were mailed.",
-           "%(num)s pairs published; mentors and teams were mailed.", 2)
-    )  # fmt: skip
+        tr(
+            variant,
+            "%(num)s pair published; mentors and teams were mailed.",
+            "%(num)s pairs published; mentors and teams were mailed.",
+            2,
+        )
+    )
     assert confirmations == [tr(variant, "Mentors and teams will be mailed. Publish?")]
     published = tr(variant, "published")
     await expect(pair(matcher, STARTUP).get_by_role("cell").nth(4)).to_have_text(f"{published} · {locked}")
@@ -260,11 +284,19 @@ async def test_mentoring_from_matching_to_the_calendar_feed(
     for address, subject, other, because in (
         (MENTOR[1], tr(variant, "Your mentoring match: %(startup)s", startup=STARTUP), STARTUP, reason),
         (FOUNDER[1], tr(variant, "Your mentor: %(mentor)s", mentor=MENTOR[0]), MENTOR[0], reason),
-        (OTHER_MENTOR[1], tr(variant, "Your mentoring match: %(startup)s", startup=OTHER_STARTUP), OTHER_STARTUP,
-         other_reason),
-        (OTHER_FOUNDER[1], tr(variant, "Your mentor: %(mentor)s", mentor=OTHER_MENTOR[0]), OTHER_MENTOR[0],
-         other_reason),
-    ):  # fmt: skip
+        (
+            OTHER_MENTOR[1],
+            tr(variant, "Your mentoring match: %(startup)s", startup=OTHER_STARTUP),
+            OTHER_STARTUP,
+            other_reason,
+        ),
+        (
+            OTHER_FOUNDER[1],
+            tr(variant, "Your mentor: %(mentor)s", mentor=OTHER_MENTOR[0]),
+            OTHER_MENTOR[0],
+            other_reason,
+        ),
+    ):
         told = body_of(await mail_titled(mailbox, address, subject))
         assert EDITION in told and other in told and because in told
 

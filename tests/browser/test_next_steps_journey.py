@@ -26,9 +26,11 @@ async def _edition(closes_in: timedelta) -> dict:
     edition = await make_edition(name="Smart Serbia Challenge 2026")
     now = utc_now().replace(second=0, microsecond=0)
     await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=1),
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=1),
         screening=now + closes_in,
-    )  # fmt: skip
+    )
     return edition
 
 
@@ -36,15 +38,25 @@ async def _draft(edition: dict, email: str) -> int:
     startup = await make_startup(name="ParkPulse")
     user = await make_user(email=email, role=Role.STARTUP, edition_id=edition["id"], organisation_id=startup["id"])
     await StartupMember.insert(
-        StartupMember(startup=startup["id"], user=user["id"], edition=edition["id"],
-                      key=f"{edition['id']}:{user['id']}", is_contact=True)
-    )  # fmt: skip
+        StartupMember(
+            startup=startup["id"],
+            user=user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{user['id']}",
+            is_contact=True,
+        )
+    )
     return (
         await Application.insert(
-            Application(edition=edition["id"], startup=startup["id"], track="smart_city", solution="Sensors.",
-                        active_key=f"{edition['id']}:{startup['id']}:smart_city")
+            Application(
+                edition=edition["id"],
+                startup=startup["id"],
+                track="smart_city",
+                solution="Sensors.",
+                active_key=f"{edition['id']}:{startup['id']}:smart_city",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 def _when(moment, variant: Variant) -> str:

@@ -131,10 +131,18 @@ async def seed_every_role() -> Seeded:
     assert assignment is not None, "the demo judge has no score sheet"
     hackathon = await _one(Hackathon.select(Hackathon.id).where(Hackathon.edition == edition))
     session = await _one(MentoringSession.select(MentoringSession.id).where(MentoringSession.mentor == people[MENTOR]))
-    return Seeded(edition=edition, problem=problem, municipality=novi_sad,
-                  startup=agrosense, application=application, draft_application=draft_application,
-                  round=assignment["round"], assignment=assignment["id"], hackathon=hackathon,
-                  session=session)  # fmt: skip
+    return Seeded(
+        edition=edition,
+        problem=problem,
+        municipality=novi_sad,
+        startup=agrosense,
+        application=application,
+        draft_application=draft_application,
+        round=assignment["round"],
+        assignment=assignment["id"],
+        hackathon=hackathon,
+        session=session,
+    )
 
 
 def main_pages(seeded: Seeded) -> dict[str | None, list[str]]:

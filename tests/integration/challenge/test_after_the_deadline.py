@@ -40,8 +40,15 @@ EDITION_FORM = {
 
 
 def _form(edition: dict, problem: dict, **overrides: object) -> dict:
-    return {"edition_id": str(edition["id"]), "track": "smart_rural", "action": "save", "sdgs": ["6"],
-            "problems": [str(problem["id"])], **TEXTS, **overrides}  # fmt: skip
+    return {
+        "edition_id": str(edition["id"]),
+        "track": "smart_rural",
+        "action": "save",
+        "sdgs": ["6"],
+        "problems": [str(problem["id"])],
+        **TEXTS,
+        **overrides,
+    }
 
 
 async def _founder_with_a_complete_draft(logged_in) -> tuple[WebClient, dict, dict, int]:
@@ -202,13 +209,25 @@ async def test_the_dashboard_shows_each_edition_of_a_startup_on_its_own_card(log
     )
     startup_id = (await StartupMember.select(StartupMember.startup).first())["startup"]
     await StartupMember.insert(
-        StartupMember(startup=startup_id, user=founder.user["id"], edition=last_year["id"], title="CEO",
-                      is_contact=True, key=f"{last_year['id']}:{founder.user['id']}")
-    )  # fmt: skip
+        StartupMember(
+            startup=startup_id,
+            user=founder.user["id"],
+            edition=last_year["id"],
+            title="CEO",
+            is_contact=True,
+            key=f"{last_year['id']}:{founder.user['id']}",
+        )
+    )
     await Application.insert(
-        Application(edition=last_year["id"], startup=startup_id, track="smart_rural", status="winner",
-                    active_key=f"{last_year['id']}:{startup_id}:smart_rural", solution="Last year's sensors")
-    )  # fmt: skip
+        Application(
+            edition=last_year["id"],
+            startup=startup_id,
+            track="smart_rural",
+            status="winner",
+            active_key=f"{last_year['id']}:{startup_id}:smart_rural",
+            solution="Last year's sensors",
+        )
+    )
 
     page = (await founder.get("/startup")).text
 
@@ -236,8 +255,11 @@ async def test_the_timeline_keeps_its_seconds_and_the_grace_is_set_on_the_form(l
     saved = await organiser.post_form(f"/organiser/editions/{edition['id']}/edit", {**EDITION_FORM, **values})
 
     assert created.status_code == 302 and saved.status_code == 302
-    assert values == {"starts_problem_intake": "2027-02-01T09:00:30", "starts_applications": "2027-03-29T12:00:45",
-                      "application_grace_minutes": "15"}  # fmt: skip
+    assert values == {
+        "starts_problem_intake": "2027-02-01T09:00:30",
+        "starts_applications": "2027-03-29T12:00:45",
+        "application_grace_minutes": "15",
+    }
     starts = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).order_by(EditionPhase.starts_at)
     assert [(s["phase"], s["starts_at"]) for s in starts] == [
         ("problem_intake", datetime(2027, 2, 1, 8, 0, 30, tzinfo=UTC)),

@@ -37,18 +37,27 @@ async def _founder(edition_id: int, email: str = "nikola@agrosense.example"):
 async def _deck(owner_id: int) -> int:
     return (
         await StoredFile.insert(
-            StoredFile(key=uuid.uuid4().hex, original_name="deck.pdf", content_type="application/pdf", size=10,
-                       sha256="0", owner=owner_id, purpose="pitch_deck")
+            StoredFile(
+                key=uuid.uuid4().hex,
+                original_name="deck.pdf",
+                content_type="application/pdf",
+                size=10,
+                sha256="0",
+                owner=owner_id,
+                purpose="pitch_deck",
+            )
         ).returning(StoredFile.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _complete_draft(edition: dict, founder) -> int:
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     result = await applications.save_application(
-        user=founder, edition_id=edition["id"], data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
+        user=founder,
+        edition_id=edition["id"],
+        data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
         pitch_deck_file_id=await _deck(founder.id),
-    )  # fmt: skip
+    )
     return result.application_id
 
 
@@ -96,9 +105,11 @@ async def test_submission_after_the_deadline_is_refused_and_the_draft_kept() -> 
     application_id = await _complete_draft(edition, founder)
     now = utc_now()
     await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=10),
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=10),
         screening=now - timedelta(minutes=1),
-    )  # fmt: skip
+    )
 
     with pytest.raises(StateConflict, match=r"Applications closed on .*; your draft is kept\."):
         await applications.submit_application(user=founder, application_id=application_id)
@@ -113,9 +124,11 @@ async def test_a_submission_checked_in_time_but_recorded_after_the_deadline_is_r
     application_id = await _complete_draft(edition, founder)
     closes = utc_now() + timedelta(minutes=1)
     await set_timeline(
-        edition["id"], problem_intake=closes - timedelta(days=30), applications=closes - timedelta(days=10),
+        edition["id"],
+        problem_intake=closes - timedelta(days=30),
+        applications=closes - timedelta(days=10),
         screening=closes,
-    )  # fmt: skip
+    )
     # The first look at the clock is a second before the deadline, every later one a second after.
     instants = iter([closes - timedelta(seconds=1)])
     monkeypatch.setattr(applications, "utc_now", lambda: next(instants, closes + timedelta(seconds=1)))
@@ -136,9 +149,11 @@ async def test_the_grace_period_still_takes_submissions() -> None:
     application_id = await _complete_draft(edition, founder)
     now = utc_now()
     await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=10),
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=10),
         screening=now - timedelta(minutes=1),
-    )  # fmt: skip
+    )
     await Edition.update({Edition.application_grace_minutes: 5}).where(Edition.id == edition["id"])
 
     await applications.submit_application(user=founder, application_id=application_id)
@@ -169,13 +184,18 @@ async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> 
     founder, _ = await _founder(edition["id"])
     draft = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
 
-    results = await asyncio.gather(*(
-        applications.save_application(
-            user=founder, edition_id=edition["id"], application_id=draft.application_id, expected_version=1,
-            data={**APPLICATION_CONTENT, "solution": text},
+    results = await asyncio.gather(
+        *(
+            applications.save_application(
+                user=founder,
+                edition_id=edition["id"],
+                application_id=draft.application_id,
+                expected_version=1,
+                data={**APPLICATION_CONTENT, "solution": text},
+            )
+            for text in ("First co-founder's text", "Second co-founder's text")
         )
-        for text in ("First co-founder's text", "Second co-founder's text")
-    ))  # fmt: skip
+    )
 
     # Whichever committed second replaced the first and was told so; nothing was lost silently.
     last = max(results, key=lambda r: r.version)

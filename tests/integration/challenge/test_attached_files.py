@@ -53,10 +53,17 @@ async def _register(client: WebClient, edition: dict, name: str) -> int:
 
 
 async def _deck_through_page(founder: WebClient, edition: dict, problem: dict) -> int:
-    form = {"edition_id": str(edition["id"]), "track": "smart_rural", "action": "save", "sdgs": ["6"],
-            "problems": [str(problem["id"])], **TEXTS}  # fmt: skip
-    response = await founder.upload("/startup/applications/new", {"pitch_deck": ("deck.pdf", PDF, "application/pdf")},
-                                    form)  # fmt: skip
+    form = {
+        "edition_id": str(edition["id"]),
+        "track": "smart_rural",
+        "action": "save",
+        "sdgs": ["6"],
+        "problems": [str(problem["id"])],
+        **TEXTS,
+    }
+    response = await founder.upload(
+        "/startup/applications/new", {"pitch_deck": ("deck.pdf", PDF, "application/pdf")}, form
+    )
     assert response.status_code == 302, response.text[:500]
     return int(re.search(r"/startup/applications/(\d+)", response.headers["location"]).group(1))
 
@@ -66,9 +73,15 @@ async def _deck_through_api(founder: WebClient, edition: dict, problem: dict) ->
     assert uploaded.status_code == 201, uploaded.text[:500]
     created = await founder.post_json(
         "/api/v1/startup/applications",
-        {"edition_id": edition["id"], "track": "smart_rural", "problems": [problem["id"]], "sdgs": [6],
-         "pitch_deck_file_id": uploaded.json()["id"], **TEXTS},
-    )  # fmt: skip
+        {
+            "edition_id": edition["id"],
+            "track": "smart_rural",
+            "problems": [problem["id"]],
+            "sdgs": [6],
+            "pitch_deck_file_id": uploaded.json()["id"],
+            **TEXTS,
+        },
+    )
     assert created.status_code == 201, created.text[:500]
     return created.json()["id"]
 
@@ -83,9 +96,13 @@ async def test_a_pitch_deck_is_read_by_the_same_people_whichever_path_attached_i
     await _register(rival, edition, "ParkPulse")
     cofounder = await logged_in(None)
     await StartupMember.insert(
-        StartupMember(startup=startup_id, user=cofounder.user["id"], edition=edition["id"],
-                      key=f"{edition['id']}:{cofounder.user['id']}")
-    )  # fmt: skip
+        StartupMember(
+            startup=startup_id,
+            user=cofounder.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{cofounder.user['id']}",
+        )
+    )
     application_id = await attach(founder, edition, problem)
     await Application.update({Application.status: "submitted"}).where(Application.id == application_id)
     judge, bystander = (
@@ -98,9 +115,13 @@ async def test_a_pitch_deck_is_read_by_the_same_people_whichever_path_attached_i
         ).returning(Round.id)
     )[0]["id"]
     await JudgeAssignment.insert(
-        JudgeAssignment(round=round_id, judge=judge.user["id"], application=application_id,
-                        key=f"{round_id}:{judge.user['id']}:{application_id}")
-    )  # fmt: skip
+        JudgeAssignment(
+            round=round_id,
+            judge=judge.user["id"],
+            application=application_id,
+            key=f"{round_id}:{judge.user['id']}:{application_id}",
+        )
+    )
     readers = {
         "owner": founder,
         "cofounder": cofounder,
@@ -131,11 +152,19 @@ async def test_a_problem_attachment_uploaded_through_the_api_is_attached_and_pub
     staff = await logged_in(Role.MUNICIPALITY, organisation_id=ivanjica["id"])
     outsider = await logged_in(Role.MUNICIPALITY, organisation_id=novi_sad["id"])
     file_id = (await staff.upload("/api/v1/files", {"file": ("map.pdf", PDF, "application/pdf")})).json()["id"]
-    form = {**COMPLETE_PROBLEM, "sdgs": ["6"], "open_data_links": "", "affected_count": "4200", "action": "save",
-            "edition_id": str(edition["id"]), "municipality_id": str(ivanjica["id"]),
-            "pending_attachment": str(file_id)}  # fmt: skip
-    saved = await staff.upload("/municipality/problems/new", {"attachment": ("", b"", "application/octet-stream")},
-                               form)  # fmt: skip
+    form = {
+        **COMPLETE_PROBLEM,
+        "sdgs": ["6"],
+        "open_data_links": "",
+        "affected_count": "4200",
+        "action": "save",
+        "edition_id": str(edition["id"]),
+        "municipality_id": str(ivanjica["id"]),
+        "pending_attachment": str(file_id),
+    }
+    saved = await staff.upload(
+        "/municipality/problems/new", {"attachment": ("", b"", "application/octet-stream")}, form
+    )
     assert saved.status_code == 302, saved.text[:500]
 
     while_draft = [(await who.get(f"/files/{file_id}")).status_code for who in (staff, outsider, client)]
@@ -157,9 +186,9 @@ async def test_an_upload_attached_to_a_problem_cannot_become_a_pitch_deck(logged
     await StoredFile.update({StoredFile.purpose: "problem_attachment"}).where(StoredFile.id == file_id)
 
     response = await founder.post_json(
-        "/api/v1/startup/applications", {"edition_id": edition["id"], "track": "smart_rural",
-                                         "pitch_deck_file_id": file_id, **TEXTS}
-    )  # fmt: skip
+        "/api/v1/startup/applications",
+        {"edition_id": edition["id"], "track": "smart_rural", "pitch_deck_file_id": file_id, **TEXTS},
+    )
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"pitch_deck": "Upload your pitch deck (PDF)."}

@@ -89,8 +89,9 @@ async def test_an_english_reader_without_an_english_version_sees_the_serbian_one
 async def test_a_serbian_reader_without_a_serbian_version_sees_the_english_one_marked(client: WebClient) -> None:
     edition = await make_edition(slug="2026")
     town = await make_municipality()
-    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], language="en",
-                                 title="Heat islands", translated_title="")  # fmt: skip
+    problem = await make_problem(
+        edition_id=edition["id"], municipality_id=town["id"], language="en", title="Heat islands", translated_title=""
+    )
     await _in(client, "sr_Cyrl")
 
     page = (await client.get(f"/problems/{problem['id']}")).text
@@ -111,23 +112,36 @@ async def test_staff_write_a_problem_in_serbian_with_an_english_version(logged_i
     edition, town = await make_open_edition(), await make_municipality(name="Kladovo")
     staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
     form = {
-        **COMPLETE_PROBLEM, "sdgs": ["6"], "open_data_links": "", "affected_count": "650", "action": "save",
-        "edition_id": str(edition["id"]), "municipality_id": str(town["id"]),
-        "title": LATIN_TITLE, "language": "sr", "translated_title": "Water losses",
-        "translated_summary": "Lost water.", "translated_context": "Old pipes.",
-    }  # fmt: skip
+        **COMPLETE_PROBLEM,
+        "sdgs": ["6"],
+        "open_data_links": "",
+        "affected_count": "650",
+        "action": "save",
+        "edition_id": str(edition["id"]),
+        "municipality_id": str(town["id"]),
+        "title": LATIN_TITLE,
+        "language": "sr",
+        "translated_title": "Water losses",
+        "translated_summary": "Lost water.",
+        "translated_context": "Old pipes.",
+    }
 
     new_form = (await staff.get(f"/municipality/problems/new?edition_id={edition['id']}")).text
-    response = await staff.upload("/municipality/problems/new", {"attachment": ("", b"", "application/octet-stream")},
-                                  form)  # fmt: skip
+    response = await staff.upload(
+        "/municipality/problems/new", {"attachment": ("", b"", "application/octet-stream")}, form
+    )
 
     assert 'name="language"' in new_form and 'name="translated_title"' in new_form
     assert response.status_code == 302, response.text[:400]
     stored = await Problem.select(
         Problem.language, Problem.translated_title, Problem.translated_summary, Problem.translated_context
     ).first()
-    assert stored == {"language": "sr", "translated_title": "Water losses", "translated_summary": "Lost water.",
-                      "translated_context": "Old pipes."}  # fmt: skip
+    assert stored == {
+        "language": "sr",
+        "translated_title": "Water losses",
+        "translated_summary": "Lost water.",
+        "translated_context": "Old pipes.",
+    }
 
 
 async def test_a_language_that_is_neither_is_refused_beside_the_field(logged_in) -> None:
@@ -135,10 +149,17 @@ async def test_a_language_that_is_neither_is_refused_beside_the_field(logged_in)
     staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
 
     response = await staff.upload(
-        "/municipality/problems/new", {"attachment": ("", b"", "application/octet-stream")},
-        {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "title": "Snow", "language": "de",
-         "translated_title": "Sneg", "action": "save"},
-    )  # fmt: skip
+        "/municipality/problems/new",
+        {"attachment": ("", b"", "application/octet-stream")},
+        {
+            "edition_id": str(edition["id"]),
+            "municipality_id": str(town["id"]),
+            "title": "Snow",
+            "language": "de",
+            "translated_title": "Sneg",
+            "action": "save",
+        },
+    )
 
     assert response.status_code == 422
     assert 'id="e-language" class="field-error">Choose Serbian or English.<' in response.text
@@ -151,9 +172,14 @@ async def test_the_api_takes_and_gives_both_versions(logged_in) -> None:
 
     response = await staff.post_json(
         "/api/v1/problems",
-        {"edition_id": edition["id"], "municipality_id": town["id"], "title": "Heat islands", "language": "en",
-         "translated_title": "Toplotna ostrva"},
-    )  # fmt: skip
+        {
+            "edition_id": edition["id"],
+            "municipality_id": town["id"],
+            "title": "Heat islands",
+            "language": "en",
+            "translated_title": "Toplotna ostrva",
+        },
+    )
 
     assert response.status_code == 201, response.text
     body = response.json()
@@ -166,11 +192,19 @@ async def test_an_organiser_names_an_edition_in_both_languages_and_each_reader_s
     organiser = await logged_in(Role.ORGANISER)
     response = await organiser.post_form(
         "/organiser/editions/new",
-        {"name": "Pametni gradovi i pametna sela", "language": "sr", "translated_name": "Smart Cities and Villages",
-         "description": "Opštine donose probleme.", "translated_description": "Towns bring problems.",
-         "year": "2027", "slug": "2027", "timezone": "Europe/Belgrade", "tracks": ["smart_city"],
-         "starts_problem_intake": "2027-02-01T09:00"},
-    )  # fmt: skip
+        {
+            "name": "Pametni gradovi i pametna sela",
+            "language": "sr",
+            "translated_name": "Smart Cities and Villages",
+            "description": "Opštine donose probleme.",
+            "translated_description": "Towns bring problems.",
+            "year": "2027",
+            "slug": "2027",
+            "timezone": "Europe/Belgrade",
+            "tracks": ["smart_city"],
+            "starts_problem_intake": "2027-02-01T09:00",
+        },
+    )
     assert response.status_code == 302, response.text[:400]
 
     english = (await (await _in(client, "en")).get("/editions/2027")).text

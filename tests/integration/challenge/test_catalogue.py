@@ -544,9 +544,14 @@ async def test_attachments_of_published_problems_are_listed_and_downloadable(
 
     assert f'<a href="/files/{file_id}">Network map.pdf</a>' in html
     assert api["attachments"] == [
-        {"id": file_id, "name": "Network map.pdf", "content_type": "application/pdf", "size": len(PDF),
-         "url": f"/files/{file_id}"}
-    ]  # fmt: skip
+        {
+            "id": file_id,
+            "name": "Network map.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+            "url": f"/files/{file_id}",
+        }
+    ]
     assert download.status_code == 200
     assert download.content == PDF
 

@@ -44,9 +44,15 @@ async def test_a_draft_needs_only_a_title_and_keeps_what_was_typed(logged_in) ->
     staff = await _staff(logged_in, town)
 
     response = await _post(
-        staff, "/municipality/problems/new", {"edition_id": edition["id"], "municipality_id": town["id"],
-                                               "title": "Snow clearing on village roads", "action": "save"},
-    )  # fmt: skip
+        staff,
+        "/municipality/problems/new",
+        {
+            "edition_id": edition["id"],
+            "municipality_id": town["id"],
+            "title": "Snow clearing on village roads",
+            "action": "save",
+        },
+    )
 
     assert response.status_code == 302
     problem = await Problem.select().where(Problem.title == "Snow clearing on village roads").first()
@@ -210,13 +216,21 @@ async def test_review_round_trip_is_audited_and_mailed(logged_in) -> None:
         .order_by(ProblemEvent.id)
     )
     assert [e["to_status"] for e in events] == [
-        "draft", "submitted", "changes_requested", "submitted", "published",
-    ]  # fmt: skip
+        "draft",
+        "submitted",
+        "changes_requested",
+        "submitted",
+        "published",
+    ]
     actions = await AuditEvent.select(AuditEvent.action).where(AuditEvent.entity == "problem").order_by(AuditEvent.id)
     assert [a["action"] for a in actions] == [
-        "problem.drafted", "problem.submit", "problem.request_changes", "problem.edited", "problem.submit",
+        "problem.drafted",
+        "problem.submit",
+        "problem.request_changes",
+        "problem.edited",
+        "problem.submit",
         "problem.publish",
-    ]  # fmt: skip
+    ]
     mailed = await OutboxMessage.select(OutboxMessage.to_address, OutboxMessage.subject).order_by(OutboxMessage.id)
     staff_mail = [m["subject"] for m in mailed if m["to_address"] == staff.user["email"]]
     assert staff_mail == [

@@ -15,8 +15,14 @@ NO_FILE = {"attachment": ("", b"", "application/octet-stream")}
 
 
 def _form(**fields: object) -> dict:
-    return {**COMPLETE_PROBLEM, "sdgs": ["6"], "open_data_links": "", "affected_count": "4200", "action": "save",
-            **fields}  # fmt: skip
+    return {
+        **COMPLETE_PROBLEM,
+        "sdgs": ["6"],
+        "open_data_links": "",
+        "affected_count": "4200",
+        "action": "save",
+        **fields,
+    }
 
 
 async def _staff(logged_in, municipality: dict) -> WebClient:
@@ -95,9 +101,10 @@ async def test_a_closed_edition_chosen_by_id_is_refused_before_any_field_error(l
     staff = await _staff(logged_in, town)
 
     response = await staff.upload(
-        "/municipality/problems/new", NO_FILE,
+        "/municipality/problems/new",
+        NO_FILE,
         _form(edition_id=str(edition["id"]), municipality_id=str(town["id"]), summary="", affected_count="many"),
-    )  # fmt: skip
+    )
 
     assert response.status_code == 409
     assert "Problem intake for Water Challenge closed on" in response.text

@@ -25,13 +25,16 @@ from tests.web import WebClient, field_error
 async def _submitted(edition: dict, problem: dict, name: str, *, country: str = "Serbia", stage: str = "") -> int:
     user = await make_user()
     current = await load_current_user(user["id"])
-    await teams.create_startup(user=current, edition_id=edition["id"],
-                               data={"name": name, "country": country, "city": "Niš", "stage": stage})  # fmt: skip
+    await teams.create_startup(
+        user=current, edition_id=edition["id"], data={"name": name, "country": country, "city": "Niš", "stage": stage}
+    )
     current = await load_current_user(user["id"])
     saved = await applications.save_application(
-        user=current, edition_id=edition["id"], data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
+        user=current,
+        edition_id=edition["id"],
+        data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
         pitch_deck_file_id=await _deck(current.id),
-    )  # fmt: skip
+    )
     await applications.submit_application(user=current, application_id=saved.application_id)
     return saved.application_id
 
@@ -97,13 +100,23 @@ async def test_bulk_shortlisting_asks_first_then_mails_each_team_and_skips_what_
     await Application.update({Application.status: "accepted"}).where(Application.id == ids["leak"])
     chosen = [str(ids["agro"]), str(ids["flow"]), str(ids["leak"])]
 
-    question = await _bulk(organiser, edition, {"ids": chosen, "status": "shortlisted", "step": "review",
-                                                "message": "See you at the bootcamp."})  # fmt: skip
+    question = await _bulk(
+        organiser,
+        edition,
+        {"ids": chosen, "status": "shortlisted", "step": "review", "message": "See you at the bootcamp."},
+    )
     unchanged = {row["status"] for row in await Application.select(Application.status)}
     mailed_before = await OutboxMessage.count().where(OutboxMessage.subject == "Your application: shortlisted")
-    confirmed = await _bulk(organiser, edition, {"status": "shortlisted", "message": "See you at the bootcamp.",
-                                                 "confirmed": [str(ids["agro"]), str(ids["flow"])]},
-                            step="/confirm")  # fmt: skip
+    confirmed = await _bulk(
+        organiser,
+        edition,
+        {
+            "status": "shortlisted",
+            "message": "See you at the bootcamp.",
+            "confirmed": [str(ids["agro"]), str(ids["flow"])],
+        },
+        step="/confirm",
+    )
     page = (await organiser.get(confirmed.headers["location"])).text
 
     assert question.status_code == 200
@@ -125,17 +138,23 @@ async def test_a_bulk_change_with_nothing_chosen_shows_every_error_on_the_list_w
     organiser: WebClient = await logged_in(Role.ORGANISER)
 
     listing = (await organiser.get(f"/organiser/editions/{edition['id']}/applications/")).text
-    nothing = await _bulk(organiser, edition, {"status": "", "message": "Dear teams, ...", "scope": "selected",
-                                               "step": "review"}, query="kind=rural")  # fmt: skip
-    no_status = await _bulk(organiser, edition, {"ids": [str(ids["agro"])], "message": "Hello", "step": "review"},
-                            query="kind=rural")  # fmt: skip
+    nothing = await _bulk(
+        organiser,
+        edition,
+        {"status": "", "message": "Dear teams, ...", "scope": "selected", "step": "review"},
+        query="kind=rural",
+    )
+    no_status = await _bulk(
+        organiser, edition, {"ids": [str(ids["agro"])], "message": "Hello", "step": "review"}, query="kind=rural"
+    )
 
     status_select = listing.split('id="bulk-status"')[1].split("</select>")[0]
     assert '<option value="">Choose a status…</option>' in status_select and " selected>" not in status_select
     assert nothing.status_code == 422 and "Applications to" in nothing.text
     assert field_error(nothing.text, "status") == "Choose the new status."
     assert field_error(nothing.text, "ids") == (
-        "Tick at least one application, or choose all on this page or all matching the filters.")  # fmt: skip
+        "Tick at least one application, or choose all on this page or all matching the filters."
+    )
     assert ">Dear teams, ...</textarea>" in nothing.text
     assert "FlowCity" not in nothing.text and ">AgroSense</a>" in nothing.text  # the filter is kept
     assert 'applications/status?kind=rural"' in nothing.text
@@ -150,9 +169,18 @@ async def test_back_from_the_question_returns_to_the_list_with_status_message_an
     edition, _, _, ids = await _world()
     organiser: WebClient = await logged_in(Role.ORGANISER)
 
-    back = await _bulk(organiser, edition, {"ids": [str(ids["flow"])], "scope": "page", "status": "rejected",
-                                            "message": "Not this time.", "step": "back",
-                                            "confirmed": [str(ids["flow"])]})  # fmt: skip
+    back = await _bulk(
+        organiser,
+        edition,
+        {
+            "ids": [str(ids["flow"])],
+            "scope": "page",
+            "status": "rejected",
+            "message": "Not this time.",
+            "step": "back",
+            "confirmed": [str(ids["flow"])],
+        },
+    )
 
     assert back.status_code == 200
     assert '<option value="rejected" selected>' in back.text
@@ -168,11 +196,18 @@ async def test_all_on_the_page_and_all_matching_are_worked_out_on_the_server(log
     monkeypatch.setattr(screening, "PAGE_SIZE", 1)
 
     listing = (await organiser.get(f"/organiser/editions/{edition['id']}/applications/", params={"kind": "rural"})).text
-    on_page = await _bulk(organiser, edition, {"scope": "page", "shown": [str(ids["leak"])], "status": "rejected",
-                                               "step": "review"}, query="kind=rural")  # fmt: skip
-    matching = await _bulk(organiser, edition, {"scope": "matching", "shown": [str(ids["leak"])],
-                                                "status": "rejected", "step": "review"},
-                           query="kind=rural")  # fmt: skip
+    on_page = await _bulk(
+        organiser,
+        edition,
+        {"scope": "page", "shown": [str(ids["leak"])], "status": "rejected", "step": "review"},
+        query="kind=rural",
+    )
+    matching = await _bulk(
+        organiser,
+        edition,
+        {"scope": "matching", "shown": [str(ids["leak"])], "status": "rejected", "step": "review"},
+        query="kind=rural",
+    )
 
     assert "All 2 applications matching these filters, on every page" in listing
     assert "The 1 application on this page" in listing
@@ -186,12 +221,19 @@ async def test_a_confirmed_change_moves_only_applications_of_this_edition(logged
     edition, _, _, ids = await _world()
     other = await make_edition_taking_applications()
     town = await make_municipality(name="Kraljevo")
-    foreign = {"agro": await _submitted(other, await make_problem(edition_id=other["id"], municipality_id=town["id"]),
-                                        "Elsewhere")}  # fmt: skip
+    foreign = {
+        "agro": await _submitted(
+            other, await make_problem(edition_id=other["id"], municipality_id=town["id"]), "Elsewhere"
+        )
+    }
     organiser: WebClient = await logged_in(Role.ORGANISER)
 
-    done = await _bulk(organiser, edition, {"status": "shortlisted", "confirmed": [str(ids["agro"]),
-                                            str(foreign["agro"])]}, step="/confirm")  # fmt: skip
+    done = await _bulk(
+        organiser,
+        edition,
+        {"status": "shortlisted", "confirmed": [str(ids["agro"]), str(foreign["agro"])]},
+        step="/confirm",
+    )
 
     assert done.status_code == 302
     statuses = {row["id"]: row["status"] for row in await Application.select(Application.id, Application.status)}
@@ -202,8 +244,9 @@ async def test_csv_export_keeps_the_filters_and_defuses_formulas(logged_in) -> N
     edition, *_ = await _world()
     organiser: WebClient = await logged_in(Role.ORGANISER)
 
-    response = await organiser.get(f"/organiser/editions/{edition['id']}/applications/export.csv",
-                                   params={"kind": "rural", "sort": "startup"})  # fmt: skip
+    response = await organiser.get(
+        f"/organiser/editions/{edition['id']}/applications/export.csv", params={"kind": "rural", "sort": "startup"}
+    )
 
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert response.headers["content-type"].startswith("text/csv")
@@ -216,8 +259,9 @@ async def test_the_detail_shows_the_deck_and_changes_status_with_an_edited_messa
     organiser: WebClient = await logged_in(Role.ORGANISER)
 
     page = (await organiser.get(f"/organiser/applications/{ids['agro']}")).text
-    response = await organiser.post_form(f"/organiser/applications/{ids['agro']}/status",
-                                         {"status": "rejected", "message": "Not this year, sorry."})  # fmt: skip
+    response = await organiser.post_form(
+        f"/organiser/applications/{ids['agro']}/status", {"status": "rejected", "message": "Not this year, sorry."}
+    )
 
     assert "deck.pdf" in page and "Congratulations: your application is on the shortlist" in page
     assert response.status_code == 302
@@ -233,12 +277,16 @@ async def test_municipality_staff_read_applications_to_their_problems_only_and_l
     listing = (await staff.get("/municipality/applications/")).text
     own = await staff.get(f"/municipality/applications/{ids['agro']}")
     other = await staff.get(f"/municipality/applications/{ids['flow']}")
-    note = await staff.post_form(f"/municipality/applications/{ids['agro']}/fit-notes",
-                                 {"municipality_id": str(rural["id"]), "note": "Fits our villages well."})  # fmt: skip
-    foreign_note = await staff.post_form(f"/municipality/applications/{ids['flow']}/fit-notes",
-                                         {"municipality_id": str(urban["id"]), "note": "sneaky"})  # fmt: skip
-    empty = await staff.post_form(f"/municipality/applications/{ids['agro']}/fit-notes",
-                                  {"municipality_id": str(rural["id"]), "note": " "})  # fmt: skip
+    note = await staff.post_form(
+        f"/municipality/applications/{ids['agro']}/fit-notes",
+        {"municipality_id": str(rural["id"]), "note": "Fits our villages well."},
+    )
+    foreign_note = await staff.post_form(
+        f"/municipality/applications/{ids['flow']}/fit-notes", {"municipality_id": str(urban["id"]), "note": "sneaky"}
+    )
+    empty = await staff.post_form(
+        f"/municipality/applications/{ids['agro']}/fit-notes", {"municipality_id": str(rural["id"]), "note": " "}
+    )
 
     assert "AgroSense" in listing and "FlowCity" not in listing
     assert own.status_code == 200 and "Acoustic leak sensors" in own.text
@@ -255,23 +303,27 @@ async def test_eligibility_questions_are_set_per_edition_and_decide_submission(l
     organiser: WebClient = await logged_in(Role.ORGANISER)
     base = f"/organiser/editions/{edition['id']}/questions/"
 
-    added = await organiser.post_form(base, {"text": "Is your company registered in Serbia?", "kind": "yes_no",
-                                             "required": "on", "eligible_answer": "yes"})  # fmt: skip
+    added = await organiser.post_form(
+        base,
+        {"text": "Is your company registered in Serbia?", "kind": "yes_no", "required": "on", "eligible_answer": "yes"},
+    )
     bad = await organiser.post_form(base, {"text": "Pick one", "kind": "choice", "choices": "only one"})
 
     assert added.status_code == 302
     assert bad.status_code == 422 and field_error(bad.text, "choices")
     question = await EligibilityQuestion.select().first()
     founder: WebClient = await logged_in(None)
-    await founder.post_form("/startup/register", {"edition_id": edition["id"], "name": "X", "country": "Serbia",
-                                                   "city": "Niš"})  # fmt: skip
+    await founder.post_form(
+        "/startup/register", {"edition_id": edition["id"], "name": "X", "country": "Serbia", "city": "Niš"}
+    )
     current = await load_current_user(founder.user["id"])
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     saved = await applications.save_application(
-        user=current, edition_id=edition["id"],
+        user=current,
+        edition_id=edition["id"],
         data={**APPLICATION_CONTENT, "problems": [str(problem["id"])], f"q{question['id']}": "no"},
         pitch_deck_file_id=await _deck(current.id),
-    )  # fmt: skip
+    )
 
     refused = await founder.post_form(f"/startup/applications/{saved.application_id}/submit")
 
@@ -284,16 +336,22 @@ async def test_the_startup_json_api_reads_and_writes_its_own_application_only(lo
     problem = await make_problem(edition_id=edition["id"], municipality_id=(await make_municipality())["id"])
     founder: WebClient = await logged_in(None)
     stranger: WebClient = await logged_in(None)
-    await founder.post_form("/startup/register", {"edition_id": edition["id"], "name": "Api", "country": "RS",
-                                                   "city": "Niš"})  # fmt: skip
+    await founder.post_form(
+        "/startup/register", {"edition_id": edition["id"], "name": "Api", "country": "RS", "city": "Niš"}
+    )
     deck = await founder.upload("/api/v1/files", {"file": ("deck.pdf", b"%PDF-1.7\n" + b"0" * 500, "application/pdf")})
 
     draft = {"edition_id": edition["id"], "track": "smart_rural", "solution": "Sensors"}
     created = await founder.post_json("/api/v1/startup/applications", draft)
     application = created.json()
     url = f"/api/v1/startup/applications/{application['id']}"
-    payload = {**APPLICATION_CONTENT, "sdgs": [6], "problems": [problem["id"]], "pitch_deck_file_id": deck.json()["id"],
-               "version": application["version"]}  # fmt: skip
+    payload = {
+        **APPLICATION_CONTENT,
+        "sdgs": [6],
+        "problems": [problem["id"]],
+        "pitch_deck_file_id": deck.json()["id"],
+        "version": application["version"],
+    }
     updated = await founder.http.put(url, json=payload, headers={"x-csrftoken": await founder.csrf_token()})
     submitted = await founder.post_json(f"{url}/submit", {})
     late_edit = await founder.http.put(url, json=payload, headers={"x-csrftoken": await founder.csrf_token()})
@@ -334,11 +392,17 @@ async def test_the_question_counts_in_serbian_plural_forms(logged_in) -> None:
     await organiser.post_form("/locale", {"locale": "sr_Latn"})
 
     one = await _bulk(organiser, edition, {"ids": [str(ids["agro"])], "status": "shortlisted", "step": "review"})
-    three = await _bulk(organiser, edition, {"scope": "page", "shown": [str(i) for i in ids.values()],
-                                             "status": "shortlisted", "step": "review"})  # fmt: skip
+    three = await _bulk(
+        organiser,
+        edition,
+        {"scope": "page", "shown": [str(i) for i in ids.values()], "status": "shortlisted", "step": "review"},
+    )
     await organiser.post_form("/locale", {"locale": "sr_Cyrl"})
-    cyrillic = await _bulk(organiser, edition, {"scope": "page", "shown": [str(i) for i in ids.values()],
-                                                "status": "shortlisted", "step": "review"})  # fmt: skip
+    cyrillic = await _bulk(
+        organiser,
+        edition,
+        {"scope": "page", "shown": [str(i) for i in ids.values()], "status": "shortlisted", "step": "review"},
+    )
 
     assert "Promeniti 1 prijavu u status" in one.text and "Mejl će dobiti 1 tim (1 osoba)." in one.text
     assert "Promeniti 3 prijave u status" in three.text and "Mejl će dobiti 3 tima (3 osobe)." in three.text

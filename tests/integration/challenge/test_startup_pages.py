@@ -155,9 +155,11 @@ async def test_submitting_after_the_deadline_is_refused_and_the_draft_kept(logge
     application_id = await _draft(founder, edition, problem, deck=("deck.pdf", PDF, "application/pdf"))
     now = utc_now()
     await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=10),
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=10),
         screening=now - timedelta(minutes=1),
-    )  # fmt: skip
+    )
 
     response = await founder.post_form(f"/startup/applications/{application_id}/submit")
 
@@ -175,9 +177,11 @@ async def test_the_grace_minutes_still_take_a_submission(logged_in) -> None:
     await Edition.update({Edition.application_grace_minutes: 15}).where(Edition.id == edition["id"])
     now = utc_now()
     await set_timeline(
-        edition["id"], problem_intake=now - timedelta(days=30), applications=now - timedelta(days=10),
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=10),
         screening=now - timedelta(minutes=5),
-    )  # fmt: skip
+    )
 
     response = await founder.post_form(f"/startup/applications/{application_id}/submit")
 
@@ -194,11 +198,14 @@ async def test_another_startups_application_is_not_found_and_never_shown(logged_
     pages = [
         await stranger.get(f"/startup/applications/{application_id}"),
         await stranger.get(f"/startup/applications/{application_id}/edit"),
-        await stranger.upload(f"/startup/applications/{application_id}/edit", {"pitch_deck": NO_FILE},
-                              _form(edition, problem, solution="overwritten")),
+        await stranger.upload(
+            f"/startup/applications/{application_id}/edit",
+            {"pitch_deck": NO_FILE},
+            _form(edition, problem, solution="overwritten"),
+        ),
         await stranger.post_form(f"/startup/applications/{application_id}/submit"),
         await stranger.post_form(f"/startup/applications/{application_id}/withdraw"),
-    ]  # fmt: skip
+    ]
 
     assert [p.status_code for p in pages] == [404] * 5
     assert all("secret sauce" not in p.text for p in pages)
@@ -243,8 +250,9 @@ async def test_a_cofounder_is_invited_joins_and_their_save_over_a_stale_form_is_
     startup_id = (await StartupMember.select(StartupMember.startup).first())["startup"]
     application_id = await _draft(founder, edition, problem)
 
-    invited = await founder.post_form(f"/startup/{startup_id}/team/invite", {"email": "ana@agrosense.example",
-                                                                          "title": "CTO"})  # fmt: skip
+    invited = await founder.post_form(
+        f"/startup/{startup_id}/team/invite", {"email": "ana@agrosense.example", "title": "CTO"}
+    )
     mail = await delivered("ana@agrosense.example")
     token = re.search(r"/invites/(\S+)", mail).group(1)
     password = "a long passphrase 1"
@@ -257,8 +265,11 @@ async def test_a_cofounder_is_invited_joins_and_their_save_over_a_stale_form_is_
     assert await StartupMember.count().where(StartupMember.startup == startup_id) == 2
     # Both open the draft at version 1; the founder saves first, then Ana saves over it.
     stale = _form(edition, problem, version="1", solution="Ana's text")
-    await founder.upload(f"/startup/applications/{application_id}/edit", {"pitch_deck": NO_FILE},
-                         _form(edition, problem, version="1", solution="Founder's text"))  # fmt: skip
+    await founder.upload(
+        f"/startup/applications/{application_id}/edit",
+        {"pitch_deck": NO_FILE},
+        _form(edition, problem, version="1", solution="Founder's text"),
+    )
     saved = await client.upload(f"/startup/applications/{application_id}/edit", {"pitch_deck": NO_FILE}, stale)
     page = (await client.get(saved.headers["location"])).text
 
@@ -309,10 +320,14 @@ async def test_the_profile_keeps_the_team_languages_and_refuses_unknown_ones(log
     startup_id = (await StartupMember.select(StartupMember.startup).first())["startup"]
     profile = {"name": "AgroSense", "country": "Serbia", "city": "Niš"}
 
-    saved = await founder.http.post(f"/startup/{startup_id}/profile", data={
-        **profile, "languages": ["sr", "en"], "_csrf_token": await founder.csrf_token()})  # fmt: skip
-    refused = await founder.http.post(f"/startup/{startup_id}/profile", data={
-        **profile, "languages": ["sr", "xx"], "_csrf_token": await founder.csrf_token()})  # fmt: skip
+    saved = await founder.http.post(
+        f"/startup/{startup_id}/profile",
+        data={**profile, "languages": ["sr", "en"], "_csrf_token": await founder.csrf_token()},
+    )
+    refused = await founder.http.post(
+        f"/startup/{startup_id}/profile",
+        data={**profile, "languages": ["sr", "xx"], "_csrf_token": await founder.csrf_token()},
+    )
     page = (await founder.get(f"/startup/{startup_id}/profile")).text
 
     assert saved.status_code == 302

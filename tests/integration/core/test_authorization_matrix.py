@@ -121,14 +121,25 @@ STAFFS_OWN = only(Role.MUNICIPALITY).but(other_municipality=FORBIDDEN)
 STAFFS_OWN_OR_ORGANISERS = only(Role.MUNICIPALITY, Role.ORGANISER).but(other_municipality=FORBIDDEN)
 # A mentoring session: its sides and organisers know it exists (403 where they may not act), other
 # mentors too; for everyone else it does not exist.
-SESSION = dict(resident=NOT_FOUND, other_startup=NOT_FOUND, municipality=NOT_FOUND, other_municipality=NOT_FOUND,
-               judge=NOT_FOUND, conflicted_judge=NOT_FOUND)  # fmt: skip
+SESSION = dict(
+    resident=NOT_FOUND,
+    other_startup=NOT_FOUND,
+    municipality=NOT_FOUND,
+    other_municipality=NOT_FOUND,
+    judge=NOT_FOUND,
+    conflicted_judge=NOT_FOUND,
+)
 SESSIONS_PARTIES = signed_in().but(**SESSION)
 SESSIONS_STARTUP = signed_in().but(**SESSION, mentor=FORBIDDEN, organiser=FORBIDDEN)
 SESSIONS_MENTOR = signed_in().but(**SESSION, startup=FORBIDDEN, organiser=FORBIDDEN)
 # A pitch deck: the team, staff of a municipality whose problem it addresses, its judges, organisers.
-DECK_READERS = signed_in().but(resident=NOT_FOUND, other_startup=NOT_FOUND, other_municipality=NOT_FOUND,
-                               mentor=NOT_FOUND, conflicted_judge=NOT_FOUND)  # fmt: skip
+DECK_READERS = signed_in().but(
+    resident=NOT_FOUND,
+    other_startup=NOT_FOUND,
+    other_municipality=NOT_FOUND,
+    mentor=NOT_FOUND,
+    conflicted_judge=NOT_FOUND,
+)
 
 ORGANISERS_LATE = only(Role.ORGANISER).calling(late=1)
 
@@ -466,10 +477,17 @@ async def build_world() -> dict[str, Any]:
     # Ivanjica's draft carries an attachment its staff uploaded.
     attachment_file = (
         await StoredFile.insert(
-            StoredFile(key="authz-attachment", original_name="map.pdf", content_type="application/pdf", size=10,
-                       sha256="0" * 64, owner=users["municipality"], purpose="problem_attachment")
+            StoredFile(
+                key="authz-attachment",
+                original_name="map.pdf",
+                content_type="application/pdf",
+                size=10,
+                sha256="0" * 64,
+                owner=users["municipality"],
+                purpose="problem_attachment",
+            )
         ).returning(StoredFile.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     attachment = (
         await ProblemAttachment.insert(ProblemAttachment(problem=draft["id"], file=attachment_file)).returning(
             ProblemAttachment.id
@@ -485,16 +503,22 @@ async def build_world() -> dict[str, Any]:
     # scores ParkPulse instead. A pairwise final runs beside it.
     round_id = (
         await Round.insert(
-            Round(edition=edition_id, name="Screening", status="open", judges_per_application=1,
-                  opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7))
+            Round(
+                edition=edition_id,
+                name="Screening",
+                status="open",
+                judges_per_application=1,
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=7),
+            )
         ).returning(Round.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     await Criterion.insert(Criterion(round=round_id, name="Impact", weight=1.0, scale_min=1, scale_max=10))
     pairwise_round_id = (
         await Round.insert(
             Round(edition=edition_id, name="Final", method="pairwise", status="open", position=2)
         ).returning(Round.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     for r in (round_id, pairwise_round_id):
         for app in (own_app, other_app):
             await RoundApplication.insert(RoundApplication(round=r, application=app["id"], key=f"{r}:{app['id']}"))
@@ -504,72 +528,131 @@ async def build_world() -> dict[str, Any]:
         ).on_conflict(target=JudgeProfile.key, action="DO NOTHING")
     assignment = (
         await JudgeAssignment.insert(
-            JudgeAssignment(round=round_id, judge=users["judge"], application=own_app["id"],
-                            key=f"{round_id}:{users['judge']}:{own_app['id']}")
+            JudgeAssignment(
+                round=round_id,
+                judge=users["judge"],
+                application=own_app["id"],
+                key=f"{round_id}:{users['judge']}:{own_app['id']}",
+            )
         ).returning(JudgeAssignment.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     await JudgeAssignment.insert(
-        JudgeAssignment(round=round_id, judge=users["conflicted_judge"], application=other_app["id"],
-                        key=f"{round_id}:{users['conflicted_judge']}:{other_app['id']}")
-    )  # fmt: skip
+        JudgeAssignment(
+            round=round_id,
+            judge=users["conflicted_judge"],
+            application=other_app["id"],
+            key=f"{round_id}:{users['conflicted_judge']}:{other_app['id']}",
+        )
+    )
     await DeclaredConflict.insert(
-        DeclaredConflict(judge=users["conflicted_judge"], application=own_app["id"], note="I advise them.",
-                         key=f"{users['conflicted_judge']}:{own_app['id']}")
-    )  # fmt: skip
+        DeclaredConflict(
+            judge=users["conflicted_judge"],
+            application=own_app["id"],
+            note="I advise them.",
+            key=f"{users['conflicted_judge']}:{own_app['id']}",
+        )
+    )
 
     # Mentoring: the mentor's published match with AgroSense, a booked session and an open slot.
     match = (
         await Match.insert(
-            Match(edition=edition_id, mentor=users["mentor"], application=own_app["id"], startup=own_app["startup"],
-                  status="published", key=f"{users['mentor']}:{own_app['id']}", published_at=now)
+            Match(
+                edition=edition_id,
+                mentor=users["mentor"],
+                application=own_app["id"],
+                startup=own_app["startup"],
+                status="published",
+                key=f"{users['mentor']}:{own_app['id']}",
+                published_at=now,
+            )
         ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     start = (now + timedelta(days=5)).replace(microsecond=0)
     booked_slot = (
         await MentoringSlot.insert(
-            MentoringSlot(mentor=users["mentor"], edition=edition_id, starts_at=start,
-                          ends_at=start + timedelta(hours=1), status="booked", location="Online")
+            MentoringSlot(
+                mentor=users["mentor"],
+                edition=edition_id,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                status="booked",
+                location="Online",
+            )
         ).returning(MentoringSlot.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     open_slot = (
         await MentoringSlot.insert(
-            MentoringSlot(mentor=users["mentor"], edition=edition_id, starts_at=start + timedelta(days=1),
-                          ends_at=start + timedelta(days=1, hours=1), status="open", location="Online")
+            MentoringSlot(
+                mentor=users["mentor"],
+                edition=edition_id,
+                starts_at=start + timedelta(days=1),
+                ends_at=start + timedelta(days=1, hours=1),
+                status="open",
+                location="Online",
+            )
         ).returning(MentoringSlot.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     session = (
         await MentoringSession.insert(
-            MentoringSession(slot=booked_slot, match=match, mentor=users["mentor"], startup=own_app["startup"],
-                             starts_at=start, ends_at=start + timedelta(hours=1), active_key=str(booked_slot),
-                             booked_by=users["startup"])
+            MentoringSession(
+                slot=booked_slot,
+                match=match,
+                mentor=users["mentor"],
+                startup=own_app["startup"],
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                active_key=str(booked_slot),
+                booked_by=users["startup"],
+            )
         ).returning(MentoringSession.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
     # A published hackathon: a room, a panel of the judge, a talk, and AgroSense's pitch.
     h_start = (now + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
     hackathon = (
         await Hackathon.insert(
-            Hackathon(edition=edition_id, name="Demo day", venue="Science Park", starts_at=h_start,
-                      ends_at=h_start + timedelta(hours=6), status="published", published_at=now)
+            Hackathon(
+                edition=edition_id,
+                name="Demo day",
+                venue="Science Park",
+                starts_at=h_start,
+                ends_at=h_start + timedelta(hours=6),
+                status="published",
+                published_at=now,
+            )
         ).returning(Hackathon.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     room = (await Room.insert(Room(hackathon=hackathon, name="Hall A", capacity=20)).returning(Room.id))[0]["id"]
     panel = (
         await Panel.insert(Panel(hackathon=hackathon, name="Panel 1", judge_ids=[users["judge"]])).returning(Panel.id)
     )[0]["id"]
     fixed = (
         await FixedSession.insert(
-            FixedSession(hackathon=hackathon, title="Welcome", starts_at=h_start,
-                         ends_at=h_start + timedelta(minutes=30), room=room)
+            FixedSession(
+                hackathon=hackathon,
+                title="Welcome",
+                starts_at=h_start,
+                ends_at=h_start + timedelta(minutes=30),
+                room=room,
+            )
         ).returning(FixedSession.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     item = (
         await ScheduleItem.insert(
-            ScheduleItem(hackathon=hackathon, ref="pitch-1-1", kind="pitch", title="AgroSense pitch", room=room,
-                         starts_at=h_start + timedelta(hours=1), ends_at=h_start + timedelta(hours=1, minutes=10),
-                         team_ids=[own_app["id"]], judge_ids=[users["judge"]], panel=panel)
+            ScheduleItem(
+                hackathon=hackathon,
+                ref="pitch-1-1",
+                kind="pitch",
+                title="AgroSense pitch",
+                room=room,
+                starts_at=h_start + timedelta(hours=1),
+                ends_at=h_start + timedelta(hours=1, minutes=10),
+                team_ids=[own_app["id"]],
+                judge_ids=[users["judge"]],
+                panel=panel,
+            )
         ).returning(ScheduleItem.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
     outbox = (
         await OutboxMessage.insert(

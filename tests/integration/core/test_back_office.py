@@ -36,11 +36,22 @@ async def test_audit_log_is_filterable(logged_in) -> None:
 async def test_the_audit_log_names_people_links_objects_and_compares_before_with_after(logged_in) -> None:
     organiser = await logged_in(Role.ORGANISER, email="olga@example.org", name="Olga Organiser")
     person = await make_user(email="ana@example.org", name="Ana Anić")
-    await audit.record(actor_id=organiser.user["id"], action="user.roles", entity="user", entity_id=person["id"],
-                       before={"roles": ["mentor"], "locale": "en"},
-                       after={"roles": ["mentor", "judge"], "locale": "en", "note": "Asked by mail"})  # fmt: skip
-    await audit.record(actor_id=organiser.user["id"], action="application.shortlisted", entity="application",
-                       entity_id=12, before={"status": "submitted"}, after={"status": "shortlisted"})  # fmt: skip
+    await audit.record(
+        actor_id=organiser.user["id"],
+        action="user.roles",
+        entity="user",
+        entity_id=person["id"],
+        before={"roles": ["mentor"], "locale": "en"},
+        after={"roles": ["mentor", "judge"], "locale": "en", "note": "Asked by mail"},
+    )
+    await audit.record(
+        actor_id=organiser.user["id"],
+        action="application.shortlisted",
+        entity="application",
+        entity_id=12,
+        before={"status": "submitted"},
+        after={"status": "shortlisted"},
+    )
 
     page = (await organiser.get("/organiser/audit")).text
 

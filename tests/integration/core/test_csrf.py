@@ -35,9 +35,11 @@ async def test_a_planted_cookie_with_its_matching_token_is_refused(app, logged_i
     planted = generate_csrf_token(secret=get_settings().secret_key)
 
     status = await _post_as(
-        app, "/logout", cookies={"sid": victim.http.cookies["sid"], "csrftoken": planted},
+        app,
+        "/logout",
+        cookies={"sid": victim.http.cookies["sid"], "csrftoken": planted},
         data={"_csrf_token": planted},
-    )  # fmt: skip
+    )
 
     assert status == 403
     assert await SessionRecord.count() == 1  # still signed in
@@ -48,9 +50,11 @@ async def test_a_token_issued_to_another_session_is_refused(app, logged_in) -> N
     attackers_token = await _form_token(attacker, "/account")
 
     status = await _post_as(
-        app, "/logout", cookies={"sid": victim.http.cookies["sid"], "csrftoken": attackers_token},
+        app,
+        "/logout",
+        cookies={"sid": victim.http.cookies["sid"], "csrftoken": attackers_token},
         data={"_csrf_token": attackers_token},
-    )  # fmt: skip
+    )
     own = await victim.post_form("/logout")
 
     assert status == 403
@@ -66,9 +70,11 @@ async def test_an_anonymous_visitor_signs_in_only_with_their_own_token(app, clie
     credentials = {"email": "ana@example.org", "password": PASSWORD}
 
     forged = await _post_as(
-        app, "/login", cookies={"sid": client.http.cookies["sid"], "csrftoken": others_token},
+        app,
+        "/login",
+        cookies={"sid": client.http.cookies["sid"], "csrftoken": others_token},
         data={**credentials, "_csrf_token": others_token},
-    )  # fmt: skip
+    )
     signed_in = await client.http.post("/login", data={**credentials, "_csrf_token": own_token})
     await other.http.aclose()
 
@@ -100,9 +106,11 @@ async def test_an_upload_with_another_sessions_token_is_refused_before_storing(a
         response = await http.post(
             "/api/v1/files",
             files={"file": ("deck.pdf", PDF, "application/pdf")},
-            headers={"x-csrftoken": attackers_token,
-                     "cookie": f"sid={victim.http.cookies['sid']}; csrftoken={attackers_token}"},
-        )  # fmt: skip
+            headers={
+                "x-csrftoken": attackers_token,
+                "cookie": f"sid={victim.http.cookies['sid']}; csrftoken={attackers_token}",
+            },
+        )
 
     assert response.status_code == 403
     assert await StoredFile.count() == 0

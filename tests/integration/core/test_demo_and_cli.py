@@ -31,11 +31,21 @@ async def test_demo_loads_once() -> None:
     assert await Startup.count() == len(STARTUPS)
     statuses = await Application.select(Application.status, Application.edition.year.as_alias("year"))
     assert {row["status"] for row in statuses if row["year"] == 2026} == {
-        "draft", "submitted", "shortlisted", "rejected", "accepted", "finalist",
-    }  # fmt: skip
+        "draft",
+        "submitted",
+        "shortlisted",
+        "rejected",
+        "accepted",
+        "finalist",
+    }
     assert sorted(row["status"] for row in statuses if row["year"] == 2025) == [
-        "finalist", "finalist", "finalist", "rejected", "winner", "winner",
-    ]  # fmt: skip
+        "finalist",
+        "finalist",
+        "finalist",
+        "rejected",
+        "winner",
+        "winner",
+    ]
     assert await User.count() == len({email for email, *_ in PEOPLE} | await _other_demo_emails())
 
 

@@ -21,9 +21,13 @@ async def test_a_person_name_with_a_direction_control_is_refused_at_sign_up(clie
 
     response = await client.post_form(
         "/signup",
-        {"name": f"Ana{control} Petrović", "email": "ana@example.org", "password": password,
-         "password_confirm": password},
-    )  # fmt: skip
+        {
+            "name": f"Ana{control} Petrović",
+            "email": "ana@example.org",
+            "password": password,
+            "password_confirm": password,
+        },
+    )
 
     assert response.status_code == 422
     assert field_error(response.text, "name") == MESSAGE
@@ -48,9 +52,9 @@ async def test_a_municipality_name_with_a_direction_control_is_refused(logged_in
     organiser = await logged_in(Role.ORGANISER)
 
     response = await organiser.post_form(
-        "/organiser/municipalities/", {"name": "Ivan\u202ejica", "region": "Moravica", "population": "4200",
-                                       "kind": "rural"}
-    )  # fmt: skip
+        "/organiser/municipalities/",
+        {"name": "Ivan\u202ejica", "region": "Moravica", "population": "4200", "kind": "rural"},
+    )
 
     assert response.status_code == 422
     assert field_error(response.text, "name") == MESSAGE
@@ -60,9 +64,16 @@ async def test_a_municipality_name_with_a_direction_control_is_refused(logged_in
 async def test_a_problem_title_with_a_direction_control_is_refused_in_the_multipart_form(logged_in) -> None:
     edition, town = await make_open_edition(), await make_municipality()
     staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
-    form = {**COMPLETE_PROBLEM, "title": "Water\u2067 losses", "sdgs": ["6"], "open_data_links": "",
-            "affected_count": "4200", "action": "save", "edition_id": str(edition["id"]),
-            "municipality_id": str(town["id"])}  # fmt: skip
+    form = {
+        **COMPLETE_PROBLEM,
+        "title": "Water\u2067 losses",
+        "sdgs": ["6"],
+        "open_data_links": "",
+        "affected_count": "4200",
+        "action": "save",
+        "edition_id": str(edition["id"]),
+        "municipality_id": str(town["id"]),
+    }
 
     response = await staff.upload(
         "/municipality/problems/new", {"attachment": ("", b"", "application/octet-stream")}, form
@@ -81,16 +92,25 @@ async def test_an_edition_name_with_a_direction_control_is_refused_in_json(logge
     )
 
     assert response.status_code == 422
-    assert response.json() == {"status_code": 422, "detail": "Please correct the marked fields.",
-                               "errors": {"name": MESSAGE}}  # fmt: skip
+    assert response.json() == {
+        "status_code": 422,
+        "detail": "Please correct the marked fields.",
+        "errors": {"name": MESSAGE},
+    }
 
 
 async def test_a_direction_control_in_a_long_text_is_kept(logged_in) -> None:
     organiser = await logged_in(Role.ORGANISER)
 
     response = await organiser.post_form(
-        "/organiser/municipalities/", {"name": "Ivanjica", "region": "Moravica", "population": "4200",
-                                       "kind": "rural", "description": "\u05e9\u05dc\u05d5\u05dd \u200f(2026)"}
-    )  # fmt: skip
+        "/organiser/municipalities/",
+        {
+            "name": "Ivanjica",
+            "region": "Moravica",
+            "population": "4200",
+            "kind": "rural",
+            "description": "\u05e9\u05dc\u05d5\u05dd \u200f(2026)",
+        },
+    )
 
     assert response.status_code == 302, response.text[:400]

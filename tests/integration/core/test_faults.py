@@ -187,10 +187,14 @@ async def _score_saves(edition: dict[str, Any]) -> list[Action]:
         for application_id in scored:
             assignment_id = (
                 await JudgeAssignment.insert(
-                    JudgeAssignment(round=round_id, judge=judge["id"], application=application_id,
-                                    key=f"{round_id}:{judge['id']}:{application_id}")
+                    JudgeAssignment(
+                        round=round_id,
+                        judge=judge["id"],
+                        application=application_id,
+                        key=f"{round_id}:{judge['id']}:{application_id}",
+                    )
                 ).returning(JudgeAssignment.id)
-            )[0]["id"]  # fmt: skip
+            )[0]["id"]
             values = {str(c): 1 + (assignment_id * (k + 3)) % 10 for k, c in enumerate(criteria)}
             actions.append(
                 Action(
@@ -522,8 +526,15 @@ async def _load(http: httpx.AsyncClient, token: str, hits: list[Hit], stop: asyn
             started = time.monotonic()
             try:
                 response = await send()
-                hit = Hit(kind, started, time.monotonic() - started, response.status_code, response.text,
-                          response.headers.get("content-type", ""), response.headers.get("retry-after"))  # fmt: skip
+                hit = Hit(
+                    kind,
+                    started,
+                    time.monotonic() - started,
+                    response.status_code,
+                    response.text,
+                    response.headers.get("content-type", ""),
+                    response.headers.get("retry-after"),
+                )
             except httpx.HTTPError as exc:
                 hit = Hit(kind, started, time.monotonic() - started, None, f"{type(exc).__name__}: {exc}", "", None)
             hits.append(hit)

@@ -50,8 +50,16 @@ async def send_raw(client: WebClient, method: str, url: str, body: bytes, conten
 
 # Problem intake ----------------------------------------------------------------------------------
 
-PROBLEM_LIMITS = {"title": 200, "summary": 600, "context": 6000, "affected_groups": 1500, "tried_before": 4000,
-                  "data_available": 4000, "pilot_location": 300, "contact_name": 120}  # fmt: skip
+PROBLEM_LIMITS = {
+    "title": 200,
+    "summary": 600,
+    "context": 6000,
+    "affected_groups": 1500,
+    "tried_before": 4000,
+    "data_available": 4000,
+    "pilot_location": 300,
+    "contact_name": 120,
+}
 
 
 async def _staff(logged_in) -> tuple[WebClient, dict, dict]:
@@ -62,8 +70,14 @@ async def _staff(logged_in) -> tuple[WebClient, dict, dict]:
 async def test_every_overlong_problem_field_is_named_and_nothing_is_cut(logged_in) -> None:
     staff, edition, town = await _staff(logged_in)
     values = {name: over(name, limit) for name, limit in PROBLEM_LIMITS.items()}
-    form = {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "action": "save",
-            "affected_count": "4200", "sdgs": ["6"], **values}  # fmt: skip
+    form = {
+        "edition_id": str(edition["id"]),
+        "municipality_id": str(town["id"]),
+        "action": "save",
+        "affected_count": "4200",
+        "sdgs": ["6"],
+        **values,
+    }
 
     page = await staff.upload("/municipality/problems/new", {"attachment": ("", b"", "application/pdf")}, form)
     api = await staff.post_json(
@@ -94,8 +108,15 @@ async def test_a_problem_at_every_limit_is_saved_whole(logged_in) -> None:
 
 # Startups and their applications --------------------------------------------------------------------
 
-STARTUP_LIMITS = {"name": 200, "legal_form": 80, "country": 80, "city": 120, "website": 255, "sector": 120,
-                  "pitch": 1000}  # fmt: skip
+STARTUP_LIMITS = {
+    "name": 200,
+    "legal_form": 80,
+    "country": 80,
+    "city": 120,
+    "website": 255,
+    "sector": 120,
+    "pitch": 1000,
+}
 APPLICATION_LIMITS = {"solution": 6000, "why_us": 4000, "traction": 4000, "pilot_plan": 6000, "impact": 4000}
 
 
@@ -144,15 +165,25 @@ async def test_every_overlong_application_field_is_named_and_the_rest_kept(logge
     values = {name: over(name, limit) for name, limit in APPLICATION_LIMITS.items()}
     values["video_url"] = "https://video.example/" + "v" * 500
     values[f"q{question}"] = over("answer", 2000)
-    form = {"edition_id": str(edition["id"]), "track": "smart_rural", "action": "save", "sdgs": ["6"],
-            "problems": [str(problem["id"])], **values}  # fmt: skip
+    form = {
+        "edition_id": str(edition["id"]),
+        "track": "smart_rural",
+        "action": "save",
+        "sdgs": ["6"],
+        "problems": [str(problem["id"])],
+        **values,
+    }
 
     page = await founder.upload("/startup/applications/new", {"pitch_deck": ("", b"", "application/pdf")}, form)
     api = await founder.post_json(
         "/api/v1/startup/applications",
-        {"edition_id": edition["id"], "track": "smart_rural", **{k: v for k, v in values.items() if k[0] != "q"},
-         "answers": {str(question): values[f"q{question}"]}},
-    )  # fmt: skip
+        {
+            "edition_id": edition["id"],
+            "track": "smart_rural",
+            **{k: v for k, v in values.items() if k[0] != "q"},
+            "answers": {str(question): values[f"q{question}"]},
+        },
+    )
 
     assert page.status_code == 422
     assert errors_of(page.text, list(values)) == dict.fromkeys(values, TOO_LONG)
@@ -164,8 +195,13 @@ async def test_every_overlong_application_field_is_named_and_the_rest_kept(logge
 
 # Mentors, judges, sessions, residents, accounts -----------------------------------------------------
 
-MENTOR_PROFILE = {"organisation": "Mentor Co", "expertise": ["iot"], "languages": ["en"], "capacity": "2",
-                  "timezone": "Europe/Belgrade"}  # fmt: skip
+MENTOR_PROFILE = {
+    "organisation": "Mentor Co",
+    "expertise": ["iot"],
+    "languages": ["en"],
+    "capacity": "2",
+    "timezone": "Europe/Belgrade",
+}
 
 
 async def test_overlong_mentor_profile_fields_are_named_never_cut(logged_in) -> None:
@@ -188,17 +224,25 @@ async def test_overlong_mentor_profile_fields_are_named_never_cut(logged_in) -> 
     crowd = "\n".join(f"Organisation {n}" for n in range(51))
     crowded = await mentor.post_form(url, {**MENTOR_PROFILE, "conflict_organisations": crowd})
     api = await put_json(
-        mentor, f"/api/v1/mentoring/profiles/{edition['id']}",
-        {"expertise": ["iot"], "languages": ["en"], "capacity": 2, "bio": over("bio", 2000),
-         "sectors": [over("sector", 80)], "conflict_organisations": [over("organisation", 200)]},
-    )  # fmt: skip
+        mentor,
+        f"/api/v1/mentoring/profiles/{edition['id']}",
+        {
+            "expertise": ["iot"],
+            "languages": ["en"],
+            "capacity": 2,
+            "bio": over("bio", 2000),
+            "sectors": [over("sector", 80)],
+            "conflict_organisations": [over("organisation", 200)],
+        },
+    )
 
     assert errors == {name: (422, TOO_LONG) for name in cases}
     assert kept == dict.fromkeys(cases, True)
     assert (many.status_code, field_error(many.text, "sectors")) == (422, "Give at most 10 sectors.")
     assert (crowded.status_code, field_error(crowded.text, "conflict_organisations")) == (
-        422, "Give at most 50 organisations."
-    )  # fmt: skip
+        422,
+        "Give at most 50 organisations.",
+    )
     assert api.status_code == 422
     assert api.json()["errors"] == dict.fromkeys(["bio", "sectors", "conflict_organisations"], TOO_LONG)
     assert await MentorProfile.count() == 0
@@ -211,29 +255,53 @@ async def _session(logged_in) -> tuple[WebClient, int]:
     startup = (await Startup.insert(Startup(name="AgroSense", country="Serbia", city="Niš")).returning(Startup.id))[0]
     application = (
         await Application.insert(
-            Application(edition=edition["id"], startup=startup["id"], track="smart_rural", status="accepted",
-                        active_key=f"{edition['id']}:{startup['id']}:smart_rural")
+            Application(
+                edition=edition["id"],
+                startup=startup["id"],
+                track="smart_rural",
+                status="accepted",
+                active_key=f"{edition['id']}:{startup['id']}:smart_rural",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     match = (
         await Match.insert(
-            Match(edition=edition["id"], mentor=mentor.user["id"], application=application, startup=startup["id"],
-                  status="published", key=f"{mentor.user['id']}:{application}")
+            Match(
+                edition=edition["id"],
+                mentor=mentor.user["id"],
+                application=application,
+                startup=startup["id"],
+                status="published",
+                key=f"{mentor.user['id']}:{application}",
+            )
         ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     starts = utc_now() + timedelta(days=3)
     slot = (
         await MentoringSlot.insert(
-            MentoringSlot(mentor=mentor.user["id"], edition=edition["id"], starts_at=starts,
-                          ends_at=starts + timedelta(hours=1), status="booked", location="Room 4")
+            MentoringSlot(
+                mentor=mentor.user["id"],
+                edition=edition["id"],
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                status="booked",
+                location="Room 4",
+            )
         ).returning(MentoringSlot.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     session = (
         await MentoringSession.insert(
-            MentoringSession(slot=slot, match=match, mentor=mentor.user["id"], startup=startup["id"],
-                             starts_at=starts, ends_at=starts + timedelta(hours=1), active_key=str(slot))
+            MentoringSession(
+                slot=slot,
+                match=match,
+                mentor=mentor.user["id"],
+                startup=startup["id"],
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                active_key=str(slot),
+            )
         ).returning(MentoringSession.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     return mentor, session
 
 
@@ -255,19 +323,36 @@ async def _assignment(logged_in) -> tuple[WebClient, int, int]:
     edition = await make_edition()
     startup = (await Startup.insert(Startup(name="AgroSense", country="Serbia", city="Niš")).returning(Startup.id))[0]
     await Application.insert(
-        Application(edition=edition["id"], startup=startup["id"], track="smart_city", status="submitted",
-                    solution="Sensors.", active_key=f"{edition['id']}:{startup['id']}:smart_city")
-    )  # fmt: skip
+        Application(
+            edition=edition["id"],
+            startup=startup["id"],
+            track="smart_city",
+            status="submitted",
+            solution="Sensors.",
+            active_key=f"{edition['id']}:{startup['id']}:smart_city",
+        )
+    )
     organiser = await logged_in(Role.ORGANISER)
     judge = await logged_in(Role.JUDGE, edition_id=edition["id"])
     created = await organiser.post_form(
         f"/organiser/editions/{edition['id']}/judging/",
-        {"name": "Screening", "method": "weighted_rubric", "entry": "all_submitted", "judges_per_application": "1",
-         "max_per_judge": "10", "advance_count": "1", "normalisation": "judge_offset"},
-    )  # fmt: skip
+        {
+            "name": "Screening",
+            "method": "weighted_rubric",
+            "entry": "all_submitted",
+            "judges_per_application": "1",
+            "max_per_judge": "10",
+            "advance_count": "1",
+            "normalisation": "judge_offset",
+        },
+    )
     round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
-    rubric = {"criteria-0-name": "Impact", "criteria-0-weight": "1", "criteria-0-scale_min": "1",
-              "criteria-0-scale_max": "10"}  # fmt: skip
+    rubric = {
+        "criteria-0-name": "Impact",
+        "criteria-0-weight": "1",
+        "criteria-0-scale_min": "1",
+        "criteria-0-scale_max": "10",
+    }
     for step, data in (("rubric", rubric), ("open", {}), ("assign", {})):
         assert (await organiser.post_form(f"/organiser/rounds/{round_id}/{step}", data)).status_code == 302
     assignment = (await JudgeAssignment.select(JudgeAssignment.id).first())["id"]
@@ -283,9 +368,10 @@ async def test_an_overlong_judge_comment_is_named_and_the_score_kept(logged_in) 
         f"/judge/assignments/{assignment}", {f"c{criterion}": "7", f"c{criterion}_comment": comment, "action": "save"}
     )
     api = await put_json(
-        judge, f"/api/v1/judging/assignments/{assignment}/sheet",
+        judge,
+        f"/api/v1/judging/assignments/{assignment}/sheet",
         {"values": {str(criterion): 7}, "comments": {str(criterion): comment}},
-    )  # fmt: skip
+    )
 
     assert page.status_code == 422
     assert field_error(page.text, f"c{criterion}_comment") == "Use at most 2000 characters."
@@ -302,18 +388,25 @@ async def test_overlong_comment_and_signup_fields_are_named(logged_in, client) -
     comment = await resident.post_form(f"/problems/{problem['id']}/comments", {"body": body})
     signup = await client.post_form(
         "/signup",
-        {"email": "a" * 250 + "@example.org", "name": over("name", 120), "password": "p" * 257,
-         "password_confirm": "p" * 257},
-    )  # fmt: skip
+        {
+            "email": "a" * 250 + "@example.org",
+            "name": over("name", 120),
+            "password": "p" * 257,
+            "password_confirm": "p" * 257,
+        },
+    )
 
     assert (comment.status_code, field_error(comment.text, "body")) == (
-        422, "Please keep comments under 2,000 characters."
-    )  # fmt: skip
+        422,
+        "Please keep comments under 2,000 characters.",
+    )
     assert body in comment.text
     assert signup.status_code == 422
     assert {name: field_error(signup.text, name) is not None for name in ("email", "name", "password")} == {
-        "email": True, "name": True, "password": True
-    }  # fmt: skip
+        "email": True,
+        "name": True,
+        "password": True,
+    }
     assert field_error(signup.text, "name") == "Please shorten the name to 120 characters."
     assert await User.count() == 1
 
@@ -324,9 +417,16 @@ async def test_overlong_edition_texts_are_named_not_cut(logged_in) -> None:
 
     response = await organiser.post_form(
         "/organiser/editions/new",
-        {"name": "Challenge 2027", "slug": "c-2027", "year": "2027", "timezone": "Europe/Belgrade",
-         "tracks": ["smart_city"], "starts_problem_intake": "2027-01-10T09:00", **texts},
-    )  # fmt: skip
+        {
+            "name": "Challenge 2027",
+            "slug": "c-2027",
+            "year": "2027",
+            "timezone": "Europe/Belgrade",
+            "tracks": ["smart_city"],
+            "starts_problem_intake": "2027-01-10T09:00",
+            **texts,
+        },
+    )
 
     assert response.status_code == 422
     assert errors_of(response.text, list(texts)) == dict.fromkeys(texts, TOO_LONG)
@@ -374,9 +474,14 @@ async def test_ten_megabytes_of_form_or_json_is_refused_with_413(logged_in) -> N
     multipart = await staff.upload(
         "/municipality/problems/new",
         {"attachment": ("", b"", "application/pdf")},
-        {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "title": "Snow clearing",
-         "context": padding, "action": "save"},
-    )  # fmt: skip
+        {
+            "edition_id": str(edition["id"]),
+            "municipality_id": str(town["id"]),
+            "title": "Snow clearing",
+            "context": padding,
+            "action": "save",
+        },
+    )
 
     assert (urlencoded.status_code, as_json.status_code) == (413, 413)
     # A multipart form streams: the one oversized field is refused beside it, the others are kept.
@@ -440,23 +545,51 @@ async def test_every_json_api_names_the_wrongly_typed_field(logged_in) -> None:
     profile = {"expertise": ["iot"], "languages": ["en"], "capacity": 2}
     edition_in = {"name": "X", "slug": "x", "timezone": "UTC", "tracks": ["smart_city"]}
     cases = [  # (method, url, body, the answer: status and errors)
-        ("PUT", f"/api/v1/mentoring/profiles/{edition['id']}", {**profile, "expertise": "iot"},
-         {"expertise": "Expected `array`, got `str`"}),
-        ("PUT", f"/api/v1/mentoring/profiles/{edition['id']}", {**profile, "capacity": {"n": 2}},
-         {"capacity": "Expected `int`, got `object`"}),
-        ("PUT", "/api/v1/judging/assignments/1/sheet", {"values": {"1": "eight"}},
-         {"values[...]": "Expected `int`, got `str`"}),
-        ("POST", "/api/v1/mentoring/sessions", {"slot_id": "one", "match_id": 1},
-         {"slot_id": "Expected `int`, got `str`"}),
+        (
+            "PUT",
+            f"/api/v1/mentoring/profiles/{edition['id']}",
+            {**profile, "expertise": "iot"},
+            {"expertise": "Expected `array`, got `str`"},
+        ),
+        (
+            "PUT",
+            f"/api/v1/mentoring/profiles/{edition['id']}",
+            {**profile, "capacity": {"n": 2}},
+            {"capacity": "Expected `int`, got `object`"},
+        ),
+        (
+            "PUT",
+            "/api/v1/judging/assignments/1/sheet",
+            {"values": {"1": "eight"}},
+            {"values[...]": "Expected `int`, got `str`"},
+        ),
+        (
+            "POST",
+            "/api/v1/mentoring/sessions",
+            {"slot_id": "one", "match_id": 1},
+            {"slot_id": "Expected `int`, got `str`"},
+        ),
         ("PUT", "/api/v1/mentoring/sessions/1/rating", {"rating": 10**20}, {"rating": TOO_LARGE}),
-        ("POST", "/api/v1/startup/applications", {"edition_id": edition["id"], "problems": [[1]]},
-         {"problems[0]": "Expected `int`, got `array`"}),
-        ("POST", "/api/v1/organiser/applications/status", {"ids": "all", "status": "accepted"},
-         {"ids": "Expected `array`, got `str`"}),
+        (
+            "POST",
+            "/api/v1/startup/applications",
+            {"edition_id": edition["id"], "problems": [[1]]},
+            {"problems[0]": "Expected `int`, got `array`"},
+        ),
+        (
+            "POST",
+            "/api/v1/organiser/applications/status",
+            {"ids": "all", "status": "accepted"},
+            {"ids": "Expected `array`, got `str`"},
+        ),
         ("POST", "/api/v1/editions", {**edition_in, "year": "next year"}, {"year": "Expected `int`, got `str`"}),
-        ("POST", "/api/v1/editions", {**edition_in, "year": 2027, "timeline": {"applications": "soon"}},
-         {"timeline[...]": "Invalid RFC3339 encoded datetime"}),
-    ]  # fmt: skip
+        (
+            "POST",
+            "/api/v1/editions",
+            {**edition_in, "year": 2027, "timeline": {"applications": "soon"}},
+            {"timeline[...]": "Invalid RFC3339 encoded datetime"},
+        ),
+    ]
 
     results = []
     for method, url, payload, _answer in cases:
@@ -476,10 +609,16 @@ async def test_a_nul_character_is_named_beside_its_field_on_every_kind_of_input(
 
     comment = await staff.post_form(f"/problems/{problem['id']}/comments", {"body": "Good\x00 idea"})
     multipart = await staff.upload(
-        "/municipality/problems/new", {"attachment": ("", b"", "application/pdf")},
-        {"edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "title": "Snow\x00 clearing",
-         "context": "Forty kilometres of gravel.", "action": "save"},
-    )  # fmt: skip
+        "/municipality/problems/new",
+        {"attachment": ("", b"", "application/pdf")},
+        {
+            "edition_id": str(edition["id"]),
+            "municipality_id": str(town["id"]),
+            "title": "Snow\x00 clearing",
+            "context": "Forty kilometres of gravel.",
+            "action": "save",
+        },
+    )
     as_json = await staff.post_json(
         "/api/v1/problems", {"edition_id": edition["id"], "municipality_id": town["id"], "title": "Snow\x00"}
     )
@@ -501,9 +640,16 @@ async def test_times_at_the_ends_of_the_calendar_are_field_errors_never_a_500(lo
     organiser = await logged_in(Role.ORGANISER)
     mentor = await logged_in(Role.MENTOR, edition_id=edition["id"])
     await MentorProfile.insert(
-        MentorProfile(user=mentor.user["id"], edition=edition["id"], key=f"{edition['id']}:{mentor.user['id']}",
-                      timezone="Pacific/Pago_Pago", expertise=["iot"], languages=["en"], capacity=2)
-    )  # fmt: skip
+        MentorProfile(
+            user=mentor.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{mentor.user['id']}",
+            timezone="Pacific/Pago_Pago",
+            expertise=["iot"],
+            languages=["en"],
+            capacity=2,
+        )
+    )
     now = utc_now()
     hackathon = (
         await Hackathon.insert(
@@ -515,14 +661,28 @@ async def test_times_at_the_ends_of_the_calendar_are_field_errors_never_a_500(lo
 
     created = await organiser.post_form(
         "/organiser/editions/new",
-        {"name": "Far future", "slug": "far", "year": "2027", "timezone": "Pacific/Pago_Pago", "tracks": ["smart_city"],
-         "starts_problem_intake": last},
-    )  # fmt: skip
+        {
+            "name": "Far future",
+            "slug": "far",
+            "year": "2027",
+            "timezone": "Pacific/Pago_Pago",
+            "tracks": ["smart_city"],
+            "starts_problem_intake": last,
+        },
+    )
     round_ = await organiser.post_form(
         f"/organiser/editions/{edition['id']}/judging/",
-        {"name": "Screening", "method": "weighted_rubric", "entry": "all_submitted", "judges_per_application": "1",
-         "max_per_judge": "10", "advance_count": "1", "normalisation": "judge_offset", "opens_at": first},
-    )  # fmt: skip
+        {
+            "name": "Screening",
+            "method": "weighted_rubric",
+            "entry": "all_submitted",
+            "judges_per_application": "1",
+            "max_per_judge": "10",
+            "advance_count": "1",
+            "normalisation": "judge_offset",
+            "opens_at": first,
+        },
+    )
     event = await organiser.post_form(
         f"/organiser/editions/{edition['id']}/hackathons/",
         {"name": "Far", "timezone": "Pacific/Pago_Pago", "starts_at": last, "ends_at": last},
@@ -535,12 +695,14 @@ async def test_times_at_the_ends_of_the_calendar_are_field_errors_never_a_500(lo
 
     assert (created.status_code, field_error(created.text, "starts_problem_intake")) == (422, "Give a date and time.")
     assert (round_.status_code, field_error(round_.text, "opens_at")) == (
-        422, "Give a date and time, e.g. 2027-05-10 09:00."
-    )  # fmt: skip
+        422,
+        "Give a date and time, e.g. 2027-05-10 09:00.",
+    )
     assert (event.status_code, field_error(event.text, "starts_at")) == (422, "Give a date and time.")
     assert (slot.status_code, slot.json()["errors"]) == (
-        422, {"starts_at": "Give a date and time.", "ends_at": "Give a date and time."}
-    )  # fmt: skip
+        422,
+        {"starts_at": "Give a date and time.", "ends_at": "Give a date and time."},
+    )
     assert (moved.status_code, moved.json().get("errors")) == (422, {"starts_at": "Give a date and time."})
 
 
@@ -548,10 +710,16 @@ async def test_ids_beyond_any_row_are_not_found_never_a_500(logged_in) -> None:
     organiser = await logged_in(Role.ORGANISER)
     huge, huger = "99999999999", "9" * 30
     urls = [
-        f"/problems/{huge}", f"/api/v1/problems/{huge}", f"/files/{huge}", f"/organiser/rounds/{huge}",
-        f"/hackathons/{huge}", f"/problems/{huger}", f"/organiser/editions/{huge}/applications",
-        f"/startup/register?edition_id={huge}", f"/api/v1/judging/rounds/{huge}/ranking",
-    ]  # fmt: skip
+        f"/problems/{huge}",
+        f"/api/v1/problems/{huge}",
+        f"/files/{huge}",
+        f"/organiser/rounds/{huge}",
+        f"/hackathons/{huge}",
+        f"/problems/{huger}",
+        f"/organiser/editions/{huge}/applications",
+        f"/startup/register?edition_id={huge}",
+        f"/api/v1/judging/rounds/{huge}/ranking",
+    ]
 
     statuses = {url: (await organiser.get(url)).status_code for url in urls}
     booked = await organiser.post_form("/startup/mentoring/book", {"match_id": huge, "slot_id": huge})

@@ -37,8 +37,14 @@ BREAKOUT = '"><img src=x onerror=alert(1)>'
 TEMPLATE = "{{7*7}}"
 # What must never reach a page unescaped.
 RAW = (SCRIPT, "<img src=x", 'href="javascript:', "href='javascript:")
-SCRIPT_URLS = ("javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>",
-               "vbscript:msgbox(1)", "//evil.example/x")  # fmt: skip
+SCRIPT_URLS = (
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<b>x</b>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",
+)
 URL_REFUSED = "Each link must be a full web address starting with https://"
 
 
@@ -66,8 +72,16 @@ def cell_with(rows: list[list[str]], label: str) -> str:
 
 # Problems and residents' comments ------------------------------------------------------------------
 
-PROBLEM_FIELDS = ("title", "summary", "context", "affected_groups", "tried_before", "data_available",
-                  "pilot_location", "contact_name")  # fmt: skip
+PROBLEM_FIELDS = (
+    "title",
+    "summary",
+    "context",
+    "affected_groups",
+    "tried_before",
+    "data_available",
+    "pilot_location",
+    "contact_name",
+)
 
 
 async def test_problem_texts_and_comments_are_inert_on_every_page_and_export(logged_in, client) -> None:
@@ -76,9 +90,16 @@ async def test_problem_texts_and_comments_are_inert_on_every_page_and_export(log
     organiser = await logged_in(Role.ORGANISER)
     resident = await logged_in(None)
     texts = {name: hostile(f"P-{name}") for name in PROBLEM_FIELDS}
-    form = {**COMPLETE_PROBLEM, "sdgs": ["6"], "affected_count": "4200", "edition_id": str(edition["id"]),
-            "municipality_id": str(town["id"]), "action": "submit", **texts,
-            "open_data_links": 'https://data.example/"onmouseover="alert(1)'}  # fmt: skip
+    form = {
+        **COMPLETE_PROBLEM,
+        "sdgs": ["6"],
+        "affected_count": "4200",
+        "edition_id": str(edition["id"]),
+        "municipality_id": str(town["id"]),
+        "action": "submit",
+        **texts,
+        "open_data_links": 'https://data.example/"onmouseover="alert(1)',
+    }
     submitted = await staff.upload("/municipality/problems/new", {"attachment": ("", b"", "application/pdf")}, form)
     problem_id = (await Problem.select(Problem.id).first())["id"]
     published = await organiser.post_form(f"/organiser/problems/{problem_id}/review", {"action": "publish"})
@@ -136,10 +157,16 @@ async def test_script_urls_are_refused_in_every_link_field(logged_in) -> None:
     refusals = {}
     for url in SCRIPT_URLS:
         link = await staff.upload(
-            "/municipality/problems/new", {"attachment": ("", b"", "application/pdf")},
-            {"edition_id": str(staff_edition["id"]), "municipality_id": str(town["id"]), "title": "Snow",
-             "open_data_links": url, "action": "save"},
-        )  # fmt: skip
+            "/municipality/problems/new",
+            {"attachment": ("", b"", "application/pdf")},
+            {
+                "edition_id": str(staff_edition["id"]),
+                "municipality_id": str(town["id"]),
+                "title": "Snow",
+                "open_data_links": url,
+                "action": "save",
+            },
+        )
         website = await founder.post_form(f"/startup/{startup_id}/profile", {**profile, "website": url})
         video = await founder.post_json(
             "/api/v1/startup/applications", {"edition_id": edition["id"], "track": "smart_rural", "video_url": url}
@@ -179,17 +206,30 @@ async def test_startup_application_and_judging_texts_are_inert_from_screening_to
     website = 'https://agro.example/"><script>alert(1)</script>'
     registered = await founder.post_form(
         "/startup/register",
-        {"edition_id": edition["id"], "name": FORMULA + hostile("S-name"), "country": "Serbia",
-         "title": hostile("S-title")[:80], "website": website, **{f: hostile(f"S-{f}") for f in STARTUP_FIELDS}},
-    )  # fmt: skip
+        {
+            "edition_id": edition["id"],
+            "name": FORMULA + hostile("S-name"),
+            "country": "Serbia",
+            "title": hostile("S-title")[:80],
+            "website": website,
+            **{f: hostile(f"S-{f}") for f in STARTUP_FIELDS},
+        },
+    )
     texts = {name: hostile(f"A-{name}") for name in APPLICATION_FIELDS}
     applied = await founder.upload(
         "/startup/applications/new",
         {"pitch_deck": (hostile("D-deck") + ".pdf", PDF, "application/pdf")},
-        {"edition_id": str(edition["id"]), "track": "smart_rural", "problems": [str(problem["id"])], "sdgs": ["6"],
-         "video_url": 'https://video.example/"><img src=x onerror=alert(1)>', f"q{question_id}": hostile("A-answer"),
-         "action": "submit", **texts},
-    )  # fmt: skip
+        {
+            "edition_id": str(edition["id"]),
+            "track": "smart_rural",
+            "problems": [str(problem["id"])],
+            "sdgs": ["6"],
+            "video_url": 'https://video.example/"><img src=x onerror=alert(1)>',
+            f"q{question_id}": hostile("A-answer"),
+            "action": "submit",
+            **texts,
+        },
+    )
     assert (asked.status_code, registered.status_code, applied.status_code) == (302, 302, 302), applied.text[:500]
     application_id = (await Application.select(Application.id).first())["id"]
     noted = await staff.post_form(
@@ -226,15 +266,17 @@ async def test_startup_application_and_judging_texts_are_inert_from_screening_to
         "founder profile": ([], ["S-name", *(f"S-{f}" for f in STARTUP_FIELDS), "U-founder"]),
         "founder application": ([], [*content, "M-msg", "U-founder"]),
         "organiser list": ([], ["S-name", "S-city"]),
-        "organiser application": ([], ["S-name", "S-city", *content, "A-answer", "Q-text", "F-note", "M-msg",
-                                       "U-founder"]),
+        "organiser application": (
+            [],
+            ["S-name", "S-city", *content, "A-answer", "Q-text", "F-note", "M-msg", "U-founder"],
+        ),
         "municipality list": ([], ["S-name", "S-city"]),
         "municipality application": ([], ["S-name", "S-city", *content, "A-answer", "Q-text", "F-note"]),
         "judge queue": ([], ["S-name", "R-name", "U-judge"]),
         "judge sheet": ([], [*content, "R-name", "K-crit", "J-comment", "U-judge"]),  # blind: no startup name
         "round": ([], ["S-name", "R-name", "K-crit", "U-judge"]),
         "results": ([], ["S-name", "S-city"]),
-    }  # fmt: skip
+    }
     # Links keep their hostile tail inside the attribute; the deck's name is shown, escaped.
     shown = pages["organiser application"]
     assert 'href="https://agro.example/&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in shown
@@ -242,8 +284,9 @@ async def test_startup_application_and_judging_texts_are_inert_from_screening_to
     assert "onerror=alert(1)&gt; {{7*7}}.pdf</a>" in shown
     # In CSV the text is literal, and a cell that would run as a formula starts with a quote.
     assert {name: response.headers["content-type"].split(";")[0] for name, response in exports.items()} == {
-        "applications": "text/csv", "scores": "text/csv"
-    }  # fmt: skip
+        "applications": "text/csv",
+        "scores": "text/csv",
+    }
     assert cell_with(csv_rows(exports["applications"].content), "S-name") == "'" + FORMULA + hostile("S-name")
     assert cell_with(csv_rows(exports["scores"].content), "S-name") == "'" + FORMULA + hostile("S-name")
 
@@ -256,13 +299,24 @@ async def _scored_round(organiser: WebClient, judge: WebClient, edition: dict, a
     """A round named, ruled and commented with hostile text, scored, closed, advanced and published."""
     created = await organiser.post_form(
         f"/organiser/editions/{edition['id']}/judging/",
-        {"name": hostile("R-name"), "method": "weighted_rubric", "entry": "all_submitted",
-         "judges_per_application": "1", "max_per_judge": "10", "advance_count": "1",
-         "normalisation": "judge_offset"},
-    )  # fmt: skip
+        {
+            "name": hostile("R-name"),
+            "method": "weighted_rubric",
+            "entry": "all_submitted",
+            "judges_per_application": "1",
+            "max_per_judge": "10",
+            "advance_count": "1",
+            "normalisation": "judge_offset",
+        },
+    )
     round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
-    rubric = {"criteria-0-name": hostile("K-crit"), "criteria-0-guidance": hostile("K-guidance"),
-              "criteria-0-weight": "1", "criteria-0-scale_min": "1", "criteria-0-scale_max": "10"}  # fmt: skip
+    rubric = {
+        "criteria-0-name": hostile("K-crit"),
+        "criteria-0-guidance": hostile("K-guidance"),
+        "criteria-0-weight": "1",
+        "criteria-0-scale_min": "1",
+        "criteria-0-scale_max": "10",
+    }
     for step, data in (("rubric", rubric), ("open", {}), ("assign", {})):
         response = await organiser.post_form(f"/organiser/rounds/{round_id}/{step}", data)
         assert response.status_code == 302, (step, response.text[:500])
@@ -278,8 +332,12 @@ async def _scored_round(organiser: WebClient, judge: WebClient, edition: dict, a
     # A final round: its finalists' names go public as winners, once applications have closed.
     await Application.update({Application.status: "finalist"}).where(Application.id == application_id)
     now = utc_now()
-    await set_timeline(edition["id"], problem_intake=now - timedelta(days=30),
-                       applications=now - timedelta(days=20), screening=now - timedelta(days=1))  # fmt: skip
+    await set_timeline(
+        edition["id"],
+        problem_intake=now - timedelta(days=30),
+        applications=now - timedelta(days=20),
+        screening=now - timedelta(days=1),
+    )
     published = await organiser.post_form(
         f"/organiser/rounds/{round_id}/publish", {"outcome": "winner", "message": hostile("M-msg")}
     )
@@ -299,35 +357,57 @@ async def test_mentor_profiles_sessions_notes_and_feedback_are_inert(logged_in) 
     organiser = await logged_in(Role.ORGANISER)
     mentor = await logged_in(Role.MENTOR, edition_id=edition["id"], name=hostile("U-mentor"))
     hours = {f"avail_{day}_{end}": time for day in range(7) for end, time in (("start", "00:00"), ("end", "24:00"))}
-    profile = {"expertise": ["iot"], "languages": ["en"], "capacity": "2", "timezone": "Europe/Belgrade",
-               **{f: hostile(f"M-{f}") for f in MENTOR_FIELDS}, **hours}  # fmt: skip
+    profile = {
+        "expertise": ["iot"],
+        "languages": ["en"],
+        "capacity": "2",
+        "timezone": "Europe/Belgrade",
+        **{f: hostile(f"M-{f}") for f in MENTOR_FIELDS},
+        **hours,
+    }
     saved = await mentor.post_form(f"/mentor/editions/{edition['id']}/profile", profile)
     startup = (
         await Startup.insert(Startup(name=hostile("S-team"), country="Serbia", city="Niš")).returning(Startup.id)
     )[0]["id"]
     member = await logged_in(Role.STARTUP, edition_id=edition["id"], organisation_id=startup)
     await StartupMember.insert(
-        StartupMember(startup=startup, user=member.user["id"], edition=edition["id"],
-                      key=f"{edition['id']}:{member.user['id']}", is_contact=True)
-    )  # fmt: skip
+        StartupMember(
+            startup=startup,
+            user=member.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{member.user['id']}",
+            is_contact=True,
+        )
+    )
     application = (
         await Application.insert(
-            Application(edition=edition["id"], startup=startup, track="smart_rural", status="accepted",
-                        active_key=f"{edition['id']}:{startup}:smart_rural")
+            Application(
+                edition=edition["id"],
+                startup=startup,
+                track="smart_rural",
+                status="accepted",
+                active_key=f"{edition['id']}:{startup}:smart_rural",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     match = (
         await Match.insert(
-            Match(edition=edition["id"], mentor=mentor.user["id"], application=application, startup=startup,
-                  status="published", key=f"{mentor.user['id']}:{application}", published_at=utc_now())
+            Match(
+                edition=edition["id"],
+                mentor=mentor.user["id"],
+                application=application,
+                startup=startup,
+                status="published",
+                key=f"{mentor.user['id']}:{application}",
+                published_at=utc_now(),
+            )
         ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     day = (utc_now() + timedelta(days=8)).date().isoformat()
     offered = await mentor.post_form(
         "/mentor/sessions/slots",
-        {"edition_id": edition["id"], "starts_at": f"{day}T10:00", "ends_at": f"{day}T11:00",
-         "location": LOCATION},
-    )  # fmt: skip
+        {"edition_id": edition["id"], "starts_at": f"{day}T10:00", "ends_at": f"{day}T11:00", "location": LOCATION},
+    )
     slot = (await MentoringSlot.select(MentoringSlot.id).first())["id"]
     booked = await member.post_form("/startup/mentoring/book", {"match_id": match, "slot_id": slot})
     session = (await MentoringSession.select(MentoringSession.id).first())["id"]
@@ -393,11 +473,17 @@ async def test_hackathon_names_rooms_and_teams_are_inert_in_pages_and_calendars(
     steps = {
         "settings": (base, {**setup.form_values(hackathon), "name": hostile("H-name"), "venue": hostile("H-venue")}),
         "room": (f"{base}/rooms", {"room_name": ROOM, "capacity": "8"}),
-        "talk": (f"{base}/sessions", {"session_kind": "talk", "session_title": hostile("H-talk"),
-                                      "session_starts_at": (local_start + timedelta(hours=3)).isoformat(),
-                                      "session_ends_at": (local_start + timedelta(hours=4)).isoformat()}),
+        "talk": (
+            f"{base}/sessions",
+            {
+                "session_kind": "talk",
+                "session_title": hostile("H-talk"),
+                "session_starts_at": (local_start + timedelta(hours=3)).isoformat(),
+                "session_ends_at": (local_start + timedelta(hours=4)).isoformat(),
+            },
+        ),
         "panel": (f"{base}/panels", {"panel_name": hostile("H-panel"), "judge_ids": [str(world.judges[0]["id"])]}),
-    }  # fmt: skip
+    }
     statuses = {name: (await organiser.post_form(url, data)).status_code for name, (url, data) in steps.items()}
     assert {"renamed": renamed.status_code, **statuses} == dict.fromkeys(["renamed", *steps], 302)
     await Room.delete().where(Room.name.is_in(["Hall A", "Room B"]))  # every pitch in the hostile room

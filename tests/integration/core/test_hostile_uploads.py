@@ -178,23 +178,46 @@ async def _api(logged_in) -> Entry:
 async def _pitch_deck(logged_in) -> Entry:
     founder, edition, problem = await registered_founder(logged_in)
     fields: dict[str, str | list[str]] = {
-        "edition_id": str(edition["id"]), "track": "smart_rural", "action": "save", "sdgs": ["6"],
-        "problems": [str(problem["id"])], "solution": "Acoustic leak sensors on the main pipes.",
+        "edition_id": str(edition["id"]),
+        "track": "smart_rural",
+        "action": "save",
+        "sdgs": ["6"],
+        "problems": [str(problem["id"])],
+        "solution": "Acoustic leak sensors on the main pipes.",
         "pilot_plan": "Six weeks in two villages.",
-    }  # fmt: skip
-    return Entry(founder, "/startup/applications/new", "pitch_deck", fields, 15 * MB, 17 * MB,
-                 "Six weeks in two villages.", "PDF")  # fmt: skip
+    }
+    return Entry(
+        founder,
+        "/startup/applications/new",
+        "pitch_deck",
+        fields,
+        15 * MB,
+        17 * MB,
+        "Six weeks in two villages.",
+        "PDF",
+    )
 
 
 async def _attachment(logged_in) -> Entry:
     edition, town = await make_open_edition(), await make_municipality(name="Ivanjica")
     staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
     fields: dict[str, str | list[str]] = {
-        "edition_id": str(edition["id"]), "municipality_id": str(town["id"]), "action": "save",
-        "title": "Snow clearing on village roads", "context": "Forty kilometres of gravel roads.",
-    }  # fmt: skip
-    return Entry(staff, "/municipality/problems/new", "attachment", fields, 10 * MB, 14 * MB,
-                 "Forty kilometres of gravel roads.", PDF_OR_IMAGE)  # fmt: skip
+        "edition_id": str(edition["id"]),
+        "municipality_id": str(town["id"]),
+        "action": "save",
+        "title": "Snow clearing on village roads",
+        "context": "Forty kilometres of gravel roads.",
+    }
+    return Entry(
+        staff,
+        "/municipality/problems/new",
+        "attachment",
+        fields,
+        10 * MB,
+        14 * MB,
+        "Forty kilometres of gravel roads.",
+        PDF_OR_IMAGE,
+    )
 
 
 ENTRIES = {"api": _api, "pitch_deck": _pitch_deck, "attachment": _attachment}

@@ -55,42 +55,73 @@ async def _member(logged_in, edition: dict, name: str = "Vodomer") -> tuple[WebC
     startup = await make_startup(name=name)
     member: WebClient = await logged_in(Role.STARTUP, edition_id=edition["id"], organisation_id=startup["id"])
     await StartupMember.insert(
-        StartupMember(startup=startup["id"], user=member.user["id"], edition=edition["id"],
-                      key=f"{edition['id']}:{member.user['id']}", is_contact=True)
-    )  # fmt: skip
+        StartupMember(
+            startup=startup["id"],
+            user=member.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{member.user['id']}",
+            is_contact=True,
+        )
+    )
     return member, startup
 
 
 async def _application(edition: dict, startup: dict, status: str = "draft") -> int:
     return (
         await Application.insert(
-            Application(edition=edition["id"], startup=startup["id"], track="smart_rural", status=status,
-                        solution="Sensors.", active_key=f"{edition['id']}:{startup['id']}:smart_rural")
+            Application(
+                edition=edition["id"],
+                startup=startup["id"],
+                track="smart_rural",
+                status=status,
+                solution="Sensors.",
+                active_key=f"{edition['id']}:{startup['id']}:smart_rural",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _match(edition: dict, mentor_id: int, startup: dict, application_id: int) -> int:
     return (
         await Match.insert(
-            Match(edition=edition["id"], mentor=mentor_id, application=application_id, startup=startup["id"],
-                  status="published", key=f"{mentor_id}:{application_id}", published_at=utc_now())
+            Match(
+                edition=edition["id"],
+                mentor=mentor_id,
+                application=application_id,
+                startup=startup["id"],
+                status="published",
+                key=f"{mentor_id}:{application_id}",
+                published_at=utc_now(),
+            )
         ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _past_session(edition: dict, mentor_id: int, startup: dict, match_id: int) -> None:
     start = minute(utc_now()) - timedelta(days=1)
     slot = (
         await MentoringSlot.insert(
-            MentoringSlot(mentor=mentor_id, edition=edition["id"], starts_at=start, ends_at=start + timedelta(hours=1),
-                          status="booked")
+            MentoringSlot(
+                mentor=mentor_id,
+                edition=edition["id"],
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                status="booked",
+            )
         ).returning(MentoringSlot.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     await MentoringSession.insert(
-        MentoringSession(slot=slot, match=match_id, mentor=mentor_id, startup=startup["id"], starts_at=start,
-                         ends_at=start + timedelta(hours=1), status="booked", active_key=str(slot))
-    )  # fmt: skip
+        MentoringSession(
+            slot=slot,
+            match=match_id,
+            mentor=mentor_id,
+            startup=startup["id"],
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            status="booked",
+            active_key=str(slot),
+        )
+    )
 
 
 async def test_a_signed_in_person_is_asked_to_endorse_and_to_register_a_startup(logged_in) -> None:
@@ -105,11 +136,19 @@ async def test_a_signed_in_person_is_asked_to_endorse_and_to_register_a_startup(
     after = steps((await person.get("/")).text)
 
     assert before == [
-        ("person.endorse", "normal", f"/problems?edition={edition['slug']}",
-         "Endorse the problems that matter to you."),
-        ("person.register_startup", "normal", f"/startup/register?edition_id={edition['id']}",
-         f"Register a startup to apply to Smart Challenge 2026 by {format_datetime(starts['screening'], ZONE)}."),
-    ]  # fmt: skip
+        (
+            "person.endorse",
+            "normal",
+            f"/problems?edition={edition['slug']}",
+            "Endorse the problems that matter to you.",
+        ),
+        (
+            "person.register_startup",
+            "normal",
+            f"/startup/register?edition_id={edition['id']}",
+            f"Register a startup to apply to Smart Challenge 2026 by {format_datetime(starts['screening'], ZONE)}.",
+        ),
+    ]
     assert after[-1] == ("person.endorsed", "done", None, "Done: You endorsed 1 problem.")
 
 
@@ -128,11 +167,19 @@ async def test_a_startup_hears_about_its_missing_deck_and_its_mentoring(logged_i
 
     when = format_datetime(starts["screening"], ZONE)
     assert shown == [
-        ("application.pitch_deck", "soon", f"/startup/applications/{draft}/edit",
-         "Soon Your application has no pitch deck."),
-        ("application.missing", "soon", f"/startup/applications/{draft}/edit",
-         f"Soon Your draft is missing 5 parts; the deadline is {when}."),
-    ]  # fmt: skip
+        (
+            "application.pitch_deck",
+            "soon",
+            f"/startup/applications/{draft}/edit",
+            "Soon Your application has no pitch deck.",
+        ),
+        (
+            "application.missing",
+            "soon",
+            f"/startup/applications/{draft}/edit",
+            f"Soon Your draft is missing 5 parts; the deadline is {when}.",
+        ),
+    ]
 
 
 async def test_a_matched_startup_is_asked_to_book_and_to_rate(logged_in) -> None:
@@ -161,34 +208,54 @@ async def test_a_mentor_completes_the_profile_offers_slots_and_confirms_a_sessio
     shown = steps((await mentor.get("/mentor")).text)
 
     assert shown == [
-        ("mentor.profile", "normal", f"/mentor/editions/{edition['id']}/profile",
-         "Complete your mentor profile for Smart Challenge 2026: matching uses it."),
+        (
+            "mentor.profile",
+            "normal",
+            f"/mentor/editions/{edition['id']}/profile",
+            "Complete your mentor profile for Smart Challenge 2026: matching uses it.",
+        ),
         ("mentor.slots", "normal", "/mentor/sessions", "Offer slots: 1 startup waits to book a session with you."),
         ("mentor.confirm", "normal", "/mentor/sessions", "1 session to confirm: record attendance and notes."),
-    ]  # fmt: skip
+    ]
 
 
 async def _round(edition: dict, *, closes_at: datetime, name: str = "Screening round") -> int:
     return (
         await Round.insert(
-            Round(edition=edition["id"], name=name, status="open", opens_at=utc_now() - timedelta(days=1),
-                  closes_at=closes_at)
+            Round(
+                edition=edition["id"],
+                name=name,
+                status="open",
+                opens_at=utc_now() - timedelta(days=1),
+                closes_at=closes_at,
+            )
         ).returning(Round.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _assign(round_id: int, judge_id: int, application_id: int, *, submitted: bool = False) -> None:
     assignment = (
         await JudgeAssignment.insert(
-            JudgeAssignment(round=round_id, judge=judge_id, application=application_id,
-                            key=f"{round_id}:{judge_id}:{application_id}")
+            JudgeAssignment(
+                round=round_id,
+                judge=judge_id,
+                application=application_id,
+                key=f"{round_id}:{judge_id}:{application_id}",
+            )
         ).returning(JudgeAssignment.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     if submitted:
         await ScoreSheet.insert(
-            ScoreSheet(assignment=assignment, key=str(assignment), round=round_id, judge=judge_id,
-                       application=application_id, status="submitted", submitted_at=utc_now())
-        )  # fmt: skip
+            ScoreSheet(
+                assignment=assignment,
+                key=str(assignment),
+                round=round_id,
+                judge=judge_id,
+                application=application_id,
+                status="submitted",
+                submitted_at=utc_now(),
+            )
+        )
 
 
 async def test_a_judge_has_sheets_to_score_by_the_close(logged_in) -> None:
@@ -203,11 +270,19 @@ async def test_a_judge_has_sheets_to_score_by_the_close(logged_in) -> None:
     shown = steps((await judge.get("/judge")).text)
 
     assert shown == [
-        ("judge.score", "normal", f"/judge/rounds/{round_id}",
-         f"2 sheets to score in Screening round by {format_datetime(closes, ZONE)}."),
-        ("judge.profile", "normal", f"/judge/editions/{edition['id']}/profile",
-         "Tell us your organisation and expertise for Smart Challenge 2026: it keeps conflicts out of your queue."),
-    ]  # fmt: skip
+        (
+            "judge.score",
+            "normal",
+            f"/judge/rounds/{round_id}",
+            f"2 sheets to score in Screening round by {format_datetime(closes, ZONE)}.",
+        ),
+        (
+            "judge.profile",
+            "normal",
+            f"/judge/editions/{edition['id']}/profile",
+            "Tell us your organisation and expertise for Smart Challenge 2026: it keeps conflicts out of your queue.",
+        ),
+    ]
 
 
 async def test_an_organiser_sees_review_matching_round_and_results(logged_in) -> None:
@@ -227,15 +302,31 @@ async def test_an_organiser_sees_review_matching_round_and_results(logged_in) ->
     shown = steps((await organiser.get("/organiser")).text)
 
     assert shown == [
-        ("matching.publish", "late", f"/organiser/editions/{mentoring['id']}/matching/",
-         "Late Matching of Mentoring 2026 is not yet published."),
-        ("results.publish", "late", f"/organiser/editions/{results['id']}/judging/",
-         "Late Results of Finished 2025 are not yet published."),
-        ("problems.review", "normal", f"/organiser/editions/{intake['id']}/problems?status=submitted",
-         "1 problem waiting for review in Intake 2027."),
-        ("round.scoring", "normal", f"/organiser/rounds/{round_id}/",
-         "Screening round closes in 2 days with 50% scored."),
-    ]  # fmt: skip
+        (
+            "matching.publish",
+            "late",
+            f"/organiser/editions/{mentoring['id']}/matching/",
+            "Late Matching of Mentoring 2026 is not yet published.",
+        ),
+        (
+            "results.publish",
+            "late",
+            f"/organiser/editions/{results['id']}/judging/",
+            "Late Results of Finished 2025 are not yet published.",
+        ),
+        (
+            "problems.review",
+            "normal",
+            f"/organiser/editions/{intake['id']}/problems?status=submitted",
+            "1 problem waiting for review in Intake 2027.",
+        ),
+        (
+            "round.scoring",
+            "normal",
+            f"/organiser/rounds/{round_id}/",
+            "Screening round closes in 2 days with 50% scored.",
+        ),
+    ]
 
 
 async def test_a_municipality_hears_about_its_draft_and_the_changes_requested(logged_in) -> None:
@@ -253,11 +344,19 @@ async def test_a_municipality_hears_about_its_draft_and_the_changes_requested(lo
 
     when = format_datetime(starts["applications"], ZONE)
     assert shown == [
-        ("problem.draft", "normal", f"/municipality/problems/{draft['id']}",
-         f"Your draft problem “Water losses” is not submitted; intake closes on {when}."),
-        ("problem.changes_requested", "normal", f"/municipality/problems/{sent_back['id']}",
-         "Changes requested on problem “School buses”."),
-    ]  # fmt: skip
+        (
+            "problem.draft",
+            "normal",
+            f"/municipality/problems/{draft['id']}",
+            f"Your draft problem “Water losses” is not submitted; intake closes on {when}.",
+        ),
+        (
+            "problem.changes_requested",
+            "normal",
+            f"/municipality/problems/{sent_back['id']}",
+            "Changes requested on problem “School buses”.",
+        ),
+    ]
 
 
 async def test_a_municipality_without_problems_is_told_when_intake_closes(logged_in) -> None:
@@ -303,9 +402,13 @@ async def test_a_municipality_in_screening_is_asked_for_fit_notes(logged_in) -> 
     shown = steps((await clerk.get("/municipality")).text)
 
     assert shown == [
-        ("problem.fit_notes", "normal", "/municipality/applications/",
-         "2 applications address your problems: tell the organisers how they fit."),
-    ]  # fmt: skip
+        (
+            "problem.fit_notes",
+            "normal",
+            "/municipality/applications/",
+            "2 applications address your problems: tell the organisers how they fit.",
+        ),
+    ]
 
 
 async def test_someone_with_a_role_is_not_asked_to_found_a_startup(logged_in) -> None:

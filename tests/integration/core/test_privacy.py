@@ -39,28 +39,46 @@ async def _stored_file(owner_id: int, content: bytes, name: str, purpose: str = 
     writer.commit()
     return (
         await StoredFile.insert(
-            StoredFile(key=writer.key, original_name=name, content_type="application/pdf", size=len(content),
-                       sha256="0" * 64, owner=owner_id, purpose=purpose)
+            StoredFile(
+                key=writer.key,
+                original_name=name,
+                content_type="application/pdf",
+                size=len(content),
+                sha256="0" * 64,
+                owner=owner_id,
+                purpose=purpose,
+            )
         ).returning(*StoredFile.all_columns())
-    )[0]  # fmt: skip
+    )[0]
 
 
 async def _published_problem(edition_id: int) -> dict[str, Any]:
     municipality = await make_municipality()
     return (
         await Problem.insert(
-            Problem(edition=edition_id, municipality=municipality["id"], status="published", title="Bus stops",
-                    endorsement_count=1)
+            Problem(
+                edition=edition_id,
+                municipality=municipality["id"],
+                status="published",
+                title="Bus stops",
+                endorsement_count=1,
+            )
         ).returning(*Problem.all_columns())
-    )[0]  # fmt: skip
+    )[0]
 
 
 async def _team(edition_id: int, startup_id: int, *users: dict[str, Any]) -> None:
     for n, user in enumerate(users):
         await StartupMember.insert(
-            StartupMember(startup=startup_id, user=user["id"], edition=edition_id, is_contact=n == 0,
-                          key=f"{edition_id}:{user['id']}", title="CEO" if n == 0 else "CTO")
-        )  # fmt: skip
+            StartupMember(
+                startup=startup_id,
+                user=user["id"],
+                edition=edition_id,
+                is_contact=n == 0,
+                key=f"{edition_id}:{user['id']}",
+                title="CEO" if n == 0 else "CTO",
+            )
+        )
         await Membership.insert(
             Membership(user=user["id"], role=Role.STARTUP, edition_id=edition_id, organisation_id=startup_id)
         )
@@ -69,10 +87,16 @@ async def _team(edition_id: int, startup_id: int, *users: dict[str, Any]) -> Non
 async def _application(edition_id: int, startup_id: int, status: str, deck: int | None = None) -> int:
     return (
         await Application.insert(
-            Application(edition=edition_id, startup=startup_id, track="smart_city", status=status,
-                        solution="Sensors on every stop.", pitch_deck=deck)
+            Application(
+                edition=edition_id,
+                startup=startup_id,
+                track="smart_city",
+                status=status,
+                solution="Sensors on every stop.",
+                pitch_deck=deck,
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 def _open_zip(body: bytes) -> zipfile.ZipFile:
@@ -100,9 +124,13 @@ async def test_export_holds_exactly_the_persons_data(logged_in) -> None:
     assert response.headers["content-type"] == "application/zip"
     archive = _open_zip(response.content)
     assert sorted(archive.namelist()) == [
-        "challenge.json", "core.json", f"files/{deck['id']}-deck v2.pdf", "hackathon.json", "judging.json",
+        "challenge.json",
+        "core.json",
+        f"files/{deck['id']}-deck v2.pdf",
+        "hackathon.json",
+        "judging.json",
         "mentoring.json",
-    ]  # fmt: skip
+    ]
     assert archive.read(f"files/{deck['id']}-deck v2.pdf") == b"%PDF-1.4 ana's deck"
     core = json.loads(archive.read("core.json"))
     assert [(row["email"], row["name"]) for row in core["account"]] == [("ana@example.org", "Ana Anić")]
@@ -122,8 +150,12 @@ async def test_export_holds_exactly_the_persons_data(logged_in) -> None:
     ]
     assert json.loads(archive.read("hackathon.json")) == {"panels": [], "schedule_items": []}
     assert json.loads(archive.read("judging.json")) == {
-        "assignments": [], "declared_conflicts": [], "judge_profiles": [], "pairwise_votes": [], "score_sheets": [],
-    }  # fmt: skip
+        "assignments": [],
+        "declared_conflicts": [],
+        "judge_profiles": [],
+        "pairwise_votes": [],
+        "score_sheets": [],
+    }
 
 
 async def test_export_of_another_person_is_never_reachable(logged_in, client) -> None:
@@ -158,19 +190,34 @@ async def test_erasure_removes_the_person_from_every_table(logged_in, app) -> No
     application = await _application(edition["id"], startup["id"], "submitted", deck["id"])
     await Comment.insert(Comment(problem=problem["id"], author=ana["id"], body="We need this."))
     await AuditEvent.insert(
-        AuditEvent(actor=ana["id"], action="comment.added", entity="comment", entity_id="1",
-                   after={"problem": problem["id"], "body": "We need this."})
-    )  # fmt: skip
+        AuditEvent(
+            actor=ana["id"],
+            action="comment.added",
+            entity="comment",
+            entity_id="1",
+            after={"problem": problem["id"], "body": "We need this."},
+        )
+    )
     await Endorsement.insert(Endorsement(problem=problem["id"], user=ana["id"], key=f"{problem['id']}:{ana['id']}"))
     await AuditEvent.insert(
-        AuditEvent(actor=ana["id"], action="account.signed_up", entity="user", entity_id=str(ana["id"]),
-                   after={"email": "ana@example.org", "name": "Ana Anić"})
-    )  # fmt: skip
+        AuditEvent(
+            actor=ana["id"],
+            action="account.signed_up",
+            entity="user",
+            entity_id=str(ana["id"]),
+            after={"email": "ana@example.org", "name": "Ana Anić"},
+        )
+    )
     await MentorProfile.insert(MentorProfile(user=ana["id"], edition=edition["id"], key="m", bio="I mentor."))
     await Token.insert(
-        Token(purpose=TokenPurpose.RESET_PASSWORD, token_hash="a" * 64, email="ana@example.org", user=ana["id"],
-              expires_at=utc_now() + timedelta(hours=1))
-    )  # fmt: skip
+        Token(
+            purpose=TokenPurpose.RESET_PASSWORD,
+            token_hash="a" * 64,
+            email="ana@example.org",
+            user=ana["id"],
+            expires_at=utc_now() + timedelta(hours=1),
+        )
+    )
     await OutboxMessage.insert(OutboxMessage(to_address="ana@example.org", subject="Hi", body_text="Hello Ana"))
     await OutboxMessage.insert(OutboxMessage(to_address="co@example.org", subject="Hi", body_text="Hello Co"))
     await RateCounter.insert(RateCounter(key="mail-address:ana@example.org", window_start=utc_now(), count=1))
@@ -200,8 +247,10 @@ async def test_erasure_removes_the_person_from_every_table(logged_in, app) -> No
     assert await Comment.count().where(Comment.author == ana["id"]) == 0
     assert await Endorsement.count() == 0
     assert (await Problem.select(Problem.endorsement_count, Problem.contact_email, Problem.contact_name).first()) == {
-        "endorsement_count": 0, "contact_email": "", "contact_name": "",
-    }  # fmt: skip
+        "endorsement_count": 0,
+        "contact_email": "",
+        "contact_name": "",
+    }
     assert await MentorProfile.count() == 0
     assert await Token.count() == 0
     assert await SessionRecord.count().where(SessionRecord.user_id == ana["id"]) == 0
@@ -317,10 +366,18 @@ async def _judged_round(judge: dict[str, Any]) -> tuple[int, int]:
             ).returning(JudgeAssignment.id)
         )[0]["id"]
         await ScoreSheet.insert(
-            ScoreSheet(assignment=assignment, key=str(assignment), round=round_id, judge=judge["id"],
-                       application=app_id, values={str(criterion): 8}, comments={str(criterion): "Strong."},
-                       status=status, total=8.0 if status == "submitted" else None)
-        )  # fmt: skip
+            ScoreSheet(
+                assignment=assignment,
+                key=str(assignment),
+                round=round_id,
+                judge=judge["id"],
+                application=app_id,
+                values={str(criterion): 8},
+                comments={str(criterion): "Strong."},
+                status=status,
+                total=8.0 if status == "submitted" else None,
+            )
+        )
     return round_id, application
 
 
@@ -378,10 +435,15 @@ async def test_organiser_erases_an_account_on_request_with_a_reason(logged_in) -
         {
             "actor": organiser.user["id"],
             "entity_id": str(person["id"]),
-            "after": {"pseudonym": f"Erased user #{person['id']}", "by": "organiser",
-                      "reason": "Her email of 3 December 2026", "files_deleted": 0, "kept": []},
+            "after": {
+                "pseudonym": f"Erased user #{person['id']}",
+                "by": "organiser",
+                "reason": "Her email of 3 December 2026",
+                "files_deleted": 0,
+                "kept": [],
+            },
         }
-    ]  # fmt: skip
+    ]
 
 
 async def test_only_organiser_cannot_erase_their_own_account(logged_in) -> None:
@@ -415,21 +477,40 @@ async def test_mentor_with_an_upcoming_session_must_cancel_it_first(logged_in) -
     application = await _application(edition["id"], startup["id"], "accepted")
     match = (
         await Match.insert(
-            Match(edition=edition["id"], mentor=mentor["id"], application=application, startup=startup["id"],
-                  status="published", key=f"{mentor['id']}:{application}")
+            Match(
+                edition=edition["id"],
+                mentor=mentor["id"],
+                application=application,
+                startup=startup["id"],
+                status="published",
+                key=f"{mentor['id']}:{application}",
+            )
         ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     start = utc_now() + timedelta(days=2)
     slot = (
         await MentoringSlot.insert(
-            MentoringSlot(mentor=mentor["id"], edition=edition["id"], starts_at=start,
-                          ends_at=start + timedelta(hours=1), status="booked")
+            MentoringSlot(
+                mentor=mentor["id"],
+                edition=edition["id"],
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                status="booked",
+            )
         ).returning(MentoringSlot.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     await MentoringSession.insert(
-        MentoringSession(slot=slot, match=match, mentor=mentor["id"], startup=startup["id"], starts_at=start,
-                         ends_at=start + timedelta(hours=1), active_key=str(slot), notes="Private.")
-    )  # fmt: skip
+        MentoringSession(
+            slot=slot,
+            match=match,
+            mentor=mentor["id"],
+            startup=startup["id"],
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            active_key=str(slot),
+            notes="Private.",
+        )
+    )
 
     refused = await web.post_form("/account/erase", {"password": PASSWORD})
     await MentoringSession.update({MentoringSession.status: "cancelled", MentoringSession.active_key: None}).where(
@@ -441,5 +522,6 @@ async def test_mentor_with_an_upcoming_session_must_cancel_it_first(logged_in) -
     assert "You have 1 upcoming mentoring session(s) booked with you." in refused.text
     assert erased.status_code in (302, 303)
     assert (await MentoringSession.select(MentoringSession.mentor, MentoringSession.notes).first()) == {
-        "mentor": mentor["id"], "notes": "",
-    }  # fmt: skip
+        "mentor": mentor["id"],
+        "notes": "",
+    }

@@ -212,9 +212,13 @@ async def test_error_states_are_in_the_readers_language(app, client: WebClient, 
 
     assert statuses["404"] == 404 and statuses["403"] == 403
     assert {name: status for name, status in statuses.items() if name.startswith("422 ")} == {
-        "422 organiser": 422, "422 mentor": 422, "422 judge": 422, "422 startup": 422, "422 sign-up": 422,
+        "422 organiser": 422,
+        "422 mentor": 422,
+        "422 judge": 422,
+        "422 startup": 422,
+        "422 sign-up": 422,
         "422 problem": statuses["422 problem"],
-    }  # fmt: skip
+    }
     assert statuses["404 signed in"] == 404 and statuses["403 startup"] == 403
     assert statuses["422 sign-up"] == 422 and statuses["422 problem"] in (409, 422) and statuses["upload"] == 422
     assert statuses["409 endorse twice"] == 409

@@ -38,8 +38,14 @@ async def test_organisers_set_up_a_hackathon_and_build_it_from_the_pages(logged_
     organiser: WebClient = await logged_in(Role.ORGANISER)
     base = f"/organiser/editions/{world.edition['id']}/hackathons"
     start = (world.starts_at + timedelta(days=1)).replace(tzinfo=None)
-    form = {"name": "Finals", "venue": "Hall", "timezone": ZONE, "starts_at": start.isoformat(timespec="minutes"),
-            "ends_at": (start + timedelta(hours=4)).isoformat(timespec="minutes"), "pitch_minutes": "7"}  # fmt: skip
+    form = {
+        "name": "Finals",
+        "venue": "Hall",
+        "timezone": ZONE,
+        "starts_at": start.isoformat(timespec="minutes"),
+        "ends_at": (start + timedelta(hours=4)).isoformat(timespec="minutes"),
+        "pitch_minutes": "7",
+    }
 
     bad = await organiser.post_form(f"{base}/", form)
     created = await organiser.post_form(f"{base}/", {**form, "pitch_minutes": "10"})

@@ -21,8 +21,13 @@ async def test_a_break_for_everyone_is_planned_around_and_shown_publicly(logged_
     organiser: WebClient = await logged_in(Role.ORGANISER)
     page = f"/organiser/editions/{world.edition['id']}/hackathons/{world.hackathon_id}"
     start, end = world.starts_at, world.starts_at + timedelta(hours=1)
-    form = {"session_kind": "break", "session_title": "Breakfast", "session_starts_at": _local(start),
-            "session_ends_at": _local(end), "session_room": ""}  # fmt: skip
+    form = {
+        "session_kind": "break",
+        "session_title": "Breakfast",
+        "session_starts_at": _local(start),
+        "session_ends_at": _local(end),
+        "session_room": "",
+    }
 
     backwards = await organiser.post_form(f"{page}/sessions", {**form, "session_ends_at": _local(start)})
     outside = await organiser.post_form(
@@ -56,10 +61,15 @@ async def test_a_break_for_everyone_is_planned_around_and_shown_publicly(logged_
 
 async def _profile(world, availability: list[list[int]], blackout: list[str]) -> None:
     await MentorProfile.insert(
-        MentorProfile(user=world.mentor["id"], edition=world.edition["id"],
-                      key=f"{world.edition['id']}:{world.mentor['id']}", timezone="Europe/London",
-                      availability=availability, blackout_dates=blackout)
-    )  # fmt: skip
+        MentorProfile(
+            user=world.mentor["id"],
+            edition=world.edition["id"],
+            key=f"{world.edition['id']}:{world.mentor['id']}",
+            timezone="Europe/London",
+            availability=availability,
+            blackout_dates=blackout,
+        )
+    )
 
 
 async def test_a_mentor_available_only_on_the_first_morning_gets_office_hours_then(clean_db) -> None:

@@ -37,10 +37,17 @@ async def make_world(*, days_ahead: int = 10, status: str = "draft") -> World:
     starts_at = datetime(day.year, day.month, day.day, 9, 0, tzinfo=ZoneInfo(ZONE))
     hackathon_id = (
         await Hackathon.insert(
-            Hackathon(edition=edition["id"], name="Demo day", venue="Science Park", starts_at=starts_at,
-                      ends_at=starts_at + timedelta(hours=4), timezone=ZONE, status=status)
+            Hackathon(
+                edition=edition["id"],
+                name="Demo day",
+                venue="Science Park",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=4),
+                timezone=ZONE,
+                status=status,
+            )
         ).returning(Hackathon.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
     mentor = await make_user(name="Mira Mentor", role=Role.MENTOR, edition_id=edition["id"])
     judges = [
         await make_user(
@@ -63,16 +70,28 @@ async def make_world(*, days_ahead: int = 10, status: str = "draft") -> World:
         )
         application = (
             await Application.insert(
-                Application(edition=edition["id"], startup=startup, track="smart_city", status="accepted",
-                            active_key=f"{edition['id']}:{startup}:smart_city")
+                Application(
+                    edition=edition["id"],
+                    startup=startup,
+                    track="smart_city",
+                    status="accepted",
+                    active_key=f"{edition['id']}:{startup}:smart_city",
+                )
             ).returning(Application.id)
-        )[0]["id"]  # fmt: skip
+        )[0]["id"]
         teams[name], members[name] = application, member
         if name == "AgroSense":
             await Match.insert(
-                Match(edition=edition["id"], mentor=mentor["id"], application=application, startup=startup,
-                      status="published", key=f"{mentor['id']}:{application}", published_at=utc_now())
-            )  # fmt: skip
+                Match(
+                    edition=edition["id"],
+                    mentor=mentor["id"],
+                    application=application,
+                    startup=startup,
+                    status="published",
+                    key=f"{mentor['id']}:{application}",
+                    published_at=utc_now(),
+                )
+            )
     rooms = [
         (await Room.insert(Room(hackathon=hackathon_id, name=name, capacity=8)).returning(Room.id))[0]["id"]
         for name in ("Hall A", "Room B")

@@ -40,10 +40,16 @@ async def _application(edition: dict, name: str, status: str, email: str) -> int
     )
     return (
         await Application.insert(
-            Application(edition=edition["id"], startup=startup, track="smart_city", status=status,
-                        solution=f"{name} solves it.", active_key=f"{edition['id']}:{startup}:smart_city")
+            Application(
+                edition=edition["id"],
+                startup=startup,
+                track="smart_city",
+                status=status,
+                solution=f"{name} solves it.",
+                active_key=f"{edition['id']}:{startup}:smart_city",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _closed_round(edition: dict, applications: dict[str, int], advanced: set[str]) -> int:
@@ -57,20 +63,32 @@ async def _closed_round(edition: dict, applications: dict[str, int], advanced: s
     judge = await make_user(role=Role.JUDGE, edition_id=edition["id"])
     for score, (name, application) in enumerate(applications.items()):
         await RoundApplication.insert(
-            RoundApplication(round=round_id, application=application, key=f"{round_id}:{application}",
-                             advanced=name in advanced)
-        )  # fmt: skip
+            RoundApplication(
+                round=round_id, application=application, key=f"{round_id}:{application}", advanced=name in advanced
+            )
+        )
         assignment = (
             await JudgeAssignment.insert(
-                JudgeAssignment(round=round_id, judge=judge["id"], application=application,
-                                key=f"{round_id}:{judge['id']}:{application}")
+                JudgeAssignment(
+                    round=round_id,
+                    judge=judge["id"],
+                    application=application,
+                    key=f"{round_id}:{judge['id']}:{application}",
+                )
             ).returning(JudgeAssignment.id)
-        )[0]["id"]  # fmt: skip
+        )[0]["id"]
         await ScoreSheet.insert(
-            ScoreSheet(assignment=assignment, key=str(assignment), round=round_id, judge=judge["id"],
-                       application=application, values={str(criterion): 9 - score}, status="submitted",
-                       total=float(9 - score))
-        )  # fmt: skip
+            ScoreSheet(
+                assignment=assignment,
+                key=str(assignment),
+                round=round_id,
+                judge=judge["id"],
+                application=application,
+                values={str(criterion): 9 - score},
+                status="submitted",
+                total=float(9 - score),
+            )
+        )
     return round_id
 
 
@@ -99,13 +117,17 @@ async def test_accepted_applications_published_as_winners_pass_through_finalist_
     assert "Steps missing before publishing" not in before and "Publish and notify" in before
     assert published.status_code == 302
     assert await _statuses() == {apps["AgroSense"]: "winner", apps["ParkPulse"]: "winner", apps["FlowCity"]: "accepted"}
-    events = await ApplicationEvent.select(ApplicationEvent.from_status, ApplicationEvent.to_status).where(
-        ApplicationEvent.application == apps["AgroSense"]
-    ).order_by(ApplicationEvent.id)  # fmt: skip
+    events = (
+        await ApplicationEvent.select(ApplicationEvent.from_status, ApplicationEvent.to_status)
+        .where(ApplicationEvent.application == apps["AgroSense"])
+        .order_by(ApplicationEvent.id)
+    )
     assert [(e["from_status"], e["to_status"]) for e in events] == [("accepted", "finalist"), ("finalist", "winner")]
-    audited = await AuditEvent.select(AuditEvent.action).where(
-        AuditEvent.entity == "application", AuditEvent.entity_id == str(apps["AgroSense"])
-    ).order_by(AuditEvent.id)  # fmt: skip
+    audited = (
+        await AuditEvent.select(AuditEvent.action)
+        .where(AuditEvent.entity == "application", AuditEvent.entity_id == str(apps["AgroSense"]))
+        .order_by(AuditEvent.id)
+    )
     assert [a["action"] for a in audited] == ["application.finalist", "application.winner"]
     mails = await OutboxMessage.select(OutboxMessage.to_address, OutboxMessage.subject).order_by(OutboxMessage.id)
     assert [(m["to_address"], m["subject"]) for m in mails] == [
@@ -159,9 +181,11 @@ async def test_a_rejected_advancing_application_stops_the_publishing_and_its_mis
     assert step.status_code == 302 and step.headers["location"].endswith(f"/organiser/rounds/{round_id}#publish")
     assert again.status_code == 302
     assert await _statuses() == {apps["AgroSense"]: "winner", apps["ParkPulse"]: "winner"}
-    steps = await ApplicationEvent.select(ApplicationEvent.to_status).where(
-        ApplicationEvent.application == apps["ParkPulse"]
-    ).order_by(ApplicationEvent.id)  # fmt: skip
+    steps = (
+        await ApplicationEvent.select(ApplicationEvent.to_status)
+        .where(ApplicationEvent.application == apps["ParkPulse"])
+        .order_by(ApplicationEvent.id)
+    )
     assert [e["to_status"] for e in steps] == ["shortlisted", "accepted", "finalist", "winner"]
 
 
@@ -183,7 +207,7 @@ async def test_a_withdrawn_advancing_application_is_offered_to_be_left_out(logge
     left_out = await organiser.post_form(f"/organiser/rounds/{round_id}/advance", {"mode": "by_hand", "ids": sent})
     advanced = await RoundApplication.select(RoundApplication.application).where(
         RoundApplication.round == round_id, RoundApplication.advanced.eq(True)
-    )  # fmt: skip
+    )
 
     assert "ParkPulse was withdrawn by its team and cannot become shortlisted, accepted, finalist, winner." in _text(
         page
@@ -271,8 +295,10 @@ async def test_a_round_opened_and_closed_early_keeps_its_record_and_its_settings
     edition = await make_edition()
     await _application(edition, "AgroSense", "submitted", "mila@agrosense.rs")
     organiser: WebClient = await logged_in(Role.ORGANISER)
-    planned = {"opens_at": (utc_now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
-               "closes_at": (utc_now() + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+    planned = {
+        "opens_at": (utc_now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (utc_now() + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M"),
+    }
     created = await organiser.post_form(f"/organiser/editions/{edition['id']}/judging/", {**ROUND, **planned})
     round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
     await organiser.post_form(
@@ -302,8 +328,10 @@ async def test_a_round_opened_and_closed_early_keeps_its_record_and_its_settings
 async def test_a_draft_round_closing_before_it_opens_is_refused_beside_the_field(logged_in) -> None:
     edition = await make_edition()
     organiser: WebClient = await logged_in(Role.ORGANISER)
-    window = {"opens_at": (utc_now() + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M"),
-              "closes_at": (utc_now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+    window = {
+        "opens_at": (utc_now() + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (utc_now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+    }
 
     refused = await organiser.post_form(f"/organiser/editions/{edition['id']}/judging/", {**ROUND, **window})
     past = await organiser.post_form(
@@ -377,7 +405,9 @@ async def test_a_bulk_change_to_winner_names_the_steps_before_and_takes_each_aft
     assert "ParkPulse · not selected" in said
     assert confirmed.status_code == 302
     assert await _statuses() == {apps["AgroSense"]: "winner", apps["ParkPulse"]: "rejected"}
-    steps = await ApplicationEvent.select(ApplicationEvent.to_status).where(
-        ApplicationEvent.application == apps["AgroSense"]
-    ).order_by(ApplicationEvent.id)  # fmt: skip
+    steps = (
+        await ApplicationEvent.select(ApplicationEvent.to_status)
+        .where(ApplicationEvent.application == apps["AgroSense"])
+        .order_by(ApplicationEvent.id)
+    )
     assert [e["to_status"] for e in steps] == ["finalist", "winner"]

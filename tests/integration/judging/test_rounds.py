@@ -398,10 +398,16 @@ async def test_the_ranking_page_shows_flagged_totals_in_the_readers_language(log
             )[0]["id"]
             await ScoreSheet.insert(
                 ScoreSheet(
-                    assignment=assignment, key=str(assignment), round=round_id, judge=judge["id"],
-                    application=application, values={str(criterion): value}, status="submitted", total=float(value),
+                    assignment=assignment,
+                    key=str(assignment),
+                    round=round_id,
+                    judge=judge["id"],
+                    application=application,
+                    values={str(criterion): value},
+                    status="submitted",
+                    total=float(value),
                 )
-            )  # fmt: skip
+            )
     ranking, _ = await results.ranking(round_id)
     assert ranking is not None and any(s.flags for s in ranking.standings)
 
@@ -433,9 +439,16 @@ async def test_a_long_ranking_shows_its_top_rows_and_all_on_request_keeping_hand
             ).returning(JudgeAssignment.id)
         )[0]["id"]
         await ScoreSheet.insert(
-            ScoreSheet(assignment=assignment, key=str(assignment), round=round_id, judge=judge["id"],
-                       application=application, status="submitted", total=float(10 - n))
-        )  # fmt: skip
+            ScoreSheet(
+                assignment=assignment,
+                key=str(assignment),
+                round=round_id,
+                judge=judge["id"],
+                application=application,
+                status="submitted",
+                total=float(10 - n),
+            )
+        )
     monkeypatch.setattr(organiser_pages, "RANKING_ROWS", 2)
 
     boxes = re.compile(r'name="ids" value="(\d+)"')

@@ -30,10 +30,16 @@ async def _accepted(edition: dict, name: str, *, languages: list[str], support: 
     )[0]["id"]
     return (
         await Application.insert(
-            Application(edition=edition["id"], startup=startup, track="smart_rural", status="accepted",
-                        support_needed=support, active_key=f"{edition['id']}:{startup}:smart_rural")
+            Application(
+                edition=edition["id"],
+                startup=startup,
+                track="smart_rural",
+                status="accepted",
+                support_needed=support,
+                active_key=f"{edition['id']}:{startup}:smart_rural",
+            )
         ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _mentor(logged_in, edition: dict, **overrides: object) -> WebClient:
@@ -184,8 +190,12 @@ async def test_the_json_api_for_profiles_proposals_and_matches(logged_in) -> Non
     mentor: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"])
     organiser: WebClient = await logged_in(Role.ORGANISER)
     url = f"/api/v1/mentoring/profiles/{edition['id']}"
-    body = {"expertise": ["iot"], "languages": ["sr"], "capacity": 1,
-            "availability": [{"weekday": 1, "start": "10:00", "end": "12:00"}]}  # fmt: skip
+    body = {
+        "expertise": ["iot"],
+        "languages": ["sr"],
+        "capacity": 1,
+        "availability": [{"weekday": 1, "start": "10:00", "end": "12:00"}],
+    }
     headers = {"x-csrftoken": await mentor.csrf_token()}
 
     bad = await mentor.http.put(url, json={**body, "capacity": -1, "expertise": ["astrology"]}, headers=headers)
@@ -215,8 +225,9 @@ async def test_organisers_curate_the_vocabulary_and_choices_follow_it(logged_in)
     duplicate = await _post(organiser, "/organiser/expertise/", {"name": "circular economie"})
     retired = await _post(organiser, "/organiser/expertise/iot", {"name": "Internet of Things"})
     form = (await mentor.get(f"/mentor/editions/{edition['id']}/profile")).text
-    saved = await _post(mentor, f"/mentor/editions/{edition['id']}/profile",
-                        {**PROFILE, "expertise": ["circular_economie"]})  # fmt: skip
+    saved = await _post(
+        mentor, f"/mentor/editions/{edition['id']}/profile", {**PROFILE, "expertise": ["circular_economie"]}
+    )
 
     assert added.status_code == 302 and duplicate.status_code == 422
     assert retired.status_code == 302

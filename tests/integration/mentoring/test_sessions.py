@@ -53,10 +53,18 @@ def _instant(day: date, hour: int, minute: int = 0) -> datetime:
 async def _mentor(logged_in, edition: dict, *, name: str = "Mira Mentor", capacity: int = 2, blackout=()) -> WebClient:
     client: WebClient = await logged_in(Role.MENTOR, edition_id=edition["id"], name=name)
     await MentorProfile.insert(
-        MentorProfile(user=client.user["id"], edition=edition["id"], key=f"{edition['id']}:{client.user['id']}",
-                      timezone=MENTOR_ZONE, availability=HOURS, blackout_dates=list(blackout), capacity=capacity,
-                      expertise=["iot"], languages=["en"])
-    )  # fmt: skip
+        MentorProfile(
+            user=client.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{client.user['id']}",
+            timezone=MENTOR_ZONE,
+            availability=HOURS,
+            blackout_dates=list(blackout),
+            capacity=capacity,
+            expertise=["iot"],
+            languages=["en"],
+        )
+    )
     return client
 
 
@@ -66,26 +74,47 @@ async def _team(logged_in, edition: dict, name: str = "AgroSense") -> tuple[WebC
         Role.STARTUP, edition_id=edition["id"], organisation_id=startup["id"], name=f"{name} founder"
     )
     await StartupMember.insert(
-        StartupMember(startup=startup["id"], user=member.user["id"], edition=edition["id"],
-                      key=f"{edition['id']}:{member.user['id']}", is_contact=True)
-    )  # fmt: skip
+        StartupMember(
+            startup=startup["id"],
+            user=member.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{member.user['id']}",
+            is_contact=True,
+        )
+    )
     return member, startup
 
 
 async def _match(edition: dict, mentor: WebClient, startup: dict, status: str = MatchStatus.PUBLISHED) -> int:
     existing = await Application.select(Application.id).where(Application.startup == startup["id"]).first()
-    application = existing["id"] if existing else (
-        await Application.insert(
-            Application(edition=edition["id"], startup=startup["id"], track="smart_rural", status="accepted",
-                        active_key=f"{edition['id']}:{startup['id']}:smart_rural")
-        ).returning(Application.id)
-    )[0]["id"]  # fmt: skip
+    application = (
+        existing["id"]
+        if existing
+        else (
+            await Application.insert(
+                Application(
+                    edition=edition["id"],
+                    startup=startup["id"],
+                    track="smart_rural",
+                    status="accepted",
+                    active_key=f"{edition['id']}:{startup['id']}:smart_rural",
+                )
+            ).returning(Application.id)
+        )[0]["id"]
+    )
     return (
         await Match.insert(
-            Match(edition=edition["id"], mentor=mentor.user["id"], application=application, startup=startup["id"],
-                  status=status, key=f"{mentor.user['id']}:{application}", published_at=utc_now())
+            Match(
+                edition=edition["id"],
+                mentor=mentor.user["id"],
+                application=application,
+                startup=startup["id"],
+                status=status,
+                key=f"{mentor.user['id']}:{application}",
+                published_at=utc_now(),
+            )
         ).returning(Match.id)
-    )[0]["id"]  # fmt: skip
+    )[0]["id"]
 
 
 async def _world(logged_in, **mentor_fields) -> World:
@@ -96,8 +125,13 @@ async def _world(logged_in, **mentor_fields) -> World:
 
 
 async def _offer(mentor: WebClient, edition: dict, day: date, start: int, end: int, **extra) -> Response:
-    form = {"edition_id": edition["id"], "starts_at": _local(day, start), "ends_at": _local(day, end),
-            "location": "Science Park, room 4", **extra}  # fmt: skip
+    form = {
+        "edition_id": edition["id"],
+        "starts_at": _local(day, start),
+        "ends_at": _local(day, end),
+        "location": "Science Park, room 4",
+        **extra,
+    }
     return await mentor.post_form("/mentor/sessions/slots", form)
 
 
@@ -147,8 +181,10 @@ async def test_a_mentor_offers_a_slot_and_the_startup_books_it_in_both_time_zone
     assert (slot["starts_at"], slot["ends_at"], slot["status"]) == (start, end, SlotStatus.BOOKED)
     assert sessions.when(start, end, EDITION_ZONE) in page and sessions.when(start, end, MENTOR_ZONE) in page
     assert (session["status"], session["startup"], session["booked_by"]) == (
-        SessionStatus.BOOKED, world.startup["id"], world.member.user["id"]
-    )  # fmt: skip
+        SessionStatus.BOOKED,
+        world.startup["id"],
+        world.member.user["id"],
+    )
     mails = {m["to_address"]: m for m in await _mails("Mentoring session booked")}
     assert set(mails) == {world.mentor.user["email"], world.member.user["email"]}
     assert sessions.when(start, end, MENTOR_ZONE) in mails[world.mentor.user["email"]]["body_text"]
@@ -184,9 +220,15 @@ async def test_a_slot_outside_the_mentors_hours_or_on_a_day_off_is_refused(logge
 
     late = await _offer(world.mentor, world.edition, day, 16, 18)
     day_off = await _offer(world.mentor, world.edition, _day(9), 10, 11)
-    short = await world.mentor.post_form("/mentor/sessions/slots", {
-        "edition_id": world.edition["id"], "starts_at": _local(day, 12), "ends_at": _local(day, 12, 10),
-        "location": ""})  # fmt: skip
+    short = await world.mentor.post_form(
+        "/mentor/sessions/slots",
+        {
+            "edition_id": world.edition["id"],
+            "starts_at": _local(day, 12),
+            "ends_at": _local(day, 12, 10),
+            "location": "",
+        },
+    )
     overlapping = await _offer(world.mentor, world.edition, day, 10, 12)
     past = await _offer(world.mentor, world.edition, _day(-2), 10, 11)
 
@@ -327,8 +369,11 @@ async def test_cancelling_with_notice_frees_the_slot_and_tells_the_other_side(lo
     assert response.status_code == 302
     row = await MentoringSession.select().where(MentoringSession.id == session["id"]).first()
     assert (row["status"], row["active_key"], row["cancel_reason"], row["cancelled_by"]) == (
-        SessionStatus.CANCELLED, None, "Our pilot moved", world.member.user["id"]
-    )  # fmt: skip
+        SessionStatus.CANCELLED,
+        None,
+        "Our pilot moved",
+        world.member.user["id"],
+    )
     assert (await MentoringSlot.select().where(MentoringSlot.id == slot_id).first())["status"] == SlotStatus.OPEN
     cancelled = await _mails("Mentoring session cancelled")
     assert [m["to_address"] for m in cancelled] == [world.mentor.user["email"]]
@@ -367,8 +412,9 @@ async def test_a_mentor_reading_another_mentors_notes_gets_403(logged_in) -> Non
     other_mentor = await _mentor(logged_in, world.edition, name="Other Mentor")
     organiser: WebClient = await logged_in(Role.ORGANISER)
 
-    early = await world.mentor.post_form(f"/mentor/sessions/{session['id']}/notes",
-                                         {"notes": "Ask about LoRa", "attendance": "attended"})  # fmt: skip
+    early = await world.mentor.post_form(
+        f"/mentor/sessions/{session['id']}/notes", {"notes": "Ask about LoRa", "attendance": "attended"}
+    )
     saved = await world.mentor.post_form(f"/mentor/sessions/{session['id']}/notes", {"notes": "Ask about LoRa"})
     own = await world.mentor.get(f"/mentor/sessions/{session['id']}/notes")
     other_page = await other_mentor.get(f"/mentor/sessions/{session['id']}/notes")
@@ -440,8 +486,9 @@ async def test_the_overview_shows_quiet_startups_capacity_and_ratings_and_export
     early = await world.member.post_form(f"/startup/mentoring/sessions/{session['id']}/rating", {"rating": "4"})
     held_at = (utc_now() - timedelta(days=3)).replace(microsecond=0)
     await _move_to(session, held_at)
-    rated = await world.member.post_form(f"/startup/mentoring/sessions/{session['id']}/rating",
-                                         {"rating": "4", "feedback": "Very practical"})  # fmt: skip
+    rated = await world.member.post_form(
+        f"/startup/mentoring/sessions/{session['id']}/rating", {"rating": "4", "feedback": "Very practical"}
+    )
     bad = await world.member.post_form(f"/startup/mentoring/sessions/{session['id']}/rating", {"rating": "9"})
     base = f"/organiser/editions/{world.edition['id']}/mentoring"
 
@@ -461,14 +508,27 @@ async def test_the_overview_shows_quiet_startups_capacity_and_ratings_and_export
     rows = list(csv.DictReader(io.StringIO(export.text)))
     by_startup = {row["startup"]: row for row in rows}
     assert by_startup["AgroSense"] == {
-        "match_id": str(world.match_id), "mentor": "Mira Mentor", "startup": "AgroSense", "sessions_held": "1",
-        "sessions_upcoming": "0", "sessions_cancelled": "0", "no_shows": "0", "last_session_at": held_at.isoformat(),
-        "next_session_at": "", "match_rating": "4.00", "no_session_in_last_2_weeks": "no", "mentor_matches": "2",
-        "mentor_capacity": "1", "mentor_over_capacity": "yes", "mentor_rating": "4.00", "mentor_ratings": "1",
-    }  # fmt: skip
+        "match_id": str(world.match_id),
+        "mentor": "Mira Mentor",
+        "startup": "AgroSense",
+        "sessions_held": "1",
+        "sessions_upcoming": "0",
+        "sessions_cancelled": "0",
+        "no_shows": "0",
+        "last_session_at": held_at.isoformat(),
+        "next_session_at": "",
+        "match_rating": "4.00",
+        "no_session_in_last_2_weeks": "no",
+        "mentor_matches": "2",
+        "mentor_capacity": "1",
+        "mentor_over_capacity": "yes",
+        "mentor_rating": "4.00",
+        "mentor_ratings": "1",
+    }
     assert (by_startup["ParkPulse"]["match_id"], by_startup["ParkPulse"]["no_session_in_last_2_weeks"]) == (
-        str(quiet_match), "yes"
-    )  # fmt: skip
+        str(quiet_match),
+        "yes",
+    )
     assert quiet_member is not None
 
 
@@ -477,12 +537,24 @@ async def test_the_api_offers_books_lists_and_refuses_with_field_errors(logged_i
     day = _day()
     api = "/api/v1/mentoring"
 
-    offered = await world.mentor.post_json(f"{api}/slots", {
-        "edition_id": world.edition["id"], "starts_at": f"{_local(day, 10)}:00",
-        "ends_at": f"{_local(day, 11)}:00", "location": "https://meet.example/abc"})  # fmt: skip
-    outside = await world.mentor.post_json(f"{api}/slots", {
-        "edition_id": world.edition["id"], "starts_at": f"{_local(day, 20)}:00",
-        "ends_at": f"{_local(day, 21)}:00", "location": "https://meet.example/abc"})  # fmt: skip
+    offered = await world.mentor.post_json(
+        f"{api}/slots",
+        {
+            "edition_id": world.edition["id"],
+            "starts_at": f"{_local(day, 10)}:00",
+            "ends_at": f"{_local(day, 11)}:00",
+            "location": "https://meet.example/abc",
+        },
+    )
+    outside = await world.mentor.post_json(
+        f"{api}/slots",
+        {
+            "edition_id": world.edition["id"],
+            "starts_at": f"{_local(day, 20)}:00",
+            "ends_at": f"{_local(day, 21)}:00",
+            "location": "https://meet.example/abc",
+        },
+    )
     bookable = await world.member.get(f"{api}/slots/bookable")
     slot_id = offered.json()["id"]
     booked = await world.member.post_json(f"{api}/sessions", {"slot_id": slot_id, "match_id": world.match_id})
@@ -490,13 +562,15 @@ async def test_the_api_offers_books_lists_and_refuses_with_field_errors(logged_i
     mine_as_mentor = await world.mentor.get(f"{api}/sessions")
     mine_as_team = await world.member.get(f"{api}/sessions")
     too_soon = await world.member.http.put(
-        f"{api}/sessions/{session_id}/rating", json={"rating": 5},
+        f"{api}/sessions/{session_id}/rating",
+        json={"rating": 5},
         headers={"x-csrftoken": await world.member.csrf_token()},
-    )  # fmt: skip
+    )
     team_notes = await world.member.http.put(
-        f"{api}/sessions/{session_id}/notes", json={"notes": "sneaky"},
+        f"{api}/sessions/{session_id}/notes",
+        json={"notes": "sneaky"},
         headers={"x-csrftoken": await world.member.csrf_token()},
-    )  # fmt: skip
+    )
 
     assert offered.status_code == 201
     assert (

@@ -177,5 +177,8 @@ def test_municipality_in_screening_is_asked_for_notes_on_the_applications_to_its
     [step] = municipality_steps({7: screening}, [published], applications={7: 4}, now=NOW)
 
     assert (step.kind, step.link, step.text.count, step.urgency) == (
-        "problem.fit_notes", "/municipality/applications/", 4, Urgency.SOON
-    )  # fmt: skip
+        "problem.fit_notes",
+        "/municipality/applications/",
+        4,
+        Urgency.SOON,
+    )

@@ -67,9 +67,20 @@ def test_submission_lists_every_missing_field() -> None:
     missing = missing_for_submission(parse_problem({"title": "Parking", "summary": "Too few spaces"}).fields)
 
     assert sorted(missing) == sorted(
-        ["track", "context", "affected_groups", "affected_count", "data_available", "sdgs", "budget_range",
-         "procurement_path", "pilot_location", "contact_name", "contact_email"]
-    )  # fmt: skip
+        [
+            "track",
+            "context",
+            "affected_groups",
+            "affected_count",
+            "data_available",
+            "sdgs",
+            "budget_range",
+            "procurement_path",
+            "pilot_location",
+            "contact_name",
+            "contact_email",
+        ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,5 +114,8 @@ def test_impossible_transitions_are_refused(status: ProblemStatus, action: Probl
 
 def test_organisers_choose_among_the_actions_the_status_allows() -> None:
     assert allowed_actions(ProblemStatus.SUBMITTED) == {
-        ProblemAction.REQUEST_CHANGES, ProblemAction.PUBLISH, ProblemAction.ARCHIVE, ProblemAction.WITHDRAW,
-    }  # fmt: skip
+        ProblemAction.REQUEST_CHANGES,
+        ProblemAction.PUBLISH,
+        ProblemAction.ARCHIVE,
+        ProblemAction.WITHDRAW,
+    }

@@ -83,8 +83,16 @@ def test_a_round_whose_closing_time_passed_does_not_open() -> None:
         opening(Window(None, NOW - DAY), now=NOW)
 
 
-def _round(id: int, name: str, *, year: int = 2025, edition: int = 1, method=RoundMethod.WEIGHTED_RUBRIC,
-           position: int = 1, criteria: int = 3) -> EarlierRound:  # fmt: skip
+def _round(
+    id: int,
+    name: str,
+    *,
+    year: int = 2025,
+    edition: int = 1,
+    method=RoundMethod.WEIGHTED_RUBRIC,
+    position: int = 1,
+    criteria: int = 3,
+) -> EarlierRound:
     return EarlierRound(id, edition, year, name, method, position, criteria)
 
 
@@ -95,17 +103,18 @@ LAST_YEAR = [
 
 
 def test_the_rubric_comes_from_last_years_round_of_the_same_name() -> None:
-    source = rubric_source(name=" screening ", method=RoundMethod.WEIGHTED_RUBRIC, position=4, earlier=LAST_YEAR,
-                           editions=1)  # fmt: skip
+    source = rubric_source(
+        name=" screening ", method=RoundMethod.WEIGHTED_RUBRIC, position=4, earlier=LAST_YEAR, editions=1
+    )
 
     assert source.id == 1
 
 
 def test_a_pairwise_round_of_the_same_name_or_place_is_passed_over_for_the_nearest_scored_one() -> None:
-    by_name = rubric_source(name="Final", method=RoundMethod.WEIGHTED_RUBRIC, position=4, earlier=LAST_YEAR,
-                            editions=1)  # fmt: skip
-    by_place = rubric_source(name="Interviews", method=RoundMethod.WEIGHTED_RUBRIC, position=2, earlier=LAST_YEAR,
-                             editions=1)  # fmt: skip
+    by_name = rubric_source(name="Final", method=RoundMethod.WEIGHTED_RUBRIC, position=4, earlier=LAST_YEAR, editions=1)
+    by_place = rubric_source(
+        name="Interviews", method=RoundMethod.WEIGHTED_RUBRIC, position=2, earlier=LAST_YEAR, editions=1
+    )
 
     assert by_name.id == by_place.id == 1
 
@@ -117,8 +126,9 @@ def test_the_same_place_wins_over_another_scored_round_and_the_latest_edition_ov
         _round(9, "Semi-final", year=2024, edition=7, position=3),
     ]
 
-    source = rubric_source(name="Interviews", method=RoundMethod.WEIGHTED_RUBRIC, position=2, earlier=earlier,
-                           editions=2)  # fmt: skip
+    source = rubric_source(
+        name="Interviews", method=RoundMethod.WEIGHTED_RUBRIC, position=2, earlier=earlier, editions=2
+    )
 
     assert source.id == 3
 

@@ -87,11 +87,19 @@ def test_judge_offsets_take_leniency_out_using_the_shared_applications() -> None
     # Raw means: A 7, B 6, C 4, D 5 - D, scored by the lenient judge, passes C.
     # The model total = quality + leniency fits with no residual at leniencies +2, 0, -2,
     # which already sum to zero (each judge has 3 totals), so the qualities come out as they are.
-    scores = table({
-        (1, 1): 9, (1, 2): 8, (1, 4): 6,
-        (2, 1): 7, (2, 3): 5, (2, 4): 4,
-        (3, 1): 5, (3, 2): 4, (3, 3): 3,
-    })  # fmt: skip
+    scores = table(
+        {
+            (1, 1): 9,
+            (1, 2): 8,
+            (1, 4): 6,
+            (2, 1): 7,
+            (2, 3): 5,
+            (2, 4): 4,
+            (3, 1): 5,
+            (3, 2): 4,
+            (3, 3): 3,
+        }
+    )
 
     ranking = rank_applications(scores)
 
@@ -108,11 +116,20 @@ def test_a_judge_with_a_strong_batch_is_not_dragged_down_when_panels_overlap() -
     # judge 2     9    8    6    5
     # judge 3               6    5    4    3
     # No judge is lenient: every application gets the same total from everyone who scored it.
-    scores = table({
-        (1, 1): 9, (1, 2): 8,
-        (2, 1): 9, (2, 2): 8, (2, 3): 6, (2, 4): 5,
-        (3, 3): 6, (3, 4): 5, (3, 5): 4, (3, 6): 3,
-    })  # fmt: skip
+    scores = table(
+        {
+            (1, 1): 9,
+            (1, 2): 8,
+            (2, 1): 9,
+            (2, 2): 8,
+            (2, 3): 6,
+            (2, 4): 5,
+            (3, 3): 6,
+            (3, 4): 5,
+            (3, 5): 4,
+            (3, 6): 3,
+        }
+    )
 
     # Z-scores read judge 1's 8 as "one sd below their mean" (z = -1) and pull B under C:
     # B = mu + sigma * (-1 + 0.632) / 2 < C = mu + sigma * (-0.632 + 1.342) / 2.
@@ -132,11 +149,20 @@ def test_a_lenient_judge_with_a_strong_batch_loses_the_leniency_only() -> None:
     # to zero weighted by each judge's number of totals (2, 4, 4) fixes k:
     # 2 (1 - k) + 4 (-k) + 4 (-k) = 0  ->  k = 0.2  ->  leniencies 0.8, -0.2, -0.2
     # and every quality goes up by 0.2: A 9.2, B 8.2, C 6.2, D 5.2, E 4.2, F 3.2.
-    scores = table({
-        (1, 1): 10, (1, 2): 9,
-        (2, 1): 9, (2, 2): 8, (2, 3): 6, (2, 4): 5,
-        (3, 3): 6, (3, 4): 5, (3, 5): 4, (3, 6): 3,
-    })  # fmt: skip
+    scores = table(
+        {
+            (1, 1): 10,
+            (1, 2): 9,
+            (2, 1): 9,
+            (2, 2): 8,
+            (2, 3): 6,
+            (2, 4): 5,
+            (3, 3): 6,
+            (3, 4): 5,
+            (3, 5): 4,
+            (3, 6): 3,
+        }
+    )
 
     ranking = rank_applications(scores)
 
@@ -386,11 +412,19 @@ def test_a_minimum_for_a_track_swaps_in_the_best_of_that_track_visibly() -> None
 
     assert advancement.chosen == (1, 2, 3, 6, 7)
     assert [(swap.displaced_id, swap.promoted_id, str(swap.explanation)) for swap in advancement.swaps] == [
-        (4, 6, "Rural 6 (rank 6) advances in place of City 4 (rank 4): "
-               "places are kept for at least 2 from track smart_rural."),
-        (5, 7, "Rural 7 (rank 7) advances in place of City 5 (rank 5): "
-               "places are kept for at least 2 from track smart_rural."),
-    ]  # fmt: skip
+        (
+            4,
+            6,
+            "Rural 6 (rank 6) advances in place of City 4 (rank 4): "
+            "places are kept for at least 2 from track smart_rural.",
+        ),
+        (
+            5,
+            7,
+            "Rural 7 (rank 7) advances in place of City 5 (rank 5): "
+            "places are kept for at least 2 from track smart_rural.",
+        ),
+    ]
 
 
 def test_a_maximum_per_municipality_passes_over_the_third_from_one_town() -> None:
