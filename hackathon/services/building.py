@@ -12,6 +12,7 @@ from core.auth import CurrentUser
 from core.clock import utc_now
 from core.errors import StateConflict, ValidationFailed
 from core.rules import N_
+from core.runs import BackgroundRuns
 from hackathon.rules import checker
 from hackathon.rules import schedule as rules
 from hackathon.services.problem import load_problem, violation_out
@@ -24,7 +25,14 @@ DEFAULT_TIME_LIMIT = 10
 MAX_TIME_LIMIT = 120
 # A run whose worker died is reported as failed after this long, so a new one may start.
 STALE_RUN_SECONDS = 900
-_tasks: set[asyncio.Task[None]] = set()
+RUNS = BackgroundRuns(
+    name="schedule",
+    scope=ScheduleRun.hackathon,
+    stale_after_seconds=STALE_RUN_SECONDS,
+    still_going=N_("The schedule is being built; wait for this run to finish."),
+    progress_while_running=True,
+    logger=log,
+)
 
 
 async def start_run(*, user: CurrentUser, hackathon_id: int, time_limit_seconds: int = DEFAULT_TIME_LIMIT) -> int:
@@ -32,67 +40,48 @@ async def start_run(*, user: CurrentUser, hackathon_id: int, time_limit_seconds:
     require_organiser(user)
     if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT:
         raise ValidationFailed({"time_limit": N_("Give the solver 1 to 120 seconds.")})
-    async with db.transaction():
+
+    async def checks() -> None:
         hackathon = await load_hackathon(hackathon_id)
         await db.locked(Hackathon.select(Hackathon.id).where(Hackathon.id == hackathon_id))
         if is_published(hackathon):
             raise StateConflict(
                 N_("The schedule is published: people rely on it. Move single items by hand instead of rebuilding.")
             )
-        running = await ScheduleRun.select(ScheduleRun.id, ScheduleRun.started_at).where(
-            ScheduleRun.hackathon == hackathon_id, ScheduleRun.status == RunStatus.RUNNING
-        )
-        for run in running:
-            if (utc_now() - run["started_at"]).total_seconds() < STALE_RUN_SECONDS:
-                raise StateConflict(N_("The schedule is being built; wait for this run to finish."))
-            await ScheduleRun.update({ScheduleRun.status: RunStatus.FAILED, ScheduleRun.error: "abandoned"}).where(
-                ScheduleRun.id == run["id"]
-            )
-        run_id = (
-            await ScheduleRun.insert(
-                ScheduleRun(
-                    hackathon=hackathon_id,
-                    created_by=user.id,
-                    stage=N_("queued"),
-                    time_limit_seconds=time_limit_seconds,
-                )
-            ).returning(ScheduleRun.id)
-        )[0]["id"]
-        await audit.record(
-            actor_id=user.id,
-            action="hackathon.schedule_started",
-            entity="hackathon",
-            entity_id=hackathon_id,
-            after={"run": run_id, "time_limit_seconds": time_limit_seconds},
-        )
-    task = asyncio.create_task(execute_run(run_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return run_id
+
+    return await RUNS.start(
+        row=ScheduleRun(
+            hackathon=hackathon_id, created_by=user.id, stage=N_("queued"), time_limit_seconds=time_limit_seconds
+        ),
+        scope_id=hackathon_id,
+        actor_id=user.id,
+        action="hackathon.schedule_started",
+        entity="hackathon",
+        after={"time_limit_seconds": time_limit_seconds},
+        execute=execute_run,
+        checks=checks,
+    )
 
 
 async def wait_for_runs() -> None:
     """Let running builds finish (tests, shutdown)."""
-    while _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
+    await RUNS.wait()
 
 
 async def _progress(run_id: int, progress: int, stage: str) -> None:
-    await ScheduleRun.update({ScheduleRun.progress: progress, ScheduleRun.stage: stage}).where(
-        ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING
-    )
+    await RUNS.progress(run_id, progress, stage)
 
 
 async def execute_run(run_id: int) -> None:
     """Load, solve off the event loop, check, and store the schedule with what could not be placed."""
     run = await ScheduleRun.select().where(ScheduleRun.id == run_id).first()
-    try:
+    async with RUNS.recording_failure(run_id):
         await _progress(run_id, 5, N_("loading teams, mentors, judges and rooms"))
         hackathon = await load_hackathon(run["hackathon"])
         loaded = await load_problem(hackathon)
         await _progress(run_id, 15, N_("placing pitches and office hours"))
         limit = run["time_limit_seconds"]
-        loop = asyncio.get_running_loop()
+        report = RUNS.thread_reporter(run_id)
         reported = {"progress": 15}
 
         def on_progress(progress: rules.Progress) -> None:
@@ -101,8 +90,7 @@ async def execute_run(run_id: int) -> None:
             value = 15 + int(70 * share)
             if value > reported["progress"]:
                 reported["progress"] = value
-                stage = N_("placing pitches") if progress.phase == "pitch" else N_("placing office hours")
-                asyncio.run_coroutine_threadsafe(_progress(run_id, value, stage), loop)
+                report(value, N_("placing pitches") if progress.phase == "pitch" else N_("placing office hours"))
 
         result = await asyncio.to_thread(
             rules.build_schedule, loaded.problem, time_limit_seconds=limit, on_progress=on_progress
@@ -110,15 +98,6 @@ async def execute_run(run_id: int) -> None:
         await _progress(run_id, 90, N_("checking and saving"))
         violations = checker.check_schedule(loaded.problem, result.items)
         await _store(run_id, hackathon["id"], result, violations)
-    except Exception as exc:
-        log.exception("schedule run %s failed", run_id)
-        await ScheduleRun.update(
-            {
-                ScheduleRun.status: RunStatus.FAILED,
-                ScheduleRun.error: str(exc)[:2000],
-                ScheduleRun.finished_at: utc_now(),
-            }
-        ).where(ScheduleRun.id == run_id)
 
 
 def _unplaced_out(unplaced: rules.Unplaced) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from core.i18n import gettext as _
 from core.i18n import language_name
 from core.mail import queue_mail
 from core.rules import N_
+from core.runs import BackgroundRuns
 from core.tables import User
 from mentoring.enums import MatchStatus, RunStatus
 from mentoring.rules import matching as rules
@@ -32,7 +33,15 @@ log = logging.getLogger(__name__)
 MENTORED = (ApplicationStatus.ACCEPTED, ApplicationStatus.FINALIST, ApplicationStatus.WINNER)
 # A run whose worker died is reported as failed after this long, so a new one may start.
 STALE_RUN_SECONDS = 600
-_tasks: set[asyncio.Task[None]] = set()
+RUNS = BackgroundRuns(
+    name="matching",
+    scope=MatchRun.edition,
+    stale_after_seconds=STALE_RUN_SECONDS,
+    still_going=N_("A matching run for this edition is still going; wait for it to finish."),
+    logger=log,
+)
+# The runs under way in this process (what `wait_for_runs` waits for).
+_tasks = RUNS.tasks
 
 
 def _require_organiser(user: CurrentUser) -> None:
@@ -111,39 +120,31 @@ async def start_run(*, user: CurrentUser, edition_id: int) -> int:
     """Start a run in the background; its page shows the progress. One run at a time per edition."""
     _require_organiser(user)
     await load_edition(edition_id)
-    async with db.transaction():
-        running = await MatchRun.select(MatchRun.id, MatchRun.started_at).where(
-            MatchRun.edition == edition_id, MatchRun.status == RunStatus.RUNNING
-        )
-        for run in running:
-            if (utc_now() - run["started_at"]).total_seconds() < STALE_RUN_SECONDS:
-                raise StateConflict(N_("A matching run for this edition is still going; wait for it to finish."))
-            await MatchRun.update({MatchRun.status: RunStatus.FAILED, MatchRun.error: "abandoned"}).where(
-                MatchRun.id == run["id"]
-            )
-        run_id = (
-            await MatchRun.insert(MatchRun(edition=edition_id, created_by=user.id, stage=N_("queued"))).returning(
-                MatchRun.id
-            )
-        )[0]["id"]
-        await audit.record(
-            actor_id=user.id, action="matching.started", entity="edition", entity_id=edition_id, after={"run": run_id}
-        )
-    task = asyncio.create_task(execute_run(run_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return run_id
+    return await RUNS.start(
+        row=MatchRun(edition=edition_id, created_by=user.id, stage=N_("queued")),
+        scope_id=edition_id,
+        actor_id=user.id,
+        action="matching.started",
+        entity="edition",
+        after={},
+        execute=execute_run,
+    )
+
+
+async def wait_for_runs() -> None:
+    """Let running matching runs finish (tests, shutdown)."""
+    await RUNS.wait()
 
 
 async def _progress(run_id: int, progress: int, stage: str) -> None:
-    await MatchRun.update({MatchRun.progress: progress, MatchRun.stage: stage}).where(MatchRun.id == run_id)
+    await RUNS.progress(run_id, progress, stage)
 
 
 async def execute_run(run_id: int) -> None:
     """Load, solve off the event loop, and store the proposal; locked and published pairs stay."""
     run = await MatchRun.select().where(MatchRun.id == run_id).first()
     edition_id = run["edition"]
-    try:
+    async with RUNS.recording_failure(run_id):
         await _progress(run_id, 10, N_("loading profiles and applications"))
         mentors, applications = await load_inputs(edition_id)
         edition = await load_edition(edition_id)
@@ -160,11 +161,6 @@ async def execute_run(run_id: int) -> None:
         )
         await _progress(run_id, 80, N_("saving the proposal"))
         await _store(run_id, edition_id, result, existing)
-    except Exception as exc:
-        log.exception("matching run %s failed", run_id)
-        await MatchRun.update(
-            {MatchRun.status: RunStatus.FAILED, MatchRun.error: str(exc)[:2000], MatchRun.finished_at: utc_now()}
-        ).where(MatchRun.id == run_id)
 
 
 async def _store(run_id: int, edition_id: int, result: rules.MatchResult, existing: list[dict[str, Any]]) -> None:
