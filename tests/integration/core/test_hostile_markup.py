@@ -15,7 +15,8 @@ from challenge.tables import Application, Problem, Startup, StartupMember
 from core.calendar import feed_token
 from core.clock import utc_now
 from core.enums import Role
-from hackathon.services import setup
+from hackathon import forms as hackathon_forms
+from hackathon.queries.hackathons import load_hackathon
 from hackathon.tables import Room
 from judging.tables import Criterion, JudgeAssignment
 from mentoring.tables import Match, MentoringSession, MentoringSlot
@@ -468,10 +469,13 @@ async def test_hackathon_names_rooms_and_teams_are_inert_in_pages_and_calendars(
         f"/startup/{startup_id}/profile", {"name": hostile("H-team"), "country": "Serbia", "city": "Niš"}
     )
     base = f"/organiser/editions/{world.edition['id']}/hackathons/{world.hackathon_id}"
-    hackathon = await setup.load_hackathon(world.hackathon_id)
+    hackathon = await load_hackathon(world.hackathon_id)
     local_start = world.starts_at.replace(tzinfo=None)
     steps = {
-        "settings": (base, {**setup.form_values(hackathon), "name": hostile("H-name"), "venue": hostile("H-venue")}),
+        "settings": (
+            base,
+            {**hackathon_forms.form_values(hackathon), "name": hostile("H-name"), "venue": hostile("H-venue")},
+        ),
         "room": (f"{base}/rooms", {"room_name": ROOM, "capacity": "8"}),
         "talk": (
             f"{base}/sessions",
