@@ -49,7 +49,7 @@ async def update_hackathon(*, user: CurrentUser, hackathon_id: int, command: Hac
     values = msgspec.structs.asdict(command)
     async with db.transaction():
         before = await load_hackathon(hackathon_id)
-        changes: dict[Column | str, Any] = dict(values)
+        changes: dict[Column | str, Any] = {name: value for name, value in values.items()}
         await Hackathon.update(changes).where(Hackathon.id == hackathon_id)
         await audit.record(
             actor_id=user.id,
