@@ -55,3 +55,34 @@ class MoveIn(JsonInput):
     # Without an offset: wall-clock time in the hackathon's zone.
     starts_at: datetime
     room_id: int | None = None
+
+
+class ScheduleItemOut(msgspec.Struct, frozen=True, kw_only=True):
+    """One item of a schedule as the API gives it: ids and the names shown beside them."""
+
+    id: int
+    ref: str
+    kind: str
+    title: str
+    room_id: int | None
+    room: str
+    starts_at: datetime
+    ends_at: datetime
+    team_ids: list[int]
+    teams: list[str]
+    judge_ids: list[int]
+    mentor_ids: list[int]
+    panel_id: int | None
+    block_ref: str | None
+    version: int
+
+
+class ScheduleOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name: str
+    venue: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    items: list[ScheduleItemOut]

@@ -11,7 +11,7 @@ from core.enums import Role
 from core.i18n import gettext as _
 from core.permissions import current_user, requires_role
 from hackathon.queries import schedules
-from hackathon.schemas import MoveIn
+from hackathon.schemas import MoveIn, ScheduleOut
 from hackathon.services import editing
 from hackathon.services.problem import message
 
@@ -26,7 +26,7 @@ class HackathonApi(Controller):
     path = "/api/v1/hackathons"
 
     @get("/{hackathon_id:int}/schedule", summary="A published hackathon's schedule (drafts: organisers only)")
-    async def schedule(self, request: AnyRequest, hackathon_id: FromPath[int]) -> dict[str, Any]:
+    async def schedule(self, request: AnyRequest, hackathon_id: FromPath[int]) -> ScheduleOut:
         return await schedules.api_schedule(hackathon_id, viewer=current_user(request))
 
     @put(
@@ -54,5 +54,5 @@ class HackathonApi(Controller):
             }
             return Response(content=body, status_code=422)
         schedule = await schedules.api_schedule(hackathon_id, viewer=request.user)
-        item = next(i for i in schedule["items"] if i["id"] == item_id)
+        item = next(i for i in schedule.items if i.id == item_id)
         return Response(content={"item": item, "warnings": _violations(warnings)}, status_code=200)

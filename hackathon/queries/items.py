@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -14,6 +13,7 @@ from core.i18n import gettext as _
 from core.i18n import label
 from core.tables import User
 from hackathon.records import HackathonRow, ScheduleItemRow, to_all
+from hackathon.schemas import ScheduleItemOut
 from hackathon.tables import Room, ScheduleItem
 
 
@@ -108,21 +108,21 @@ def grouped(rows: list[ScheduleItemView], view: str) -> list[tuple[str, list[Sch
     return [(key, sorted(groups[key], key=lambda r: (r.starts_at, r.room_name))) for key in sorted(groups)]
 
 
-def item_out(row: ScheduleItemView) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "ref": row.ref,
-        "kind": row.kind,
-        "title": row.title,
-        "room_id": row.room,
-        "room": row.room_name,
-        "starts_at": row.starts_at,
-        "ends_at": row.ends_at,
-        "team_ids": row.team_ids,
-        "teams": row.team_names,
-        "judge_ids": row.judge_ids,
-        "mentor_ids": row.mentor_ids,
-        "panel_id": row.panel,
-        "block_ref": row.block_ref,
-        "version": row.version,
-    }
+def item_out(row: ScheduleItemView) -> ScheduleItemOut:
+    return ScheduleItemOut(
+        id=row.id,
+        ref=row.ref,
+        kind=row.kind,
+        title=row.title,
+        room_id=row.room,
+        room=row.room_name,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        team_ids=row.team_ids,
+        teams=row.team_names,
+        judge_ids=row.judge_ids,
+        mentor_ids=row.mentor_ids,
+        panel_id=row.panel,
+        block_ref=row.block_ref,
+        version=row.version,
+    )

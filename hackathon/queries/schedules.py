@@ -11,6 +11,7 @@ from hackathon.queries.hackathons import visible_hackathon
 from hackathon.queries.items import ScheduleItemView, decorated_items, grouped, item_out
 from hackathon.queries.teams import applications_of_user
 from hackathon.records import HackathonRow
+from hackathon.schemas import ScheduleOut
 
 VIEWS = ("day", "room", "team")
 
@@ -50,15 +51,15 @@ async def personal_schedule(hackathon_id: int, *, user: CurrentUser) -> dict[str
     return {"hackathon": hackathon, "items": await personal_items(hackathon, user.id)}
 
 
-async def api_schedule(hackathon_id: int, *, viewer: CurrentUser | None) -> dict[str, Any]:
+async def api_schedule(hackathon_id: int, *, viewer: CurrentUser | None) -> ScheduleOut:
     hackathon = await visible_hackathon(hackathon_id, viewer)
-    return {
-        "id": hackathon.id,
-        "name": hackathon.name,
-        "venue": hackathon.venue,
-        "timezone": hackathon.timezone,
-        "starts_at": hackathon.starts_at,
-        "ends_at": hackathon.ends_at,
-        "status": hackathon.status,
-        "items": [item_out(row) for row in await decorated_items(hackathon)],
-    }
+    return ScheduleOut(
+        id=hackathon.id,
+        name=hackathon.name,
+        venue=hackathon.venue,
+        timezone=hackathon.timezone,
+        starts_at=hackathon.starts_at,
+        ends_at=hackathon.ends_at,
+        status=hackathon.status,
+        items=[item_out(row) for row in await decorated_items(hackathon)],
+    )
