@@ -145,7 +145,7 @@ def _edges(
     *,
     seed: int,
     expertise_weight: int,
-) -> Iterator[Edge]:
+) -> Iterator[Edge[int, int]]:
     """Every pair without a conflict, its cost the jitter less the expertise points."""
     judges_with: dict[str, list[int]] = defaultdict(list)
     for judge in judges:

@@ -188,7 +188,9 @@ def _z_scores(table: _Table, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
     x, j = table.x, table.j
     spread = (table.per_judge >= 2) & (sd > _NO_SPREAD * np.maximum(1.0, np.abs(mean)))
     z = np.where(spread[j], (x - mean[j]) / np.where(spread, sd, 1.0)[j], 0.0)
-    return x.mean() + x.std() * z
+    centre: float = x.mean()
+    scale: float = x.std()
+    return centre + scale * z
 
 
 def _shared_weights(table: _Table) -> np.ndarray:
@@ -457,6 +459,13 @@ class QuotasInfeasible(ValueError):
         self.reasons = tuple(reasons)
 
 
+# The group an application belongs to on each layer: (outer value, inner value), None where
+# the application has no value of that kind or the layer is not in use.
+_Group = tuple[str | None, str | None]
+# A node of the quota network: "source", "sink", or a ("outer" | "inner", value) group node.
+_Node = str | tuple[str, str | None]
+
+
 class _Quotas:
     """The quotas as a two-layer flow network: groups of `outer` kind, then of `inner` kind.
 
@@ -488,7 +497,7 @@ class _Quotas:
                 if known is None or quota.count < known.count:
                     self.maximum[(quota.dimension, quota.value)] = quota
 
-    def group(self, candidate: Candidate) -> tuple[str | None, str | None]:
+    def group(self, candidate: Candidate) -> _Group:
         outer = candidate.groups.get(self.outer) if self.outer else None
         inner = candidate.groups.get(self.inner) if self.inner else None
         return outer, inner
@@ -504,7 +513,7 @@ class _Quotas:
         cap = self.cap(kind, value)
         return places if cap is None else max(0, min(places, cap.count - used))
 
-    def fill(self, pool: Counter, chosen: _Chosen, places: int, *, floors: bool = True) -> int:
+    def fill(self, pool: Counter[_Group], chosen: _Chosen, places: int, *, floors: bool = True) -> int:
         """How many of `places` more the pool can fill next to `chosen`: -1 if the minimums fail."""
         if places < 0:
             return -1
@@ -513,7 +522,9 @@ class _Quotas:
                 cap = self.cap(kind, value)
                 if cap is not None and count > cap.count:
                     return -1
-        need = {value: max(0, count - chosen.outer[value]) for value, count in self.minimum.items()} if floors else {}
+        need: dict[str | None, int] = (
+            {value: max(0, count - chosen.outer[value]) for value, count in self.minimum.items()} if floors else {}
+        )
         if sum(need.values()) > places:
             return -1
         room = {
@@ -543,10 +554,10 @@ class _Quotas:
 class _Chosen:
     """How many chosen applications each group has, per layer of the network."""
 
-    outer: Counter
-    inner: Counter
+    outer: Counter[str | None]
+    inner: Counter[str | None]
 
-    def plus(self, group: tuple[str | None, str | None]) -> _Chosen:
+    def plus(self, group: _Group) -> _Chosen:
         return _Chosen(self.outer + Counter([group[0]]), self.inner + Counter([group[1]]))
 
 
@@ -554,17 +565,17 @@ class _Network:
     """A small max-flow (shortest augmenting paths); the networks here have a few hundred arcs."""
 
     def __init__(self) -> None:
-        self.residual: dict[object, dict[object, int]] = defaultdict(dict)
+        self.residual: dict[_Node, dict[_Node, int]] = defaultdict(dict)
         self.flow = 0
 
-    def add(self, tail: object, head: object, capacity: int) -> None:
+    def add(self, tail: _Node, head: _Node, capacity: int) -> None:
         self.residual[tail][head] = self.residual[tail].get(head, 0) + capacity
         self.residual[head].setdefault(tail, 0)
 
     def max_flow(self, limit: int) -> int:
         while self.flow < limit:
-            parent: dict[object, object] = {"source": None}
-            queue = deque(["source"])
+            parent: dict[_Node, _Node | None] = {"source": None}
+            queue: deque[_Node] = deque(["source"])
             while queue and "sink" not in parent:
                 node = queue.popleft()
                 for head, capacity in self.residual[node].items():
@@ -573,11 +584,11 @@ class _Network:
                         queue.append(head)
             if "sink" not in parent:
                 break
-            path = []
+            path: list[tuple[_Node, _Node]] = []
             node = "sink"
-            while parent[node] is not None:
-                path.append((parent[node], node))
-                node = parent[node]
+            while (previous := parent[node]) is not None:
+                path.append((previous, node))
+                node = previous
             push = min(limit - self.flow, *(self.residual[tail][head] for tail, head in path))
             for tail, head in path:
                 self.residual[tail][head] -= push
@@ -586,7 +597,7 @@ class _Network:
         return self.flow
 
 
-def _infeasible_reasons(quotas: _Quotas, pool: Counter, places: int) -> list[Message]:
+def _infeasible_reasons(quotas: _Quotas, pool: Counter[_Group], places: int) -> list[Message]:
     nothing = _Chosen(Counter(), Counter())
     reasons = []
     for value, count in sorted(quotas.minimum.items()):
@@ -626,7 +637,7 @@ def _infeasible_reasons(quotas: _Quotas, pool: Counter, places: int) -> list[Mes
     return reasons
 
 
-def _skip_reasons(quotas: _Quotas, group: tuple[str | None, str | None], chosen: _Chosen) -> tuple[Message, ...]:
+def _skip_reasons(quotas: _Quotas, group: _Group, chosen: _Chosen) -> tuple[Message, ...]:
     outer, inner = group
     for kind, value, used in ((quotas.outer, outer, chosen.outer), (quotas.inner, inner, chosen.inner)):
         cap = quotas.cap(kind, value)
@@ -670,7 +681,7 @@ def select_advancing(ranked: Sequence[Candidate], places: int, quotas: Sequence[
     chosen: list[int] = []
     skipped: dict[int, tuple[Message, ...]] = {}
     # A group that cannot take one more now never can: the pool only shrinks and choices only add.
-    full: set[tuple[str | None, str | None]] = set()
+    full: set[_Group] = set()
     for position, group in enumerate(group_of):
         if len(chosen) == places:
             break
