@@ -465,9 +465,7 @@ def _assignment(
         ]
     chosen.sort()
     short_items = network.short_items
-    unserved_flows = (
-        solver.flows(range(network.first_unserved_arc, len(network.tails))).tolist() if short_items else []
-    )
+    unserved_flows = solver.flows(range(network.first_unserved_arc, len(network.tails))).tolist() if short_items else []
     load = [0] * len(agents)
     for key, _, _ in chosen:
         load[key % width] += 1
