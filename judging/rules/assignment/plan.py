@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from core.rules import N_
 from core.rules.flow import Agent, Item, assign
+from core.rules.flow import Shortfall as FlowShortfall
 from judging.rules.assignment.costs import _JITTER_SCALE, _edges, shared_tags
 from judging.rules.assignment.linking import _components, _components_warning, _connect_panels
-from judging.rules.assignment.model import ApplicationToJudge, AssignmentResult, Judge, JudgeAssignment
+from judging.rules.assignment.model import ApplicationToJudge, AssignmentResult, Judge, JudgeAssignment, Shortfall
 from judging.rules.assignment.shortfalls import _why_short
 from judging.rules.conflicts import organisation_key
 from judging.rules.rubrics import Message
@@ -54,10 +55,7 @@ def assign_judges(
     _validate(judges, applications, k=k, max_per_judge=max_per_judge, weights=(expertise_weight, balance_weight))
     judge_by_id = {judge.id: judge for judge in judges}
     application_by_id = {application.id: application for application in applications}
-    limit = {
-        judge.id: max_per_judge if judge.max_applications is None else min(max_per_judge, judge.max_applications)
-        for judge in judges
-    }
+    limit = _limits(judges, max_per_judge)
     conflicted = {pair for pair in conflicts if pair[0] in judge_by_id and pair[1] in application_by_id}
     known_locks, warnings = _known_locks(locked, judge_by_id, application_by_id, conflicted)
     warnings += _lock_limit_warnings(known_locks, judge_by_id, application_by_id, limit, k)
@@ -77,31 +75,13 @@ def assign_judges(
         conflicted=conflicted,
         groups=groups if one_per_organisation else {},
     )
-    assignments = tuple(
-        JudgeAssignment(
-            judge_id,
-            application_id,
-            is_locked,
-            shared_tags(judge_by_id[judge_id], application_by_id[application_id]),
-        )
-        for judge_id, application_id, is_locked in chosen
-    )
+    assignments = _seats(chosen, judge_by_id, application_by_id)
     loads = dict(plan.loads)
     panels: dict[int, set[int]] = defaultdict(set)
     for assignment in assignments:
         panels[assignment.application_id].add(assignment.judge_id)
-    shortfalls = tuple(
-        _why_short(
-            application_by_id[short.item],
-            short.missing,
-            k=k,
-            judges=judges,
-            panel=panels.get(short.item, set()),
-            conflicted=conflicted,
-            loads=loads,
-            limit=limit,
-        )
-        for short in plan.shortfalls
+    shortfalls = _shortfalls(
+        plan.shortfalls, application_by_id, panels, k=k, judges=judges, conflicted=conflicted, loads=loads, limit=limit
     )
     component_judges = _components(panels.values())
     if len(component_judges) > 1:
@@ -113,6 +93,58 @@ def assign_judges(
         components=len(component_judges),
         component_judges=component_judges,
         warnings=tuple(warnings),
+    )
+
+
+def _seats(
+    chosen: Iterable[tuple[int, int, bool]],
+    judge_by_id: Mapping[int, Judge],
+    application_by_id: Mapping[int, ApplicationToJudge],
+) -> tuple[JudgeAssignment, ...]:
+    """The chosen (judge, application, locked) pairs with the tags that explain them."""
+    return tuple(
+        JudgeAssignment(
+            judge_id,
+            application_id,
+            is_locked,
+            shared_tags(judge_by_id[judge_id], application_by_id[application_id]),
+        )
+        for judge_id, application_id, is_locked in chosen
+    )
+
+
+def _limits(judges: Sequence[Judge], max_per_judge: int) -> dict[int, int]:
+    """Each judge's limit: the round's, or the judge's own when it is lower."""
+    return {
+        judge.id: max_per_judge if judge.max_applications is None else min(max_per_judge, judge.max_applications)
+        for judge in judges
+    }
+
+
+def _shortfalls(
+    short: Iterable[FlowShortfall[int]],
+    application_by_id: Mapping[int, ApplicationToJudge],
+    panels: Mapping[int, set[int]],
+    *,
+    k: int,
+    judges: Sequence[Judge],
+    conflicted: Collection[tuple[int, int]],
+    loads: Mapping[int, int],
+    limit: Mapping[int, int],
+) -> tuple[Shortfall, ...]:
+    """Each application the plan left short, with the first thing that stands in its way."""
+    return tuple(
+        _why_short(
+            application_by_id[entry.item],
+            entry.missing,
+            k=k,
+            judges=judges,
+            panel=panels.get(entry.item, set()),
+            conflicted=conflicted,
+            loads=loads,
+            limit=limit,
+        )
+        for entry in short
     )
 
 
