@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,8 +33,7 @@ async def mentoring(world: World) -> None:
         await mentor_profiles.save_profile(user=await world.as_user(email), edition_id=world.edition, data=data)
     organiser = await world.as_user(ORGANISER)
     run_id = await matching.start_run(user=organiser, edition_id=world.edition)
-    while matching._tasks:
-        await asyncio.gather(*list(matching._tasks), return_exceptions=True)
+    await matching.wait_for_runs()
     run = await MatchRun.select().where(MatchRun.id == run_id).first().output(load_json=True)
     if run["status"] != "done" or run["unmatched"]:
         print(f"demo: the matching run ended {run['status']} with {len(run['unmatched'] or [])} unmatched")
