@@ -8,15 +8,16 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from challenge.tables import Application, Startup, StartupMember
+from challenge.tables import Startup, StartupMember
 from core.calendar import feed_token
 from core.clock import utc_now
 from core.enums import Role
 from hackathon.services import setup
 from hackathon.tables import Room
-from mentoring.tables import Match, MentoringSession, MentoringSlot
+from mentoring.tables import MentoringSession, MentoringSlot
 from tests.factories import PASSWORD, make_edition
 from tests.integration.core.hostile_text import cell_with, csv_rows, hostile, inertness
+from tests.integration.core.mentoring_rows import make_accepted_application, make_published_match
 from tests.integration.hackathon.world import build, make_world
 
 # Mentoring -------------------------------------------------------------------------------------------
@@ -53,30 +54,14 @@ async def test_mentor_profiles_sessions_notes_and_feedback_are_inert(logged_in) 
             is_contact=True,
         )
     )
-    application = (
-        await Application.insert(
-            Application(
-                edition=edition["id"],
-                startup=startup,
-                track="smart_rural",
-                status="accepted",
-                active_key=f"{edition['id']}:{startup}:smart_rural",
-            )
-        ).returning(Application.id)
-    )[0]["id"]
-    match = (
-        await Match.insert(
-            Match(
-                edition=edition["id"],
-                mentor=mentor.user["id"],
-                application=application,
-                startup=startup,
-                status="published",
-                key=f"{mentor.user['id']}:{application}",
-                published_at=utc_now(),
-            )
-        ).returning(Match.id)
-    )[0]["id"]
+    application = await make_accepted_application(edition["id"], startup)
+    match = await make_published_match(
+        edition_id=edition["id"],
+        mentor_id=mentor.user["id"],
+        application_id=application,
+        startup_id=startup,
+        published_at=utc_now(),
+    )
     day = (utc_now() + timedelta(days=8)).date().isoformat()
     offered = await mentor.post_form(
         "/mentor/sessions/slots",

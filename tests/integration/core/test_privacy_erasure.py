@@ -24,10 +24,11 @@ from core.tables import (
     User,
 )
 from judging.services import results
-from judging.tables import Criterion, JudgeAssignment, JudgeProfile, Round, RoundApplication, ScoreSheet
-from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
-from tests.factories import PASSWORD, make_edition, make_startup, make_user
+from judging.tables import Criterion, JudgeProfile, Round, RoundApplication, ScoreSheet
+from mentoring.tables import MentoringSession, MentoringSlot, MentorProfile
+from tests.factories import PASSWORD, make_edition, make_score_sheet, make_startup, make_user
 from tests.fixtures import http_client
+from tests.integration.core.mentoring_rows import make_published_match
 from tests.integration.core.personal_data import make_application, make_published_problem, make_stored_file, make_team
 from tests.web import WebClient, field_error
 
@@ -218,23 +219,15 @@ async def _judged_round(judge: dict[str, Any]) -> tuple[int, int]:
     await JudgeProfile.insert(JudgeProfile(user=judge["id"], edition=edition["id"], key="j", organisation="Uni"))
     for app_id, status in ((application, "submitted"), (other, "draft")):
         await RoundApplication.insert(RoundApplication(round=round_id, application=app_id, key=f"{round_id}:{app_id}"))
-        assignment = (
-            await JudgeAssignment.insert(
-                JudgeAssignment(round=round_id, judge=judge["id"], application=app_id, key=f"a{app_id}")
-            ).returning(JudgeAssignment.id)
-        )[0]["id"]
-        await ScoreSheet.insert(
-            ScoreSheet(
-                assignment=assignment,
-                key=str(assignment),
-                round=round_id,
-                judge=judge["id"],
-                application=app_id,
-                values={str(criterion): 8},
-                comments={str(criterion): "Strong."},
-                status=status,
-                total=8.0 if status == "submitted" else None,
-            )
+        await make_score_sheet(
+            round_id=round_id,
+            judge_id=judge["id"],
+            application_id=app_id,
+            key=f"a{app_id}",
+            values={str(criterion): 8},
+            comments={str(criterion): "Strong."},
+            status=status,
+            total=8.0 if status == "submitted" else None,
         )
     return round_id, application
 
@@ -319,18 +312,9 @@ async def test_mentor_with_an_upcoming_session_must_cancel_it_first(logged_in) -
     edition = await make_edition()
     startup = await make_startup()
     application = await make_application(edition["id"], startup["id"], "accepted")
-    match = (
-        await Match.insert(
-            Match(
-                edition=edition["id"],
-                mentor=mentor["id"],
-                application=application,
-                startup=startup["id"],
-                status="published",
-                key=f"{mentor['id']}:{application}",
-            )
-        ).returning(Match.id)
-    )[0]["id"]
+    match = await make_published_match(
+        edition_id=edition["id"], mentor_id=mentor["id"], application_id=application, startup_id=startup["id"]
+    )
     start = utc_now() + timedelta(days=2)
     slot = (
         await MentoringSlot.insert(
