@@ -55,14 +55,32 @@ class Finalist(NamedTuple):
 FINALISTS = {
     finalist.startup: finalist
     for finalist in [
-        Finalist("AgroSense", "Ivanjica", "smart_rural", "accepted", ("Mila Kovač", "mila@agrosense.rs"),
-                 "Acoustic leak sensors on the main pipes, read over LoRaWAN by the utility."),
-        Finalist("ParkPulse", "Novi Sad", "smart_city", "accepted", ("Luka Nikolić", "luka@parkpulse.rs"),
-                 "Parking sensors that tell drivers where the free places are."),
-        Finalist("FlowCity", "Niš", "smart_city", "finalist", ("Ivan Jović", "ivan@flowcity.rs"),
-                 "Adaptive traffic lights timed by the queues at each crossing."),
+        Finalist(
+            "AgroSense",
+            "Ivanjica",
+            "smart_rural",
+            "accepted",
+            ("Mila Kovač", "mila@agrosense.rs"),
+            "Acoustic leak sensors on the main pipes, read over LoRaWAN by the utility.",
+        ),
+        Finalist(
+            "ParkPulse",
+            "Novi Sad",
+            "smart_city",
+            "accepted",
+            ("Luka Nikolić", "luka@parkpulse.rs"),
+            "Parking sensors that tell drivers where the free places are.",
+        ),
+        Finalist(
+            "FlowCity",
+            "Niš",
+            "smart_city",
+            "finalist",
+            ("Ivan Jović", "ivan@flowcity.rs"),
+            "Adaptive traffic lights timed by the queues at each crossing.",
+        ),
     ]
-}  # fmt: skip
+}
 # What each application deserves (Impact, Team); a judge's leniency is added to both.
 QUALITY = {"AgroSense": (8, 7), "ParkPulse": (7, 4), "FlowCity": (4, 5)}
 FIT_SCORE = 3  # "Municipality fit" is shown to the organisers but not counted
