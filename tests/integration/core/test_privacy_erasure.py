@@ -33,6 +33,46 @@ from tests.integration.core.personal_data import make_application, make_publishe
 from tests.web import WebClient, field_error
 
 
+async def _leave_traces(ana: dict[str, Any], *, problem_id: int, edition_id: int) -> None:
+    """What Ana leaves across the tables besides her team: a comment and an endorsement with their
+    audit trail, a mentor profile, a reset token, mail and rate counters (and beside them another
+    person's mail and counter, which erasure must keep)."""
+    await Comment.insert(Comment(problem=problem_id, author=ana["id"], body="We need this."))
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=ana["id"],
+            action="comment.added",
+            entity="comment",
+            entity_id="1",
+            after={"problem": problem_id, "body": "We need this."},
+        )
+    )
+    await Endorsement.insert(Endorsement(problem=problem_id, user=ana["id"], key=f"{problem_id}:{ana['id']}"))
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=ana["id"],
+            action="account.signed_up",
+            entity="user",
+            entity_id=str(ana["id"]),
+            after={"email": "ana@example.org", "name": "Ana Anić"},
+        )
+    )
+    await MentorProfile.insert(MentorProfile(user=ana["id"], edition=edition_id, key="m", bio="I mentor."))
+    await Token.insert(
+        Token(
+            purpose=TokenPurpose.RESET_PASSWORD,
+            token_hash="a" * 64,
+            email="ana@example.org",
+            user=ana["id"],
+            expires_at=utc_now() + timedelta(hours=1),
+        )
+    )
+    await OutboxMessage.insert(OutboxMessage(to_address="ana@example.org", subject="Hi", body_text="Hello Ana"))
+    await OutboxMessage.insert(OutboxMessage(to_address="co@example.org", subject="Hi", body_text="Hello Co"))
+    await RateCounter.insert(RateCounter(key="mail-address:ana@example.org", window_start=utc_now(), count=1))
+    await RateCounter.insert(RateCounter(key="login-ip:10.0.0.1", window_start=utc_now(), count=1))
+
+
 async def test_erasure_removes_the_person_from_every_table(logged_in, app) -> None:
     web = await logged_in(email="ana@example.org", name="Ana Anić")
     ana = web.user
@@ -47,40 +87,7 @@ async def test_erasure_removes_the_person_from_every_table(logged_in, app) -> No
     deck = await make_stored_file(ana["id"], b"%PDF deck", "deck.pdf", "pitch_deck")
     loose = await make_stored_file(ana["id"], b"%PDF loose", "cv.pdf")
     application = await make_application(edition["id"], startup["id"], "submitted", deck["id"])
-    await Comment.insert(Comment(problem=problem["id"], author=ana["id"], body="We need this."))
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=ana["id"],
-            action="comment.added",
-            entity="comment",
-            entity_id="1",
-            after={"problem": problem["id"], "body": "We need this."},
-        )
-    )
-    await Endorsement.insert(Endorsement(problem=problem["id"], user=ana["id"], key=f"{problem['id']}:{ana['id']}"))
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=ana["id"],
-            action="account.signed_up",
-            entity="user",
-            entity_id=str(ana["id"]),
-            after={"email": "ana@example.org", "name": "Ana Anić"},
-        )
-    )
-    await MentorProfile.insert(MentorProfile(user=ana["id"], edition=edition["id"], key="m", bio="I mentor."))
-    await Token.insert(
-        Token(
-            purpose=TokenPurpose.RESET_PASSWORD,
-            token_hash="a" * 64,
-            email="ana@example.org",
-            user=ana["id"],
-            expires_at=utc_now() + timedelta(hours=1),
-        )
-    )
-    await OutboxMessage.insert(OutboxMessage(to_address="ana@example.org", subject="Hi", body_text="Hello Ana"))
-    await OutboxMessage.insert(OutboxMessage(to_address="co@example.org", subject="Hi", body_text="Hello Co"))
-    await RateCounter.insert(RateCounter(key="mail-address:ana@example.org", window_start=utc_now(), count=1))
-    await RateCounter.insert(RateCounter(key="login-ip:10.0.0.1", window_start=utc_now(), count=1))
+    await _leave_traces(ana, problem_id=problem["id"], edition_id=edition["id"])
     feed = await calendar.feed_token(ana["id"])
     async with http_client(app) as other_device:
         second = WebClient(other_device)
