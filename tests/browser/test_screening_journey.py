@@ -12,13 +12,13 @@ import re
 import time
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from challenge.tables import Application, Startup, StartupMember
 from core.enums import Role
 from core.tables import User
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import Variant, assert_fits, exactly, header_link, main, sign_in, start, tr
 from tests.factories import make_user
 from tests.fixtures import Mailbox, ServerProcess, body_of
 from tests.integration.challenge.test_screening import _world
@@ -26,10 +26,6 @@ from tests.integration.challenge.test_screening import _world
 pytestmark = pytest.mark.browser
 
 MESSAGE = "Congratulations: you are on the shortlist. Mentoring starts next week."
-
-
-def main(page: Page):
-    return page.get_by_role("main")
 
 
 async def told(mailbox: Mailbox, address: str, *, timeout: float = 30.0) -> None:
