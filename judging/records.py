@@ -155,7 +155,8 @@ class AssignmentReport(msgspec.Struct, frozen=True, kw_only=True):
 
     def to_dict(self) -> dict[str, Any]:
         """The report as the round's JSON column and the audit record keep it."""
-        return msgspec.to_builtins(self)
+        report: dict[str, Any] = msgspec.to_builtins(self)
+        return report
 
 
 class SeatRow(msgspec.Struct, frozen=True, kw_only=True):

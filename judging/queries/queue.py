@@ -61,7 +61,7 @@ async def queue(user: CurrentUser, round_id: int) -> list[QueueItem]:
     rows = await JudgeAssignment.select(
         JudgeAssignment.id,
         JudgeAssignment.application,
-        JudgeAssignment.application.startup.name.as_alias("startup_name"),
+        JudgeAssignment.application._.startup._.name.as_alias("startup_name"),
         JudgeAssignment.application.track.as_alias("track"),
     ).where(JudgeAssignment.round == round_id, JudgeAssignment.judge == user.id)
     sheets = {

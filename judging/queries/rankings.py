@@ -15,7 +15,7 @@ from judging.tables import RoundApplication, ScoreSheet
 async def entries(round_id: int) -> list[EntryRow]:
     rows = await RoundApplication.select(
         *RoundApplication.all_columns(),
-        RoundApplication.application.startup.name.as_alias("startup_name"),
+        RoundApplication.application._.startup._.name.as_alias("startup_name"),
         RoundApplication.application.track.as_alias("track"),
         RoundApplication.application.status.as_alias("status"),
     ).where(RoundApplication.round == round_id)
@@ -47,7 +47,7 @@ async def score_lines(round_id: int) -> list[ScoreLine]:
             ScoreSheet.application,
             ScoreSheet.status,
             ScoreSheet.total,
-            ScoreSheet.application.startup.name.as_alias("startup_name"),
+            ScoreSheet.application._.startup._.name.as_alias("startup_name"),
             ScoreSheet.judge.name.as_alias("judge_name"),
         )
         .where(ScoreSheet.round == round_id)
@@ -61,7 +61,7 @@ async def municipality_of(application_ids: list[int]) -> dict[int, str]:
     if not application_ids:
         return {}
     rows = await ApplicationProblem.select(
-        ApplicationProblem.application, ApplicationProblem.problem.municipality.name.as_alias("municipality")
+        ApplicationProblem.application, ApplicationProblem.problem._.municipality._.name.as_alias("municipality")
     ).where(ApplicationProblem.application.is_in(application_ids))
     first: dict[int, str] = {}
     for row in sorted(rows, key=lambda r: r["municipality"]):

@@ -100,4 +100,5 @@ async def last_report(round_id: int) -> AssignmentReport | None:
 
 
 async def assigned_count(round_id: int) -> int:
-    return await JudgeAssignment.count().where(JudgeAssignment.round == round_id)
+    count: int = await JudgeAssignment.count().where(JudgeAssignment.round == round_id)
+    return count
