@@ -23,7 +23,7 @@ from core.tables import (
     Token,
     User,
 )
-from judging.services import results
+from judging.queries import rankings as results
 from judging.tables import Criterion, JudgeProfile, Round, RoundApplication, ScoreSheet
 from mentoring.tables import MentoringSession, MentoringSlot, MentorProfile
 from tests.factories import PASSWORD, make_edition, make_score_sheet, make_startup, make_user
