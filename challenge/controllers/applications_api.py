@@ -8,7 +8,8 @@ import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from challenge import queries, screening
+from challenge.queries import applications as application_queries
+from challenge.queries import screening
 from challenge.rules.applications import missing_parts
 from challenge.schemas import (
     ApplicationIn,
@@ -57,7 +58,9 @@ class StartupApplicationsApi(Controller):
     async def mine(self, request: AnyRequest) -> list[ApplicationOut]:
         out = []
         for startup in await teams.startups_of_user(request.user.id):
-            for row in await queries.applications_of_startup(startup["id"], edition_id=startup["edition_id"]):
+            for row in await application_queries.applications_of_startup(
+                startup["id"], edition_id=startup["edition_id"]
+            ):
                 out.append(await application_out(request, row["id"]))
         return out
 

@@ -9,8 +9,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import queries
 from challenge.forms import problem_form_choices
+from challenge.queries import problems as problem_queries
 from challenge.services import municipalities, problems
 from core import files
 from core.clock import utc_now
@@ -57,7 +57,7 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
 
 async def _form_context(request: AnyRequest) -> dict[str, Any]:
     problem_id = request.path_params.get("problem_id")
-    problem = await queries.problem_for_staff(problem_id) if problem_id else None
+    problem = await problem_queries.problem_for_staff(problem_id) if problem_id else None
     if problem is not None:
         # Also when re-rendering after an error: never show another municipality's problem.
         problems.ensure_municipality_staff(request.user, problem["municipality"])
@@ -67,17 +67,18 @@ async def _form_context(request: AnyRequest) -> dict[str, Any]:
         "intake": intake,
         "intake_closed": "" if intake.may_draft else problems.intake_closed_text(intake),
         "problem": problem,
-        "change_request": await queries.latest_change_request(problem_id) if problem_id else "",
+        "change_request": await problem_queries.latest_change_request(problem_id) if problem_id else "",
         "edition_options": [
             (e["id"], f"{e['name']} ({e['year']})") for e in await problems.editions_open_for_drafting()
         ],
         "municipality_options": [
-            (m["id"], m["name"]) for m in await queries.municipalities(request.user.organisations(Role.MUNICIPALITY))
+            (m["id"], m["name"])
+            for m in await problem_queries.municipalities(request.user.organisations(Role.MUNICIPALITY))
         ],
-        "pending": await queries.stored_files(
+        "pending": await problem_queries.stored_files(
             request.scope.get("pending_attachments", []), owner_id=request.user.id, purpose=problems.ATTACHMENT
         ),
-        "attachments": await queries.attachments(problem_id) if problem_id else [],
+        "attachments": await problem_queries.attachments(problem_id) if problem_id else [],
         "max_megabytes": ATTACHMENT.max_bytes // (1024 * 1024),
     }
 
@@ -92,8 +93,8 @@ class MunicipalityPages(Controller):
         ids = request.user.organisations(Role.MUNICIPALITY)
         return page(
             "challenge/municipality/home.html",
-            municipalities=await queries.municipalities(ids),
-            problems=await queries.problems_of_municipalities(ids),
+            municipalities=await problem_queries.municipalities(ids),
+            problems=await problem_queries.problems_of_municipalities(ids),
             open_editions=await problems.editions_open_for_drafting(),
             next_steps=await checklist(Home.MUNICIPALITY, user=request.user, now=utc_now()),
             intake_closed=problems.intake_closed_text(await problems.current_intake()),
@@ -130,18 +131,18 @@ class MunicipalityPages(Controller):
 
     @get("/problems/{problem_id:int}")
     async def show_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
-        problem = await queries.problem_for_staff(problem_id)
+        problem = await problem_queries.problem_for_staff(problem_id)
         problems.ensure_municipality_staff(request.user, problem["municipality"])
         return page(
             "challenge/problems/show.html",
             problem=problem,
-            history=await queries.problem_history(problem_id),
-            attachments=await queries.attachments(problem_id),
+            history=await problem_queries.problem_history(problem_id),
+            attachments=await problem_queries.attachments(problem_id),
         )
 
     @get("/problems/{problem_id:int}/edit")
     async def edit_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template | Redirect:
-        problem = await queries.problem_for_staff(problem_id)
+        problem = await problem_queries.problem_for_staff(problem_id)
         problems.ensure_municipality_staff(request.user, problem["municipality"])
         if not problems.is_editable(problem):
             flash(request.session, _("This problem is with the organisers and cannot be edited now."), "info")

@@ -10,8 +10,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import screening
 from challenge.enums import ApplicationStatus, QuestionKind
+from challenge.queries import screening
 from challenge.rules.applications import reachable, route
 from challenge.services import applications, bulk_status, expertise, teams
 from challenge.services.editions import load_edition

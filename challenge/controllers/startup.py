@@ -9,9 +9,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import queries, screening
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus, StartupStage, Track
 from challenge.forms import problem_form_choices
+from challenge.queries import applications as application_queries
+from challenge.queries import screening
 from challenge.rules.applications import EDITABLE, may_change, missing_parts, next_statuses
 from challenge.rules.languages import LANGUAGES
 from challenge.services import applications, expertise, teams
@@ -136,7 +137,9 @@ async def _dashboard(request: AnyRequest) -> dict[str, Any]:
         edition = await load_edition(startup["edition_id"])
         startup["team"] = [m for m in await teams.team(startup["id"]) if m["edition"] == edition["id"]]
         startup["window"] = await applications.window_of(edition)
-        startup["applications"] = await queries.applications_of_startup(startup["id"], edition_id=edition["id"])
+        startup["applications"] = await application_queries.applications_of_startup(
+            startup["id"], edition_id=edition["id"]
+        )
         for application in startup["applications"]:
             application["timeline"] = await screening.timeline(application["id"])
             application["problems"] = await screening.problems_of(application["id"])

@@ -8,8 +8,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge import queries as challenge_queries
-from challenge import screening
+from challenge.queries import editions as challenge_queries
+from challenge.queries import screening
 from challenge.services import applications as challenge_applications
 from challenge.services import expertise
 from challenge.services.editions import load_edition

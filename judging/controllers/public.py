@@ -7,8 +7,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from challenge import queries
 from challenge.enums import ApplicationStatus, Track
+from challenge.queries import editions as queries
 from challenge.tables import Application
 from core.web import page
 from judging.enums import RoundStatus

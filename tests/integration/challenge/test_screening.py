@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from challenge import screening
+from challenge.queries import screening
 from challenge.services import applications, teams
 from challenge.tables import Application, EligibilityQuestion, FitNote
 from core.auth import load_current_user
