@@ -15,17 +15,23 @@ import msgspec
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import PHASE_ORDER, BudgetRange, ProcurementPath, SettlementKind, Track
-from challenge.records import EditionRow
+from challenge.records import ApplicationRow, EditionRow, ProblemRow
 from challenge.rules.applications import parse_grace_minutes
 from challenge.rules.editions import TIME_NEEDED, check_edition, phase_field
 from challenge.rules.phases import Timeline, utc_to_local
+from challenge.rules.problems import TEXT_LIMITS
 from challenge.rules.sdgs import SDGS
-from challenge.schemas import EditionIn
+from challenge.schemas import ApplicationIn, EditionIn, ProblemIn
 from core.errors import ValidationFailed
 from core.forms import field
 from core.i18n import gettext as _
 from core.i18n import label
+from core.rules import N_
 
+PROBLEM_TEXTS = tuple(TEXT_LIMITS)
+APPLICATION_TEXTS = ("solution", "why_us", "traction", "pilot_plan", "impact", "video_url")
+KEPT_INPUT = N_("Please correct the marked fields; nothing you typed was lost.")
+PEOPLE_NEEDED = N_("Give a whole number of people, e.g. 4200.")
 EDITION_TEXTS = ("description", "prize_text", "programme_text", "language", "translated_name", "translated_description")
 
 
@@ -96,3 +102,86 @@ def edition_form_values(edition: EditionRow, timeline: Timeline) -> dict[str, An
         # To the second: saving the form unchanged must not move a phase start that has seconds.
         values[phase_field(start.phase)] = local.isoformat(timespec="seconds" if local.second else "minutes")
     return values
+
+
+# Problems -----------------------------------------------------------------------------------
+
+
+def _numbers(data: dict[str, Any], name: str) -> list[int]:
+    """The numbers of a repeated or comma-separated field; a piece that is no number becomes 0,
+    which the service refuses with the field's own message."""
+    pieces = [piece for raw in _list(data, name) for piece in raw.replace(",", " ").split()]
+    return [int(piece) if piece.isdigit() else 0 for piece in pieces]
+
+
+def _people(raw: str) -> int | None:
+    """A count of people as typed ("4 200", "4,200"); ValidationFailed when it is no number."""
+    digits = raw.replace(" ", "").replace(",", "").replace(".", "")
+    if not digits:
+        return None
+    if not digits.isdigit():
+        raise ValidationFailed(
+            {"affected_count": PEOPLE_NEEDED}, N_("Please correct the marked fields; nothing you typed was lost.")
+        )
+    return int(digits)
+
+
+def problem_command(data: dict[str, Any]) -> ProblemIn:
+    """A municipality's problem form as the command the API also sends (`submit` from the button)."""
+    texts = {name: field(data, name) for name in PROBLEM_TEXTS}
+    return ProblemIn(
+        **texts,
+        track=field(data, "track") or None,
+        budget_range=field(data, "budget_range") or None,
+        procurement_path=field(data, "procurement_path") or None,
+        affected_count=_people(field(data, "affected_count")),
+        open_data_links=[line for raw in _list(data, "open_data_links") for line in raw.splitlines()],
+        sdgs=_numbers(data, "sdgs"),
+        language=field(data, "language"),
+        submit=field(data, "action") == "submit",
+    )
+
+
+def problem_form_values(problem: ProblemRow) -> dict[str, Any]:
+    """A stored problem as its form shows it: goals as ticked boxes, links one per line."""
+    values: dict[str, Any] = msgspec.structs.asdict(problem)
+    values["sdgs"] = [str(goal) for goal in problem.sdgs]
+    values["open_data_links"] = "\n".join(problem.open_data_links)
+    values["affected_count"] = "" if problem.affected_count is None else str(problem.affected_count)
+    return values
+
+
+# Applications -------------------------------------------------------------------------------
+
+
+def _whole(raw: str) -> int | None:
+    return int(raw) if raw.strip().isdigit() else None
+
+
+def application_command(data: dict[str, Any], *, pitch_deck_file_id: int | None) -> ApplicationIn:
+    """A startup's application form as the command the API also sends.
+
+    Problems are the ticked boxes (anything that is no id is dropped, as the form only offers
+    ids); answers come from the `q<question id>` fields; `version` is the one the edit started from.
+    """
+    return ApplicationIn(
+        edition_id=_whole(field(data, "edition_id")),
+        track=field(data, "track"),
+        problems=[int(value) for value in _list(data, "problems") if value.isdigit()],
+        sdgs=_numbers(data, "sdgs"),
+        support_needed=_list(data, "support_needed"),
+        answers={name[1:]: field(data, name) for name in data if name.startswith("q") and name[1:].isdigit()},
+        pitch_deck_file_id=pitch_deck_file_id,
+        version=_whole(field(data, "version")),
+        **{name: field(data, name) for name in APPLICATION_TEXTS},
+    )
+
+
+def application_form_values(application: ApplicationRow, problem_ids: list[int]) -> dict[str, Any]:
+    """A stored draft as its form shows it: problems and goals as ticked boxes, answers as `q<id>`."""
+    return {
+        **msgspec.structs.asdict(application),
+        "problems": [str(p) for p in problem_ids],
+        "sdgs": [str(goal) for goal in application.sdgs],
+        **{f"q{key}": value for key, value in application.answers.items()},
+    }

@@ -34,6 +34,10 @@ class Row(msgspec.Struct, frozen=True, kw_only=True):
         except AttributeError:
             raise KeyError(name) from None
 
+    def keys(self) -> tuple[str, ...]:
+        """The column names, so `{**row, ...}` still reads a row as a mapping."""
+        return self.__struct_fields__
+
 
 class EditionRow(Row, frozen=True, kw_only=True):
     """One yearly run of the challenge, as stored (its timeline is read on its own)."""

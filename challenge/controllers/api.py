@@ -17,7 +17,7 @@ STAFF_OR_ORGANISER = requires_role(Role.MUNICIPALITY, Role.ORGANISER)
 
 
 async def staff_problem_out(problem_id: int) -> StaffProblemOut:
-    return msgspec.convert(await problem_queries.problem_for_staff(problem_id), StaffProblemOut, strict=False)
+    return msgspec.convert(await problem_queries.problem_for_staff(problem_id), StaffProblemOut, from_attributes=True)
 
 
 class MunicipalityProblemsApi(Controller):
@@ -28,4 +28,4 @@ class MunicipalityProblemsApi(Controller):
     @get("/", summary="Problems of the municipalities the caller works for, any status")
     async def mine(self, request: AnyRequest) -> list[StaffProblemOut]:
         rows = await problem_queries.full_problems_of_municipalities(request.user.organisations(Role.MUNICIPALITY))
-        return msgspec.convert(rows, list[StaffProblemOut], strict=False)
+        return [msgspec.convert(row, StaffProblemOut, from_attributes=True) for row in rows]
