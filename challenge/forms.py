@@ -26,12 +26,11 @@ from core.errors import ValidationFailed
 from core.forms import field
 from core.i18n import gettext as _
 from core.i18n import label
-from core.rules import N_
 
+UNREADABLE_COUNT = -1
 PROBLEM_TEXTS = tuple(TEXT_LIMITS)
 APPLICATION_TEXTS = ("solution", "why_us", "traction", "pilot_plan", "impact", "video_url")
-KEPT_INPUT = N_("Please correct the marked fields; nothing you typed was lost.")
-PEOPLE_NEEDED = N_("Give a whole number of people, e.g. 4200.")
+UNREADABLE_COUNT = -1
 EDITION_TEXTS = ("description", "prize_text", "programme_text", "language", "translated_name", "translated_description")
 
 
@@ -115,15 +114,15 @@ def _numbers(data: dict[str, Any], name: str) -> list[int]:
 
 
 def _people(raw: str) -> int | None:
-    """A count of people as typed ("4 200", "4,200"); ValidationFailed when it is no number."""
+    """A count of people as typed ("4 200", "4,200").
+
+    One that is no number becomes -1, which the problem rule refuses with the count's own
+    message: the service still says a closed intake first, and every field's problem at once.
+    """
     digits = raw.replace(" ", "").replace(",", "").replace(".", "")
     if not digits:
         return None
-    if not digits.isdigit():
-        raise ValidationFailed(
-            {"affected_count": PEOPLE_NEEDED}, N_("Please correct the marked fields; nothing you typed was lost.")
-        )
-    return int(digits)
+    return int(digits) if digits.isdigit() else UNREADABLE_COUNT
 
 
 def problem_command(data: dict[str, Any]) -> ProblemIn:

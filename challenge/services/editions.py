@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -54,7 +55,12 @@ def _override(edition: EditionRow) -> Override | None:
 
 def as_edition(edition: EditionRow | Mapping[str, Any]) -> EditionRow:
     """An edition as its typed value (other domains may still hand over a stored row)."""
-    return edition if isinstance(edition, EditionRow) else convert_row(dict(edition), EditionRow)
+    if isinstance(edition, EditionRow):
+        return edition
+    row = dict(edition)
+    if isinstance(row.get("tracks"), str):  # a row read without load_json
+        row["tracks"] = json.loads(row["tracks"])
+    return convert_row(row, EditionRow)
 
 
 def timeline_from_rows(rows: list[dict[str, Any]]) -> Timeline:

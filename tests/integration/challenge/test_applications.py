@@ -10,6 +10,7 @@ import pytest
 
 from challenge.forms import application_command
 from challenge.services import applications, teams
+from challenge.services.applications import submission
 from challenge.tables import Application, ApplicationEvent
 from core.auth import load_current_user
 from core.clock import utc_now
@@ -147,7 +148,7 @@ async def test_a_submission_checked_in_time_but_recorded_after_the_deadline_is_r
     )
     # The first look at the clock is a second before the deadline, every later one a second after.
     instants = iter([closes - timedelta(seconds=1)])
-    monkeypatch.setattr(applications, "utc_now", lambda: next(instants, closes + timedelta(seconds=1)))
+    monkeypatch.setattr(submission, "utc_now", lambda: next(instants, closes + timedelta(seconds=1)))
 
     with pytest.raises(StateConflict, match=r"Applications closed on"):
         await applications.submit_application(user=founder, application_id=application_id)
