@@ -30,7 +30,6 @@ from core.i18n import label
 UNREADABLE_COUNT = -1
 PROBLEM_TEXTS = tuple(TEXT_LIMITS)
 APPLICATION_TEXTS = ("solution", "why_us", "traction", "pilot_plan", "impact", "video_url")
-UNREADABLE_COUNT = -1
 EDITION_TEXTS = ("description", "prize_text", "programme_text", "language", "translated_name", "translated_description")
 
 
