@@ -1,0 +1,206 @@
+"""Judging this year: the jury's profiles, the scored rounds and the live pairwise final."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from challenge.services import applications as application_services
+from core.demo.people import JUDGES, LENIENCY, ORGANISER
+from core.demo.startups import (
+    ACCEPTED,
+    DECLARED_CONFLICT,
+    FINALIST,
+    FIT_NOTE,
+    INTERVIEW_REJECTED,
+    REJECTED,
+    SHORTLISTED,
+    STARTUPS,
+)
+from core.demo.world import World
+from judging.services import assignments, pairwise, results, rounds, scoring
+from judging.services import profiles as judge_profiles
+from judging.tables import Criterion, JudgeAssignment
+
+# Judging: the rubric (shared by the scored rounds) and the rounds.
+RUBRIC = [
+    ("Impact", "How much of the problem goes away, for how many people.", 3, 1, 10, False),
+    ("Feasibility", "Can the team pilot it in the municipality within the budget and in three months?", 2, 1, 10,
+     False),
+    ("Team strength", "Skills, commitment and track record.", 1, 1, 10, False),
+    ("Municipality fit", "Shown only: how well it fits the municipality's way of working.", 0, 1, 5, True),
+]  # fmt: skip
+# name, method, entry, judges per application, cap per judge, how many advance, normalisation.
+SCREENING = ("Written screening", "weighted_rubric", "all_submitted", 3, 15, 16, "judge_offset")
+INTERVIEWS = ("Interviews", "weighted_rubric", "advanced", 2, 6, 12, "judge_offset")
+SEMI_FINAL = ("Semi-final", "weighted_rubric", "advanced", 3, 6, 6, "z_score")
+FINAL = ("Final", "pairwise", "advanced", 1, 50, 3, "judge_offset")
+PAIRWISE_JUDGES = 6
+VOTES_PER_JUDGE = 5
+
+MESSAGES = {
+    "shortlisted": "Congratulations: you are on the shortlist. We will invite you to an interview.",
+    "rejected": "Thank you for applying. The jury did not shortlist your application this year.",
+    "accepted": "Welcome to the programme: your mentor will contact you this week.",
+    "interview_rejected": "Thank you for the interview. The jury chose other teams for the programme.",
+    "finalist": "You are in the final: pitch at the hackathon.",
+}
+
+
+async def judges(world: World) -> None:
+    for email, _name, organisation, expertise in JUDGES:
+        await judge_profiles.save_profile(
+            user=await world.as_user(email),
+            edition_id=world.edition,
+            data={"organisation": organisation, "expertise": expertise},
+        )
+    email, startup, note = DECLARED_CONFLICT
+    await assignments.declare_conflict(
+        user=await world.as_user(email), application_id=world.applications[startup], note=note
+    )
+
+
+def _by_outcome(*outcomes: str) -> list[str]:
+    return [s.name for s in STARTUPS if s.outcome in outcomes]
+
+
+async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, str]) -> int:
+    name, method, entry, per_application, per_judge, advance, normalisation = spec
+    organiser = await world.as_user(ORGANISER)
+    round_id = await rounds.create_round(
+        user=organiser,
+        edition_id=world.edition,
+        data={
+            "name": name,
+            "method": method,
+            "entry": entry,
+            "judges_per_application": str(per_application),
+            "max_per_judge": str(per_judge),
+            "advance_count": str(advance),
+            "normalisation": normalisation,
+        },
+    )
+    if method == "weighted_rubric":
+        form: dict[str, str] = {}
+        for index, (criterion, guidance, weight, low, high, shown_only) in enumerate(RUBRIC):
+            form.update(
+                {
+                    f"criteria-{index}-name": criterion,
+                    f"criteria-{index}-guidance": guidance,
+                    f"criteria-{index}-weight": str(weight),
+                    f"criteria-{index}-scale_min": str(low),
+                    f"criteria-{index}-scale_max": str(high),
+                }
+            )
+            if shown_only:
+                form[f"criteria-{index}-independent"] = "on"
+        await rounds.save_rubric(user=organiser, round_id=round_id, data=form)
+    await results.open_round(user=organiser, round_id=round_id)
+    world.rounds[name] = round_id
+    return round_id
+
+
+async def _score_round(world: World, round_id: int, *, share: float = 1.0, seed: int = 1) -> None:
+    """Every judge scores their queue (the first `share` of it submitted, one more sheet kept as a draft)."""
+    if not await JudgeAssignment.exists().where(JudgeAssignment.round == round_id):
+        await assignments.assign_round(user=await world.as_user(ORGANISER), round_id=round_id)
+    criteria = await Criterion.select().where(Criterion.round == round_id).order_by(Criterion.position)
+    rng = random.Random(seed)
+    for number, (email, *_rest) in enumerate(JUDGES):
+        judge = await world.as_user(email)
+        queue = (
+            await JudgeAssignment.select()
+            .where(JudgeAssignment.round == round_id, JudgeAssignment.judge == judge.id)
+            .order_by(JudgeAssignment.id)
+        )
+        submitted = round(len(queue) * share)
+        for position, assignment in enumerate(queue[: submitted + (1 if share < 1 else 0)]):
+            quality = world.quality[assignment["application"]]
+            values: dict[str, Any] = {}
+            for criterion in criteria:
+                low, high = criterion["scale_min"], criterion["scale_max"]
+                raw = quality * high / 10 + LENIENCY[number] * high / 10 + rng.uniform(-0.4, 0.4)
+                values[f"c{criterion['id']}"] = str(max(low, min(high, round(raw))))
+            if quality > 8:
+                values[f"c{criteria[0]['id']}_comment"] = "Clear plan for the pilot; the municipality is on board."
+            await scoring.save_sheet(
+                user=judge, assignment_id=assignment["id"], data=values, submit=position < submitted
+            )
+
+
+async def _close_and_advance(world: World, round_id: int, intended: list[str], *, min_rural: int = 0) -> None:
+    """Close, advance the top N (with a rural quota); by hand only if the scores did not reach the story."""
+    organiser = await world.as_user(ORGANISER)
+    await results.close_round(user=organiser, round_id=round_id)
+    chosen = await results.advance(user=organiser, round_id=round_id, min_rural=min_rural)
+    wanted = {world.applications[name] for name in intended}
+    if set(chosen.chosen) != wanted:
+        print(f"demo: round {round_id} advanced {sorted(chosen.chosen)}, not {sorted(wanted)}; advancing by hand")
+        await results.advance(user=organiser, round_id=round_id, application_ids=sorted(wanted))
+
+
+async def _change(world: World, names: list[str], status: str, message: str) -> None:
+    await application_services.change_status(
+        user=await world.as_user(ORGANISER),
+        application_ids=[world.applications[n] for n in names],
+        status=status,
+        message=message,
+    )
+
+
+async def screening(world: World) -> None:
+    """All submitted applications scored by three judges each; the top 16 shortlisted, most others rejected."""
+    round_id = await _create_round(world, SCREENING)
+    await _score_round(world, round_id, seed=1)
+    await _close_and_advance(
+        world, round_id, _by_outcome(FINALIST, ACCEPTED, SHORTLISTED, INTERVIEW_REJECTED), min_rural=6
+    )
+    organiser = await world.as_user(ORGANISER)
+    await results.publish_results(
+        user=organiser, round_id=round_id, outcome="shortlisted", message=MESSAGES["shortlisted"]
+    )
+    await _change(world, _by_outcome(REJECTED), "rejected", MESSAGES["rejected"])
+
+
+async def interviews(world: World) -> None:
+    round_id = await _create_round(world, INTERVIEWS)
+    await _score_round(world, round_id, seed=2)
+    await _close_and_advance(world, round_id, _by_outcome(FINALIST, ACCEPTED))
+    await results.publish_results(
+        user=await world.as_user(ORGANISER), round_id=round_id, outcome="accepted", message=MESSAGES["accepted"]
+    )
+    await _change(world, _by_outcome(INTERVIEW_REJECTED), "rejected", MESSAGES["interview_rejected"])
+    application_id, municipality = world.applications[FIT_NOTE[0]], world.municipalities[FIT_NOTE[1]]
+    await application_services.add_fit_note(
+        user=await world.as_user(world.staff[FIT_NOTE[1]]),
+        application_id=application_id,
+        municipality_id=municipality,
+        note=FIT_NOTE[2],
+    )
+
+
+async def semi_final(world: World) -> None:
+    """Scored and closed; its six advance to the final (the round's own results page is not published)."""
+    round_id = await _create_round(world, SEMI_FINAL)
+    await _score_round(world, round_id, seed=3)
+    await _close_and_advance(world, round_id, _by_outcome(FINALIST), min_rural=2)
+    await _change(world, _by_outcome(FINALIST), "finalist", MESSAGES["finalist"])
+
+
+async def pairwise_final(world: World) -> None:
+    """Open at the hackathon: six judges have compared the finalists' pitches a few times each."""
+    round_id = await _create_round(world, FINAL)
+    for email, *_rest in JUDGES[:PAIRWISE_JUDGES]:
+        judge = await world.as_user(email)
+        seat = await pairwise.seat(user=judge, round_id=round_id)
+        previous, current = None, seat["current"]
+        for _vote in range(VOTES_PER_JUDGE + 1):
+            if current is None:
+                break
+            if previous is None:
+                choice = "next"
+            else:
+                choice = "current" if world.quality[current] > world.quality[previous] else "previous"
+            await pairwise.advance(user=judge, round_id=round_id, choice=choice)
+            row = await pairwise.seat(user=judge, round_id=round_id)
+            previous, current = row["previous"], row["current"]
