@@ -7,10 +7,12 @@ Templates read them as before (`edition.name` and `edition["name"]` both work in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
 import msgspec
+from piccolo.columns import Column
 
 T = TypeVar("T")
 
@@ -180,3 +182,9 @@ class StoredFileRow(Row, frozen=True, kw_only=True):
     owner: int | None = None
     purpose: str = ""
     created_at: datetime | None = None
+
+
+def as_changes(values: Mapping[str, Any]) -> dict[Column | str, Any]:
+    """Column values by name, as Piccolo's `update()` and `Table(...)` take them."""
+    changes: dict[Column | str, Any] = {name: value for name, value in values.items()}
+    return changes

@@ -58,8 +58,8 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
 
 def _pending(request: AnyRequest) -> list[int]:
     # Set by _receive_problem_form; absent on a first GET.
-    pending: list[int] = request.scope.get("pending_attachments", [])  # type: ignore[typeddict-item]
-    return pending
+    pending = request.scope.get("pending_attachments", [])
+    return [int(file_id) for file_id in pending] if isinstance(pending, list) else []
 
 
 async def _form_context(request: AnyRequest) -> dict[str, Any]:

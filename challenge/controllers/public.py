@@ -9,13 +9,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge.controllers.catalogue import PageNumber, ProblemPageOut, problem_page_out
+from challenge.controllers.catalogue import PageNumber, problem_page_out
 from challenge.enums import SettlementKind, Track
 from challenge.queries import catalogue
 from challenge.queries import editions as edition_queries
 from challenge.records import EditionRow
 from challenge.rules.sdgs import SDGS
-from challenge.schemas import EditionIn, EditionOut, PhaseIn, PhaseOut, TimelineOut
+from challenge.schemas import EditionIn, EditionOut, PhaseIn, PhaseOut, ProblemPageOut, TimelineOut
 from challenge.services import editions
 from challenge.services.editions import edition_state
 from core.clock import utc_now

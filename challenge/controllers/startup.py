@@ -62,12 +62,12 @@ async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any]
 def _application_id(request: AnyRequest) -> int | None:
     """The application the form edits: from the path, or the draft a refused submission just saved."""
     found = request.path_params.get("application_id") or request.scope.get("application_id")
-    return int(found) if found is not None else None  # type: ignore[call-overload]  # an int either way
+    return int(found) if isinstance(found, int | str) else None
 
 
 def _parsed_form(request: AnyRequest) -> dict[str, Any]:
-    parsed: dict[str, Any] = request.scope.get("parsed_form") or {}  # type: ignore[typeddict-item]  # core.web's key
-    return parsed
+    parsed = request.scope.get("parsed_form")  # core.web's key for the form being shown again
+    return parsed if isinstance(parsed, dict) else {}
 
 
 async def _application_context(request: AnyRequest) -> dict[str, Any]:
@@ -81,7 +81,7 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         edition_id = application.edition
     else:
         raw = _parsed_form(request).get("edition_id") or request.query_params.get("edition_id")
-        edition_id = int(raw) if str(raw or "").isdigit() else 0
+        edition_id = int(str(raw)) if str(raw or "").isdigit() else 0
     edition = await load_edition(edition_id)
     questions = await applications.load_questions(edition_id)
     problems = await application_queries.problem_options(edition_id)

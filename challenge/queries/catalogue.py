@@ -174,7 +174,7 @@ async def published_problems(
     query = Problem.select(*_LISTED).where(_published_in(edition_id))
     if q := q.strip()[:MAX_QUERY]:
         # Serbian is stored in the script it was written in: look for both spellings, in both versions.
-        found = None
+        found: Any = None  # Where, then Or: the spellings and columns joined
         for spelling in dict.fromkeys((q, to_latin(q), to_cyrillic(q))):
             pattern = f"%{spelling}%"
             for column in (Problem.title, Problem.summary, Problem.translated_title, Problem.translated_summary):

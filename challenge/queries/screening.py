@@ -23,6 +23,8 @@ from core.i18n import label
 from core.rules.paging import page_within
 from core.rules.spreadsheets import safe_cell
 
+# A join two foreign keys deep, which Piccolo builds at run time: its type reads as a bare Column.
+_PROBLEM_MUNICIPALITY: Any = ApplicationProblem.problem.municipality
 PAGE_SIZE = 50
 MAX_QUERY = 100
 SORTS = {
@@ -198,9 +200,9 @@ def _filtered(query: Any, edition_id: int, filters: ScreeningFilters) -> Any:
         addressed = addressed.where(ApplicationProblem.problem.municipality == filters.municipality)
         narrowed = True
     if filters.region:
-        addressed, narrowed = addressed.where(ApplicationProblem.problem.municipality.region == filters.region), True
+        addressed, narrowed = addressed.where(_PROBLEM_MUNICIPALITY.region == filters.region), True
     if filters.kind:
-        addressed, narrowed = addressed.where(ApplicationProblem.problem.municipality.kind == filters.kind), True
+        addressed, narrowed = addressed.where(_PROBLEM_MUNICIPALITY.kind == filters.kind), True
     if narrowed:
         query = query.where(Application.id.is_in(addressed))
     return query
@@ -277,8 +279,8 @@ async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
         ApplicationProblem.problem.language.as_alias("language"),
         ApplicationProblem.problem.translated_title.as_alias("translated_title"),
         ApplicationProblem.problem.municipality.as_alias("municipality_id"),
-        ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
-        ApplicationProblem.problem.municipality.kind.as_alias("kind"),
+        _PROBLEM_MUNICIPALITY.name.as_alias("municipality_name"),
+        _PROBLEM_MUNICIPALITY.kind.as_alias("kind"),
     ).where(ApplicationProblem.application.is_in(application_ids))
     return rows
 

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from challenge.enums import Phase
-from challenge.records import EditionRow, MunicipalityChoice, convert_row, convert_rows
+from challenge.records import EditionRow, MunicipalityChoice, as_changes, convert_row, convert_rows
 from challenge.rules.editions import check_edition
 from challenge.rules.phases import (
     Override,
@@ -136,7 +136,7 @@ async def _insert_edition(*, organiser_id: int, fields: dict[str, Any], starts: 
     async with db.transaction():
         if await Edition.exists().where(Edition.slug == fields["slug"]):
             raise ValidationFailed({"slug": SLUG_TAKEN})
-        edition_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
+        edition_id: int = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
         await _replace_timeline(edition_id, starts)
         await audit.record(
             actor_id=organiser_id,
@@ -160,7 +160,7 @@ async def update_edition(
         old_timeline = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
             EditionPhase.edition == edition_id
         )
-        await Edition.update(fields).where(Edition.id == edition_id)
+        await Edition.update(as_changes(fields)).where(Edition.id == edition_id)
         await _replace_timeline(edition_id, starts)
         await audit.record(
             actor_id=organiser_id,
@@ -208,7 +208,7 @@ async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
     async with db.transaction():
         if await Edition.exists().where(Edition.slug == slug):
             raise ValidationFailed({"slug": _("The edition %(slug)s exists already.") % {"slug": slug}})
-        fields = {
+        fields: dict[str, Any] = {
             "name": source.name,
             "year": year,
             "slug": slug,
@@ -222,7 +222,7 @@ async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
             "programme_text": source.programme_text,
             "application_grace_minutes": source.application_grace_minutes,
         }
-        new_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
+        new_id: int = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
         zone = ZoneInfo(source.timezone)
         starts: dict[Phase, datetime] = {}
         for row in rows:

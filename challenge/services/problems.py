@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from challenge.enums import Phase, ProblemAction, ProblemStatus
-from challenge.records import EditionRow, ProblemRow, convert_row
+from challenge.records import EditionRow, ProblemRow, as_changes, convert_row
 from challenge.rules.phases import IntakeOutlook, intake_outlook, may_draft_problems, may_submit_problem
 from challenge.rules.problems import (
     EDITABLE,
@@ -217,7 +217,7 @@ async def _update_problem(*, user: CurrentUser, problem_id: int, fields: Problem
         )
     changes = _columns(fields)
     updated = await (
-        Problem.update({**changes, Problem.updated_at: utc_now()})
+        Problem.update({**as_changes(changes), Problem.updated_at: utc_now()})
         .where(Problem.id == problem_id, Problem.status.is_in(list(EDITABLE)))
         .returning(Problem.id)
     )

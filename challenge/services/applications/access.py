@@ -122,7 +122,8 @@ async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]
     if not staff_of or application["status"] in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
         return False
     return await ApplicationProblem.exists().where(
-        ApplicationProblem.application == application["id"], ApplicationProblem.problem.municipality.is_in(staff_of)
+        ApplicationProblem.application == application["id"],
+        ApplicationProblem.problem.municipality.is_in(list(staff_of)),
     )
 
 

@@ -40,7 +40,7 @@ async def add_fit_note(*, user: CurrentUser, application_id: int, municipality_i
     if municipality_id not in user.organisations(Role.MUNICIPALITY) or not addressed or not visible:
         raise NotFound(N_("This application does not exist."))
     async with db.transaction():
-        note_id = (
+        note_id: int = (
             await FitNote.insert(
                 FitNote(application=application_id, municipality=municipality_id, author=user.id, note=note)
             ).returning(FitNote.id)
@@ -95,7 +95,7 @@ async def add_question(*, user: CurrentUser, edition_id: int, data: dict[str, An
             .order_by(EligibilityQuestion.position, ascending=False)
             .first()
         )
-        question_id = (
+        question_id: int = (
             await EligibilityQuestion.insert(
                 EligibilityQuestion(edition=edition_id, position=(last["position"] + 1) if last else 1, **values)
             ).returning(EligibilityQuestion.id)

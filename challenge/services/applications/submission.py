@@ -74,7 +74,7 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
                 subject=_("Application received: %(edition)s") % {"edition": edition.name},
                 template="application_submitted",
                 name=member["name"],
-                startup=startup["name"],
+                startup=startup["name"] if startup else "",
                 edition=edition,
                 application=application,
                 problems=problem_titles,
