@@ -45,7 +45,7 @@ from hackathon.controllers import ROUTES as HACKATHON_ROUTES
 from hackathon.services import privacy as hackathon_privacy
 from judging import jobs as judging_jobs
 from judging.controllers import ROUTES as JUDGING_ROUTES
-from judging.services import next_steps as judging_next_steps
+from judging.queries import next_steps as judging_next_steps
 from judging.services import privacy as judging_privacy
 from mentoring import jobs as mentoring_jobs
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
