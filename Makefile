@@ -42,7 +42,7 @@ browser-deps:
 
 # The charts' stylesheet (pygal's rules for chart_style()), served from static/ under the CSP.
 chart-css: install
-	$(BIN)/python -c "from challenge.dashboard import CHART_STYLESHEET, chart_stylesheet; CHART_STYLESHEET.write_text(chart_stylesheet())"
+	$(BIN)/python -c "from challenge.queries.dashboard import CHART_STYLESHEET, chart_stylesheet; CHART_STYLESHEET.write_text(chart_stylesheet())"
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,13 +1,15 @@
-"""Request and response bodies of the challenge's JSON API."""
+"""Request and response bodies of the challenge's JSON API, and the typed commands its services take."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
 from challenge.enums import Phase
+from challenge.rules.editions import LONG_TEXTS, EditionDraft
+from challenge.rules.problems import FIELD_NAMES as PROBLEM_FIELDS
+from core.rules.bilingual import SERBIAN
 from core.schemas import JsonInput
 
 
@@ -27,11 +29,20 @@ class EditionIn(JsonInput):
     """The name in the other language (optional)."""
     translated_description: str = ""
 
-    def as_form(self) -> dict[str, Any]:
-        data: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(self).items() if k != "timeline"}
-        data["year"] = str(self.year)
-        data.update({f"starts_{phase}": moment.isoformat() for phase, moment in self.timeline.items()})
-        return data
+    def draft(self) -> EditionDraft:
+        """The edition as the validity check reads it: texts stripped, phase starts by phase."""
+        phases = {phase.value for phase in Phase}
+        return EditionDraft(
+            name=self.name.strip(),
+            slug=self.slug.strip(),
+            timezone=self.timezone.strip(),
+            year=self.year,
+            tracks=list(self.tracks),
+            starts={Phase(name): moment for name, moment in self.timeline.items() if name in phases},
+            texts={name: str(getattr(self, name)).strip() for name in LONG_TEXTS},
+            translated_name=self.translated_name.strip(),
+            language=self.language.strip() or SERBIAN,
+        )
 
 
 class PhaseIn(JsonInput):
@@ -62,11 +73,9 @@ class ProblemIn(JsonInput):
     translated_context: str = ""
     submit: bool = False
 
-    def as_form(self) -> dict[str, Any]:
-        data = {k: v for k, v in msgspec.structs.asdict(self).items() if v is not None and k != "submit"}
-        data["sdgs"] = [str(goal) for goal in self.sdgs]
-        data["affected_count"] = "" if self.affected_count is None else str(self.affected_count)
-        return data
+    def statement(self) -> dict[str, object]:
+        """The statement's fields by name, as the problem rule reads them (`submit` is no field)."""
+        return {k: v for k, v in msgspec.structs.asdict(self).items() if k in PROBLEM_FIELDS}
 
 
 class NewProblemIn(ProblemIn):
@@ -79,13 +88,9 @@ class ReviewIn(JsonInput):
     comment: str = ""
 
 
-class StaffProblemOut(msgspec.Struct):
-    """A problem in any status, as its municipality's staff and organisers see it."""
+class ProblemStatementOut(msgspec.Struct):
+    """What a problem says, the same in the public and the staff views."""
 
-    id: int
-    edition: int
-    municipality: int
-    status: str
     title: str
     track: str | None
     summary: str
@@ -101,6 +106,15 @@ class StaffProblemOut(msgspec.Struct):
     pilot_location: str
     contact_name: str
     contact_email: str
+
+
+class StaffProblemOut(ProblemStatementOut):
+    """A problem in any status, as its municipality's staff and organisers see it."""
+
+    id: int
+    edition: int
+    municipality: int
+    status: str
     language: str
     translated_title: str
     translated_summary: str
@@ -128,15 +142,6 @@ class ApplicationIn(JsonInput):
     pitch_deck_file_id: int | None = None
     # The version this edit started from: a newer save by a teammate is then reported, not hidden.
     version: int | None = None
-
-    def as_form(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            k: v for k, v in msgspec.structs.asdict(self).items() if k not in ("answers", "pitch_deck_file_id")
-        }
-        data["problems"] = [str(p) for p in self.problems]
-        data["sdgs"] = [str(goal) for goal in self.sdgs]
-        data.update({f"q{key}": value for key, value in self.answers.items()})
-        return data
 
 
 class ApplicationEventOut(msgspec.Struct):
@@ -202,3 +207,90 @@ class StatusChangeIn(JsonInput):
 class StatusChangeOut(msgspec.Struct):
     moved: list[int]
     skipped: list[tuple[int, str]]
+
+
+# Editions and the public catalogue ------------------------------------------------------------
+
+
+class EditionOut(msgspec.Struct):
+    id: int
+    name: str
+    year: int
+    slug: str
+    timezone: str
+    tracks: list[str]
+    description: str
+    language: str
+    translated_name: str
+    translated_description: str
+
+
+class PhaseOut(msgspec.Struct):
+    phase: str
+    starts_at: datetime
+    ends_at: datetime | None
+    current: bool
+
+
+class TimelineOut(msgspec.Struct):
+    edition: str
+    timezone: str
+    current_phase: str | None
+    phases: list[PhaseOut]
+
+
+class MunicipalityOut(msgspec.Struct):
+    id: int
+    name: str
+    region: str
+    kind: str
+
+
+class ProblemSummaryOut(msgspec.Struct):
+    id: int
+    title: str
+    summary: str
+    track: str | None
+    sdgs: list[int]
+    endorsement_count: int
+    published_at: datetime | None
+    municipality: MunicipalityOut
+    url: str
+
+
+class ProblemPageOut(msgspec.Struct):
+    items: list[ProblemSummaryOut]
+    page: int
+    has_next: bool
+
+
+class AttachmentOut(msgspec.Struct):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+class CommentOut(msgspec.Struct):
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+
+
+class ProblemOut(ProblemStatementOut):
+    """A published problem, as everyone sees it."""
+
+    id: int
+    edition_id: int
+    endorsement_count: int
+    published_at: datetime | None
+    municipality: MunicipalityOut
+    attachments: list[AttachmentOut]
+    comments: list[CommentOut]
+
+
+class EndorsementOut(msgspec.Struct):
+    problem_id: int
+    endorsement_count: int

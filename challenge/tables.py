@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from core.tables import StoredFile, User
 
 class Edition(Table):
     """One yearly run of the challenge."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     name = Varchar(length=200)
     year = Integer(index=True)
@@ -32,12 +34,14 @@ class Edition(Table):
 
 
 class EditionPhase(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     edition = ForeignKey(references=Edition, index=True)
     phase = Varchar(length=20, choices=Phase)
     starts_at = Timestamptz()
 
 
 class Municipality(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     name = Varchar(length=200, unique=True)
     region = Varchar(length=120, index=True)
     population = Integer()
@@ -48,6 +52,7 @@ class Municipality(Table):
 
 
 class Startup(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     name = Varchar(length=200, unique=True)
     legal_form = Varchar(length=80, default="")
     country = Varchar(length=80)
@@ -65,6 +70,8 @@ class Startup(Table):
 class StartupMember(Table):
     """A person in a startup's team for one edition (one startup per person and edition)."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     startup = ForeignKey(references=Startup, index=True)
     user = ForeignKey(references=User, index=True)
     edition = ForeignKey(references=Edition, index=True)
@@ -77,6 +84,8 @@ class StartupMember(Table):
 
 class Problem(Table):
     """A local problem a municipality brings to the challenge."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     edition = ForeignKey(references=Edition, index=True)
     municipality = ForeignKey(references=Municipality, index=True)
@@ -116,6 +125,8 @@ class Problem(Table):
 class ProblemEvent(Table):
     """Each status change of a problem, with the organiser's comment when changes are requested."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     problem = ForeignKey(references=Problem, index=True)
     actor = ForeignKey(references=User, null=True, default=None)
     from_status = Varchar(length=20, choices=ProblemStatus, null=True, default=None)
@@ -125,12 +136,14 @@ class ProblemEvent(Table):
 
 
 class ProblemAttachment(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     problem = ForeignKey(references=Problem, index=True)
     file = ForeignKey(references=StoredFile)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
 class Endorsement(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     problem = ForeignKey(references=Problem, index=True)
     user = ForeignKey(references=User, index=True)
     # "<problem>:<user>", unique: one endorsement per person, enforced by the database.
@@ -139,6 +152,7 @@ class Endorsement(Table):
 
 
 class Comment(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     problem = ForeignKey(references=Problem, index=True)
     author = ForeignKey(references=User, index=True)
     body = Text()
@@ -150,6 +164,7 @@ class Comment(Table):
 
 
 class EligibilityQuestion(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     edition = ForeignKey(references=Edition, index=True)
     position = Integer(default=0)
     kind = Varchar(length=10, choices=QuestionKind)
@@ -160,6 +175,7 @@ class EligibilityQuestion(Table):
 
 
 class Application(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     edition = ForeignKey(references=Edition, index=True)
     startup = ForeignKey(references=Startup, index=True)
     track = Varchar(length=20, choices=Track, index=True)
@@ -186,11 +202,13 @@ class Application(Table):
 
 
 class ApplicationProblem(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     application = ForeignKey(references=Application, index=True)
     problem = ForeignKey(references=Problem, index=True)
 
 
 class ApplicationEvent(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     application = ForeignKey(references=Application, index=True)
     actor = ForeignKey(references=User, null=True, default=None)
     from_status = Varchar(length=20, choices=ApplicationStatus, null=True, default=None)
@@ -202,6 +220,8 @@ class ApplicationEvent(Table):
 class FitNote(Table):
     """A municipality's view of how an application fits its problem: for organisers, not judges."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     application = ForeignKey(references=Application, index=True)
     municipality = ForeignKey(references=Municipality, index=True)
     author = ForeignKey(references=User)
@@ -211,6 +231,8 @@ class FitNote(Table):
 
 class ExpertiseTag(Table):
     """The shared vocabulary of expertise (organisers curate it): startups ask, mentors offer."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     # Stable: applications, profiles and matches refer to the slug; the name may change.
     slug = Varchar(length=40, unique=True)

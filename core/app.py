@@ -16,8 +16,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from challenge import jobs as challenge_jobs
-from challenge import queries as challenge_queries
 from challenge.controllers import ROUTES as CHALLENGE_ROUTES
+from challenge.queries import editions as challenge_queries
 from challenge.services import next_steps as challenge_next_steps
 from challenge.services import privacy as challenge_privacy
 from core import db, jobs

@@ -6,7 +6,7 @@ from challenge.controllers.catalogue import CataloguePages, ProblemApi
 from challenge.controllers.dashboard import EditionDashboard
 from challenge.controllers.expertise import ExpertisePages
 from challenge.controllers.municipality import MunicipalityPages, MunicipalityProfilePages
-from challenge.controllers.organiser import EditionAdminPages, MunicipalityAdminPages, ProblemReviewPages
+from challenge.controllers.organiser import EditionAdminPages, EditionPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages
 from challenge.controllers.screening import (
     ApplicationReviewPages,
@@ -23,6 +23,7 @@ ROUTES = [
     MunicipalityPages,
     MunicipalityProfilePages,
     EditionAdminPages,
+    EditionPages,
     MunicipalityAdminPages,
     ProblemReviewPages,
     PublicPages,

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get
 
-from challenge import queries
+from challenge.queries import problems as problem_queries
 from challenge.schemas import StaffProblemOut
 from core.enums import Role
 from core.permissions import requires_role
@@ -17,7 +17,7 @@ STAFF_OR_ORGANISER = requires_role(Role.MUNICIPALITY, Role.ORGANISER)
 
 
 async def staff_problem_out(problem_id: int) -> StaffProblemOut:
-    return msgspec.convert(await queries.problem_for_staff(problem_id), StaffProblemOut, strict=False)
+    return msgspec.convert(await problem_queries.problem_for_staff(problem_id), StaffProblemOut, from_attributes=True)
 
 
 class MunicipalityProblemsApi(Controller):
@@ -27,5 +27,5 @@ class MunicipalityProblemsApi(Controller):
 
     @get("/", summary="Problems of the municipalities the caller works for, any status")
     async def mine(self, request: AnyRequest) -> list[StaffProblemOut]:
-        rows = await queries.full_problems_of_municipalities(request.user.organisations(Role.MUNICIPALITY))
-        return msgspec.convert(rows, list[StaffProblemOut], strict=False)
+        rows = await problem_queries.full_problems_of_municipalities(request.user.organisations(Role.MUNICIPALITY))
+        return [msgspec.convert(row, StaffProblemOut, from_attributes=True) for row in rows]

@@ -8,7 +8,9 @@ import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from challenge import queries, screening
+from challenge.enums import ApplicationStatus
+from challenge.queries import applications as application_queries
+from challenge.queries import screening
 from challenge.rules.applications import missing_parts
 from challenge.schemas import (
     ApplicationIn,
@@ -30,17 +32,18 @@ AnyRequest = Request[Any, Any, Any]
 
 async def application_out(request: AnyRequest, application_id: int, *, overwrote: bool = False) -> ApplicationOut:
     application = await applications.load_application(application_id)
-    await applications.ensure_member(request.user, application["startup"])
-    questions = await applications.load_questions(application["edition"])
+    await applications.ensure_member(request.user, application.startup)
+    questions = await applications.load_questions(application.edition)
     missing = missing_parts(await applications.content_of(application), questions)
+    timeline = await screening.timeline(application_id)
     return msgspec.convert(
         {
-            **application,
-            "problems": [p["problem_id"] for p in await screening.problems_of(application_id)],
+            **msgspec.structs.asdict(application),
+            "problems": [p.problem_id for p in await screening.problems_of(application_id)],
             "missing": {name: _(message) for name, message in missing.items()}
-            if application["status"] == "draft"
+            if application.status == ApplicationStatus.DRAFT
             else {},
-            "timeline": await screening.timeline(application_id),
+            "timeline": [msgspec.structs.asdict(event) for event in timeline],
             "overwrote_newer_save": overwrote,
         },
         ApplicationOut,
@@ -57,7 +60,9 @@ class StartupApplicationsApi(Controller):
     async def mine(self, request: AnyRequest) -> list[ApplicationOut]:
         out = []
         for startup in await teams.startups_of_user(request.user.id):
-            for row in await queries.applications_of_startup(startup["id"], edition_id=startup["edition_id"]):
+            for row in await application_queries.applications_of_startup(
+                startup["id"], edition_id=startup["edition_id"]
+            ):
                 out.append(await application_out(request, row["id"]))
         return out
 
@@ -65,12 +70,7 @@ class StartupApplicationsApi(Controller):
     async def create(self, request: AnyRequest, data: JSONBody[ApplicationIn]) -> ApplicationOut:
         if data.edition_id is None:
             raise ValidationFailed({"edition_id": N_("Required.")})
-        saved = await applications.save_application(
-            user=request.user,
-            edition_id=data.edition_id,
-            data=data.as_form(),
-            pitch_deck_file_id=data.pitch_deck_file_id,
-        )
+        saved = await applications.save_application(user=request.user, edition_id=data.edition_id, application=data)
         return await application_out(request, saved.application_id)
 
     @get("/{application_id:int}", summary="One application with what is missing and its status history")
@@ -82,14 +82,9 @@ class StartupApplicationsApi(Controller):
         self, request: AnyRequest, application_id: FromPath[int], data: JSONBody[ApplicationIn]
     ) -> ApplicationOut:
         application = await applications.load_application(application_id)
-        await applications.ensure_member(request.user, application["startup"])
+        await applications.ensure_member(request.user, application.startup)
         saved = await applications.save_application(
-            user=request.user,
-            edition_id=application["edition"],
-            data=data.as_form(),
-            application_id=application_id,
-            expected_version=data.version,
-            pitch_deck_file_id=data.pitch_deck_file_id,
+            user=request.user, edition_id=application.edition, application=data, application_id=application_id
         )
         return await application_out(request, application_id, overwrote=saved.overwrote_newer)
 
@@ -128,9 +123,15 @@ class OrganiserApplicationsApi(Controller):
     ) -> ApplicationPageOut:
         filters = screening.ScreeningFilters.from_query(dict(request.query_params))
         result = await screening.applications(edition_id=edition_id, filters=filters, page=page_number)
-        rows = [{**row, "problems": [p["problem_id"] for p in row["problems"]]} for row in result.rows]
         return ApplicationPageOut(
-            rows=msgspec.convert(rows, list[ApplicationRowOut], strict=False),
+            rows=[
+                msgspec.convert(
+                    {**msgspec.structs.asdict(row), "problems": [p.problem_id for p in row.problems]},
+                    ApplicationRowOut,
+                    strict=False,
+                )
+                for row in result.rows
+            ],
             page=result.page,
             has_next=result.has_next,
             total=result.total,

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge import catalogue, queries
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.controllers.api import STAFF_OR_ORGANISER, staff_problem_out
 from challenge.enums import SettlementKind, Track
+from challenge.queries import catalogue
+from challenge.queries import editions as edition_queries
 from challenge.rules.sdgs import SDGS
-from challenge.schemas import NewProblemIn, ProblemIn, ReviewIn, StaffProblemOut
+from challenge.schemas import (
+    AttachmentOut,
+    CommentOut,
+    EndorsementOut,
+    MunicipalityOut,
+    NewProblemIn,
+    ProblemIn,
+    ProblemOut,
+    ProblemPageOut,
+    ProblemSummaryOut,
+    ReviewIn,
+    StaffProblemOut,
+)
 from challenge.services import problems, voice
 from challenge.services.editions import edition_state
 from core import pagecache
@@ -33,76 +44,6 @@ DETAIL = "challenge/catalogue/detail.html"
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, description="Page of 20 results, from 1")]
 
 
-class MunicipalityOut(msgspec.Struct):
-    id: int
-    name: str
-    region: str
-    kind: str
-
-
-class ProblemSummaryOut(msgspec.Struct):
-    id: int
-    title: str
-    summary: str
-    track: str | None
-    sdgs: list[int]
-    endorsement_count: int
-    published_at: datetime | None
-    municipality: MunicipalityOut
-    url: str
-
-
-class ProblemPageOut(msgspec.Struct):
-    items: list[ProblemSummaryOut]
-    page: int
-    has_next: bool
-
-
-class AttachmentOut(msgspec.Struct):
-    id: int
-    name: str
-    content_type: str
-    size: int
-    url: str
-
-
-class CommentOut(msgspec.Struct):
-    id: int
-    author: str
-    body: str
-    created_at: datetime
-
-
-class ProblemOut(msgspec.Struct):
-    id: int
-    edition_id: int
-    title: str
-    track: str | None
-    summary: str
-    context: str
-    affected_groups: str
-    affected_count: int | None
-    tried_before: str
-    data_available: str
-    open_data_links: list[str]
-    sdgs: list[int]
-    budget_range: str | None
-    procurement_path: str | None
-    pilot_location: str
-    contact_name: str
-    contact_email: str
-    endorsement_count: int
-    published_at: datetime | None
-    municipality: MunicipalityOut
-    attachments: list[AttachmentOut]
-    comments: list[CommentOut]
-
-
-class EndorsementOut(msgspec.Struct):
-    problem_id: int
-    endorsement_count: int
-
-
 STATEMENT_FIELDS = tuple(
     name
     for name in ProblemOut.__struct_fields__
@@ -110,25 +51,19 @@ STATEMENT_FIELDS = tuple(
 )
 
 
-def _municipality_out(row: dict[str, Any]) -> MunicipalityOut:
-    return MunicipalityOut(
-        id=row["municipality"], name=row["municipality_name"], region=row["region"], kind=row["kind"]
-    )
-
-
-def problem_summary_out(row: dict[str, Any]) -> ProblemSummaryOut:
+def problem_summary_out(row: catalogue.ListedProblem) -> ProblemSummaryOut:
     return ProblemSummaryOut(
-        id=row["id"],
-        title=row["title"],
-        summary=row["summary"],
-        track=row["track"],
-        sdgs=row["sdgs"],
-        endorsement_count=row["endorsement_count"],
-        published_at=row["published_at"],
+        id=row.id,
+        title=row.title,
+        summary=row.summary,
+        track=row.track,
+        sdgs=row.sdgs,
+        endorsement_count=row.endorsement_count,
+        published_at=row.published_at,
         municipality=MunicipalityOut(
-            id=row["municipality_id"], name=row["municipality_name"], region=row["region"], kind=row["kind"]
+            id=row.municipality_id, name=row.municipality_name, region=row.region, kind=row.kind
         ),
-        url=f"/api/v1/problems/{row['id']}",
+        url=f"/api/v1/problems/{row.id}",
     )
 
 
@@ -141,22 +76,17 @@ def problem_page_out(result: catalogue.ProblemPage) -> ProblemPageOut:
 def _problem_out(detail: catalogue.ProblemDetail) -> ProblemOut:
     problem = detail.problem
     return ProblemOut(
-        **{name: problem[name] for name in STATEMENT_FIELDS},
-        edition_id=problem["edition"],
-        municipality=_municipality_out(problem),
+        **{name: getattr(problem, name) for name in STATEMENT_FIELDS},
+        edition_id=problem.edition,
+        municipality=MunicipalityOut(
+            id=problem.municipality, name=problem.municipality_name, region=problem.region, kind=problem.kind
+        ),
         attachments=[
-            AttachmentOut(
-                id=a["id"],
-                name=a["original_name"],
-                content_type=a["content_type"],
-                size=a["size"],
-                url=f"/files/{a['id']}",
-            )
+            AttachmentOut(id=a.id, name=a.original_name, content_type=a.content_type, size=a.size, url=f"/files/{a.id}")
             for a in detail.attachments
         ],
         comments=[
-            CommentOut(id=c["id"], author=c["author_name"], body=c["body"], created_at=c["created_at"])
-            for c in detail.comments
+            CommentOut(id=c.id, author=c.author_name, body=c.body, created_at=c.created_at) for c in detail.comments
         ],
     )
 
@@ -218,26 +148,26 @@ class CataloguePages(Controller):
     async def _catalogue(
         edition: str, q: str, track: str, region: str, kind: str, sdg: str, sort: str, page_number: int
     ) -> Template:
-        editions = await queries.editions()
+        editions = await edition_queries.editions()
         if edition:
-            chosen = next((e for e in editions if e["slug"] == edition), None)
+            chosen = next((e for e in editions if e.slug == edition), None)
         else:
             # The newest edition that has published problems: a freshly copied one is still empty.
-            chosen = await queries.newest_edition_with_published_problems() or next(iter(editions), None)
+            chosen = await edition_queries.newest_edition_with_published_problems() or next(iter(editions), None)
         if chosen is None:
             if edition:
                 raise NotFoundException()
             return page("challenge/catalogue/empty.html")
         filters = catalogue.Filters.from_query(q=q, track=track, region=region, kind=kind, sdg=sdg, sort=sort)
-        result = await catalogue.published_problems(edition_id=chosen["id"], **asdict(filters), page=page_number)
+        result = await catalogue.published_problems(edition_id=chosen.id, **asdict(filters), page=page_number)
         return page(
             "challenge/catalogue/index.html",
             edition=chosen,
             editions=editions,
             result=result,
             filters=filters,
-            link_query={"edition": chosen["slug"], **filters.query()},
-            regions=await catalogue.regions(chosen["id"]),
+            link_query={"edition": chosen.slug, **filters.query()},
+            regions=await catalogue.regions(chosen.id),
             tracks=list(Track),
             kinds=list(SettlementKind),
             sdg_names=SDGS,
@@ -307,7 +237,7 @@ class ProblemApi(Controller):
     async def create_problem(self, request: AnyRequest, data: JSONBody[NewProblemIn]) -> StaffProblemOut:
         problem_id = await problems.save_problem(
             user=request.user,
-            data=data.as_form(),
+            problem=data,
             edition_id=data.edition_id,
             municipality_id=data.municipality_id,
             submit=data.submit,
@@ -320,7 +250,7 @@ class ProblemApi(Controller):
     async def update_problem(
         self, request: AnyRequest, problem_id: FromPath[int], data: JSONBody[ProblemIn]
     ) -> StaffProblemOut:
-        await problems.save_problem(user=request.user, data=data.as_form(), problem_id=problem_id, submit=data.submit)
+        await problems.save_problem(user=request.user, problem=data, problem_id=problem_id, submit=data.submit)
         return await staff_problem_out(problem_id)
 
     @post("/{problem_id:int}/withdraw", guards=[STAFF_OR_ORGANISER], summary="Withdraw a problem (its staff)")

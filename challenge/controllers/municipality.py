@@ -9,8 +9,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import queries
-from challenge.forms import problem_form_choices
+from challenge.forms import problem_command, problem_form_choices, problem_form_values
+from challenge.queries import problems as problem_queries
 from challenge.services import municipalities, problems
 from core import files
 from core.clock import utc_now
@@ -48,36 +48,40 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
     if "attachment" in form.files:
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["attachment"])
         pending.append(stored["id"])
-    request.scope["parsed_form"] = values
-    request.scope["pending_attachments"] = pending
+    # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
+    request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]
+    request.scope["pending_attachments"] = pending  # type: ignore[typeddict-unknown-key]
     if form.errors:
         raise ValidationFailed(form.errors)
     return values, pending
 
 
+def _pending(request: AnyRequest) -> list[int]:
+    # Set by _receive_problem_form; absent on a first GET.
+    pending = request.scope.get("pending_attachments", [])
+    return [int(file_id) for file_id in pending] if isinstance(pending, list) else []
+
+
 async def _form_context(request: AnyRequest) -> dict[str, Any]:
     problem_id = request.path_params.get("problem_id")
-    problem = await queries.problem_for_staff(problem_id) if problem_id else None
+    staff_of = request.user.organisations(Role.MUNICIPALITY)
+    problem = await problem_queries.problem_for_staff(int(problem_id)) if problem_id else None
     if problem is not None:
         # Also when re-rendering after an error: never show another municipality's problem.
-        problems.ensure_municipality_staff(request.user, problem["municipality"])
+        problems.ensure_municipality_staff(request.user, problem.municipality)
     intake = await problems.current_intake()
     return {
         **problem_form_choices(),
         "intake": intake,
         "intake_closed": "" if intake.may_draft else problems.intake_closed_text(intake),
         "problem": problem,
-        "change_request": await queries.latest_change_request(problem_id) if problem_id else "",
-        "edition_options": [
-            (e["id"], f"{e['name']} ({e['year']})") for e in await problems.editions_open_for_drafting()
-        ],
-        "municipality_options": [
-            (m["id"], m["name"]) for m in await queries.municipalities(request.user.organisations(Role.MUNICIPALITY))
-        ],
-        "pending": await queries.stored_files(
-            request.scope.get("pending_attachments", []), owner_id=request.user.id, purpose=problems.ATTACHMENT
+        "change_request": await problem_queries.latest_change_request(int(problem_id)) if problem_id else "",
+        "edition_options": [(e.id, f"{e.name} ({e.year})") for e in await problems.editions_open_for_drafting()],
+        "municipality_options": [(m.id, m.name) for m in await problem_queries.municipalities(staff_of)],
+        "pending": await problem_queries.stored_files(
+            _pending(request), owner_id=request.user.id, purpose=problems.ATTACHMENT
         ),
-        "attachments": await queries.attachments(problem_id) if problem_id else [],
+        "attachments": await problem_queries.attachments(int(problem_id)) if problem_id else [],
         "max_megabytes": ATTACHMENT.max_bytes // (1024 * 1024),
     }
 
@@ -92,8 +96,8 @@ class MunicipalityPages(Controller):
         ids = request.user.organisations(Role.MUNICIPALITY)
         return page(
             "challenge/municipality/home.html",
-            municipalities=await queries.municipalities(ids),
-            problems=await queries.problems_of_municipalities(ids),
+            municipalities=await problem_queries.municipalities(ids),
+            problems=await problem_queries.problems_of_municipalities(ids),
             open_editions=await problems.editions_open_for_drafting(),
             next_steps=await checklist(Home.MUNICIPALITY, user=request.user, now=utc_now()),
             intake_closed=problems.intake_closed_text(await problems.current_intake()),
@@ -118,40 +122,36 @@ class MunicipalityPages(Controller):
     )
     async def create_problem(self, request: AnyRequest) -> Redirect:
         values, pending = await _receive_problem_form(request)
+        command = problem_command(values)
         problem_id = await problems.save_problem(
             user=request.user,
-            data=values,
+            problem=command,
             edition_id=_int(values.get("edition_id")),
             municipality_id=_int(values.get("municipality_id")),
             attachment_ids=pending,
-            submit=values.get("action") == "submit",
+            submit=command.submit,
         )
-        return _after_save(request, problem_id, submitted=values.get("action") == "submit", created=True)
+        return _after_save(request, problem_id, submitted=command.submit, created=True)
 
     @get("/problems/{problem_id:int}")
     async def show_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template:
-        problem = await queries.problem_for_staff(problem_id)
-        problems.ensure_municipality_staff(request.user, problem["municipality"])
+        problem = await problem_queries.problem_for_staff(problem_id)
+        problems.ensure_municipality_staff(request.user, problem.municipality)
         return page(
             "challenge/problems/show.html",
             problem=problem,
-            history=await queries.problem_history(problem_id),
-            attachments=await queries.attachments(problem_id),
+            history=await problem_queries.problem_history(problem_id),
+            attachments=await problem_queries.attachments(problem_id),
         )
 
     @get("/problems/{problem_id:int}/edit")
     async def edit_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Template | Redirect:
-        problem = await queries.problem_for_staff(problem_id)
-        problems.ensure_municipality_staff(request.user, problem["municipality"])
+        problem = await problem_queries.problem_for_staff(problem_id)
+        problems.ensure_municipality_staff(request.user, problem.municipality)
         if not problems.is_editable(problem):
             flash(request.session, _("This problem is with the organisers and cannot be edited now."), "info")
             return Redirect(f"/municipality/problems/{problem_id}")
-        values = {
-            **problem,
-            "sdgs": [str(goal) for goal in problem["sdgs"]],
-            "open_data_links": "\n".join(problem["open_data_links"]),
-            "affected_count": "" if problem["affected_count"] is None else str(problem["affected_count"]),
-        }
+        values = problem_form_values(problem)
         return page("challenge/problems/form.html", values=values, errors={}, **await _form_context(request))
 
     @post(
@@ -161,16 +161,13 @@ class MunicipalityPages(Controller):
         opt={"form": "challenge/problems/form.html", "form_context": _form_context},
     )
     async def update_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Redirect:
-        problems.ensure_municipality_staff(request.user, (await problems.load_problem(problem_id))["municipality"])
+        problems.ensure_municipality_staff(request.user, (await problems.load_problem(problem_id)).municipality)
         values, pending = await _receive_problem_form(request)
+        command = problem_command(values)
         await problems.save_problem(
-            user=request.user,
-            data=values,
-            problem_id=problem_id,
-            attachment_ids=pending,
-            submit=values.get("action") == "submit",
+            user=request.user, problem=command, problem_id=problem_id, attachment_ids=pending, submit=command.submit
         )
-        return _after_save(request, problem_id, submitted=values.get("action") == "submit")
+        return _after_save(request, problem_id, submitted=command.submit)
 
     @post("/problems/{problem_id:int}/withdraw")
     async def withdraw_problem(self, request: AnyRequest, problem_id: FromPath[int]) -> Redirect:

@@ -10,12 +10,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import queries
 from challenge.enums import PHASE_ORDER, ProblemStatus, Track
-from challenge.forms import problem_form_choices
-from challenge.rules.phases import utc_to_local
+from challenge.forms import edition_command, edition_form_values, problem_form_choices
+from challenge.queries import editions as edition_queries
+from challenge.queries import problems as problem_queries
+from challenge.records import EditionRow
 from challenge.rules.problems import ORGANISER_ACTIONS, allowed_actions
 from challenge.services import editions, municipalities, problems
+from challenge.services.editions import edition_scope
 from core.enums import Role
 from core.forms import FormData, field
 from core.i18n import gettext as _
@@ -36,29 +38,22 @@ def _edition_form_choices() -> dict[str, Any]:
     }
 
 
+async def _new_edition_context(request: AnyRequest) -> dict[str, Any]:
+    return {**_edition_form_choices(), "edition": None}
+
+
 async def _edition_form_context(request: AnyRequest) -> dict[str, Any]:
-    edition_id = request.path_params.get("edition_id")
-    return {**_edition_form_choices(), "edition": await editions.load_edition(edition_id) if edition_id else None}
-
-
-async def _edition_values(edition_id: int) -> dict[str, Any]:
-    state = await editions.edition_state(await editions.load_edition(edition_id))
-    values: dict[str, Any] = dict(state.edition)
-    for start in state.timeline.starts:
-        local = utc_to_local(start.starts_at, state.edition["timezone"])
-        # To the second: saving the form unchanged must not move a phase start that has seconds.
-        values[f"starts_{start.phase.value}"] = local.isoformat(timespec="seconds" if local.second else "minutes")
-    return values
+    return {**_edition_form_choices(), "edition": edition_scope.of(request)}
 
 
 async def _review_context(request: AnyRequest) -> dict[str, Any]:
     problem_id = int(request.path_params["problem_id"])
-    problem = await queries.problem_for_staff(problem_id)
+    problem = await problem_queries.problem_for_staff(problem_id)
     return {
         "problem": problem,
-        "history": await queries.problem_history(problem_id),
-        "attachments": await queries.attachments(problem_id),
-        "actions": sorted(a.value for a in allowed_actions(ProblemStatus(problem["status"])) & ORGANISER_ACTIONS),
+        "history": await problem_queries.problem_history(problem_id),
+        "attachments": await problem_queries.attachments(problem_id),
+        "actions": sorted(a.value for a in allowed_actions(ProblemStatus(problem.status)) & ORGANISER_ACTIONS),
     }
 
 
@@ -69,8 +64,7 @@ class EditionAdminPages(Controller):
 
     @get("/")
     async def list_editions(self) -> Template:
-        rows = await queries.editions()
-        states = [await editions.edition_state(row) for row in rows]
+        states = [await editions.edition_state(row) for row in await edition_queries.editions()]
         return page("challenge/editions/list.html", states=states)
 
     @get("/new")
@@ -78,47 +72,61 @@ class EditionAdminPages(Controller):
         values = {"timezone": "Europe/Belgrade", "tracks": [t.value for t in Track], "application_grace_minutes": 0}
         return page("challenge/editions/form.html", values=values, errors={}, edition=None, **_edition_form_choices())
 
-    @post("/new", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})
+    @post("/new", opt={"form": "challenge/editions/form.html", "form_context": _new_edition_context})
     async def create_edition(self, request: AnyRequest, data: FormData) -> Redirect:
-        edition_id = await editions.create_edition(organiser_id=request.user.id, data=data)
+        command, grace = edition_command(data)
+        edition_id = await editions.create_edition(organiser_id=request.user.id, edition=command, grace_minutes=grace)
         flash(request.session, _("The edition was created."), "success")
         return Redirect(f"/organiser/editions/{edition_id}/edit")
 
-    @get("/{edition_id:int}/edit")
-    async def edit_edition(self, edition_id: FromPath[int]) -> Template:
+
+class EditionPages(Controller):
+    """One edition's settings, phase and review queue: the edition scope loads it once."""
+
+    path = "/organiser/editions/{edition_id:int}"
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
+    include_in_schema = False
+
+    @get("/edit")
+    async def edit_edition(self, edition: EditionRow) -> Template:
+        state = await editions.edition_state(edition)
         return page(
             "challenge/editions/form.html",
-            values=await _edition_values(edition_id),
+            values=edition_form_values(edition, state.timeline),
             errors={},
-            edition=await editions.load_edition(edition_id),
-            state=await editions.edition_state(await editions.load_edition(edition_id)),
+            edition=edition,
+            state=state,
             **_edition_form_choices(),
         )
 
-    @post("/{edition_id:int}/edit", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})
-    async def update_edition(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        await editions.update_edition(organiser_id=request.user.id, edition_id=edition_id, data=data)
+    @post("/edit", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})
+    async def update_edition(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+        command, grace = edition_command(data)
+        await editions.update_edition(
+            organiser_id=request.user.id, edition_id=edition.id, edition=command, grace_minutes=grace
+        )
         flash(request.session, _("The edition was saved."), "success")
-        return Redirect(f"/organiser/editions/{edition_id}/edit")
+        return Redirect(f"/organiser/editions/{edition.id}/edit")
 
-    @post("/{edition_id:int}/phase")
-    async def move_phase(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        await editions.move_phase(organiser_id=request.user.id, edition_id=edition_id, phase=field(data, "phase"))
+    @post("/phase")
+    async def move_phase(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+        await editions.move_phase(organiser_id=request.user.id, edition_id=edition.id, phase=field(data, "phase"))
         flash(request.session, _("The phase was changed."), "success")
         return Redirect("/organiser/editions/")
 
-    @post("/{edition_id:int}/copy")
-    async def copy_edition(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:
-        new_id = await editions.copy_edition(organiser_id=request.user.id, edition_id=edition_id)
+    @post("/copy")
+    async def copy_edition(self, request: AnyRequest, edition: EditionRow) -> Redirect:
+        new_id = await editions.copy_edition(organiser_id=request.user.id, edition_id=edition.id)
         flash(request.session, _("Next year's edition was created; check its dates."), "success")
         return Redirect(f"/organiser/editions/{new_id}/edit")
 
-    @get("/{edition_id:int}/problems")
-    async def review_queue(self, edition_id: FromPath[int], status: FromQuery[str] = "") -> Template:
+    @get("/problems")
+    async def review_queue(self, edition: EditionRow, status: FromQuery[str] = "") -> Template:
         return page(
             "challenge/editions/problems.html",
-            edition=await editions.load_edition(edition_id),
-            problems=await queries.review_queue(edition_id=edition_id, status=status),
+            edition=edition,
+            problems=await problem_queries.review_queue(edition_id=edition.id, status=status),
             statuses=[s for s in ProblemStatus if s != ProblemStatus.DRAFT],
             status=status,
         )
@@ -151,7 +159,7 @@ class MunicipalityAdminPages(Controller):
     async def list_municipalities(self) -> Template:
         return page(
             "challenge/municipalities/list.html",
-            municipalities=await queries.municipalities(),
+            municipalities=await problem_queries.municipalities(),
             values={},
             errors={},
             **problem_form_choices(),

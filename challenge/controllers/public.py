@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -9,12 +8,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Template
 
-from challenge import catalogue, queries
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge.controllers.catalogue import PageNumber, ProblemPageOut, problem_page_out
+from challenge.controllers.catalogue import PageNumber, problem_page_out
 from challenge.enums import SettlementKind, Track
+from challenge.queries import catalogue
+from challenge.queries import editions as edition_queries
+from challenge.records import EditionRow
 from challenge.rules.sdgs import SDGS
-from challenge.schemas import EditionIn, PhaseIn
+from challenge.schemas import EditionIn, EditionOut, PhaseIn, PhaseOut, ProblemPageOut, TimelineOut
 from challenge.services import editions
 from challenge.services.editions import edition_state
 from core.clock import utc_now
@@ -27,35 +28,12 @@ AnyRequest = Request[Any, Any, Any]
 HOME_PROBLEMS = 6
 
 
-class EditionOut(msgspec.Struct):
-    id: int
-    name: str
-    year: int
-    slug: str
-    timezone: str
-    tracks: list[str]
-    description: str
-    language: str
-    translated_name: str
-    translated_description: str
+def edition_out(edition: EditionRow) -> EditionOut:
+    return msgspec.convert(edition, EditionOut, from_attributes=True)
 
 
-class PhaseOut(msgspec.Struct):
-    phase: str
-    starts_at: datetime
-    ends_at: datetime | None
-    current: bool
-
-
-class TimelineOut(msgspec.Struct):
-    edition: str
-    timezone: str
-    current_phase: str | None
-    phases: list[PhaseOut]
-
-
-async def _edition(slug: str) -> dict[str, Any]:
-    edition = await queries.edition_by_slug(slug)
+async def _edition(slug: str) -> EditionRow:
+    edition = await edition_queries.edition_by_slug(slug)
     if edition is None:
         raise NotFoundException()
     return edition
@@ -66,11 +44,11 @@ class PublicPages(Controller):
 
     @get("/")
     async def home(self, request: AnyRequest) -> Template:
-        editions = await queries.editions()
+        editions = await edition_queries.editions()
         # A freshly copied edition is still empty: show the newest one with problems.
-        current = await queries.newest_edition_with_published_problems() or (editions[0] if editions else None)
+        current = await edition_queries.newest_edition_with_published_problems() or (editions[0] if editions else None)
         problems = (
-            await catalogue.published_problems(edition_id=current["id"], page_size=HOME_PROBLEMS) if current else None
+            await catalogue.published_problems(edition_id=current.id, page_size=HOME_PROBLEMS) if current else None
         )
         user = request.scope.get("user")
         steps = await checklist(Home.PERSON, user=user, now=utc_now()) if user else []
@@ -85,7 +63,7 @@ class PublicPages(Controller):
 
     @get("/editions")
     async def editions(self) -> Template:
-        return page("challenge/catalogue/editions.html", editions=await queries.editions())
+        return page("challenge/catalogue/editions.html", editions=await edition_queries.editions())
 
     @get("/editions/{slug:str}")
     async def edition(self, slug: FromPath[str]) -> Template:
@@ -99,11 +77,11 @@ class EditionApi(Controller):
 
     @get("/", summary="All editions, newest first")
     async def list_editions(self) -> list[EditionOut]:
-        return msgspec.convert(await queries.editions(), list[EditionOut])
+        return [edition_out(edition) for edition in await edition_queries.editions()]
 
     @get("/{slug:str}", summary="One edition")
     async def get_edition(self, slug: FromPath[str]) -> EditionOut:
-        return msgspec.convert(await _edition(slug), EditionOut)
+        return edition_out(await _edition(slug))
 
     @get(
         "/{slug:str}/problems",
@@ -124,7 +102,7 @@ class EditionApi(Controller):
     ) -> ProblemPageOut:
         edition = await _edition(slug)
         result = await catalogue.published_problems(
-            edition_id=edition["id"],
+            edition_id=edition.id,
             q=q,
             track=track or "",
             region=region,
@@ -140,7 +118,7 @@ class EditionApi(Controller):
         state = await edition_state(await _edition(slug))
         return TimelineOut(
             edition=slug,
-            timezone=state.edition["timezone"],
+            timezone=state.edition.timezone,
             current_phase=state.phase,
             phases=[
                 PhaseOut(
@@ -160,13 +138,13 @@ class EditionApi(Controller):
         description="`timeline` maps phase names to start instants (ISO 8601 with an offset).",
     )
     async def create_edition(self, request: AnyRequest, data: JSONBody[EditionIn]) -> dict[str, int]:
-        return {"id": await editions.create_edition(organiser_id=request.user.id, data=data.as_form())}
+        return {"id": await editions.create_edition(organiser_id=request.user.id, edition=data)}
 
     @put("/{edition_id:int}", guards=[requires_role(Role.ORGANISER)], summary="Replace an edition (organisers)")
     async def update_edition(
         self, request: AnyRequest, edition_id: FromPath[int], data: JSONBody[EditionIn]
     ) -> dict[str, int]:
-        await editions.update_edition(organiser_id=request.user.id, edition_id=edition_id, data=data.as_form())
+        await editions.update_edition(organiser_id=request.user.id, edition_id=edition_id, edition=data)
         return {"id": edition_id}
 
     @post("/{edition_id:int}/phase", guards=[requires_role(Role.ORGANISER)], summary="Move the phase by hand")

@@ -10,20 +10,20 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import screening
 from challenge.enums import ApplicationStatus, QuestionKind
+from challenge.queries import applications as application_queries
+from challenge.queries import screening
+from challenge.records import EditionRow
 from challenge.rules.applications import reachable, route
 from challenge.services import applications, bulk_status, expertise, teams
-from challenge.services.editions import load_edition
+from challenge.services.editions import edition_scope, load_edition
 from core.enums import Role
-from core.errors import NotFound
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label, ngettext
 from core.permissions import requires_role
 from core.rules import N_
 from core.sessions import flash
-from core.tables import StoredFile
 from core.web import kept_input, page
 
 AnyRequest = Request[Any, Any, Any]
@@ -58,19 +58,17 @@ def _query(request: AnyRequest) -> dict[str, str]:
 
 async def _application_detail(application_id: int) -> dict[str, Any]:
     application = await applications.load_application(application_id)
-    edition = await load_edition(application["edition"])
-    deck = None
-    if application["pitch_deck"]:
-        deck = await StoredFile.select().where(StoredFile.id == application["pitch_deck"]).first()
-    questions = await applications.load_questions(edition["id"])
+    edition = await load_edition(application.edition)
+    deck = await application_queries.stored_file(application.pitch_deck) if application.pitch_deck else None
+    questions = await applications.load_questions(edition.id)
     return {
         "application": application,
         "edition": edition,
-        "startup": await teams.load_startup(application["startup"]),
+        "startup": await teams.load_startup(application.startup),
         "problems": await screening.problems_of(application_id),
         "timeline": await screening.timeline(application_id),
         "deck": deck,
-        "answers": [(q, application["answers"].get(str(q.id), "")) for q in questions],
+        "answers": [(q, application.answers.get(str(q.id), "")) for q in questions],
         "support_names": {slug: _(name) for slug, name in (await expertise.vocabulary(include_retired=True)).items()},
     }
 
@@ -87,14 +85,15 @@ def _numbers(data: dict[str, Any], name: str) -> list[int]:
 
 async def _list_context(request: AnyRequest) -> dict[str, Any]:
     """The screening list as its query string asks for it; the bulk form posts to the same query."""
-    edition_id = int(request.path_params["edition_id"])
+    edition = edition_scope.of(request)
+    edition_id = edition.id
     filters = screening.ScreeningFilters.from_query(_query(request))
     number = request.query_params.get("page_number", "1")
     result = await screening.applications(
         edition_id=edition_id, filters=filters, page=int(number) if number.isdigit() else 1
     )
     return {
-        "edition": await load_edition(edition_id),
+        "edition": edition,
         "result": result,
         "filters": filters,
         "facets": await screening.facets(edition_id),
@@ -105,7 +104,8 @@ async def _list_context(request: AnyRequest) -> dict[str, Any]:
 
 class ScreeningPages(Controller):
     path = "/organiser/editions/{edition_id:int}/applications"
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
     include_in_schema = False
 
     @get("/")
@@ -113,24 +113,23 @@ class ScreeningPages(Controller):
         return page(LIST_TEMPLATE, **await _list_context(request), values={}, errors={})
 
     @get("/export.csv")
-    async def export(self, request: AnyRequest, edition_id: FromPath[int]) -> Response[str]:
-        edition = await load_edition(edition_id)
+    async def export(self, request: AnyRequest, edition: EditionRow) -> Response[str]:
         filters = screening.ScreeningFilters.from_query(_query(request))
-        body = await screening.csv_export(edition_id=edition_id, filters=filters)
+        body = await screening.csv_export(edition_id=edition.id, filters=filters)
         return Response(
             content=body,
             media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="applications-{edition["slug"]}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="applications-{edition.slug}.csv"'},
         )
 
     @post("/status", opt={"form": LIST_TEMPLATE, "form_context": _list_context})
-    async def review_bulk_status(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Template:
+    async def review_bulk_status(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Template:
         """Step one: the list's choice, checked and shown back as a question (or the list again, with errors)."""
         if field(data, "step") == "back":
             return page(LIST_TEMPLATE, **await _list_context(request), values=kept_input(data), errors={})
         preview = await bulk_status.preview_status_change(
             user=request.user,
-            edition_id=edition_id,
+            edition_id=edition.id,
             status=field(data, "status"),
             message=field(data, "message").strip(),
             scope=field(data, "scope"),
@@ -147,12 +146,12 @@ class ScreeningPages(Controller):
         )
 
     @post("/status/confirm", opt={"form": LIST_TEMPLATE, "form_context": _list_context})
-    async def confirm_bulk_status(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+    async def confirm_bulk_status(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
         """Step two: the change the organiser confirmed, for exactly the applications the question named."""
         status = field(data, "status")
         result = await bulk_status.confirm_status_change(
             user=request.user,
-            edition_id=edition_id,
+            edition_id=edition.id,
             status=status,
             message=field(data, "message").strip() or _default_message(status),
             application_ids=_numbers(data, "confirmed"),
@@ -172,45 +171,39 @@ class ScreeningPages(Controller):
                 "warning",
             )
         query = urlencode(_query(request))
-        return Redirect(f"/organiser/editions/{edition_id}/applications/" + (f"?{query}" if query else ""))
+        return Redirect(f"/organiser/editions/{edition.id}/applications/" + (f"?{query}" if query else ""))
+
+
+async def _questions_context(request: AnyRequest) -> dict[str, Any]:
+    edition = edition_scope.of(request)
+    return {
+        "edition": edition,
+        "questions": await applications.load_questions(edition.id),
+        "kind_options": [(k.value, label(k)) for k in QuestionKind],
+    }
 
 
 class EligibilityQuestionPages(Controller):
     path = "/organiser/editions/{edition_id:int}/questions"
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
     include_in_schema = False
 
     @get("/")
-    async def questions(self, edition_id: FromPath[int]) -> Template:
-        return page("challenge/screening/questions.html", **await _questions_context(edition_id), values={}, errors={})
+    async def questions(self, request: AnyRequest) -> Template:
+        return page("challenge/screening/questions.html", **await _questions_context(request), values={}, errors={})
 
-    @post(
-        "/",
-        opt={
-            "form": "challenge/screening/questions.html",
-            "form_context": lambda r: _questions_context(int(r.path_params["edition_id"])),
-        },
-    )
-    async def add_question(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        await applications.add_question(user=request.user, edition_id=edition_id, data=data)
+    @post("/", opt={"form": "challenge/screening/questions.html", "form_context": _questions_context})
+    async def add_question(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+        await applications.add_question(user=request.user, edition_id=edition.id, data=data)
         flash(request.session, _("The question was added."), "success")
-        return Redirect(f"/organiser/editions/{edition_id}/questions/")
+        return Redirect(f"/organiser/editions/{edition.id}/questions/")
 
     @post("/{question_id:int}/delete")
-    async def remove_question(
-        self, request: AnyRequest, edition_id: FromPath[int], question_id: FromPath[int]
-    ) -> Redirect:
-        await applications.remove_question(user=request.user, edition_id=edition_id, question_id=question_id)
+    async def remove_question(self, request: AnyRequest, edition: EditionRow, question_id: FromPath[int]) -> Redirect:
+        await applications.remove_question(user=request.user, edition_id=edition.id, question_id=question_id)
         flash(request.session, _("The question was removed."), "success")
-        return Redirect(f"/organiser/editions/{edition_id}/questions/")
-
-
-async def _questions_context(edition_id: int) -> dict[str, Any]:
-    return {
-        "edition": await load_edition(edition_id),
-        "questions": await applications.load_questions(edition_id),
-        "kind_options": [(k.value, label(k)) for k in QuestionKind],
-    }
+        return Redirect(f"/organiser/editions/{edition.id}/questions/")
 
 
 def _steps_text(steps: tuple[ApplicationStatus, ...]) -> str:
@@ -232,7 +225,7 @@ class ApplicationReviewPages(Controller):
     @get("/{application_id:int}")
     async def show(self, application_id: FromPath[int]) -> Template:
         detail = await _application_detail(application_id)
-        status = ApplicationStatus(detail["application"]["status"])
+        status = ApplicationStatus(detail["application"].status)
         # Forward moves first; reopening (back to draft) is the exception, so it comes last. A status
         # further along is reached through the ones between, which the option names.
         options = sorted(
@@ -241,7 +234,7 @@ class ApplicationReviewPages(Controller):
         return page(
             "challenge/screening/detail.html",
             **detail,
-            team=await teams.team(detail["application"]["startup"]),
+            team=await teams.team(detail["application"].startup),
             fit_notes=await screening.fit_notes(application_id),
             status_options=[(s.value, _route_label(status, s)) for s in options],
             default_messages={s.value: _(DEFAULT_MESSAGES[s]) for s in options if s in DEFAULT_MESSAGES},
@@ -302,23 +295,13 @@ class MunicipalityApplicationPages(Controller):
 
 
 async def _staff_context(request: AnyRequest, application_id: int) -> dict[str, Any]:
-    """Only applications that address one of the staff's problems and were submitted; else 404."""
-    mine = request.user.organisations(Role.MUNICIPALITY)
-    application = await applications.load_application(application_id)
-    hidden = application["status"] in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
-    addressed = await screening.municipality_ids_of(application_id) & set(mine)
-    if hidden or not addressed:
-        raise NotFound(N_("This application does not exist."))
+    """What the staff may see of an application (the service decides: else 404)."""
+    shown = await applications.municipalities_shown(user=request.user, application_id=application_id)
     detail = await _application_detail(application_id)
+    problems = [p for p in detail["problems"] if p.municipality_id in shown]
     return {
         **detail,
-        "problems": [p for p in detail["problems"] if p["municipality_id"] in addressed],
-        "fit_notes": await screening.fit_notes(application_id, sorted(addressed)),
-        "municipality_options": sorted(
-            {
-                (p["municipality_id"], p["municipality_name"])
-                for p in detail["problems"]
-                if p["municipality_id"] in addressed
-            }
-        ),
+        "problems": problems,
+        "fit_notes": await screening.fit_notes(application_id, shown),
+        "municipality_options": sorted({(p.municipality_id, p.municipality_name) for p in problems}),
     }

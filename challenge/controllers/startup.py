@@ -9,14 +9,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge import labels as _labels  # noqa: F401 - registers the value labels
-from challenge import queries, screening
-from challenge.enums import ApplicationStatus, Phase, ProblemStatus, StartupStage, Track
-from challenge.forms import problem_form_choices
+from challenge.enums import ApplicationStatus, Phase, StartupStage, Track
+from challenge.forms import application_command, application_form_values, problem_form_choices
+from challenge.queries import applications as application_queries
+from challenge.queries import screening
 from challenge.rules.applications import EDITABLE, may_change, missing_parts, next_statuses
 from challenge.rules.languages import LANGUAGES
-from challenge.services import applications, expertise, teams
+from challenge.services import applications, expertise, startup_home, teams
 from challenge.services.editions import edition_state, load_edition
-from challenge.tables import Problem
 from core import files
 from core.clock import utc_now
 from core.content import shown
@@ -28,7 +28,6 @@ from core.next_steps import Home, checklist
 from core.permissions import login_required
 from core.sessions import flash
 from core.storage import get_storage
-from core.tables import StoredFile
 from core.uploads import PDF_ONLY, FileRule, ParsedForm, receive_form
 from core.web import page
 
@@ -53,56 +52,43 @@ async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any]
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["pitch_deck"])
         deck_id = stored["id"]
     values["pending_deck"] = str(deck_id) if deck_id else ""
-    request.scope["parsed_form"] = values
+    # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
+    request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]
     if form.errors:
         raise ValidationFailed(form.errors)
     return values, deck_id
 
 
-def _stored_values(application: dict[str, Any], problem_ids: list[int]) -> dict[str, Any]:
-    return {
-        **application,
-        "problems": [str(p) for p in problem_ids],
-        "sdgs": [str(goal) for goal in application["sdgs"]],
-        **{f"q{key}": value for key, value in application["answers"].items()},
-    }
+def _application_id(request: AnyRequest) -> int | None:
+    """The application the form edits: from the path, or the draft a refused submission just saved."""
+    found = request.path_params.get("application_id") or request.scope.get("application_id")
+    return int(found) if isinstance(found, int | str) else None
+
+
+def _parsed_form(request: AnyRequest) -> dict[str, Any]:
+    parsed = request.scope.get("parsed_form")  # core.web's key for the form being shown again
+    return parsed if isinstance(parsed, dict) else {}
 
 
 async def _application_context(request: AnyRequest) -> dict[str, Any]:
     """What the application form shows around the values: choices, questions, deck, what is missing."""
-    application_id = request.path_params.get("application_id") or request.scope.get("application_id")
+    application_id = _application_id(request)
     application = None
     if application_id is not None:
         application = await applications.load_application(application_id)
         # Also when re-rendering after an error: never another startup's application.
-        await applications.ensure_member(request.user, application["startup"])
-        edition_id = application["edition"]
+        await applications.ensure_member(request.user, application.startup)
+        edition_id = application.edition
     else:
-        raw = (request.scope.get("parsed_form") or {}).get("edition_id") or request.query_params.get("edition_id")
-        edition_id = int(raw) if str(raw or "").isdigit() else 0
+        raw = _parsed_form(request).get("edition_id") or request.query_params.get("edition_id")
+        edition_id = int(str(raw)) if str(raw or "").isdigit() else 0
     edition = await load_edition(edition_id)
     questions = await applications.load_questions(edition_id)
-    problems = await (
-        Problem.select(
-            Problem.id,
-            Problem.title,
-            Problem.language,
-            Problem.translated_title,
-            Problem.track,
-            Problem.municipality.name.as_alias("municipality"),
-        )
-        .where(Problem.edition == edition_id, Problem.status == ProblemStatus.PUBLISHED)
-        .order_by(Problem.title)
-    )
-    values = request.scope.get("parsed_form") or {}
-    deck_id = str(values.get("pending_deck", "") or "")
-    deck = None
-    if deck_id.isdigit():
-        deck = (
-            await StoredFile.select().where(StoredFile.id == int(deck_id), StoredFile.owner == request.user.id).first()
-        )
-    if deck is None and application and application["pitch_deck"]:
-        deck = await StoredFile.select().where(StoredFile.id == application["pitch_deck"]).first()
+    problems = await application_queries.problem_options(edition_id)
+    deck_id = str(_parsed_form(request).get("pending_deck", "") or "")
+    deck = await application_queries.stored_file(int(deck_id), owner_id=request.user.id) if deck_id.isdigit() else None
+    if deck is None and application and application.pitch_deck:
+        deck = await application_queries.stored_file(application.pitch_deck)
     missing: dict[str, str] = {}
     if application is not None:
         missing = missing_parts(await applications.content_of(application), questions)
@@ -115,33 +101,22 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "questions": questions,
         "question_choices": {q.id: [(c, c) for c in q.choices] for q in questions},
         "question_texts": {f"q{q.id}": q.text for q in questions},
-        "problem_options": [(str(p["id"]), f"{shown(p, 'title')} ({p['municipality']})") for p in problems],
+        "problem_options": [(str(p.id), f"{shown(p, 'title')} ({p.municipality})") for p in problems],
         "support_options": [(slug, _(name)) for slug, name in (await expertise.vocabulary()).items()],
-        "edition_tracks": [(t, label(Track(t))) for t in edition["tracks"]],
+        "edition_tracks": [(t, label(Track(t))) for t in edition.tracks],
         "deck": deck,
         "missing": {name: _(message) for name, message in missing.items()},
         "deadline": state.timeline.end_of(Phase.APPLICATIONS),
         "window": window,
-        "may_change": window.open
-        if application is None
-        else may_change(ApplicationStatus(application["status"]), window),
+        "may_change": window.open if application is None else may_change(ApplicationStatus(application.status), window),
         "max_megabytes": PITCH_DECK.max_bytes // (1024 * 1024),
     }
 
 
 async def _dashboard(request: AnyRequest) -> dict[str, Any]:
-    # One card per startup and edition: last year's winner and this year's draft are not mixed up.
-    startups = await teams.startups_of_user(request.user.id)
-    for startup in startups:
-        edition = await load_edition(startup["edition_id"])
-        startup["team"] = [m for m in await teams.team(startup["id"]) if m["edition"] == edition["id"]]
-        startup["window"] = await applications.window_of(edition)
-        startup["applications"] = await queries.applications_of_startup(startup["id"], edition_id=edition["id"])
-        for application in startup["applications"]:
-            application["timeline"] = await screening.timeline(application["id"])
-            application["problems"] = await screening.problems_of(application["id"])
-    member_of = {s["edition_id"] for s in startups}
-    open_editions = [e for e in await applications.editions_taking_applications() if e["id"] not in member_of]
+    startups = await startup_home.startup_cards(request.user.id)
+    member_of = {s.edition_id for s in startups}
+    open_editions = [e for e in await applications.editions_taking_applications() if e.id not in member_of]
     steps = await checklist(Home.STARTUP, user=request.user, now=utc_now())
     return {"startups": startups, "open_editions": open_editions, "next_steps": steps}
 
@@ -182,8 +157,7 @@ class StartupPages(Controller):
         context = await _application_context(request)
         values: dict[str, Any] = {"problems": [str(problem)] if problem else []}
         if problem:
-            chosen = await Problem.select(Problem.track).where(Problem.id == problem).first()
-            values["track"] = chosen["track"] if chosen else ""
+            values["track"] = await application_queries.track_of_problem(problem)
         return page("challenge/startup/application_form.html", values=values, errors={}, **context)
 
     @post(
@@ -194,9 +168,9 @@ class StartupPages(Controller):
     )
     async def create_application(self, request: AnyRequest) -> Redirect:
         values, deck_id = await _receive_application_form(request)
-        edition_id = int(values["edition_id"]) if str(values.get("edition_id", "")).isdigit() else 0
+        command = application_command(values, pitch_deck_file_id=deck_id)
         saved = await applications.save_application(
-            user=request.user, edition_id=edition_id, data=values, pitch_deck_file_id=deck_id
+            user=request.user, edition_id=command.edition_id or 0, application=command
         )
         _remember_save(request, values, saved)
         return await _after_save(request, saved.application_id, values, overwrote=False)
@@ -210,7 +184,7 @@ class StartupPages(Controller):
             timeline=await screening.timeline(application_id),
             problems=await screening.problems_of(application_id),
             can_withdraw=ApplicationStatus.WITHDRAWN
-            in next_statuses(ApplicationStatus(application["status"]), by_organiser=False),
+            in next_statuses(ApplicationStatus(application.status), by_organiser=False),
             **context,
         )
 
@@ -218,7 +192,7 @@ class StartupPages(Controller):
     async def edit_application(self, request: AnyRequest, application_id: FromPath[int]) -> Template | Redirect:
         context = await _application_context(request)
         application = context["application"]
-        if ApplicationStatus(application["status"]) not in EDITABLE:
+        if ApplicationStatus(application.status) not in EDITABLE:
             flash(
                 request.session,
                 _("This application was submitted; ask the organisers to reopen it to change it."),
@@ -228,8 +202,8 @@ class StartupPages(Controller):
         if not context["may_change"]:
             # The page of the application says what has closed and what is still possible.
             return Redirect(f"/startup/applications/{application_id}")
-        problem_ids = [p["problem_id"] for p in await screening.problems_of(application_id)]
-        values = _stored_values(application, problem_ids)
+        problem_ids = [p.problem_id for p in await screening.problems_of(application_id)]
+        values = application_form_values(application, problem_ids)
         return page("challenge/startup/application_form.html", values=values, errors={}, **context)
 
     @post(
@@ -240,16 +214,13 @@ class StartupPages(Controller):
     )
     async def update_application(self, request: AnyRequest, application_id: FromPath[int]) -> Redirect:
         application = await applications.load_application(application_id)
-        await applications.ensure_member(request.user, application["startup"])
+        await applications.ensure_member(request.user, application.startup)
         values, deck_id = await _receive_application_form(request)
-        version = str(values.get("version", ""))
         saved = await applications.save_application(
             user=request.user,
-            edition_id=application["edition"],
-            data=values,
+            edition_id=application.edition,
+            application=application_command(values, pitch_deck_file_id=deck_id),
             application_id=application_id,
-            expected_version=int(version) if version.isdigit() else None,
-            pitch_deck_file_id=deck_id,
         )
         _remember_save(request, values, saved)
         return await _after_save(request, application_id, values, overwrote=saved.overwrote_newer)
@@ -341,7 +312,7 @@ async def _team_context(request: AnyRequest) -> dict[str, Any]:
 
 def _remember_save(request: AnyRequest, values: dict[str, Any], saved: applications.SaveResult) -> None:
     """If the submission that follows is refused, the form shown again edits the saved draft."""
-    request.scope["application_id"] = saved.application_id
+    request.scope["application_id"] = saved.application_id  # type: ignore[typeddict-unknown-key]
     values["version"] = str(saved.version)
 
 

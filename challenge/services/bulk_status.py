@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from challenge import screening
 from challenge.enums import ApplicationStatus
+from challenge.queries import screening
 from challenge.rules.applications import BULK_SCOPES, bulk_request_errors, route, split_movable
 from challenge.services import applications
 from challenge.tables import StartupMember

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from challenge.enums import PHASE_ORDER, Phase, Track
-from challenge.rules.applications import parse_grace_minutes
+from challenge.enums import Phase
+from challenge.records import EditionRow, MunicipalityChoice, as_changes, convert_row, convert_rows
+from challenge.rules.editions import check_edition
 from challenge.rules.phases import (
     Override,
     Timeline,
@@ -20,6 +23,7 @@ from challenge.rules.phases import (
     make_timeline,
     phases_between,
 )
+from challenge.schemas import EditionIn
 from challenge.tables import Edition, EditionPhase, Municipality
 from core import audit, db
 from core.clock import utc_now
@@ -28,122 +32,87 @@ from core.errors import NotFound, ValidationFailed
 from core.i18n import gettext as _
 from core.i18n import label
 from core.mail import queue_mail
-from core.rules import N_, TOO_LONG
-from core.rules.bilingual import CONTENT_LANGUAGES, SERBIAN, UNKNOWN_LANGUAGE
+from core.rules import N_
+from core.scopes import Scope
 from core.tables import Membership, User
 
 log = logging.getLogger(__name__)
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
-MAX_TEXT = 20_000  # description, prizes, programme
+SLUG_TAKEN = N_("Another edition uses this address already.")
 
 
 @dataclass(frozen=True)
 class EditionState:
-    edition: dict[str, Any]
+    edition: EditionRow
     timeline: Timeline
     phase: Phase | None
 
 
-def _override(edition: dict[str, Any]) -> Override | None:
-    if edition["manual_phase"] and edition["manual_phase_at"]:
-        return Override(Phase(edition["manual_phase"]), edition["manual_phase_at"])
+def _override(edition: EditionRow) -> Override | None:
+    if edition.manual_phase and edition.manual_phase_at:
+        return Override(Phase(edition.manual_phase), edition.manual_phase_at)
     return None
+
+
+def as_edition(edition: EditionRow | Mapping[str, Any]) -> EditionRow:
+    """An edition as its typed value (other domains may still hand over a stored row)."""
+    if isinstance(edition, EditionRow):
+        return edition
+    row = dict(edition)
+    if isinstance(row.get("tracks"), str):  # a row read without load_json
+        row["tracks"] = json.loads(row["tracks"])
+    return convert_row(row, EditionRow)
 
 
 def timeline_from_rows(rows: list[dict[str, Any]]) -> Timeline:
     return make_timeline({Phase(row["phase"]): row["starts_at"] for row in rows})
 
 
-async def edition_state(edition: dict[str, Any], *, now: datetime | None = None) -> EditionState:
+async def edition_state(edition: EditionRow | Mapping[str, Any], *, now: datetime | None = None) -> EditionState:
+    edition = as_edition(edition)
     rows = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
-        EditionPhase.edition == edition["id"]
+        EditionPhase.edition == edition.id
     )
     timeline = timeline_from_rows(rows)
     phase = current_phase(timeline, now=now or utc_now(), override=_override(edition))
     return EditionState(edition=edition, timeline=timeline, phase=phase)
 
 
-async def load_edition(edition_id: int) -> dict[str, Any]:
+async def load_edition(edition_id: int) -> EditionRow:
     edition = await Edition.select().where(Edition.id == edition_id).first().output(load_json=True)
     if edition is None:
         raise NotFound(N_("This edition does not exist."))
-    return edition
+    return convert_row(edition, EditionRow)
 
 
-def _read_edition_form(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Phase, datetime], dict[str, str]]:
-    """Edition fields and phase starts (wall-clock in the edition's timezone) from a form."""
-    errors: dict[str, str] = {}
-    values = {name: str(data.get(name, "") or "").strip() for name in ("name", "slug", "timezone", "year")}
-    if not values["name"]:
-        errors["name"] = N_("Give the edition a name.")
-    elif len(values["name"]) > 200:
-        errors["name"] = TOO_LONG
-    if not SLUG.match(values["slug"]):
-        errors["slug"] = N_("Use lower-case letters, digits and dashes, e.g. 2027 or serbia-2027.")
-    try:
-        ZoneInfo(values["timezone"] or "invalid/zone")
-    except (ZoneInfoNotFoundError, ValueError):
-        errors["timezone"] = N_("Choose a time zone such as Europe/Belgrade.")
-    year = int(values["year"]) if values["year"].isdigit() else None
-    if year is None or not 2000 <= year <= 2100:
-        errors["year"] = N_("Give the year, e.g. 2027.")
-    raw_tracks = data.get("tracks", [])
-    tracks = [raw_tracks] if isinstance(raw_tracks, str) else list(raw_tracks or [])
-    if not tracks or any(track not in {t.value for t in Track} for track in tracks):
-        errors["tracks"] = N_("Choose at least one track.")
-    starts: dict[Phase, datetime] = {}
-    for phase in PHASE_ORDER:
-        raw = str(data.get(f"starts_{phase.value}", "") or "").strip()
-        if not raw:
-            continue
-        try:
-            local = datetime.fromisoformat(raw)
-        except ValueError:
-            errors[f"starts_{phase.value}"] = N_("Give a date and time.")
-            continue
-        if "timezone" not in errors:
-            # Forms send wall-clock time in the edition's zone; the API may send an explicit offset.
-            try:
-                starts[phase] = local_to_utc(local, values["timezone"])
-            except ValueError:
-                errors[f"starts_{phase.value}"] = N_("Give a date and time.")
-    if Phase.PROBLEM_INTAKE not in starts and f"starts_{Phase.PROBLEM_INTAKE.value}" not in errors:
-        errors[f"starts_{Phase.PROBLEM_INTAKE.value}"] = N_("When does problem intake open?")
-    try:
-        make_timeline(starts)
-    except TimelineError as exc:
-        for phase_value in exc.errors:
-            errors[f"starts_{phase_value}"] = N_("Each phase must start after the one before it.")
-    grace: dict[str, int] = {}
-    if "application_grace_minutes" in data:  # an API caller that leaves it out keeps the edition's
-        minutes, problem = parse_grace_minutes(str(data.get("application_grace_minutes") or ""))
-        if problem:
-            errors["application_grace_minutes"] = problem
-        else:
-            grace["application_grace_minutes"] = minutes or 0
-    texts = {
-        name: str(data.get(name, "") or "").strip()
-        for name in ("description", "prize_text", "programme_text", "translated_description")
+async def all_editions() -> list[EditionRow]:
+    """Every edition, newest first (what the phase job and the open-edition lists go through)."""
+    rows = await Edition.select().order_by(Edition.year, ascending=False).output(load_json=True)
+    return convert_rows(rows, EditionRow)
+
+
+# The organiser's pages of one edition: the guard loads it once, the handler gets `edition`.
+edition_scope: Scope[EditionRow] = Scope("edition", load=lambda params: load_edition(int(params["edition_id"])))
+
+
+def _checked(edition: EditionIn, grace_minutes: int | None) -> tuple[dict[str, Any], dict[Phase, datetime]]:
+    """The columns to store and the phase starts (UTC), or ValidationFailed naming each field."""
+    draft = edition.draft()
+    starts, errors = check_edition(draft)
+    if errors:
+        raise ValidationFailed(errors)
+    fields: dict[str, Any] = {
+        "name": draft.name,
+        "slug": draft.slug,
+        "timezone": draft.timezone,
+        "year": draft.year,
+        "tracks": list(draft.tracks),
+        **draft.texts,
+        "translated_name": draft.translated_name,
+        "language": draft.language,
     }
-    for name, text in texts.items():
-        if len(text) > MAX_TEXT:
-            errors[name] = TOO_LONG
-    texts["translated_name"] = str(data.get("translated_name", "") or "").strip()
-    if len(texts["translated_name"]) > 200:
-        errors["translated_name"] = TOO_LONG
-    texts["language"] = str(data.get("language", "") or "").strip() or SERBIAN
-    if texts["language"] not in CONTENT_LANGUAGES:
-        errors["language"] = UNKNOWN_LANGUAGE
-    fields = {
-        "name": values["name"],
-        "slug": values["slug"],
-        "timezone": values["timezone"],
-        "year": year,
-        "tracks": tracks,
-        **texts,
-        **grace,
-    }
-    return fields, starts, errors
+    if grace_minutes is not None:  # an API caller leaves it out and keeps the edition's
+        fields["application_grace_minutes"] = grace_minutes
+    return fields, starts
 
 
 async def _replace_timeline(edition_id: int, starts: dict[Phase, datetime]) -> None:
@@ -152,23 +121,22 @@ async def _replace_timeline(edition_id: int, starts: dict[Phase, datetime]) -> N
         await EditionPhase.insert(EditionPhase(edition=edition_id, phase=phase, starts_at=moment))
 
 
-async def create_edition(*, organiser_id: int, data: dict[str, Any]) -> int:
-    fields, starts, errors = _read_edition_form(data)
-    if errors:
-        raise ValidationFailed(errors)
+async def create_edition(*, organiser_id: int, edition: EditionIn, grace_minutes: int | None = None) -> int:
+    """A new edition with its timeline; `grace_minutes` after the deadline (None: the default)."""
+    fields, starts = _checked(edition, grace_minutes)
     try:
         return await _insert_edition(organiser_id=organiser_id, fields=fields, starts=starts)
     except Exception as exc:
         if db.is_unique_violation(exc):  # the same form sent twice at once
-            raise ValidationFailed({"slug": N_("Another edition uses this address already.")}) from exc
+            raise ValidationFailed({"slug": SLUG_TAKEN}) from exc
         raise
 
 
 async def _insert_edition(*, organiser_id: int, fields: dict[str, Any], starts: dict[Phase, datetime]) -> int:
     async with db.transaction():
         if await Edition.exists().where(Edition.slug == fields["slug"]):
-            raise ValidationFailed({"slug": N_("Another edition uses this address already.")})
-        edition_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
+            raise ValidationFailed({"slug": SLUG_TAKEN})
+        edition_id: int = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
         await _replace_timeline(edition_id, starts)
         await audit.record(
             actor_id=organiser_id,
@@ -180,18 +148,19 @@ async def _insert_edition(*, organiser_id: int, fields: dict[str, Any], starts: 
     return edition_id
 
 
-async def update_edition(*, organiser_id: int, edition_id: int, data: dict[str, Any]) -> None:
-    fields, starts, errors = _read_edition_form(data)
-    if errors:
-        raise ValidationFailed(errors)
+async def update_edition(
+    *, organiser_id: int, edition_id: int, edition: EditionIn, grace_minutes: int | None = None
+) -> None:
+    """Replace an edition's fields and timeline; `grace_minutes` None keeps the edition's grace."""
+    fields, starts = _checked(edition, grace_minutes)
     async with db.transaction():
         before = await load_edition(edition_id)
         if await Edition.exists().where(Edition.slug == fields["slug"], Edition.id != edition_id):
-            raise ValidationFailed({"slug": N_("Another edition uses this address already.")})
+            raise ValidationFailed({"slug": SLUG_TAKEN})
         old_timeline = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
             EditionPhase.edition == edition_id
         )
-        await Edition.update(fields).where(Edition.id == edition_id)
+        await Edition.update(as_changes(fields)).where(Edition.id == edition_id)
         await _replace_timeline(edition_id, starts)
         await audit.record(
             actor_id=organiser_id,
@@ -199,7 +168,7 @@ async def update_edition(*, organiser_id: int, edition_id: int, data: dict[str, 
             entity="edition",
             entity_id=edition_id,
             before={
-                **{k: before[k] for k in fields},
+                **{k: getattr(before, k) for k in fields},
                 "timeline": {r["phase"]: r["starts_at"].isoformat() for r in old_timeline},
             },
             after={**fields, "timeline": {p.value: t.isoformat() for p, t in starts.items()}},
@@ -234,37 +203,33 @@ async def copy_edition(*, organiser_id: int, edition_id: int) -> int:
     rows = await EditionPhase.select(EditionPhase.phase, EditionPhase.starts_at).where(
         EditionPhase.edition == edition_id
     )
-    year = source["year"] + 1
-    slug = (
-        re.sub(r"\d{4}", str(year), source["slug"])
-        if re.search(r"\d{4}", source["slug"])
-        else f"{source['slug']}-{year}"
-    )
+    year = source.year + 1
+    slug = re.sub(r"\d{4}", str(year), source.slug) if re.search(r"\d{4}", source.slug) else f"{source.slug}-{year}"
     async with db.transaction():
         if await Edition.exists().where(Edition.slug == slug):
             raise ValidationFailed({"slug": _("The edition %(slug)s exists already.") % {"slug": slug}})
-        fields = {
-            "name": source["name"],
+        fields: dict[str, Any] = {
+            "name": source.name,
             "year": year,
             "slug": slug,
-            "timezone": source["timezone"],
-            "tracks": source["tracks"],
-            "description": source["description"],
-            "language": source["language"],
-            "translated_name": source["translated_name"],
-            "translated_description": source["translated_description"],
-            "prize_text": source["prize_text"],
-            "programme_text": source["programme_text"],
-            "application_grace_minutes": source["application_grace_minutes"],
+            "timezone": source.timezone,
+            "tracks": source.tracks,
+            "description": source.description,
+            "language": source.language,
+            "translated_name": source.translated_name,
+            "translated_description": source.translated_description,
+            "prize_text": source.prize_text,
+            "programme_text": source.programme_text,
+            "application_grace_minutes": source.application_grace_minutes,
         }
-        new_id = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
-        zone = ZoneInfo(source["timezone"])
+        new_id: int = (await Edition.insert(Edition(**fields)).returning(Edition.id))[0]["id"]
+        zone = ZoneInfo(source.timezone)
         starts: dict[Phase, datetime] = {}
         for row in rows:
             local = row["starts_at"].astimezone(zone).replace(tzinfo=None)
             # Same wall-clock time next year (29 February becomes 28 February).
             shifted = local.replace(year=local.year + 1, day=min(local.day, 28 if local.month == 2 else local.day))
-            starts[Phase(row["phase"])] = local_to_utc(shifted, source["timezone"])
+            starts[Phase(row["phase"])] = local_to_utc(shifted, source.timezone)
         try:
             make_timeline(starts)
         except TimelineError as exc:  # two starts on 28 and 29 February meet on the same day
@@ -307,48 +272,49 @@ async def apply_phase_changes(*, edition_id: int | None = None) -> list[tuple[in
         query = query.where(Edition.id == edition_id)
     applied: list[tuple[int, Phase]] = []
     now = utc_now()
-    for edition in await query:
+    for edition in convert_rows(await query, EditionRow):
         try:
             state = await edition_state(edition, now=now)
         except TimelineError:
             # One edition's broken timeline must not stop every other edition's phases.
-            log.exception("edition %s has an unusable timeline; skipped", edition["id"])
+            log.exception("edition %s has an unusable timeline; skipped", edition.id)
             continue
-        old = Phase(edition["applied_phase"]) if edition["applied_phase"] else None
+        old = Phase(edition.applied_phase) if edition.applied_phase else None
         if state.phase is None or state.phase == old:
             continue
         async with db.transaction():
             condition = Edition.applied_phase.is_null() if old is None else Edition.applied_phase == old
             won = (
                 await Edition.update({Edition.applied_phase: state.phase})
-                .where(Edition.id == edition["id"], condition)
+                .where(Edition.id == edition.id, condition)
                 .returning(Edition.id)
             )
             if not won:
                 continue
-            entered = phases_between(old, state.phase) if state.phase != edition["manual_phase"] else [state.phase]
+            entered = phases_between(old, state.phase) if state.phase != edition.manual_phase else [state.phase]
             for phase in entered:
                 await audit.record(
                     actor_id=None,
                     action="edition.phase_changed",
                     entity="edition",
-                    entity_id=edition["id"],
+                    entity_id=edition.id,
                     before={"phase": old},
                     after={"phase": phase},
                 )
-            for person in await _people_to_notify(edition["id"]):
+            for person in await _people_to_notify(edition.id):
                 await queue_mail(
                     to=person["email"],
                     subject=_("%(edition)s: the %(phase)s phase has started")
-                    % {"edition": edition["name"], "phase": label(state.phase)},
+                    % {"edition": edition.name, "phase": label(state.phase)},
                     template="phase_changed",
                     name=person["name"],
                     edition=edition,
                     phase=label(state.phase),
                 )
-        applied.append((edition["id"], state.phase))
+        applied.append((edition.id, state.phase))
     return applied
 
 
-async def municipality_options() -> list[dict[str, Any]]:
-    return await Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name)
+async def municipality_options() -> list[MunicipalityChoice]:
+    rows = await Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    return convert_rows(rows, MunicipalityChoice)

@@ -6,6 +6,7 @@ from typing import Any
 
 from challenge.enums import SettlementKind
 from challenge.forms import problem_form_choices
+from challenge.records import as_changes
 from challenge.tables import Municipality
 from core import audit, db
 from core.auth import CurrentUser
@@ -30,7 +31,7 @@ async def profile_form_context(request: Any) -> dict[str, Any]:
 
 
 def _read_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    values = {name: str(data.get(name, "") or "").strip() for name in PROFILE_FIELDS}
+    values: dict[str, Any] = {name: str(data.get(name, "") or "").strip() for name in PROFILE_FIELDS}
     errors: dict[str, str] = {}
     if not values["name"]:
         errors["name"] = N_("Give the municipality's name.")
@@ -62,7 +63,7 @@ async def update_profile(*, user: CurrentUser, municipality_id: int, data: dict[
         before = await load_municipality(municipality_id)
         if await Municipality.exists().where(Municipality.name == values["name"], Municipality.id != municipality_id):
             raise ValidationFailed({"name": N_("Another municipality has this name.")})
-        await Municipality.update(values).where(Municipality.id == municipality_id)
+        await Municipality.update(as_changes(values)).where(Municipality.id == municipality_id)
         await audit.record(
             actor_id=user.id,
             action="municipality.updated",
@@ -83,7 +84,9 @@ async def create_municipality(*, user: CurrentUser, data: dict[str, Any]) -> int
         async with db.transaction():
             if await Municipality.exists().where(Municipality.name == values["name"]):
                 raise ValidationFailed({"name": N_("Another municipality has this name.")})
-            municipality_id = (await Municipality.insert(Municipality(**values)).returning(Municipality.id))[0]["id"]
+            municipality_id: int = (await Municipality.insert(Municipality(**values)).returning(Municipality.id))[0][
+                "id"
+            ]
             await audit.record(
                 actor_id=user.id,
                 action="municipality.created",

@@ -13,8 +13,8 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from challenge import queries
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus
+from challenge.queries import editions as edition_queries
 from challenge.rules import next_steps as rules
 from challenge.rules.applications import missing_parts
 from challenge.rules.phases import Override, current_phase, make_timeline
@@ -96,7 +96,7 @@ async def _read_editions(*, now: datetime, ids: Iterable[int] | None) -> dict[in
 
 async def _person_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     editions = await edition_facts(now=now)
-    showcase_row = await queries.newest_edition_with_published_problems()
+    showcase_row = await edition_queries.newest_edition_with_published_problems()
     showcase = editions.get(showcase_row["id"]) if showcase_row else None
     published = endorsed = 0
     if showcase is not None:

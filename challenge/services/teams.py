@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from challenge.enums import StartupStage
+from challenge.records import as_changes
 from challenge.rules.languages import parse_languages
 from challenge.services.applications import ensure_member
 from challenge.services.editions import load_edition
@@ -23,7 +24,7 @@ MAX_TEAM = 12
 
 def read_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The profile's fields, parsed, with a message per field that is wrong."""
-    values = {k: str(data.get(k, "") or "").strip() for k in PROFILE_FIELDS}
+    values: dict[str, Any] = {k: str(data.get(k, "") or "").strip() for k in PROFILE_FIELDS}
     errors: dict[str, str] = {}
     for name in ("name", "country", "city"):
         if not values[name]:
@@ -51,7 +52,8 @@ async def load_startup(startup_id: int) -> dict[str, Any]:
     row = await Startup.select().where(Startup.id == startup_id).first().output(load_json=True)
     if row is None:
         raise NotFound(N_("This startup does not exist."))
-    return row
+    startup: dict[str, Any] = row
+    return startup
 
 
 async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
@@ -76,7 +78,7 @@ async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, 
             raise StateConflict(N_("You already belong to a startup in this edition."))
         if await Startup.exists().where(Startup.name == values["name"]):
             raise ValidationFailed({"name": N_("A startup with this name is registered already.")})
-        startup_id = (await Startup.insert(Startup(**values)).returning(Startup.id))[0]["id"]
+        startup_id: int = (await Startup.insert(Startup(**values)).returning(Startup.id))[0]["id"]
         await StartupMember.insert(
             StartupMember(
                 startup=startup_id,
@@ -105,7 +107,7 @@ async def update_profile(*, user: CurrentUser, startup_id: int, data: dict[str, 
         before = await load_startup(startup_id)
         if await Startup.exists().where(Startup.name == values["name"], Startup.id != startup_id):
             raise ValidationFailed({"name": N_("A startup with this name is registered already.")})
-        await Startup.update(values).where(Startup.id == startup_id)
+        await Startup.update(as_changes(values)).where(Startup.id == startup_id)
         changed = [k for k in values if before[k] != values[k]]
         await audit.record(
             actor_id=user.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from challenge.enums import ProblemStatus
 from challenge.tables import Comment, Endorsement, Problem
@@ -24,7 +25,7 @@ def _ensure_verified(user: CurrentUser) -> None:
         raise PermissionDenied(N_("Please confirm your email address first; we sent you a link."))
 
 
-async def _published(problem_id: int) -> dict:
+async def _published(problem_id: int) -> dict[str, Any]:
     problem = await Problem.select(Problem.id, Problem.status).where(Problem.id == problem_id).first()
     if problem is None or problem["status"] != ProblemStatus.PUBLISHED:
         raise NotFound(N_("This problem does not exist."))
@@ -51,7 +52,7 @@ async def endorse(*, user: CurrentUser, problem_id: int) -> int:
         await Problem.update({Problem.endorsement_count: Problem.endorsement_count + 1}).where(Problem.id == problem_id)
         await audit.record(actor_id=user.id, action="problem.endorsed", entity="problem", entity_id=problem_id)
     row = await Problem.select(Problem.endorsement_count).where(Problem.id == problem_id).first()
-    return row["endorsement_count"]
+    return int(row["endorsement_count"]) if row else 0
 
 
 async def add_comment(*, user: CurrentUser, problem_id: int, body: str) -> int:
@@ -64,7 +65,7 @@ async def add_comment(*, user: CurrentUser, problem_id: int, body: str) -> int:
     await ratelimit.hit(COMMENT_LIMIT, str(user.id))
     await _published(problem_id)
     async with db.transaction():
-        comment_id = (
+        comment_id: int = (
             await Comment.insert(Comment(problem=problem_id, author=user.id, body=body)).returning(Comment.id)
         )[0]["id"]
         await audit.record(
@@ -106,4 +107,4 @@ async def moderate_comment(*, user: CurrentUser, comment_id: int, hide: bool, re
             before={"hidden": comment["hidden"], "reason": comment["hidden_reason"]},
             after={"hidden": hide, "reason": reason if hide else ""},
         )
-    return comment["problem"]
+    return int(comment["problem"])

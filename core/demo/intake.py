@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from challenge.enums import Track
+from challenge.forms import problem_command
 from challenge.services import problems as problem_services
 from challenge.services import voice
 from core.demo.people import ORGANISER, RESIDENTS
@@ -23,7 +24,7 @@ def problem_form(
     location: str,
     contact: str,
 ) -> dict[str, str]:
-    """A problem as its form sends it (what `save_problem` parses)."""
+    """A problem as its form sends it (what `problem_command` reads)."""
     return {
         "title": title,
         "track": track.value,
@@ -146,7 +147,7 @@ async def problems(world: World) -> None:
         staff = await world.as_user(world.staff[town])
         problem_id = await problem_services.save_problem(
             user=staff,
-            data=data,
+            problem=problem_command(data),
             edition_id=world.edition,
             municipality_id=world.municipalities[town],
             submit=status != "draft",

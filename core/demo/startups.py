@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from challenge.enums import QuestionKind, StartupStage, Track
+from challenge.forms import application_command
 from challenge.services import applications as application_services
 from challenge.services import teams
 from challenge.tables import (
@@ -296,7 +297,7 @@ async def applications(world: World) -> None:
             data.update(_texts(startup, town), sdgs=problem.get("sdgs", "11"))
         deck = await _deck(world, startup, founder.id) if complete else None
         saved = await application_services.save_application(
-            user=founder, edition_id=world.edition, data=data, pitch_deck_file_id=deck
+            user=founder, edition_id=world.edition, application=application_command(data, pitch_deck_file_id=deck)
         )
         world.applications[startup.name] = saved.application_id
         world.quality[saved.application_id] = QUALITY.get(startup.outcome, 0) + jitter.uniform(-0.3, 0.3)

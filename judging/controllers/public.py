@@ -8,7 +8,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from challenge import queries
+from challenge.queries import editions as queries
 from core.web import page
 from judging.queries.results import results_page
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pygal
 
-from challenge.dashboard import chart_style, render_inline
+from challenge.queries.dashboard import chart_style, render_inline
 from core.i18n import current_locale
 from core.i18n import gettext as _
 from judging.records import SubmittedTotal

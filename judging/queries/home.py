@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from challenge import queries as challenge_queries
+from challenge.queries import editions as challenge_queries
 from core.auth import CurrentUser
 from judging.enums import RoundMethod, RoundStatus
 from judging.queries.rounds import rounds_by_id

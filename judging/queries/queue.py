@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from challenge import screening
+from challenge.queries import screening
 from challenge.services import applications as challenge_applications
 from challenge.services.editions import load_edition
 from core.auth import CurrentUser

@@ -20,7 +20,7 @@ from tests.factories import PASSWORD, make_municipality, make_open_edition, make
 pytestmark = pytest.mark.browser
 
 OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
-BRAND = "rgb(11, 110, 79)"  # challenge.dashboard.BRAND, as the browser computes it
+BRAND = "rgb(11, 110, 79)"  # challenge.queries.dashboard.BRAND, as the browser computes it
 
 
 async def sign_in(page: Page, email: str) -> None:

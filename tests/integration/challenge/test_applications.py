@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from challenge.forms import application_command
 from challenge.services import applications, teams
+from challenge.services.applications import submission
 from challenge.tables import Application, ApplicationEvent
 from core.auth import load_current_user
 from core.clock import utc_now
@@ -55,8 +57,9 @@ async def _complete_draft(edition: dict, founder) -> int:
     result = await applications.save_application(
         user=founder,
         edition_id=edition["id"],
-        data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
-        pitch_deck_file_id=await _deck(founder.id),
+        application=application_command(
+            {**APPLICATION_CONTENT, "problems": [str(problem["id"])]}, pitch_deck_file_id=await _deck(founder.id)
+        ),
     )
     return result.application_id
 
@@ -74,12 +77,24 @@ async def test_one_startup_per_person_and_edition() -> None:
 async def test_one_application_per_startup_and_track_until_withdrawn() -> None:
     edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
-    first = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
+    first = await applications.save_application(
+        user=founder,
+        edition_id=edition["id"],
+        application=application_command(APPLICATION_CONTENT, pitch_deck_file_id=None),
+    )
 
     with pytest.raises(StateConflict, match="already has an application in this track"):
-        await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
+        await applications.save_application(
+            user=founder,
+            edition_id=edition["id"],
+            application=application_command(APPLICATION_CONTENT, pitch_deck_file_id=None),
+        )
     await applications.withdraw_application(user=founder, application_id=first.application_id)
-    again = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
+    again = await applications.save_application(
+        user=founder,
+        edition_id=edition["id"],
+        application=application_command(APPLICATION_CONTENT, pitch_deck_file_id=None),
+    )
 
     assert again.application_id != first.application_id
 
@@ -88,7 +103,9 @@ async def test_an_incomplete_submission_lists_the_missing_parts_and_keeps_the_dr
     edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     draft = await applications.save_application(
-        user=founder, edition_id=edition["id"], data={"track": "smart_rural", "solution": "Sensors"}
+        user=founder,
+        edition_id=edition["id"],
+        application=application_command({"track": "smart_rural", "solution": "Sensors"}, pitch_deck_file_id=None),
     )
 
     with pytest.raises(ValidationFailed) as refused:
@@ -131,7 +148,7 @@ async def test_a_submission_checked_in_time_but_recorded_after_the_deadline_is_r
     )
     # The first look at the clock is a second before the deadline, every later one a second after.
     instants = iter([closes - timedelta(seconds=1)])
-    monkeypatch.setattr(applications, "utc_now", lambda: next(instants, closes + timedelta(seconds=1)))
+    monkeypatch.setattr(submission, "utc_now", lambda: next(instants, closes + timedelta(seconds=1)))
 
     with pytest.raises(StateConflict, match=r"Applications closed on"):
         await applications.submit_application(user=founder, application_id=application_id)
@@ -182,7 +199,11 @@ async def test_a_double_click_submits_exactly_once_and_mails_once() -> None:
 async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> None:
     edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
-    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
+    draft = await applications.save_application(
+        user=founder,
+        edition_id=edition["id"],
+        application=application_command(APPLICATION_CONTENT, pitch_deck_file_id=None),
+    )
 
     results = await asyncio.gather(
         *(
@@ -190,8 +211,9 @@ async def test_two_cofounders_saving_at_once_last_write_wins_with_a_notice() -> 
                 user=founder,
                 edition_id=edition["id"],
                 application_id=draft.application_id,
-                expected_version=1,
-                data={**APPLICATION_CONTENT, "solution": text},
+                application=application_command(
+                    {**APPLICATION_CONTENT, "solution": text, "version": str(1)}, pitch_deck_file_id=None
+                ),
             )
             for text in ("First co-founder's text", "Second co-founder's text")
         )
@@ -211,11 +233,18 @@ async def test_another_startup_cannot_see_or_touch_the_application() -> None:
     edition = await make_edition_taking_applications()
     founder, _ = await _founder(edition["id"])
     stranger, _ = await _founder(edition["id"], email="other@startup.example")
-    draft = await applications.save_application(user=founder, edition_id=edition["id"], data=APPLICATION_CONTENT)
+    draft = await applications.save_application(
+        user=founder,
+        edition_id=edition["id"],
+        application=application_command(APPLICATION_CONTENT, pitch_deck_file_id=None),
+    )
 
     with pytest.raises(NotFound):
         await applications.save_application(
-            user=stranger, edition_id=edition["id"], application_id=draft.application_id, data=APPLICATION_CONTENT
+            user=stranger,
+            edition_id=edition["id"],
+            application_id=draft.application_id,
+            application=application_command(APPLICATION_CONTENT, pitch_deck_file_id=None),
         )
     with pytest.raises(NotFound):
         await applications.submit_application(user=stranger, application_id=draft.application_id)

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from challenge.dashboard import CSV_HEADER, problem_stats, problems_csv
 from challenge.enums import SettlementKind
+from challenge.queries.dashboard import CSV_HEADER, problem_stats, problems_csv
 from challenge.tables import Municipality, Problem
 from core.enums import Role
 from tests.factories import make_edition, make_municipality, make_problem

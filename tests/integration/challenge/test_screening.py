@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from challenge import screening
+from challenge.forms import application_command
+from challenge.queries import screening
 from challenge.services import applications, teams
 from challenge.tables import Application, EligibilityQuestion, FitNote
 from core.auth import load_current_user
@@ -32,8 +33,9 @@ async def _submitted(edition: dict, problem: dict, name: str, *, country: str = 
     saved = await applications.save_application(
         user=current,
         edition_id=edition["id"],
-        data={**APPLICATION_CONTENT, "problems": [str(problem["id"])]},
-        pitch_deck_file_id=await _deck(current.id),
+        application=application_command(
+            {**APPLICATION_CONTENT, "problems": [str(problem["id"])]}, pitch_deck_file_id=await _deck(current.id)
+        ),
     )
     await applications.submit_application(user=current, application_id=saved.application_id)
     return saved.application_id
@@ -321,8 +323,10 @@ async def test_eligibility_questions_are_set_per_edition_and_decide_submission(l
     saved = await applications.save_application(
         user=current,
         edition_id=edition["id"],
-        data={**APPLICATION_CONTENT, "problems": [str(problem["id"])], f"q{question['id']}": "no"},
-        pitch_deck_file_id=await _deck(current.id),
+        application=application_command(
+            {**APPLICATION_CONTENT, "problems": [str(problem["id"])], f"q{question['id']}": "no"},
+            pitch_deck_file_id=await _deck(current.id),
+        ),
     )
 
     refused = await founder.post_form(f"/startup/applications/{saved.application_id}/submit")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from challenge.dashboard import (
+from challenge.queries.dashboard import (
     CHART_STYLESHEET,
     ProblemStats,
     chart_stylesheet,

@@ -251,7 +251,7 @@ def chart_stylesheet() -> str:
         raise RuntimeError("pygal wrote no stylesheet")
     rules = _CHART_ID.sub(".pygal-chart", html.unescape(match[1])).replace("}", "}\n")
     return (
-        "/* The charts' style (pygal, LGPL-3.0-or-later), written by challenge.dashboard.chart_stylesheet():\n"
+        "/* The charts' style (pygal, LGPL-3.0-or-later), written by challenge.queries.dashboard.chart_stylesheet():\n"
         "   run `make chart-css` after changing chart_style(). */\n"
         f"{rules}"
     )

@@ -11,14 +11,20 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from challenge.enums import ApplicationStatus, SettlementKind, StartupStage, Track
+from challenge.records import Row, convert_row, convert_rows
 from challenge.tables import Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
 from core.i18n import label
 from core.rules.paging import page_within
 from core.rules.spreadsheets import safe_cell
 
+# A join two foreign keys deep, which Piccolo builds at run time: its type reads as a bare Column.
+_PROBLEM_MUNICIPALITY: Any = ApplicationProblem.problem.municipality
 PAGE_SIZE = 50
 MAX_QUERY = 100
 SORTS = {
@@ -99,9 +105,67 @@ class ScreeningFilters:
         return {name: value for name, value in values.items() if value}
 
 
+class ProblemLink(Row, frozen=True, kw_only=True):
+    """A problem an application addresses, with its municipality."""
+
+    application: int
+    problem_id: int
+    title: str
+    language: str
+    translated_title: str
+    municipality_id: int
+    municipality_name: str
+    kind: str
+
+
+class ScreenedApplication(Row, frozen=True, kw_only=True):
+    """An application as a line of the screening lists, with its startup and problems."""
+
+    id: int
+    edition: int
+    track: str
+    status: str
+    submitted_at: datetime | None
+    updated_at: datetime
+    support_needed: list[str]
+    startup_id: int
+    startup_name: str
+    country: str
+    city: str
+    stage: str | None
+    problems: list[ProblemLink] = msgspec.field(default_factory=list)
+    edition_name: str = ""
+
+
+class StatusLine(Row, frozen=True, kw_only=True):
+    """An application's id, status and startup: what a bulk status change is checked against."""
+
+    id: int
+    status: str
+    startup_id: int
+    startup_name: str
+
+
+class TimelineEvent(Row, frozen=True, kw_only=True):
+    from_status: str | None
+    to_status: str
+    message: str
+    at: datetime
+    actor_name: str | None
+
+
+class FitNoteRow(Row, frozen=True, kw_only=True):
+    id: int
+    note: str
+    created_at: datetime
+    municipality_id: int
+    municipality_name: str
+    author_name: str
+
+
 @dataclass(frozen=True)
 class ApplicationPage:
-    rows: list[dict[str, Any]]
+    rows: list[ScreenedApplication]
     page: int
     has_next: bool
     total: int
@@ -136,9 +200,9 @@ def _filtered(query: Any, edition_id: int, filters: ScreeningFilters) -> Any:
         addressed = addressed.where(ApplicationProblem.problem.municipality == filters.municipality)
         narrowed = True
     if filters.region:
-        addressed, narrowed = addressed.where(ApplicationProblem.problem.municipality.region == filters.region), True
+        addressed, narrowed = addressed.where(_PROBLEM_MUNICIPALITY.region == filters.region), True
     if filters.kind:
-        addressed, narrowed = addressed.where(ApplicationProblem.problem.municipality.kind == filters.kind), True
+        addressed, narrowed = addressed.where(_PROBLEM_MUNICIPALITY.kind == filters.kind), True
     if narrowed:
         query = query.where(Application.id.is_in(addressed))
     return query
@@ -156,10 +220,9 @@ async def applications(*, edition_id: int, filters: ScreeningFilters, page: int 
         .offset((page - 1) * PAGE_SIZE)
         .output(load_json=True)
     )
-    rows = await query
-    total = await _filtered(Application.count(), edition_id, filters) if rows or page > 1 else 0
-    rows = rows[:PAGE_SIZE]
-    await _attach_problems(rows)
+    found = await query
+    total = await _filtered(Application.count(), edition_id, filters) if found or page > 1 else 0
+    rows = await _with_problems(found[:PAGE_SIZE])
     return ApplicationPage(
         rows=rows, page=page, has_next=len(rows) == PAGE_SIZE and total > page * PAGE_SIZE, total=total
     )
@@ -168,10 +231,10 @@ async def applications(*, edition_id: int, filters: ScreeningFilters, page: int 
 async def matching_ids(*, edition_id: int, filters: ScreeningFilters) -> list[int]:
     """Every application the filters select, on any page: what "all N matching" means when it is sent."""
     rows = await _filtered(Application.select(Application.id), edition_id, filters).order_by(Application.id)
-    return [row["id"] for row in rows]
+    return [int(row["id"]) for row in rows]
 
 
-async def statuses_in_edition(*, edition_id: int, application_ids: list[int]) -> list[dict[str, Any]]:
+async def statuses_in_edition(*, edition_id: int, application_ids: list[int]) -> list[StatusLine]:
     """Id, status and startup of those of `application_ids` that belong to the edition (others are ignored)."""
     rows: list[dict[str, Any]] = []
     unique = list(dict.fromkeys(application_ids))
@@ -186,47 +249,51 @@ async def statuses_in_edition(*, edition_id: int, application_ids: list[int]) ->
             .where(Application.edition == edition_id, Application.id.is_in(unique[start : start + 500]))
             .order_by(Application.startup.name)
         )
-    return rows
+    return convert_rows(rows, StatusLine)
 
 
-async def _attach_problems(rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
+async def _problems_by_application(ids: list[int]) -> dict[int, list[ProblemLink]]:
+    """The problems of each of these applications, by title."""
     links: list[dict[str, Any]] = []
-    ids = [row["id"] for row in rows]
     # In chunks: a CSV of tens of thousands of rows would pass SQLite's limit of bound parameters.
     for start in range(0, len(ids), 500):
         links += await _problem_links(ids[start : start + 500])
-    by_application: dict[int, list[dict[str, Any]]] = {}
-    for link in links:
-        by_application.setdefault(link["application"], []).append(link)
-    for row in rows:
-        row["problems"] = sorted(by_application.get(row["id"], []), key=lambda p: p["title"])
+    by_application: dict[int, list[ProblemLink]] = {}
+    for link in convert_rows(links, ProblemLink):
+        by_application.setdefault(link.application, []).append(link)
+    return {key: sorted(found, key=lambda p: p.title) for key, found in by_application.items()}
+
+
+async def _with_problems(rows: list[dict[str, Any]]) -> list[ScreenedApplication]:
+    if not rows:
+        return []
+    problems = await _problems_by_application([row["id"] for row in rows])
+    return [convert_row({**row, "problems": problems.get(row["id"], [])}, ScreenedApplication) for row in rows]
 
 
 async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
-    return await ApplicationProblem.select(
+    rows: list[dict[str, Any]] = await ApplicationProblem.select(
         ApplicationProblem.application,
         ApplicationProblem.problem.as_alias("problem_id"),
         ApplicationProblem.problem.title.as_alias("title"),
         ApplicationProblem.problem.language.as_alias("language"),
         ApplicationProblem.problem.translated_title.as_alias("translated_title"),
         ApplicationProblem.problem.municipality.as_alias("municipality_id"),
-        ApplicationProblem.problem.municipality.name.as_alias("municipality_name"),
-        ApplicationProblem.problem.municipality.kind.as_alias("kind"),
+        _PROBLEM_MUNICIPALITY.name.as_alias("municipality_name"),
+        _PROBLEM_MUNICIPALITY.kind.as_alias("kind"),
     ).where(ApplicationProblem.application.is_in(application_ids))
+    return rows
 
 
 async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
     """Every application the filters select (not just one page), one line each."""
     column, ascending = SORTS[filters.sort]
-    rows = await (
-        _filtered(Application.select(*_LISTED), edition_id, filters)
+    rows = await _with_problems(
+        await _filtered(Application.select(*_LISTED), edition_id, filters)
         .order_by(column, ascending=ascending)
         .order_by(Application.id, ascending=False)
         .output(load_json=True)
     )
-    await _attach_problems(rows)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -247,24 +314,24 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
     for row in rows:
         writer.writerow(
             [
-                row["id"],
-                safe_cell(row["startup_name"]),
-                safe_cell(row["country"]),
-                safe_cell(row["city"]),
-                row["stage"] or "",
-                row["track"],
-                row["status"],
-                row["submitted_at"].isoformat() if row["submitted_at"] else "",
-                safe_cell("; ".join(p["title"] for p in row["problems"])),
-                safe_cell("; ".join(sorted({p["municipality_name"] for p in row["problems"]}))),
-                safe_cell("; ".join(row["support_needed"])),
+                row.id,
+                safe_cell(row.startup_name),
+                safe_cell(row.country),
+                safe_cell(row.city),
+                row.stage or "",
+                row.track,
+                row.status,
+                row.submitted_at.isoformat() if row.submitted_at else "",
+                safe_cell("; ".join(p.title for p in row.problems)),
+                safe_cell("; ".join(sorted({p.municipality_name for p in row.problems}))),
+                safe_cell("; ".join(row.support_needed)),
             ]
         )
     return out.getvalue()
 
 
-async def timeline(application_id: int) -> list[dict[str, Any]]:
-    return await (
+async def timeline(application_id: int) -> list[TimelineEvent]:
+    rows = await (
         ApplicationEvent.select(
             ApplicationEvent.from_status,
             ApplicationEvent.to_status,
@@ -276,15 +343,14 @@ async def timeline(application_id: int) -> list[dict[str, Any]]:
         .order_by(ApplicationEvent.at)
         .order_by(ApplicationEvent.id)
     )
+    return convert_rows(rows, TimelineEvent)
 
 
-async def problems_of(application_id: int) -> list[dict[str, Any]]:
-    rows = [{"id": application_id}]
-    await _attach_problems(rows)
-    return rows[0]["problems"]
+async def problems_of(application_id: int) -> list[ProblemLink]:
+    return (await _problems_by_application([application_id])).get(application_id, [])
 
 
-async def fit_notes(application_id: int, municipality_ids: list[int] | None = None) -> list[dict[str, Any]]:
+async def fit_notes(application_id: int, municipality_ids: list[int] | None = None) -> list[FitNoteRow]:
     query = FitNote.select(
         FitNote.id,
         FitNote.note,
@@ -297,10 +363,10 @@ async def fit_notes(application_id: int, municipality_ids: list[int] | None = No
         if not municipality_ids:
             return []
         query = query.where(FitNote.municipality.is_in(municipality_ids))
-    return await query.order_by(FitNote.created_at)
+    return convert_rows(await query.order_by(FitNote.created_at), FitNoteRow)
 
 
-async def for_municipalities(municipality_ids: list[int]) -> list[dict[str, Any]]:
+async def for_municipalities(municipality_ids: list[int]) -> list[ScreenedApplication]:
     """Submitted (or later) applications that address a problem of these municipalities."""
     if not municipality_ids:
         return []
@@ -314,17 +380,17 @@ async def for_municipalities(municipality_ids: list[int]) -> list[dict[str, Any]
         .order_by(Application.submitted_at, ascending=False)
         .output(load_json=True)
     )
-    await _attach_problems(rows)
-    for row in rows:
-        row["problems"] = [p for p in row["problems"] if p["municipality_id"] in municipality_ids]
-    return rows
+    return [
+        msgspec.structs.replace(row, problems=[p for p in row.problems if p.municipality_id in municipality_ids])
+        for row in await _with_problems(rows)
+    ]
 
 
 async def municipality_ids_of(application_id: int) -> set[int]:
     rows = await ApplicationProblem.select(ApplicationProblem.problem.municipality.as_alias("m")).where(
         ApplicationProblem.application == application_id
     )
-    return {row["m"] for row in rows}
+    return {int(row["m"]) for row in rows}
 
 
 async def facets(edition_id: int) -> dict[str, list[tuple[Any, str]]]:
@@ -358,6 +424,5 @@ async def facets(edition_id: int) -> dict[str, list[tuple[Any, str]]]:
 
 
 async def member_ids(startup_id: int) -> list[int]:
-    return [
-        row["user"] for row in await StartupMember.select(StartupMember.user).where(StartupMember.startup == startup_id)
-    ]
+    rows = await StartupMember.select(StartupMember.user).where(StartupMember.startup == startup_id)
+    return [int(row["user"]) for row in rows]

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from challenge.enums import PHASE_ORDER, Phase, ProblemStatus, SettlementKind, Track
+from challenge.records import EditionRow, ProblemRow, Row, convert_row, convert_rows
 from challenge.rules.phases import Timeline
 from challenge.rules.sdgs import SDGS
 from challenge.tables import Comment, Edition, Endorsement, Municipality, Problem, ProblemAttachment
@@ -42,19 +43,68 @@ _LISTED = (
 )
 
 
+class ListedProblem(Row, frozen=True, kw_only=True):
+    """A published problem as a line of the catalogue, with its municipality."""
+
+    id: int
+    edition: int
+    title: str
+    summary: str
+    language: str
+    translated_title: str
+    translated_summary: str
+    track: str | None
+    sdgs: list[int]
+    endorsement_count: int
+    published_at: datetime | None
+    municipality_id: int
+    municipality_name: str
+    region: str
+    kind: str
+
+
+class PublishedProblem(ProblemRow, frozen=True, kw_only=True):
+    """A published problem with its municipality, as its public page shows it."""
+
+    municipality_name: str
+    region: str
+    kind: str
+    population: int
+
+
+class FileLink(Row, frozen=True, kw_only=True):
+    """An attachment as a link: the upload's id, name, type and size."""
+
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+
+
+class CommentRow(Row, frozen=True, kw_only=True):
+    id: int
+    body: str
+    created_at: datetime
+    hidden: bool
+    hidden_reason: str
+    hidden_at: datetime | None
+    author_name: str
+    hidden_by_name: str | None
+
+
 @dataclass(frozen=True)
 class ProblemPage:
-    rows: list[dict[str, Any]]
+    rows: list[ListedProblem]
     page: int
     has_next: bool
 
 
 @dataclass(frozen=True)
 class ProblemDetail:
-    problem: dict[str, Any]
-    edition: dict[str, Any]
-    attachments: list[dict[str, Any]]
-    comments: list[dict[str, Any]]
+    problem: PublishedProblem
+    edition: EditionRow
+    attachments: list[FileLink]
+    comments: list[CommentRow]
 
 
 @dataclass(frozen=True)
@@ -124,7 +174,7 @@ async def published_problems(
     query = Problem.select(*_LISTED).where(_published_in(edition_id))
     if q := q.strip()[:MAX_QUERY]:
         # Serbian is stored in the script it was written in: look for both spellings, in both versions.
-        found = None
+        found: Any = None  # Where, then Or: the spellings and columns joined
         for spelling in dict.fromkeys((q, to_latin(q), to_cyrillic(q))):
             pattern = f"%{spelling}%"
             for column in (Problem.title, Problem.summary, Problem.translated_title, Problem.translated_summary):
@@ -143,7 +193,7 @@ async def published_problems(
     query = query.order_by(Problem.published_at, ascending=False).order_by(Problem.id, ascending=False)
     page = page_within(page, page_size)
     rows = await query.limit(page_size + 1).offset((page - 1) * page_size).output(load_json=True)
-    return ProblemPage(rows=rows[:page_size], page=page, has_next=len(rows) > page_size)
+    return ProblemPage(rows=convert_rows(rows[:page_size], ListedProblem), page=page, has_next=len(rows) > page_size)
 
 
 async def regions(edition_id: int) -> list[str]:
@@ -155,7 +205,7 @@ async def regions(edition_id: int) -> list[str]:
         .distinct()
         .order_by(Municipality.region)
     )
-    return [row["region"] for row in rows]
+    return [str(row["region"]) for row in rows]
 
 
 async def problem_detail(problem_id: int, *, include_hidden: bool = False) -> ProblemDetail:
@@ -165,7 +215,7 @@ async def problem_detail(problem_id: int, *, include_hidden: bool = False) -> Pr
     """
     problem = await (
         Problem.select(
-            Problem.all_columns(),
+            *Problem.all_columns(),
             Problem.municipality.name.as_alias("municipality_name"),
             Problem.municipality.region.as_alias("region"),
             Problem.municipality.kind.as_alias("kind"),
@@ -178,6 +228,8 @@ async def problem_detail(problem_id: int, *, include_hidden: bool = False) -> Pr
     if problem is None:
         raise NotFound(N_("This problem does not exist."))
     edition = await Edition.select().where(Edition.id == problem["edition"]).first().output(load_json=True)
+    if edition is None:  # pragma: no cover - a problem's edition is a foreign key
+        raise NotFound(N_("This problem does not exist."))
     attachments = await (
         ProblemAttachment.select(
             ProblemAttachment.file.id.as_alias("id"),
@@ -201,20 +253,20 @@ async def problem_detail(problem_id: int, *, include_hidden: bool = False) -> Pr
     if not include_hidden:
         comments = comments.where(Comment.hidden == False)  # noqa: E712
     return ProblemDetail(
-        problem=problem,
-        edition=edition,
-        attachments=attachments,
-        comments=await comments.order_by(Comment.created_at).order_by(Comment.id),
+        problem=convert_row(problem, PublishedProblem),
+        edition=convert_row(edition, EditionRow),
+        attachments=convert_rows(attachments, FileLink),
+        comments=convert_rows(await comments.order_by(Comment.created_at).order_by(Comment.id), CommentRow),
     )
 
 
 async def has_endorsed(*, problem_id: int, user_id: int) -> bool:
-    return await Endorsement.exists().where(Endorsement.key == f"{problem_id}:{user_id}")
+    return bool(await Endorsement.exists().where(Endorsement.key == f"{problem_id}:{user_id}"))
 
 
 async def problem_of_comment(comment_id: int) -> int | None:
     row = await Comment.select(Comment.problem).where(Comment.id == comment_id).first()
-    return row["problem"] if row else None
+    return int(row["problem"]) if row else None
 
 
 def applications_notice(timeline: Timeline, phase: Phase | None) -> ApplicationsNotice:

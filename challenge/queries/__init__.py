@@ -1,0 +1,1 @@
+"""The challenge's read side: what pages and the API read, as typed values; nothing here writes."""
