@@ -163,7 +163,7 @@ class AccountPages(Controller):
         locale = field(data, "locale")
         if locale in i18n.LOCALES:
             request.session["locale"] = locale
-            user: CurrentUser | None = request.scope.get("user")  # type: ignore[assignment]
+            user: CurrentUser | None = request.scope.get("user")
             if user is not None:
                 await services.set_locale(user_id=user.id, locale=locale)
         return Redirect(safe_next(field(data, "next"), "/"))

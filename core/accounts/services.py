@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from core import audit, db, ratelimit, tokens
 from core.auth import hash_password, password_needs_rehash, verify_password
 from core.clock import utc_now
@@ -164,16 +166,25 @@ async def verify_email(*, token: str) -> int:
     """Mark the address of the token's account as confirmed. Returns the user's id."""
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.VERIFY_EMAIL, raw=token)
-        await User.update({User.is_verified: True}).where(User.id == row["user"], User.email == row["email"])
+        await User.update({User.is_verified: True}).where(User.id == row.account, User.email == row.email)
         await audit.record(
-            actor_id=row["user"],
+            actor_id=row.account,
             action="account.verified",
             entity="user",
-            entity_id=row["user"],
+            entity_id=row.account,
             before={"is_verified": False},
             after={"is_verified": True},
         )
-    return row["user"]
+    return row.account
+
+
+class _Credentials(msgspec.Struct, frozen=True, kw_only=True):
+    """What signing in reads of an account."""
+
+    id: int
+    name: str
+    password_hash: str
+    is_active: bool
 
 
 async def authenticate(*, email: str, password: str, ip: str) -> int | None:
@@ -195,12 +206,13 @@ async def authenticate(*, email: str, password: str, ip: str) -> int | None:
     )
     if not decision.allowed:
         raise ratelimit.too_many_attempts(decision.retry_after_seconds)
-    user = await User.select(User.id, User.name, User.password_hash, User.is_active).where(User.email == email).first()
-    valid = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
-    if not valid or not user["is_active"]:
+    found = await User.select(User.id, User.name, User.password_hash, User.is_active).where(User.email == email).first()
+    user = msgspec.convert(found, _Credentials) if found is not None else None
+    valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
         account = await _count_failure(policy=policy, email=email, ip=ip, now=now)
         if user is not None and under_attack(policy=policy, account=account, now=now):
-            await _warn_of_attack(user_id=user["id"], email=email, name=user["name"], attack=account)
+            await _warn_of_attack(user_id=user.id, email=email, name=user.name, attack=account)
         if needs_sign_in_link(
             policy=policy, account=account, known=await ratelimit.counter(_KNOWN_ADDRESS, pair), now=now
         ):
@@ -212,13 +224,13 @@ async def authenticate(*, email: str, password: str, ip: str) -> int | None:
         known=await ratelimit.counter(_KNOWN_ADDRESS, pair),
         now=now,
     ):
-        await _mail_sign_in_link(user_id=user["id"], email=email, name=user["name"])
+        await _mail_sign_in_link(user_id=user.id, email=email, name=user.name)
         return None
     changes: dict[Any, Any] = {}
-    if password_needs_rehash(user["password_hash"]):
+    if password_needs_rehash(user.password_hash):
         changes[User.password_hash] = await _hash(password)
-    await _signed_in(policy=policy, user_id=user["id"], email=email, ip=ip, now=now, changes=changes)
-    return user["id"]
+    await _signed_in(policy=policy, user_id=user.id, email=email, ip=ip, now=now, changes=changes)
+    return user.id
 
 
 async def _count_failure(*, policy: LoginPolicy, email: str, ip: str, now: datetime) -> Counter:
@@ -277,12 +289,12 @@ async def sign_in_with_link(*, token: str, ip: str) -> int:
     now = utc_now()
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.SIGN_IN, raw=token)
-        user = await User.select(User.id, User.is_active).where(User.id == row["user"]).first()
+        user = await User.select(User.id, User.is_active).where(User.id == row.account).first()
         if user is None or not user["is_active"]:
             raise PermissionDenied(N_("This account is closed."))
-        await _signed_in(policy=_login_policy(), user_id=user["id"], email=row["email"], ip=ip, now=now, changes={})
+        await _signed_in(policy=_login_policy(), user_id=user["id"], email=row.email, ip=ip, now=now, changes={})
         await audit.record(actor_id=user["id"], action="account.signed_in_by_link", entity="user", entity_id=user["id"])
-    return user["id"]
+    return row.account
 
 
 class _NoSuchAccount(Exception):
@@ -321,24 +333,24 @@ async def request_password_reset(*, email: str, ip: str) -> None:
 
 async def reset_password(*, token: str, password: str, password_confirm: str) -> int:
     row = await tokens.peek(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
-    user = await User.select(User.name).where(User.id == row["user"]).first()
-    if errors := _check_new_password(password, password_confirm, email=row["email"], name=user["name"] if user else ""):
+    user = await User.select(User.name).where(User.id == row.account).first()
+    if errors := _check_new_password(password, password_confirm, email=row.email, name=user["name"] if user else ""):
         raise ValidationFailed(errors)
     password_hash = await _hash(password)
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
         # The link proves the address as well as verification would.
-        await User.update({User.password_hash: password_hash, User.is_verified: True}).where(User.id == row["user"])
-        await end_other_sessions(user_id=row["user"], keep=None)
-        await tokens.revoke(purpose=TokenPurpose.RESET_PASSWORD, user_id=row["user"])
+        await User.update({User.password_hash: password_hash, User.is_verified: True}).where(User.id == row.account)
+        await end_other_sessions(user_id=row.account, keep=None)
+        await tokens.revoke(purpose=TokenPurpose.RESET_PASSWORD, user_id=row.account)
         await queue_mail(
-            to=row["email"],
+            to=row.email,
             subject=_("Your password was changed"),
             template="password_changed",
             name=user["name"] if user else "",
         )
-        await audit.record(actor_id=row["user"], action="account.password_reset", entity="user", entity_id=row["user"])
-    return row["user"]
+        await audit.record(actor_id=row.account, action="account.password_reset", entity="user", entity_id=row.account)
+    return row.account
 
 
 async def change_password(
@@ -452,18 +464,18 @@ async def accept_invite(*, token: str, user_id: int) -> Role:
     async with db.transaction():
         row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
         user = await User.select(User.email).where(User.id == user_id).first()
-        if user is None or user["email"] != row["email"]:
+        if user is None or user["email"] != row.email:
             raise StateConflict(
                 _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
-                % {"email": row["email"]}
+                % {"email": row.email}
             )
         await tokens.consume(purpose=TokenPurpose.INVITE, raw=token)
-        payload = row["payload"] if isinstance(row["payload"], dict) else {}
+        payload = row.payload if isinstance(row.payload, dict) else {}
         role = Role(payload["role"])
         # Following the mailed link proves the address.
         await User.update({User.is_verified: True}).where(User.id == user_id)
         await grant_role(
-            actor_id=row["created_by"],
+            actor_id=row.created_by,
             user_id=user_id,
             role=role,
             edition_id=payload.get("edition_id"),
@@ -478,7 +490,7 @@ async def sign_up_invited(*, token: str, name: str, password: str, password_conf
     """Create the account of an invited person (address proven by the link) and grant the role."""
     await ratelimit.hit(_signup_limit(), ip)
     row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
-    email = row["email"]
+    email = row.email
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
@@ -508,8 +520,9 @@ async def sign_up_invited(*, token: str, name: str, password: str, password_conf
             entity_id=user["id"],
             after={"email": email, "name": name, "via": "invite"},
         )
-        await accept_invite(token=token, user_id=user["id"])
-    return user["id"]
+        user_id: int = user["id"]
+        await accept_invite(token=token, user_id=user_id)
+    return user_id
 
 
 async def create_organiser(*, email: str, name: str, password: str) -> int:
@@ -525,6 +538,7 @@ async def create_organiser(*, email: str, name: str, password: str) -> int:
     password_hash = await _hash(password)
     async with db.transaction():
         existing = await User.select(User.id).where(User.email == email).first()
+        user_id: int
         if existing:
             user_id = existing["id"]
         else:
