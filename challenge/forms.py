@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import BudgetRange, ProcurementPath, SettlementKind, Track
 from challenge.rules.sdgs import SDGS
 from core.i18n import gettext as _

@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge import queries
 from challenge.forms import problem_form_choices
 from challenge.services import municipalities, problems

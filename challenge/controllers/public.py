@@ -10,7 +10,6 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Template
 
 from challenge import catalogue, queries
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.controllers.catalogue import PageNumber, ProblemPageOut, problem_page_out
 from challenge.enums import SettlementKind, Track
 from challenge.rules.sdgs import SDGS

@@ -16,7 +16,6 @@ from core.i18n import label
 from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
-from hackathon import labels as _labels  # noqa: F401 - registers the value labels
 from hackathon import queries
 from hackathon.enums import FixedKind
 from hackathon.services import building, editing, problem, setup

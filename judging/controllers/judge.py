@@ -25,7 +25,6 @@ from core.rules import N_
 from core.sessions import flash
 from core.tables import StoredFile
 from core.web import page
-from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
 from judging.enums import RoundMethod, RoundStatus
 from judging.services import assignments, pairwise, profiles, scoring
 from judging.services.rounds import criteria_of, load_round

@@ -12,7 +12,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import ApplicationStatus
 from challenge.rules.phases import utc_to_local
 from challenge.services.editions import load_edition
@@ -25,7 +24,6 @@ from core.rules.spreadsheets import safe_cell
 from core.sessions import flash
 from core.web import page
 from judging import charts as charts_module
-from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
 from judging.enums import Normalisation, RoundEntry, RoundMethod
 from judging.services import assignments, pairwise, results, rounds
 
