@@ -28,7 +28,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-from applications import _free_port, _run, _wait_until_up, machine, server_env  # noqa: E402
+from serving import free_port, machine, run, server_env, wait_until_up  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 PAGES = ("/problems", "/healthz")
@@ -105,9 +105,9 @@ def main() -> None:
     print(f"bench/hostile.py on {machine()}")
     var = Path(tempfile.mkdtemp(prefix="challenge-hostile-"))
     env = server_env(var, None)
-    _run([sys.executable, "-m", "core", "migrate"], env)
-    _run([sys.executable, "-m", "core", "demo"], env)
-    port = _free_port()
+    run([sys.executable, "-m", "core", "migrate"], env)
+    run([sys.executable, "-m", "core", "demo"], env)
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = var / "server.log"
     with log.open("wb") as out:
@@ -119,7 +119,7 @@ def main() -> None:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_up(server, base_url, log)
+        wait_until_up(server, base_url, log)
         alone = _measure(base_url)
         attackers = subprocess.Popen(
             [sys.executable, __file__, "--hostile", "127.0.0.1", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True

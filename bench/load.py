@@ -36,7 +36,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-import applications as world  # noqa: E402  (the 2,000-application edition; bench/ is no package)
+import generated_edition as world  # noqa: E402  (the 2,000-application edition; bench/ is no package)
+import serving  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -55,7 +56,7 @@ async def _users(role: str, count: int, edition_id: int, password_hash: str) -> 
     from core.tables import Membership, User
 
     emails = [f"{role}{n}@bench.example.org" for n in range(count)]
-    await world._insert(
+    await world.insert_batched(
         User,
         [
             User(email=e, name=f"{role.title()} {n}", password_hash=password_hash, is_verified=True)
@@ -64,7 +65,7 @@ async def _users(role: str, count: int, edition_id: int, password_hash: str) -> 
     )
     ids = {r["email"]: r["id"] for r in await User.select(User.id, User.email).where(User.email.is_in(emails))}
     users = [ids[e] for e in emails]
-    await world._insert(Membership, [Membership(user=u, role=role, edition_id=edition_id) for u in users])
+    await world.insert_batched(Membership, [Membership(user=u, role=role, edition_id=edition_id) for u in users])
     return users
 
 
@@ -74,14 +75,14 @@ async def _mentors(rng: Any, edition_id: int, password_hash: str) -> None:
 
     users = await _users("mentor", MENTORS, edition_id, password_hash)
     tags = sorted(EXPERTISE_TAGS)
-    await world._insert(
+    await world.insert_batched(
         MentorProfile,
         [
             MentorProfile(
                 user=u,
                 edition=edition_id,
                 key=f"{edition_id}:{u}",
-                bio=world._text(rng, 200, 500),
+                bio=world.text_between(rng, 200, 500),
                 organisation=f"Company {rng.randint(1, 120)}",
                 expertise=rng.sample(tags, rng.randint(2, 5)),
                 sectors=rng.sample(["water", "energy", "mobility", "waste", "agriculture", "health"], 2),
@@ -102,7 +103,7 @@ async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, i
     from judging.tables import Criterion, JudgeAssignment, JudgeProfile, Round, RoundApplication, ScoreSheet
 
     judges = await _users("judge", JUDGES, edition_id, password_hash)
-    await world._insert(
+    await world.insert_batched(
         JudgeProfile, [JudgeProfile(user=j, edition=edition_id, key=f"{edition_id}:{j}") for j in judges]
     )
     offsets = {j: rng.gauss(0, 1.2) for j in judges}  # lenient and strict judges, as in life
@@ -124,7 +125,7 @@ async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, i
             ).returning(Round.id)
         )[0]["id"]
         round_ids.append(round_id)
-        await world._insert(
+        await world.insert_batched(
             Criterion,
             [
                 Criterion(round=round_id, position=n, name=name, weight=weight, scale_min=1, scale_max=10)
@@ -135,11 +136,11 @@ async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, i
         rubric = [
             RubricCriterion(id=c["id"], name=c["name"], weight=c["weight"], scale_min=1, scale_max=10) for c in criteria
         ]
-        await world._insert(
+        await world.insert_batched(
             RoundApplication, [RoundApplication(round=round_id, application=a, key=f"{round_id}:{a}") for a in entries]
         )
         seats = [(judges[(n * panel + k) % JUDGES], a) for n, a in enumerate(entries) for k in range(panel)]
-        await world._insert(
+        await world.insert_batched(
             JudgeAssignment,
             [JudgeAssignment(round=round_id, judge=j, application=a, key=f"{round_id}:{j}:{a}") for j, a in seats],
         )
@@ -168,7 +169,7 @@ async def _judging(rng: Any, edition_id: int, password_hash: str) -> dict[str, i
                     submitted_at=datetime.now(UTC),
                 )
             )
-        await world._insert(ScoreSheet, sheets)
+        await world.insert_batched(ScoreSheet, sheets)
     return {"round_ids": round_ids, "judge_id": judges[0]}  # seats go round the panel: judge 0 has a full queue
 
 
@@ -308,7 +309,7 @@ def serve(app: str, env: dict[str, str], port: int, workers: int, log: Path) -> 
     )
     with log.open("ab") as output:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    world._wait_until_up(server, f"http://127.0.0.1:{port}", log)
+    serving.wait_until_up(server, f"http://127.0.0.1:{port}", log)
     return server
 
 
@@ -322,7 +323,7 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path) -> None:
-    port = world._free_port()
+    port = serving.free_port()
     base = f"http://127.0.0.1:{port}"
     log = var / "server.log"
     floor_server = serve("floor", env, port, workers, log)
@@ -369,11 +370,11 @@ def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path)
 
 def run_engine(name: str, database_url: str | None) -> None:
     var = Path(tempfile.mkdtemp(prefix="challenge-load-"))
-    env = world.server_env(var, database_url, BENCH_ENGINE=name)
+    env = serving.server_env(var, database_url, BENCH_ENGINE=name)
     try:
         start = time.perf_counter()
-        world._run([sys.executable, "-m", "core", "migrate"], env)
-        built = json.loads(world._run([sys.executable, __file__, "--populate"], env).strip().splitlines()[-1])
+        serving.run([sys.executable, "-m", "core", "migrate"], env)
+        built = json.loads(serving.run([sys.executable, __file__, "--populate"], env).strip().splitlines()[-1])
         print(
             f"\n{name}: edition built in {time.perf_counter() - start:.0f} s: {built['problems']} published problems,"
             f" {built['applications']} applications, {MENTORS} mentors, {JUDGES} judges,"
@@ -388,7 +389,7 @@ def run_engine(name: str, database_url: str | None) -> None:
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
-    print(f"machine: {world.machine()}")
+    print(f"machine: {serving.machine()}")
     print(
         f"load: wrk, 2 threads, {CONNECTIONS} connections, {SECONDS:g} s per URL, on the same machine as the"
         " server; `python -m core serve` (uvicorn, scheduler off)"
@@ -408,16 +409,16 @@ def postgres_database(name: str) -> Iterator[str | None]:
     import asyncpg
 
     try:
-        asyncio.run(world._postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        asyncio.run(world._postgres(f"CREATE DATABASE {name}"))
+        asyncio.run(serving.postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        asyncio.run(serving.postgres(f"CREATE DATABASE {name}"))
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        print(f"\npostgres: skipped, cannot create a database through {world.POSTGRES_ADMIN_URL} ({exc})")
+        print(f"\npostgres: skipped, cannot create a database through {serving.POSTGRES_ADMIN_URL} ({exc})")
         yield None
         return
     try:
-        yield world._postgres_url(name)
+        yield serving.postgres_url(name)
     finally:
-        asyncio.run(world._postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        asyncio.run(serving.postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-import applications as world  # noqa: E402
+import generated_edition as world  # noqa: E402  (the 2,000-application edition; bench/ is no package)
 import load  # noqa: E402
+import serving  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_USERS", "64"))
 RUSH_MINUTES = float(os.environ.get("RUSH_MINUTES", "10"))
@@ -268,18 +269,18 @@ async def rush(base: str, built: dict[str, Any], deadline: datetime) -> tuple[di
 
 def run(name: str, database_url: str | None, workers: int) -> None:
     var = Path(tempfile.mkdtemp(prefix="challenge-rush-"))
-    env = world.server_env(var, database_url, UPLOAD_DIR=str(var / "uploads"), MAX_UPLOAD_BYTES=str(15 * 1024 * 1024))
+    env = serving.server_env(var, database_url, UPLOAD_DIR=str(var / "uploads"), MAX_UPLOAD_BYTES=str(15 * 1024 * 1024))
     try:
         start = time.perf_counter()
-        world._run([sys.executable, "-m", "core", "migrate"], env)
-        built = json.loads(world._run([sys.executable, __file__, "--populate"], env).strip().splitlines()[-1])
+        serving.run([sys.executable, "-m", "core", "migrate"], env)
+        built = json.loads(serving.run([sys.executable, __file__, "--populate"], env).strip().splitlines()[-1])
         built_in = time.perf_counter() - start
         print(f"\n{name}, {workers} worker(s): {len(built['startups'])} drafts built in {built_in:.0f} s")
-        port = world._free_port()
+        port = serving.free_port()
         server = load.serve("core", env, port, workers, var / "server.log")
         try:
             deadline = datetime.now(UTC) + timedelta(minutes=RUSH_MINUTES)
-            world._run([sys.executable, __file__, "--deadline", str(built["edition_id"]), deadline.isoformat()], env)
+            serving.run([sys.executable, __file__, "--deadline", str(built["edition_id"]), deadline.isoformat()], env)
             peak = [0.0]
 
             async def sample() -> None:
@@ -298,7 +299,7 @@ def run(name: str, database_url: str | None, workers: int) -> None:
         finally:
             load.stop(server)
         found = json.loads(
-            world._run(
+            serving.run(
                 [
                     sys.executable,
                     __file__,
@@ -342,7 +343,7 @@ def run(name: str, database_url: str | None, workers: int) -> None:
 
 
 def main() -> None:
-    print(f"machine: {world.machine()}")
+    print(f"machine: {serving.machine()}")
     print(
         f"rush: {USERS} startups at a time (httpx, this process), deadline {RUSH_MINUTES:g} min after the start,"
         " 2 organisers browsing; `python -m core serve`, scheduler off"

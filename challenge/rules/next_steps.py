@@ -11,7 +11,7 @@ from datetime import datetime
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus
 from challenge.rules.phases import RESUBMISSION_PHASES
 from core.rules import N_
-from core.rules.next_steps import Step, ordered, say, urgency_before
+from core.rules.next_steps import Step, ordered, say, say_by_deadline, urgency_before
 from core.rules.next_steps import plural as ngettext  # pybabel extracts ngettext(...) calls
 
 
@@ -83,10 +83,11 @@ def person_steps(facts: PersonFacts, *, now: datetime) -> list[Step]:
             )
             continue
         deadline = taking.applications_close_at
-        text = (
-            say(N_("Register a startup to apply to %(edition)s by %(when)s."), edition=taking.name, when=deadline)
-            if deadline
-            else say(N_("Register a startup to apply to %(edition)s."), edition=taking.name)
+        text = say_by_deadline(
+            deadline,
+            N_("Register a startup to apply to %(edition)s by %(when)s."),
+            N_("Register a startup to apply to %(edition)s."),
+            edition=taking.name,
         )
         steps.append(
             Step(
@@ -124,14 +125,11 @@ def _application_steps(startup: StartupFacts, *, now: datetime) -> list[Step]:
     steps: list[Step] = []
     active = [a for a in startup.applications if a.status != ApplicationStatus.WITHDRAWN]
     if taking and not active:
-        text = (
-            say(
-                N_("%(startup)s has no application yet; applications close on %(when)s."),
-                startup=startup.name,
-                when=deadline,
-            )
-            if deadline
-            else say(N_("%(startup)s has no application yet."), startup=startup.name)
+        text = say_by_deadline(
+            deadline,
+            N_("%(startup)s has no application yet; applications close on %(when)s."),
+            N_("%(startup)s has no application yet."),
+            startup=startup.name,
         )
         steps.append(
             Step(
@@ -170,10 +168,10 @@ def _application_steps(startup: StartupFacts, *, now: datetime) -> list[Step]:
             text = ngettext("Your draft is missing %(num)s part.", "Your draft is missing %(num)s parts.", others)
             steps.append(Step("application.missing", text, link=edit, urgency=urgency))
         elif not application.missing:
-            text = (
-                say(N_("Your draft is complete: submit it before %(when)s."), when=deadline)
-                if deadline
-                else say(N_("Your draft is complete: submit it."))
+            text = say_by_deadline(
+                deadline,
+                N_("Your draft is complete: submit it before %(when)s."),
+                N_("Your draft is complete: submit it."),
             )
             steps.append(Step("application.submit", text, link=link, urgency=urgency, timezone=tz))
     return steps
@@ -185,14 +183,11 @@ def startup_steps(
     """`open_editions`: editions taking applications in which this person has no startup yet."""
     steps: list[Step] = []
     for edition in open_editions:
-        text = (
-            say(
-                N_("Register your startup for %(edition)s by %(when)s."),
-                edition=edition.name,
-                when=edition.applications_close_at,
-            )
-            if edition.applications_close_at
-            else say(N_("Register your startup for %(edition)s."), edition=edition.name)
+        text = say_by_deadline(
+            edition.applications_close_at,
+            N_("Register your startup for %(edition)s by %(when)s."),
+            N_("Register your startup for %(edition)s."),
+            edition=edition.name,
         )
         steps.append(
             Step(
@@ -234,62 +229,9 @@ def municipality_steps(
     steps: list[Step] = []
     for problem in problems:
         edition = editions.get(problem.edition_id)
-        if edition is None:
-            continue
-        link = f"/municipality/problems/{problem.id}"
-        if problem.status == ProblemStatus.DRAFT and edition.phase == Phase.PROBLEM_INTAKE:
-            text = (
-                say(
-                    N_("Your draft problem “%(title)s” is not submitted; intake closes on %(when)s."),
-                    title=problem.title,
-                    when=edition.intake_closes_at,
-                )
-                if edition.intake_closes_at
-                else say(N_("Your draft problem “%(title)s” is not submitted."), title=problem.title)
-            )
-            steps.append(
-                Step(
-                    "problem.draft",
-                    text,
-                    link=link,
-                    timezone=edition.timezone,
-                    urgency=urgency_before(edition.intake_closes_at, now=now),
-                )
-            )
-        elif problem.status == ProblemStatus.DRAFT and edition.phase is None and edition.intake_opens_at:
-            text = say(
-                N_("Your draft problem “%(title)s” can be submitted once intake opens on %(when)s."),
-                title=problem.title,
-                when=edition.intake_opens_at,
-            )
-            steps.append(Step("problem.draft_early", text, link=link, timezone=edition.timezone))
-        elif problem.status == ProblemStatus.CHANGES_REQUESTED and edition.phase in RESUBMISSION_PHASES:
-            steps.append(
-                Step(
-                    "problem.changes_requested",
-                    say(N_("Changes requested on problem “%(title)s”."), title=problem.title),
-                    link=link,
-                    urgency=urgency_before(edition.applications_close_at, now=now),
-                )
-            )
-        elif problem.status == ProblemStatus.SUBMITTED:
-            steps.append(
-                Step(
-                    "problem.submitted",
-                    say(N_("“%(title)s” is submitted and waits for the organisers' review."), title=problem.title),
-                    link=link,
-                    done=True,
-                )
-            )
-        elif problem.status == ProblemStatus.PUBLISHED and edition.phase in CATALOGUE_PHASES:
-            steps.append(
-                Step(
-                    "problem.published",
-                    say(N_("“%(title)s” is published."), title=problem.title),
-                    link=f"/problems/{problem.id}",
-                    done=True,
-                )
-            )
+        step = _problem_step(problem, edition, now=now) if edition is not None else None
+        if step is not None:
+            steps.append(step)
     for edition_id, count in (applications or {}).items():
         edition = editions.get(edition_id)
         if edition is None or edition.phase != Phase.SCREENING or not count:
@@ -309,30 +251,77 @@ def municipality_steps(
         )
     with_problems = {p.edition_id for p in problems if p.status != ProblemStatus.WITHDRAWN}
     for edition in editions.values():
-        if edition.phase != Phase.PROBLEM_INTAKE or edition.id in with_problems:
-            continue
-        link = f"/municipality/problems/new?edition_id={edition.id}"
-        if municipality_id is not None:
-            link += f"&municipality_id={municipality_id}"
-        text = (
-            say(
-                N_("Problem intake for %(edition)s closes on %(when)s: describe a problem."),
-                edition=edition.name,
-                when=edition.intake_closes_at,
-            )
-            if edition.intake_closes_at
-            else say(N_("Problem intake for %(edition)s is open: describe a problem."), edition=edition.name)
-        )
-        steps.append(
-            Step(
-                "problem.describe",
-                text,
-                link=link,
-                timezone=edition.timezone,
-                urgency=urgency_before(edition.intake_closes_at, now=now),
-            )
-        )
+        if edition.phase == Phase.PROBLEM_INTAKE and edition.id not in with_problems:
+            steps.append(_describe_step(edition, municipality_id, now=now))
     return ordered(steps)
+
+
+def _problem_step(problem: ProblemFacts, edition: EditionFacts, *, now: datetime) -> Step | None:
+    """Where one of the municipality's problems stands, if the edition's phase makes it a step."""
+    link = f"/municipality/problems/{problem.id}"
+    if problem.status == ProblemStatus.DRAFT and edition.phase == Phase.PROBLEM_INTAKE:
+        text = say_by_deadline(
+            edition.intake_closes_at,
+            N_("Your draft problem “%(title)s” is not submitted; intake closes on %(when)s."),
+            N_("Your draft problem “%(title)s” is not submitted."),
+            title=problem.title,
+        )
+        return Step(
+            "problem.draft",
+            text,
+            link=link,
+            timezone=edition.timezone,
+            urgency=urgency_before(edition.intake_closes_at, now=now),
+        )
+    if problem.status == ProblemStatus.DRAFT and edition.phase is None and edition.intake_opens_at:
+        text = say(
+            N_("Your draft problem “%(title)s” can be submitted once intake opens on %(when)s."),
+            title=problem.title,
+            when=edition.intake_opens_at,
+        )
+        return Step("problem.draft_early", text, link=link, timezone=edition.timezone)
+    if problem.status == ProblemStatus.CHANGES_REQUESTED and edition.phase in RESUBMISSION_PHASES:
+        return Step(
+            "problem.changes_requested",
+            say(N_("Changes requested on problem “%(title)s”."), title=problem.title),
+            link=link,
+            urgency=urgency_before(edition.applications_close_at, now=now),
+        )
+    if problem.status == ProblemStatus.SUBMITTED:
+        return Step(
+            "problem.submitted",
+            say(N_("“%(title)s” is submitted and waits for the organisers' review."), title=problem.title),
+            link=link,
+            done=True,
+        )
+    if problem.status == ProblemStatus.PUBLISHED and edition.phase in CATALOGUE_PHASES:
+        return Step(
+            "problem.published",
+            say(N_("“%(title)s” is published."), title=problem.title),
+            link=f"/problems/{problem.id}",
+            done=True,
+        )
+    return None
+
+
+def _describe_step(edition: EditionFacts, municipality_id: int | None, *, now: datetime) -> Step:
+    """An edition taking problems to which the municipality has not yet described one."""
+    link = f"/municipality/problems/new?edition_id={edition.id}"
+    if municipality_id is not None:
+        link += f"&municipality_id={municipality_id}"
+    text = say_by_deadline(
+        edition.intake_closes_at,
+        N_("Problem intake for %(edition)s closes on %(when)s: describe a problem."),
+        N_("Problem intake for %(edition)s is open: describe a problem."),
+        edition=edition.name,
+    )
+    return Step(
+        "problem.describe",
+        text,
+        link=link,
+        timezone=edition.timezone,
+        urgency=urgency_before(edition.intake_closes_at, now=now),
+    )
 
 
 # --- The organisers' home page: what waits for them in each edition still under way. ----------

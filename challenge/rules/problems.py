@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import TypeVar
 from urllib.parse import urlparse
 
 from challenge.enums import BudgetRange, ProblemAction, ProblemStatus, ProcurementPath, Track
@@ -124,32 +126,65 @@ def parse_problem(data: Mapping[str, object]) -> ParsedProblem:
         texts["contact_email"] = normalise_email(texts["contact_email"])
         if problem := email_problem(texts["contact_email"]):
             errors["contact_email"] = problem
-
-    def choice(name: str, enum: type) -> object:
-        value = _text(data, name)
-        if not value:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            errors[name] = N_("Choose one of the options.")
-            return None
-
-    track = choice("track", Track)
+    track = _choice(data, "track", Track, errors)
     language = _text(data, "language") or SERBIAN
     if language not in CONTENT_LANGUAGES:
         errors["language"] = UNKNOWN_LANGUAGE
         language = SERBIAN
-    budget = choice("budget_range", BudgetRange)
-    procurement = choice("procurement_path", ProcurementPath)
+    budget = _choice(data, "budget_range", BudgetRange, errors)
+    procurement = _choice(data, "procurement_path", ProcurementPath, errors)
+    affected_count = _affected_count(data, errors)
+    sdgs = _sdgs(data, errors)
+    links = _open_data_links(data, errors)
+    return ParsedProblem(
+        fields=ProblemFields(
+            title=texts["title"],
+            track=track,
+            summary=texts["summary"],
+            context=texts["context"],
+            affected_groups=texts["affected_groups"],
+            affected_count=affected_count,
+            tried_before=texts["tried_before"],
+            data_available=texts["data_available"],
+            open_data_links=tuple(links[:MAX_LINKS]),
+            sdgs=tuple(sorted(sdgs)),
+            budget_range=budget,
+            procurement_path=procurement,
+            pilot_location=texts["pilot_location"],
+            contact_name=texts["contact_name"],
+            contact_email=texts["contact_email"],
+            language=language,
+            translated_title=texts["translated_title"],
+            translated_summary=texts["translated_summary"],
+            translated_context=texts["translated_context"],
+        ),
+        errors=errors,
+    )
 
-    affected_count = None
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _choice(data: Mapping[str, object], name: str, enum: type[_Choice], errors: dict[str, str]) -> _Choice | None:
+    value = _text(data, name)
+    if not value:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        errors[name] = N_("Choose one of the options.")
+        return None
+
+
+def _affected_count(data: Mapping[str, object], errors: dict[str, str]) -> int | None:
     if raw_count := _text(data, "affected_count").replace(" ", "").replace(",", "").replace(".", ""):
         if raw_count.isdigit() and int(raw_count) <= 100_000_000:
-            affected_count = int(raw_count)
-        else:
-            errors["affected_count"] = N_("Give a whole number of people, e.g. 4200.")
+            return int(raw_count)
+        errors["affected_count"] = N_("Give a whole number of people, e.g. 4200.")
+    return None
 
+
+def _sdgs(data: Mapping[str, object], errors: dict[str, str]) -> list[int]:
     sdgs: list[int] = []
     for raw in _values(data, "sdgs"):
         for piece in raw.replace(",", " ").split():
@@ -158,7 +193,10 @@ def parse_problem(data: Mapping[str, object]) -> ParsedProblem:
                     sdgs.append(int(piece))
             else:
                 errors["sdgs"] = N_("SDG goals are numbered 1 to 17.")
+    return sdgs
 
+
+def _open_data_links(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
     links: list[str] = []
     for raw in _values(data, "open_data_links"):
         for line in raw.splitlines():
@@ -172,31 +210,7 @@ def parse_problem(data: Mapping[str, object]) -> ParsedProblem:
                 links.append(link)
     if len(links) > MAX_LINKS:
         errors["open_data_links"] = N_("Give at most 10 links.")
-
-    return ParsedProblem(
-        fields=ProblemFields(
-            title=texts["title"],
-            track=track,  # type: ignore[arg-type]
-            summary=texts["summary"],
-            context=texts["context"],
-            affected_groups=texts["affected_groups"],
-            affected_count=affected_count,
-            tried_before=texts["tried_before"],
-            data_available=texts["data_available"],
-            open_data_links=tuple(links[:MAX_LINKS]),
-            sdgs=tuple(sorted(sdgs)),
-            budget_range=budget,  # type: ignore[arg-type]
-            procurement_path=procurement,  # type: ignore[arg-type]
-            pilot_location=texts["pilot_location"],
-            contact_name=texts["contact_name"],
-            contact_email=texts["contact_email"],
-            language=language,
-            translated_title=texts["translated_title"],
-            translated_summary=texts["translated_summary"],
-            translated_context=texts["translated_context"],
-        ),
-        errors=errors,
-    )
+    return links
 
 
 def draft_problems(problem: ProblemFields) -> dict[str, str]:

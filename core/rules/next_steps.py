@@ -44,6 +44,16 @@ def say(message: str, **params: str | int | datetime) -> StepText:
     return StepText(message, params=params)
 
 
+def say_by_deadline(
+    deadline: datetime | None, with_deadline: str, without: str, **params: str | int | datetime
+) -> StepText:
+    """`with_deadline` with the deadline as `%(when)s` when there is one, else `without`.
+
+    Both messages are marked with `N_` where they are written, so both are extracted.
+    """
+    return say(with_deadline, when=deadline, **params) if deadline else say(without, **params)
+
+
 def plural(singular: str, plural_: str, count: int, **params: str | int | datetime) -> StepText:
     """A sentence with plural forms. Rules import it as `ngettext`, the name pybabel extracts."""
     return StepText(singular, plural_, count, params)

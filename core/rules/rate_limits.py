@@ -65,7 +65,7 @@ def backoff_delay(*, policy: Backoff, failures: int) -> timedelta:
     if failures < policy.free_failures:
         return timedelta(0)
     doublings = min(failures - policy.free_failures, 30)  # 2**30 delays are far past any ceiling
-    return min(policy.max_delay, policy.first_delay * 2**doublings)
+    return min(policy.max_delay, policy.first_delay * (1 << doublings))  # 2**doublings, typed as an int
 
 
 def backoff_verdict(*, policy: Backoff, counter: Counter, now: datetime) -> Decision:

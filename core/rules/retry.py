@@ -16,5 +16,7 @@ def next_attempt(*, attempts: int, now: datetime) -> datetime | None:
     """
     if attempts >= MAX_ATTEMPTS:
         return None
-    delay = min(BASE_DELAY * (2 ** (attempts - 1)), MAX_DELAY)
+    # A float power: an int power with a possibly negative exponent is typed Any. Powers of two
+    # are exact in a float, so the delays are the same.
+    delay = min(BASE_DELAY * (2.0 ** (attempts - 1)), MAX_DELAY)
     return now + delay

@@ -40,14 +40,17 @@ def _word_to_cyrillic(word: str) -> str:
         return word
     if word.isupper() and len(word) > 1:
         # "LJUDI" is л-ј-у-д-и letter by letter; lowered first, "ljudi" is љ-у-д-и.
-        return cyrtranslit.to_cyrillic(word.lower(), "sr").upper()
-    return cyrtranslit.to_cyrillic(word, "sr")
+        # cyrtranslit ships no types; what it returns is a str.
+        lowered: str = cyrtranslit.to_cyrillic(word.lower(), "sr")
+        return lowered.upper()
+    cyrillic: str = cyrtranslit.to_cyrillic(word, "sr")
+    return cyrillic
 
 
 def _word_to_latin(word: str) -> str:
     if not _CYRILLIC_LETTER.search(word):
         return word
-    latin = cyrtranslit.to_latin(word, "sr")
+    latin: str = cyrtranslit.to_latin(word, "sr")
     # "ЉУДИ" is "LJUDI", not "LjUDI".
     return latin.upper() if word.isupper() and len(word) > 1 else latin
 

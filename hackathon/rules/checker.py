@@ -210,7 +210,9 @@ class _Checker:
         if item.kind == SessionKind.PITCH:
             for team_id in item.team_ids:
                 team = self.teams.get(team_id)
-                for judge_id in sorted(set(item.judge_ids) & team.conflicts if team else ()):
+                if team is None:  # an unknown team is reported as an unknown reference
+                    continue
+                for judge_id in sorted(set(item.judge_ids) & team.conflicts):
                     self.report(
                         V.CONFLICT_OF_INTEREST,
                         N_("Judge %(judge)s has a conflict of interest with team %(team)s and must not hear it."),

@@ -19,7 +19,7 @@ each conflict's `Message`, for the organiser's list of conflicts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from core.rules import N_
@@ -123,82 +123,96 @@ def detect_conflicts(
     if len({application.application_id for application in applications}) != len(applications):
         raise ValueError("application ids must be unique")
     public = {domain.casefold() for domain in public_email_domains}
-
-    # Each fact indexed by the value a judge is compared on, so the work grows with the number
-    # of conflicts found rather than with judges x applications.
-    by_id = {application.application_id: application for application in applications}
-    by_organisation: dict[str, set[int]] = defaultdict(set)
-    by_domain: dict[str, set[int]] = defaultdict(set)
-    by_startup: dict[int, set[int]] = defaultdict(set)
-    by_municipality: dict[int, set[int]] = defaultdict(set)
-    for application in applications:
-        for name in (application.startup_name, application.organisation):
-            if key := organisation_key(name):
-                by_organisation[key].add(application.application_id)
-        for email in application.member_emails:
-            if (domain := email_domain(email)) and domain not in public:
-                by_domain[domain].add(application.application_id)
-        by_startup[application.startup_id].add(application.application_id)
-        for municipality_id in application.municipality_ids:
-            by_municipality[municipality_id].add(application.application_id)
-
-    found: list[tuple[int, int, int, Conflict]] = []
+    index = _Index.of(applications, public)
     order = {reason: position for position, reason in enumerate(ConflictReason)}
-
-    def add(
-        judge: JudgeFacts, application_ids: Iterable[int], reason: ConflictReason, template: str, **params: object
-    ) -> None:
-        for application_id in application_ids:
-            application = by_id.get(application_id)
-            if application is None:
-                continue  # a declaration about an application outside this round
-            message = Message(template, {"judge": judge.name, "startup": application.startup_name, **params})
-            found.append(
-                (
-                    judge.judge_id,
-                    application_id,
-                    order[reason],
-                    Conflict(judge.judge_id, application_id, reason, message),
-                )
-            )
-
+    found: list[tuple[int, int, int, Conflict]] = []
     for judge in judges:
-        add(
-            judge,
-            judge.declared_application_ids,
-            ConflictReason.DECLARED,
-            N_("%(judge)s declared a conflict of interest with %(startup)s."),
-        )
-        if key := organisation_key(judge.organisation):
-            add(
-                judge,
-                by_organisation.get(key, ()),
-                ConflictReason.SAME_ORGANISATION,
-                N_("%(judge)s works for %(organisation)s, the organisation of %(startup)s."),
-                organisation=" ".join(judge.organisation.split()),
-            )
-        if (domain := email_domain(judge.email)) and domain not in public:
-            add(
-                judge,
-                by_domain.get(domain, ()),
-                ConflictReason.SAME_EMAIL_DOMAIN,
-                N_("%(judge)s and a member of the team of %(startup)s have email addresses at %(domain)s."),
-                domain=domain,
-            )
-        add(
-            judge,
-            sorted({a for startup_id in judge.mentored_startup_ids for a in by_startup.get(startup_id, ())}),
-            ConflictReason.MENTORS_STARTUP,
-            N_("%(judge)s mentors %(startup)s."),
-        )
-        add(
-            judge,
-            sorted({a for m in judge.municipality_ids for a in by_municipality.get(m, ())}),
-            ConflictReason.MUNICIPALITY_STAFF,
-            N_("%(judge)s works for a municipality whose problem %(startup)s addresses."),
-        )
+        for reason, application_ids, template, params in _judge_reasons(judge, index, public):
+            for application_id in application_ids:
+                application = index.by_id.get(application_id)
+                if application is None:
+                    continue  # a declaration about an application outside this round
+                message = Message(template, {"judge": judge.name, "startup": application.startup_name, **params})
+                conflict = Conflict(judge.judge_id, application_id, reason, message)
+                found.append((judge.judge_id, application_id, order[reason], conflict))
     found.sort(key=lambda entry: entry[:3])
     return tuple(entry[3] for entry in found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Each application fact indexed by the value a judge is compared on.
+
+    So the work grows with the number of conflicts found rather than with judges x applications.
+    """
+
+    by_id: Mapping[int, ApplicationFacts]
+    by_organisation: Mapping[str, set[int]]
+    by_domain: Mapping[str, set[int]]
+    by_startup: Mapping[int, set[int]]
+    by_municipality: Mapping[int, set[int]]
+
+    @classmethod
+    def of(cls, applications: Sequence[ApplicationFacts], public: Collection[str]) -> _Index:
+        by_organisation: dict[str, set[int]] = defaultdict(set)
+        by_domain: dict[str, set[int]] = defaultdict(set)
+        by_startup: dict[int, set[int]] = defaultdict(set)
+        by_municipality: dict[int, set[int]] = defaultdict(set)
+        for application in applications:
+            for name in (application.startup_name, application.organisation):
+                if key := organisation_key(name):
+                    by_organisation[key].add(application.application_id)
+            for email in application.member_emails:
+                if (domain := email_domain(email)) and domain not in public:
+                    by_domain[domain].add(application.application_id)
+            by_startup[application.startup_id].add(application.application_id)
+            for municipality_id in application.municipality_ids:
+                by_municipality[municipality_id].add(application.application_id)
+        return cls(
+            by_id={application.application_id: application for application in applications},
+            by_organisation=by_organisation,
+            by_domain=by_domain,
+            by_startup=by_startup,
+            by_municipality=by_municipality,
+        )
+
+
+def _judge_reasons(
+    judge: JudgeFacts, index: _Index, public: Collection[str]
+) -> Iterator[tuple[ConflictReason, Iterable[int], str, dict[str, object]]]:
+    """Per reason, the applications the judge may be in conflict with, the message and its values."""
+    yield (
+        ConflictReason.DECLARED,
+        judge.declared_application_ids,
+        N_("%(judge)s declared a conflict of interest with %(startup)s."),
+        {},
+    )
+    if key := organisation_key(judge.organisation):
+        yield (
+            ConflictReason.SAME_ORGANISATION,
+            index.by_organisation.get(key, ()),
+            N_("%(judge)s works for %(organisation)s, the organisation of %(startup)s."),
+            {"organisation": " ".join(judge.organisation.split())},
+        )
+    if (domain := email_domain(judge.email)) and domain not in public:
+        yield (
+            ConflictReason.SAME_EMAIL_DOMAIN,
+            index.by_domain.get(domain, ()),
+            N_("%(judge)s and a member of the team of %(startup)s have email addresses at %(domain)s."),
+            {"domain": domain},
+        )
+    yield (
+        ConflictReason.MENTORS_STARTUP,
+        sorted({a for startup_id in judge.mentored_startup_ids for a in index.by_startup.get(startup_id, ())}),
+        N_("%(judge)s mentors %(startup)s."),
+        {},
+    )
+    yield (
+        ConflictReason.MUNICIPALITY_STAFF,
+        sorted({a for m in judge.municipality_ids for a in index.by_municipality.get(m, ())}),
+        N_("%(judge)s works for a municipality whose problem %(startup)s addresses."),
+        {},
+    )
 
 
 def conflicted_pairs(conflicts: Iterable[Conflict]) -> frozenset[tuple[int, int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,7 +31,9 @@ def _list(raw: object) -> list[str]:
         return []
     if isinstance(raw, str):
         return [raw]
-    return [str(item) for item in raw]  # type: ignore[attr-defined]
+    if not isinstance(raw, Iterable):  # the error iterating it would raise
+        raise TypeError(f"'{type(raw).__name__}' object is not iterable")
+    return [str(item) for item in raw]
 
 
 def _lines(raw: object, separators: str = r"[\n,;]") -> list[str]:
@@ -52,54 +54,75 @@ def parse_profile(
     """Form fields: expertise, languages, conflict_startups (lists); sectors, blackout_dates,
     conflict_organisations (one per line); capacity; timezone; avail_<0..6>_start/_end (HH:MM)."""
     errors: dict[str, str] = {}
-    values: dict[str, object] = {
-        "bio": str(data.get("bio", "") or "").strip(),
-        "organisation": str(data.get("organisation", "") or "").strip(),
-    }
-    if len(values["bio"]) > 2000:  # type: ignore[arg-type]
+    bio = str(data.get("bio", "") or "").strip()
+    organisation = str(data.get("organisation", "") or "").strip()
+    if len(bio) > 2000:
         errors["bio"] = TOO_LONG
-    if len(values["organisation"]) > 200:  # type: ignore[arg-type]
+    if len(organisation) > 200:
         errors["organisation"] = TOO_LONG
+    values: dict[str, object] = {"bio": bio, "organisation": organisation}
+    values["expertise"] = _expertise(data, known_tags, errors)
+    values["languages"] = _languages(data, errors)
+    values["sectors"] = _sectors(data, errors)
+    values["capacity"] = _capacity(data, errors)
+    values["timezone"] = _timezone(data, errors)
+    values["availability"] = _availability(data, errors)
+    values["blackout_dates"] = _blackout_dates(data, errors)
+    values["conflict_startups"] = _conflict_startups(data, known_startups, errors)
+    values["conflict_organisations"] = _conflict_organisations(data, errors)
+    return ProfileInput(values=values, errors=errors)
 
+
+def _expertise(data: Mapping[str, object], known_tags: Collection[str], errors: dict[str, str]) -> list[str]:
     expertise = sorted(set(_list(data.get("expertise"))))
     if not expertise:
         errors["expertise"] = N_("Choose at least one area of expertise.")
     elif set(expertise) - set(known_tags):
         errors["expertise"] = N_("Unknown expertise: choose from the list.")
-    values["expertise"] = expertise
+    return expertise
 
+
+def _languages(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
     languages = [code for code in LANGUAGES if code in set(_list(data.get("languages")))]
     if not _list(data.get("languages")):
         errors["languages"] = N_("Choose the languages you mentor in.")
     elif len(languages) != len(set(_list(data.get("languages")))):
         errors["languages"] = N_("Choose languages from the list.")
-    values["languages"] = languages
+    return languages
 
+
+def _sectors(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
     sectors = sorted(set(_lines(data.get("sectors"))))
     if any(len(sector) > MAX_SECTOR for sector in sectors):
         errors["sectors"] = TOO_LONG
     elif len(sectors) > MAX_SECTORS:
         errors["sectors"] = N_("Give at most 10 sectors.")
-    values["sectors"] = sectors
+    return sectors
 
+
+def _capacity(data: Mapping[str, object], errors: dict[str, str]) -> int:
     raw_capacity = str(data.get("capacity", "") or "").strip()
     try:
         capacity = int(raw_capacity)
     except ValueError:
-        capacity = 0
         errors["capacity"] = N_("Give how many startups you can mentor, a whole number.")
-    else:
-        if not 1 <= capacity <= MAX_CAPACITY:
-            errors["capacity"] = N_("You can mentor from 1 to 20 startups.")
-    values["capacity"] = capacity
+        return 0
+    if not 1 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = N_("You can mentor from 1 to 20 startups.")
+    return capacity
 
+
+def _timezone(data: Mapping[str, object], errors: dict[str, str]) -> str:
     timezone = str(data.get("timezone", "") or "").strip()
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         errors["timezone"] = N_("Choose a time zone from the list.")
-    values["timezone"] = timezone
+    return timezone
 
+
+def _availability(data: Mapping[str, object], errors: dict[str, str]) -> list[list[int]]:
+    """[weekday, first minute, last minute] per day with hours; an error per day given badly."""
     windows: list[list[int]] = []
     for day in range(WEEKDAYS):
         start = str(data.get(f"avail_{day}_start", "") or "").strip()
@@ -111,8 +134,10 @@ def parse_profile(
             errors[f"avail_{day}"] = N_("Give a start and an end time, e.g. 09:00 and 12:00.")
             continue
         windows.append([day, first, last])
-    values["availability"] = windows
+    return windows
 
+
+def _blackout_dates(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
     blackout: list[str] = []
     for line in _lines(data.get("blackout_dates")):
         try:
@@ -120,19 +145,25 @@ def parse_profile(
         except ValueError:
             errors["blackout_dates"] = N_("Write each date as YYYY-MM-DD, one per line.")
             break
-    values["blackout_dates"] = sorted(set(blackout))
+    return sorted(set(blackout))
 
+
+def _conflict_startups(
+    data: Mapping[str, object], known_startups: Collection[int], errors: dict[str, str]
+) -> list[int]:
     startups = []
     for raw in _list(data.get("conflict_startups")):
         if not raw.isdigit() or int(raw) not in known_startups:
             errors["conflict_startups"] = N_("Choose startups from the list.")
             break
         startups.append(int(raw))
-    values["conflict_startups"] = sorted(set(startups))
+    return sorted(set(startups))
+
+
+def _conflict_organisations(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
     organisations = sorted(set(_lines(data.get("conflict_organisations"), r"\n")))
     if any(len(organisation) > MAX_ORGANISATION for organisation in organisations):
         errors["conflict_organisations"] = TOO_LONG
     elif len(organisations) > MAX_CONFLICT_ORGANISATIONS:
         errors["conflict_organisations"] = N_("Give at most 50 organisations.")
-    values["conflict_organisations"] = organisations
-    return ProfileInput(values=values, errors=errors)
+    return organisations

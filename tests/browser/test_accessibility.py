@@ -18,53 +18,23 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from challenge.tables import Application, ApplicationProblem, StartupMember
-from core.clock import utc_now
-from core.enums import Role
-from judging.tables import JudgeAssignment
-from mentoring.tables import MentoringSession, MentorProfile
+from tests.browser.accessibility_world import World, build_world
+from tests.browser.axe import AXE, BLOCKING, axe_violations, describe
 from tests.browser.conftest import TIMEOUT_MS, PolicyWatch
-from tests.db import empty_all_tables
-from tests.factories import (
-    PASSWORD,
-    make_edition_taking_applications,
-    make_municipality,
-    make_problem,
-    make_user,
-    set_timeline,
-)
+from tests.browser.keyboard import assert_ring_visible, focused, form_controls, key, tab_until
+from tests.factories import PASSWORD
 from tests.fixtures import ServerProcess
-from tests.integration.hackathon.world import ZONE, build, make_world
-from tests.web import WebClient
 
 pytestmark = pytest.mark.browser
 
 OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
-
-AXE = Path(__file__).parent / "assets" / "axe.min.js"
-BLOCKING = ("serious", "critical")
-"""Impacts that fail a page ("minor" and "moderate" findings, e.g. heading order, do not)."""
-HOURS = [[day, 8 * 60, 20 * 60] for day in range(7)]  # the mentor: 08:00-20:00 every day
-
-
-@dataclass(frozen=True)
-class World:
-    """The ids the pages need, and each role's signed-in cookies."""
-
-    ids: dict[str, Any]
-    cookies: dict[str, list[dict[str, Any]]]
 
 
 # Each page: (test id, role or None for a visitor, path with {placeholders} from World.ids).
@@ -139,191 +109,9 @@ def _empty_database() -> None:
     """Replaces the per-test emptying of the browser conftest: the world below is built once."""
 
 
-async def _signed_in(base_url: str, email: str) -> WebClient:
-    client = WebClient(httpx.AsyncClient(base_url=base_url))
-    await client.login(email, PASSWORD)
-    return client
-
-
-def _ok(response: httpx.Response) -> None:
-    assert response.status_code in (200, 302, 303), f"{response.request.url}: {response.status_code}"
-
-
 @pytest.fixture(scope="module")
-async def world(live_server: ServerProcess, pool: None) -> AsyncIterator[World]:
-    from core.settings import get_settings
-
-    await empty_all_tables()
-    shutil.rmtree(get_settings().upload_dir, ignore_errors=True)
-
-    # The hackathon tests' world: an edition, a hackathon with two rooms and a panel of two
-    # judges, three accepted teams (AgroSense matched with the mentor).
-    small = await make_world()
-    edition_id = small.edition["id"]
-    now = utc_now()
-    await set_timeline(
-        edition_id,
-        problem_intake=now - timedelta(days=120),
-        applications=now - timedelta(days=90),
-        screening=now - timedelta(days=60),
-        mentoring=now - timedelta(days=1),
-        hackathon=now + timedelta(days=30),
-    )
-    # The hackathon world's judges share the founders' mail domain (a detected conflict): this one does not.
-    judge = await make_user(name="Ana Petrović", email="ana@etf.rs", role=Role.JUDGE, edition_id=edition_id)
-    organiser = await make_user(name="Olga Organiser", email="olga@challenge.rs", role=Role.ORGANISER)
-    resident = await make_user(name="Rada Resident", email="rada@example.org")
-    municipality = await make_municipality(name="Ivanjica")
-    staff = await make_user(
-        name="Jelena Marković", email="jelena@ivanjica.rs", role=Role.MUNICIPALITY, organisation_id=municipality["id"]
-    )
-    problem = await make_problem(edition_id=edition_id, municipality_id=municipality["id"], endorsements=3)
-    draft_problem = await make_problem(
-        edition_id=edition_id, municipality_id=municipality["id"], status="draft", title="Street lights left on"
-    )
-    team = "AgroSense"
-    application_id = small.teams[team]
-    founder = small.members[team]
-    await Application.update({Application.solution: "Acoustic leak sensors, read over LoRaWAN."}).where(
-        Application.id == application_id
-    )
-    await ApplicationProblem.insert(ApplicationProblem(application=application_id, problem=problem["id"]))
-    startup_id = (await StartupMember.select(StartupMember.startup).where(StartupMember.user == founder["id"]).first())[
-        "startup"
-    ]
-    # The draft is for next year's edition, still taking applications: this year's have closed,
-    # and a draft past its deadline has no form any more.
-    next_year = await make_edition_taking_applications(name="Next Challenge", year=2027, slug="next-2027")
-    await StartupMember.insert(
-        StartupMember(
-            startup=startup_id,
-            user=founder["id"],
-            edition=next_year["id"],
-            title="CEO",
-            is_contact=True,
-            key=f"{next_year['id']}:{founder['id']}",
-        )
-    )
-    draft_application = (
-        await Application.insert(
-            Application(
-                edition=next_year["id"],
-                startup=startup_id,
-                track="smart_rural",
-                status="draft",
-                solution="Soil moisture sensors for the village gardens.",
-                active_key=f"{next_year['id']}:{startup_id}:smart_rural",
-            )
-        ).returning(Application.id)
-    )[0]["id"]
-    await MentorProfile.insert(
-        MentorProfile(
-            user=small.mentor["id"],
-            edition=edition_id,
-            key=f"{edition_id}:{small.mentor['id']}",
-            expertise=["iot"],
-            languages=["sr", "en"],
-            capacity=2,
-            timezone=ZONE,
-            availability=HOURS,
-        )
-    )
-
-    # The published schedule: built through the service, published by the organiser.
-    await build(small)
-    chair = await _signed_in(live_server.url, organiser["email"])
-    base = f"/organiser/editions/{edition_id}/hackathons/{small.hackathon_id}"
-    _ok(await chair.post_form(f"{base}/publish"))
-
-    # A judging round with a rubric, open, judges assigned.
-    created = await chair.post_form(
-        f"/organiser/editions/{edition_id}/judging/",
-        {
-            "name": "Final",
-            "method": "weighted_rubric",
-            "entry": "all_submitted",
-            "judges_per_application": "1",
-            "max_per_judge": "10",
-            "advance_count": "2",
-            "normalisation": "judge_offset",
-        },
-    )
-    _ok(created)
-    round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
-    rubric = {
-        "criteria-0-name": "Impact",
-        "criteria-0-guidance": "How much would the pilot save?",
-        "criteria-0-weight": "2",
-        "criteria-0-scale_min": "1",
-        "criteria-0-scale_max": "10",
-        "criteria-1-name": "Team",
-        "criteria-1-weight": "1",
-        "criteria-1-scale_min": "1",
-        "criteria-1-scale_max": "10",
-    }
-    for step, data in (("rubric", rubric), ("open", {}), ("assign", {})):
-        _ok(await chair.post_form(f"/organiser/rounds/{round_id}/{step}", data))
-    assignment = await JudgeAssignment.select(JudgeAssignment.id).where(JudgeAssignment.judge == judge["id"]).first()
-    assert assignment, "the judge got no assignment"
-
-    # A mentoring session: the mentor offers a slot three days ahead, the founder books it.
-    mentor = await _signed_in(live_server.url, small.mentor["email"])
-    day = (now.astimezone(ZoneInfo(ZONE)) + timedelta(days=3)).date()
-    starts_at = datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo(ZONE))
-    _ok(
-        await mentor.post_form(
-            "/mentor/sessions/slots",
-            {
-                "edition_id": str(edition_id),
-                "starts_at": f"{starts_at:%Y-%m-%dT%H:%M}",
-                "ends_at": f"{starts_at + timedelta(hours=1):%Y-%m-%dT%H:%M}",
-                "location": "Science Park, room 4",
-            },
-        )
-    )
-    startup = await _signed_in(live_server.url, founder["email"])
-    booking = (await startup.get("/api/v1/mentoring/slots/bookable")).json()
-    assert booking, "no bookable slot"
-    slot = booking[0]
-    _ok(
-        await startup.post_form(
-            "/startup/mentoring/book", {"slot_id": str(slot["id"]), "match_id": str(slot["match_id"])}
-        )
-    )
-    session = await MentoringSession.select(MentoringSession.id).first()
-    assert session, "the session was not booked"
-
-    clients = {
-        "organiser": chair,
-        "mentor": mentor,
-        "startup": startup,
-        "resident": await _signed_in(live_server.url, resident["email"]),
-        "municipality": await _signed_in(live_server.url, staff["email"]),
-        "judge": await _signed_in(live_server.url, judge["email"]),
-    }
-    cookies = {
-        role: [{"name": c.name, "value": c.value, "url": live_server.url} for c in client.http.cookies.jar]
-        for role, client in clients.items()
-    }
-    for client in clients.values():
-        await client.http.aclose()
-    yield World(
-        ids={
-            "edition": edition_id,
-            "slug": small.edition["slug"],
-            "problem": problem["id"],
-            "draft_problem": draft_problem["id"],
-            "municipality": municipality["id"],
-            "startup": startup_id,
-            "application": application_id,
-            "draft_application": draft_application,
-            "hackathon": small.hackathon_id,
-            "round": round_id,
-            "assignment": assignment["id"],
-            "session": session["id"],
-        },
-        cookies=cookies,
-    )
+async def world(live_server: ServerProcess, pool: None) -> World:
+    return await build_world(live_server.url)
 
 
 async def open_as(open_context: OpenContext, world: World, role: str | None, **options: Any) -> Page:
@@ -403,33 +191,6 @@ async def visits(
         await context.close()
 
 
-async def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core in the page as it is now; every violation with its impact and nodes.
-
-    axe-core comes as an init script of the page's context: a script tag added to the page would
-    be an inline script, which the Content-Security-Policy refuses.
-    """
-    return await page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
-            }));
-        }"""
-    )
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
-        for node in violation["nodes"]:
-            summary = " ".join((node["summary"] or "").split())
-            lines.append(f"    {node['target']}  -- {summary}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("page_id", [page_id for page_id, _, _ in PAGES], ids=str)
 async def test_no_serious_or_critical_axe_violation(
     visits: dict[str, asyncio.Future[Visit]], world: World, live_server: ServerProcess, page_id: str
@@ -466,79 +227,6 @@ async def test_a_form_shown_again_with_errors_has_no_serious_or_critical_axe_vio
 
 
 # -- The keyboard: what axe cannot see.
-
-FOCUSED = """() => {
-    const el = document.activeElement;
-    const style = getComputedStyle(el);
-    // The colour the ring is drawn against: the first opaque background behind the element.
-    let behind = "rgb(255, 255, 255)";
-    for (let node = el.parentElement; node; node = node.parentElement) {
-        const colour = getComputedStyle(node).backgroundColor;
-        if (colour !== "transparent" && !/rgba\\(.*, 0\\)$/.test(colour)) { behind = colour; break; }
-    }
-    return {
-        tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute("name") || "",
-        text: (el.innerText || el.value || "").trim(),
-        outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) || 0,
-        outlineColor: style.outlineColor, behind, boxShadow: style.boxShadow,
-        focusVisible: el.matches(":focus-visible"),
-        inNav: !!el.closest("nav[aria-label]"), inMain: !!el.closest("main"),
-    };
-}"""
-
-
-def _luminance(colour: str) -> float:
-    red, green, blue = (int(c) / 255 for c in re.findall(r"[\d.]+", colour)[:3])
-    return sum(
-        weight * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
-        for weight, c in zip((0.2126, 0.7152, 0.0722), (red, green, blue), strict=True)
-    )
-
-
-def contrast(first: str, second: str) -> float:
-    """The WCAG contrast ratio of two CSS rgb() colours."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-async def focused(page: Page) -> dict[str, Any]:
-    """What has the focus: tag, name, text, and the focus ring as drawn."""
-    return await page.evaluate(FOCUSED)
-
-
-def assert_ring_visible(now: dict[str, Any]) -> None:
-    """A focus ring is drawn (an outline, or a box-shadow) and an outline stands out 3:1 (WCAG 1.4.11)."""
-    assert now["focusVisible"], f"not :focus-visible: {now}"
-    assert now["outline"] != "none" or now["boxShadow"] != "none", f"no focus ring: {now}"
-    if now["outline"] != "none":
-        assert now["outlineWidth"] >= 2, f"a hairline focus ring: {now}"
-        ratio = contrast(now["outlineColor"], now["behind"])
-        assert ratio >= 3, f"focus ring {now['outlineColor']} on {now['behind']}: contrast {ratio:.2f} < 3: {now}"
-
-
-async def tab_until(page: Page, reached: Callable[[dict[str, Any]], bool], *, limit: int = 40) -> list[dict[str, Any]]:
-    """Press Tab until `reached` holds for the focused element; every element focused on the way."""
-    passed = []
-    for _ in range(limit):
-        await page.keyboard.press("Tab")
-        passed.append(await focused(page))
-        if reached(passed[-1]):
-            return passed
-    raise AssertionError(f"not reached in {limit} Tabs; focus went through {[(p['tag'], p['text']) for p in passed]}")
-
-
-async def form_controls(page: Page, form: str) -> list[str]:
-    """The focusable controls of `form` in document order (hidden ones left out), by name or text."""
-    return await page.eval_on_selector(
-        form,
-        """(form) => [...form.querySelectorAll("input, select, textarea, button")]
-            .filter(el => el.type !== "hidden" && !el.disabled && el.tabIndex >= 0 && el.getClientRects().length)
-            .map(el => el.getAttribute("name") || el.innerText.trim())""",
-    )
-
-
-def key(now: dict[str, Any]) -> str:
-    return now["name"] or now["text"]
 
 
 @pytest.mark.parametrize(("role", "path"), [(None, "/problems"), ("organiser", "/organiser/editions")])

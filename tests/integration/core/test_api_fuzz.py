@@ -23,7 +23,8 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance,
 
 from core.demo import DEMO_PASSWORD
 from tests.fixtures import http_client
-from tests.integration.core.test_authorization_matrix import DEMO_LOGINS, build_world, finish_background_work
+from tests.integration.core.access_matrix import finish_background_work
+from tests.integration.core.authorization_world import DEMO_LOGINS, build_world
 from tests.web import WebClient
 
 # Examples per operation and generation mode: enough to reach the parsers and the services, few

@@ -1,0 +1,313 @@
+"""The world the authorization matrix calls every route in: the demo edition, and around its
+AgroSense application a judging round, a mentor's match and session and a published hackathon."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from challenge.tables import (
+    Application,
+    Comment,
+    Edition,
+    EligibilityQuestion,
+    Problem,
+    ProblemAttachment,
+    StartupMember,
+)
+from core import calendar, tokens
+from core.accounts.services import grant_role
+from core.clock import utc_now
+from core.demo import load_demo
+from core.enums import Role, TokenPurpose
+from core.tables import Membership, OutboxMessage, StoredFile, User
+from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
+from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
+from mentoring.tables import Match, MentoringSession, MentoringSlot
+from tests.factories import make_user
+
+# --- the world ---------------------------------------------------------------------------------
+
+DEMO_LOGINS = {
+    "organiser": "organiser@demo.smartchallenge.rs",
+    "municipality": "staff@ivanjica.demo.rs",
+    "other_municipality": "staff@novisad.demo.rs",
+    "startup": "founder@agrosense.example",
+    "other_startup": "ceo@parkpulse.example",
+    "mentor": "mentor@demo.smartchallenge.rs",
+    "judge": "judge@demo.smartchallenge.rs",
+    "resident": "resident@demo.smartchallenge.rs",
+}
+CONFLICTED_JUDGE = "conflicted-judge@example.org"
+
+
+async def _id_of(query: Any) -> int:
+    return (await query.first())["id"]
+
+
+async def build_world() -> dict[str, Any]:
+    """The demo edition, and around its AgroSense application (the startup's, in Ivanjica) a
+    judging round, a mentor's match and session and a published hackathon. Returns the ids the
+    routes' path parameters are filled from (and, under "users", each identity's user id)."""
+    assert await load_demo()
+    now = utc_now()
+    users = {i: await _id_of(User.select(User.id).where(User.email == email)) for i, email in DEMO_LOGINS.items()}
+    conflicted = await make_user(email=CONFLICTED_JUDGE, name="Conflicted Judge")
+    edition_id = (await Edition.select(Edition.id).where(Edition.slug == "2026").first())["id"]
+    await grant_role(actor_id=None, user_id=conflicted["id"], role=Role.JUDGE, edition_id=edition_id)
+    users["conflicted_judge"] = conflicted["id"]
+
+    # AgroSense's application (in the programme: mentors and judges work with it) and ParkPulse's.
+    def of(startup: str) -> Any:
+        return Application.select().where(Application.edition == edition_id, Application.startup.name == startup)
+
+    own_app, other_app = await of("AgroSense").first(), await of("ParkPulse").first()
+    # The world's own judging, mentoring and hackathon below stand beside the demo's.
+    pairs = Match.application.is_in([own_app["id"], other_app["id"]])
+    await MentoringSession.delete().where(
+        MentoringSession.match.is_in([m["id"] for m in await Match.select().where(pairs)])
+    )
+    await Match.delete().where(pairs)
+    ivanjica = (
+        await Membership.select(Membership.organisation_id)
+        .where(Membership.user == users["municipality"], Membership.role == Role.MUNICIPALITY)
+        .first()
+    )["organisation_id"]
+    published = await Problem.select().where(Problem.municipality == ivanjica, Problem.status == "published").first()
+    draft = await Problem.select().where(Problem.municipality == ivanjica, Problem.status == "draft").first()
+    review = await Problem.select().where(Problem.status == "submitted").first()
+
+    # Ivanjica's draft carries an attachment its staff uploaded.
+    attachment_file = (
+        await StoredFile.insert(
+            StoredFile(
+                key="authz-attachment",
+                original_name="map.pdf",
+                content_type="application/pdf",
+                size=10,
+                sha256="0" * 64,
+                owner=users["municipality"],
+                purpose="problem_attachment",
+            )
+        ).returning(StoredFile.id)
+    )[0]["id"]
+    attachment = (
+        await ProblemAttachment.insert(ProblemAttachment(problem=draft["id"], file=attachment_file)).returning(
+            ProblemAttachment.id
+        )
+    )[0]["id"]
+    comment = (
+        await Comment.insert(
+            Comment(problem=published["id"], author=users["resident"], body="We need this.")
+        ).returning(Comment.id)
+    )[0]["id"]
+
+    # Judging: the judge scores AgroSense; the conflicted judge declared a conflict with it and
+    # scores ParkPulse instead. A pairwise final runs beside it.
+    round_id = (
+        await Round.insert(
+            Round(
+                edition=edition_id,
+                name="Screening",
+                status="open",
+                judges_per_application=1,
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=7),
+            )
+        ).returning(Round.id)
+    )[0]["id"]
+    await Criterion.insert(Criterion(round=round_id, name="Impact", weight=1.0, scale_min=1, scale_max=10))
+    pairwise_round_id = (
+        await Round.insert(
+            Round(edition=edition_id, name="Final", method="pairwise", status="open", position=2)
+        ).returning(Round.id)
+    )[0]["id"]
+    for r in (round_id, pairwise_round_id):
+        for app in (own_app, other_app):
+            await RoundApplication.insert(RoundApplication(round=r, application=app["id"], key=f"{r}:{app['id']}"))
+    for judge in ("judge", "conflicted_judge"):
+        await JudgeProfile.insert(
+            JudgeProfile(user=users[judge], edition=edition_id, key=f"{edition_id}:{users[judge]}")
+        ).on_conflict(target=JudgeProfile.key, action="DO NOTHING")
+    assignment = (
+        await JudgeAssignment.insert(
+            JudgeAssignment(
+                round=round_id,
+                judge=users["judge"],
+                application=own_app["id"],
+                key=f"{round_id}:{users['judge']}:{own_app['id']}",
+            )
+        ).returning(JudgeAssignment.id)
+    )[0]["id"]
+    await JudgeAssignment.insert(
+        JudgeAssignment(
+            round=round_id,
+            judge=users["conflicted_judge"],
+            application=other_app["id"],
+            key=f"{round_id}:{users['conflicted_judge']}:{other_app['id']}",
+        )
+    )
+    await DeclaredConflict.insert(
+        DeclaredConflict(
+            judge=users["conflicted_judge"],
+            application=own_app["id"],
+            note="I advise them.",
+            key=f"{users['conflicted_judge']}:{own_app['id']}",
+        )
+    )
+
+    # Mentoring: the mentor's published match with AgroSense, a booked session and an open slot.
+    match = (
+        await Match.insert(
+            Match(
+                edition=edition_id,
+                mentor=users["mentor"],
+                application=own_app["id"],
+                startup=own_app["startup"],
+                status="published",
+                key=f"{users['mentor']}:{own_app['id']}",
+                published_at=now,
+            )
+        ).returning(Match.id)
+    )[0]["id"]
+    start = (now + timedelta(days=5)).replace(microsecond=0)
+    booked_slot = (
+        await MentoringSlot.insert(
+            MentoringSlot(
+                mentor=users["mentor"],
+                edition=edition_id,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                status="booked",
+                location="Online",
+            )
+        ).returning(MentoringSlot.id)
+    )[0]["id"]
+    open_slot = (
+        await MentoringSlot.insert(
+            MentoringSlot(
+                mentor=users["mentor"],
+                edition=edition_id,
+                starts_at=start + timedelta(days=1),
+                ends_at=start + timedelta(days=1, hours=1),
+                status="open",
+                location="Online",
+            )
+        ).returning(MentoringSlot.id)
+    )[0]["id"]
+    session = (
+        await MentoringSession.insert(
+            MentoringSession(
+                slot=booked_slot,
+                match=match,
+                mentor=users["mentor"],
+                startup=own_app["startup"],
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                active_key=str(booked_slot),
+                booked_by=users["startup"],
+            )
+        ).returning(MentoringSession.id)
+    )[0]["id"]
+
+    # A published hackathon: a room, a panel of the judge, a talk, and AgroSense's pitch.
+    h_start = (now + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
+    hackathon = (
+        await Hackathon.insert(
+            Hackathon(
+                edition=edition_id,
+                name="Demo day",
+                venue="Science Park",
+                starts_at=h_start,
+                ends_at=h_start + timedelta(hours=6),
+                status="published",
+                published_at=now,
+            )
+        ).returning(Hackathon.id)
+    )[0]["id"]
+    room = (await Room.insert(Room(hackathon=hackathon, name="Hall A", capacity=20)).returning(Room.id))[0]["id"]
+    panel = (
+        await Panel.insert(Panel(hackathon=hackathon, name="Panel 1", judge_ids=[users["judge"]])).returning(Panel.id)
+    )[0]["id"]
+    fixed = (
+        await FixedSession.insert(
+            FixedSession(
+                hackathon=hackathon,
+                title="Welcome",
+                starts_at=h_start,
+                ends_at=h_start + timedelta(minutes=30),
+                room=room,
+            )
+        ).returning(FixedSession.id)
+    )[0]["id"]
+    item = (
+        await ScheduleItem.insert(
+            ScheduleItem(
+                hackathon=hackathon,
+                ref="pitch-1-1",
+                kind="pitch",
+                title="AgroSense pitch",
+                room=room,
+                starts_at=h_start + timedelta(hours=1),
+                ends_at=h_start + timedelta(hours=1, minutes=10),
+                team_ids=[own_app["id"]],
+                judge_ids=[users["judge"]],
+                panel=panel,
+            )
+        ).returning(ScheduleItem.id)
+    )[0]["id"]
+
+    outbox = (
+        await OutboxMessage.insert(
+            OutboxMessage(to_address="someone@example.org", subject="Hello", body_text="Hi")
+        ).returning(OutboxMessage.id)
+    )[0]["id"]
+    invite = await tokens.issue(
+        purpose=TokenPurpose.INVITE, email="invitee@example.org", payload={"role": "mentor", "edition_id": edition_id}
+    )
+    # Links mailed to someone else, for the pages that take a token.
+    stranger = await make_user(email="stranger@example.org", verified=False)
+    reset = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=stranger["email"], user_id=stranger["id"])
+    verify = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=stranger["email"], user_id=stranger["id"])
+    sign_in = await tokens.issue(purpose=TokenPurpose.SIGN_IN, email=stranger["email"], user_id=stranger["id"])
+    member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
+    question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
+    return {
+        "users": users,
+        "edition_id": edition_id,
+        "slug": "2026",
+        "application_id": own_app["id"],
+        "startup_id": own_app["startup"],
+        "member_id": member,
+        "municipality_id": ivanjica,
+        "problem_id": published["id"],
+        "draft_problem_id": draft["id"],
+        "review_problem_id": review["id"],
+        "attachment_id": attachment,
+        "comment_id": comment,
+        "question_id": question,
+        "round_id": round_id,
+        "pairwise_round_id": pairwise_round_id,
+        "assignment_id": assignment,
+        "match_id": match,
+        "session_id": session,
+        "slot_id": open_slot,
+        "hackathon_id": hackathon,
+        "room_id": room,
+        "panel_id": panel,
+        "fixed_session_id": fixed,
+        "item_id": item,
+        "message_id": outbox,
+        "file_id": own_app["pitch_deck"],
+        "token": invite,
+        "reset_token": reset,
+        "verify_token": verify,
+        "sign_in_token": sign_in,
+        "mentor_id": users["mentor"],
+        "user_id": stranger["id"],
+        "calendar_token": await calendar.feed_token(users["mentor"]) + ".ics",
+        "job_id": "challenge.phases",
+        "expertise_slug": "iot",
+        "path": "missing.json",
+        "file_path": "css/app.css",
+    }
