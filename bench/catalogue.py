@@ -11,32 +11,10 @@ import asyncio
 import os
 import platform
 import random
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-_var = Path(tempfile.mkdtemp(prefix="challenge-bench-"))
-os.environ.update(
-    {
-        "VAR_DIR": str(_var),
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{_var / 'bench.sqlite'}"),
-        "SCHEDULER_ENABLED": "false",
-        "PICCOLO_CONF": "piccolo_conf",
-    }
-)
+from in_process import migrate, sample, sign_in_as_demo_organiser, timed  # sets the database: first
 
 PROBLEMS = 300
-
-
-def timed(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"median {statistics.median(ordered) * 1000:7.2f} ms · p99 {p99 * 1000:7.2f} ms · n={len(ordered)}"
 
 
 async def generate() -> int:
@@ -89,7 +67,6 @@ async def main() -> None:
 
     from core import db
     from core.app import create_app
-    from core.demo import DEMO_PASSWORD
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     await db.open_pool()
@@ -109,36 +86,18 @@ async def main() -> None:
             ("API problem list", "/api/v1/editions/2026/problems?sdg=6"),
         ]
         for label, path in pages:
-            samples = []
-            for _ in range(200):
-                start = time.perf_counter()
-                response = await client.get(path)
-                samples.append(time.perf_counter() - start)
-                assert response.status_code == 200, (path, response.status_code)
+            samples = await sample(client, path, 200)
             print(f"{label:27} {timed(samples)}")
-        await client.get("/login")
-        await client.post(
-            "/login",
-            data={
-                "email": "organiser@demo.smartchallenge.rs",
-                "password": DEMO_PASSWORD,
-                "_csrf_token": client.cookies["csrftoken"],
-            },
-        )
+        await sign_in_as_demo_organiser(client)
         for label, path in [
             ("organiser dashboard", f"/organiser/editions/{edition_id}/dashboard"),
             ("CSV export (360 rows)", f"/organiser/editions/{edition_id}/problems.csv"),
         ]:
-            samples = []
-            for _ in range(30):
-                start = time.perf_counter()
-                response = await client.get(path)
-                samples.append(time.perf_counter() - start)
-                assert response.status_code == 200, (path, response.status_code)
+            samples = await sample(client, path, 30)
             print(f"{label:27} {timed(samples)}")
     await db.close_pool()
 
 
 if __name__ == "__main__":
-    subprocess.run([sys.executable, "-m", "core", "migrate"], cwd=ROOT, check=True, capture_output=True)
+    migrate()
     asyncio.run(main())

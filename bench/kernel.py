@@ -9,34 +9,13 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-_var = Path(tempfile.mkdtemp(prefix="challenge-bench-"))
-os.environ.update(
-    {
-        "VAR_DIR": str(_var),
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{_var / 'bench.sqlite'}"),
-        "SCHEDULER_ENABLED": "false",
-        "PICCOLO_CONF": "piccolo_conf",
-    }
-)
+from in_process import migrate, sample, sign_in_as_demo_organiser, timed  # sets the database: first
 
 
 def machine() -> str:
     return f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}"
-
-
-def timed(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"median {statistics.median(ordered) * 1000:7.2f} ms · p99 {p99 * 1000:7.2f} ms · n={len(ordered)}"
 
 
 async def main() -> None:
@@ -79,25 +58,12 @@ async def main() -> None:
             ("GET /organiser/audit", "/organiser/audit", True),
         ]:
             if signed_in and client.cookies.get("sid", "v.").startswith("v."):  # still an anonymous visitor
-                await client.get("/login")
-                await client.post(
-                    "/login",
-                    data={
-                        "email": "organiser@demo.smartchallenge.rs",
-                        "password": DEMO_PASSWORD,
-                        "_csrf_token": client.cookies["csrftoken"],
-                    },
-                )
-            samples = []
-            for _ in range(300):
-                start = time.perf_counter()
-                response = await client.get(path)
-                samples.append(time.perf_counter() - start)
-                assert response.status_code == 200, (path, response.status_code)
+                await sign_in_as_demo_organiser(client)
+            samples = await sample(client, path, 300)
             print(f"{label:22} {timed(samples)} · {len(samples) / sum(samples):7.0f} req/s in-process")
     await db.close_pool()
 
 
 if __name__ == "__main__":
-    subprocess.run([sys.executable, "-m", "core", "migrate"], cwd=ROOT, check=True, capture_output=True)
+    migrate()
     asyncio.run(main())

@@ -48,7 +48,7 @@ from hackathon.services import privacy as hackathon_privacy
 from judging import jobs as judging_jobs
 from judging import labels as judging_labels
 from judging.controllers import ROUTES as JUDGING_ROUTES
-from judging.services import next_steps as judging_next_steps
+from judging.queries import next_steps as judging_next_steps
 from judging.services import privacy as judging_privacy
 from mentoring import jobs as mentoring_jobs
 from mentoring import labels as mentoring_labels

@@ -9,7 +9,7 @@ from core.clock import utc_now
 from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
-from hackathon import queries
+from hackathon.queries import calendar
 from hackathon.services import reminders
 
 
@@ -27,4 +27,4 @@ def register(settings: Settings) -> None:
             description=N_("Tell each team member 30 minutes before their pitch (each mail once, also after downtime)"),
         )
     )
-    register_calendar_source(queries.calendar_events)
+    register_calendar_source(calendar.calendar_events)

@@ -7,7 +7,7 @@ Schedule items name them by id (application ids, user ids) in JSON lists, as the
 
 from enum import StrEnum
 
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -24,6 +24,7 @@ class HackathonStatus(StrEnum):
 
 
 class Hackathon(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     edition = ForeignKey(references=Edition, index=True)
     name = Varchar(length=200)
     venue = Varchar(length=300, default="")
@@ -46,6 +47,7 @@ class Hackathon(Table):
 
 
 class Room(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     hackathon = ForeignKey(references=Hackathon, index=True)
     name = Varchar(length=120)
     capacity = Integer(default=10)
@@ -56,6 +58,7 @@ class Room(Table):
 class FixedSession(Table):
     """A talk, workshop or break the organisers place themselves; the builder plans around it."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
     hackathon = ForeignKey(references=Hackathon, index=True)
     kind = Varchar(length=10, choices=FixedKind, default=FixedKind.TALK)
     title = Varchar(length=200)
@@ -69,6 +72,7 @@ class FixedSession(Table):
 class Panel(Table):
     """Judges who hear pitches together, composed by the organisers."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
     hackathon = ForeignKey(references=Hackathon, index=True)
     name = Varchar(length=120)
     judge_ids = JSON(default=[])
@@ -77,6 +81,7 @@ class Panel(Table):
 class ScheduleRun(Table):
     """One run of the schedule builder, with its progress and what it could not place."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
     hackathon = ForeignKey(references=Hackathon, index=True)
     status = Varchar(length=10, choices=RunStatus, default=RunStatus.RUNNING)
     progress = Integer(default=0)
@@ -95,9 +100,11 @@ class ScheduleRun(Table):
 
 
 class ScheduleItem(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     hackathon = ForeignKey(references=Hackathon, index=True)
     # The builder's id ("pitch-3-1", "panel-2-1"): what the checker and `block_ref` use.
-    ref = Varchar(length=60)
+    # The column's name shadows `Table.ref` (a classmethod); it is in the migrations, so it stays.
+    ref = Varchar(length=60)  # type: ignore[assignment]
     kind = Varchar(length=20, choices=SessionKind, index=True)
     title = Varchar(length=200, default="")
     room = ForeignKey(references=Room, null=True, default=None)
@@ -118,6 +125,7 @@ class ScheduleItem(Table):
 class ScheduleChange(Table):
     """The changelog of a published schedule: one row per item changed, mailed to its people once."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
     hackathon = ForeignKey(references=Hackathon, index=True)
     item = ForeignKey(references=ScheduleItem, null=True, default=None, index=True)
     title = Varchar(length=200, default="")

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, DoublePrecision, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, DoublePrecision, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -9,6 +9,8 @@ from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, S
 
 class Round(Table):
     """One judging round of an edition (screening, semi-final, final)."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     edition = ForeignKey(references=Edition, index=True)
     name = Varchar(length=120)
@@ -30,6 +32,7 @@ class Round(Table):
 
 
 class Criterion(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     round = ForeignKey(references=Round, index=True)
     position = Integer(default=1)
     name = Varchar(length=120)
@@ -44,6 +47,8 @@ class Criterion(Table):
 class JudgeProfile(Table):
     """What conflict detection and assignment need to know about a judge in an edition."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     user = ForeignKey(references=User, index=True)
     edition = ForeignKey(references=Edition, index=True)
     key = Varchar(length=40, unique=True)
@@ -53,6 +58,8 @@ class JudgeProfile(Table):
 
 class DeclaredConflict(Table):
     """A conflict a judge declared themselves (detected ones are recomputed from the facts)."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     judge = ForeignKey(references=User, index=True)
     application = ForeignKey(references=Application, index=True)
@@ -64,6 +71,8 @@ class DeclaredConflict(Table):
 class RoundApplication(Table):
     """An application that entered a round."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     round = ForeignKey(references=Round, index=True)
     application = ForeignKey(references=Application, index=True)
     key = Varchar(length=40, unique=True)
@@ -74,6 +83,7 @@ class RoundApplication(Table):
 
 
 class JudgeAssignment(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     round = ForeignKey(references=Round, index=True)
     judge = ForeignKey(references=User, index=True)
     application = ForeignKey(references=Application, index=True)
@@ -85,6 +95,8 @@ class JudgeAssignment(Table):
 
 class ScoreSheet(Table):
     """A judge's scores for one assigned application; only submitted sheets count."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     assignment = ForeignKey(references=JudgeAssignment, index=True)
     # "<assignment>": one sheet per assignment, whatever two tabs do.
@@ -104,6 +116,8 @@ class ScoreSheet(Table):
 class PairwiseSeat(Table):
     """Where a judge is in a pairwise round: the project they saw last and the one before them."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     round = ForeignKey(references=Round, index=True)
     judge = ForeignKey(references=User, index=True)
     key = Varchar(length=40, unique=True)
@@ -114,6 +128,8 @@ class PairwiseSeat(Table):
 
 class PairwiseVote(Table):
     """One comparison: the stored votes are the truth, beliefs are replayed from them."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     round = ForeignKey(references=Round, index=True)
     judge = ForeignKey(references=User, index=True)

@@ -9,7 +9,7 @@ from core.clock import utc_now
 from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
-from mentoring import queries
+from mentoring.queries import calendar
 from mentoring.services import sessions
 
 
@@ -27,4 +27,4 @@ def register(settings: Settings) -> None:
             description=N_("Remind both sides of each mentoring session 24 h ahead (each mail once)"),
         )
     )
-    register_calendar_source(queries.calendar_events)
+    register_calendar_source(calendar.calendar_events)

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -9,6 +9,8 @@ from mentoring.enums import Attendance, MatchStatus, RunStatus, SessionStatus, S
 
 class MentorProfile(Table):
     """What a mentor offers in one edition; matching reads it."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     user = ForeignKey(references=User, index=True)
     edition = ForeignKey(references=Edition, index=True)
@@ -32,6 +34,8 @@ class MentorProfile(Table):
 class MatchRun(Table):
     """One run of the matching engine for an edition, with what it could not do."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     edition = ForeignKey(references=Edition, index=True)
     status = Varchar(length=10, choices=RunStatus, default=RunStatus.RUNNING)
     progress = Integer(default=0)
@@ -46,6 +50,8 @@ class MatchRun(Table):
 
 
 class Match(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     edition = ForeignKey(references=Edition, index=True)
     mentor = ForeignKey(references=User, index=True)
     application = ForeignKey(references=Application, index=True)
@@ -67,6 +73,8 @@ class Match(Table):
 class MentoringSlot(Table):
     """A time a mentor offers; a startup books it."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     mentor = ForeignKey(references=User, index=True)
     edition = ForeignKey(references=Edition, index=True)
     starts_at = Timestamptz(index=True)
@@ -77,6 +85,8 @@ class MentoringSlot(Table):
 
 
 class MentoringSession(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     slot = ForeignKey(references=MentoringSlot, index=True)
     match = ForeignKey(references=Match, index=True)
     mentor = ForeignKey(references=User, index=True)

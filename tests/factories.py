@@ -159,3 +159,26 @@ async def make_problem(
         ).returning(Problem.id)
     )[0]["id"]
     return await Problem.select().where(Problem.id == problem_id).first().output(load_json=True)
+
+
+async def make_score_sheet(*, round_id: int, judge_id: int, application_id: int, key: str, **sheet: Any) -> int:
+    """A judge assigned to an application in a round, and their score sheet for it (`sheet`: its
+    status, values, comments, total). Returns the assignment's id."""
+    from judging.tables import JudgeAssignment, ScoreSheet
+
+    assignment = (
+        await JudgeAssignment.insert(
+            JudgeAssignment(round=round_id, judge=judge_id, application=application_id, key=key)
+        ).returning(JudgeAssignment.id)
+    )[0]["id"]
+    await ScoreSheet.insert(
+        ScoreSheet(
+            assignment=assignment,
+            key=str(assignment),
+            round=round_id,
+            judge=judge_id,
+            application=application_id,
+            **sheet,
+        )
+    )
+    return assignment

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from core.clock import utc_now
 from core.demo.people import JUDGES, ORGANISER
 from core.demo.world import ZONE, World
+from hackathon import forms
+from hackathon.queries.hackathons import load_hackathon
 from hackathon.services import building, editing, setup
 from hackathon.tables import ScheduleRun
 
@@ -33,38 +35,42 @@ async def hackathon(world: World) -> None:
     organiser = await world.as_user(ORGANISER)
     day = utc_now().astimezone(ZoneInfo(ZONE)).date()
     dates = [day, day + timedelta(days=1)]
+    # The organiser's forms, filled in: the demo's values go through the same checks as a person's.
     hackathon_id = await setup.create_hackathon(
         user=organiser,
         edition_id=world.edition,
-        data={
-            **HACKATHON_FORM,
-            "starts_at": f"{dates[0].isoformat()}T09:00",
-            "ends_at": f"{dates[1].isoformat()}T18:00",
-        },
+        command=forms.hackathon_command(
+            {
+                **HACKATHON_FORM,
+                "starts_at": f"{dates[0].isoformat()}T09:00",
+                "ends_at": f"{dates[1].isoformat()}T18:00",
+            }
+        ),
     )
     rooms = [
-        await setup.add_room(user=organiser, hackathon_id=hackathon_id, data={"room_name": name, "capacity": capacity})
+        await setup.add_room(
+            user=organiser,
+            hackathon_id=hackathon_id,
+            command=forms.room_command({"room_name": name, "capacity": capacity}, ZONE),
+        )
         for name, capacity in ROOMS
     ]
+    created = await load_hackathon(hackathon_id)
     for title, kind, on_day, start, end, room, everyone in HACKATHON_SESSIONS:
-        await setup.add_session(
-            user=organiser,
-            hackathon_id=hackathon_id,
-            data={
-                "session_kind": kind,
-                "session_title": title,
-                "session_starts_at": f"{dates[on_day].isoformat()}T{start}",
-                "session_ends_at": f"{dates[on_day].isoformat()}T{end}",
-                "session_room": "" if room is None else str(rooms[room]),
-                "session_everyone": "on" if everyone else "",
-            },
-        )
+        form = {
+            "session_kind": kind,
+            "session_title": title,
+            "session_starts_at": f"{dates[on_day].isoformat()}T{start}",
+            "session_ends_at": f"{dates[on_day].isoformat()}T{end}",
+            "session_room": "" if room is None else str(rooms[room]),
+            "session_everyone": "on" if everyone else "",
+        }
+        command = forms.session_command(form, created, set(rooms))
+        await setup.add_session(user=organiser, hackathon_id=hackathon_id, command=command)
     for name, members in PANELS:
-        await setup.add_panel(
-            user=organiser,
-            hackathon_id=hackathon_id,
-            data={"panel_name": name, "judge_ids": [str(world.users[JUDGES[i][0]]) for i in members]},
-        )
+        judge_ids = [world.users[JUDGES[i][0]] for i in members]
+        panel = forms.panel_command({"panel_name": name, "judge_ids": [str(j) for j in judge_ids]}, set(judge_ids))
+        await setup.add_panel(user=organiser, hackathon_id=hackathon_id, command=panel)
     world.hackathon = hackathon_id
 
 

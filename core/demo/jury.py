@@ -18,6 +18,9 @@ from core.demo.startups import (
     STARTUPS,
 )
 from core.demo.world import World
+from judging import forms as judging_forms
+from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.schemas import AdvanceIn, JudgeProfileIn, RoundIn
 from judging.services import assignments, pairwise, results, rounds, scoring
 from judging.services import profiles as judge_profiles
 from judging.tables import Criterion, JudgeAssignment
@@ -52,7 +55,7 @@ async def judges(world: World) -> None:
         await judge_profiles.save_profile(
             user=await world.as_user(email),
             edition_id=world.edition,
-            data={"organisation": organisation, "expertise": expertise},
+            command=JudgeProfileIn(organisation=organisation, expertise=list(expertise)),
         )
     email, startup, note = DECLARED_CONFLICT
     await assignments.declare_conflict(
@@ -70,15 +73,15 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
     round_id = await rounds.create_round(
         user=organiser,
         edition_id=world.edition,
-        data={
-            "name": name,
-            "method": method,
-            "entry": entry,
-            "judges_per_application": str(per_application),
-            "max_per_judge": str(per_judge),
-            "advance_count": str(advance),
-            "normalisation": normalisation,
-        },
+        command=RoundIn(
+            name=name,
+            method=RoundMethod(method),
+            entry=RoundEntry(entry),
+            judges_per_application=per_application,
+            max_per_judge=per_judge,
+            advance_count=advance,
+            normalisation=Normalisation(normalisation),
+        ),
     )
     if method == "weighted_rubric":
         form: dict[str, str] = {}
@@ -94,7 +97,7 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
             )
             if shown_only:
                 form[f"criteria-{index}-independent"] = "on"
-        await rounds.save_rubric(user=organiser, round_id=round_id, data=form)
+        await rounds.save_rubric(user=organiser, round_id=round_id, command=judging_forms.rubric_command(form))
     await results.open_round(user=organiser, round_id=round_id)
     world.rounds[name] = round_id
     return round_id
@@ -124,7 +127,9 @@ async def _score_round(world: World, round_id: int, *, share: float = 1.0, seed:
             if quality > 8:
                 values[f"c{criteria[0]['id']}_comment"] = "Clear plan for the pilot; the municipality is on board."
             await scoring.save_sheet(
-                user=judge, assignment_id=assignment["id"], data=values, submit=position < submitted
+                user=judge,
+                assignment_id=assignment["id"],
+                command=judging_forms.scores_command(values, submit=position < submitted),
             )
 
 
@@ -132,11 +137,11 @@ async def _close_and_advance(world: World, round_id: int, intended: list[str], *
     """Close, advance the top N (with a rural quota); by hand only if the scores did not reach the story."""
     organiser = await world.as_user(ORGANISER)
     await results.close_round(user=organiser, round_id=round_id)
-    chosen = await results.advance(user=organiser, round_id=round_id, min_rural=min_rural)
+    chosen = await results.advance(user=organiser, round_id=round_id, command=AdvanceIn(min_rural=min_rural))
     wanted = {world.applications[name] for name in intended}
     if set(chosen.chosen) != wanted:
         print(f"demo: round {round_id} advanced {sorted(chosen.chosen)}, not {sorted(wanted)}; advancing by hand")
-        await results.advance(user=organiser, round_id=round_id, application_ids=sorted(wanted))
+        await results.advance(user=organiser, round_id=round_id, command=AdvanceIn(application_ids=sorted(wanted)))
 
 
 async def _change(world: World, names: list[str], status: str, message: str) -> None:
@@ -193,7 +198,7 @@ async def pairwise_final(world: World) -> None:
     for email, *_rest in JUDGES[:PAIRWISE_JUDGES]:
         judge = await world.as_user(email)
         seat = await pairwise.seat(user=judge, round_id=round_id)
-        previous, current = None, seat["current"]
+        previous, current = None, seat.current
         for _vote in range(VOTES_PER_JUDGE + 1):
             if current is None:
                 break
@@ -203,4 +208,4 @@ async def pairwise_final(world: World) -> None:
                 choice = "current" if world.quality[current] > world.quality[previous] else "previous"
             await pairwise.advance(user=judge, round_id=round_id, choice=choice)
             row = await pairwise.seat(user=judge, round_id=round_id)
-            previous, current = row["previous"], row["current"]
+            previous, current = row.previous, row.current

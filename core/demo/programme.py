@@ -2,40 +2,40 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.clock import utc_now
 from core.demo.people import MENTORS, ORGANISER
 from core.demo.world import ZONE, World
 from mentoring.enums import Attendance, SessionStatus, SlotStatus
+from mentoring.schemas import ProfileCommand, WindowIn
 from mentoring.services import matching
 from mentoring.services import profiles as mentor_profiles
 from mentoring.tables import Match, MatchRun, MentoringSession, MentoringSlot
 
 
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 async def mentoring(world: World) -> None:
     """Profiles, one matching run that pairs every team, published; then a few weeks of sessions."""
     for email, _name, organisation, bio, expertise, sectors, languages, capacity, zone, hours in MENTORS:
-        data: dict[str, Any] = {
-            "bio": bio,
-            "organisation": organisation,
-            "expertise": expertise,
-            "languages": languages,
-            "sectors": "\n".join(sectors),
-            "capacity": str(capacity),
-            "timezone": zone,
-        }
-        for day, start, end in hours:
-            data[f"avail_{day}_start"] = f"{start // 60:02d}:{start % 60:02d}"
-            data[f"avail_{day}_end"] = f"{end // 60:02d}:{end % 60:02d}"
-        await mentor_profiles.save_profile(user=await world.as_user(email), edition_id=world.edition, data=data)
+        profile = ProfileCommand(
+            bio=bio,
+            organisation=organisation,
+            expertise=list(expertise),
+            languages=list(languages),
+            sectors=list(sectors),
+            capacity=capacity,
+            timezone=zone,
+            availability=[WindowIn(weekday=day, start=_clock(start), end=_clock(end)) for day, start, end in hours],
+        )
+        await mentor_profiles.save_profile(user=await world.as_user(email), edition_id=world.edition, profile=profile)
     organiser = await world.as_user(ORGANISER)
     run_id = await matching.start_run(user=organiser, edition_id=world.edition)
-    while matching._tasks:
-        await asyncio.gather(*list(matching._tasks), return_exceptions=True)
+    await matching.wait_for_runs()
     run = await MatchRun.select().where(MatchRun.id == run_id).first().output(load_json=True)
     if run["status"] != "done" or run["unmatched"]:
         print(f"demo: the matching run ended {run['status']} with {len(run['unmatched'] or [])} unmatched")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, put
@@ -11,18 +10,12 @@ from litestar.params import FromPath, JSONBody
 from core.enums import Role
 from core.i18n import gettext as _
 from core.permissions import current_user, requires_role
-from core.schemas import JsonInput
-from hackathon import queries
+from hackathon.queries import schedules
+from hackathon.schemas import MoveIn, ScheduleOut
 from hackathon.services import editing
 from hackathon.services.problem import message
 
 AnyRequest = Request[Any, Any, Any]
-
-
-class MoveIn(JsonInput):
-    # Without an offset: wall-clock time in the hackathon's zone.
-    starts_at: datetime
-    room_id: int | None = None
 
 
 def _violations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -33,8 +26,8 @@ class HackathonApi(Controller):
     path = "/api/v1/hackathons"
 
     @get("/{hackathon_id:int}/schedule", summary="A published hackathon's schedule (drafts: organisers only)")
-    async def schedule(self, request: AnyRequest, hackathon_id: FromPath[int]) -> dict[str, Any]:
-        return await queries.api_schedule(hackathon_id, viewer=current_user(request))
+    async def schedule(self, request: AnyRequest, hackathon_id: FromPath[int]) -> ScheduleOut:
+        return await schedules.api_schedule(hackathon_id, viewer=current_user(request))
 
     @put(
         "/{hackathon_id:int}/items/{item_id:int}",
@@ -60,6 +53,6 @@ class HackathonApi(Controller):
                 "violations": _violations(blocked.violations),
             }
             return Response(content=body, status_code=422)
-        schedule = await queries.api_schedule(hackathon_id, viewer=request.user)
-        item = next(i for i in schedule["items"] if i["id"] == item_id)
+        schedule = await schedules.api_schedule(hackathon_id, viewer=request.user)
+        item = next(i for i in schedule.items if i.id == item_id)
         return Response(content={"item": item, "warnings": _violations(warnings)}, status_code=200)

@@ -5,24 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from challenge.services.editions import load_edition
 from core.enums import Role
-from core.forms import FormData, field
+from core.forms import FormData
 from core.i18n import gettext as _
 from core.i18n import label
 from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
-from hackathon import queries
+from hackathon import forms
 from hackathon.enums import FixedKind
+from hackathon.queries import hackathons, items, runs
+from hackathon.queries import setup as setup_queries
+from hackathon.queries.hackathons import hackathon_scope
+from hackathon.records import HackathonRow
 from hackathon.services import building, editing, problem, setup
-from hackathon.services.setup import load_hackathon
 from mentoring.enums import RunStatus
 
 AnyRequest = Request[Any, Any, Any]
+# The hackathon `hackathon_scope.guard` loaded for the route (of the edition in its path).
+Scoped = NamedDependency[HackathonRow]
 BASE = "/organiser/editions/{edition_id:int}/hackathons"
 
 
@@ -31,40 +37,28 @@ def _base(edition_id: int, hackathon_id: int | None = None) -> str:
     return f"{path}/{hackathon_id}" if hackathon_id is not None else f"{path}/"
 
 
+def _page_of(hackathon: Scoped, anchor: str = "") -> str:
+    return _base(hackathon.edition, hackathon.id) + anchor
+
+
 async def list_context(request: AnyRequest) -> dict[str, Any]:
     edition_id = int(request.path_params["edition_id"])
-    return {"edition": await load_edition(edition_id), "hackathons": await setup.hackathons_of(edition_id)}
+    return {"edition": await load_edition(edition_id), "hackathons": await hackathons.hackathons_of(edition_id)}
 
 
 async def settings_context(request: AnyRequest) -> dict[str, Any]:
-    edition_id, hackathon_id = int(request.path_params["edition_id"]), int(request.path_params["hackathon_id"])
-    hackathon = await load_hackathon(hackathon_id, edition_id)
-    rooms = await setup.rooms_of(hackathon_id)
-    for room in rooms:
-        room["availability_text"] = setup.windows_text(room["availability"], hackathon["timezone"])
-    judges = await setup.judges_of(edition_id)
-    names = {j["id"]: j["name"] for j in judges}
-    panels = await setup.panels_of(hackathon_id)
-    for panel in panels:
-        panel["judge_names"] = [names.get(j, f"#{j}") for j in panel["judge_ids"]]
-    room_names = {r["id"]: r["name"] for r in rooms}
-    sessions = await setup.sessions_of(hackathon_id)
-    for session in sessions:
-        session["when"] = (
-            f"{queries.local_input(session['starts_at'], hackathon['timezone']).replace('T', ' ')} – "
-            f"{queries.local_input(session['ends_at'], hackathon['timezone']).replace('T', ' ')}"
-        )
-        session["room_name"] = room_names.get(session["room"], "")
+    hackathon = hackathon_scope.of(request)
+    view = await setup_queries.setup_view(hackathon)
     return {
-        "edition": await load_edition(edition_id),
+        "edition": await load_edition(hackathon.edition),
         "hackathon": hackathon,
-        "stored": setup.form_values(hackathon),
-        "rooms": rooms,
-        "sessions": sessions,
+        "stored": forms.form_values(hackathon),
+        "rooms": view.rooms,
+        "sessions": view.sessions,
         "kind_options": [(k.value, label(k.value, "FixedKind")) for k in FixedKind],
-        "room_choices": [(r["id"], r["name"]) for r in rooms],
-        "panels": panels,
-        "judge_options": [(j["id"], j["name"]) for j in judges],
+        "room_choices": view.room_choices,
+        "panels": view.panels,
+        "judge_options": view.judge_options,
     }
 
 
@@ -78,35 +72,32 @@ def _link(violation: dict[str, Any], item_ids: dict[str, int], base: str) -> str
 
 
 async def schedule_context(request: AnyRequest) -> dict[str, Any]:
-    edition_id, hackathon_id = int(request.path_params["edition_id"]), int(request.path_params["hackathon_id"])
-    hackathon = await load_hackathon(hackathon_id, edition_id)
-    run = await building.latest_run(hackathon_id)
-    items = await queries.decorated_items(hackathon)
+    hackathon = hackathon_scope.of(request)
+    run = await runs.latest_run(hackathon.id)
+    rows = await items.decorated_items(hackathon)
     loaded = await problem.load_problem(hackathon)
-    item_ids = {row["ref"]: row["id"] for row in items}
-    base = _base(edition_id, hackathon_id)
+    item_ids = {row.ref: row.id for row in rows}
+    base = _page_of(hackathon)
     violations = [
-        {**v, "text": problem.message(v, hackathon["timezone"]), "link": _link(v, item_ids, base)}
+        {**v, "text": problem.message(v, hackathon.timezone), "link": _link(v, item_ids, base)}
         for v in await problem.check_current(loaded)
     ]
     unplaced = [
-        {**u, "text": problem.message(u, hackathon["timezone"]), "team_name": loaded.team_names.get(u["team_id"], "?")}
-        for u in (run or {}).get("unplaced", [])
+        {**u, "text": problem.message(u, hackathon.timezone), "team_name": loaded.team_names.get(u["team_id"], "?")}
+        for u in (run.unplaced if run else [])
     ]
-    for row in items:
-        row["start_input"] = queries.local_input(row["starts_at"], hackathon["timezone"])
     return {
-        "edition": await load_edition(edition_id),
+        "edition": await load_edition(hackathon.edition),
         "hackathon": hackathon,
         "base": base,
         "run": run,
-        "running": bool(run and run["status"] == RunStatus.RUNNING),
-        "items": items,
+        "running": bool(run and run.status == RunStatus.RUNNING),
+        "items": rows,
         "room_options": [(r.id, r.name) for r in loaded.problem.rooms],
         "violations": violations,
         "errors_count": sum(v["severity"] == "error" for v in violations),
         "unplaced": unplaced,
-        "changes": await editing.changes_of(hackathon_id),
+        "changes": await runs.changes_of(hackathon.id),
         "counts": {
             "teams": len(loaded.problem.teams),
             "judges": len(loaded.problem.judges),
@@ -117,145 +108,123 @@ async def schedule_context(request: AnyRequest) -> dict[str, Any]:
     }
 
 
-class HackathonAdminPages(Controller):
+class HackathonListPages(Controller):
+    """An edition's hackathons, and a new one."""
+
     path = BASE
     guards = [requires_role(Role.ORGANISER)]
     include_in_schema = False
 
     @get("/")
     async def list_page(self, request: AnyRequest) -> Template:
-        return page("hackathon/list.html", values=dict(setup.DEFAULTS), errors={}, **await list_context(request))
+        return page("hackathon/list.html", values=dict(forms.DEFAULTS), errors={}, **await list_context(request))
 
     @post("/", opt={"form": "hackathon/list.html", "form_context": list_context})
     async def create(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        hackathon_id = await setup.create_hackathon(user=request.user, edition_id=edition_id, data=data)
+        command = forms.hackathon_command(data)
+        hackathon_id = await setup.create_hackathon(user=request.user, edition_id=edition_id, command=command)
         flash(request.session, _("The hackathon was created; add its rooms and judging panels."), "success")
         return Redirect(_base(edition_id, hackathon_id))
 
-    @get("/{hackathon_id:int}")
+
+SETTINGS = {"form": "hackathon/settings.html", "form_context": settings_context}
+SCHEDULE = {"form": "hackathon/schedule.html", "form_context": schedule_context}
+
+
+class HackathonAdminPages(Controller):
+    """One hackathon of the edition: its settings, rooms, sessions, panels and schedule."""
+
+    path = BASE + "/{hackathon_id:int}"
+    guards = [hackathon_scope.guard]
+    dependencies = hackathon_scope.dependencies()
+    include_in_schema = False
+
+    @get("/")
     async def settings_page(self, request: AnyRequest) -> Template:
         return page("hackathon/settings.html", values={}, errors={}, **await settings_context(request))
 
-    @post("/{hackathon_id:int}", opt={"form": "hackathon/settings.html", "form_context": settings_context})
-    async def update(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.update_hackathon(user=request.user, hackathon_id=hackathon_id, data=data)
+    @post("/", opt=SETTINGS)
+    async def update(self, request: AnyRequest, hackathon: Scoped, data: FormData) -> Redirect:
+        command = forms.hackathon_command(data)
+        await setup.update_hackathon(user=request.user, hackathon_id=hackathon.id, command=command)
         flash(request.session, _("The hackathon was saved."), "success")
-        return Redirect(_base(edition_id, hackathon_id))
+        return Redirect(_page_of(hackathon))
 
-    @post("/{hackathon_id:int}/rooms", opt={"form": "hackathon/settings.html", "form_context": settings_context})
-    async def add_room(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.add_room(user=request.user, hackathon_id=hackathon_id, data=data)
+    @post("/rooms", opt=SETTINGS)
+    async def add_room(self, request: AnyRequest, hackathon: Scoped, data: FormData) -> Redirect:
+        command = forms.room_command(data, hackathon.timezone)
+        await setup.add_room(user=request.user, hackathon_id=hackathon.id, command=command)
         flash(request.session, _("The room was added."), "success")
-        return Redirect(_base(edition_id, hackathon_id) + "#rooms")
+        return Redirect(_page_of(hackathon, "#rooms"))
 
-    @post("/{hackathon_id:int}/rooms/{room_id:int}/delete")
-    async def remove_room(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], room_id: FromPath[int]
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.remove_room(user=request.user, hackathon_id=hackathon_id, room_id=room_id)
+    @post("/rooms/{room_id:int}/delete")
+    async def remove_room(self, request: AnyRequest, hackathon: Scoped, room_id: FromPath[int]) -> Redirect:
+        await setup.remove_room(user=request.user, hackathon_id=hackathon.id, room_id=room_id)
         flash(request.session, _("The room was removed."), "success")
-        return Redirect(_base(edition_id, hackathon_id) + "#rooms")
+        return Redirect(_page_of(hackathon, "#rooms"))
 
-    @post("/{hackathon_id:int}/sessions", opt={"form": "hackathon/settings.html", "form_context": settings_context})
-    async def add_session(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.add_session(user=request.user, hackathon_id=hackathon_id, data=data)
+    @post("/sessions", opt=SETTINGS)
+    async def add_session(self, request: AnyRequest, hackathon: Scoped, data: FormData) -> Redirect:
+        command = forms.session_command(data, hackathon, await setup_queries.room_ids(hackathon.id))
+        await setup.add_session(user=request.user, hackathon_id=hackathon.id, command=command)
         flash(request.session, _("The session was added; build the schedule again to plan around it."), "success")
-        return Redirect(_base(edition_id, hackathon_id) + "#sessions")
+        return Redirect(_page_of(hackathon, "#sessions"))
 
-    @post("/{hackathon_id:int}/sessions/{session_id:int}/delete")
-    async def remove_session(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], session_id: FromPath[int]
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.remove_session(user=request.user, hackathon_id=hackathon_id, session_id=session_id)
+    @post("/sessions/{session_id:int}/delete")
+    async def remove_session(self, request: AnyRequest, hackathon: Scoped, session_id: FromPath[int]) -> Redirect:
+        await setup.remove_session(user=request.user, hackathon_id=hackathon.id, session_id=session_id)
         flash(request.session, _("The session was removed."), "success")
-        return Redirect(_base(edition_id, hackathon_id) + "#sessions")
+        return Redirect(_page_of(hackathon, "#sessions"))
 
-    @post("/{hackathon_id:int}/panels", opt={"form": "hackathon/settings.html", "form_context": settings_context})
-    async def add_panel(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.add_panel(user=request.user, hackathon_id=hackathon_id, data=data)
+    @post("/panels", opt=SETTINGS)
+    async def add_panel(self, request: AnyRequest, hackathon: Scoped, data: FormData) -> Redirect:
+        judges = {j.id for j in await setup_queries.judges_of(hackathon.edition)}
+        await setup.add_panel(user=request.user, hackathon_id=hackathon.id, command=forms.panel_command(data, judges))
         flash(request.session, _("The panel was added."), "success")
-        return Redirect(_base(edition_id, hackathon_id) + "#panels")
+        return Redirect(_page_of(hackathon, "#panels"))
 
-    @post("/{hackathon_id:int}/panels/{panel_id:int}/delete")
-    async def remove_panel(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], panel_id: FromPath[int]
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await setup.remove_panel(user=request.user, hackathon_id=hackathon_id, panel_id=panel_id)
+    @post("/panels/{panel_id:int}/delete")
+    async def remove_panel(self, request: AnyRequest, hackathon: Scoped, panel_id: FromPath[int]) -> Redirect:
+        await setup.remove_panel(user=request.user, hackathon_id=hackathon.id, panel_id=panel_id)
         flash(request.session, _("The panel was removed."), "success")
-        return Redirect(_base(edition_id, hackathon_id) + "#panels")
+        return Redirect(_page_of(hackathon, "#panels"))
 
-    @get("/{hackathon_id:int}/schedule")
+    @get("/schedule")
     async def schedule_page(self, request: AnyRequest) -> Template:
         return page("hackathon/schedule.html", values={}, errors={}, **await schedule_context(request))
 
-    @post(
-        "/{hackathon_id:int}/schedule/build", opt={"form": "hackathon/schedule.html", "form_context": schedule_context}
-    )
-    async def build(
-        self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int], data: FormData
-    ) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        limit = field(data, "time_limit").strip()
+    @post("/schedule/build", opt=SCHEDULE)
+    async def build(self, request: AnyRequest, hackathon: Scoped, data: FormData) -> Redirect:
+        limit = forms.time_limit(data)
         await building.start_run(
             user=request.user,
-            hackathon_id=hackathon_id,
-            time_limit_seconds=int(limit) if limit.isdigit() else building.DEFAULT_TIME_LIMIT,
+            hackathon_id=hackathon.id,
+            time_limit_seconds=building.DEFAULT_TIME_LIMIT if limit is None else limit,
         )
         flash(request.session, _("The schedule is being built; this page shows the progress."), "info")
-        return Redirect(_base(edition_id, hackathon_id) + "/schedule")
+        return Redirect(_page_of(hackathon, "/schedule"))
 
-    @post(
-        "/{hackathon_id:int}/items/{item_id:int}/move",
-        opt={"form": "hackathon/schedule.html", "form_context": schedule_context},
-    )
-    async def move(
-        self,
-        request: AnyRequest,
-        edition_id: FromPath[int],
-        hackathon_id: FromPath[int],
-        item_id: FromPath[int],
-        data: FormData,
-    ) -> Redirect:
-        hackathon = await load_hackathon(hackathon_id, edition_id)
-        room = field(data, "room_id")
+    @post("/items/{item_id:int}/move", opt=SCHEDULE)
+    async def move(self, request: AnyRequest, hackathon: Scoped, item_id: FromPath[int], data: FormData) -> Redirect:
         warnings = await editing.move_item(
             user=request.user,
-            hackathon_id=hackathon_id,
+            hackathon_id=hackathon.id,
             item_id=item_id,
-            room_id=int(room) if room.isdigit() else None,
-            starts_at=editing.parse_start(field(data, "starts_at"), hackathon["timezone"]),
+            room_id=forms.room_choice(data),
+            starts_at=forms.start_choice(data, hackathon.timezone),
         )
         flash(request.session, _("The item was moved."), "success")
         for warning in warnings:
-            flash(
-                request.session,
-                _("Warning: %(warning)s") % {"warning": problem.message(warning, hackathon["timezone"])},
-                "warning",
-            )
-        return Redirect(_base(edition_id, hackathon_id) + f"/schedule#item-{item_id}")
+            text = problem.message(warning, hackathon.timezone)
+            flash(request.session, _("Warning: %(warning)s") % {"warning": text}, "warning")
+        return Redirect(_page_of(hackathon, f"/schedule#item-{item_id}"))
 
-    @post("/{hackathon_id:int}/publish", opt={"form": "hackathon/schedule.html", "form_context": schedule_context})
-    async def publish(self, request: AnyRequest, edition_id: FromPath[int], hackathon_id: FromPath[int]) -> Redirect:
-        await load_hackathon(hackathon_id, edition_id)
-        await editing.publish(user=request.user, hackathon_id=hackathon_id)
+    @post("/publish", opt=SCHEDULE)
+    async def publish(self, request: AnyRequest, hackathon: Scoped) -> Redirect:
+        await editing.publish(user=request.user, hackathon_id=hackathon.id)
         flash(
             request.session,
             _("The schedule is published; later changes are mailed to the people concerned."),
             "success",
         )
-        return Redirect(_base(edition_id, hackathon_id) + "/schedule")
+        return Redirect(_page_of(hackathon, "/schedule"))

@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from core.permissions import current_user, login_required
 from core.web import page
-from hackathon import queries
+from hackathon.queries import calendar, schedules
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -23,15 +23,15 @@ class HackathonPages(Controller):
     async def schedule(
         self, request: AnyRequest, hackathon_id: FromPath[int], view: FromQuery[str] = "day"
     ) -> Template:
-        context = await queries.public_schedule(hackathon_id, viewer=current_user(request), view=view)
+        context = await schedules.public_schedule(hackathon_id, viewer=current_user(request), view=view)
         return page("hackathon/public.html", **context)
 
     @get("/{hackathon_id:int}/mine", guards=[login_required])
     async def mine(self, request: AnyRequest, hackathon_id: FromPath[int]) -> Template:
-        return page("hackathon/mine.html", **await queries.personal_schedule(hackathon_id, user=request.user))
+        return page("hackathon/mine.html", **await schedules.personal_schedule(hackathon_id, user=request.user))
 
     @get("/{hackathon_id:int}/schedule.ics")
     async def ics(self, request: AnyRequest, hackathon_id: FromPath[int]) -> Response[bytes]:
-        body = await queries.hackathon_ics(hackathon_id, viewer=current_user(request))
+        body = await calendar.hackathon_ics(hackathon_id, viewer=current_user(request))
         disposition = f'inline; filename="hackathon-{hackathon_id}.ics"'
         return Response(content=body, media_type="text/calendar", headers={"Content-Disposition": disposition})

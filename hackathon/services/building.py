@@ -12,10 +12,13 @@ from core.auth import CurrentUser
 from core.clock import utc_now
 from core.errors import StateConflict, ValidationFailed
 from core.rules import N_
+from core.runs import BackgroundRuns
+from core.scopes import require_organiser
+from hackathon.queries.hackathons import load_hackathon
 from hackathon.rules import checker
 from hackathon.rules import schedule as rules
 from hackathon.services.problem import load_problem, violation_out
-from hackathon.services.setup import is_published, load_hackathon, require_organiser
+from hackathon.services.setup import ORGANISERS_ONLY
 from hackathon.tables import Hackathon, ScheduleItem, ScheduleRun
 from mentoring.enums import RunStatus
 
@@ -24,75 +27,69 @@ DEFAULT_TIME_LIMIT = 10
 MAX_TIME_LIMIT = 120
 # A run whose worker died is reported as failed after this long, so a new one may start.
 STALE_RUN_SECONDS = 900
-_tasks: set[asyncio.Task[None]] = set()
+RUNS = BackgroundRuns(
+    name="schedule",
+    scope=ScheduleRun.hackathon,
+    stale_after_seconds=STALE_RUN_SECONDS,
+    still_going=N_("The schedule is being built; wait for this run to finish."),
+    progress_while_running=True,
+    logger=log,
+)
 
 
 async def start_run(*, user: CurrentUser, hackathon_id: int, time_limit_seconds: int = DEFAULT_TIME_LIMIT) -> int:
     """Start the builder in the background; the schedule page shows its progress. One run at a time."""
-    require_organiser(user)
+    require_organiser(user, ORGANISERS_ONLY)
     if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT:
         raise ValidationFailed({"time_limit": N_("Give the solver 1 to 120 seconds.")})
-    async with db.transaction():
+
+    async def checks() -> None:
         hackathon = await load_hackathon(hackathon_id)
         await db.locked(Hackathon.select(Hackathon.id).where(Hackathon.id == hackathon_id))
-        if is_published(hackathon):
+        if hackathon.is_published:
             raise StateConflict(
                 N_("The schedule is published: people rely on it. Move single items by hand instead of rebuilding.")
             )
-        running = await ScheduleRun.select(ScheduleRun.id, ScheduleRun.started_at).where(
-            ScheduleRun.hackathon == hackathon_id, ScheduleRun.status == RunStatus.RUNNING
-        )
-        for run in running:
-            if (utc_now() - run["started_at"]).total_seconds() < STALE_RUN_SECONDS:
-                raise StateConflict(N_("The schedule is being built; wait for this run to finish."))
-            await ScheduleRun.update({ScheduleRun.status: RunStatus.FAILED, ScheduleRun.error: "abandoned"}).where(
-                ScheduleRun.id == run["id"]
-            )
-        run_id = (
-            await ScheduleRun.insert(
-                ScheduleRun(
-                    hackathon=hackathon_id,
-                    created_by=user.id,
-                    stage=N_("queued"),
-                    time_limit_seconds=time_limit_seconds,
-                )
-            ).returning(ScheduleRun.id)
-        )[0]["id"]
-        await audit.record(
-            actor_id=user.id,
-            action="hackathon.schedule_started",
-            entity="hackathon",
-            entity_id=hackathon_id,
-            after={"run": run_id, "time_limit_seconds": time_limit_seconds},
-        )
-    task = asyncio.create_task(execute_run(run_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return run_id
+
+    return await RUNS.start(
+        row=ScheduleRun(
+            hackathon=hackathon_id, created_by=user.id, stage=N_("queued"), time_limit_seconds=time_limit_seconds
+        ),
+        scope_id=hackathon_id,
+        actor_id=user.id,
+        action="hackathon.schedule_started",
+        entity="hackathon",
+        after={"time_limit_seconds": time_limit_seconds},
+        execute=execute_run,
+        checks=checks,
+    )
 
 
 async def wait_for_runs() -> None:
     """Let running builds finish (tests, shutdown)."""
-    while _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
+    await RUNS.wait()
 
 
 async def _progress(run_id: int, progress: int, stage: str) -> None:
-    await ScheduleRun.update({ScheduleRun.progress: progress, ScheduleRun.stage: stage}).where(
-        ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING
-    )
+    await RUNS.progress(run_id, progress, stage)
 
 
 async def execute_run(run_id: int) -> None:
     """Load, solve off the event loop, check, and store the schedule with what could not be placed."""
-    run = await ScheduleRun.select().where(ScheduleRun.id == run_id).first()
-    try:
+    run = await (
+        ScheduleRun.select(ScheduleRun.hackathon, ScheduleRun.time_limit_seconds)
+        .where(ScheduleRun.id == run_id)
+        .first()
+    )
+    if run is None:  # emptied before the task began (a test's teardown)
+        return
+    async with RUNS.recording_failure(run_id):
         await _progress(run_id, 5, N_("loading teams, mentors, judges and rooms"))
         hackathon = await load_hackathon(run["hackathon"])
         loaded = await load_problem(hackathon)
         await _progress(run_id, 15, N_("placing pitches and office hours"))
-        limit = run["time_limit_seconds"]
-        loop = asyncio.get_running_loop()
+        limit: int = run["time_limit_seconds"]
+        report = RUNS.thread_reporter(run_id)
         reported = {"progress": 15}
 
         def on_progress(progress: rules.Progress) -> None:
@@ -101,24 +98,14 @@ async def execute_run(run_id: int) -> None:
             value = 15 + int(70 * share)
             if value > reported["progress"]:
                 reported["progress"] = value
-                stage = N_("placing pitches") if progress.phase == "pitch" else N_("placing office hours")
-                asyncio.run_coroutine_threadsafe(_progress(run_id, value, stage), loop)
+                report(value, N_("placing pitches") if progress.phase == "pitch" else N_("placing office hours"))
 
         result = await asyncio.to_thread(
             rules.build_schedule, loaded.problem, time_limit_seconds=limit, on_progress=on_progress
         )
         await _progress(run_id, 90, N_("checking and saving"))
         violations = checker.check_schedule(loaded.problem, result.items)
-        await _store(run_id, hackathon["id"], result, violations)
-    except Exception as exc:
-        log.exception("schedule run %s failed", run_id)
-        await ScheduleRun.update(
-            {
-                ScheduleRun.status: RunStatus.FAILED,
-                ScheduleRun.error: str(exc)[:2000],
-                ScheduleRun.finished_at: utc_now(),
-            }
-        ).where(ScheduleRun.id == run_id)
+        await _store(run_id, hackathon.id, result, violations)
 
 
 def _unplaced_out(unplaced: rules.Unplaced) -> dict[str, Any]:
@@ -138,10 +125,10 @@ async def _store(
 ) -> None:
     async with db.transaction():
         hackathon = await load_hackathon(hackathon_id)
-        if is_published(hackathon):
+        if hackathon.is_published:
             raise StateConflict(N_("The schedule was published while it was being built; nothing was replaced."))
         await ScheduleItem.delete().where(ScheduleItem.hackathon == hackathon_id)
-        zone = ZoneInfo(hackathon["timezone"])
+        zone = ZoneInfo(hackathon.timezone)
         if result.items:
             await ScheduleItem.insert(
                 *(
@@ -189,13 +176,3 @@ async def _store(
                 "status": result.status.value,
             },
         )
-
-
-async def latest_run(hackathon_id: int) -> dict[str, Any] | None:
-    return await (
-        ScheduleRun.select()
-        .where(ScheduleRun.hackathon == hackathon_id)
-        .order_by(ScheduleRun.id, ascending=False)
-        .first()
-        .output(load_json=True)
-    )

@@ -22,11 +22,15 @@ from core.i18n import format_range
 from core.i18n import gettext as _
 from core.mail import queue_mail
 from core.rules import N_
+from core.scopes import require_organiser
 from core.tables import User
 from hackathon.enums import SessionKind, Severity
+from hackathon.queries.hackathons import load_hackathon
+from hackathon.queries.items import stored_items
+from hackathon.records import HackathonRow, Person, ScheduleItemRow, to_all
 from hackathon.rules import checker
-from hackathon.services.problem import Loaded, as_rule_item, load_problem, message, stored_items, violation_out
-from hackathon.services.setup import is_published, load_hackathon, require_organiser
+from hackathon.services.problem import Loaded, as_rule_item, load_problem, message, violation_out
+from hackathon.services.setup import ORGANISERS_ONLY
 from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleChange, ScheduleItem
 
 
@@ -42,15 +46,7 @@ class MoveBlocked(ValidationFailed):
         self.violations = violations
 
 
-def parse_start(raw: str, timezone: str) -> datetime | None:
-    """A form's wall-clock `datetime-local` (in the hackathon's zone) or an ISO instant."""
-    try:
-        return local_to_utc(datetime.fromisoformat(raw.strip()), timezone) if raw and raw.strip() else None
-    except ValueError:
-        return None
-
-
-async def _lock(hackathon_id: int) -> dict[str, Any]:
+async def _lock(hackathon_id: int) -> HackathonRow:
     """Serialise edits of one schedule: the checker must see the schedule the move lands in."""
     await db.locked(Hackathon.select(Hackathon.id).where(Hackathon.id == hackathon_id))
     return await load_hackathon(hackathon_id)
@@ -60,51 +56,49 @@ async def move_item(
     *, user: CurrentUser, hackathon_id: int, item_id: int, room_id: int | None, starts_at: datetime | None
 ) -> list[dict[str, Any]]:
     """Move one item (a panel sitting takes its pitches along); returns the checker's warnings."""
-    require_organiser(user)
+    require_organiser(user, ORGANISERS_ONLY)
     if starts_at is None:
         raise ValidationFailed({"starts_at": N_("Give a date and time.")})
     async with db.transaction():
         hackathon = await _lock(hackathon_id)
         # Without an offset: wall-clock time in the hackathon's zone.
         try:
-            starts_at = local_to_utc(starts_at, hackathon["timezone"])
+            starts_at = local_to_utc(starts_at, hackathon.timezone)
         except ValueError:
             raise ValidationFailed({"starts_at": N_("Give a date and time.")}) from None
         if room_id is not None and not await Room.exists().where(Room.id == room_id, Room.hackathon == hackathon_id):
             raise ValidationFailed({"room_id": N_("Choose one of this hackathon's rooms.")})
         rows = await stored_items(hackathon_id)
-        moving = next((row for row in rows if row["id"] == item_id), None)
+        moving = next((row for row in rows if row.id == item_id), None)
         if moving is None:
             raise NotFound(N_("This schedule item does not exist."))
         loaded = await load_problem(hackathon)
-        zone = ZoneInfo(hackathon["timezone"])
+        zone = ZoneInfo(hackathon.timezone)
         items = [as_rule_item(row, zone) for row in rows]
         found = [
             violation_out(v)
-            for v in checker.check_move(loaded.problem, items, moving["ref"], room_id, starts_at.astimezone(zone))
+            for v in checker.check_move(loaded.problem, items, moving.ref, room_id, starts_at.astimezone(zone))
         ]
         errors = [v for v in found if v["severity"] == Severity.ERROR]
         if errors:
-            raise MoveBlocked(errors, hackathon["timezone"])
-        shift = starts_at - moving["starts_at"]
+            raise MoveBlocked(errors, hackathon.timezone)
+        shift = starts_at - moving.starts_at
         moved = [moving] + (
-            [row for row in rows if row["block_ref"] == moving["ref"]]
-            if moving["kind"] == SessionKind.JUDGING_PANEL
-            else []
+            [row for row in rows if row.block_ref == moving.ref] if moving.kind == SessionKind.JUDGING_PANEL else []
         )
         for row in moved:
-            after = {"room": room_id, "starts_at": row["starts_at"] + shift, "ends_at": row["ends_at"] + shift}
+            after = {"room": room_id, "starts_at": row.starts_at + shift, "ends_at": row.ends_at + shift}
             await ScheduleItem.update(
                 {
                     ScheduleItem.room: room_id,
                     ScheduleItem.starts_at: after["starts_at"],
                     ScheduleItem.ends_at: after["ends_at"],
-                    ScheduleItem.version: row["version"] + 1,
+                    ScheduleItem.version: row.version + 1,
                 }
-            ).where(ScheduleItem.id == row["id"])
-            if is_published(hackathon):
+            ).where(ScheduleItem.id == row.id)
+            if hackathon.is_published:
                 # The sitting's judges hear of the sitting; each team of its own pitch.
-                judges = row is moving or row["kind"] != SessionKind.PITCH
+                judges = row is moving or row.kind != SessionKind.PITCH
                 await _record_change(
                     user=user, hackathon=hackathon, loaded=loaded, row=row, after=after, with_judges=judges
                 )
@@ -113,7 +107,7 @@ async def move_item(
             action="hackathon.item_moved",
             entity="schedule_item",
             entity_id=item_id,
-            before={"room": moving["room"], "starts_at": moving["starts_at"]},
+            before={"room": moving.room, "starts_at": moving.starts_at},
             after={"room": room_id, "starts_at": starts_at, "warnings": [v["type"] for v in found]},
         )
     return found
@@ -131,20 +125,20 @@ def _place(loaded: Loaded, room_id: int | None, starts_at: datetime, ends_at: da
 async def _record_change(
     *,
     user: CurrentUser,
-    hackathon: dict[str, Any],
+    hackathon: HackathonRow,
     loaded: Loaded,
-    row: dict[str, Any],
+    row: ScheduleItemRow,
     after: dict[str, Any],
     with_judges: bool,
 ) -> None:
-    before_place = _place(loaded, row["room"], row["starts_at"], row["ends_at"])
+    before_place = _place(loaded, row.room, row.starts_at, row.ends_at)
     after_place = _place(loaded, after["room"], after["starts_at"], after["ends_at"])
     change_id = (
         await ScheduleChange.insert(
             ScheduleChange(
-                hackathon=hackathon["id"],
-                item=row["id"],
-                title=row["title"],
+                hackathon=hackathon.id,
+                item=row.id,
+                title=row.title,
                 what="moved",
                 before=before_place,
                 after=after_place,
@@ -155,16 +149,16 @@ async def _record_change(
     mailed = 0
     for person in await people_of(row, loaded, with_judges=with_judges):
         mailed += await queue_mail(
-            to=person["email"],
-            subject=_("Schedule change: %(item)s") % {"item": row["title"] or _("your session")},
+            to=person.email,
+            subject=_("Schedule change: %(item)s") % {"item": row.title or _("your session")},
             template="hackathon_schedule_changed",
-            once_key=f"hackathon-change:{change_id}:{person['id']}",
-            name=person["name"],
+            once_key=f"hackathon-change:{change_id}:{person.id}",
+            name=person.name,
             hackathon=hackathon,
-            title=row["title"],
-            before=_describe(before_place, hackathon["timezone"]),
-            after=_describe(after_place, hackathon["timezone"]),
-            link=f"/hackathons/{hackathon['id']}/mine",
+            title=row.title,
+            before=_describe(before_place, hackathon.timezone),
+            after=_describe(after_place, hackathon.timezone),
+            link=f"/hackathons/{hackathon.id}/mine",
         )
     await ScheduleChange.update({ScheduleChange.notified: mailed}).where(ScheduleChange.id == change_id)
 
@@ -175,41 +169,41 @@ def _describe(place: dict[str, Any], timezone: str) -> str:
     return f"{when}, {place['room']}" if place["room"] else when
 
 
-async def people_of(row: dict[str, Any], loaded: Loaded, *, with_judges: bool = True) -> list[dict[str, Any]]:
+async def people_of(row: ScheduleItemRow, loaded: Loaded, *, with_judges: bool = True) -> list[Person]:
     """Who takes part in an item: the members of its teams, its mentors and (optionally) its judges."""
-    startups = [loaded.startup_of[t] for t in row["team_ids"] if t in loaded.startup_of]
-    people: dict[int, dict[str, Any]] = {}
+    startups = [loaded.startup_of[t] for t in row.team_ids if t in loaded.startup_of]
+    people: dict[int, Person] = {}
     if startups:
-        for member in await StartupMember.select(
+        members = await StartupMember.select(
             StartupMember.user.as_alias("id"),
             StartupMember.user.name.as_alias("name"),
             StartupMember.user.email.as_alias("email"),
-        ).where(StartupMember.startup.is_in(startups), StartupMember.edition == loaded.hackathon["edition"]):
-            people[member["id"]] = member
-    user_ids = list(row["mentor_ids"]) + (list(row["judge_ids"]) if with_judges else [])
+        ).where(StartupMember.startup.is_in(startups), StartupMember.edition == loaded.hackathon.edition)
+        people.update((member.id, member) for member in to_all(members, Person))
+    user_ids = list(row.mentor_ids) + (list(row.judge_ids) if with_judges else [])
     if user_ids:
-        for person in await User.select(User.id, User.name, User.email).where(User.id.is_in(user_ids)):
-            people[person["id"]] = person
-    return sorted(people.values(), key=lambda p: p["id"])
+        found = await User.select(User.id, User.name, User.email).where(User.id.is_in(user_ids))
+        people.update((person.id, person) for person in to_all(found, Person))
+    return sorted(people.values(), key=lambda p: p.id)
 
 
 async def publish(*, user: CurrentUser, hackathon_id: int) -> None:
     """Make the schedule public; refused while the checker finds errors in it."""
-    require_organiser(user)
+    require_organiser(user, ORGANISERS_ONLY)
     async with db.transaction():
         hackathon = await _lock(hackathon_id)
-        if is_published(hackathon):
+        if hackathon.is_published:
             raise StateConflict(N_("The schedule is already published."))
         if not await ScheduleItem.exists().where(ScheduleItem.hackathon == hackathon_id):
             raise StateConflict(N_("There is no schedule to publish yet: build it first."))
         loaded = await load_problem(hackathon)
-        zone = ZoneInfo(hackathon["timezone"])
+        zone = ZoneInfo(hackathon.timezone)
         items = [as_rule_item(row, zone) for row in await stored_items(hackathon_id)]
         errors = [v for v in checker.check_schedule(loaded.problem, items) if v.severity == Severity.ERROR]
         if errors:
             raise StateConflict(
                 N_("The checker finds errors in the schedule; fix them before publishing. The first: ")
-                + message(violation_out(errors[0]), hackathon["timezone"])
+                + message(violation_out(errors[0]), hackathon.timezone)
             )
         now = utc_now()
         await Hackathon.update({Hackathon.status: HackathonStatus.PUBLISHED, Hackathon.published_at: now}).where(
@@ -220,16 +214,6 @@ async def publish(*, user: CurrentUser, hackathon_id: int) -> None:
             action="hackathon.published",
             entity="hackathon",
             entity_id=hackathon_id,
-            before={"status": hackathon["status"]},
+            before={"status": hackathon.status},
             after={"status": HackathonStatus.PUBLISHED, "items": len(items)},
         )
-
-
-async def changes_of(hackathon_id: int, *, limit: int = 200) -> list[dict[str, Any]]:
-    return await (
-        ScheduleChange.select()
-        .where(ScheduleChange.hackathon == hackathon_id)
-        .order_by(ScheduleChange.id, ascending=False)
-        .limit(limit)
-        .output(load_json=True)
-    )

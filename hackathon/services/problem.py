@@ -15,27 +15,26 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from challenge.enums import ApplicationStatus
 from challenge.tables import Application, StartupMember
 from core.i18n import format_datetime
 from core.i18n import gettext as _
 from hackathon.enums import FixedKind, SessionKind
+from hackathon.queries.items import stored_items
+from hackathon.queries.setup import judges_of, panels_of, rooms_of, sessions_of
+from hackathon.queries.teams import TEAM_STATUSES
+from hackathon.records import FixedSessionRow, HackathonRow, PanelRow, ScheduleItemRow
 from hackathon.rules import checker
 from hackathon.rules import schedule as rules
-from hackathon.services.setup import judges_of, panels_of, rooms_of, sessions_of
-from hackathon.tables import ScheduleItem
 from judging.tables import DeclaredConflict
 from mentoring.enums import MatchStatus
 from mentoring.tables import Match, MentorProfile
-
-TEAM_STATUSES = (ApplicationStatus.ACCEPTED, ApplicationStatus.FINALIST)
 
 
 @dataclass(frozen=True)
 class Loaded:
     """The problem plus what the web layer needs to name its parts."""
 
-    hackathon: dict[str, Any]
+    hackathon: HackathonRow
     problem: rules.ScheduleProblem
     startup_of: dict[int, int] = field(default_factory=dict)  # application id -> startup id
     team_names: dict[int, str] = field(default_factory=dict)
@@ -109,40 +108,53 @@ def weekly_windows(
     return tuple(rules.Window(lo.astimezone(shown), hi.astimezone(shown)) for lo, hi in merged)
 
 
-def timing_of(hackathon: dict[str, Any]) -> rules.Timing:
+def timing_of(hackathon: HackathonRow) -> rules.Timing:
     return rules.Timing(
-        slot_minutes=hackathon["slot_minutes"],
-        pitch_minutes=hackathon["pitch_minutes"],
-        office_hours_minutes=hackathon["office_hours_minutes"],
-        panel_sitting_minutes=hackathon["panel_sitting_minutes"],
-        panel_pause_minutes=hackathon["panel_pause_minutes"],
-        buffer_minutes=hackathon["buffer_minutes"],
+        slot_minutes=hackathon.slot_minutes,
+        pitch_minutes=hackathon.pitch_minutes,
+        office_hours_minutes=hackathon.office_hours_minutes,
+        panel_sitting_minutes=hackathon.panel_sitting_minutes,
+        panel_pause_minutes=hackathon.panel_pause_minutes,
+        buffer_minutes=hackathon.buffer_minutes,
     )
 
 
-async def load_problem(hackathon: dict[str, Any]) -> Loaded:
-    edition_id = hackathon["edition"]
-    zone = ZoneInfo(hackathon["timezone"])
-    event = rules.Hackathon(
-        name=hackathon["name"],
-        venue=hackathon["venue"],
-        start=hackathon["starts_at"].astimezone(zone),
-        end=hackathon["ends_at"].astimezone(zone),
-        timezone=hackathon["timezone"],
+def event_of(hackathon: HackathonRow) -> rules.Hackathon:
+    zone = ZoneInfo(hackathon.timezone)
+    return rules.Hackathon(
+        name=hackathon.name,
+        venue=hackathon.venue,
+        start=hackathon.starts_at.astimezone(zone),
+        end=hackathon.ends_at.astimezone(zone),
+        timezone=hackathon.timezone,
     )
+
+
+@dataclass(frozen=True)
+class _Applications:
+    """The edition's teams as the other domains hold them: startups, sizes, mentors, conflicts."""
+
+    rows: list[dict[str, Any]]
+    members: dict[int, int]  # startup id -> members in the edition
+    mentor_of: dict[int, int]  # application id -> the mentor of its first published match
+    mentors_of: dict[int, set[int]]  # application id -> every mentor of its published matches
+    conflicts: dict[int, set[int]]  # application id -> judges who declared a conflict
+    mentor_names: dict[int, str]
+
+
+async def _applications(edition_id: int) -> _Applications:
     applications = await (
         Application.select(Application.id, Application.startup, Application.startup.name.as_alias("startup_name"))
         .where(Application.edition == edition_id, Application.status.is_in(list(TEAM_STATUSES)))
         .order_by(Application.id)
     )
     ids = [a["id"] for a in applications]
-    startups = [a["startup"] for a in applications]
     members: dict[int, int] = defaultdict(int)
     matches: list[dict[str, Any]] = []
     declared: list[dict[str, Any]] = []
     if ids:
         for row in await StartupMember.select(StartupMember.startup).where(
-            StartupMember.edition == edition_id, StartupMember.startup.is_in(startups)
+            StartupMember.edition == edition_id, StartupMember.startup.is_in([a["startup"] for a in applications])
         ):
             members[row["startup"]] += 1
         matches = await (
@@ -153,38 +165,36 @@ async def load_problem(hackathon: dict[str, Any]) -> Loaded:
         declared = await DeclaredConflict.select(DeclaredConflict.judge, DeclaredConflict.application).where(
             DeclaredConflict.application.is_in(ids)
         )
-    mentor_of: dict[int, int] = {}
-    mentors_of: dict[int, set[int]] = defaultdict(set)
-    people: dict[int, str] = {}
+    found = _Applications(applications, members, {}, defaultdict(set), defaultdict(set), {})
     for match in matches:
-        mentor_of.setdefault(match["application"], match["mentor"])
-        mentors_of[match["application"]].add(match["mentor"])
-        people[match["mentor"]] = match["mentor_name"]
-    conflicts: dict[int, set[int]] = defaultdict(set)
+        found.mentor_of.setdefault(match["application"], match["mentor"])
+        found.mentors_of[match["application"]].add(match["mentor"])
+        found.mentor_names[match["mentor"]] = match["mentor_name"]
     for row in declared:
-        conflicts[row["application"]].add(row["judge"])
-    judges = await judges_of(edition_id)
-    people.update({j["id"]: j["name"] for j in judges})
-    judge_ids = {j["id"] for j in judges}
-    teams = tuple(
+        found.conflicts[row["application"]].add(row["judge"])
+    return found
+
+
+def _teams(hackathon: HackathonRow, found: _Applications, judge_ids: set[int]) -> tuple[rules.Team, ...]:
+    """Each team's pitches and office hours; judges who conflict with it or mentor it never hear it."""
+    return tuple(
         rules.Team(
             id=a["id"],
             name=a["startup_name"],
-            members=max(1, members[a["startup"]]),
-            pitches=hackathon["pitches_per_team"],
-            mentor_id=mentor_of.get(a["id"]),
-            office_hours=hackathon["office_hours_per_team"] if a["id"] in mentor_of else 0,
-            conflicts=frozenset((conflicts[a["id"]] | mentors_of[a["id"]]) & judge_ids),
+            members=max(1, found.members[a["startup"]]),
+            pitches=hackathon.pitches_per_team,
+            mentor_id=found.mentor_of.get(a["id"]),
+            office_hours=hackathon.office_hours_per_team if a["id"] in found.mentor_of else 0,
+            conflicts=frozenset((found.conflicts[a["id"]] | found.mentors_of[a["id"]]) & judge_ids),
         )
-        for a in applications
+        for a in found.rows
     )
-    rooms = await rooms_of(hackathon["id"])
-    panels = []
-    for panel in await panels_of(hackathon["id"]):
-        sitting = tuple(j for j in panel["judge_ids"] if j in judge_ids)
-        if sitting:
-            panels.append(rules.Panel(id=panel["id"], name=panel["name"], judge_ids=sitting))
-    mentor_ids = sorted(set(mentor_of.values()))
+
+
+async def _mentors(
+    event: rules.Hackathon, edition_id: int, mentor_ids: list[int], names: dict[int, str]
+) -> tuple[rules.Mentor, ...]:
+    """The teams' mentors with the hours of their profiles, as windows on the hackathon's days."""
     profiles = {
         p["user"]: p
         for p in await MentorProfile.select(
@@ -193,79 +203,95 @@ async def load_problem(hackathon: dict[str, Any]) -> Loaded:
         .where(MentorProfile.edition == edition_id, MentorProfile.user.is_in(mentor_ids or [0]))
         .output(load_json=True)
     }
-    fixed = tuple(
-        rules.FixedSession(
-            id=row["id"],
-            kind=FixedKind(row["kind"]).session_kind,
-            title=row["title"],
-            start=row["starts_at"].astimezone(zone),
-            end=row["ends_at"].astimezone(zone),
-            room_id=row["room"],
-            everyone=row["everyone"],
+    return tuple(
+        rules.Mentor(
+            id=m,
+            name=names[m],
+            available=weekly_windows(
+                event,
+                profiles[m]["availability"] or [],
+                profiles[m]["timezone"],
+                profiles[m]["blackout_dates"] or [],
+            )
+            if m in profiles
+            else None,
         )
-        for row in await sessions_of(hackathon["id"])
+        for m in mentor_ids
     )
+
+
+def _panels(panels: list[PanelRow], judge_ids: set[int]) -> tuple[rules.Panel, ...]:
+    """The panels with the judges still judging in the edition; a panel left without any is dropped."""
+    kept = []
+    for panel in panels:
+        sitting = tuple(j for j in panel.judge_ids if j in judge_ids)
+        if sitting:
+            kept.append(rules.Panel(id=panel.id, name=panel.name, judge_ids=sitting))
+    return tuple(kept)
+
+
+def _fixed(sessions: list[FixedSessionRow], zone: ZoneInfo) -> tuple[rules.FixedSession, ...]:
+    return tuple(
+        rules.FixedSession(
+            id=row.id,
+            kind=FixedKind(row.kind).session_kind,
+            title=row.title,
+            start=row.starts_at.astimezone(zone),
+            end=row.ends_at.astimezone(zone),
+            room_id=row.room,
+            everyone=row.everyone,
+        )
+        for row in sessions
+    )
+
+
+async def load_problem(hackathon: HackathonRow) -> Loaded:
+    """The schedule problem of the hackathon, with the names the web layer shows its parts by."""
+    edition_id = hackathon.edition
+    zone = ZoneInfo(hackathon.timezone)
+    event = event_of(hackathon)
+    found = await _applications(edition_id)
+    judges = await judges_of(edition_id)
+    people = {**found.mentor_names, **{j.id: j.name for j in judges}}
+    judge_ids = {j.id for j in judges}
+    rooms = await rooms_of(hackathon.id)
     problem = rules.ScheduleProblem(
         hackathon=event,
         rooms=tuple(
-            rules.Room(id=r["id"], name=r["name"], capacity=r["capacity"], available=_windows(r["availability"], zone))
+            rules.Room(id=r.id, name=r.name, capacity=r.capacity, available=_windows(r.availability, zone))
             for r in rooms
         ),
-        teams=teams,
-        mentors=tuple(
-            rules.Mentor(
-                id=m,
-                name=people[m],
-                available=weekly_windows(
-                    event,
-                    profiles[m]["availability"] or [],
-                    profiles[m]["timezone"],
-                    profiles[m]["blackout_dates"] or [],
-                )
-                if m in profiles
-                else None,
-            )
-            for m in mentor_ids
-        ),
-        judges=tuple(rules.Judge(id=j["id"], name=j["name"]) for j in judges),
-        panels=tuple(panels),
-        fixed=fixed,
+        teams=_teams(hackathon, found, judge_ids),
+        mentors=await _mentors(event, edition_id, sorted(set(found.mentor_of.values())), people),
+        judges=tuple(rules.Judge(id=j.id, name=j.name) for j in judges),
+        panels=_panels(await panels_of(hackathon.id), judge_ids),
+        fixed=_fixed(await sessions_of(hackathon.id), zone),
         timing=timing_of(hackathon),
     )
     return Loaded(
         hackathon=hackathon,
         problem=problem,
-        startup_of={a["id"]: a["startup"] for a in applications},
-        team_names={a["id"]: a["startup_name"] for a in applications},
-        room_names={r["id"]: r["name"] for r in rooms},
+        startup_of={a["id"]: a["startup"] for a in found.rows},
+        team_names={a["id"]: a["startup_name"] for a in found.rows},
+        room_names={r.id: r.name for r in rooms},
         people=people,
     )
 
 
-def as_rule_item(row: dict[str, Any], zone: ZoneInfo) -> rules.ScheduleItem:
+def as_rule_item(row: ScheduleItemRow, zone: ZoneInfo) -> rules.ScheduleItem:
     return rules.ScheduleItem(
-        id=row["ref"],
-        kind=SessionKind(row["kind"]),
-        start=row["starts_at"].astimezone(zone),
-        end=row["ends_at"].astimezone(zone),
-        room_id=row["room"],
-        team_ids=tuple(row["team_ids"]),
-        judge_ids=tuple(row["judge_ids"]),
-        mentor_ids=tuple(row["mentor_ids"]),
-        panel_id=row["panel"],
-        block_id=row["block_ref"],
-        everyone=row["everyone"],
-        title=row["title"],
-    )
-
-
-async def stored_items(hackathon_id: int) -> list[dict[str, Any]]:
-    return await (
-        ScheduleItem.select()
-        .where(ScheduleItem.hackathon == hackathon_id)
-        .order_by(ScheduleItem.starts_at)
-        .order_by(ScheduleItem.id)
-        .output(load_json=True)
+        id=row.ref,
+        kind=SessionKind(row.kind),
+        start=row.starts_at.astimezone(zone),
+        end=row.ends_at.astimezone(zone),
+        room_id=row.room,
+        team_ids=tuple(row.team_ids),
+        judge_ids=tuple(row.judge_ids),
+        mentor_ids=tuple(row.mentor_ids),
+        panel_id=row.panel,
+        block_id=row.block_ref,
+        everyone=row.everyone,
+        title=row.title,
     )
 
 
@@ -292,6 +318,6 @@ def message(stored: dict[str, Any], timezone: str | None = None) -> str:
 
 async def check_current(loaded: Loaded) -> list[dict[str, Any]]:
     """The checker on the schedule as it stands (after hand edits), as stored dicts."""
-    zone = ZoneInfo(loaded.hackathon["timezone"])
-    items = [as_rule_item(row, zone) for row in await stored_items(loaded.hackathon["id"])]
+    zone = ZoneInfo(loaded.hackathon.timezone)
+    items = [as_rule_item(row, zone) for row in await stored_items(loaded.hackathon.id)]
     return [violation_out(v) for v in checker.check_schedule(loaded.problem, items)]

@@ -11,50 +11,17 @@ from litestar.params import FromPath, JSONBody
 from core.enums import Role
 from core.i18n import gettext as _
 from core.permissions import requires_role
-from core.schemas import JsonInput
-from judging.services import results, scoring
+from judging.queries import queue as queue_queries
+from judging.queries import rankings
+from judging.schemas import QueueItemOut, RankingOut, ScoresIn, SheetIn, SheetOut, StandingOut
+from judging.services import scoring
 
 AnyRequest = Request[Any, Any, Any]
 
 
-class QueueItemOut(msgspec.Struct):
-    id: int
-    application: int
-    startup_name: str
-    track: str
-    sheet_status: str | None
-    total: float | None
-
-
-class SheetIn(JsonInput):
-    values: dict[str, int]
-    comments: dict[str, str] = msgspec.field(default_factory=dict)
-    submit: bool = False
-
-
-class SheetOut(msgspec.Struct):
-    status: str
-    total: float | None
-    version: int
-
-
-class StandingOut(msgspec.Struct):
-    rank: int
-    application_id: int
-    startup_name: str
-    track: str
-    normalised_mean: float
-    raw_mean: float
-    judges: int
-    spread: float
-    flags: list[str]
-    advanced: bool
-
-
-class RankingOut(msgspec.Struct):
-    round_id: int
-    normalisation: str
-    standings: list[StandingOut]
+def _by_criterion(keyed: dict[str, Any]) -> dict[int, Any]:
+    """The body's criterion ids; a key that is no id names no criterion of the rubric and is left out."""
+    return {int(k): v for k, v in keyed.items() if k.isdigit() and str(int(k)) == k}
 
 
 class JudgingApi(Controller):
@@ -67,7 +34,8 @@ class JudgingApi(Controller):
         summary="My queue in a round: never other judges' scores",
     )
     async def queue(self, request: AnyRequest, round_id: FromPath[int]) -> list[QueueItemOut]:
-        return msgspec.convert(await scoring.queue(request.user, round_id), list[QueueItemOut], strict=False)
+        items = await queue_queries.queue(request.user, round_id)
+        return msgspec.convert(items, list[QueueItemOut], from_attributes=True)
 
     @put(
         "/assignments/{assignment_id:int}/sheet",
@@ -75,10 +43,13 @@ class JudgingApi(Controller):
         summary="Save or submit my scores (`values` by criterion id); 403 if not mine, 409 once closed",
     )
     async def save_sheet(self, request: AnyRequest, assignment_id: FromPath[int], data: JSONBody[SheetIn]) -> SheetOut:
-        form: dict[str, Any] = {f"c{k}": str(v) for k, v in data.values.items()}
-        form |= {f"c{k}_comment": v for k, v in data.comments.items()}
-        saved = await scoring.save_sheet(user=request.user, assignment_id=assignment_id, data=form, submit=data.submit)
-        return SheetOut(**saved)
+        command = ScoresIn(
+            values=_by_criterion(data.values),
+            comments={k: v.strip() for k, v in _by_criterion(data.comments).items() if v.strip()},
+            submit=data.submit,
+        )
+        saved = await scoring.save_sheet(user=request.user, assignment_id=assignment_id, command=command)
+        return SheetOut(status=saved.status, total=saved.total, version=saved.version)
 
     @get(
         "/rounds/{round_id:int}/ranking",
@@ -86,19 +57,19 @@ class JudgingApi(Controller):
         summary="The round's ranking: raw and normalised means, spread and flags",
     )
     async def ranking(self, round_id: FromPath[int]) -> RankingOut:
-        ranking, names = await results.ranking(round_id)
+        ranking, names = await rankings.ranking(round_id)
         standings = [
             StandingOut(
                 rank=s.rank,
                 application_id=s.application_id,
-                startup_name=names[s.application_id]["startup_name"],
-                track=names[s.application_id]["track"],
+                startup_name=names[s.application_id].startup_name,
+                track=names[s.application_id].track,
                 normalised_mean=s.normalised_mean,
                 raw_mean=s.raw_mean,
                 judges=s.judges,
                 spread=s.spread,
                 flags=[f.message.render(_) for f in s.flags],
-                advanced=names[s.application_id]["advanced"],
+                advanced=names[s.application_id].advanced,
             )
             for s in (ranking.standings if ranking else ())
         ]

@@ -8,26 +8,34 @@ import io
 import weakref
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from challenge.enums import ApplicationStatus
-from challenge.rules.phases import utc_to_local
 from challenge.services.editions import load_edition
 from core.enums import Role
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label, ngettext
+from core.outcomes import counted
 from core.permissions import requires_role
 from core.rules.spreadsheets import safe_cell
 from core.sessions import flash
 from core.web import page
-from judging import charts as charts_module
+from judging import forms
 from judging.enums import Normalisation, RoundEntry, RoundMethod
-from judging.services import assignments, pairwise, results, rounds
+from judging.queries.publishing import OUTCOMES
+from judging.queries.rankings import score_lines
+from judging.queries.round_page import round_page
+from judging.queries.rounds import round_scope, rounds_of
+from judging.records import RoundRow
+from judging.services import assignments, results, rounds
 
 AnyRequest = Request[Any, Any, Any]
+# The round the round scope's guard loaded for this request.
+ScopedRound = NamedDependency[RoundRow]
 
 
 def _round_choices() -> dict[str, Any]:
@@ -38,16 +46,9 @@ def _round_choices() -> dict[str, Any]:
     }
 
 
-def _round_values(round_: dict[str, Any], timezone: str) -> dict[str, Any]:
-    values = {k: str(round_[k]) for k in rounds.ROUND_FIELDS}
-    for name in ("opens_at", "closes_at"):
-        values[name] = utc_to_local(round_[name], timezone).isoformat(timespec="minutes") if round_[name] else ""
-    return values
-
-
 async def _edition_context(request: AnyRequest) -> dict[str, Any]:
     edition_id = int(request.path_params["edition_id"])
-    return {"edition": await load_edition(edition_id), "rounds": await rounds.rounds_of(edition_id), **_round_choices()}
+    return {"edition": await load_edition(edition_id), "rounds": await rounds_of(edition_id), **_round_choices()}
 
 
 RANKING_ROWS = 100
@@ -64,51 +65,15 @@ def _one_round_at_a_time() -> asyncio.Lock:
 
 
 async def round_context(request: AnyRequest) -> dict[str, Any]:
-    round_id = int(request.path_params["round_id"])
-    round_ = await rounds.load_round(round_id)
-    edition = await load_edition(round_["edition"])
-    criteria = await rounds.criteria_of(round_id)
-    ranking, names = await results.ranking(round_id)
-    pairwise_standings, votes = (
-        await pairwise.standings(round_id) if round_["method"] == RoundMethod.PAIRWISE else ((), 0)
-    )
-    judges = {j.judge_id: j for j in ranking.judges} if ranking else {}
-    judge_names = await assignments.judge_names(round_id)
-    charts = {}
-    if ranking:
-        totals = await assignments.submitted_totals(round_id)
-        entry_names = {a: e["startup_name"] for a, e in names.items()}
-        charts = charts_module.round_charts(round_id, totals, judge_names, ranking, entry_names)
+    shown = await round_page(round_scope.of(request))
     return {
-        "round": round_,
-        "edition": edition,
-        "criteria": criteria,
-        "rubric_rows": len(criteria) + rounds.BLANK_ROWS,
-        "rubric_values": rounds.rubric_form_values(criteria),
-        "round_values": _round_values(round_, edition["timezone"]),
-        "entries": names,
-        "ranking": ranking,
+        **msgspec.structs.asdict(shown),
+        "rubric_rows": len(shown.criteria) + forms.BLANK_ROWS,
+        "rubric_values": forms.rubric_form_values(shown.criteria),
+        "round_values": forms.round_form_values(shown.round, shown.edition["timezone"]),
         # The first rows answer most visits; all of them on request (and always in the CSV).
         "ranking_rows": None if request.query_params.get("all") else RANKING_ROWS,
-        "judge_calibration": judges,
-        "judge_names": judge_names,
-        "charts": charts,
-        "pairwise_standings": pairwise_standings,
-        "pairwise_votes": votes,
-        "assigned": await results.assigned_count(round_id),
-        "publish_refusals": await results.publish_refusals(round_id) if round_["status"] == "closed" else [],
-        "publish_blockers": await results.publish_blockers(round_id) if round_["status"] == "closed" else [],
-        "advanced_ids": [a for a, e in names.items() if e["advanced"]],
-        "assignment_report": await assignments.last_report(round_id),
-        "outcome_options": [
-            (s.value, label(s))
-            for s in (
-                ApplicationStatus.SHORTLISTED,
-                ApplicationStatus.ACCEPTED,
-                ApplicationStatus.FINALIST,
-                ApplicationStatus.WINNER,
-            )
-        ],
+        "outcome_options": [(s.value, label(s)) for s in OUTCOMES],
         **_round_choices(),
     }
 
@@ -132,14 +97,17 @@ class JudgingAdminPages(Controller):
 
     @post("/", opt={"form": "judging/rounds.html", "form_context": _edition_context})
     async def create_round(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        round_id = await rounds.create_round(user=request.user, edition_id=edition_id, data=data)
+        edition = await load_edition(edition_id)
+        command = forms.round_command(data, edition["timezone"])
+        round_id = await rounds.create_round(user=request.user, edition_id=edition_id, command=command)
         flash(request.session, _("The round was created; give it a rubric."), "success")
         return Redirect(f"/organiser/rounds/{round_id}")
 
 
 class RoundAdminPages(Controller):
     path = "/organiser/rounds/{round_id:int}"
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [round_scope.guard]
+    dependencies = round_scope.dependencies()
     include_in_schema = False
 
     @get("/")
@@ -149,138 +117,109 @@ class RoundAdminPages(Controller):
         return page("judging/round.html", values=context["round_values"], errors={}, **context)
 
     @post("/", opt={"form": "judging/round.html", "form_context": round_context})
-    async def update(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
-        await rounds.update_round(user=request.user, round_id=round_id, data=data)
+    async def update(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
+        edition = await load_edition(round.edition)
+        command = forms.round_command(data, edition["timezone"])
+        await rounds.update_round(user=request.user, round_id=round.id, command=command)
         flash(request.session, _("The round was saved."), "success")
-        return Redirect(f"/organiser/rounds/{round_id}")
+        return Redirect(f"/organiser/rounds/{round.id}")
 
     @post("/rubric", opt={"form": "judging/round.html", "form_context": round_context})
-    async def save_rubric(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
-        await rounds.save_rubric(user=request.user, round_id=round_id, data=data)
+    async def save_rubric(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
+        await rounds.save_rubric(user=request.user, round_id=round.id, command=forms.rubric_command(data))
         flash(request.session, _("The rubric was saved."), "success")
-        return Redirect(f"/organiser/rounds/{round_id}")
+        return Redirect(f"/organiser/rounds/{round.id}")
 
     @post("/rubric/copy")
-    async def copy_rubric(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
-        count, source = await rounds.copy_rubric_from_last_year(user=request.user, round_id=round_id)
+    async def copy_rubric(self, request: AnyRequest, round: ScopedRound) -> Redirect:
+        copied = await rounds.copy_rubric_from_last_year(user=request.user, round_id=round.id)
         flash(
             request.session,
             ngettext(
                 "The rubric of “%(round)s” (%(edition)s %(year)s) was copied: %(count)s criterion.",
                 "The rubric of “%(round)s” (%(edition)s %(year)s) was copied: %(count)s criteria.",
-                count,
+                copied.count,
             )
-            % {"count": count, "round": source["name"], "edition": source["edition"], "year": source["year"]},
+            % {"count": copied.count, "round": copied.name, "edition": copied.edition, "year": copied.year},
             "success",
         )
-        return Redirect(f"/organiser/rounds/{round_id}")
+        return Redirect(f"/organiser/rounds/{round.id}")
 
     @post("/open")
-    async def open_round(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
-        count = await results.open_round(user=request.user, round_id=round_id)
-        flash(
-            request.session,
-            ngettext(
-                "The round is open with %(count)s application. Assign the judges next.",
-                "The round is open with %(count)s applications. Assign the judges next.",
-                count,
-            )
-            % {"count": count},
-            "success",
+    async def open_round(self, request: AnyRequest, round: ScopedRound) -> Redirect:
+        count = await results.open_round(user=request.user, round_id=round.id)
+        message = ngettext(
+            "The round is open with %(count)s application. Assign the judges next.",
+            "The round is open with %(count)s applications. Assign the judges next.",
+            count,
         )
-        return Redirect(f"/organiser/rounds/{round_id}")
+        return counted(request, message, count, f"/organiser/rounds/{round.id}")
 
     @post("/assign")
-    async def assign(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
-        report = await assignments.assign_round(user=request.user, round_id=round_id)
-        flash(
-            request.session,
-            ngettext("%(count)s assignment made.", "%(count)s assignments made.", report["assigned"])
-            % {"count": report["assigned"]},
-            "success",
-        )
-        if report["shortfalls"]:
+    async def assign(self, request: AnyRequest, round: ScopedRound) -> Redirect:
+        report = await assignments.assign_round(user=request.user, round_id=round.id)
+        message = ngettext("%(count)s assignment made.", "%(count)s assignments made.", report.assigned)
+        done = counted(request, message, report.assigned, f"/organiser/rounds/{round.id}")
+        if report.shortfalls:
             flash(request.session, _("Some applications are short of judges; see the report below."), "warning")
-        return Redirect(f"/organiser/rounds/{round_id}")
+        return done
 
     @post("/close")
-    async def close_round(self, request: AnyRequest, round_id: FromPath[int]) -> Redirect:
-        await results.close_round(user=request.user, round_id=round_id)
+    async def close_round(self, request: AnyRequest, round: ScopedRound) -> Redirect:
+        await results.close_round(user=request.user, round_id=round.id)
         flash(request.session, _("The round is closed: scores are final and the ranking is ready."), "success")
-        return Redirect(f"/organiser/rounds/{round_id}#ranking")
+        return Redirect(f"/organiser/rounds/{round.id}#ranking")
 
     @post("/advance")
-    async def advance(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
-        by_hand = data.get("ids") if field(data, "mode") == "by_hand" else None
-        ids = [int(i) for i in ([by_hand] if isinstance(by_hand, str) else by_hand or []) if str(i).isdigit()]
-        min_rural, max_town = field(data, "min_rural"), field(data, "max_per_municipality")
-        advancement = await results.advance(
-            user=request.user,
-            round_id=round_id,
-            application_ids=ids if by_hand is not None else None,
-            min_rural=int(min_rural) if min_rural.isdigit() else 0,
-            max_per_municipality=int(max_town) if max_town.isdigit() else 0,
-        )
-        flash(
-            request.session,
-            ngettext("%(count)s application advances.", "%(count)s applications advance.", len(advancement.chosen))
-            % {"count": len(advancement.chosen)},
-            "success",
-        )
+    async def advance(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
+        advancement = await results.advance(user=request.user, round_id=round.id, command=forms.advance_command(data))
+        count = len(advancement.chosen)
+        message = ngettext("%(count)s application advances.", "%(count)s applications advance.", count)
+        done = counted(request, message, count, f"/organiser/rounds/{round.id}#ranking")
         for swap in advancement.swaps:
             flash(request.session, swap.explanation.render(_), "info")
-        return Redirect(f"/organiser/rounds/{round_id}#ranking")
+        return done
 
     @post("/publish", opt={"form": "judging/round.html", "form_context": round_context})
-    async def publish(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+    async def publish(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
         published = await results.publish_results(
-            user=request.user, round_id=round_id, outcome=field(data, "outcome"), message=field(data, "message")
+            user=request.user, round_id=round.id, outcome=field(data, "outcome"), message=field(data, "message")
         )
-        count = published.told
-        flash(
-            request.session,
-            ngettext(
-                "Results published; %(count)s team was told.", "Results published; %(count)s teams were told.", count
-            )
-            % {"count": count},
-            "success",
+        message = ngettext(
+            "Results published; %(count)s team was told.",
+            "Results published; %(count)s teams were told.",
+            published.told,
         )
+        done = counted(request, message, published.told, f"/organiser/rounds/{round.id}")
         for startup, steps in published.steps:
             text = " → ".join(label(s) for s in steps) if steps else _("had this status already")
             flash(request.session, _("%(startup)s: %(steps)s") % {"startup": startup, "steps": text}, "info")
-        return Redirect(f"/organiser/rounds/{round_id}")
+        return done
 
     @post("/step", opt={"form": "judging/round.html", "form_context": round_context})
-    async def take_step(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
+    async def take_step(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
         application = field(data, "application")
         await results.take_step(
             user=request.user,
-            round_id=round_id,
+            round_id=round.id,
             application_id=int(application) if application.isdigit() else 0,
             status=field(data, "status"),
         )
         flash(request.session, _("The status was changed and the team was told."), "success")
-        return Redirect(f"/organiser/rounds/{round_id}#publish")
+        return Redirect(f"/organiser/rounds/{round.id}#publish")
 
     @get("/scores.csv")
-    async def scores_csv(self, round_id: FromPath[int]) -> Response[str]:
-        rows = await assignments.score_rows(round_id)
+    async def scores_csv(self, round: ScopedRound) -> Response[str]:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["application", "startup", "judge", "status", "total", "normalised"])
-        for row in rows:
+        for row in await score_lines(round.id):
+            # The normalised column stays empty: normalisation is per ranking, not per sheet.
             writer.writerow(
-                [
-                    row["application"],
-                    safe_cell(row["startup_name"]),
-                    safe_cell(row["judge_name"]),
-                    row["status"],
-                    row["total"],
-                    row.get("normalised", ""),
-                ]
+                [row.application, safe_cell(row.startup_name), safe_cell(row.judge_name), row.status, row.total, ""]
             )
         return Response(
             content=out.getvalue(),
             media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="round-{round_id}-scores.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="round-{round.id}-scores.csv"'},
         )

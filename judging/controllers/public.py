@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
 from challenge import queries
-from challenge.enums import ApplicationStatus, Track
-from challenge.tables import Application
 from core.web import page
-from judging.enums import RoundStatus
-from judging.tables import Round
+from judging.queries.results import results_page
 
 
 class ResultsPages(Controller):
@@ -23,33 +21,5 @@ class ResultsPages(Controller):
         edition = await queries.edition_by_slug(slug)
         if edition is None:
             raise NotFoundException()
-        published = await Round.select(Round.id, Round.name).where(
-            Round.edition == edition["id"], Round.status == RoundStatus.PUBLISHED
-        )
-        rows = []
-        if published:
-            rows = (
-                await Application.select(
-                    Application.id,
-                    Application.track,
-                    Application.status,
-                    Application.startup.name.as_alias("startup_name"),
-                    Application.startup.city.as_alias("city"),
-                    Application.startup.country.as_alias("country"),
-                )
-                .where(
-                    Application.edition == edition["id"],
-                    Application.status.is_in([ApplicationStatus.WINNER, ApplicationStatus.FINALIST]),
-                )
-                .order_by(Application.startup.name)
-            )
-        tracks = [
-            (
-                track,
-                [r for r in rows if r["track"] == track and r["status"] == ApplicationStatus.WINNER],
-                [r for r in rows if r["track"] == track and r["status"] == ApplicationStatus.FINALIST],
-            )
-            for track in edition["tracks"]
-            if track in {t.value for t in Track}
-        ]
-        return page("judging/results.html", edition=edition, published=published, tracks=tracks)
+        shown = await results_page(edition)
+        return page("judging/results.html", edition=edition, **msgspec.structs.asdict(shown))

@@ -9,43 +9,37 @@ the one with the largest expected information gain against the previous, as judg
 from __future__ import annotations
 
 import random
-from typing import Any
+
+import msgspec
 
 from core import audit, db
 from core.auth import CurrentUser
-from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.rules import N_
 from judging.enums import RoundMethod, RoundStatus
+from judging.queries.judges import conflicts_in
+from judging.queries.pairwise import items as _items
+from judging.queries.pairwise import votes as _votes
+from judging.queries.rounds import load_round
+from judging.records import RoundRow, SeatRow
 from judging.rules import pairwise as rules
-from judging.services import profiles
-from judging.services.assignments import conflicts_in
-from judging.services.rounds import load_round
-from judging.tables import PairwiseSeat, PairwiseVote, RoundApplication
+from judging.services.visibility import judges_in
+from judging.tables import PairwiseSeat, PairwiseVote
 
 
-async def _pairwise_round(user: CurrentUser, round_id: int) -> dict[str, Any]:
+async def _pairwise_round(user: CurrentUser, round_id: int) -> RoundRow:
     round_ = await load_round(round_id)
-    if round_["method"] != RoundMethod.PAIRWISE or not profiles.judges_in(user, round_["edition"]):
+    if round_.method != RoundMethod.PAIRWISE or not judges_in(user, round_.edition):
         raise PermissionDenied(N_("You do not judge in this round."))
-    if round_["status"] != RoundStatus.OPEN:
+    if round_.status != RoundStatus.OPEN:
         raise StateConflict(N_("This round is not open for judging."))
     return round_
 
 
-async def _items(round_id: int) -> list[int]:
-    rows = await RoundApplication.select(RoundApplication.application).where(RoundApplication.round == round_id)
-    return sorted(r["application"] for r in rows)
-
-
-async def _votes(round_id: int) -> list[rules.Vote]:
-    rows = await PairwiseVote.select().where(PairwiseVote.round == round_id).order_by(PairwiseVote.id)
-    return [rules.Vote(r["judge"], r["winner"], r["loser"]) for r in rows]
-
-
-async def _choose_next(round_: dict[str, Any], judge_id: int, previous: int | None, seen: list[int]) -> int | None:
-    items = await _items(round_["id"])
-    conflicted = {c.application_id for c in await conflicts_in(round_["edition"], items) if c.judge_id == judge_id}
-    votes = await _votes(round_["id"])
+async def _choose_next(round_: RoundRow, judge_id: int, previous: int | None, seen: list[int]) -> int | None:
+    items = await _items(round_.id)
+    conflicted = {c.application_id for c in await conflicts_in(round_.edition, items) if c.judge_id == judge_id}
+    votes = await _votes(round_.id)
     state = rules.replay_votes(votes, item_ids=items, judge_ids=[judge_id])
     views: dict[int, int] = {}
     for vote in votes:
@@ -57,17 +51,17 @@ async def _choose_next(round_: dict[str, Any], judge_id: int, previous: int | No
         if item not in conflicted
     ]
     # Reproducible: the same judge at the same point of the round draws the same project.
-    rng = random.Random(f"{round_['seed']}:{round_['id']}:{judge_id}:{len(seen)}")
+    rng = random.Random(f"{round_.seed}:{round_.id}:{judge_id}:{len(seen)}")
     return rules.choose_next_item(
         judge=state.judges[judge_id],
         previous=state.items[previous] if previous else None,
         items=candidates,
-        seen=set(seen) | {previous} - {None},
+        seen=set(seen) | ({previous} if previous is not None else set()),
         rng=rng,
     )
 
 
-async def seat(*, user: CurrentUser, round_id: int) -> dict[str, Any]:
+async def seat(*, user: CurrentUser, round_id: int) -> SeatRow:
     """The judge's place in the round, created with a first project on the first visit."""
     round_ = await _pairwise_round(user, round_id)
     key = f"{round_id}:{user.id}"
@@ -80,7 +74,7 @@ async def seat(*, user: CurrentUser, round_id: int) -> dict[str, Any]:
             first = await _choose_next(round_, user.id, None, [])
             await PairwiseSeat.update({PairwiseSeat.current: first}).where(PairwiseSeat.id == row["id"])
             row["current"] = first
-    return row
+    return msgspec.convert(row, SeatRow)
 
 
 async def advance(*, user: CurrentUser, round_id: int, choice: str) -> None:
@@ -119,13 +113,3 @@ async def advance(*, user: CurrentUser, round_id: int, choice: str) -> None:
         await PairwiseSeat.update(
             {PairwiseSeat.previous: new_previous, PairwiseSeat.current: upcoming, PairwiseSeat.seen: seen}
         ).where(PairwiseSeat.id == row["id"])
-
-
-async def standings(round_id: int) -> tuple[tuple[rules.ItemStanding, ...], int]:
-    """The ranking with uncertainty (mu, sigma) and how many votes it rests on."""
-    round_ = await load_round(round_id)
-    if round_["method"] != RoundMethod.PAIRWISE:
-        raise NotFound(N_("This round is not a pairwise round."))
-    votes = await _votes(round_id)
-    state = rules.replay_votes(votes, item_ids=await _items(round_id))
-    return rules.rank_items(state.items), len(votes)

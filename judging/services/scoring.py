@@ -12,60 +12,47 @@ from typing import Any
 from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
-from core.errors import PermissionDenied, StateConflict, ValidationFailed
+from core.errors import StateConflict, ValidationFailed
 from core.i18n import gettext as _
 from core.rules import N_
 from judging.enums import RoundStatus, ScoreStatus
+from judging.queries.queue import assignment_of
+from judging.queries.rounds import criteria_of, load_round, rubric
+from judging.records import SavedSheet
 from judging.rules import rubrics
-from judging.services.rounds import criteria_of, load_round, rubric
-from judging.tables import JudgeAssignment, ScoreSheet
-
-NOT_YOURS = N_("This application is not in your queue.")
+from judging.schemas import ScoresIn
+from judging.tables import ScoreSheet
 
 
-async def assignment_of(user: CurrentUser, assignment_id: int) -> dict[str, Any]:
-    """The judge's own assignment; anything else is refused without saying what it is."""
-    row = await JudgeAssignment.select().where(JudgeAssignment.id == assignment_id).first()
-    if row is None or row["judge"] != user.id:
-        raise PermissionDenied(NOT_YOURS)
-    return row
+def _rendered(errors: dict[str, rubrics.Message]) -> dict[str, str]:
+    return {key: message.render(_) for key, message in errors.items()}
 
 
-async def load_sheet(assignment_id: int) -> dict[str, Any] | None:
-    return await ScoreSheet.select().where(ScoreSheet.key == str(assignment_id)).first().output(load_json=True)
+def _audit_action(*, submit: bool, was_submitted: bool) -> str:
+    if submit and not was_submitted:
+        return "score.submitted"
+    return "score.edited" if was_submitted else "score.drafted"
 
 
-def _parse(data: dict[str, Any], criteria: list[rubrics.Criterion]) -> tuple[dict[int, Any], dict[int, str]]:
-    values: dict[int, Any] = {}
-    comments: dict[int, str] = {}
-    for criterion in criteria:
-        raw = data.get(f"c{criterion.id}")
-        if raw is not None and str(raw).strip() != "":
-            text = str(raw).strip()
-            values[criterion.id] = int(text) if text.lstrip("-").isdigit() else text
-        comment = str(data.get(f"c{criterion.id}_comment", "") or "").strip()
-        if comment:
-            comments[criterion.id] = comment
-    return values, comments
-
-
-async def save_sheet(*, user: CurrentUser, assignment_id: int, data: dict[str, Any], submit: bool) -> dict[str, Any]:
+async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn) -> SavedSheet:
     """Save a draft or submit; edits after submission are allowed until the round closes."""
+    submit = command.submit
     assignment = await assignment_of(user, assignment_id)
-    round_ = await load_round(assignment["round"])
-    if round_["status"] != RoundStatus.OPEN:
+    round_ = await load_round(assignment.round)
+    if round_.status != RoundStatus.OPEN:
         raise StateConflict(N_("This round is not open for scoring."))
     now = utc_now()
-    if round_["closes_at"] and now > round_["closes_at"]:
+    if round_.closes_at and now > round_.closes_at:
         raise StateConflict(N_("This round closed; scores can no longer change."))
-    criteria = rubric(await criteria_of(round_["id"]))
-    values, comments = _parse(data, criteria)
+    criteria = rubric(await criteria_of(round_.id))
+    # Only the rubric's criteria are read; anything else sent along is not part of the sheet.
+    known = {c.id for c in criteria}
+    values: dict[int, Any] = {k: v for k, v in command.values.items() if k in known}
+    comments = {k: v for k, v in command.comments.items() if k in known}
+    # A value that is no whole number is the sheet check's to report, with the criterion's scale.
     errors = rubrics.check_score_sheet(criteria, values, comments, submitting=submit)
     if errors:
-        raise ValidationFailed(
-            {key: message.render(_) for key, message in errors.items()},
-            N_("Some scores need your attention; nothing you entered was lost."),
-        )
+        raise ValidationFailed(_rendered(errors), N_("Some scores need your attention; nothing you entered was lost."))
     complete = all(c.id in values for c in criteria)
     total = rubrics.weighted_total(criteria, values) if complete else None
     stored_values = {str(k): v for k, v in values.items()}
@@ -75,9 +62,9 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, data: dict[str, A
             ScoreSheet(
                 assignment=assignment_id,
                 key=str(assignment_id),
-                round=round_["id"],
+                round=round_.id,
                 judge=user.id,
-                application=assignment["application"],
+                application=assignment.application,
             )
         ).on_conflict(target=ScoreSheet.key, action="DO NOTHING")
         before = (
@@ -91,11 +78,8 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, data: dict[str, A
         if status == ScoreStatus.SUBMITTED and not submit:
             missing = rubrics.check_score_sheet(criteria, values, comments, submitting=True)
             if missing:
-                raise ValidationFailed(
-                    {key: message.render(_) for key, message in missing.items()},
-                    N_("A submitted sheet must stay complete."),
-                )
-        changes = {
+                raise ValidationFailed(_rendered(missing), N_("A submitted sheet must stay complete."))
+        changes: dict[Any, Any] = {
             ScoreSheet.values: stored_values,
             ScoreSheet.comments: stored_comments,
             ScoreSheet.status: status,
@@ -108,11 +92,7 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, data: dict[str, A
         await ScoreSheet.update(changes).where(ScoreSheet.id == before["id"])
         await audit.record(
             actor_id=user.id,
-            action="score.submitted"
-            if submit and not was_submitted
-            else "score.edited"
-            if was_submitted
-            else "score.drafted",
+            action=_audit_action(submit=submit, was_submitted=was_submitted),
             entity="score_sheet",
             entity_id=before["id"],
             before={
@@ -123,25 +103,4 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, data: dict[str, A
             },
             after={"values": stored_values, "comments": stored_comments, "status": status, "total": total},
         )
-    return {"status": status, "total": total, "version": before["version"] + 1}
-
-
-async def queue(user: CurrentUser, round_id: int) -> list[dict[str, Any]]:
-    """The judge's assignments in a round with their sheet's state; never other judges' scores."""
-    rows = await JudgeAssignment.select(
-        JudgeAssignment.id,
-        JudgeAssignment.application,
-        JudgeAssignment.application.startup.name.as_alias("startup_name"),
-        JudgeAssignment.application.track.as_alias("track"),
-    ).where(JudgeAssignment.round == round_id, JudgeAssignment.judge == user.id)
-    sheets = {
-        s["key"]: s
-        for s in await ScoreSheet.select(ScoreSheet.key, ScoreSheet.status, ScoreSheet.total).where(
-            ScoreSheet.round == round_id, ScoreSheet.judge == user.id
-        )
-    }
-    for row in rows:
-        sheet = sheets.get(str(row["id"]))
-        row["sheet_status"] = sheet["status"] if sheet else None
-        row["total"] = sheet["total"] if sheet else None
-    return sorted(rows, key=lambda r: (r["sheet_status"] == ScoreStatus.SUBMITTED, r["startup_name"].lower()))
+    return SavedSheet(status=status, total=total, version=before["version"] + 1)

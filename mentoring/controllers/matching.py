@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -17,29 +17,16 @@ from core.i18n import ngettext
 from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
-from mentoring.enums import RunStatus
-from mentoring.rules.matching import still_short
+from mentoring.queries import matches
 from mentoring.services import matching
 
 AnyRequest = Request[Any, Any, Any]
 
 
 async def matching_context(edition_id: int) -> dict[str, Any]:
-    run = await matching.latest_run(edition_id)
-    mentors, applications = await matching.load_inputs(edition_id)
-    pairs = await matching.proposal(edition_id)
-    names = {a.id: a.startup_name for a in applications}
-    short = still_short((run or {}).get("unmatched", []), Counter(p["application"] for p in pairs))
-    unmatched = [{**u, "startup_name": names.get(u["application_id"], "?"), "text": matching.message(u)} for u in short]
     return {
         "edition": await load_edition(edition_id),
-        "run": run,
-        "running": bool(run and run["status"] == RunStatus.RUNNING),
-        "pairs": pairs,
-        "unmatched": unmatched,
-        "warnings": await matching.check_current(edition_id),
-        "mentor_options": sorted(((m.id, m.name) for m in mentors), key=lambda o: o[1].lower()),
-        "application_options": sorted(((a.id, a.startup_name) for a in applications), key=lambda o: o[1].lower()),
+        **msgspec.structs.asdict(await matches.matching_page(edition_id)),
     }
 
 

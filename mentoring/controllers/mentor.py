@@ -23,7 +23,10 @@ from core.permissions import requires_role
 from core.rules import N_
 from core.sessions import flash
 from core.web import page
-from mentoring.services import matching, profiles
+from mentoring import forms
+from mentoring.queries import matches
+from mentoring.queries import profiles as mentor_profiles
+from mentoring.services import profiles
 
 AnyRequest = Request[Any, Any, Any]
 TIMEZONES = sorted(z for z in available_timezones() if z.startswith(("Europe/", "America/", "Asia/", "Africa/")))
@@ -51,13 +54,10 @@ class MentorPages(Controller):
 
     @get("/")
     async def home(self, request: AnyRequest) -> Template:
-        editions = await profiles.mentor_editions(request.user)
-        for edition in editions:
-            edition["profile"] = await profiles.load_profile(request.user.id, edition["id"])
         return page(
             "mentoring/home.html",
-            editions=editions,
-            matches=await matching.matches_of_mentor(request.user.id),
+            editions=await mentor_profiles.mentor_editions(request.user),
+            matches=await matches.matches_of_mentor(request.user.id),
             next_steps=await checklist(Home.MENTOR, user=request.user, now=utc_now()),
         )
 
@@ -71,6 +71,6 @@ class MentorPages(Controller):
         "/editions/{edition_id:int}/profile", opt={"form": "mentoring/profile.html", "form_context": _profile_context}
     )
     async def save_profile(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        await profiles.save_profile(user=request.user, edition_id=edition_id, data=data)
+        await profiles.save_profile(user=request.user, edition_id=edition_id, profile=forms.profile_command(data))
         flash(request.session, _("Your mentor profile was saved."), "success")
         return Redirect("/mentor/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -12,15 +13,17 @@ from litestar.response import Redirect, Template
 from challenge.services.editions import load_edition
 from core.clock import utc_now
 from core.enums import Role
-from core.forms import FormData, field
+from core.forms import FormData
 from core.i18n import gettext as _
 from core.i18n import register_labels
 from core.permissions import login_required, requires_role
 from core.rules import N_
 from core.sessions import flash
 from core.web import page
-from mentoring import queries
+from mentoring import forms
 from mentoring.enums import SessionStatus, SlotStatus
+from mentoring.queries import mentor_sessions, startup_sessions
+from mentoring.queries import overview as overview_queries
 from mentoring.services import sessions
 
 AnyRequest = Request[Any, Any, Any]
@@ -41,33 +44,29 @@ register_labels(
 )
 
 
-def _id(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
-
-
-def _rating(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
-
-
 async def _mentor_context(request: AnyRequest) -> dict[str, Any]:
-    return await queries.mentor_page(request.user, now=utc_now())
+    return {
+        **msgspec.structs.asdict(await mentor_sessions.mentor_page(request.user, now=utc_now())),
+        "when": sessions.when,
+    }
 
 
 async def _notes_context(request: AnyRequest) -> dict[str, Any]:
-    return await queries.notes_page(request.user, int(request.path_params["session_id"]))
+    notes = await mentor_sessions.notes_page(request.user, int(request.path_params["session_id"]), now=utc_now())
+    return {**msgspec.structs.asdict(notes), "when": sessions.when}
 
 
 async def _startup_context(request: AnyRequest) -> dict[str, Any]:
-    return {"startups": await queries.startup_page(request.user.id, now=utc_now()), "when": sessions.when}
+    return {"startups": await startup_sessions.startup_page(request.user.id, now=utc_now()), "when": sessions.when}
 
 
 async def _overview_context(request: AnyRequest) -> dict[str, Any]:
     edition_id = int(request.path_params["edition_id"])
     raw = request.query_params.get("weeks", "")
-    weeks = int(raw) if raw.isdigit() else queries.QUIET_WEEKS
+    weeks = int(raw) if raw.isdigit() else overview_queries.QUIET_WEEKS
     return {
         "edition": await load_edition(edition_id),
-        "data": await queries.overview(edition_id, weeks=weeks, now=utc_now()),
+        "data": await overview_queries.overview(edition_id, weeks=weeks, now=utc_now()),
         "when": sessions.when,
     }
 
@@ -83,13 +82,7 @@ class MentorSessionPages(Controller):
 
     @post("/slots", opt={"form": MENTOR_PAGE, "form_context": _mentor_context})
     async def offer(self, request: AnyRequest, data: FormData) -> Redirect:
-        await sessions.offer_slot(
-            user=request.user,
-            edition_id=_id(field(data, "edition_id")),
-            starts_at=sessions.parse_local(field(data, "starts_at")),
-            ends_at=sessions.parse_local(field(data, "ends_at")),
-            location=field(data, "location"),
-        )
+        await sessions.offer_slot(user=request.user, offer=forms.slot_offer(data))
         flash(request.session, _("Your slot is offered: your startups can book it now."), "success")
         return Redirect("/mentor/sessions")
 
@@ -101,7 +94,7 @@ class MentorSessionPages(Controller):
 
     @post("/{session_id:int}/cancel", opt={"form": MENTOR_PAGE, "form_context": _mentor_context})
     async def cancel(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.cancel(user=request.user, session_id=session_id, reason=field(data, "reason"))
+        await sessions.cancel(user=request.user, session_id=session_id, cancellation=forms.cancellation(data))
         flash(request.session, _("The session was cancelled and the startup was told."), "success")
         return Redirect("/mentor/sessions")
 
@@ -111,19 +104,14 @@ class MentorSessionPages(Controller):
         session = context["session"]
         return page(
             NOTES_PAGE,
-            values={"notes": session["notes"], "attendance": session["attendance"] or ""},
+            values={"notes": session.notes, "attendance": session.attendance or ""},
             errors={},
             **context,
         )
 
     @post("/{session_id:int}/notes", opt={"form": NOTES_PAGE, "form_context": _notes_context})
     async def save_notes(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.record_notes(
-            user=request.user,
-            session_id=session_id,
-            notes=field(data, "notes"),
-            attendance=field(data, "attendance") or None,
-        )
+        await sessions.record_notes(user=request.user, session_id=session_id, record=forms.notes(data))
         flash(request.session, _("Your notes were saved."), "success")
         return Redirect("/mentor/sessions")
 
@@ -139,32 +127,25 @@ class StartupMentoringPages(Controller):
 
     @post("/book", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def book(self, request: AnyRequest, data: FormData) -> Redirect:
-        await sessions.book(
-            user=request.user, slot_id=_id(field(data, "slot_id")), match_id=_id(field(data, "match_id"))
-        )
+        await sessions.book(user=request.user, booking=forms.booking(data))
         flash(request.session, _("The session is booked; we mailed you and your mentor the details."), "success")
         return Redirect("/startup/mentoring")
 
     @post("/sessions/{session_id:int}/cancel", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def cancel(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.cancel(user=request.user, session_id=session_id, reason=field(data, "reason"))
+        await sessions.cancel(user=request.user, session_id=session_id, cancellation=forms.cancellation(data))
         flash(request.session, _("The session was cancelled and your mentor was told."), "success")
         return Redirect("/startup/mentoring")
 
     @post("/sessions/{session_id:int}/reschedule", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def reschedule(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.reschedule(user=request.user, session_id=session_id, new_slot_id=_id(field(data, "new_slot_id")))
+        await sessions.reschedule(user=request.user, session_id=session_id, move=forms.move(data))
         flash(request.session, _("The session was moved; we mailed you and your mentor the new time."), "success")
         return Redirect("/startup/mentoring")
 
     @post("/sessions/{session_id:int}/rating", opt={"form": STARTUP_PAGE, "form_context": _startup_context})
     async def rate(self, request: AnyRequest, session_id: FromPath[int], data: FormData) -> Redirect:
-        await sessions.rate(
-            user=request.user,
-            session_id=session_id,
-            rating=_rating(field(data, "rating")),
-            feedback=field(data, "feedback"),
-        )
+        await sessions.rate(user=request.user, session_id=session_id, rating=forms.rating(data))
         flash(request.session, _("Thank you: your rating was saved."), "success")
         return Redirect("/startup/mentoring")
 
@@ -179,11 +160,13 @@ class MentoringOverviewPages(Controller):
         return page(OVERVIEW_PAGE, **await _overview_context(request))
 
     @get("/overview.csv")
-    async def export(self, edition_id: FromPath[int], weeks: FromQuery[int] = queries.QUIET_WEEKS) -> Response[str]:
+    async def export(
+        self, edition_id: FromPath[int], weeks: FromQuery[int] = overview_queries.QUIET_WEEKS
+    ) -> Response[str]:
         edition = await load_edition(edition_id)
-        data = await queries.overview(edition_id, weeks=weeks, now=utc_now())
+        data = await overview_queries.overview(edition_id, weeks=weeks, now=utc_now())
         return Response(
-            content=queries.overview_csv(data),
+            content=overview_queries.overview_csv(data),
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="mentoring-{edition["slug"]}.csv"'},
         )
@@ -192,6 +175,6 @@ class MentoringOverviewPages(Controller):
     async def cancel(
         self, request: AnyRequest, edition_id: FromPath[int], session_id: FromPath[int], data: FormData
     ) -> Redirect:
-        await sessions.cancel(user=request.user, session_id=session_id, reason=field(data, "reason"))
+        await sessions.cancel(user=request.user, session_id=session_id, cancellation=forms.cancellation(data))
         flash(request.session, _("The session was cancelled; the mentor and the startup were told."), "success")
         return Redirect(f"/organiser/editions/{edition_id}/mentoring/overview")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -12,93 +11,40 @@ from litestar.params import FromPath, JSONBody
 from core.clock import utc_now
 from core.enums import Role
 from core.permissions import login_required, requires_role
-from core.schemas import JsonInput
-from mentoring import queries
+from mentoring.queries import mentor_sessions, session_lists, startup_sessions
+from mentoring.records import SessionRow, SlotRow
+from mentoring.schemas import (
+    BookableSlotOut,
+    BookIn,
+    CancelIn,
+    NotesIn,
+    NotesOut,
+    RatingIn,
+    RescheduleIn,
+    SessionOut,
+    SlotIn,
+    SlotOut,
+)
 from mentoring.services import sessions
 
 AnyRequest = Request[Any, Any, Any]
 
 
-class SlotIn(JsonInput):
-    edition_id: int
-    # Without an offset: wall-clock time in the mentor's profile time zone.
-    starts_at: datetime
-    ends_at: datetime
-    location: str
+def _session_out(row: SessionRow) -> SessionOut:
+    return msgspec.convert(row, SessionOut, from_attributes=True)
 
 
-class SlotOut(msgspec.Struct):
-    id: int
-    edition: int
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    location: str
-
-
-class BookableSlotOut(msgspec.Struct):
-    id: int
-    edition: int
-    starts_at: datetime
-    ends_at: datetime
-    location: str
-    match_id: int
-    mentor_name: str
-
-
-class BookIn(JsonInput):
-    slot_id: int
-    match_id: int
-
-
-class CancelIn(JsonInput):
-    reason: str = ""
-
-
-class RescheduleIn(JsonInput):
-    new_slot_id: int
-
-
-class NotesIn(JsonInput):
-    notes: str = ""
-    attendance: str | None = None
-
-
-class NotesOut(msgspec.Struct):
-    session_id: int
-    notes: str
-    attendance: str | None
-
-
-class RatingIn(JsonInput):
-    rating: int
-    feedback: str = ""
-
-
-class SessionOut(msgspec.Struct):
-    id: int
-    slot: int
-    match: int
-    mentor: int
-    mentor_name: str
-    startup: int
-    startup_name: str
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    location: str
-    attendance: str | None
-    rating: int | None
-    feedback: str
-    cancel_reason: str
-
-
-def _session_out(row: dict[str, Any]) -> SessionOut:
-    return msgspec.convert(row, SessionOut, strict=False)
+def _slot_out(row: SlotRow | None) -> SlotOut:
+    return msgspec.convert(row, SlotOut, from_attributes=True)
 
 
 async def _one_session(session_id: int) -> SessionOut:
-    return _session_out(await queries.session_summary(session_id))
+    return _session_out(await session_lists.session_summary(session_id))
+
+
+async def _notes_out(request: AnyRequest, session_id: int) -> NotesOut:
+    session = (await mentor_sessions.notes_page(request.user, session_id, now=utc_now())).session
+    return NotesOut(session_id=session_id, notes=session.notes, attendance=session.attendance)
 
 
 class MentoringSessionsApi(Controller):
@@ -107,12 +53,12 @@ class MentoringSessionsApi(Controller):
 
     @get("/slots", guards=[requires_role(Role.MENTOR)], summary="My offered slots, open and booked")
     async def my_slots(self, request: AnyRequest) -> list[SlotOut]:
-        return [msgspec.convert(r, SlotOut, strict=False) for r in await queries.slots_of_mentor(request.user.id)]
+        return [_slot_out(r) for r in await session_lists.slots_of_mentor(request.user.id)]
 
     @get("/slots/bookable", guards=[login_required], summary="Open slots my startups' mentors offer, with the match")
     async def bookable(self, request: AnyRequest) -> list[BookableSlotOut]:
-        rows = await queries.bookable_slots(request.user.id, now=utc_now())
-        return [msgspec.convert(r, BookableSlotOut, strict=False) for r in rows]
+        rows = await startup_sessions.bookable_slots(request.user.id, now=utc_now())
+        return [msgspec.convert(r, BookableSlotOut, from_attributes=True) for r in rows]
 
     @post(
         "/slots",
@@ -120,14 +66,8 @@ class MentoringSessionsApi(Controller):
         summary="Offer a slot inside my weekly hours (times without offset are in my profile's zone; 422 per field)",
     )
     async def offer(self, request: AnyRequest, data: JSONBody[SlotIn]) -> SlotOut:
-        slot_id = await sessions.offer_slot(
-            user=request.user,
-            edition_id=data.edition_id,
-            starts_at=data.starts_at,
-            ends_at=data.ends_at,
-            location=data.location,
-        )
-        return msgspec.convert(await queries.slot(slot_id), SlotOut, strict=False)
+        slot_id = await sessions.offer_slot(user=request.user, offer=data)
+        return _slot_out(await session_lists.slot(slot_id))
 
     @post(
         "/slots/{slot_id:int}/withdraw",
@@ -137,11 +77,11 @@ class MentoringSessionsApi(Controller):
     )
     async def withdraw(self, request: AnyRequest, slot_id: FromPath[int]) -> SlotOut:
         await sessions.withdraw_slot(user=request.user, slot_id=slot_id)
-        return msgspec.convert(await queries.slot(slot_id), SlotOut, strict=False)
+        return _slot_out(await session_lists.slot(slot_id))
 
     @get("/sessions", guards=[login_required], summary="My sessions, as mentor or as a startup's member")
     async def my_sessions(self, request: AnyRequest) -> list[SessionOut]:
-        return [_session_out(row) for row in await queries.sessions_of_user(request.user.id)]
+        return [_session_out(row) for row in await session_lists.sessions_of_user(request.user.id)]
 
     @post(
         "/sessions",
@@ -149,8 +89,7 @@ class MentoringSessionsApi(Controller):
         summary="Book a slot under one of my startup's published matches (409 when it was just taken)",
     )
     async def book(self, request: AnyRequest, data: JSONBody[BookIn]) -> SessionOut:
-        session_id = await sessions.book(user=request.user, slot_id=data.slot_id, match_id=data.match_id)
-        return await _one_session(session_id)
+        return await _one_session(await sessions.book(user=request.user, booking=data))
 
     @post(
         "/sessions/{session_id:int}/cancel",
@@ -159,7 +98,7 @@ class MentoringSessionsApi(Controller):
         summary="Cancel a session, at least 24 hours ahead (mentor, startup member or organiser)",
     )
     async def cancel(self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[CancelIn]) -> SessionOut:
-        await sessions.cancel(user=request.user, session_id=session_id, reason=data.reason)
+        await sessions.cancel(user=request.user, session_id=session_id, cancellation=data)
         return await _one_session(session_id)
 
     @post(
@@ -170,8 +109,7 @@ class MentoringSessionsApi(Controller):
     async def reschedule(
         self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[RescheduleIn]
     ) -> SessionOut:
-        new_id = await sessions.reschedule(user=request.user, session_id=session_id, new_slot_id=data.new_slot_id)
-        return await _one_session(new_id)
+        return await _one_session(await sessions.reschedule(user=request.user, session_id=session_id, move=data))
 
     @get(
         "/sessions/{session_id:int}/notes",
@@ -179,8 +117,7 @@ class MentoringSessionsApi(Controller):
         summary="A session's private notes: its mentor and organisers only",
     )
     async def notes(self, request: AnyRequest, session_id: FromPath[int]) -> NotesOut:
-        session = (await queries.notes_page(request.user, session_id))["session"]
-        return NotesOut(session_id=session_id, notes=session["notes"], attendance=session["attendance"])
+        return await _notes_out(request, session_id)
 
     @put(
         "/sessions/{session_id:int}/notes",
@@ -188,11 +125,8 @@ class MentoringSessionsApi(Controller):
         summary="Write the notes and attendance of my session as its mentor",
     )
     async def save_notes(self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[NotesIn]) -> NotesOut:
-        await sessions.record_notes(
-            user=request.user, session_id=session_id, notes=data.notes, attendance=data.attendance
-        )
-        session = (await queries.notes_page(request.user, session_id))["session"]
-        return NotesOut(session_id=session_id, notes=session["notes"], attendance=session["attendance"])
+        await sessions.record_notes(user=request.user, session_id=session_id, record=data)
+        return await _notes_out(request, session_id)
 
     @put(
         "/sessions/{session_id:int}/rating",
@@ -200,5 +134,5 @@ class MentoringSessionsApi(Controller):
         summary="Rate a session my startup had (1-5, once it has started; may be changed later)",
     )
     async def rate(self, request: AnyRequest, session_id: FromPath[int], data: JSONBody[RatingIn]) -> SessionOut:
-        await sessions.rate(user=request.user, session_id=session_id, rating=data.rating, feedback=data.feedback)
+        await sessions.rate(user=request.user, session_id=session_id, rating=data)
         return await _one_session(session_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -17,13 +18,16 @@ from challenge.tables import Application, Startup, StartupMember
 from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
-from core.errors import NotFound, PermissionDenied, StateConflict
+from core.errors import NotFound, StateConflict
 from core.i18n import gettext as _
 from core.i18n import language_name
 from core.mail import queue_mail
 from core.rules import N_
+from core.runs import BackgroundRuns
+from core.scopes import require_organiser
 from core.tables import User
 from mentoring.enums import MatchStatus, RunStatus
+from mentoring.records import MatchRow, convert_row
 from mentoring.rules import matching as rules
 from mentoring.tables import Match, MatchRun, MentorProfile
 
@@ -32,12 +36,23 @@ log = logging.getLogger(__name__)
 MENTORED = (ApplicationStatus.ACCEPTED, ApplicationStatus.FINALIST, ApplicationStatus.WINNER)
 # A run whose worker died is reported as failed after this long, so a new one may start.
 STALE_RUN_SECONDS = 600
-_tasks: set[asyncio.Task[None]] = set()
+RUNS = BackgroundRuns(
+    name="matching",
+    scope=MatchRun.edition,
+    stale_after_seconds=STALE_RUN_SECONDS,
+    still_going=N_("A matching run for this edition is still going; wait for it to finish."),
+    logger=log,
+)
+# The runs under way in this process (what `wait_for_runs` waits for).
+_tasks = RUNS.tasks
+
+
+ORGANISERS_RUN_IT = N_("Only organisers run the matching.")
 
 
 def _require_organiser(user: CurrentUser) -> None:
-    if not user.is_organiser:
-        raise PermissionDenied(N_("Only organisers run the matching."))
+    """The run machinery's organiser check (start_run); every other use-case calls core's directly."""
+    require_organiser(user, ORGANISERS_RUN_IT)
 
 
 async def _period(edition: dict[str, Any]) -> tuple[date, rules.Period | None]:
@@ -53,7 +68,7 @@ async def _period(edition: dict[str, Any]) -> tuple[date, rules.Period | None]:
 async def load_inputs(edition_id: int) -> tuple[list[rules.Mentor], list[rules.Application]]:
     """The edition's mentors (with a profile) and the applications taken into the programme."""
     profiles = await (
-        MentorProfile.select(MentorProfile.all_columns(), MentorProfile.user.name.as_alias("name"))
+        MentorProfile.select(*MentorProfile.all_columns(), MentorProfile.user.name.as_alias("name"))
         .where(MentorProfile.edition == edition_id)
         .output(load_json=True)
     )
@@ -111,39 +126,33 @@ async def start_run(*, user: CurrentUser, edition_id: int) -> int:
     """Start a run in the background; its page shows the progress. One run at a time per edition."""
     _require_organiser(user)
     await load_edition(edition_id)
-    async with db.transaction():
-        running = await MatchRun.select(MatchRun.id, MatchRun.started_at).where(
-            MatchRun.edition == edition_id, MatchRun.status == RunStatus.RUNNING
-        )
-        for run in running:
-            if (utc_now() - run["started_at"]).total_seconds() < STALE_RUN_SECONDS:
-                raise StateConflict(N_("A matching run for this edition is still going; wait for it to finish."))
-            await MatchRun.update({MatchRun.status: RunStatus.FAILED, MatchRun.error: "abandoned"}).where(
-                MatchRun.id == run["id"]
-            )
-        run_id = (
-            await MatchRun.insert(MatchRun(edition=edition_id, created_by=user.id, stage=N_("queued"))).returning(
-                MatchRun.id
-            )
-        )[0]["id"]
-        await audit.record(
-            actor_id=user.id, action="matching.started", entity="edition", entity_id=edition_id, after={"run": run_id}
-        )
-    task = asyncio.create_task(execute_run(run_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return run_id
+    return await RUNS.start(
+        row=MatchRun(edition=edition_id, created_by=user.id, stage=N_("queued")),
+        scope_id=edition_id,
+        actor_id=user.id,
+        action="matching.started",
+        entity="edition",
+        after={},
+        execute=execute_run,
+    )
+
+
+async def wait_for_runs() -> None:
+    """Let running matching runs finish (tests, shutdown)."""
+    await RUNS.wait()
 
 
 async def _progress(run_id: int, progress: int, stage: str) -> None:
-    await MatchRun.update({MatchRun.progress: progress, MatchRun.stage: stage}).where(MatchRun.id == run_id)
+    await RUNS.progress(run_id, progress, stage)
 
 
 async def execute_run(run_id: int) -> None:
     """Load, solve off the event loop, and store the proposal; locked and published pairs stay."""
-    run = await MatchRun.select().where(MatchRun.id == run_id).first()
-    edition_id = run["edition"]
-    try:
+    run = await MatchRun.select(MatchRun.edition).where(MatchRun.id == run_id).first()
+    if run is None:  # emptied before the task began (a test's teardown)
+        return
+    edition_id: int = run["edition"]
+    async with RUNS.recording_failure(run_id):
         await _progress(run_id, 10, N_("loading profiles and applications"))
         mentors, applications = await load_inputs(edition_id)
         edition = await load_edition(edition_id)
@@ -160,11 +169,6 @@ async def execute_run(run_id: int) -> None:
         )
         await _progress(run_id, 80, N_("saving the proposal"))
         await _store(run_id, edition_id, result, existing)
-    except Exception as exc:
-        log.exception("matching run %s failed", run_id)
-        await MatchRun.update(
-            {MatchRun.status: RunStatus.FAILED, MatchRun.error: str(exc)[:2000], MatchRun.finished_at: utc_now()}
-        ).where(MatchRun.id == run_id)
 
 
 async def _store(run_id: int, edition_id: int, result: rules.MatchResult, existing: list[dict[str, Any]]) -> None:
@@ -240,9 +244,9 @@ def _warning_out(warning: rules.PairWarning) -> dict[str, Any]:
     }
 
 
-def describe(explanation: dict[str, Any], tag_names: dict[str, str]) -> str:
+def describe(explanation: dict[str, Any] | list[Any], tag_names: dict[str, str]) -> str:
     """A stored explanation in the reader's language, with expertise and language names."""
-    if not explanation:
+    if not explanation or isinstance(explanation, list):  # the column's default: nothing explained
         return ""
     readable = rules.Explanation(
         shared_expertise=tuple(_(tag_names.get(t, t)) for t in explanation.get("shared_expertise", ())),
@@ -260,7 +264,7 @@ def describe(explanation: dict[str, Any], tag_names: dict[str, str]) -> str:
 _LANGUAGE_PARAMS = frozenset({"languages", "mentor_languages", "startup_languages"})
 
 
-def _readable(params: dict[str, Any]) -> dict[str, Any]:
+def _readable(params: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: ", ".join(language_name(code.strip()) for code in str(value).split(","))
         if key in _LANGUAGE_PARAMS and value not in ("", "—")
@@ -269,33 +273,8 @@ def _readable(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def message(stored: dict[str, Any]) -> str:
+def message(stored: Mapping[str, Any]) -> str:
     return _(stored["message_id"]) % _readable(stored.get("params", {}))
-
-
-async def latest_run(edition_id: int) -> dict[str, Any] | None:
-    return await (
-        MatchRun.select()
-        .where(MatchRun.edition == edition_id)
-        .order_by(MatchRun.id, ascending=False)
-        .first()
-        .output(load_json=True)
-    )
-
-
-async def proposal(edition_id: int) -> list[dict[str, Any]]:
-    """The pairs with mentor and startup names, best fit first within each startup."""
-    rows = await (
-        Match.select(
-            Match.all_columns(), Match.mentor.name.as_alias("mentor_name"), Match.startup.name.as_alias("startup_name")
-        )
-        .where(Match.edition == edition_id)
-        .output(load_json=True)
-    )
-    names = await expertise.vocabulary(include_retired=True)
-    for row in rows:
-        row["explanation_text"] = describe(row["explanation"], names)
-    return sorted(rows, key=lambda r: (r["startup_name"].lower(), -r["score"]))
 
 
 async def check_current(edition_id: int) -> list[str]:
@@ -307,15 +286,15 @@ async def check_current(edition_id: int) -> list[str]:
     return [_(w.message_id) % _readable(w.params) for w in warnings]
 
 
-async def _load_match(match_id: int, edition_id: int) -> dict[str, Any]:
-    row = await Match.select().where(Match.id == match_id, Match.edition == edition_id).first()
+async def _load_match(match_id: int, edition_id: int) -> MatchRow:
+    row = await Match.select().where(Match.id == match_id, Match.edition == edition_id).first().output(load_json=True)
     if row is None:
         raise NotFound(N_("This pair does not exist."))
-    return row
+    return convert_row(row, MatchRow)
 
 
 async def set_locked(*, user: CurrentUser, edition_id: int, match_id: int, locked: bool) -> None:
-    _require_organiser(user)
+    require_organiser(user, ORGANISERS_RUN_IT)
     async with db.transaction():
         match = await _load_match(match_id, edition_id)
         await Match.update({Match.locked: locked}).where(Match.id == match_id)
@@ -324,16 +303,16 @@ async def set_locked(*, user: CurrentUser, edition_id: int, match_id: int, locke
             action="match.locked" if locked else "match.unlocked",
             entity="match",
             entity_id=match_id,
-            before={"locked": match["locked"]},
+            before={"locked": match.locked},
             after={"locked": locked},
         )
 
 
 async def remove_pair(*, user: CurrentUser, edition_id: int, match_id: int) -> None:
-    _require_organiser(user)
+    require_organiser(user, ORGANISERS_RUN_IT)
     async with db.transaction():
         match = await _load_match(match_id, edition_id)
-        if match["status"] == MatchStatus.PUBLISHED:
+        if match.status == MatchStatus.PUBLISHED:
             raise StateConflict(N_("This pair is published; the mentor and the startup already know each other."))
         await Match.delete().where(Match.id == match_id)
         await audit.record(
@@ -341,13 +320,13 @@ async def remove_pair(*, user: CurrentUser, edition_id: int, match_id: int) -> N
             action="match.removed",
             entity="match",
             entity_id=match_id,
-            before={"mentor": match["mentor"], "application": match["application"]},
+            before={"mentor": match.mentor, "application": match.application},
         )
 
 
 async def assign_by_hand(*, user: CurrentUser, edition_id: int, mentor_id: int, application_id: int) -> list[str]:
     """Pair a mentor with an application by hand (locked); returns the checker's warnings."""
-    _require_organiser(user)
+    require_organiser(user, ORGANISERS_RUN_IT)
     mentors, applications = await load_inputs(edition_id)
     mentor = next((m for m in mentors if m.id == mentor_id), None)
     application = next((a for a in applications if a.id == application_id), None)
@@ -394,7 +373,7 @@ async def assign_by_hand(*, user: CurrentUser, edition_id: int, mentor_id: int, 
 
 async def publish(*, user: CurrentUser, edition_id: int) -> int:
     """Publish every proposed pair; mentors and teams are mailed who they work with."""
-    _require_organiser(user)
+    require_organiser(user, ORGANISERS_RUN_IT)
     edition = await load_edition(edition_id)
     now = utc_now()
     tag_names = await expertise.vocabulary(include_retired=True)
@@ -457,19 +436,3 @@ async def _members(startup_id: int, edition_id: int) -> list[dict[str, Any]]:
     return await StartupMember.select(
         StartupMember.user.name.as_alias("name"), StartupMember.user.email.as_alias("email")
     ).where(StartupMember.startup == startup_id, StartupMember.edition == edition_id)
-
-
-async def matches_of_mentor(user_id: int) -> list[dict[str, Any]]:
-    rows = await (
-        Match.select(
-            Match.all_columns(),
-            Match.startup.name.as_alias("startup_name"),
-            Match.edition.name.as_alias("edition_name"),
-        )
-        .where(Match.mentor == user_id, Match.status == MatchStatus.PUBLISHED)
-        .output(load_json=True)
-    )
-    names = await expertise.vocabulary(include_retired=True)
-    for row in rows:
-        row["explanation_text"] = describe(row["explanation"], names)
-    return rows

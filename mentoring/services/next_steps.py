@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from piccolo.query import Select
 from piccolo.query.functions.aggregate import Count
 
 from challenge.services.next_steps import edition_facts
@@ -17,8 +19,8 @@ from mentoring.services.profiles import mentors_in
 from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
 
 
-async def _per_edition(query: object) -> dict[int, int]:
-    return {row["edition"]: row["n"] for row in await query}  # type: ignore[attr-defined]
+async def _per_edition(query: Select[Any]) -> dict[int, int]:
+    return {row["edition"]: row["n"] for row in await query}
 
 
 async def _mentor_steps(*, user: CurrentUser, now: datetime) -> list[Step]:

@@ -28,6 +28,7 @@ from tests.factories import (
     set_timeline,
 )
 from tests.integration.hackathon.world import ZONE, build, make_world
+from tests.integration.hackathon.world import World as HackathonWorld
 from tests.web import WebClient
 
 HOURS = [[day, 8 * 60, 20 * 60] for day in range(7)]  # the mentor: 08:00-20:00 every day
@@ -82,6 +83,51 @@ async def build_world(base_url: str) -> World:
     draft_problem = await make_problem(
         edition_id=edition_id, municipality_id=municipality["id"], status="draft", title="Street lights left on"
     )
+    founder, startup_id, application_id, draft_application = await _startup_with_a_draft(small, problem)
+    await _mentor_profile(small)
+    # The published schedule: built through the service, published by the organiser.
+    await build(small)
+    chair = await _signed_in(base_url, organiser["email"])
+    base = f"/organiser/editions/{edition_id}/hackathons/{small.hackathon_id}"
+    _ok(await chair.post_form(f"{base}/publish"))
+    round_id, assignment = await _open_round(chair, edition_id, judge)
+    mentor, startup, session = await _booked_session(base_url, small, founder, now=now)
+    clients = {
+        "organiser": chair,
+        "mentor": mentor,
+        "startup": startup,
+        "resident": await _signed_in(base_url, resident["email"]),
+        "municipality": await _signed_in(base_url, staff["email"]),
+        "judge": await _signed_in(base_url, judge["email"]),
+    }
+    cookies = {
+        role: [{"name": c.name, "value": c.value, "url": base_url} for c in client.http.cookies.jar]
+        for role, client in clients.items()
+    }
+    for client in clients.values():
+        await client.http.aclose()
+    return World(
+        ids={
+            "edition": edition_id,
+            "slug": small.edition["slug"],
+            "problem": problem["id"],
+            "draft_problem": draft_problem["id"],
+            "municipality": municipality["id"],
+            "startup": startup_id,
+            "application": application_id,
+            "draft_application": draft_application,
+            "hackathon": small.hackathon_id,
+            "round": round_id,
+            "assignment": assignment["id"],
+            "session": session["id"],
+        },
+        cookies=cookies,
+    )
+
+
+async def _startup_with_a_draft(small: HackathonWorld, problem: dict[str, Any]) -> tuple[dict[str, Any], int, int, int]:
+    """AgroSense's accepted application, now addressing the published problem, and a draft for
+    next year's edition: (founder, startup id, application id, draft application id)."""
     team = "AgroSense"
     application_id = small.teams[team]
     founder = small.members[team]
@@ -117,6 +163,11 @@ async def build_world(base_url: str) -> World:
             )
         ).returning(Application.id)
     )[0]["id"]
+    return founder, startup_id, application_id, draft_application
+
+
+async def _mentor_profile(small: HackathonWorld) -> None:
+    edition_id = small.edition["id"]
     await MentorProfile.insert(
         MentorProfile(
             user=small.mentor["id"],
@@ -130,13 +181,9 @@ async def build_world(base_url: str) -> World:
         )
     )
 
-    # The published schedule: built through the service, published by the organiser.
-    await build(small)
-    chair = await _signed_in(base_url, organiser["email"])
-    base = f"/organiser/editions/{edition_id}/hackathons/{small.hackathon_id}"
-    _ok(await chair.post_form(f"{base}/publish"))
 
-    # A judging round with a rubric, open, judges assigned.
+async def _open_round(chair: WebClient, edition_id: int, judge: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A judging round with a rubric, open, judges assigned: its id and the judge's assignment."""
     created = await chair.post_form(
         f"/organiser/editions/{edition_id}/judging/",
         {
@@ -166,8 +213,15 @@ async def build_world(base_url: str) -> World:
         _ok(await chair.post_form(f"/organiser/rounds/{round_id}/{step}", data))
     assignment = await JudgeAssignment.select(JudgeAssignment.id).where(JudgeAssignment.judge == judge["id"]).first()
     assert assignment, "the judge got no assignment"
+    return round_id, assignment
 
-    # A mentoring session: the mentor offers a slot three days ahead, the founder books it.
+
+async def _booked_session(
+    base_url: str, small: HackathonWorld, founder: dict[str, Any], *, now: datetime
+) -> tuple[WebClient, WebClient, dict[str, Any]]:
+    """A mentoring session: the mentor offers a slot three days ahead, the founder books it. Both
+    clients, signed in, and the session."""
+    edition_id = small.edition["id"]
     mentor = await _signed_in(base_url, small.mentor["email"])
     day = (now.astimezone(ZoneInfo(ZONE)) + timedelta(days=3)).date()
     starts_at = datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo(ZONE))
@@ -194,34 +248,4 @@ async def build_world(base_url: str) -> World:
     session = await MentoringSession.select(MentoringSession.id).first()
     assert session, "the session was not booked"
 
-    clients = {
-        "organiser": chair,
-        "mentor": mentor,
-        "startup": startup,
-        "resident": await _signed_in(base_url, resident["email"]),
-        "municipality": await _signed_in(base_url, staff["email"]),
-        "judge": await _signed_in(base_url, judge["email"]),
-    }
-    cookies = {
-        role: [{"name": c.name, "value": c.value, "url": base_url} for c in client.http.cookies.jar]
-        for role, client in clients.items()
-    }
-    for client in clients.values():
-        await client.http.aclose()
-    return World(
-        ids={
-            "edition": edition_id,
-            "slug": small.edition["slug"],
-            "problem": problem["id"],
-            "draft_problem": draft_problem["id"],
-            "municipality": municipality["id"],
-            "startup": startup_id,
-            "application": application_id,
-            "draft_application": draft_application,
-            "hackathon": small.hackathon_id,
-            "round": round_id,
-            "assignment": assignment["id"],
-            "session": session["id"],
-        },
-        cookies=cookies,
-    )
+    return mentor, startup, session

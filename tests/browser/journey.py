@@ -73,6 +73,42 @@ def exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}( \*)?\s*$")
 
 
+def main(page: Page) -> Locator:
+    """The page's main content, where a journey's forms, buttons and messages are."""
+    return page.get_by_role("main")
+
+
+def field(page: Page, variant: Variant, label: str, **params: Any) -> Locator:
+    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
+    return main(page).get_by_label(exactly(tr(variant, label, **params)))
+
+
+def button(page: Page, variant: Variant, name: str, **params: Any) -> Locator:
+    """A button of the main content by its name in the variant's language."""
+    return main(page).get_by_role("button", name=exactly(tr(variant, name, **params)))
+
+
+def link(page: Page, variant: Variant, name: str) -> Locator:
+    """A link of the main content by its name in the variant's language."""
+    return main(page).get_by_role("link", name=exactly(tr(variant, name)))
+
+
+def action(scope: Page | Locator, variant: Variant, name: str, **params: Any) -> Locator:
+    """A link or a button by its name, whether or not a link is styled (and announced) as a button."""
+    text = exactly(tr(variant, name, **params))
+    return scope.get_by_role("link", name=text).or_(scope.get_by_role("button", name=text)).first
+
+
+def flash(page: Page) -> Locator:
+    """The messages a page shows after a form was sent."""
+    return main(page).get_by_role("status")
+
+
+def status_badge(page: Page) -> Locator:
+    """The status shown under the title (of an application, or of a problem on the staff and the review page)."""
+    return main(page).locator("h1 + p > .badge").first
+
+
 async def open_menu(page: Page) -> None:
     """Open the header's menu when the screen is narrow enough to fold it (no JavaScript needed:
     it is a <details> element); a no-op on a wide screen, where the links are always shown."""
@@ -158,3 +194,9 @@ async def assert_fits(page: Page) -> None:
         f"{page.url} is {measured['scroll']} px wide on a {measured['width']} px screen; "
         f"wider than the screen: {', '.join(measured['offenders'])}"
     )
+
+
+async def check_fits(page: Page, variant: Variant) -> None:
+    """On a phone, the page is no wider than the screen (`assert_fits`); on a desktop, nothing to check."""
+    if variant.is_phone:
+        await assert_fits(page)

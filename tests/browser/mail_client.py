@@ -11,6 +11,7 @@ import asyncio
 import html
 import re
 import time
+from email.header import decode_header, make_header
 from email.message import Message
 
 from playwright.async_api import BrowserContext, Page, Route
@@ -19,6 +20,11 @@ from tests.fixtures import Mailbox, body_of
 
 BASE_URL = "http://testserver"
 LINK = re.compile(r"https?://\S+")
+
+
+def subject_of(message: Message) -> str:
+    """The subject as the reader sees it (one with names like "Petrović" travels encoded, RFC 2047)."""
+    return str(make_header(decode_header(message["Subject"])))
 
 
 async def mail_with_link(mailbox: Mailbox, address: str, path: str, *, timeout: float = 15.0) -> Message:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +27,12 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.accessibility_world import World, build_world
 from tests.browser.axe import AXE, BLOCKING, axe_violations, describe
-from tests.browser.conftest import TIMEOUT_MS, PolicyWatch
+from tests.browser.conftest import TIMEOUT_MS, OpenContext, PolicyWatch
 from tests.browser.keyboard import assert_ring_visible, focused, form_controls, key, tab_until
 from tests.factories import PASSWORD
 from tests.fixtures import ServerProcess
 
 pytestmark = pytest.mark.browser
-
-OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
 
 
 # Each page: (test id, role or None for a visitor, path with {placeholders} from World.ids).

@@ -20,6 +20,7 @@ from tests.browser.journey import (
     assert_fits,
     choose_language,
     exactly,
+    field,
     header_link,
     open_menu,
     sign_out,
@@ -38,14 +39,9 @@ NEW_PASSWORD = "a brand new secret"
 OpenContext = Callable[..., Awaitable[BrowserContext]]  # the `open_context` fixture
 
 
-def field(page: Page, label: str) -> Locator:
+def english_field(page: Page, label: str) -> Locator:
     """The form field labelled exactly `label` (a required field's label ends in an asterisk)."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
-
-
-def fields(page: Page, variant: Variant, label: str) -> Locator:
-    """The form field labelled `label` in the variant's language."""
-    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
 
 
 async def header_button(page: Page, variant: Variant, name: str) -> Locator:
@@ -70,10 +66,10 @@ async def test_sign_up_verify_sign_out_and_in(
     await (await header_button(page, variant, "Create account")).click()
 
     await expect(page).to_have_url(f"{url}/signup")
-    await fields(page, variant, "Your name").fill(name)
-    await fields(page, variant, "Email address").fill(email)
-    await fields(page, variant, "Password").fill(PASSWORD)
-    await fields(page, variant, "Password again").fill(PASSWORD)
+    await field(page, variant, "Your name").fill(name)
+    await field(page, variant, "Email address").fill(email)
+    await field(page, variant, "Password").fill(PASSWORD)
+    await field(page, variant, "Password again").fill(PASSWORD)
     await page.get_by_role("main").get_by_role("button", name=exactly(tr(variant, "Create account"))).click()
 
     # The page says the same for a taken address, so it signs nobody in.
@@ -127,7 +123,7 @@ async def test_forgotten_password_reset(
     await (await header_link(page, variant, "Sign in")).click()
 
     await page.get_by_role("link", name=tr(variant, "Forgot your password?")).click()
-    await fields(page, variant, "Email address").fill(email)
+    await field(page, variant, "Email address").fill(email)
     await page.get_by_role("button", name=tr(variant, "Send the link")).click()
 
     await expect(page.get_by_role("heading", level=1)).to_have_text(tr(variant, "Check your inbox"))
@@ -141,8 +137,8 @@ async def test_forgotten_password_reset(
 
     mail = await mail_with_link(mailbox, email, "/password/reset?token=")
     page = await click_mailed_link(page.context, mail, "/password/reset?token=", url)
-    await fields(page, variant, "New password").fill(NEW_PASSWORD)
-    await fields(page, variant, "New password again").fill(NEW_PASSWORD)
+    await field(page, variant, "New password").fill(NEW_PASSWORD)
+    await field(page, variant, "New password again").fill(NEW_PASSWORD)
     await page.get_by_role("button", name=tr(variant, "Save the new password")).click()
 
     await expect(page).to_have_url(f"{url}/account")
@@ -155,16 +151,16 @@ async def test_forgotten_password_reset(
     await expect(page).to_have_url(f"{url}/")
     await choose_language(page, variant)  # signing out forgets the language chosen
     await (await header_link(page, variant, "Sign in")).click()
-    await fields(page, variant, "Email address").fill(email)
-    await fields(page, variant, "Password").fill(PASSWORD)
+    await field(page, variant, "Email address").fill(email)
+    await field(page, variant, "Password").fill(PASSWORD)
     await page.get_by_role("main").get_by_role("button", name=exactly(tr(variant, "Sign in"))).click()
 
-    password = fields(page, variant, "Password")
+    password = field(page, variant, "Password")
     await expect(page).to_have_url(f"{url}/login")
     await expect(password).to_have_accessible_description(tr(variant, "Wrong email or password."))
     await expect(password).to_have_attribute("aria-invalid", "true")
     await expect(password).to_have_value("")
-    await expect(fields(page, variant, "Email address")).to_have_value(email)
+    await expect(field(page, variant, "Email address")).to_have_value(email)
 
     await password.fill(NEW_PASSWORD)
     await page.get_by_role("main").get_by_role("button", name=exactly(tr(variant, "Sign in"))).click()
@@ -178,19 +174,19 @@ async def test_form_errors_keep_input_without_javascript(open_context: OpenConte
     await page.goto("/")
     await page.locator("header").get_by_role("button", name="Create account").click()
 
-    await field(page, "Your name").fill("Mila Kovač")
-    await field(page, "Email address").fill("mila@example.org")
-    await field(page, "Password").fill("short")
-    await field(page, "Password again").fill("short")
+    await english_field(page, "Your name").fill("Mila Kovač")
+    await english_field(page, "Email address").fill("mila@example.org")
+    await english_field(page, "Password").fill("short")
+    await english_field(page, "Password again").fill("short")
     await page.get_by_role("main").get_by_role("button", name="Create account").click()
 
     await expect(page).to_have_url(f"{live_server.url}/signup")
     await expect(page.get_by_text("Use at least 10 characters.", exact=True)).to_be_visible()
-    await expect(field(page, "Password")).to_have_attribute("aria-invalid", "true")
-    await expect(field(page, "Your name")).to_have_value("Mila Kovač")
-    await expect(field(page, "Email address")).to_have_value("mila@example.org")
-    await expect(field(page, "Password")).to_have_value("")
-    await expect(field(page, "Password again")).to_have_value("")
+    await expect(english_field(page, "Password")).to_have_attribute("aria-invalid", "true")
+    await expect(english_field(page, "Your name")).to_have_value("Mila Kovač")
+    await expect(english_field(page, "Email address")).to_have_value("mila@example.org")
+    await expect(english_field(page, "Password")).to_have_value("")
+    await expect(english_field(page, "Password again")).to_have_value("")
 
 
 async def test_keyboard_skip_link(page: Page, live_server: ServerProcess) -> None:

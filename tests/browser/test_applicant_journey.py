@@ -20,7 +20,20 @@ from playwright.async_api import Locator, Page, expect
 
 from core.clock import utc_now
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, choose_language, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import (
+    Variant,
+    action,
+    check_fits,
+    choose_language,
+    exactly,
+    field,
+    flash,
+    header_link,
+    sign_in,
+    start,
+    status_badge,
+    tr,
+)
 from tests.browser.mail_client import click_mailed_link, mail_with_link
 from tests.factories import PASSWORD, make_edition, make_municipality, make_problem, set_timeline
 from tests.fixtures import Mailbox, ServerProcess, body_of
@@ -39,34 +52,9 @@ PILOT_PLAN = "Six weeks in Kušići and Bratljevo with the public utility, 40 se
 IMPACT = "A third less water lost, found within days instead of months."
 
 
-def field(page: Page, variant: Variant, label: str, **params: object) -> Locator:
-    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
-    return page.get_by_role("main").get_by_label(exactly(tr(variant, label, **params)))
-
-
 def group(page: Page, variant: Variant, legend: str) -> Locator:
     """A group of checkboxes by its legend (a required group's legend ends in an asterisk)."""
     return page.get_by_role("main").get_by_role("group", name=exactly(tr(variant, legend)))
-
-
-def action(scope: Page | Locator, variant: Variant, name: str, **params: object) -> Locator:
-    """A link or a button by its name, whether or not a link is styled (and announced) as a button."""
-    text = exactly(tr(variant, name, **params))
-    return scope.get_by_role("link", name=text).or_(scope.get_by_role("button", name=text)).first
-
-
-def flash(page: Page) -> Locator:
-    return page.get_by_role("main").get_by_role("status")
-
-
-def status_badge(page: Page) -> Locator:
-    """The status shown under the application's title."""
-    return page.get_by_role("main").locator("h1 + p > .badge").first
-
-
-async def check_fits(page: Page, variant: Variant) -> None:
-    if variant.is_phone:
-        await assert_fits(page)
 
 
 def one_page_pdf() -> bytes:

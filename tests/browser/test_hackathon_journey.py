@@ -24,7 +24,19 @@ from core.enums import Role
 from core.i18n import format_datetime, format_range, in_locale
 from hackathon.tables import ScheduleItem
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import (
+    Variant,
+    assert_fits,
+    button,
+    exactly,
+    field,
+    flash,
+    header_link,
+    link,
+    sign_in,
+    start,
+    tr,
+)
 from tests.factories import make_user
 from tests.fixtures import ServerProcess
 from tests.integration.hackathon.world import make_world
@@ -34,23 +46,6 @@ pytestmark = pytest.mark.browser
 HACKATHON, TEAM, OTHER_TEAMS = "Demo day", "AgroSense", ("ParkWise", "WaterLeak")
 PITCH, OFFICE_HOURS = f"Pitch: {TEAM}", f"Office hours: {TEAM}"  # as the feed, read without a session, has them
 BUILD_SECONDS = 30  # the solver gets 2 s; the rest is the page refreshing every 2 s and a slow CI
-
-
-def field(page: Page, variant: Variant, label: str) -> Locator:
-    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
-    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
-
-
-def button(page: Page, variant: Variant, name: str) -> Locator:
-    return page.get_by_role("main").get_by_role("button", name=exactly(tr(variant, name)))
-
-
-def link(page: Page, variant: Variant, name: str) -> Locator:
-    return page.get_by_role("main").get_by_role("link", name=exactly(tr(variant, name)))
-
-
-def flash(page: Page) -> Locator:
-    return page.get_by_role("main").get_by_role("status")
 
 
 def item_row(page: Page, what: str) -> Locator:

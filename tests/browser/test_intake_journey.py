@@ -14,14 +14,27 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Page, expect
 
 from challenge.enums import SettlementKind
 from challenge.tables import Edition, Municipality
 from core.clock import utc_now
 from core.enums import Role
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, place, sign_in, start, tr
+from tests.browser.journey import (
+    Variant,
+    action,
+    check_fits,
+    exactly,
+    field,
+    flash,
+    header_link,
+    place,
+    sign_in,
+    start,
+    status_badge,
+    tr,
+)
 from tests.factories import (
     PASSWORD,
     make_edition,
@@ -42,31 +55,6 @@ COMMENT = "Please say how many households lose road access and for how many days
 RESIDENT_COMMENT = "Our road to Kušići was closed for nine days last January."
 TRIED = "Two graders on call from the public utility; they reach the upper villages last."
 TRIED_MORE = " In 2025 we also asked villagers to report blocked roads by phone."
-
-
-def field(page: Page, variant: Variant, label: str) -> Locator:
-    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
-    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
-
-
-def status_badge(page: Page) -> Locator:
-    """The status shown under a problem's title (on the staff and the review page)."""
-    return page.get_by_role("main").locator("h1 + p > .badge").first
-
-
-def action(scope: Page | Locator, variant: Variant, name: str, **params: object) -> Locator:
-    """A link or a button by its name, whether or not a link is styled (and announced) as a button."""
-    text = exactly(tr(variant, name, **params))
-    return scope.get_by_role("link", name=text).or_(scope.get_by_role("button", name=text)).first
-
-
-def flash(page: Page) -> Locator:
-    return page.get_by_role("main").get_by_role("status")
-
-
-async def check_fits(page: Page, variant: Variant) -> None:
-    if variant.is_phone:
-        await assert_fits(page)
 
 
 async def fill_sign_in_form(page: Page, variant: Variant, email: str) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from email.header import decode_header, make_header
 from email.message import Message
 from typing import NamedTuple
 
@@ -29,7 +28,20 @@ from playwright.async_api import Dialog, Locator, Page, expect
 from challenge.tables import Application, Startup, StartupMember
 from core.enums import Role
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import (
+    Variant,
+    assert_fits,
+    button,
+    exactly,
+    field,
+    flash,
+    header_link,
+    main,
+    sign_in,
+    start,
+    tr,
+)
+from tests.browser.mail_client import subject_of
 from tests.factories import make_edition, make_user
 from tests.fixtures import Mailbox, ServerProcess, body_of
 
@@ -55,14 +67,32 @@ class Finalist(NamedTuple):
 FINALISTS = {
     finalist.startup: finalist
     for finalist in [
-        Finalist("AgroSense", "Ivanjica", "smart_rural", "accepted", ("Mila Kovač", "mila@agrosense.rs"),
-                 "Acoustic leak sensors on the main pipes, read over LoRaWAN by the utility."),
-        Finalist("ParkPulse", "Novi Sad", "smart_city", "accepted", ("Luka Nikolić", "luka@parkpulse.rs"),
-                 "Parking sensors that tell drivers where the free places are."),
-        Finalist("FlowCity", "Niš", "smart_city", "finalist", ("Ivan Jović", "ivan@flowcity.rs"),
-                 "Adaptive traffic lights timed by the queues at each crossing."),
+        Finalist(
+            "AgroSense",
+            "Ivanjica",
+            "smart_rural",
+            "accepted",
+            ("Mila Kovač", "mila@agrosense.rs"),
+            "Acoustic leak sensors on the main pipes, read over LoRaWAN by the utility.",
+        ),
+        Finalist(
+            "ParkPulse",
+            "Novi Sad",
+            "smart_city",
+            "accepted",
+            ("Luka Nikolić", "luka@parkpulse.rs"),
+            "Parking sensors that tell drivers where the free places are.",
+        ),
+        Finalist(
+            "FlowCity",
+            "Niš",
+            "smart_city",
+            "finalist",
+            ("Ivan Jović", "ivan@flowcity.rs"),
+            "Adaptive traffic lights timed by the queues at each crossing.",
+        ),
     ]
-}  # fmt: skip
+}
 # What each application deserves (Impact, Team); a judge's leniency is added to both.
 QUALITY = {"AgroSense": (8, 7), "ParkPulse": (7, 4), "FlowCity": (4, 5)}
 FIT_SCORE = 3  # "Municipality fit" is shown to the organisers but not counted
@@ -75,27 +105,10 @@ JUDGES = [
 MESSAGE = "Congratulations! The award ceremony is on 12 June in Belgrade."
 
 
-def main(page: Page) -> Locator:
-    return page.get_by_role("main")
-
-
-def field(page: Page, variant: Variant, label: str) -> Locator:
-    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
-    return main(page).get_by_label(exactly(tr(variant, label)))
-
-
-def button(page: Page, variant: Variant, name: str, **params: object) -> Locator:
-    return main(page).get_by_role("button", name=exactly(tr(variant, name, **params)))
-
-
 def link(page: Page, variant: Variant, name: str) -> Locator:
     """A link, whether or not it is styled (and announced) as a button."""
     name_ = exactly(tr(variant, name))
     return main(page).get_by_role("link", name=name_).or_(main(page).get_by_role("button", name=name_))
-
-
-def flashes(page: Page) -> Locator:
-    return main(page).get_by_role("status")
 
 
 def rubric_cell(page: Page, variant: Variant, column: str, row: int) -> Locator:
@@ -129,11 +142,6 @@ def total(startup: str, leniency: int) -> float:
     """A judge's weighted total: (2 x Impact + 1 x Team) / 3, the independent criterion left out."""
     impact, team = QUALITY[startup]
     return (2 * (impact + leniency) + (team + leniency)) / 3
-
-
-def subject_of(message: Message) -> str:
-    """The subject as the reader sees it (one with names like "Petrović" travels encoded, RFC 2047)."""
-    return str(make_header(decode_header(message["Subject"])))
 
 
 async def mails_to(mailbox: Mailbox, address: str, count: int, *, timeout: float = 20.0) -> list[Message]:
@@ -237,7 +245,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
 
     await expect(chair).to_have_url(re.compile(rf"^{re.escape(url)}/organiser/rounds/\d+/?$"))
     round_path = chair.url.removeprefix(url).rstrip("/")
-    await expect(flashes(chair)).to_have_text(tr(variant, "The round was created; give it a rubric."))
+    await expect(flash(chair)).to_have_text(tr(variant, "The round was created; give it a rubric."))
     await expect(chair.get_by_role("heading", level=1)).to_have_text(f"{ROUND} {tr(variant, 'draft')}")
 
     # -- ... gives it a weighted rubric with one criterion that is shown but not counted ...
@@ -256,7 +264,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await button(chair, variant, "Save the rubric").click()
 
     await expect(chair).to_have_url(f"{url}{round_path}")
-    await expect(flashes(chair)).to_have_text(tr(variant, "The rubric was saved."))
+    await expect(flash(chair)).to_have_text(tr(variant, "The rubric was saved."))
     await expect(rubric_cell(chair, variant, "Criterion", 3)).to_have_value(FIT)
     await expect(rubric_cell(chair, variant, "Weight", 1)).to_have_value("2")
     await expect(rubric_cell(chair, variant, "To", 3)).to_have_value("5")
@@ -266,7 +274,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
 
     # -- ... opens it (the rubric is fixed from now on) and assigns the judges.
     await button(chair, variant, "Open the round").click()
-    await expect(flashes(chair)).to_have_text(
+    await expect(flash(chair)).to_have_text(
         tr(
             variant,
             "The round is open with %(count)s application. Assign the judges next.",
@@ -286,7 +294,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     )
     await button(chair, variant, "Assign judges").click()
 
-    await expect(flashes(chair)).to_have_text(
+    await expect(flash(chair)).to_have_text(
         tr(variant, "%(count)s assignment made.", "%(count)s assignments made.", 6, count=6)
     )
     await expect(main(chair).get_by_role("heading", name=tr(variant, "Short of judges"))).to_have_count(0)
@@ -348,7 +356,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
             await button(page, variant, "Submit scores").click()
 
             await expect(page).to_have_url(f"{url}{queue_path}")
-            await expect(flashes(page)).to_have_text(tr(variant, "Your scores are submitted."))
+            await expect(flash(page)).to_have_text(tr(variant, "Your scores are submitted."))
             await expect(data_rows(page).filter(has_text=startup).get_by_role("cell").last).to_have_text(
                 f"{tr(variant, 'submitted')} {total(startup, leniency):.2f}"
             )
@@ -363,7 +371,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await confirming(chair, confirmations)
     await button(chair, variant, "Close the round").click()
 
-    await expect(flashes(chair)).to_have_text(
+    await expect(flash(chair)).to_have_text(
         tr(variant, "The round is closed: scores are final and the ranking is ready.")
     )
     assert confirmations == [tr(variant, "Close the round? Scores become final.")]
@@ -386,7 +394,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     # -- ... advances the top two ...
     advance = tr(variant, "Advance the top %(num)s application", "Advance the top %(num)s applications", 2)
     await main(chair).get_by_role("button", name=exactly(advance)).click()
-    await expect(flashes(chair)).to_have_text(
+    await expect(flash(chair)).to_have_text(
         tr(variant, "%(count)s application advances.", "%(count)s applications advance.", 2, count=2)
     )
     await expect(data_rows(chair).locator("td:last-child")).to_have_text(["✔", "✔", ""])
@@ -409,7 +417,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await confirming(chair, confirmations)
     await button(chair, variant, "Publish and notify").click()
 
-    await expect(flashes(chair)).to_have_text(
+    await expect(flash(chair)).to_have_text(
         [
             tr(
                 variant,

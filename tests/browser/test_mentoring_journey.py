@@ -14,7 +14,6 @@ import asyncio
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
-from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,7 +29,8 @@ from core.enums import Role
 from core.i18n import format_datetime, format_range, in_locale
 from mentoring.tables import MentorProfile
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import Variant, assert_fits, exactly, field, flash, header_link, link, sign_in, start, tr
+from tests.browser.mail_client import subject_of
 from tests.factories import make_edition, make_user, set_timeline
 from tests.fixtures import Mailbox, ServerProcess, body_of
 
@@ -51,26 +51,13 @@ RUN_TIMEOUT_MS = 15_000
 FEED = re.compile(r"^http://testserver(/calendar/\d+-[0-9a-f]{32}\.ics)$")
 
 
-def field(page: Page, variant: Variant, label: str) -> Locator:
-    """The form field labelled `label` in the variant's language (a required one ends in an asterisk)."""
-    return page.get_by_role("main").get_by_label(exactly(tr(variant, label)))
-
-
 def button(page: Page, variant: Variant, name: str) -> Locator:
     return page.get_by_role("button", name=exactly(tr(variant, name)))
-
-
-def link(page: Page, variant: Variant, name: str) -> Locator:
-    return page.get_by_role("main").get_by_role("link", name=exactly(tr(variant, name)))
 
 
 def back(page: Page, variant: Variant, name: str) -> Locator:
     """A page's "← ..." link back to where it belongs."""
     return page.get_by_role("main").get_by_role("link", name=re.compile(rf"^← {re.escape(tr(variant, name))}$"))
-
-
-def flash(page: Page) -> Locator:
-    return page.get_by_role("main").get_by_role("status")
 
 
 def pair(page: Page, startup: str) -> Locator:
@@ -88,11 +75,6 @@ def why(variant: Variant, expertise: str) -> str:
             tr(variant, "flexible hours"),
         )
     )
-
-
-def subject_of(message: Message) -> str:
-    """The subject as the reader sees it (one with names like "Petrović" travels encoded, RFC 2047)."""
-    return str(make_header(decode_header(message["Subject"])))
 
 
 async def mail_titled(mailbox: Mailbox, address: str, subject: str, *, timeout: float = 15.0) -> Message:

@@ -12,13 +12,13 @@ import re
 import time
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from challenge.tables import Application, Startup, StartupMember
 from core.enums import Role
 from core.tables import User
 from tests.browser.conftest import OpenPage
-from tests.browser.journey import Variant, assert_fits, exactly, header_link, sign_in, start, tr
+from tests.browser.journey import Variant, assert_fits, exactly, header_link, main, sign_in, start, tr
 from tests.factories import make_user
 from tests.fixtures import Mailbox, ServerProcess, body_of
 from tests.integration.challenge.test_screening import _world
@@ -26,10 +26,6 @@ from tests.integration.challenge.test_screening import _world
 pytestmark = pytest.mark.browser
 
 MESSAGE = "Congratulations: you are on the shortlist. Mentoring starts next week."
-
-
-def main(page: Page):
-    return page.get_by_role("main")
 
 
 async def told(mailbox: Mailbox, address: str, *, timeout: float = 30.0) -> None:
@@ -47,6 +43,48 @@ async def team_addresses(application_id: int) -> list[str]:
     members = await StartupMember.select(StartupMember.user).where(StartupMember.startup == startup["startup"])
     rows = await User.select(User.email).where(User.id.is_in([m["user"] for m in members]))
     return sorted(row["email"] for row in rows)
+
+
+async def _ask_with_nothing_chosen(page: Page, variant: Variant, edition: dict, rows: Locator) -> None:
+    """Asking with nothing chosen: the errors are on the list itself, and the message is kept."""
+    message = main(page).get_by_label(exactly(tr(variant, "Message to the teams")))
+    await message.fill(MESSAGE)
+    await main(page).get_by_role("button", name=exactly(tr(variant, "Review the change"))).click()
+    await expect(main(page).get_by_text(tr(variant, "Choose the new status."))).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        tr(variant, "Applications to %(edition)s", edition=edition["name"])
+    )
+    await expect(message).to_have_value(MESSAGE)
+    await expect(rows).to_have_count(2)  # the filter held
+    assert await Application.count().where(Application.status == "shortlisted") == 0
+
+
+async def _review_shortlisting_the_page(page: Page, variant: Variant) -> None:
+    """Every application on this page, to "shortlisted": a confirmation names them first."""
+    await (
+        main(page)
+        .get_by_label(tr(variant, "The %(num)s application on this page", "All %(num)s applications on this page", 2))
+        .check()
+    )
+    await main(page).get_by_label(re.compile(rf"^{re.escape(tr(variant, 'New status'))}")).select_option("shortlisted")
+    await main(page).get_by_role("button", name=exactly(tr(variant, "Review the change"))).click()
+
+    shortlisted = tr(variant, "shortlisted")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        tr(
+            variant,
+            "Change %(num)s application to %(status)s?",
+            "Change %(num)s applications to %(status)s?",
+            2,
+            status=shortlisted,
+        )
+    )
+    await expect(main(page)).to_contain_text("AgroSense")
+    await expect(main(page)).to_contain_text("=LeakTech")
+    await expect(main(page)).not_to_contain_text("FlowCity")
+    await expect(main(page).locator("blockquote")).to_have_text(MESSAGE)
+    await assert_fits(page)
+    assert await Application.count().where(Application.status == "shortlisted") == 0  # nothing yet
 
 
 async def test_the_organiser_shortlists_the_applications_to_one_problem(
@@ -76,43 +114,8 @@ async def test_the_organiser_shortlists_the_applications_to_one_problem(
     await expect(rows).to_have_count(2)
     await expect(main(page).get_by_role("link", name="FlowCity")).to_have_count(0)
 
-    # -- Asking with nothing chosen: the errors are on the list itself, and the message is kept.
-    message = main(page).get_by_label(exactly(tr(variant, "Message to the teams")))
-    await message.fill(MESSAGE)
-    await main(page).get_by_role("button", name=exactly(tr(variant, "Review the change"))).click()
-    await expect(main(page).get_by_text(tr(variant, "Choose the new status."))).to_be_visible()
-    await expect(page.get_by_role("heading", level=1)).to_have_text(
-        tr(variant, "Applications to %(edition)s", edition=edition["name"])
-    )
-    await expect(message).to_have_value(MESSAGE)
-    await expect(rows).to_have_count(2)  # the filter held
-    assert await Application.count().where(Application.status == "shortlisted") == 0
-
-    # -- Every application on this page, to "shortlisted": a confirmation names them first.
-    await (
-        main(page)
-        .get_by_label(tr(variant, "The %(num)s application on this page", "All %(num)s applications on this page", 2))
-        .check()
-    )
-    await main(page).get_by_label(re.compile(rf"^{re.escape(tr(variant, 'New status'))}")).select_option("shortlisted")
-    await main(page).get_by_role("button", name=exactly(tr(variant, "Review the change"))).click()
-
-    shortlisted = tr(variant, "shortlisted")
-    await expect(page.get_by_role("heading", level=1)).to_have_text(
-        tr(
-            variant,
-            "Change %(num)s application to %(status)s?",
-            "Change %(num)s applications to %(status)s?",
-            2,
-            status=shortlisted,
-        )
-    )
-    await expect(main(page)).to_contain_text("AgroSense")
-    await expect(main(page)).to_contain_text("=LeakTech")
-    await expect(main(page)).not_to_contain_text("FlowCity")
-    await expect(main(page).locator("blockquote")).to_have_text(MESSAGE)
-    await assert_fits(page)
-    assert await Application.count().where(Application.status == "shortlisted") == 0  # nothing yet
+    await _ask_with_nothing_chosen(page, variant, edition, rows)
+    await _review_shortlisting_the_page(page, variant)
 
     confirm = tr(
         variant,
@@ -122,6 +125,7 @@ async def test_the_organiser_shortlists_the_applications_to_one_problem(
     )
     await main(page).get_by_role("button", name=exactly(confirm)).click()
     await expect(page).to_have_url(re.compile(rf"^{re.escape(base)}\?"))
+    shortlisted = tr(variant, "shortlisted")
     await expect(page.get_by_role("status").first).to_have_text(
         tr(
             variant,

@@ -3,7 +3,7 @@ AgroSense application a judging round, a mentor's match and session and a publis
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from challenge.tables import (
@@ -51,12 +51,45 @@ async def build_world() -> dict[str, Any]:
     routes' path parameters are filled from (and, under "users", each identity's user id)."""
     assert await load_demo()
     now = utc_now()
+    users, edition_id = await _identities()
+    own_app, other_app = await _programme_applications(edition_id)
+    member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
+    question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
+    return {
+        "users": users,
+        "edition_id": edition_id,
+        "slug": "2026",
+        "application_id": own_app["id"],
+        "startup_id": own_app["startup"],
+        "member_id": member,
+        **await _problems(users),
+        "question_id": question,
+        **await _judging(edition_id, users, own_app, other_app, now=now),
+        **await _mentoring(edition_id, users, own_app, now=now),
+        **await _hackathon(edition_id, users, own_app, now=now),
+        "file_id": own_app["pitch_deck"],
+        **await _mail_and_tokens(edition_id),
+        "mentor_id": users["mentor"],
+        "calendar_token": await calendar.feed_token(users["mentor"]) + ".ics",
+        "job_id": "challenge.phases",
+        "expertise_slug": "iot",
+        "path": "missing.json",
+        "file_path": "css/app.css",
+    }
+
+
+async def _identities() -> tuple[dict[str, int], int]:
+    """Each identity's user id (the demo's people, and a judge of our own who will declare a
+    conflict), and the demo edition's id."""
     users = {i: await _id_of(User.select(User.id).where(User.email == email)) for i, email in DEMO_LOGINS.items()}
     conflicted = await make_user(email=CONFLICTED_JUDGE, name="Conflicted Judge")
     edition_id = (await Edition.select(Edition.id).where(Edition.slug == "2026").first())["id"]
     await grant_role(actor_id=None, user_id=conflicted["id"], role=Role.JUDGE, edition_id=edition_id)
     users["conflicted_judge"] = conflicted["id"]
+    return users, edition_id
 
+
+async def _programme_applications(edition_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     # AgroSense's application (in the programme: mentors and judges work with it) and ParkPulse's.
     def of(startup: str) -> Any:
         return Application.select().where(Application.edition == edition_id, Application.startup.name == startup)
@@ -68,6 +101,12 @@ async def build_world() -> dict[str, Any]:
         MentoringSession.match.is_in([m["id"] for m in await Match.select().where(pairs)])
     )
     await Match.delete().where(pairs)
+    return own_app, other_app
+
+
+async def _problems(users: dict[str, int]) -> dict[str, int]:
+    """Ivanjica's published and draft problems (the draft with an attachment), one in review, and
+    a resident's comment."""
     ivanjica = (
         await Membership.select(Membership.organisation_id)
         .where(Membership.user == users["municipality"], Membership.role == Role.MUNICIPALITY)
@@ -102,6 +141,19 @@ async def build_world() -> dict[str, Any]:
         ).returning(Comment.id)
     )[0]["id"]
 
+    return {
+        "municipality_id": ivanjica,
+        "problem_id": published["id"],
+        "draft_problem_id": draft["id"],
+        "review_problem_id": review["id"],
+        "attachment_id": attachment,
+        "comment_id": comment,
+    }
+
+
+async def _judging(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], other_app: dict[str, Any], *, now: datetime
+) -> dict[str, int]:
     # Judging: the judge scores AgroSense; the conflicted judge declared a conflict with it and
     # scores ParkPulse instead. A pairwise final runs beside it.
     round_id = (
@@ -156,6 +208,12 @@ async def build_world() -> dict[str, Any]:
         )
     )
 
+    return {"round_id": round_id, "pairwise_round_id": pairwise_round_id, "assignment_id": assignment}
+
+
+async def _mentoring(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], *, now: datetime
+) -> dict[str, int]:
     # Mentoring: the mentor's published match with AgroSense, a booked session and an open slot.
     match = (
         await Match.insert(
@@ -210,6 +268,12 @@ async def build_world() -> dict[str, Any]:
         ).returning(MentoringSession.id)
     )[0]["id"]
 
+    return {"match_id": match, "session_id": session, "slot_id": open_slot}
+
+
+async def _hackathon(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], *, now: datetime
+) -> dict[str, int]:
     # A published hackathon: a room, a panel of the judge, a talk, and AgroSense's pitch.
     h_start = (now + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
     hackathon = (
@@ -257,6 +321,11 @@ async def build_world() -> dict[str, Any]:
         ).returning(ScheduleItem.id)
     )[0]["id"]
 
+    return {"hackathon_id": hackathon, "room_id": room, "panel_id": panel, "fixed_session_id": fixed, "item_id": item}
+
+
+async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
+    """A message in the outbox, an invitation, and the links mailed to a stranger."""
     outbox = (
         await OutboxMessage.insert(
             OutboxMessage(to_address="someone@example.org", subject="Hello", body_text="Hi")
@@ -270,44 +339,11 @@ async def build_world() -> dict[str, Any]:
     reset = await tokens.issue(purpose=TokenPurpose.RESET_PASSWORD, email=stranger["email"], user_id=stranger["id"])
     verify = await tokens.issue(purpose=TokenPurpose.VERIFY_EMAIL, email=stranger["email"], user_id=stranger["id"])
     sign_in = await tokens.issue(purpose=TokenPurpose.SIGN_IN, email=stranger["email"], user_id=stranger["id"])
-    member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
-    question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
     return {
-        "users": users,
-        "edition_id": edition_id,
-        "slug": "2026",
-        "application_id": own_app["id"],
-        "startup_id": own_app["startup"],
-        "member_id": member,
-        "municipality_id": ivanjica,
-        "problem_id": published["id"],
-        "draft_problem_id": draft["id"],
-        "review_problem_id": review["id"],
-        "attachment_id": attachment,
-        "comment_id": comment,
-        "question_id": question,
-        "round_id": round_id,
-        "pairwise_round_id": pairwise_round_id,
-        "assignment_id": assignment,
-        "match_id": match,
-        "session_id": session,
-        "slot_id": open_slot,
-        "hackathon_id": hackathon,
-        "room_id": room,
-        "panel_id": panel,
-        "fixed_session_id": fixed,
-        "item_id": item,
         "message_id": outbox,
-        "file_id": own_app["pitch_deck"],
         "token": invite,
         "reset_token": reset,
         "verify_token": verify,
         "sign_in_token": sign_in,
-        "mentor_id": users["mentor"],
         "user_id": stranger["id"],
-        "calendar_token": await calendar.feed_token(users["mentor"]) + ".ics",
-        "job_id": "challenge.phases",
-        "expertise_slug": "iot",
-        "path": "missing.json",
-        "file_path": "css/app.css",
     }

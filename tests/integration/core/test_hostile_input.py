@@ -10,7 +10,7 @@ from core.clock import utc_now
 from core.enums import Role
 from core.tables import User
 from judging.tables import Criterion, JudgeAssignment
-from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
+from mentoring.tables import MentoringSession, MentoringSlot, MentorProfile
 from tests.factories import (
     make_edition,
     make_edition_taking_applications,
@@ -19,6 +19,7 @@ from tests.factories import (
     make_problem,
 )
 from tests.integration.core.hostile_requests import put_json, signed_in_staff
+from tests.integration.core.mentoring_rows import make_accepted_application, make_published_match
 from tests.web import WebClient, field_error
 
 TOO_LONG = "This is too long; please shorten it."
@@ -233,29 +234,10 @@ async def _session(logged_in) -> tuple[WebClient, int]:
     edition = await make_edition()
     mentor = await logged_in(Role.MENTOR, edition_id=edition["id"])
     startup = (await Startup.insert(Startup(name="AgroSense", country="Serbia", city="Niš")).returning(Startup.id))[0]
-    application = (
-        await Application.insert(
-            Application(
-                edition=edition["id"],
-                startup=startup["id"],
-                track="smart_rural",
-                status="accepted",
-                active_key=f"{edition['id']}:{startup['id']}:smart_rural",
-            )
-        ).returning(Application.id)
-    )[0]["id"]
-    match = (
-        await Match.insert(
-            Match(
-                edition=edition["id"],
-                mentor=mentor.user["id"],
-                application=application,
-                startup=startup["id"],
-                status="published",
-                key=f"{mentor.user['id']}:{application}",
-            )
-        ).returning(Match.id)
-    )[0]["id"]
+    application = await make_accepted_application(edition["id"], startup["id"])
+    match = await make_published_match(
+        edition_id=edition["id"], mentor_id=mentor.user["id"], application_id=application, startup_id=startup["id"]
+    )
     starts = utc_now() + timedelta(days=3)
     slot = (
         await MentoringSlot.insert(

@@ -8,22 +8,51 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from challenge.tables import Application, Startup, StartupMember
+from challenge.tables import Startup, StartupMember
 from core.calendar import feed_token
 from core.clock import utc_now
 from core.enums import Role
-from hackathon.services import setup
+from hackathon import forms as hackathon_forms
+from hackathon.queries.hackathons import load_hackathon
 from hackathon.tables import Room
-from mentoring.tables import Match, MentoringSession, MentoringSlot
+from mentoring.tables import MentoringSession, MentoringSlot
 from tests.factories import PASSWORD, make_edition
 from tests.integration.core.hostile_text import cell_with, csv_rows, hostile, inertness
+from tests.integration.core.mentoring_rows import make_accepted_application, make_published_match
 from tests.integration.hackathon.world import build, make_world
+from tests.web import WebClient
 
 # Mentoring -------------------------------------------------------------------------------------------
 
 MENTOR_FIELDS = ("bio", "organisation", "sectors", "conflict_organisations")
 # A raw POST can carry line breaks a text input cannot: in iCal they must not start a new property.
 LOCATION = "javascript:alert(1)\r\nATTENDEE:mailto:evil@example.org\r\n" + hostile("L-loc")
+
+
+async def _matched_team(logged_in, edition: dict, mentor: WebClient) -> tuple[WebClient, int]:
+    """A startup with a hostile name, its member signed in, its accepted application matched with
+    `mentor` (published): the member and the match's id."""
+    startup = (
+        await Startup.insert(Startup(name=hostile("S-team"), country="Serbia", city="Niš")).returning(Startup.id)
+    )[0]["id"]
+    member = await logged_in(Role.STARTUP, edition_id=edition["id"], organisation_id=startup)
+    await StartupMember.insert(
+        StartupMember(
+            startup=startup,
+            user=member.user["id"],
+            edition=edition["id"],
+            key=f"{edition['id']}:{member.user['id']}",
+            is_contact=True,
+        )
+    )
+    application = await make_accepted_application(edition["id"], startup)
+    return member, await make_published_match(
+        edition_id=edition["id"],
+        mentor_id=mentor.user["id"],
+        application_id=application,
+        startup_id=startup,
+        published_at=utc_now(),
+    )
 
 
 async def test_mentor_profiles_sessions_notes_and_feedback_are_inert(logged_in) -> None:
@@ -40,43 +69,7 @@ async def test_mentor_profiles_sessions_notes_and_feedback_are_inert(logged_in) 
         **hours,
     }
     saved = await mentor.post_form(f"/mentor/editions/{edition['id']}/profile", profile)
-    startup = (
-        await Startup.insert(Startup(name=hostile("S-team"), country="Serbia", city="Niš")).returning(Startup.id)
-    )[0]["id"]
-    member = await logged_in(Role.STARTUP, edition_id=edition["id"], organisation_id=startup)
-    await StartupMember.insert(
-        StartupMember(
-            startup=startup,
-            user=member.user["id"],
-            edition=edition["id"],
-            key=f"{edition['id']}:{member.user['id']}",
-            is_contact=True,
-        )
-    )
-    application = (
-        await Application.insert(
-            Application(
-                edition=edition["id"],
-                startup=startup,
-                track="smart_rural",
-                status="accepted",
-                active_key=f"{edition['id']}:{startup}:smart_rural",
-            )
-        ).returning(Application.id)
-    )[0]["id"]
-    match = (
-        await Match.insert(
-            Match(
-                edition=edition["id"],
-                mentor=mentor.user["id"],
-                application=application,
-                startup=startup,
-                status="published",
-                key=f"{mentor.user['id']}:{application}",
-                published_at=utc_now(),
-            )
-        ).returning(Match.id)
-    )[0]["id"]
+    member, match = await _matched_team(logged_in, edition, mentor)
     day = (utc_now() + timedelta(days=8)).date().isoformat()
     offered = await mentor.post_form(
         "/mentor/sessions/slots",
@@ -142,10 +135,13 @@ async def test_hackathon_names_rooms_and_teams_are_inert_in_pages_and_calendars(
         f"/startup/{startup_id}/profile", {"name": hostile("H-team"), "country": "Serbia", "city": "Niš"}
     )
     base = f"/organiser/editions/{world.edition['id']}/hackathons/{world.hackathon_id}"
-    hackathon = await setup.load_hackathon(world.hackathon_id)
+    hackathon = await load_hackathon(world.hackathon_id)
     local_start = world.starts_at.replace(tzinfo=None)
     steps = {
-        "settings": (base, {**setup.form_values(hackathon), "name": hostile("H-name"), "venue": hostile("H-venue")}),
+        "settings": (
+            base,
+            {**hackathon_forms.form_values(hackathon), "name": hostile("H-name"), "venue": hostile("H-venue")},
+        ),
         "room": (f"{base}/rooms", {"room_name": ROOM, "capacity": "8"}),
         "talk": (
             f"{base}/sessions",

@@ -23,14 +23,9 @@ FORMULA = '=HYPERLINK("https://evil.example","x") '
 PDF = b"%PDF-1.7\n" + b"0" * 1000 + b"\n%%EOF\n"
 
 
-async def test_startup_application_and_judging_texts_are_inert_from_screening_to_results(logged_in, client) -> None:
-    edition = await make_edition_taking_applications(slug="hostile")
-    town = await make_municipality(name="Ivanjica")
-    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], title="Water losses")
-    organiser = await logged_in(Role.ORGANISER)
-    staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
-    judge = await logged_in(Role.JUDGE, edition_id=edition["id"], name=hostile("U-judge"), email="ana@jury.example")
-    founder = await logged_in(None, name=hostile("U-founder"))
+async def _applied_with_hostile_texts(organiser: WebClient, founder: WebClient, edition: dict, problem: dict) -> int:
+    """An eligibility question asked, a startup registered and an application with a deck
+    submitted, every text of them hostile; the application's id."""
     asked = await organiser.post_form(
         f"/organiser/editions/{edition['id']}/questions", {"text": hostile("Q-text"), "kind": "text"}
     )
@@ -64,7 +59,18 @@ async def test_startup_application_and_judging_texts_are_inert_from_screening_to
         },
     )
     assert (asked.status_code, registered.status_code, applied.status_code) == (302, 302, 302), applied.text[:500]
-    application_id = (await Application.select(Application.id).first())["id"]
+    return (await Application.select(Application.id).first())["id"]
+
+
+async def test_startup_application_and_judging_texts_are_inert_from_screening_to_results(logged_in, client) -> None:
+    edition = await make_edition_taking_applications(slug="hostile")
+    town = await make_municipality(name="Ivanjica")
+    problem = await make_problem(edition_id=edition["id"], municipality_id=town["id"], title="Water losses")
+    organiser = await logged_in(Role.ORGANISER)
+    staff = await logged_in(Role.MUNICIPALITY, organisation_id=town["id"])
+    judge = await logged_in(Role.JUDGE, edition_id=edition["id"], name=hostile("U-judge"), email="ana@jury.example")
+    founder = await logged_in(None, name=hostile("U-founder"))
+    application_id = await _applied_with_hostile_texts(organiser, founder, edition, problem)
     noted = await staff.post_form(
         f"/municipality/applications/{application_id}/fit-notes",
         {"note": hostile("F-note"), "municipality_id": town["id"]},

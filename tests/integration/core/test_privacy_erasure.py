@@ -23,13 +23,54 @@ from core.tables import (
     Token,
     User,
 )
-from judging.services import results
-from judging.tables import Criterion, JudgeAssignment, JudgeProfile, Round, RoundApplication, ScoreSheet
-from mentoring.tables import Match, MentoringSession, MentoringSlot, MentorProfile
-from tests.factories import PASSWORD, make_edition, make_startup, make_user
+from judging.queries import rankings as results
+from judging.tables import Criterion, JudgeProfile, Round, RoundApplication, ScoreSheet
+from mentoring.tables import MentoringSession, MentoringSlot, MentorProfile
+from tests.factories import PASSWORD, make_edition, make_score_sheet, make_startup, make_user
 from tests.fixtures import http_client
+from tests.integration.core.mentoring_rows import make_published_match
 from tests.integration.core.personal_data import make_application, make_published_problem, make_stored_file, make_team
 from tests.web import WebClient, field_error
+
+
+async def _leave_traces(ana: dict[str, Any], *, problem_id: int, edition_id: int) -> None:
+    """What Ana leaves across the tables besides her team: a comment and an endorsement with their
+    audit trail, a mentor profile, a reset token, mail and rate counters (and beside them another
+    person's mail and counter, which erasure must keep)."""
+    await Comment.insert(Comment(problem=problem_id, author=ana["id"], body="We need this."))
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=ana["id"],
+            action="comment.added",
+            entity="comment",
+            entity_id="1",
+            after={"problem": problem_id, "body": "We need this."},
+        )
+    )
+    await Endorsement.insert(Endorsement(problem=problem_id, user=ana["id"], key=f"{problem_id}:{ana['id']}"))
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=ana["id"],
+            action="account.signed_up",
+            entity="user",
+            entity_id=str(ana["id"]),
+            after={"email": "ana@example.org", "name": "Ana Anić"},
+        )
+    )
+    await MentorProfile.insert(MentorProfile(user=ana["id"], edition=edition_id, key="m", bio="I mentor."))
+    await Token.insert(
+        Token(
+            purpose=TokenPurpose.RESET_PASSWORD,
+            token_hash="a" * 64,
+            email="ana@example.org",
+            user=ana["id"],
+            expires_at=utc_now() + timedelta(hours=1),
+        )
+    )
+    await OutboxMessage.insert(OutboxMessage(to_address="ana@example.org", subject="Hi", body_text="Hello Ana"))
+    await OutboxMessage.insert(OutboxMessage(to_address="co@example.org", subject="Hi", body_text="Hello Co"))
+    await RateCounter.insert(RateCounter(key="mail-address:ana@example.org", window_start=utc_now(), count=1))
+    await RateCounter.insert(RateCounter(key="login-ip:10.0.0.1", window_start=utc_now(), count=1))
 
 
 async def test_erasure_removes_the_person_from_every_table(logged_in, app) -> None:
@@ -46,40 +87,7 @@ async def test_erasure_removes_the_person_from_every_table(logged_in, app) -> No
     deck = await make_stored_file(ana["id"], b"%PDF deck", "deck.pdf", "pitch_deck")
     loose = await make_stored_file(ana["id"], b"%PDF loose", "cv.pdf")
     application = await make_application(edition["id"], startup["id"], "submitted", deck["id"])
-    await Comment.insert(Comment(problem=problem["id"], author=ana["id"], body="We need this."))
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=ana["id"],
-            action="comment.added",
-            entity="comment",
-            entity_id="1",
-            after={"problem": problem["id"], "body": "We need this."},
-        )
-    )
-    await Endorsement.insert(Endorsement(problem=problem["id"], user=ana["id"], key=f"{problem['id']}:{ana['id']}"))
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=ana["id"],
-            action="account.signed_up",
-            entity="user",
-            entity_id=str(ana["id"]),
-            after={"email": "ana@example.org", "name": "Ana Anić"},
-        )
-    )
-    await MentorProfile.insert(MentorProfile(user=ana["id"], edition=edition["id"], key="m", bio="I mentor."))
-    await Token.insert(
-        Token(
-            purpose=TokenPurpose.RESET_PASSWORD,
-            token_hash="a" * 64,
-            email="ana@example.org",
-            user=ana["id"],
-            expires_at=utc_now() + timedelta(hours=1),
-        )
-    )
-    await OutboxMessage.insert(OutboxMessage(to_address="ana@example.org", subject="Hi", body_text="Hello Ana"))
-    await OutboxMessage.insert(OutboxMessage(to_address="co@example.org", subject="Hi", body_text="Hello Co"))
-    await RateCounter.insert(RateCounter(key="mail-address:ana@example.org", window_start=utc_now(), count=1))
-    await RateCounter.insert(RateCounter(key="login-ip:10.0.0.1", window_start=utc_now(), count=1))
+    await _leave_traces(ana, problem_id=problem["id"], edition_id=edition["id"])
     feed = await calendar.feed_token(ana["id"])
     async with http_client(app) as other_device:
         second = WebClient(other_device)
@@ -218,23 +226,15 @@ async def _judged_round(judge: dict[str, Any]) -> tuple[int, int]:
     await JudgeProfile.insert(JudgeProfile(user=judge["id"], edition=edition["id"], key="j", organisation="Uni"))
     for app_id, status in ((application, "submitted"), (other, "draft")):
         await RoundApplication.insert(RoundApplication(round=round_id, application=app_id, key=f"{round_id}:{app_id}"))
-        assignment = (
-            await JudgeAssignment.insert(
-                JudgeAssignment(round=round_id, judge=judge["id"], application=app_id, key=f"a{app_id}")
-            ).returning(JudgeAssignment.id)
-        )[0]["id"]
-        await ScoreSheet.insert(
-            ScoreSheet(
-                assignment=assignment,
-                key=str(assignment),
-                round=round_id,
-                judge=judge["id"],
-                application=app_id,
-                values={str(criterion): 8},
-                comments={str(criterion): "Strong."},
-                status=status,
-                total=8.0 if status == "submitted" else None,
-            )
+        await make_score_sheet(
+            round_id=round_id,
+            judge_id=judge["id"],
+            application_id=app_id,
+            key=f"a{app_id}",
+            values={str(criterion): 8},
+            comments={str(criterion): "Strong."},
+            status=status,
+            total=8.0 if status == "submitted" else None,
         )
     return round_id, application
 
@@ -319,18 +319,9 @@ async def test_mentor_with_an_upcoming_session_must_cancel_it_first(logged_in) -
     edition = await make_edition()
     startup = await make_startup()
     application = await make_application(edition["id"], startup["id"], "accepted")
-    match = (
-        await Match.insert(
-            Match(
-                edition=edition["id"],
-                mentor=mentor["id"],
-                application=application,
-                startup=startup["id"],
-                status="published",
-                key=f"{mentor['id']}:{application}",
-            )
-        ).returning(Match.id)
-    )[0]["id"]
+    match = await make_published_match(
+        edition_id=edition["id"], mentor_id=mentor["id"], application_id=application, startup_id=startup["id"]
+    )
     start = utc_now() + timedelta(days=2)
     slot = (
         await MentoringSlot.insert(

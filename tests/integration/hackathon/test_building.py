@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from core.auth import load_current_user
 from core.enums import Role
+from hackathon.queries import runs
 from hackathon.services import building
 from hackathon.tables import Hackathon, Panel, Room, ScheduleItem, ScheduleRun
 from tests.factories import make_user
@@ -20,7 +21,7 @@ async def test_a_build_places_every_pitch_and_office_hour_without_checker_errors
     run_id = await building.start_run(user=organiser, hackathon_id=world.hackathon_id, time_limit_seconds=2)
     await building.wait_for_runs()
 
-    run = await building.latest_run(world.hackathon_id)
+    run = await runs.latest_run(world.hackathon_id)
     items = await ScheduleItem.select().where(ScheduleItem.hackathon == world.hackathon_id).output(load_json=True)
     assert run["id"] == run_id and run["status"] == "done" and run["progress"] == 100
     assert run["unplaced"] == []

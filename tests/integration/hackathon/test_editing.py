@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from core.enums import Role
 from core.tables import AuditEvent, OutboxMessage
-from hackathon.queries import local_input
+from hackathon.queries.items import local_input
 from hackathon.tables import Hackathon, Room, ScheduleChange, ScheduleItem
 from tests.integration.hackathon.world import ZONE, World, build, make_world, of_team
 from tests.web import WebClient

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.enums import Role
-from hackathon.services import building
+from hackathon.queries import runs
 from hackathon.tables import FixedSession, Hackathon, ScheduleItem
 from mentoring.tables import MentorProfile
 from tests.integration.hackathon.world import build, make_world
@@ -95,6 +95,6 @@ async def test_a_mentor_never_available_at_the_event_leaves_office_hours_unplace
 
     await build(world)
 
-    run = await building.latest_run(world.hackathon_id)
+    run = await runs.latest_run(world.hackathon_id)
     assert await ScheduleItem.count().where(ScheduleItem.kind == "office_hours") == 0
     assert [(u["kind"], u["reason"]) for u in run["unplaced"]] == [("office_hours", "no_common_time_with_mentor")]

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from core.calendar import events_for, feed_token
 from core.enums import Role
-from hackathon.queries import local_input
+from hackathon.queries.items import local_input
 from hackathon.tables import Hackathon, ScheduleItem
 from tests.factories import PASSWORD
 from tests.integration.hackathon.world import ZONE, build, make_world, of_team

@@ -12,6 +12,8 @@ from core.auth import load_current_user
 from core.clock import utc_now
 from core.enums import Role
 from core.tables import AuditEvent, OutboxMessage
+from judging.queries import rankings
+from judging.schemas import ScoresIn
 from judging.services import results, scoring
 from judging.tables import Criterion, JudgeAssignment, Round, RoundApplication, ScoreSheet
 from tests.factories import make_edition, make_user
@@ -255,11 +257,15 @@ async def test_fifty_judges_scoring_at_once_lose_nothing(logged_in) -> None:
     async def judge_twice(user, assignment_id: int, value: int) -> None:
         # Two tabs: a submit and an edit racing each other, then a double submit.
         await asyncio.gather(
-            scoring.save_sheet(user=user, assignment_id=assignment_id, data={f"c{criterion}": str(value)}, submit=True),
-            scoring.save_sheet(user=user, assignment_id=assignment_id, data={f"c{criterion}": str(value)}, submit=True),
+            scoring.save_sheet(
+                user=user, assignment_id=assignment_id, command=ScoresIn(values={criterion: value}, submit=True)
+            ),
+            scoring.save_sheet(
+                user=user, assignment_id=assignment_id, command=ScoresIn(values={criterion: value}, submit=True)
+            ),
         )
         await scoring.save_sheet(
-            user=user, assignment_id=assignment_id, data={f"c{criterion}": str(value + 1)}, submit=True
+            user=user, assignment_id=assignment_id, command=ScoresIn(values={criterion: value + 1}, submit=True)
         )
 
     await asyncio.gather(*(judge_twice(user, assignment, 1 + i % 8) for i, (user, assignment) in enumerate(judges)))
@@ -408,7 +414,7 @@ async def test_the_ranking_page_shows_flagged_totals_in_the_readers_language(log
                     total=float(value),
                 )
             )
-    ranking, _ = await results.ranking(round_id)
+    ranking, _ = await rankings.ranking(round_id)
     assert ranking is not None and any(s.flags for s in ranking.standings)
 
     response = await organiser.http.get(f"/organiser/rounds/{round_id}/")

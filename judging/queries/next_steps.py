@@ -10,17 +10,12 @@ from piccolo.query.functions.aggregate import Count
 from challenge.rules.next_steps import EditionFacts
 from challenge.services.next_steps import edition_facts
 from core.auth import CurrentUser
-from core.enums import Role
 from core.next_steps import Home, register_source
 from core.rules.next_steps import Step
 from judging.enums import RoundMethod, RoundStatus, ScoreStatus
 from judging.rules import next_steps as rules
+from judging.services.visibility import judges_in
 from judging.tables import JudgeAssignment, JudgeProfile, Round, ScoreSheet
-
-
-def _judges_in(user: CurrentUser, edition_id: int) -> bool:
-    """A judge grant for this edition, or one without an edition (it covers every edition)."""
-    return any(g.role == Role.JUDGE and g.edition_id in (None, edition_id) for g in user.grants)
 
 
 async def _per_round(query: Any) -> dict[int, int]:
@@ -46,7 +41,7 @@ ROUND_COLUMNS = (Round.id, Round.name, Round.method, Round.status, Round.edition
 
 async def _judge_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     editions = await edition_facts(now=now)
-    mine = [e for e in editions.values() if _judges_in(user, e.id)]
+    mine = [e for e in editions.values() if judges_in(user, e.id)]
     assigned = await _per_round(
         JudgeAssignment.select(JudgeAssignment.round, Count(alias="n"))
         .where(JudgeAssignment.judge == user.id)

@@ -13,6 +13,7 @@ import pygal
 from challenge.dashboard import chart_style, render_inline
 from core.i18n import current_locale
 from core.i18n import gettext as _
+from judging.records import SubmittedTotal
 from judging.rules.scoring import Ranking
 
 
@@ -28,11 +29,11 @@ def _config(title: str, **options: Any) -> dict[str, Any]:
     }
 
 
-def judge_distributions(totals: list[dict[str, Any]], names: dict[int, str]) -> str:
+def judge_distributions(totals: list[SubmittedTotal], names: dict[int, str]) -> str:
     """A box per judge: harsh and lenient judges stand out at a glance."""
     by_judge: dict[int, list[float]] = defaultdict(list)
     for row in totals:
-        by_judge[row["judge"]].append(row["total"])
+        by_judge[row.judge].append(row.total)
     chart = pygal.Box(
         **_config(_("Totals given by each judge"), box_mode="tukey", show_legend=False, x_label_rotation=20, height=420)
     )
@@ -66,14 +67,14 @@ _drawn: OrderedDict[tuple[Any, ...], dict[str, str]] = OrderedDict()
 
 
 def round_charts(
-    round_id: int, totals: list[dict[str, Any]], judge_names: dict[int, str], ranking: Ranking, names: dict[int, str]
+    round_id: int, totals: list[SubmittedTotal], judge_names: dict[int, str], ranking: Ranking, names: dict[int, str]
 ) -> dict[str, str]:
     """Both charts, drawn again only when what they show changed (pygal takes a second for 100 judges)."""
     top = ranking.standings[:30]
     key = (
         round_id,
         current_locale(),
-        hash(tuple((row["judge"], row["application"], row["total"]) for row in totals)),
+        hash(tuple((row.judge, row.application, row.total) for row in totals)),
         hash(tuple(sorted(judge_names.items()))),
         tuple((s.application_id, s.normalised_mean, s.raw_mean, s.spread, names.get(s.application_id)) for s in top),
     )

@@ -1,0 +1,153 @@
+"""Every msgspec struct judging's API speaks, and the typed commands its services take.
+
+A page's form and the JSON API turn their input into the same command (`judging.forms` does it
+for forms); the service then applies the domain's checks, whoever called it. The checks on a
+round's own fields are here, beside the command they guard, because the form applies them too:
+a form that fails to parse some fields still reports what is wrong with the others.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from core.i18n import gettext as _
+from core.rules import N_, TOO_LONG
+from core.schemas import JsonInput
+from judging.enums import Normalisation, RoundEntry, RoundMethod
+
+ROUND_NAME_MAX_LENGTH = 120
+# The whole-number settings of a round and the range each may take.
+ROUND_NUMBERS: dict[str, tuple[int, int]] = {
+    "judges_per_application": (1, 20),
+    "max_per_judge": (1, 500),
+    "advance_count": (0, 10_000),
+}
+
+
+def number_error(name: str) -> str:
+    low, high = ROUND_NUMBERS[name]
+    return _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+
+
+def round_name_errors(name: str) -> dict[str, str]:
+    if not name:
+        return {"name": N_("Required.")}
+    if len(name) > ROUND_NAME_MAX_LENGTH:
+        return {"name": TOO_LONG}
+    return {}
+
+
+def round_number_errors(numbers: dict[str, int]) -> dict[str, str]:
+    return {
+        name: number_error(name)
+        for name, value in numbers.items()
+        if not ROUND_NUMBERS[name][0] <= value <= ROUND_NUMBERS[name][1]
+    }
+
+
+class RoundIn(msgspec.Struct, frozen=True, kw_only=True):
+    """A round's settings as an organiser gives them; times are UTC (the form converts from the
+    edition's time zone)."""
+
+    name: str
+    method: RoundMethod
+    entry: RoundEntry
+    normalisation: Normalisation
+    judges_per_application: int
+    max_per_judge: int
+    advance_count: int
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+    def numbers(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in ROUND_NUMBERS}
+
+
+class CriterionIn(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a rubric being saved.
+
+    Attributes:
+        weight: NaN when the form's text was no number (the rubric check says so).
+        scale_min, scale_max: A float when the form's text was no whole number (likewise).
+        row: Where the line stood in what the organiser filled in, blank rows included: errors
+            name this row. None: its position among the criteria.
+    """
+
+    name: str
+    weight: float
+    scale_min: int | float = 1
+    scale_max: int | float = 10
+    guidance: str = ""
+    independent: bool = False
+    row: int | None = None
+
+
+class RubricIn(msgspec.Struct, frozen=True, kw_only=True):
+    criteria: list[CriterionIn]
+
+
+class ScoresIn(msgspec.Struct, frozen=True, kw_only=True):
+    """A judge's scores and comments by criterion id; a value that is no whole number (a float
+    from the form) is reported by the sheet check with the criterion's scale."""
+
+    values: dict[int, int | float] = msgspec.field(default_factory=dict)
+    comments: dict[int, str] = msgspec.field(default_factory=dict)
+    submit: bool = False
+
+
+class JudgeProfileIn(msgspec.Struct, frozen=True, kw_only=True):
+    organisation: str
+    expertise: list[str]
+
+
+class AdvanceIn(msgspec.Struct, frozen=True, kw_only=True):
+    """Who advances: the top N under the quotas, or exactly `application_ids` when given."""
+
+    application_ids: list[int] | None = None
+    min_rural: int = 0
+    max_per_municipality: int = 0
+
+
+# The JSON API.
+
+
+class QueueItemOut(msgspec.Struct):
+    id: int
+    application: int
+    startup_name: str
+    track: str
+    sheet_status: str | None
+    total: float | None
+
+
+class SheetIn(JsonInput):
+    values: dict[str, int]
+    comments: dict[str, str] = msgspec.field(default_factory=dict)
+    submit: bool = False
+
+
+class SheetOut(msgspec.Struct):
+    status: str
+    total: float | None
+    version: int
+
+
+class StandingOut(msgspec.Struct):
+    rank: int
+    application_id: int
+    startup_name: str
+    track: str
+    normalised_mean: float
+    raw_mean: float
+    judges: int
+    spread: float
+    flags: list[str]
+    advanced: bool
+
+
+class RankingOut(msgspec.Struct):
+    round_id: int
+    normalisation: str
+    standings: list[StandingOut]
