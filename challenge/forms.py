@@ -13,7 +13,6 @@ from typing import Any
 
 import msgspec
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import PHASE_ORDER, BudgetRange, ProcurementPath, SettlementKind, Track
 from challenge.records import ApplicationRow, EditionRow, ProblemRow
 from challenge.rules.applications import parse_grace_minutes

@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get
 
 from core.permissions import login_required
-
-
-class GrantOut(msgspec.Struct):
-    role: str
-    edition_id: int | None
-    organisation_id: int | None
-
-
-class MeOut(msgspec.Struct):
-    id: int
-    email: str
-    name: str
-    locale: str
-    is_verified: bool
-    grants: list[GrantOut]
+from core.schemas import GrantOut, MeOut
 
 
 class MeController(Controller):

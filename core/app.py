@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from challenge import jobs as challenge_jobs
+from challenge import labels as challenge_labels
 from challenge.controllers import ROUTES as CHALLENGE_ROUTES
 from challenge.queries import editions as challenge_queries
 from challenge.services import next_steps as challenge_next_steps
@@ -36,18 +37,21 @@ from core.privacy_controllers import OrganiserPrivacyPages, PrivacyPages
 from core.request_bodies import LimitedRequest
 from core.scheduler import SchedulerService
 from core.security_headers import SecurityHeaders
-from core.sessions import SessionMiddleware, pop_flashes
+from core.sessions import SessionMiddleware, pop_flashes, session_in
 from core.settings import PROJECT_ROOT, get_settings
 from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
 from hackathon import jobs as hackathon_jobs
+from hackathon import labels as hackathon_labels
 from hackathon.controllers import ROUTES as HACKATHON_ROUTES
 from hackathon.services import privacy as hackathon_privacy
 from judging import jobs as judging_jobs
+from judging import labels as judging_labels
 from judging.controllers import ROUTES as JUDGING_ROUTES
 from judging.queries import next_steps as judging_next_steps
 from judging.services import privacy as judging_privacy
 from mentoring import jobs as mentoring_jobs
+from mentoring import labels as mentoring_labels
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
 from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
@@ -58,12 +62,25 @@ FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
 
 def _flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
     # Unrouted requests (404s) never pass through the session middleware.
-    session = request.scope.get("session")
+    session = session_in(request.scope)
     return pop_flashes(session) if session is not None else []
+
+
+def register_domain_labels() -> None:
+    """Every domain's names for its stored values (`value|label`), registered in one place.
+
+    The app, the command line and the tests call this; nothing registers labels as a side effect
+    of being imported, so a page renders the same names whichever modules happened to load first.
+    """
+    challenge_labels.register()
+    mentoring_labels.register()
+    judging_labels.register()
+    hackathon_labels.register()
 
 
 def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     settings = get_settings()
+    register_domain_labels()
     jobs.register(settings)
     challenge_jobs.register(settings)
     mentoring_jobs.register(settings)

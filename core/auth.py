@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.enums import Role
-from core.sessions import Session
+from core.sessions import Session, session_of
 from core.tables import Membership, User
 
 _hasher = PasswordHasher()
@@ -96,8 +97,8 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            session: Session = scope["session"]  # type: ignore[typeddict-item]
+        if scope["type"] == ScopeType.HTTP:
+            session = session_of(scope)
             user_id = session.get(SESSION_USER_KEY)
             user = await load_current_user(user_id) if isinstance(user_id, int) else None
             if user is None and user_id is not None:

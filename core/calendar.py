@@ -108,4 +108,5 @@ def to_ics(events: list[CalendarEvent], *, name: str) -> bytes:
         if item.url:
             event.add("url", item.url)
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -69,7 +69,10 @@ def serve(host: str, port: int, workers: int, reload: bool, app: str = "core.app
 
 async def _demo() -> None:
     from core import db
+    from core.app import register_domain_labels
     from core.demo import load_demo
+
+    register_domain_labels()  # the demo's mail names stored values as the app's pages do
 
     await db.open_pool()
     try:

@@ -15,11 +15,12 @@ import hmac
 from typing import Any
 
 from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from core.sessions import Session
+from core.sessions import Session, session_of
 from core.settings import get_settings
 
 HEADER = "x-csrftoken"
@@ -51,15 +52,15 @@ class CSRFMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        session: Session = scope["session"]  # type: ignore[typeddict-item]
+        session = session_of(scope)
         handler = scope.get("route_handler")
         excluded = handler is not None and handler.opt.get(EXCLUDE_KEY)
         state = ScopeState.from_scope(scope)
         if scope["method"] in SAFE_METHODS:
-            state.csrf_token = token_for(session, issue=True)
+            state.csrf_token = token_for(session, issue=True) or ""  # issued: never empty
         elif not excluded:
             request = scope["litestar_app"].request_class(scope=scope, receive=receive)
             token = request.headers.get(HEADER)
@@ -67,7 +68,7 @@ class CSRFMiddleware:
                 token = (await request.form()).get(FORM_FIELD)
             if not token_valid(session, token):
                 raise PermissionDeniedException("CSRF token verification failed")
-            state.csrf_token = token
+            state.csrf_token = str(token)
         mirrored = _cookie(scope, MIRROR_COOKIE)
 
         async def send_with_mirror(message: Message) -> None:

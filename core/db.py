@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings) -> Engine[Any]:
     if settings.is_sqlite:
         path = Path(settings.sqlite_path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +39,7 @@ def _enable_wal(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
 
 
-def engine() -> Engine:
+def engine() -> Engine[Any]:
     found = engine_finder()
     if found is None:
         raise RuntimeError("piccolo_conf.py defines no DB engine")
@@ -75,9 +75,11 @@ async def transaction() -> AsyncIterator[Any]:
     if isinstance(db, SQLiteEngine):
         async with _sqlite_write_lock(), db.transaction(transaction_type=TransactionType.immediate) as txn:
             yield txn
-    else:
+    elif isinstance(db, PostgresEngine):
         async with _postgres_transaction(db) as txn:
             yield txn
+    else:
+        raise RuntimeError(f"no transactions for the engine {type(db).__name__}")
 
 
 @asynccontextmanager
@@ -107,8 +109,9 @@ async def _end(db: PostgresEngine, txn: Any, exc: BaseException | None) -> None:
     try:
         await txn.__aexit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
     except BaseException:
-        if db.current_transaction.get() is txn:
-            db.current_transaction.reset(txn.context)
+        current = db.current_transaction.get()
+        if current is not None and current is txn:
+            db.current_transaction.reset(current.context)
         await _release(db, txn.connection)
         if exc is None:
             raise

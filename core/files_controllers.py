@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Stream
@@ -11,6 +10,7 @@ from litestar.response import Stream
 from core import files
 from core.errors import ValidationFailed
 from core.permissions import login_required
+from core.schemas import FileOut
 from core.settings import get_settings
 from core.storage import get_storage
 from core.uploads import PDF_OR_IMAGE, FileRule, named_for_content, receive_form
@@ -18,15 +18,6 @@ from core.uploads import PDF_OR_IMAGE, FileRule, named_for_content, receive_form
 AnyRequest = Request[Any, Any, Any]
 # Room for the form fields around the file; beyond this the stream is cut off with 413.
 _BODY_SLACK = 4 * 1024 * 1024
-
-
-class FileOut(msgspec.Struct):
-    id: int
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    url: str
 
 
 def _file_out(row: dict[str, Any]) -> FileOut:

@@ -21,6 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.rules import N_
@@ -206,7 +207,8 @@ def _style(language: str) -> tuple[DateTimePattern, DateTimePattern]:
 
 def language_name(code: str) -> str:
     """A language's name in the reader's language, from CLDR (e.g. "sr" -> "srpski")."""
-    return babel_locale().languages.get(code, code)
+    name: str = babel_locale().languages.get(code, code)
+    return name
 
 
 def format_number(value: float | int) -> str:
@@ -233,14 +235,14 @@ class LocaleMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        session = scope.get("session") or {}
+        session: object = scope.get("session")
         user = scope.get("user")
         accept = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"accept-language"), "")
         locale = (
-            session.get("locale")
+            (session.get("locale") if isinstance(session, dict) else None)
             or (user.locale if user is not None else None)
             or negotiate(accept)
             or get_settings().default_locale

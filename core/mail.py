@@ -16,6 +16,7 @@ from email.utils import make_msgid
 from typing import Any
 
 import aiosmtplib
+import msgspec
 
 from core.clock import utc_now
 from core.enums import OutboxStatus
@@ -65,35 +66,52 @@ async def queue_mail(
     return bool(await insert.returning(OutboxMessage.id))
 
 
-def _build_message(row: dict[str, Any], sender: str) -> EmailMessage:
+class _DueMail(msgspec.Struct, frozen=True, kw_only=True):
+    """A queued message the sender picks up: what goes out, and how often it was tried."""
+
+    id: int
+    to_address: str
+    subject: str
+    body_text: str
+    body_with_secrets: str | None
+    attempts: int
+
+    @property
+    def body(self) -> str:
+        """The mail as sent: with its link where it has one (the outbox page shows `body_text`)."""
+        return self.body_with_secrets or self.body_text
+
+
+def _build_message(row: _DueMail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = row["to_address"]
-    message["Subject"] = row["subject"]
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}")
-    message.set_content(row["body_with_secrets"] or row["body_text"])
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}")
+    message.set_content(row.body)
     return message
 
 
-async def _mark_sent(row: dict[str, Any]) -> None:
+async def _mark_sent(row: _DueMail) -> None:
     # The secret goes in the same statement that records the delivery: it is never kept after.
     await OutboxMessage.update(
         {
             OutboxMessage.status: OutboxStatus.SENT,
             OutboxMessage.sent_at: utc_now(),
-            OutboxMessage.attempts: row["attempts"] + 1,
+            OutboxMessage.attempts: row.attempts + 1,
             OutboxMessage.body_with_secrets: None,
         }
-    ).where(OutboxMessage.id == row["id"])
+    ).where(OutboxMessage.id == row.id)
 
 
-async def _due(batch_size: int) -> list[dict[str, Any]]:
-    return await (
+async def _due(batch_size: int) -> list[_DueMail]:
+    rows = await (
         OutboxMessage.select()
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= utc_now())
         .order_by(OutboxMessage.id)
         .limit(batch_size)
     )
+    return msgspec.convert(rows, list[_DueMail])
 
 
 async def _write_to_log(batch_size: int) -> int:
@@ -102,10 +120,10 @@ async def _write_to_log(batch_size: int) -> int:
     for row in rows:
         log.info(
             "mail %s (no SMTP_HOST, so logged instead of sent)\nTo: %s\nSubject: %s\n\n%s",
-            row["id"],
-            row["to_address"],
-            row["subject"],
-            row["body_with_secrets"] or row["body_text"],
+            row.id,
+            row.to_address,
+            row.subject,
+            row.body,
         )
         await _mark_sent(row)
     return len(rows)
@@ -135,10 +153,10 @@ async def send_pending(*, smtp: SmtpSettings | None = None, batch_size: int = 50
                 timeout=30,
             )
         except Exception as exc:  # one bad message must never stop the others
-            attempts = row["attempts"] + 1
+            attempts = row.attempts + 1
             transient = isinstance(exc, aiosmtplib.SMTPException | OSError)
             retry_at = next_attempt(attempts=attempts, now=utc_now()) if transient else None
-            log.warning("mail %s to %s failed (attempt %s): %s", row["id"], row["to_address"], attempts, exc)
+            log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.to_address, attempts, exc)
             changes: dict[Any, Any] = {
                 OutboxMessage.attempts: attempts,
                 OutboxMessage.last_error: str(exc)[:2000],
@@ -147,7 +165,7 @@ async def send_pending(*, smtp: SmtpSettings | None = None, batch_size: int = 50
             }
             if retry_at is None:  # given up: the link will never be delivered, so it is not kept either
                 changes[OutboxMessage.body_with_secrets] = None
-            await OutboxMessage.update(changes).where(OutboxMessage.id == row["id"])
+            await OutboxMessage.update(changes).where(OutboxMessage.id == row.id)
             continue
         await _mark_sent(row)
         sent += 1

@@ -7,21 +7,13 @@ each one, with the problem body core.web's handlers actually return, wherever it
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
+from core.schemas import ApiError
+
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class ApiError(msgspec.Struct):
-    """The body of every error answer of the JSON API."""
-
-    status_code: int
-    detail: str
-    # Field by field, what is wrong (422): `name`, `rooms[1].name`, `form`...
-    errors: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 DESCRIPTIONS = {

@@ -25,6 +25,7 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
 from core.i18n import current_locale
+from core.sessions import session_in
 from core.settings import get_settings
 from core.tables import ContentVersion
 
@@ -79,7 +80,7 @@ async def changed(entity: str) -> None:
 
 
 def _cacheable(request: Request[Any, Any, Any]) -> bool:
-    session = request.scope.get("session")
+    session = session_in(request.scope)
     blank = session is None or session.is_blank()
     return get_settings().page_cache and request.scope.get("user") is None and blank
 
@@ -87,14 +88,15 @@ def _cacheable(request: Request[Any, Any, Any]) -> bool:
 async def public_page(request: Request[Any, Any, Any], build: Callable[[], Awaitable[Template]]) -> Response[Any]:
     """The page `build` makes, rendered once per content token, language and query."""
     if not _cacheable(request):
-        return await build()  # type: ignore[return-value]
+        return await build()
     key = (request.url.path, request.url.query, current_locale(), await _token())
-    csrf = ScopeState.from_scope(request.scope).csrf_token or ""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    csrf = token if isinstance(token, str) else ""
     body = _pages.pages.get(key)
     if body is None:
         template = await build()
         if template.status_code != 200:
-            return template  # type: ignore[return-value]
+            return template
         engine = request.app.template_engine
         assert engine is not None
         html = engine.get_template(template.template_name).render(**template.create_template_context(request))

@@ -7,6 +7,7 @@ without the right role get 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -16,19 +17,20 @@ from core.auth import CurrentUser
 from core.enums import Role
 from core.rules import N_
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
 
-def current_user(connection: ASGIConnection) -> CurrentUser | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    user: CurrentUser | None = connection.scope.get("user")
+    return user
 
 
-def login_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def login_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if current_user(connection) is None:
         raise NotAuthorizedException(N_("Please sign in to continue."))
 
 
-def verified_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+def verified_required(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     login_required(connection, handler)
     user = current_user(connection)
     if user is not None and not user.is_verified:
@@ -38,7 +40,7 @@ def verified_required(connection: ASGIConnection, handler: BaseRouteHandler) -> 
 def requires_role(*roles: Role) -> Guard:
     """Allow users holding any of `roles`."""
 
-    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
         login_required(connection, handler)
         user = current_user(connection)
         if user is None or not (user.roles & set(roles)):
@@ -55,7 +57,7 @@ def requires_membership(role: Role, *, path_param: str) -> Guard:
     staff of municipality 7 into `/municipalities/7/...`.
     """
 
-    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
         login_required(connection, handler)
         user = current_user(connection)
         assert user is not None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import anyio
 import msgspec
@@ -53,7 +53,7 @@ from core.settings import get_settings
 T = TypeVar("T")
 INLINE_PARSE_BYTES = 16 * 1024
 BODY_TOO_LARGE = N_("The request is too large (at most %(limit)s).")
-_GUARDS_PASSED = "body_guards_passed"
+_GUARDS_PASSED: Final = "body_guards_passed"
 _FORM_TYPES = {RequestEncodingType.URL_ENCODED.value, RequestEncodingType.MULTI_PART.value}
 
 

@@ -67,13 +67,15 @@ def registered_jobs() -> list[JobSpec]:
 
 
 def _next_fire(spec: JobSpec, now: datetime) -> datetime | None:
-    return spec.trigger.get_next_fire_time(None, now)
+    fire_at: datetime | None = spec.trigger.get_next_fire_time(None, now)
+    return fire_at
 
 
 async def _ensure_state(spec: JobSpec, now: datetime) -> datetime | None:
     state = await JobState.select(JobState.next_run_at).where(JobState.job_id == spec.id).first()
     if state is not None:
-        return state["next_run_at"]
+        stored: datetime | None = state["next_run_at"]
+        return stored
     next_run = _next_fire(spec, now)
     await JobState.insert(JobState(job_id=spec.id, next_run_at=next_run))
     return next_run

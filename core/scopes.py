@@ -81,6 +81,10 @@ class Scope(Generic[T]):
         user = current_user(connection)
         if user is None or not (user.roles & set(self.roles)):
             raise PermissionDeniedException(ANOTHER_ROLE)
+        if self._key in connection.state:
+            # A form's guards run once before its body is read (core.request_bodies) and again
+            # before the handler: the object was loaded and allowed the first time.
+            return
         loaded = await self.load(connection.path_params)
         if not self.allow(user, loaded):
             raise PermissionDeniedException(ANOTHER_ROLE)

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.clock import utc_now
@@ -89,6 +90,23 @@ class Session(dict[str, Any]):
         return not (self.keys() - {CSRF_KEY})
 
 
+def session_in(scope: Scope) -> Session | None:
+    """The session `SessionMiddleware` put into the scope; None where it never ran (unrouted requests).
+
+    Litestar types `scope["session"]` as whatever any session backend stores; ours is a `Session`.
+    """
+    session: object = scope.get("session")
+    return session if isinstance(session, Session) else None
+
+
+def session_of(scope: Scope) -> Session:
+    """The request's session, for middleware that runs inside `SessionMiddleware`."""
+    session = session_in(scope)
+    if session is None:
+        raise RuntimeError("SessionMiddleware must run before this middleware")
+    return session
+
+
 async def load_session(session_id: str | None) -> Session:
     if not session_id:
         return Session({}, session_id=None, needs_renewal=False)
@@ -146,7 +164,7 @@ class SessionMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         session_id = _cookie(scope, COOKIE_NAME)
@@ -245,4 +263,5 @@ def flash(session: dict[str, Any], message: str, category: str = "info") -> None
 
 
 def pop_flashes(session: dict[str, Any]) -> list[dict[str, str]]:
-    return session.pop("_flashes", [])
+    flashes: list[dict[str, str]] = session.pop("_flashes", [])
+    return flashes

@@ -6,6 +6,7 @@ from piccolo.columns import (
     Bytea,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -17,6 +18,7 @@ from core.enums import JobRunStatus, OutboxStatus, Role, TokenPurpose
 
 
 class User(Table, tablename="app_user"):
+    id: Serial  # added by Piccolo; annotated for the type checker
     email = Varchar(length=254, unique=True, index=True)
     name = Varchar(length=120)
     password_hash = Varchar(length=255)
@@ -34,6 +36,8 @@ class Membership(Table):
     the person acts for; the kernel does not know those tables, the domains do.
     """
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     user = ForeignKey(references=User, index=True)
     role = Varchar(length=20, choices=Role, index=True)
     edition_id = Integer(null=True, default=None)
@@ -43,6 +47,8 @@ class Membership(Table):
 
 class Token(Table):
     """A single-use secret sent by mail: only its SHA-256 is stored."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     purpose = Varchar(length=20, choices=TokenPurpose)
     token_hash = Varchar(length=64, unique=True, index=True)
@@ -58,6 +64,8 @@ class Token(Table):
 class SessionRecord(Table, tablename="http_session"):
     """Server-side sessions, shared by every worker through the database."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     key = Varchar(length=128, unique=True, index=True)
     user_id = Integer(null=True, default=None, index=True)
     data = Bytea()
@@ -67,14 +75,17 @@ class SessionRecord(Table, tablename="http_session"):
 class RateCounter(Table):
     """Counters for rate limits and sign-in failures, shared by every worker."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     key = Varchar(length=255, unique=True, index=True)
     window_start = Timestamptz()
-    count = Integer(default=0)
+    count = Integer(default=0)  # type: ignore[assignment]  # the column's name; shadows Table.count(), never called on this table
     # The latest hit: failure counters wait from it, and forget everything after a quiet spell.
     last_hit_at = Timestamptz(null=True, default=None)
 
 
 class AuditEvent(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     actor = ForeignKey(references=User, null=True, default=None, index=True)
     action = Varchar(length=80, index=True)
     entity = Varchar(length=60, index=True)
@@ -85,6 +96,7 @@ class AuditEvent(Table):
 
 
 class OutboxMessage(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     to_address = Varchar(length=254, index=True)
     subject = Varchar(length=255)
     # What organisers may read: the mail with every secret link replaced by a placeholder.
@@ -106,6 +118,8 @@ class OutboxMessage(Table):
 class StoredFile(Table):
     """An upload: bytes live in storage under `key`, never under the web root."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     key = Varchar(length=80, unique=True)
     original_name = Varchar(length=255)
     content_type = Varchar(length=100)
@@ -119,6 +133,8 @@ class StoredFile(Table):
 class JobState(Table):
     """Persisted state of each scheduled job: what survives a restart."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     job_id = Varchar(length=100, unique=True, index=True)
     next_run_at = Timestamptz(null=True, default=None)
     last_run_at = Timestamptz(null=True, default=None)
@@ -128,6 +144,7 @@ class JobState(Table):
 
 
 class JobRun(Table):
+    id: Serial  # added by Piccolo; annotated for the type checker
     job_id = Varchar(length=100, index=True)
     scheduled_for = Timestamptz(null=True, default=None)
     started_at = Timestamptz(default=TimestamptzNow())
@@ -140,12 +157,16 @@ class JobRun(Table):
 class CalendarFeed(Table):
     """The version of a person's calendar feed token; bumping it revokes the old URL."""
 
+    id: Serial  # added by Piccolo; annotated for the type checker
+
     user = ForeignKey(references=User, unique=True)
     version = Integer(default=1)
 
 
 class ContentVersion(Table):
     """A token that changes whenever data shown on public pages changes: the page cache's key."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
 
     name = Varchar(length=40, unique=True)
     token = Varchar(length=40, default="")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from core.clock import utc_now
 from core.enums import TokenPurpose
@@ -19,6 +21,27 @@ LIFETIMES = {
     TokenPurpose.INVITE: timedelta(days=14),
     TokenPurpose.SIGN_IN: timedelta(minutes=15),
 }
+
+
+class TokenRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored single-use link, as the services that honour it read it (never its hash)."""
+
+    id: int
+    purpose: str
+    email: str
+    user: int | None
+    payload: dict[str, Any]  # free shape: what the link's purpose needs (an invitation's role, ...)
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+
+    @property
+    def account(self) -> int:
+        """The account a confirmation, reset or sign-in link was issued for (those always name one)."""
+        if self.user is None:
+            raise NotFound(N_("This link is not valid. Please check that you copied all of it."))
+        return self.user
 
 
 def _digest(raw: str) -> str:
@@ -49,7 +72,7 @@ async def issue(
     return raw
 
 
-async def peek(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
+async def peek(*, purpose: TokenPurpose, raw: str) -> TokenRow:
     """The token's row if it can still be used; clear errors for forged, used or expired links."""
     row = await (
         Token.select()
@@ -59,19 +82,20 @@ async def peek(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(N_("This link is not valid. Please check that you copied all of it."))
-    if row["used_at"] is not None:
+    token = msgspec.convert(row, TokenRow)
+    if token.used_at is not None:
         raise StateConflict(N_("This link has already been used."))
-    if row["expires_at"] <= utc_now():
+    if token.expires_at <= utc_now():
         raise StateConflict(N_("This link has expired. Please ask for a new one."))
-    return row
+    return token
 
 
-async def consume(*, purpose: TokenPurpose, raw: str) -> dict[str, Any]:
+async def consume(*, purpose: TokenPurpose, raw: str) -> TokenRow:
     """Use the token once. Call inside the transaction of the change it authorises."""
     row = await peek(purpose=purpose, raw=raw)
     used = (
         await Token.update({Token.used_at: utc_now()})
-        .where(Token.id == row["id"], Token.used_at.is_null())
+        .where(Token.id == row.id, Token.used_at.is_null())
         .returning(Token.id)
     )
     if not used:

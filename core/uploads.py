@@ -27,7 +27,7 @@ from core.input_guard import NUL_IN_TEXT
 from core.rules import N_
 from core.rules.bodies import FORM_TOO_MANY_FIELDS
 from core.rules.text import direction_control_errors
-from core.sessions import Session
+from core.sessions import Session, session_of
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter
 
@@ -315,7 +315,7 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
         rules=rules,
         storage=storage,
         csrf_header=request.headers.get(csrf.HEADER),
-        session=request.scope["session"],  # type: ignore[typeddict-item]
+        session=session_of(request.scope),
     )
     parser = MultipartParser(
         params[b"boundary"],
@@ -346,10 +346,11 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     form._require_csrf()  # a form without files must carry the token too
     # The middleware skips routes that check the token themselves, so it never put one in the
     # scope: without this, a form shown again after an error would carry an empty token.
-    ScopeState.from_scope(request.scope).csrf_token = csrf.token_for(form.session)
+    ScopeState.from_scope(request.scope).csrf_token = csrf.token_for(form.session) or ""
     if not complete:
         received = {name: values if len(values) > 1 else values[0] for name, values in form.result.fields.items()}
-        request.scope.setdefault("parsed_form", received)  # what did arrive is shown again
+        # What did arrive is shown again (our own scope key, which Litestar's scope type does not know).
+        request.scope.setdefault("parsed_form", received)  # type: ignore[typeddict-item]
         raise ValidationFailed({"form": MALFORMED}, MALFORMED)
     for name, message in direction_control_errors(
         (name, value) for name, values in form.result.fields.items() for value in values

@@ -56,7 +56,7 @@ def kept_input(form: dict[str, Any]) -> dict[str, Any]:
 
 async def _form_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
     parsed = request.scope.get("parsed_form")
-    if parsed is not None:
+    if isinstance(parsed, dict):
         return parsed
     if request.method == "GET":
         return dict(request.query_params)
@@ -64,7 +64,9 @@ async def _form_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {key: (values if len(values) > 1 else values[0]) for key, values in form.dict().items() if values}
 
 
-def _json_problem(status_code: int, detail: str, errors: dict[str, str] | None = None, **headers: str) -> Response[Any]:
+def _json_problem(
+    status_code: int, detail: str, errors: dict[str, str] | None = None, *, headers: dict[str, str] | None = None
+) -> Response[Any]:
     body: dict[str, Any] = {"status_code": status_code, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -76,7 +78,8 @@ def _error_page(
     status_code: int,
     message: str,
     errors: dict[str, str] | None = None,
-    **headers: str,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     template = f"errors/{status_code}.html" if status_code in {403, 404, 409, 422, 429, 500} else "errors/generic.html"
     referer = urlsplit(request.headers.get("referer", ""))
@@ -97,7 +100,7 @@ class _Deferred(Response[Any]):
         super().__init__(content=None)
         self.build = build
 
-    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:  # type: ignore[override]
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:
         async def send_built(scope: Any, receive: Any, send: Any) -> None:
             response = await self.build()
             await response.to_asgi_response(app=app, request=request, **kwargs)(scope, receive, send)
@@ -113,7 +116,7 @@ async def _domain_error_response(request: Request[Any, Any, Any], exc: DomainErr
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else {}
     errors = {field: gettext(msg) for field, msg in exc.errors.items()} if isinstance(exc, ValidationFailed) else None
     if is_api(request):
-        return _json_problem(exc.status_code, gettext(exc.message), errors, **headers)
+        return _json_problem(exc.status_code, gettext(exc.message), errors, headers=headers)
     form_template = request.route_handler.opt.get("form") if request.scope.get("route_handler") else None
     if form_template and isinstance(exc, ValidationFailed | TooManyRequests | StateConflict):
         # The form again, with the message on top: what the user typed is never lost.
@@ -130,7 +133,7 @@ async def _domain_error_response(request: Request[Any, Any, Any], exc: DomainErr
             status_code=exc.status_code,
             headers=headers or None,
         )
-    return _error_page(request, exc.status_code, gettext(exc.message), errors, **headers)
+    return _error_page(request, exc.status_code, gettext(exc.message), errors, headers=headers)
 
 
 def handle_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
@@ -177,7 +180,7 @@ class _InLocale(Response[Any]):
         super().__init__(content=None)
         self.build = build
 
-    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:  # type: ignore[override]
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:
         async def send_built(scope: Any, receive: Any, send: Any) -> None:
             from core.sessions import COOKIE_NAME, load_session  # core.sessions imports this module
 
@@ -225,8 +228,8 @@ def handle_validation(request: Request[Any, Any, Any], exc: ValidationException)
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     headers = dict(exc.headers or {})  # e.g. Allow on 405
     if is_api(request):
-        return _json_problem(exc.status_code, exc.detail, **headers)
-    return _error_page(request, exc.status_code, exc.detail, **headers)
+        return _json_problem(exc.status_code, exc.detail, headers=headers)
+    return _error_page(request, exc.status_code, exc.detail, headers=headers)
 
 
 def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -245,9 +248,10 @@ def handle_database_unavailable(request: Request[Any, Any, Any], exc: Exception)
         return handle_server_error(request, exc)
     log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
     message = gettext("The service is briefly unavailable. Please try again in a moment.")
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if is_api(request):
-        return _json_problem(HTTP_503_SERVICE_UNAVAILABLE, message, **{"Retry-After": str(RETRY_AFTER_SECONDS)})
-    return _error_page(request, HTTP_503_SERVICE_UNAVAILABLE, message, **{"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return _json_problem(HTTP_503_SERVICE_UNAVAILABLE, message, headers=retry)
+    return _error_page(request, HTTP_503_SERVICE_UNAVAILABLE, message, headers=retry)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -4,16 +4,19 @@ from core.i18n import register_labels
 from core.rules import N_
 from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
-register_labels(
-    {
-        RoundMethod.WEIGHTED_RUBRIC: N_("weighted rubric"),
-        RoundMethod.PAIRWISE: N_("pairwise comparison"),
-        RoundEntry.ALL_SUBMITTED: N_("all submitted applications"),
-        RoundEntry.ADVANCED: N_("those advanced from the previous round"),
-        Normalisation.JUDGE_OFFSET: N_("judge offset (leniency measured on shared applications)"),
-        Normalisation.Z_SCORE: N_("z-score per judge"),
-        RoundStatus.OPEN: N_("open"),
-        RoundStatus.CLOSED: N_("closed"),
-        ScoreStatus.SUBMITTED: N_("submitted"),
-    }
-)
+
+def register() -> None:
+    """Name judging's stored values; `core.app.register_domain_labels` calls this at start."""
+    register_labels(
+        {
+            RoundMethod.WEIGHTED_RUBRIC: N_("weighted rubric"),
+            RoundMethod.PAIRWISE: N_("pairwise comparison"),
+            RoundEntry.ALL_SUBMITTED: N_("all submitted applications"),
+            RoundEntry.ADVANCED: N_("those advanced from the previous round"),
+            Normalisation.JUDGE_OFFSET: N_("judge offset (leniency measured on shared applications)"),
+            Normalisation.Z_SCORE: N_("z-score per judge"),
+            RoundStatus.OPEN: N_("open"),
+            RoundStatus.CLOSED: N_("closed"),
+            ScoreStatus.SUBMITTED: N_("submitted"),
+        }
+    )

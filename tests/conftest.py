@@ -11,6 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
 _VAR = Path(tempfile.mkdtemp(prefix=f"challenge-test-{ENGINE}-"))
 os.environ.update(
@@ -39,3 +41,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 pytest_plugins = ["tests.fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def domain_labels() -> None:
+    """Every domain's value labels, registered as the app registers them: unit tests, the demo
+    and mail render labels without an app."""
+    from core.app import register_domain_labels
+
+    register_domain_labels()

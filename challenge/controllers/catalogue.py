@@ -10,7 +10,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.controllers.api import STAFF_OR_ORGANISER, staff_problem_out
 from challenge.enums import SettlementKind, Track
 from challenge.queries import catalogue

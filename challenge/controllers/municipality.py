@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.forms import problem_command, problem_form_choices, problem_form_values
 from challenge.queries import problems as problem_queries
 from challenge.services import municipalities, problems

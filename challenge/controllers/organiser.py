@@ -9,7 +9,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import PHASE_ORDER, ProblemStatus, Track
 from challenge.forms import edition_command, edition_form_values, problem_form_choices
 from challenge.queries import editions as edition_queries

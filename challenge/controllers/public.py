@@ -8,7 +8,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.controllers.catalogue import PageNumber, problem_page_out
 from challenge.enums import SettlementKind, Track
 from challenge.queries import catalogue

@@ -9,7 +9,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import ApplicationStatus, QuestionKind
 from challenge.queries import applications as application_queries
 from challenge.queries import screening

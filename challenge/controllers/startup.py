@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.enums import ApplicationStatus, Phase, StartupStage, Track
 from challenge.forms import application_command, application_form_values, problem_form_choices
 from challenge.queries import applications as application_queries

@@ -30,7 +30,6 @@ import pygal
 from piccolo.query.functions.aggregate import Count, Sum
 from pygal.style import Style
 
-from challenge import labels as _labels  # noqa: F401 - registers the settlement kinds' names
 from challenge.enums import ProblemStatus, SettlementKind, Track
 from challenge.rules.sdgs import SDGS
 from challenge.tables import Problem

@@ -11,7 +11,8 @@ from challenge.services.applications import ensure_member
 from challenge.services.editions import load_edition
 from challenge.tables import Startup, StartupMember
 from core import audit, db
-from core.accounts.services import grant_role, on_invite_accepted, send_invite
+from core.accounts.invitations import on_invite_accepted, send_invite
+from core.accounts.services import grant_role
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound, StateConflict, ValidationFailed

@@ -7,7 +7,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core import i18n
-from core.accounts import services
+from core.accounts import invitations, services
 from core.auth import CurrentUser, sign_in, sign_out
 from core.enums import TokenPurpose
 from core.forms import FormData, field, safe_next
@@ -140,13 +140,13 @@ class AccountPages(Controller):
 
     @post("/invites/{token:str}/accept", guards=[login_required])
     async def accept_invitation(self, request: AnyRequest, token: FromPath[str]) -> Redirect:
-        role = await services.accept_invite(token=token, user_id=request.user.id)
+        role = await invitations.accept_invite(token=token, user_id=request.user.id)
         flash(request.session, _("Welcome aboard! You now have the role: %(role)s.") % {"role": label(role)}, "success")
         return Redirect("/account")
 
     @post("/invites/{token:str}/signup", opt={"form": "core/accounts/invite.html", "form_context": _invitation_context})
     async def signup_invited(self, request: AnyRequest, token: FromPath[str], data: FormData) -> Redirect:
-        user_id = await services.sign_up_invited(
+        user_id = await invitations.sign_up_invited(
             token=token,
             name=field(data, "name"),
             password=field(data, "password"),
@@ -163,7 +163,7 @@ class AccountPages(Controller):
         locale = field(data, "locale")
         if locale in i18n.LOCALES:
             request.session["locale"] = locale
-            user: CurrentUser | None = request.scope.get("user")  # type: ignore[assignment]
+            user: CurrentUser | None = request.scope.get("user")
             if user is not None:
                 await services.set_locale(user_id=user.id, locale=locale)
         return Redirect(safe_next(field(data, "next"), "/"))

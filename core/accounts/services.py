@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from core import audit, db, ratelimit, tokens
 from core.auth import hash_password, password_needs_rehash, verify_password
 from core.clock import utc_now
-from core.enums import INVITABLE_ROLES, Role, TokenPurpose
-from core.errors import PermissionDenied, StateConflict, TooManyRequests, ValidationFailed
+from core.enums import Role, TokenPurpose
+from core.errors import PermissionDenied, TooManyRequests, ValidationFailed
 from core.i18n import LOCALES
 from core.i18n import gettext as _
 from core.mail import queue_mail
@@ -53,7 +54,7 @@ _ACCOUNT_FAILURES = "login-account"
 _KNOWN_ADDRESS = "login-known"
 
 
-def _signup_limit() -> Limit:
+def signup_limit() -> Limit:
     return Limit("signup-ip", get_settings().login_limit_per_ip, ratelimit.WINDOW)
 
 
@@ -67,7 +68,7 @@ async def _hash(password: str) -> str:
     return await asyncio.to_thread(hash_password, password)
 
 
-def _check_new_password(password: str, confirm: str, *, email: str, name: str) -> dict[str, str]:
+def check_new_password(password: str, confirm: str, *, email: str, name: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if problem := password_problem(password, email=email, name=name):
         errors["password"] = problem
@@ -83,7 +84,7 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
     a mail), but the mail warns its owner instead: nobody learns from the page, or from how
     long it took, whether an address is registered.
     """
-    await ratelimit.hit(_signup_limit(), ip)
+    await ratelimit.hit(signup_limit(), ip)
     email = normalise_email(email)
     name = name.strip()
     errors: dict[str, str] = {}
@@ -93,7 +94,7 @@ async def sign_up(*, email: str, name: str, password: str, password_confirm: str
         errors["name"] = N_("Please tell us your name.")
     elif len(name) > 120:
         errors["name"] = N_("Please shorten the name to 120 characters.")
-    errors |= _check_new_password(password, password_confirm, email=email, name=name)
+    errors |= check_new_password(password, password_confirm, email=email, name=name)
     if errors:
         raise ValidationFailed(errors)
     await ratelimit.hit(_MAIL_PER_ADDRESS, email)
@@ -164,16 +165,25 @@ async def verify_email(*, token: str) -> int:
     """Mark the address of the token's account as confirmed. Returns the user's id."""
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.VERIFY_EMAIL, raw=token)
-        await User.update({User.is_verified: True}).where(User.id == row["user"], User.email == row["email"])
+        await User.update({User.is_verified: True}).where(User.id == row.account, User.email == row.email)
         await audit.record(
-            actor_id=row["user"],
+            actor_id=row.account,
             action="account.verified",
             entity="user",
-            entity_id=row["user"],
+            entity_id=row.account,
             before={"is_verified": False},
             after={"is_verified": True},
         )
-    return row["user"]
+    return row.account
+
+
+class _Credentials(msgspec.Struct, frozen=True, kw_only=True):
+    """What signing in reads of an account."""
+
+    id: int
+    name: str
+    password_hash: str
+    is_active: bool
 
 
 async def authenticate(*, email: str, password: str, ip: str) -> int | None:
@@ -195,12 +205,13 @@ async def authenticate(*, email: str, password: str, ip: str) -> int | None:
     )
     if not decision.allowed:
         raise ratelimit.too_many_attempts(decision.retry_after_seconds)
-    user = await User.select(User.id, User.name, User.password_hash, User.is_active).where(User.email == email).first()
-    valid = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
-    if not valid or not user["is_active"]:
+    found = await User.select(User.id, User.name, User.password_hash, User.is_active).where(User.email == email).first()
+    user = msgspec.convert(found, _Credentials) if found is not None else None
+    valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
         account = await _count_failure(policy=policy, email=email, ip=ip, now=now)
         if user is not None and under_attack(policy=policy, account=account, now=now):
-            await _warn_of_attack(user_id=user["id"], email=email, name=user["name"], attack=account)
+            await _warn_of_attack(user_id=user.id, email=email, name=user.name, attack=account)
         if needs_sign_in_link(
             policy=policy, account=account, known=await ratelimit.counter(_KNOWN_ADDRESS, pair), now=now
         ):
@@ -212,13 +223,13 @@ async def authenticate(*, email: str, password: str, ip: str) -> int | None:
         known=await ratelimit.counter(_KNOWN_ADDRESS, pair),
         now=now,
     ):
-        await _mail_sign_in_link(user_id=user["id"], email=email, name=user["name"])
+        await _mail_sign_in_link(user_id=user.id, email=email, name=user.name)
         return None
     changes: dict[Any, Any] = {}
-    if password_needs_rehash(user["password_hash"]):
+    if password_needs_rehash(user.password_hash):
         changes[User.password_hash] = await _hash(password)
-    await _signed_in(policy=policy, user_id=user["id"], email=email, ip=ip, now=now, changes=changes)
-    return user["id"]
+    await _signed_in(policy=policy, user_id=user.id, email=email, ip=ip, now=now, changes=changes)
+    return user.id
 
 
 async def _count_failure(*, policy: LoginPolicy, email: str, ip: str, now: datetime) -> Counter:
@@ -277,12 +288,12 @@ async def sign_in_with_link(*, token: str, ip: str) -> int:
     now = utc_now()
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.SIGN_IN, raw=token)
-        user = await User.select(User.id, User.is_active).where(User.id == row["user"]).first()
+        user = await User.select(User.id, User.is_active).where(User.id == row.account).first()
         if user is None or not user["is_active"]:
             raise PermissionDenied(N_("This account is closed."))
-        await _signed_in(policy=_login_policy(), user_id=user["id"], email=row["email"], ip=ip, now=now, changes={})
+        await _signed_in(policy=_login_policy(), user_id=user["id"], email=row.email, ip=ip, now=now, changes={})
         await audit.record(actor_id=user["id"], action="account.signed_in_by_link", entity="user", entity_id=user["id"])
-    return user["id"]
+    return row.account
 
 
 class _NoSuchAccount(Exception):
@@ -295,7 +306,7 @@ async def request_password_reset(*, email: str, ip: str) -> None:
     For an unknown address the token and the mail are made as for a real account, then rolled
     back, so the time taken does not tell whether the address is registered.
     """
-    await ratelimit.hit(_signup_limit(), ip)
+    await ratelimit.hit(signup_limit(), ip)
     email = normalise_email(email)
     if problem := email_problem(email):
         raise ValidationFailed({"email": problem})
@@ -321,24 +332,24 @@ async def request_password_reset(*, email: str, ip: str) -> None:
 
 async def reset_password(*, token: str, password: str, password_confirm: str) -> int:
     row = await tokens.peek(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
-    user = await User.select(User.name).where(User.id == row["user"]).first()
-    if errors := _check_new_password(password, password_confirm, email=row["email"], name=user["name"] if user else ""):
+    user = await User.select(User.name).where(User.id == row.account).first()
+    if errors := check_new_password(password, password_confirm, email=row.email, name=user["name"] if user else ""):
         raise ValidationFailed(errors)
     password_hash = await _hash(password)
     async with db.transaction():
         row = await tokens.consume(purpose=TokenPurpose.RESET_PASSWORD, raw=token)
         # The link proves the address as well as verification would.
-        await User.update({User.password_hash: password_hash, User.is_verified: True}).where(User.id == row["user"])
-        await end_other_sessions(user_id=row["user"], keep=None)
-        await tokens.revoke(purpose=TokenPurpose.RESET_PASSWORD, user_id=row["user"])
+        await User.update({User.password_hash: password_hash, User.is_verified: True}).where(User.id == row.account)
+        await end_other_sessions(user_id=row.account, keep=None)
+        await tokens.revoke(purpose=TokenPurpose.RESET_PASSWORD, user_id=row.account)
         await queue_mail(
-            to=row["email"],
+            to=row.email,
             subject=_("Your password was changed"),
             template="password_changed",
             name=user["name"] if user else "",
         )
-        await audit.record(actor_id=row["user"], action="account.password_reset", entity="user", entity_id=row["user"])
-    return row["user"]
+        await audit.record(actor_id=row.account, action="account.password_reset", entity="user", entity_id=row.account)
+    return row.account
 
 
 async def change_password(
@@ -349,7 +360,7 @@ async def change_password(
         raise PermissionDenied(N_("Please sign in again."))
     if not await asyncio.to_thread(verify_password, user["password_hash"], current):
         raise ValidationFailed({"current": N_("This is not your current password.")})
-    if errors := _check_new_password(password, password_confirm, email=user["email"], name=user["name"]):
+    if errors := check_new_password(password, password_confirm, email=user["email"], name=user["name"]):
         raise ValidationFailed(errors)
     password_hash = await _hash(password)
     async with db.transaction():
@@ -391,127 +402,6 @@ async def grant_role(
     )
 
 
-async def invite(
-    *, organiser_id: int, email: str, role: str, edition_id: int | None, organisation_id: int | None, message: str = ""
-) -> None:
-    """Mail an invitation to take a role; the link signs up or signs in, then grants the role."""
-    email = normalise_email(email)
-    errors: dict[str, str] = {}
-    if problem := email_problem(email):
-        errors["email"] = problem
-    if role not in {r.value for r in INVITABLE_ROLES}:
-        errors["role"] = N_("Choose the role to invite this person to.")
-    elif role == Role.MUNICIPALITY and organisation_id is None:
-        errors["organisation_id"] = N_("Choose the municipality this person works for.")
-    if len(message) > 2000:
-        errors["message"] = N_("Please keep the message under 2,000 characters.")
-    if errors:
-        raise ValidationFailed(errors)
-    await send_invite(
-        inviter_id=organiser_id,
-        email=email,
-        payload={"role": role, "edition_id": edition_id, "organisation_id": organisation_id},
-        message=message,
-    )
-
-
-async def send_invite(
-    *, inviter_id: int, email: str, payload: dict[str, Any], message: str = "", joining: str = ""
-) -> None:
-    """Mail a link that signs up or signs in, then grants `payload["role"]` (checked by the caller)."""
-    async with db.transaction():
-        inviter = await User.select(User.name).where(User.id == inviter_id).first()
-        raw = await tokens.issue(purpose=TokenPurpose.INVITE, email=email, payload=payload, created_by=inviter_id)
-        await queue_mail(
-            to=email,
-            subject=_("You are invited to the Smart Challenge"),
-            template="invite",
-            inviter=inviter["name"] if inviter else _("An organiser"),
-            role=payload["role"],
-            joining=joining,
-            message=message.strip(),
-            secrets={"token": raw},
-        )
-        await audit.record(actor_id=inviter_id, action="invite.sent", entity="invite", entity_id=email, after=payload)
-
-
-InviteHandler = Callable[[int, dict[str, Any]], Awaitable[None]]
-_invite_handlers: dict[Role, InviteHandler] = {}
-
-
-def on_invite_accepted(role: Role, handler: InviteHandler) -> None:
-    """Domains add what accepting an invitation to `role` means beyond the grant (e.g. joining a team).
-
-    The handler runs in the acceptance's transaction; raising refuses the invitation unspent.
-    """
-    _invite_handlers[role] = handler
-
-
-async def accept_invite(*, token: str, user_id: int) -> Role:
-    """Grant the invited role to the signed-in user, whose address must be the invited one."""
-    async with db.transaction():
-        row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
-        user = await User.select(User.email).where(User.id == user_id).first()
-        if user is None or user["email"] != row["email"]:
-            raise StateConflict(
-                _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
-                % {"email": row["email"]}
-            )
-        await tokens.consume(purpose=TokenPurpose.INVITE, raw=token)
-        payload = row["payload"] if isinstance(row["payload"], dict) else {}
-        role = Role(payload["role"])
-        # Following the mailed link proves the address.
-        await User.update({User.is_verified: True}).where(User.id == user_id)
-        await grant_role(
-            actor_id=row["created_by"],
-            user_id=user_id,
-            role=role,
-            edition_id=payload.get("edition_id"),
-            organisation_id=payload.get("organisation_id"),
-        )
-        if handler := _invite_handlers.get(role):
-            await handler(user_id, payload)
-    return role
-
-
-async def sign_up_invited(*, token: str, name: str, password: str, password_confirm: str, locale: str, ip: str) -> int:
-    """Create the account of an invited person (address proven by the link) and grant the role."""
-    await ratelimit.hit(_signup_limit(), ip)
-    row = await tokens.peek(purpose=TokenPurpose.INVITE, raw=token)
-    email = row["email"]
-    name = name.strip()
-    errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = N_("Please tell us your name.")
-    errors |= _check_new_password(password, password_confirm, email=email, name=name)
-    if errors:
-        raise ValidationFailed(errors)
-    password_hash = await _hash(password)
-    async with db.transaction():
-        if await User.exists().where(User.email == email):
-            raise StateConflict(N_("An account with this address exists already: sign in to accept the invitation."))
-        user = (
-            await User.insert(
-                User(
-                    email=email,
-                    name=name,
-                    password_hash=password_hash,
-                    is_verified=True,
-                    locale=locale if locale in LOCALES else "en",
-                )
-            ).returning(User.id)
-        )[0]
-        await audit.record(
-            actor_id=user["id"],
-            action="account.signed_up",
-            entity="user",
-            entity_id=user["id"],
-            after={"email": email, "name": name, "via": "invite"},
-        )
-        await accept_invite(token=token, user_id=user["id"])
-    return user["id"]
-
-
 async def create_organiser(*, email: str, name: str, password: str) -> int:
     """For the command line: an organiser account, verified, with the role."""
     email = normalise_email(email)
@@ -525,6 +415,7 @@ async def create_organiser(*, email: str, name: str, password: str) -> int:
     password_hash = await _hash(password)
     async with db.transaction():
         existing = await User.select(User.id).where(User.email == email).first()
+        user_id: int
         if existing:
             user_id = existing["id"]
         else:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from piccolo.columns import Column
+
 from challenge.tables import (
     Edition,
     Problem,
@@ -48,9 +52,10 @@ async def demo_languages() -> None:
         title: (index, column) for index, texts in enumerate(DEMO_TRANSLATIONS) for column, title in enumerate(texts[0])
     }
     for table, fields in ((Problem, ("title", "summary", "context")), (Edition, ("name", "description", None))):
-        for row in await table.select(table.id, *(table._meta.get_column_by_name(f) for f in fields if f)):
+        key = table._meta.primary_key
+        for row in await table.select(key, *(table._meta.get_column_by_name(f) for f in fields if f)):
             language = guess_language(" ".join(str(row[f]) for f in fields if f))
-            values: dict[str, str] = {"language": language}
+            values: dict[Column | str, Any] = {"language": language}
             if row[fields[0]] in by_title:
                 index, written = by_title[row[fields[0]]]
                 other = 1 - written
@@ -58,4 +63,4 @@ async def demo_languages() -> None:
                     if field and texts[other]:
                         values[f"translated_{field}"] = texts[other]
                 values["language"] = "en" if written == 0 else "sr"
-            await table.update(values).where(table.id == row["id"])
+            await table.update(values).where(key == row["id"])

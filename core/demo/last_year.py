@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from challenge.enums import ApplicationStatus, Phase, Track
 from challenge.tables import (
@@ -68,7 +69,7 @@ async def past_edition(world: World) -> None:
 
 async def _finished_edition(now: datetime) -> int:
     """The 2025 edition, its timeline a year before this one's, left in its results phase."""
-    past = (
+    past: int = (
         await Edition.insert(
             Edition(
                 name="Smart Cities & Smart Rural Challenge",
@@ -91,7 +92,9 @@ async def _past_problems(world: World, past: int, now: datetime) -> dict[str, in
     problems: dict[str, int] = {}
     organiser = world.users[ORGANISER]
     for key, town, data in PAST_PROBLEMS:
-        fields = {k: v for k, v in data.items() if k not in ("sdgs", "open_data_links", "affected_count")}
+        fields: dict[str, Any] = {
+            k: v for k, v in data.items() if k not in ("sdgs", "open_data_links", "affected_count")
+        }
         sdgs = [int(g) for g in data["sdgs"].split()]
         at = now - timedelta(days=500)
         problems[key] = (

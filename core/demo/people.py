@@ -25,7 +25,7 @@ MUNICIPALITIES = [
 ]
 
 # The logins the README lists: (email, name, role, organisation name or None).
-PEOPLE = [
+PEOPLE: list[tuple[str, str, Role | None, str | None]] = [
     ("organiser@demo.smartchallenge.rs", "Ana Organiser", Role.ORGANISER, None),
     ("staff@novisad.demo.rs", "Milan Petrović", Role.MUNICIPALITY, "Novi Sad"),
     ("staff@ivanjica.demo.rs", "Jelena Marković", Role.MUNICIPALITY, "Ivanjica"),
@@ -59,7 +59,7 @@ RESIDENTS = [
 ]
 
 # The jury: (email, name, organisation, expertise). The first is the README's judge login.
-JUDGES = [
+JUDGES: list[tuple[str, str, str, list[str]]] = [
     ("judge@demo.smartchallenge.rs", "Prof. Zoran Stojanović", "University of Novi Sad",
      ["public_procurement", "data"]),
     ("maja.kovacevic@ntp.demo.rs", "Maja Kovačević", "Science and Technology Park Belgrade",
@@ -76,7 +76,7 @@ LENIENCY = [0.0, 1.0, -0.8, 0.4, -0.5, 0.7, -1.0, 0.2]
 
 EVERY_DAY = [[day, 9 * 60, 18 * 60] for day in range(7)]
 # Mentors: (email, name, organisation, bio, expertise, sectors, languages, capacity, timezone, weekly hours).
-MENTORS = [
+MENTORS: list[tuple[str, str, str, str, list[str], list[str], list[str], int, str, list[list[int]]]] = [
     ("mentor@demo.smartchallenge.rs", "Dragana Ilić", "NS Tech Hub",
      "Ran public-procurement pilots for three Serbian cities.",
      ["public_procurement", "iot", "go_to_market"], ["Water", "Mobility"], ["sr", "en"], 3, ZONE, EVERY_DAY),
@@ -100,7 +100,7 @@ MENTORS = [
 
 
 async def new_user(world: World, email: str, name: str) -> int:
-    user_id = (
+    user_id: int = (
         await User.insert(User(email=email, name=name, password_hash=world.password_hash, is_verified=True)).returning(
             User.id
         )
@@ -125,8 +125,8 @@ async def editions_and_people(world: World) -> None:
     for email, name, *_rest in JUDGES[1:]:
         user_id = await new_user(world, email, name)
         await grant_role(actor_id=None, user_id=user_id, role=Role.JUDGE, edition_id=world.edition)
-    for email, name, *_rest in MENTORS[1:]:
-        user_id = await new_user(world, email, name)
+    for mentor in MENTORS[1:]:
+        user_id = await new_user(world, mentor[0], mentor[1])
         await grant_role(actor_id=None, user_id=user_id, role=Role.MENTOR, edition_id=world.edition)
 
 
@@ -166,8 +166,9 @@ async def _readme_logins(world: World) -> None:
     for email, name, role, organisation in PEOPLE:
         user_id = await new_user(world, email, name)
         if role in (Role.ORGANISER, Role.MUNICIPALITY, Role.JUDGE, Role.MENTOR):
-            municipality = world.municipalities[organisation] if role == Role.MUNICIPALITY else None
-            if municipality is not None:
+            municipality = None
+            if role == Role.MUNICIPALITY and organisation is not None:
+                municipality = world.municipalities[organisation]
                 world.staff[organisation] = email
             await grant_role(
                 actor_id=None,
@@ -176,5 +177,5 @@ async def _readme_logins(world: World) -> None:
                 edition_id=None if role in (Role.ORGANISER, Role.MUNICIPALITY) else world.edition,
                 organisation_id=municipality,
             )
-        elif role == Role.STARTUP:
+        elif role == Role.STARTUP and organisation is not None:
             world.founders[organisation] = email

@@ -233,7 +233,7 @@ async def _deck(world: World, startup: DemoStartup, owner: int) -> int:
     writer = get_storage().writer()
     writer.write(content)
     writer.commit()
-    return (
+    file_id: int = (
         await StoredFile.insert(
             StoredFile(
                 key=writer.key,
@@ -246,6 +246,7 @@ async def _deck(world: World, startup: DemoStartup, owner: int) -> int:
             )
         ).returning(StoredFile.id)
     )[0]["id"]
+    return file_id
 
 
 async def applications(world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from challenge.enums import Phase
 from challenge.tables import (
@@ -77,14 +78,15 @@ async def move_to_story_time(world: World, *, since: str | None = None) -> None:
             continue
         until = world.stages[index + 1][1] if index + 1 < len(world.stages) else end + timedelta(seconds=1)
         windows.append((began, until, end + timedelta(days=STAGE_DAYS[stage]) - began))
-    from piccolo.columns import Timestamptz
+    from piccolo.columns import Column, Timestamptz
 
     for table in STORY_TABLES:
         columns = [c for c in table._meta.columns if isinstance(c, Timestamptz) and c._meta.name not in KEEP_TIMES]
         if not columns:
             continue
-        for row in await table.select(table.id, *columns):
-            changes = {}
+        key = table._meta.primary_key
+        for row in await table.select(key, *columns):
+            changes: dict[Column | str, Any] = {}
             for column in columns:
                 value = row[column._meta.name]
                 for began, until, shift in windows:
@@ -92,7 +94,7 @@ async def move_to_story_time(world: World, *, since: str | None = None) -> None:
                         changes[column] = value + shift
                         break
             if changes:
-                await table.update(changes).where(table.id == row["id"])
+                await table.update(changes).where(key == row["id"])
 
 
 async def mark_mail_delivered() -> None:

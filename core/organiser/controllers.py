@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core import scheduler
-from core.accounts import services
+from core.accounts import invitations
 from core.clock import utc_now
 from core.enums import INVITABLE_ROLES, OutboxStatus, Role
 from core.forms import FormData, field
@@ -71,7 +71,7 @@ class OrganiserPages(Controller):
 
     @post("/invites", opt={"form": "core/organiser/invites.html", "form_context": _invite_context})
     async def send_invite(self, request: AnyRequest, data: FormData) -> Redirect:
-        await services.invite(
+        await invitations.invite(
             organiser_id=request.user.id,
             email=field(data, "email"),
             role=field(data, "role"),

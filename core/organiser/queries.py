@@ -33,7 +33,7 @@ async def audit_events(
     page: int = 1,
 ) -> PageOf:
     query = AuditEvent.select(
-        AuditEvent.all_columns(),
+        *AuditEvent.all_columns(),
         AuditEvent.actor.email.as_alias("actor_email"),
         AuditEvent.actor.name.as_alias("actor_name"),
     )
@@ -142,7 +142,8 @@ async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:
 
 
 async def user_count() -> int:
-    return await User.count()
+    count: int = await User.count()
+    return count
 
 
 async def jobs() -> list[dict[str, Any]]:

@@ -18,7 +18,6 @@ from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
 from hackathon import forms
-from hackathon import labels as _labels  # noqa: F401 - registers the value labels
 from hackathon.enums import FixedKind
 from hackathon.queries import hackathons, items, runs
 from hackathon.queries import setup as setup_queries

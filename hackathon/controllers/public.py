@@ -10,7 +10,6 @@ from litestar.response import Template
 
 from core.permissions import current_user, login_required
 from core.web import page
-from hackathon import labels as _labels  # noqa: F401 - registers the value labels
 from hackathon.queries import calendar, schedules
 
 AnyRequest = Request[Any, Any, Any]

@@ -22,7 +22,6 @@ from core.rules import N_
 from core.sessions import flash
 from core.web import page
 from judging import forms
-from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
 from judging.enums import ScoreStatus
 from judging.queries import pairwise as pairwise_queries
 from judging.queries import queue as queue_queries

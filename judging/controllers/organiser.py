@@ -14,7 +14,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from challenge import labels as _labels  # noqa: F401 - registers the value labels
 from challenge.services.editions import load_edition
 from core.enums import Role
 from core.forms import FormData, field
@@ -26,7 +25,6 @@ from core.rules.spreadsheets import safe_cell
 from core.sessions import flash
 from core.web import page
 from judging import forms
-from judging import labels as _judging_labels  # noqa: F401 - registers the value labels
 from judging.enums import Normalisation, RoundEntry, RoundMethod
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines

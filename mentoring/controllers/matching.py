@@ -17,7 +17,6 @@ from core.i18n import ngettext
 from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
-from mentoring import labels as _labels  # noqa: F401 - registers the value labels
 from mentoring.queries import matches
 from mentoring.services import matching
 
