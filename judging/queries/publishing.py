@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from challenge.enums import ApplicationStatus
+from challenge.records import EditionRow
 from challenge.rules.applications import FORWARD, NoRoute, route
 from challenge.services import applications as challenge_applications
 from challenge.services.editions import edition_state, load_edition
@@ -91,7 +91,7 @@ def say(message: Message, timezone: str) -> str:
     return Message(message.template, params).render(_)
 
 
-async def publish_facts(round_: RoundRow, edition: dict[str, Any], advanced: int) -> rules.PublishFacts:
+async def publish_facts(round_: RoundRow, edition: EditionRow, advanced: int) -> rules.PublishFacts:
     if round_.method == RoundMethod.PAIRWISE:
         scored = (await pairwise.standings(round_.id))[1]
     else:
@@ -115,4 +115,4 @@ async def publish_refusals(round_id: int) -> list[str]:
     edition = await load_edition(round_.edition)
     advanced = sum(1 for r in await entries(round_id) if r.advanced)
     facts = await publish_facts(round_, edition, advanced)
-    return [say(m, edition["timezone"]) for m in rules.publish_refusals(facts, now=utc_now())]
+    return [say(m, edition.timezone) for m in rules.publish_refusals(facts, now=utc_now())]

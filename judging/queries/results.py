@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from challenge.enums import ApplicationStatus, Track
+from challenge.records import EditionRow
 from challenge.tables import Application
 from judging.enums import RoundStatus
 from judging.tables import Round
@@ -58,22 +57,22 @@ async def _placed(edition_id: int) -> list[Placed]:
     return msgspec.convert(rows, list[Placed])
 
 
-async def results_page(edition: dict[str, Any]) -> ResultsPage:
+async def results_page(edition: EditionRow) -> ResultsPage:
     """Nothing is shown of the teams until a round of the edition is published."""
     published = msgspec.convert(
         await Round.select(Round.id, Round.name).where(
-            Round.edition == edition["id"], Round.status == RoundStatus.PUBLISHED
+            Round.edition == edition.id, Round.status == RoundStatus.PUBLISHED
         ),
         list[PublishedRound],
     )
-    rows = await _placed(edition["id"]) if published else []
+    rows = await _placed(edition.id) if published else []
     tracks = [
         TrackResults(
             track=track,
             winners=[r for r in rows if r.track == track and r.status == ApplicationStatus.WINNER],
             finalists=[r for r in rows if r.track == track and r.status == ApplicationStatus.FINALIST],
         )
-        for track in edition["tracks"]
+        for track in edition.tracks
         if track in {t.value for t in Track}
     ]
     return ResultsPage(published=published, tracks=tracks)

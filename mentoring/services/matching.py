@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from challenge.enums import ApplicationStatus, Phase
+from challenge.records import EditionRow
 from challenge.services import expertise
 from challenge.services.editions import edition_state, load_edition
 from challenge.tables import Application, Startup, StartupMember
@@ -55,9 +56,9 @@ def _require_organiser(user: CurrentUser) -> None:
     require_organiser(user, ORGANISERS_RUN_IT)
 
 
-async def _period(edition: dict[str, Any]) -> tuple[date, rules.Period | None]:
+async def _period(edition: EditionRow) -> tuple[date, rules.Period | None]:
     state = await edition_state(edition)
-    zone = ZoneInfo(edition["timezone"])
+    zone = ZoneInfo(edition.timezone)
     start, end = state.timeline.start_of(Phase.MENTORING), state.timeline.end_of(Phase.MENTORING)
     first = start.astimezone(zone).date() if start else utc_now().astimezone(zone).date()
     if start and end and end > start:
@@ -111,7 +112,7 @@ async def load_inputs(edition_id: int) -> tuple[list[rules.Mentor], list[rules.A
             support_needed=tuple(r["support_needed"]),
             sector=r["sector"] or "",
             languages=tuple(r["languages"] or ()),
-            timezone=edition["timezone"],
+            timezone=edition.timezone,
         )
         for r in rows
     ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from challenge.enums import Phase
+from challenge.records import EditionRow
 from challenge.rules.phases import local_to_utc
 from challenge.services.editions import edition_state
 from challenge.tables import StartupMember
@@ -72,26 +73,26 @@ def weekly_hours(profile: ProfileRow) -> list[tuple[str, str]]:
     return [(_(day), hours) for day, hours in rules.weekly_hours(availability_of(profile))]
 
 
-async def mentoring_period(edition: dict[str, Any]) -> str | None:
+async def mentoring_period(edition: EditionRow) -> str | None:
     """When mentoring runs in the edition, as a sentence in the reader's language (with the
     edition's time zone); None when its timeline gives neither end."""
     timeline = (await edition_state(edition)).timeline
     opens, closes = timeline.start_of(Phase.MENTORING), timeline.end_of(Phase.MENTORING)
     if opens is None and closes is None:
         return None
-    zone = edition["timezone"]
+    zone = edition.timezone
     return _("Mentoring in this edition runs from %(opens)s to %(closes)s.") % {
         "opens": format_datetime(opens, zone) if opens else "…",
         "closes": f"{format_datetime(closes, zone) if closes else '…'} ({zone})",
     }
 
 
-async def mentoring_window_problem(edition: dict[str, Any], starts_at: datetime, ends_at: datetime) -> str | None:
+async def mentoring_window_problem(edition: EditionRow, starts_at: datetime, ends_at: datetime) -> str | None:
     """Why a slot lies outside the edition's mentoring phase; None when it lies inside."""
     timeline = (await edition_state(edition)).timeline
     opens, closes = timeline.start_of(Phase.MENTORING), timeline.end_of(Phase.MENTORING)
     if (opens and starts_at < opens) or (closes and ends_at > closes):
-        zone = edition["timezone"]
+        zone = edition.timezone
         return _("Mentoring in this edition runs from %(opens)s to %(closes)s.") % {
             "opens": format_datetime(opens, zone) if opens else "…",
             "closes": format_datetime(closes, zone) if closes else "…",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from challenge.records import EditionRow
 from challenge.services.editions import load_edition
 from challenge.tables import StartupMember
 from core import db
@@ -31,7 +32,7 @@ class Person:
     timezone: str
     other: str
     link: str
-    edition: dict[str, Any]
+    edition: EditionRow
 
 
 async def people(session: SessionRow) -> list[Person]:
@@ -46,7 +47,7 @@ async def people(session: SessionRow) -> list[Person]:
         StartupMember.user.name.as_alias("name"),
         StartupMember.user.email.as_alias("email"),
     ).where(StartupMember.startup == session.startup, StartupMember.edition == session.edition)
-    mentor_zone = profile.timezone if profile else edition["timezone"]
+    mentor_zone = profile.timezone if profile else edition.timezone
     found = [
         Person(
             id=mentor["id"],
@@ -64,7 +65,7 @@ async def people(session: SessionRow) -> list[Person]:
                 id=member["id"],
                 name=member["name"],
                 email=member["email"],
-                timezone=edition["timezone"],
+                timezone=edition.timezone,
                 other=mentor["name"],
                 link="/startup/mentoring",
                 edition=edition,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from challenge.records import EditionRow
 from challenge.services.editions import load_edition
 from core import audit, db
 from core.auth import CurrentUser
@@ -33,7 +33,7 @@ from mentoring.tables import MentoringSlot, MentorProfile
 
 
 async def _offer_errors(
-    edition: dict[str, Any], profile: ProfileRow, start: datetime | None, end: datetime | None, location: str
+    edition: EditionRow, profile: ProfileRow, start: datetime | None, end: datetime | None, location: str
 ) -> dict[str, str]:
     """Every problem of the offer at once, field by field."""
     errors: dict[str, str] = {}
