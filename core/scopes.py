@@ -12,7 +12,7 @@ and a controller puts it on the routes it covers:
         dependencies = edition_scope.dependencies()
 
         @get("/")
-        async def show(self, edition: Edition) -> Template: ...
+        async def show(self, edition: Scoped[EditionRow]) -> Template: ...
 
 The guard checks the role before anything is loaded (a visitor without the role learns
 nothing, not even whether the object exists), then loads the object once per request; the
@@ -25,13 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Dependency
 
 from core.auth import CurrentUser
 from core.enums import Role
@@ -42,6 +43,10 @@ from core.rules import N_
 T = TypeVar("T")
 
 ANOTHER_ROLE = N_("This page is for another role.")
+
+Scoped: TypeAlias = Annotated[T, Dependency(kind="named")]
+"""A handler parameter filled by a scope's dependency (`edition: Scoped[EditionRow]`): named, not
+inferred, as Litestar 3 requires."""
 
 
 def require_organiser(user: CurrentUser, message: str = N_("Only organisers may do this.")) -> None:

@@ -8,6 +8,7 @@ from litestar.response import Template
 from challenge.queries import dashboard
 from challenge.records import EditionRow
 from challenge.services.editions import edition_scope
+from core.scopes import Scoped
 from core.web import page
 
 # Excel reads a CSV without a byte order mark as the local code page and garbles č, ć, ž, š, đ.
@@ -21,12 +22,12 @@ class EditionDashboard(Controller):
     include_in_schema = False
 
     @get("/dashboard")
-    async def show(self, edition: EditionRow) -> Template:
+    async def show(self, edition: Scoped[EditionRow]) -> Template:
         stats = await dashboard.problem_stats(edition.id)
         return page("challenge/dashboard/edition.html", edition=edition, stats=stats, figures=dashboard.figures(stats))
 
     @get("/problems.csv")
-    async def problems_csv(self, edition: EditionRow) -> Response[bytes]:
+    async def problems_csv(self, edition: Scoped[EditionRow]) -> Response[bytes]:
         body = UTF8_BOM + await dashboard.problems_csv(edition.id)
         return Response(
             content=body.encode("utf-8"),

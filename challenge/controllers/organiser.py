@@ -22,6 +22,7 @@ from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label
 from core.permissions import requires_role
+from core.scopes import Scoped
 from core.sessions import flash
 from core.web import page
 
@@ -88,7 +89,7 @@ class EditionPages(Controller):
     include_in_schema = False
 
     @get("/edit")
-    async def edit_edition(self, edition: EditionRow) -> Template:
+    async def edit_edition(self, edition: Scoped[EditionRow]) -> Template:
         state = await editions.edition_state(edition)
         return page(
             "challenge/editions/form.html",
@@ -100,7 +101,7 @@ class EditionPages(Controller):
         )
 
     @post("/edit", opt={"form": "challenge/editions/form.html", "form_context": _edition_form_context})
-    async def update_edition(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+    async def update_edition(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Redirect:
         command, grace = edition_command(data)
         await editions.update_edition(
             organiser_id=request.user.id, edition_id=edition.id, edition=command, grace_minutes=grace
@@ -109,19 +110,19 @@ class EditionPages(Controller):
         return Redirect(f"/organiser/editions/{edition.id}/edit")
 
     @post("/phase")
-    async def move_phase(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+    async def move_phase(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Redirect:
         await editions.move_phase(organiser_id=request.user.id, edition_id=edition.id, phase=field(data, "phase"))
         flash(request.session, _("The phase was changed."), "success")
         return Redirect("/organiser/editions/")
 
     @post("/copy")
-    async def copy_edition(self, request: AnyRequest, edition: EditionRow) -> Redirect:
+    async def copy_edition(self, request: AnyRequest, edition: Scoped[EditionRow]) -> Redirect:
         new_id = await editions.copy_edition(organiser_id=request.user.id, edition_id=edition.id)
         flash(request.session, _("Next year's edition was created; check its dates."), "success")
         return Redirect(f"/organiser/editions/{new_id}/edit")
 
     @get("/problems")
-    async def review_queue(self, edition: EditionRow, status: FromQuery[str] = "") -> Template:
+    async def review_queue(self, edition: Scoped[EditionRow], status: FromQuery[str] = "") -> Template:
         return page(
             "challenge/editions/problems.html",
             edition=edition,

@@ -22,6 +22,7 @@ from core.i18n import gettext as _
 from core.i18n import label, ngettext
 from core.permissions import requires_role
 from core.rules import N_
+from core.scopes import Scoped
 from core.sessions import flash
 from core.web import kept_input, page
 
@@ -112,7 +113,7 @@ class ScreeningPages(Controller):
         return page(LIST_TEMPLATE, **await _list_context(request), values={}, errors={})
 
     @get("/export.csv")
-    async def export(self, request: AnyRequest, edition: EditionRow) -> Response[str]:
+    async def export(self, request: AnyRequest, edition: Scoped[EditionRow]) -> Response[str]:
         filters = screening.ScreeningFilters.from_query(_query(request))
         body = await screening.csv_export(edition_id=edition.id, filters=filters)
         return Response(
@@ -122,7 +123,7 @@ class ScreeningPages(Controller):
         )
 
     @post("/status", opt={"form": LIST_TEMPLATE, "form_context": _list_context})
-    async def review_bulk_status(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Template:
+    async def review_bulk_status(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Template:
         """Step one: the list's choice, checked and shown back as a question (or the list again, with errors)."""
         if field(data, "step") == "back":
             return page(LIST_TEMPLATE, **await _list_context(request), values=kept_input(data), errors={})
@@ -145,7 +146,7 @@ class ScreeningPages(Controller):
         )
 
     @post("/status/confirm", opt={"form": LIST_TEMPLATE, "form_context": _list_context})
-    async def confirm_bulk_status(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+    async def confirm_bulk_status(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Redirect:
         """Step two: the change the organiser confirmed, for exactly the applications the question named."""
         status = field(data, "status")
         result = await bulk_status.confirm_status_change(
@@ -193,13 +194,15 @@ class EligibilityQuestionPages(Controller):
         return page("challenge/screening/questions.html", **await _questions_context(request), values={}, errors={})
 
     @post("/", opt={"form": "challenge/screening/questions.html", "form_context": _questions_context})
-    async def add_question(self, request: AnyRequest, edition: EditionRow, data: FormData) -> Redirect:
+    async def add_question(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Redirect:
         await applications.add_question(user=request.user, edition_id=edition.id, data=data)
         flash(request.session, _("The question was added."), "success")
         return Redirect(f"/organiser/editions/{edition.id}/questions/")
 
     @post("/{question_id:int}/delete")
-    async def remove_question(self, request: AnyRequest, edition: EditionRow, question_id: FromPath[int]) -> Redirect:
+    async def remove_question(
+        self, request: AnyRequest, edition: Scoped[EditionRow], question_id: FromPath[int]
+    ) -> Redirect:
         await applications.remove_question(user=request.user, edition_id=edition.id, question_id=question_id)
         flash(request.session, _("The question was removed."), "success")
         return Redirect(f"/organiser/editions/{edition.id}/questions/")

@@ -9,12 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge.services.editions import load_edition
-from core.enums import Role
+from challenge.records import EditionRow
+from challenge.services.editions import edition_scope, load_edition
 from core.forms import FormData
 from core.i18n import gettext as _
 from core.i18n import label
-from core.permissions import requires_role
 from core.sessions import flash
 from core.web import page
 from hackathon import forms
@@ -29,6 +28,7 @@ from mentoring.enums import RunStatus
 AnyRequest = Request[Any, Any, Any]
 # The hackathon `hackathon_scope.guard` loaded for the route (of the edition in its path).
 Scoped = NamedDependency[HackathonRow]
+ScopedEdition = NamedDependency[EditionRow]
 BASE = "/organiser/editions/{edition_id:int}/hackathons"
 
 
@@ -42,8 +42,8 @@ def _page_of(hackathon: Scoped, anchor: str = "") -> str:
 
 
 async def list_context(request: AnyRequest) -> dict[str, Any]:
-    edition_id = int(request.path_params["edition_id"])
-    return {"edition": await load_edition(edition_id), "hackathons": await hackathons.hackathons_of(edition_id)}
+    edition = edition_scope.of(request)
+    return {"edition": edition, "hackathons": await hackathons.hackathons_of(edition.id)}
 
 
 async def settings_context(request: AnyRequest) -> dict[str, Any]:
@@ -112,7 +112,8 @@ class HackathonListPages(Controller):
     """An edition's hackathons, and a new one."""
 
     path = BASE
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
     include_in_schema = False
 
     @get("/")
@@ -120,11 +121,11 @@ class HackathonListPages(Controller):
         return page("hackathon/list.html", values=dict(forms.DEFAULTS), errors={}, **await list_context(request))
 
     @post("/", opt={"form": "hackathon/list.html", "form_context": list_context})
-    async def create(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
+    async def create(self, request: AnyRequest, edition: ScopedEdition, data: FormData) -> Redirect:
         command = forms.hackathon_command(data)
-        hackathon_id = await setup.create_hackathon(user=request.user, edition_id=edition_id, command=command)
+        hackathon_id = await setup.create_hackathon(user=request.user, edition_id=edition.id, command=command)
         flash(request.session, _("The hackathon was created; add its rooms and judging panels."), "success")
-        return Redirect(_base(edition_id, hackathon_id))
+        return Redirect(_base(edition.id, hackathon_id))
 
 
 SETTINGS = {"form": "hackathon/settings.html", "form_context": settings_context}

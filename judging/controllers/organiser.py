@@ -11,17 +11,16 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from challenge.services.editions import load_edition
-from core.enums import Role
+from challenge.records import EditionRow
+from challenge.services.editions import edition_scope, load_edition
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label, ngettext
 from core.outcomes import counted
-from core.permissions import requires_role
 from core.rules.spreadsheets import safe_cell
+from core.scopes import Scoped
 from core.sessions import flash
 from core.web import page
 from judging import forms
@@ -47,8 +46,8 @@ def _round_choices() -> dict[str, Any]:
 
 
 async def _edition_context(request: AnyRequest) -> dict[str, Any]:
-    edition_id = int(request.path_params["edition_id"])
-    return {"edition": await load_edition(edition_id), "rounds": await rounds_of(edition_id), **_round_choices()}
+    edition = edition_scope.of(request)
+    return {"edition": edition, "rounds": await rounds_of(edition.id), **_round_choices()}
 
 
 RANKING_ROWS = 100
@@ -80,7 +79,8 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
 
 class JudgingAdminPages(Controller):
     path = "/organiser/editions/{edition_id:int}/judging"
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
     include_in_schema = False
 
     @get("/")
@@ -96,10 +96,9 @@ class JudgingAdminPages(Controller):
         return page("judging/rounds.html", values=values, errors={}, **await _edition_context(request))
 
     @post("/", opt={"form": "judging/rounds.html", "form_context": _edition_context})
-    async def create_round(self, request: AnyRequest, edition_id: FromPath[int], data: FormData) -> Redirect:
-        edition = await load_edition(edition_id)
-        command = forms.round_command(data, edition["timezone"])
-        round_id = await rounds.create_round(user=request.user, edition_id=edition_id, command=command)
+    async def create_round(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Redirect:
+        command = forms.round_command(data, edition.timezone)
+        round_id = await rounds.create_round(user=request.user, edition_id=edition.id, command=command)
         flash(request.session, _("The round was created; give it a rubric."), "success")
         return Redirect(f"/organiser/rounds/{round_id}")
 

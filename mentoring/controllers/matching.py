@@ -9,12 +9,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge.services.editions import load_edition
-from core.enums import Role
+from challenge.records import EditionRow
+from challenge.services.editions import edition_scope
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import ngettext
-from core.permissions import requires_role
+from core.scopes import Scoped
 from core.sessions import flash
 from core.web import page
 from mentoring.queries import matches
@@ -23,21 +23,19 @@ from mentoring.services import matching
 AnyRequest = Request[Any, Any, Any]
 
 
-async def matching_context(edition_id: int) -> dict[str, Any]:
-    return {
-        "edition": await load_edition(edition_id),
-        **msgspec.structs.asdict(await matches.matching_page(edition_id)),
-    }
+async def matching_context(edition: EditionRow) -> dict[str, Any]:
+    return {"edition": edition, **msgspec.structs.asdict(await matches.matching_page(edition.id))}
 
 
 class MatchingPages(Controller):
     path = "/organiser/editions/{edition_id:int}/matching"
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
     include_in_schema = False
 
     @get("/")
-    async def overview(self, edition_id: FromPath[int]) -> Template:
-        return page("mentoring/matching.html", **await matching_context(edition_id))
+    async def overview(self, edition: Scoped[EditionRow]) -> Template:
+        return page("mentoring/matching.html", **await matching_context(edition))
 
     @post("/run")
     async def run(self, request: AnyRequest, edition_id: FromPath[int]) -> Redirect:

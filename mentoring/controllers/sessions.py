@@ -10,7 +10,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge.services.editions import load_edition
+from challenge.records import EditionRow
+from challenge.services.editions import edition_scope
 from core.clock import utc_now
 from core.enums import Role
 from core.forms import FormData
@@ -18,6 +19,7 @@ from core.i18n import gettext as _
 from core.i18n import register_labels
 from core.permissions import login_required, requires_role
 from core.rules import N_
+from core.scopes import Scoped
 from core.sessions import flash
 from core.web import page
 from mentoring import forms
@@ -61,12 +63,12 @@ async def _startup_context(request: AnyRequest) -> dict[str, Any]:
 
 
 async def _overview_context(request: AnyRequest) -> dict[str, Any]:
-    edition_id = int(request.path_params["edition_id"])
+    edition = edition_scope.of(request)
     raw = request.query_params.get("weeks", "")
     weeks = int(raw) if raw.isdigit() else overview_queries.QUIET_WEEKS
     return {
-        "edition": await load_edition(edition_id),
-        "data": await overview_queries.overview(edition_id, weeks=weeks, now=utc_now()),
+        "edition": edition,
+        "data": await overview_queries.overview(edition.id, weeks=weeks, now=utc_now()),
         "when": sessions.when,
     }
 
@@ -152,7 +154,8 @@ class StartupMentoringPages(Controller):
 
 class MentoringOverviewPages(Controller):
     path = "/organiser/editions/{edition_id:int}/mentoring"
-    guards = [requires_role(Role.ORGANISER)]
+    guards = [edition_scope.guard]
+    dependencies = edition_scope.dependencies()
     include_in_schema = False
 
     @get("/overview")
@@ -161,14 +164,13 @@ class MentoringOverviewPages(Controller):
 
     @get("/overview.csv")
     async def export(
-        self, edition_id: FromPath[int], weeks: FromQuery[int] = overview_queries.QUIET_WEEKS
+        self, edition: Scoped[EditionRow], weeks: FromQuery[int] = overview_queries.QUIET_WEEKS
     ) -> Response[str]:
-        edition = await load_edition(edition_id)
-        data = await overview_queries.overview(edition_id, weeks=weeks, now=utc_now())
+        data = await overview_queries.overview(edition.id, weeks=weeks, now=utc_now())
         return Response(
             content=overview_queries.overview_csv(data),
             media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="mentoring-{edition["slug"]}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="mentoring-{edition.slug}.csv"'},
         )
 
     @post("/sessions/{session_id:int}/cancel", opt={"form": OVERVIEW_PAGE, "form_context": _overview_context})
