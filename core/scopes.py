@@ -29,10 +29,9 @@ from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
+from litestar.di import Dependency, Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import Dependency
 
 from core.auth import CurrentUser
 from core.enums import Role
@@ -46,7 +45,7 @@ ANOTHER_ROLE = N_("This page is for another role.")
 
 Scoped: TypeAlias = Annotated[T, Dependency(kind="named")]
 """A handler parameter filled by a scope's dependency (`edition: Scoped[EditionRow]`): named, not
-inferred, as Litestar 3 requires."""
+inferred, as Litestar 3 requires; the same marker as `litestar.di.NamedDependency`."""
 
 
 def require_organiser(user: CurrentUser, message: str = N_("Only organisers may do this.")) -> None:

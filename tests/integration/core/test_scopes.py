@@ -16,7 +16,7 @@ from litestar import Controller, Litestar, Request, get, post
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound, ValidationFailed
-from core.scopes import Scope
+from core.scopes import Scope, Scoped
 from tests.web import WebClient
 
 MISSING = 404
@@ -61,11 +61,11 @@ class ThingPages(Controller):
     dependencies = thing_scope.dependencies()
 
     @get("/")
-    async def show(self, request: Request[Any, Any, Any], thing: Thing) -> dict[str, Any]:
+    async def show(self, request: Request[Any, Any, Any], thing: Scoped[Thing]) -> dict[str, Any]:
         return {"id": thing.id, "name": thing.name, "same_object": thing_scope.of(request) is thing}
 
     @post("/", opt={"form": "errors/generic.html", "form_context": _form_context})
-    async def save(self, thing: Thing) -> None:
+    async def save(self, thing: Scoped[Thing]) -> None:
         raise ValidationFailed({"name": "Too short."}, "Please correct the form.")
 
 
@@ -75,7 +75,7 @@ class ThingApi(Controller):
     dependencies = thing_scope.dependencies()
 
     @get("/")
-    async def show(self, thing: Thing) -> dict[str, Any]:
+    async def show(self, thing: Scoped[Thing]) -> dict[str, Any]:
         return {"id": thing.id}
 
 
@@ -85,7 +85,7 @@ class JudgedPages(Controller):
     dependencies = judged_scope.dependencies()
 
     @get("/")
-    async def show(self, thing: Thing, request: Request[Any, Any, Any]) -> dict[str, Any]:
+    async def show(self, thing: Scoped[Thing], request: Request[Any, Any, Any]) -> dict[str, Any]:
         user: CurrentUser = request.user
         return {"id": thing.id, "judge": user.id}
 
