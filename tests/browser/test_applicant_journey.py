@@ -82,20 +82,8 @@ async def fill_profile(page: Page, variant: Variant) -> None:
     await field(page, variant, "Your role in the team").fill("CEO")
 
 
-async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_application(
-    open_page: OpenPage, variant: Variant, mailbox: Mailbox, live_server: ServerProcess, tmp_path: Path
-) -> None:
-    url = live_server.url
-    edition = await make_edition(name=EDITION, year=2026, slug="smart-serbia-2026")
-    now = utc_now()
-    await set_timeline(edition["id"], applications=now - timedelta(days=1), screening=now + timedelta(days=10))
-    ivanjica = await make_municipality(name="Ivanjica")
-    await make_problem(edition_id=edition["id"], municipality_id=ivanjica["id"], title=PROBLEM)
-    deck = tmp_path / "agrosense-pitch.pdf"
-    deck.write_bytes(one_page_pdf())
-
-    # -- A visitor joins from the home page and signs up.
-    founder = await open_page()
+async def sign_up(founder: Page, variant: Variant, url: str) -> None:
+    """A visitor joins from the home page and signs up."""
     await start(founder, variant)
     await action(founder.get_by_role("main"), variant, "Join the challenge").click()
     await expect(founder).to_have_url(f"{url}/signup")
@@ -107,6 +95,10 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await action(founder.get_by_role("main"), variant, "Create account").click()
     await expect(founder.get_by_role("heading", level=1)).to_have_text(tr(variant, "Check your inbox"))
 
+
+async def registering_waits_for_the_confirmed_address(
+    founder: Page, variant: Variant, url: str, edition_id: int
+) -> None:
     # -- Signed in before confirming: the way to a startup is offered, and the form says first
     # that the address must be confirmed.
     await sign_in(founder, variant, FOUNDER[1])
@@ -117,7 +109,7 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(offer).to_contain_text(tr(variant, "Applications are open. Register your startup to apply."))
     await action(offer, variant, "Register your startup").click()
 
-    await expect(founder).to_have_url(f"{url}/startup/register?edition_id={edition['id']}")
+    await expect(founder).to_have_url(f"{url}/startup/register?edition_id={edition_id}")
     verify_first = founder.get_by_role("article").filter(
         has=founder.get_by_role("heading", name=tr(variant, "First confirm your email address"))
     )
@@ -137,9 +129,11 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(field(founder, variant, "Your role in the team")).to_have_value("CEO")
     # The link is sent again, and the page comes back.
     await action(verify_first, variant, "Send the link again").click()
-    await expect(founder).to_have_url(f"{url}/startup/register?edition_id={edition['id']}")
+    await expect(founder).to_have_url(f"{url}/startup/register?edition_id={edition_id}")
     await expect(flash(founder)).to_have_text(tr(variant, "We sent you a new confirmation link."))
 
+
+async def confirm_and_register(founder: Page, variant: Variant, url: str, mailbox: Mailbox) -> Page:
     # -- The address is confirmed by the mailed link, opened in the same browser.
     confirmation = await mail_with_link(mailbox, FOUNDER[1], "/verify?token=")
     founder = await click_mailed_link(founder.context, confirmation, "/verify?token=", url)
@@ -162,7 +156,10 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(founder.get_by_role("heading", level=2, name=EDITION)).to_have_count(0)  # no more offer to register
     await expect(founder.get_by_role("main")).to_contain_text(f"{EDITION} 2026")
     await check_fits(founder, variant)
+    return founder
 
+
+async def invite_the_cofounder(founder: Page, variant: Variant, url: str) -> None:
     # -- The founder invites a co-founder from the team page.
     await action(founder.get_by_role("main"), variant, "Team (%(count)s)", count=1).click()
     await expect(founder).to_have_url(re.compile(rf"^{re.escape(url)}/startup/\d+/team$"))
@@ -178,6 +175,8 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     )
     await check_fits(founder, variant)
 
+
+async def the_cofounder_joins(open_page: OpenPage, variant: Variant, url: str, mailbox: Mailbox) -> Page:
     # -- The co-founder opens the invitation mail in their own browser and joins.
     invitation = await mail_with_link(mailbox, COFOUNDER[1], "/invites/")
     assert NOTE in body_of(invitation)
@@ -197,7 +196,10 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(cofounder).to_have_url(f"{url}/startup")
     await expect(cofounder.get_by_role("heading", level=2, name=STARTUP)).to_be_visible()
     await expect(action(cofounder.get_by_role("main"), variant, "Team (%(count)s)", count=2)).to_be_visible()
+    return cofounder
 
+
+async def save_a_draft(founder: Page, variant: Variant, url: str) -> str:
     # -- The founder starts the application, fills part of it and saves the draft.
     await founder.get_by_role("main").get_by_role("link", name=f"← {tr(variant, 'Back')}").click()
     await expect(founder).to_have_url(f"{url}/startup")
@@ -220,7 +222,10 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(flash(founder)).to_have_text(
         tr(variant, "Your draft is saved. You can come back and continue at any time.")
     )
+    return application_path
 
+
+async def come_back_to_the_draft(founder: Page, variant: Variant, url: str, application_path: str) -> None:
     # -- ... leaves, and comes back to the draft from the home page and the dashboard.
     await founder.get_by_role("banner").get_by_role("link", name=tr(variant, "Smart Challenge")).click()
     await expect(founder).to_have_url(f"{url}/")
@@ -236,6 +241,8 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(field(founder, variant, "Your solution")).to_have_value(SOLUTION)
     await expect(field(founder, variant, "What a pilot would look like")).to_have_value("")
 
+
+async def submit_with_the_deck(founder: Page, variant: Variant, url: str, application_path: str, deck: Path) -> None:
     # -- The deck and the rest, then the submission.
     await field(founder, variant, "Pitch deck (PDF, up to %(mb)s MB)", mb=15).set_input_files(deck)
     await field(founder, variant, "What a pilot would look like").fill(PILOT_PLAN)
@@ -253,6 +260,29 @@ async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_applicat
     await expect(founder.get_by_role("main")).to_contain_text(IMPACT)
     await expect(action(founder.get_by_role("main"), variant, "Submit the application")).to_have_count(0)
     await check_fits(founder, variant)
+
+
+async def test_a_new_person_signs_up_registers_a_startup_and_submits_an_application(
+    open_page: OpenPage, variant: Variant, mailbox: Mailbox, live_server: ServerProcess, tmp_path: Path
+) -> None:
+    url = live_server.url
+    edition = await make_edition(name=EDITION, year=2026, slug="smart-serbia-2026")
+    now = utc_now()
+    await set_timeline(edition["id"], applications=now - timedelta(days=1), screening=now + timedelta(days=10))
+    ivanjica = await make_municipality(name="Ivanjica")
+    await make_problem(edition_id=edition["id"], municipality_id=ivanjica["id"], title=PROBLEM)
+    deck = tmp_path / "agrosense-pitch.pdf"
+    deck.write_bytes(one_page_pdf())
+
+    founder = await open_page()
+    await sign_up(founder, variant, url)
+    await registering_waits_for_the_confirmed_address(founder, variant, url, edition["id"])
+    founder = await confirm_and_register(founder, variant, url, mailbox)
+    await invite_the_cofounder(founder, variant, url)
+    cofounder = await the_cofounder_joins(open_page, variant, url, mailbox)
+    application_path = await save_a_draft(founder, variant, url)
+    await come_back_to_the_draft(founder, variant, url, application_path)
+    await submit_with_the_deck(founder, variant, url, application_path, deck)
 
     # -- Both founders are mailed the confirmation, and the co-founder sees it on the dashboard.
     for _, email in (FOUNDER, COFOUNDER):
