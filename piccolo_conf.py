@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "mentoring.piccolo_app",
         "judging.piccolo_app",
         "hackathon.piccolo_app",
+        "pilots.piccolo_app",
     ]
 )

@@ -55,6 +55,8 @@ from mentoring import labels as mentoring_labels
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
 from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
+from pilots import labels as pilots_labels
+from pilots.controllers import ROUTES as PILOTS_ROUTES
 
 log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -76,6 +78,7 @@ def register_domain_labels() -> None:
     mentoring_labels.register()
     judging_labels.register()
     hackathon_labels.register()
+    pilots_labels.register()
 
 
 def create_app(*, run_scheduler: bool | None = None) -> Litestar:
@@ -122,6 +125,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             *MENTORING_ROUTES,
             *JUDGING_ROUTES,
             *HACKATHON_ROUTES,
+            *PILOTS_ROUTES,
             FileController,
             MeController,
             HealthController,

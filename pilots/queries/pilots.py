@@ -1,0 +1,49 @@
+"""A pilot loaded by id (the scope of its working pages), and the sides a person stands for in it."""
+
+from __future__ import annotations
+
+from core.auth import CurrentUser
+from core.enums import Role
+from core.errors import NotFound
+from core.rules import N_
+from core.scopes import Scope
+from pilots.enums import Side
+from pilots.records import PilotRow, to
+from pilots.tables import Pilot
+
+NO_SUCH_PILOT = N_("This pilot does not exist.")
+
+
+async def load_pilot(pilot_id: int) -> PilotRow:
+    row = await Pilot.select().where(Pilot.id == pilot_id).first().output(load_json=True)
+    if row is None:
+        raise NotFound(NO_SUCH_PILOT)
+    return to(row, PilotRow)
+
+
+def sides_of(user: CurrentUser, pilot: PilotRow) -> frozenset[Side]:
+    """The sides `user` acts for in `pilot`: organisers for the programme, the municipality's
+    staff for it, the startup's members for it. One person may stand for several."""
+    sides: set[Side] = set()
+    if user.is_organiser:
+        sides.add(Side.ORGANISER)
+    if pilot.municipality in user.organisations(Role.MUNICIPALITY):
+        sides.add(Side.MUNICIPALITY)
+    if pilot.startup in user.organisations(Role.STARTUP):
+        sides.add(Side.STARTUP)
+    return frozenset(sides)
+
+
+def may_work_on(user: CurrentUser, pilot: PilotRow) -> bool:
+    """Who enters a pilot's working pages: its three sides, and the mentor who accompanies it."""
+    return bool(sides_of(user, pilot)) or (pilot.mentor is not None and pilot.mentor == user.id)
+
+
+# The working pages of one pilot (/pilots/{pilot_id}/work/...): its sides and its mentor only;
+# anyone else, a municipality's staff for another pilot included, is told it is another role's page.
+pilot_scope = Scope(
+    "pilot",
+    load=lambda params: load_pilot(int(params["pilot_id"])),
+    roles=(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR),
+    allow=may_work_on,
+)

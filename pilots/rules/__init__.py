@@ -1,0 +1,1 @@
+"""The pilots' business rules: plain Python, no framework, no database, no clock reads."""
