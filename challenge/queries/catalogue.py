@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from challenge.enums import PHASE_ORDER, Phase, ProblemStatus, SettlementKind, Track
+from challenge.queries.columns import ATTACHED_FILE_TYPE_AND_SIZE, MUNICIPALITY_OF_PROBLEM
 from challenge.records import EditionRow, ProblemRow, Row, convert_row, convert_rows
 from challenge.rules.phases import Timeline
 from challenge.rules.sdgs import SDGS
@@ -37,9 +38,7 @@ _LISTED = (
     Problem.endorsement_count,
     Problem.published_at,
     Problem.municipality.as_alias("municipality_id"),
-    Problem.municipality.name.as_alias("municipality_name"),
-    Problem.municipality.region.as_alias("region"),
-    Problem.municipality.kind.as_alias("kind"),
+    *MUNICIPALITY_OF_PROBLEM,
 )
 
 
@@ -216,9 +215,7 @@ async def problem_detail(problem_id: int, *, include_hidden: bool = False) -> Pr
     problem = await (
         Problem.select(
             *Problem.all_columns(),
-            Problem.municipality.name.as_alias("municipality_name"),
-            Problem.municipality.region.as_alias("region"),
-            Problem.municipality.kind.as_alias("kind"),
+            *MUNICIPALITY_OF_PROBLEM,
             Problem.municipality.population.as_alias("population"),
         )
         .where(Problem.id == problem_id, Problem.status == ProblemStatus.PUBLISHED)
@@ -234,8 +231,7 @@ async def problem_detail(problem_id: int, *, include_hidden: bool = False) -> Pr
         ProblemAttachment.select(
             ProblemAttachment.file.id.as_alias("id"),
             ProblemAttachment.file.original_name.as_alias("original_name"),
-            ProblemAttachment.file.content_type.as_alias("content_type"),
-            ProblemAttachment.file.size.as_alias("size"),
+            *ATTACHED_FILE_TYPE_AND_SIZE,
         )
         .where(ProblemAttachment.problem == problem_id)
         .order_by(ProblemAttachment.id)

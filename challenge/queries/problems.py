@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.enums import ProblemStatus
+from challenge.queries.columns import ATTACHED_FILE_TYPE_AND_SIZE, MUNICIPALITY_NAME
 from challenge.records import (
     MunicipalityRow,
     ProblemRow,
@@ -85,7 +86,7 @@ async def problem_for_staff(problem_id: int) -> StaffProblemRow:
     problem = await (
         Problem.select(
             *Problem.all_columns(),
-            Problem.municipality.name.as_alias("municipality_name"),
+            MUNICIPALITY_NAME,
             Problem.edition.name.as_alias("edition_name"),
             Problem.edition.slug.as_alias("edition_slug"),
             Problem.edition.timezone.as_alias("edition_timezone"),
@@ -114,8 +115,7 @@ async def attachments(problem_id: int) -> list[AttachmentRow]:
             ProblemAttachment.id,
             ProblemAttachment.file.id.as_alias("file_id"),
             ProblemAttachment.file.original_name.as_alias("name"),
-            ProblemAttachment.file.content_type.as_alias("content_type"),
-            ProblemAttachment.file.size.as_alias("size"),
+            *ATTACHED_FILE_TYPE_AND_SIZE,
         )
         .where(ProblemAttachment.problem == problem_id)
         .order_by(ProblemAttachment.id)
@@ -164,7 +164,7 @@ async def review_queue(*, edition_id: int, status: str = "") -> list[QueuedProbl
         Problem.submitted_at,
         Problem.updated_at,
         Problem.endorsement_count,
-        Problem.municipality.name.as_alias("municipality_name"),
+        MUNICIPALITY_NAME,
         Problem.municipality.kind.as_alias("municipality_kind"),
     ).where(Problem.edition == edition_id)
     # Drafts are the municipality's own until submitted: organisers never review them.

@@ -34,6 +34,8 @@ SORTS = {
     "status": (Application.status, True),
 }
 
+# An application's startup, by id and name, on every line that names it.
+_STARTUP = (Application.startup.as_alias("startup_id"), Application.startup.name.as_alias("startup_name"))
 _LISTED = (
     Application.id,
     Application.edition,
@@ -42,8 +44,7 @@ _LISTED = (
     Application.submitted_at,
     Application.updated_at,
     Application.support_needed,
-    Application.startup.as_alias("startup_id"),
-    Application.startup.name.as_alias("startup_name"),
+    *_STARTUP,
     Application.startup.country.as_alias("country"),
     Application.startup.city.as_alias("city"),
     Application.startup.stage.as_alias("stage"),
@@ -243,8 +244,7 @@ async def statuses_in_edition(*, edition_id: int, application_ids: list[int]) ->
             Application.select(
                 Application.id,
                 Application.status,
-                Application.startup.as_alias("startup_id"),
-                Application.startup.name.as_alias("startup_name"),
+                *_STARTUP,
             )
             .where(Application.edition == edition_id, Application.id.is_in(unique[start : start + 500]))
             .order_by(Application.startup.name)

@@ -11,6 +11,7 @@ import asyncio
 import html
 import re
 import time
+from collections.abc import Sequence
 from email.header import decode_header, make_header
 from email.message import Message
 
@@ -37,6 +38,30 @@ async def mail_with_link(mailbox: Mailbox, address: str, path: str, *, timeout: 
             return found[-1]
         await asyncio.sleep(0.1)
     raise AssertionError(f"no mail to {address} with a link to {path} within {timeout} s")
+
+
+async def mails_titled(
+    mailbox: Mailbox, address: str, subjects: Sequence[str], *, timeout: float = 20.0
+) -> list[Message]:
+    """The mails to `address` titled one of `subjects`, in the order they came, once each subject
+    has come. Other mails to the address are left out: the scheduler mails a phase change on its
+    own clock, so one may land in the middle of a journey; a subject that comes twice fails."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in mailbox.to(address) if subject_of(m) in subjects]
+        if {subject_of(m) for m in found} >= set(subjects):
+            titles = [subject_of(m) for m in found]
+            assert len(titles) == len(set(titles)), f"a subject came twice to {address}: {titles}"
+            return found
+        await asyncio.sleep(0.1)
+    got = [subject_of(m) for m in mailbox.to(address)]
+    raise AssertionError(f"no mails {list(subjects)!r} to {address} within {timeout} s; got {got}")
+
+
+async def mail_titled(mailbox: Mailbox, address: str, subject: str, *, timeout: float = 20.0) -> Message:
+    """The one mail to `address` titled `subject` (see `mails_titled`)."""
+    (found,) = await mails_titled(mailbox, address, [subject], timeout=timeout)
+    return found
 
 
 async def click_mailed_link(context: BrowserContext, message: Message, path: str, live_url: str) -> Page:

@@ -16,10 +16,7 @@ the judges' queues to know which.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
-from email.message import Message
 from typing import NamedTuple
 
 import pytest
@@ -41,7 +38,7 @@ from tests.browser.journey import (
     start,
     tr,
 )
-from tests.browser.mail_client import subject_of
+from tests.browser.mail_client import mails_titled, subject_of
 from tests.factories import make_edition, make_user
 from tests.fixtures import Mailbox, ServerProcess, body_of
 
@@ -144,16 +141,6 @@ def total(startup: str, leniency: int) -> float:
     return (2 * (impact + leniency) + (team + leniency)) / 3
 
 
-async def mails_to(mailbox: Mailbox, address: str, count: int, *, timeout: float = 20.0) -> list[Message]:
-    """The `count` mails to `address`, once the outbox has sent them."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if len(found := mailbox.to(address)) >= count:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{count} mails to {address} expected within {timeout} s; got {mailbox.to(address)}")
-
-
 async def in_the_round(edition_id: int, finalist: Finalist) -> None:
     """A startup whose application is in the judging, with its founder as the one team member."""
     startup = (
@@ -195,19 +182,8 @@ async def confirming(page: Page, confirmations: list[str]) -> None:
     page.once("dialog", accept)
 
 
-async def test_a_scored_round_from_the_rubric_to_the_public_results(
-    open_page: OpenPage, variant: Variant, mailbox: Mailbox, live_server: ServerProcess
-) -> None:
-    url = live_server.url
-    edition = await make_edition(name=EDITION, year=2026, slug=SLUG)
-    for finalist in FINALISTS.values():
-        await in_the_round(edition["id"], finalist)
-    for name, email, _ in JUDGES:
-        await make_user(name=name, email=email, role=Role.JUDGE, edition_id=edition["id"])
-    organiser = await make_user(email="org@challenge.rs", name="Olga Organiser", role=Role.ORGANISER)
-
+async def no_results_yet(visitor: Page, variant: Variant, url: str) -> None:
     # -- Before anything is published, a visitor finds no results: home, the edition, its results.
-    visitor = await open_page()
     await start(visitor, variant)
     await link(visitor, variant, "About this edition").click()
     await link(visitor, variant, "Results").click()
@@ -215,10 +191,12 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await expect(visitor.get_by_role("heading", level=1)).to_contain_text(EDITION)
     await expect(main(visitor)).to_contain_text(tr(variant, "The results are not published yet."))
 
+
+async def add_the_round(chair: Page, variant: Variant, url: str, edition_id: int, email: str) -> str:
+    """The round's path, once added."""
     # -- The organiser signs in and finds the edition's judging from the organiser's home.
-    chair = await open_page()
     await start(chair, variant)
-    await sign_in(chair, variant, organiser["email"])
+    await sign_in(chair, variant, email)
     await (await header_link(chair, variant, "Organiser")).click()
     await link(chair, variant, "Editions, timelines and problem review").click()
     await (
@@ -229,7 +207,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
         .click()
     )
 
-    await expect(chair).to_have_url(f"{url}/organiser/editions/{edition['id']}/judging/")
+    await expect(chair).to_have_url(f"{url}/organiser/editions/{edition_id}/judging/")
     await expect(chair.get_by_role("heading", level=1)).to_have_text(
         tr(variant, "Judging rounds of %(edition)s", edition=EDITION)
     )
@@ -247,7 +225,10 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     round_path = chair.url.removeprefix(url).rstrip("/")
     await expect(flash(chair)).to_have_text(tr(variant, "The round was created; give it a rubric."))
     await expect(chair.get_by_role("heading", level=1)).to_have_text(f"{ROUND} {tr(variant, 'draft')}")
+    return round_path
 
+
+async def give_it_a_rubric(chair: Page, variant: Variant, url: str, round_path: str) -> None:
     # -- ... gives it a weighted rubric with one criterion that is shown but not counted ...
     for row, (name, guidance, weight, low, high) in enumerate(
         [(IMPACT, IMPACT_GUIDANCE, "2", "1", "10"), (TEAM, "", "1", "1", "10"), (FIT, "", "0", "1", "5")], start=1
@@ -272,6 +253,8 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await expect(rubric_cell(chair, variant, "Shown only", 1)).not_to_be_checked()
     await expect(rubric_cell(chair, variant, "Criterion", 4)).to_have_value("")
 
+
+async def open_and_assign(chair: Page, variant: Variant) -> None:
     # -- ... opens it (the rubric is fixed from now on) and assigns the judges.
     await button(chair, variant, "Open the round").click()
     await expect(flash(chair)).to_have_text(
@@ -300,71 +283,96 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await expect(main(chair).get_by_role("heading", name=tr(variant, "Short of judges"))).to_have_count(0)
     await expect(button(chair, variant, "Assign again (scored and locked pairs stay)")).to_be_visible()
 
+
+async def open_the_queue(page: Page, variant: Variant, url: str, email: str) -> tuple[str, list[str]]:
+    """The queue's path and the startups in it, once the judge has signed in and found it."""
+    await start(page, variant)
+    await sign_in(page, variant, email)
+    await (await header_link(page, variant, "Judging")).click()
+    await expect(page).to_have_url(f"{url}/judge/")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(tr(variant, "Judging"))
+    await main(page).get_by_role("link", name=ROUND, exact=True).click()
+
+    await expect(page).to_have_url(re.compile(rf"^{re.escape(url)}/judge/rounds/\d+$"))
+    queue_path = page.url.removeprefix(url)
+    await expect(page.get_by_role("heading", level=1)).to_have_text(ROUND)
+    await expect(data_rows(page)).to_have_count(2)
+    await assert_fits(page)
+    mine = await data_rows(page).get_by_role("link").all_inner_texts()
+    for startup in mine:
+        await expect(data_rows(page).filter(has_text=startup).get_by_role("cell")).to_have_text(
+            [startup, tr(variant, TRACKS[FINALISTS[startup].track]), "—"]
+        )
+    return queue_path, mine
+
+
+async def refused_out_of_scale(page: Page, variant: Variant, judge: str, startup: str, team: int) -> None:
+    """Once out of scale: refused, with everything the judge typed still there."""
+    await score(page, variant, IMPACT, 1, 10).fill("11")
+    await comment(page, variant, IMPACT).fill(note(judge, startup))
+    await score(page, variant, TEAM, 1, 10).fill(str(team))
+    await button(page, variant, "Submit scores").click()
+    await expect(page.get_by_role("alert")).to_have_text(
+        tr(variant, "Some scores need your attention; nothing you entered was lost.")
+    )
+    await expect(score(page, variant, IMPACT, 1, 10)).to_have_value("11")
+    await expect(comment(page, variant, IMPACT)).to_have_value(note(judge, startup))
+    await expect(score(page, variant, TEAM, 1, 10)).to_have_value(str(team))
+
+
+async def score_blind(
+    page: Page, variant: Variant, url: str, queue_path: str, judge: str, leniency: int, startup: str, *, first: bool
+) -> None:
+    """The judge scores one application from their queue, and the queue shows the total."""
+    others = [other for other, _, _ in JUDGES if other != judge]
+    await main(page).get_by_role("link", name=startup, exact=True).click()
+    await expect(page).to_have_url(re.compile(rf"^{re.escape(url)}/judge/assignments/\d+$"))
+    await expect(main(page)).to_contain_text(FINALISTS[startup].solution)
+    await expect(criterion(page, IMPACT)).to_contain_text(IMPACT_GUIDANCE)
+    # Blind: whoever scored this application before, the sheet is empty and their notes unseen.
+    for name, high in ((IMPACT, 10), (TEAM, 10), (FIT, 5)):
+        await expect(score(page, variant, name, 1, high)).to_have_value("")
+    for other in others:
+        await expect(main(page)).not_to_contain_text(note(other, startup))
+    await assert_fits(page)
+
+    impact, team = (value + leniency for value in QUALITY[startup])
+    if first:
+        await refused_out_of_scale(page, variant, judge, startup, team)
+    await score(page, variant, IMPACT, 1, 10).fill(str(impact))
+    await comment(page, variant, IMPACT).fill(note(judge, startup))
+    await score(page, variant, TEAM, 1, 10).fill(str(team))
+    await score(page, variant, FIT, 1, 5).fill(str(FIT_SCORE))
+    await button(page, variant, "Submit scores").click()
+
+    await expect(page).to_have_url(f"{url}{queue_path}")
+    await expect(flash(page)).to_have_text(tr(variant, "Your scores are submitted."))
+    await expect(data_rows(page).filter(has_text=startup).get_by_role("cell").last).to_have_text(
+        f"{tr(variant, 'submitted')} {total(startup, leniency):.2f}"
+    )
+
+
+async def the_judges_score(open_page: OpenPage, variant: Variant, url: str) -> dict[str, list[str]]:
+    """Each startup's panel (its judges), once every judge has scored their queue."""
     # -- Each judge signs in from the home page, finds the round and scores their whole queue.
-    panels: dict[str, list[str]] = {}  # startup -> its judges
+    panels: dict[str, list[str]] = {}
     for judge, email, leniency in JUDGES:
         page = await open_page()
-        others = [other for other, _, _ in JUDGES if other != judge]
-        await start(page, variant)
-        await sign_in(page, variant, email)
-        await (await header_link(page, variant, "Judging")).click()
-        await expect(page).to_have_url(f"{url}/judge/")
-        await expect(page.get_by_role("heading", level=1)).to_have_text(tr(variant, "Judging"))
-        await main(page).get_by_role("link", name=ROUND, exact=True).click()
-
-        await expect(page).to_have_url(re.compile(rf"^{re.escape(url)}/judge/rounds/\d+$"))
-        queue_path = page.url.removeprefix(url)
-        await expect(page.get_by_role("heading", level=1)).to_have_text(ROUND)
-        await expect(data_rows(page)).to_have_count(2)
-        await assert_fits(page)
-        mine = await data_rows(page).get_by_role("link").all_inner_texts()
+        queue_path, mine = await open_the_queue(page, variant, url, email)
         for startup in mine:
             panels.setdefault(startup, []).append(judge)
-            await expect(data_rows(page).filter(has_text=startup).get_by_role("cell")).to_have_text(
-                [startup, tr(variant, TRACKS[FINALISTS[startup].track]), "—"]
-            )
-
         for startup in mine:
-            await main(page).get_by_role("link", name=startup, exact=True).click()
-            await expect(page).to_have_url(re.compile(rf"^{re.escape(url)}/judge/assignments/\d+$"))
-            await expect(main(page)).to_contain_text(FINALISTS[startup].solution)
-            await expect(criterion(page, IMPACT)).to_contain_text(IMPACT_GUIDANCE)
-            # Blind: whoever scored this application before, the sheet is empty and their notes unseen.
-            for name, high in ((IMPACT, 10), (TEAM, 10), (FIT, 5)):
-                await expect(score(page, variant, name, 1, high)).to_have_value("")
-            for other in others:
-                await expect(main(page)).not_to_contain_text(note(other, startup))
-            await assert_fits(page)
-
-            impact, team = (value + leniency for value in QUALITY[startup])
-            if judge == JUDGES[0][0] and startup == mine[0]:
-                # Once out of scale: refused, with everything the judge typed still there.
-                await score(page, variant, IMPACT, 1, 10).fill("11")
-                await comment(page, variant, IMPACT).fill(note(judge, startup))
-                await score(page, variant, TEAM, 1, 10).fill(str(team))
-                await button(page, variant, "Submit scores").click()
-                await expect(page.get_by_role("alert")).to_have_text(
-                    tr(variant, "Some scores need your attention; nothing you entered was lost.")
-                )
-                await expect(score(page, variant, IMPACT, 1, 10)).to_have_value("11")
-                await expect(comment(page, variant, IMPACT)).to_have_value(note(judge, startup))
-                await expect(score(page, variant, TEAM, 1, 10)).to_have_value(str(team))
-            await score(page, variant, IMPACT, 1, 10).fill(str(impact))
-            await comment(page, variant, IMPACT).fill(note(judge, startup))
-            await score(page, variant, TEAM, 1, 10).fill(str(team))
-            await score(page, variant, FIT, 1, 5).fill(str(FIT_SCORE))
-            await button(page, variant, "Submit scores").click()
-
-            await expect(page).to_have_url(f"{url}{queue_path}")
-            await expect(flash(page)).to_have_text(tr(variant, "Your scores are submitted."))
-            await expect(data_rows(page).filter(has_text=startup).get_by_role("cell").last).to_have_text(
-                f"{tr(variant, 'submitted')} {total(startup, leniency):.2f}"
-            )
+            # Only the first judge's first sheet is once sent out of scale.
+            first = judge == JUDGES[0][0] and startup == mine[0]
+            await score_blind(page, variant, url, queue_path, judge, leniency, startup, first=first)
 
     # Two judges on each application, each pair of judges sharing one: the panels are linked.
     assert sorted(len(panel) for panel in panels.values()) == [2, 2, 2]
     assert len({frozenset(panel) for panel in panels.values()}) == 3
+    return panels
 
+
+async def close_the_round(chair: Page, variant: Variant, url: str, round_path: str) -> None:
     # -- The organiser closes the round, once the browser has asked.
     confirmations: list[str] = []
     await chair.reload()
@@ -380,6 +388,8 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await expect(button(chair, variant, "Close the round")).to_have_count(0)
     await assert_fits(chair)
 
+
+async def read_the_ranking(chair: Page, variant: Variant, panels: dict[str, list[str]]) -> None:
     # -- The ranking: normalised means are the applications' own quality, raw means carry the
     # -- panel's leniency.
     leniency_of = {judge: points for judge, _, points in JUDGES}
@@ -391,6 +401,8 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
         await expect(row.get_by_role("cell").nth(3)).to_have_text(f"{raw:.2f}")
     await expect(chair.get_by_role("img", name=tr(variant, "Ranking: normalised and raw means"))).to_be_visible()
 
+
+async def advance_the_top_two(chair: Page, variant: Variant) -> None:
     # -- ... advances the top two ...
     advance = tr(variant, "Advance the top %(num)s application", "Advance the top %(num)s applications", 2)
     await main(chair).get_by_role("button", name=exactly(advance)).click()
@@ -399,6 +411,8 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     )
     await expect(data_rows(chair).locator("td:last-child")).to_have_text(["✔", "✔", ""])
 
+
+async def publish_the_winners(chair: Page, variant: Variant, url: str, round_path: str) -> None:
     # -- ... and publishes them as winners. Both are only accepted: the form says they pass
     # -- through the statuses between, and nothing is missing on the way.
     await expect(main(chair).get_by_role("heading", name=tr(variant, "Steps missing before publishing"))).to_have_count(
@@ -414,6 +428,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     )
     await outcome.select_option(label=tr(variant, "winner"))
     await field(chair, variant, "Message to the teams").fill(MESSAGE)
+    confirmations: list[str] = []
     await confirming(chair, confirmations)
     await button(chair, variant, "Publish and notify").click()
 
@@ -437,21 +452,26 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
             ),
         ]
     )
-    assert confirmations[1] == tr(variant, "Teams will be mailed. Publish?")
+    assert confirmations == [tr(variant, "Teams will be mailed. Publish?")]
     await expect(chair).to_have_url(f"{url}{round_path}")
     await expect(chair.get_by_role("heading", level=1)).to_have_text(f"{ROUND} {tr(variant, 'published')}")
     await expect(button(chair, variant, "Publish and notify")).to_have_count(0)
     await assert_fits(chair)
 
+
+async def the_winners_are_mailed(mailbox: Mailbox, variant: Variant) -> None:
     # -- Each winning team got one mail per step: finalist first, then winner with the message.
+    steps = [
+        tr(variant, "Your application: %(status)s", status=tr(variant, status)) for status in ("finalist", "winner")
+    ]
     for startup in ("AgroSense", "ParkPulse"):
-        finalist_mail, winner_mail = await mails_to(mailbox, FINALISTS[startup].founder[1], 2)
-        assert [subject_of(finalist_mail), subject_of(winner_mail)] == [
-            tr(variant, "Your application: %(status)s", status=tr(variant, status)) for status in ("finalist", "winner")
-        ]
+        finalist_mail, winner_mail = await mails_titled(mailbox, FINALISTS[startup].founder[1], steps)
+        assert [subject_of(finalist_mail), subject_of(winner_mail)] == steps
         assert MESSAGE not in body_of(finalist_mail) and MESSAGE in body_of(winner_mail).splitlines()
     assert mailbox.to(FINALISTS["FlowCity"].founder[1]) == []
 
+
+async def the_public_results(chair: Page, visitor: Page, variant: Variant, url: str) -> None:
     # -- ... and the organiser follows the round page's link to the public results.
     await link(chair, variant, "See the public results").click()
     await expect(chair).to_have_url(f"{url}/editions/{SLUG}/results")
@@ -476,3 +496,29 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
         await expect(section.get_by_role("list").first.get_by_role("listitem")).to_have_text(winners)
         await expect(section.get_by_role("list").last.get_by_role("listitem")).to_have_text(finalists)
     await assert_fits(visitor)
+
+
+async def test_a_scored_round_from_the_rubric_to_the_public_results(
+    open_page: OpenPage, variant: Variant, mailbox: Mailbox, live_server: ServerProcess
+) -> None:
+    url = live_server.url
+    edition = await make_edition(name=EDITION, year=2026, slug=SLUG)
+    for finalist in FINALISTS.values():
+        await in_the_round(edition["id"], finalist)
+    for name, email, _ in JUDGES:
+        await make_user(name=name, email=email, role=Role.JUDGE, edition_id=edition["id"])
+    organiser = await make_user(email="org@challenge.rs", name="Olga Organiser", role=Role.ORGANISER)
+
+    visitor = await open_page()
+    await no_results_yet(visitor, variant, url)
+    chair = await open_page()
+    round_path = await add_the_round(chair, variant, url, edition["id"], organiser["email"])
+    await give_it_a_rubric(chair, variant, url, round_path)
+    await open_and_assign(chair, variant)
+    panels = await the_judges_score(open_page, variant, url)
+    await close_the_round(chair, variant, url, round_path)
+    await read_the_ranking(chair, variant, panels)
+    await advance_the_top_two(chair, variant)
+    await publish_the_winners(chair, variant, url, round_path)
+    await the_winners_are_mailed(mailbox, variant)
+    await the_public_results(chair, visitor, variant, url)

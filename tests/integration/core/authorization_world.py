@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.table import Table
+
 from challenge.tables import (
     Application,
     Comment,
@@ -43,6 +45,12 @@ CONFLICTED_JUDGE = "conflicted-judge@example.org"
 
 async def _id_of(query: Any) -> int:
     return (await query.first())["id"]
+
+
+async def _inserted(row: Table) -> int:
+    """Inserts the row; its new id."""
+    table = type(row)
+    return (await table.insert(row).returning(table.id))[0]["id"]
 
 
 async def build_world() -> dict[str, Any]:
@@ -117,29 +125,19 @@ async def _problems(users: dict[str, int]) -> dict[str, int]:
     review = await Problem.select().where(Problem.status == "submitted").first()
 
     # Ivanjica's draft carries an attachment its staff uploaded.
-    attachment_file = (
-        await StoredFile.insert(
-            StoredFile(
-                key="authz-attachment",
-                original_name="map.pdf",
-                content_type="application/pdf",
-                size=10,
-                sha256="0" * 64,
-                owner=users["municipality"],
-                purpose="problem_attachment",
-            )
-        ).returning(StoredFile.id)
-    )[0]["id"]
-    attachment = (
-        await ProblemAttachment.insert(ProblemAttachment(problem=draft["id"], file=attachment_file)).returning(
-            ProblemAttachment.id
+    attachment_file = await _inserted(
+        StoredFile(
+            key="authz-attachment",
+            original_name="map.pdf",
+            content_type="application/pdf",
+            size=10,
+            sha256="0" * 64,
+            owner=users["municipality"],
+            purpose="problem_attachment",
         )
-    )[0]["id"]
-    comment = (
-        await Comment.insert(
-            Comment(problem=published["id"], author=users["resident"], body="We need this.")
-        ).returning(Comment.id)
-    )[0]["id"]
+    )
+    attachment = await _inserted(ProblemAttachment(problem=draft["id"], file=attachment_file))
+    comment = await _inserted(Comment(problem=published["id"], author=users["resident"], body="We need this."))
 
     return {
         "municipality_id": ivanjica,
@@ -156,24 +154,20 @@ async def _judging(
 ) -> dict[str, int]:
     # Judging: the judge scores AgroSense; the conflicted judge declared a conflict with it and
     # scores ParkPulse instead. A pairwise final runs beside it.
-    round_id = (
-        await Round.insert(
-            Round(
-                edition=edition_id,
-                name="Screening",
-                status="open",
-                judges_per_application=1,
-                opens_at=now - timedelta(days=1),
-                closes_at=now + timedelta(days=7),
-            )
-        ).returning(Round.id)
-    )[0]["id"]
+    round_id = await _inserted(
+        Round(
+            edition=edition_id,
+            name="Screening",
+            status="open",
+            judges_per_application=1,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=7),
+        )
+    )
     await Criterion.insert(Criterion(round=round_id, name="Impact", weight=1.0, scale_min=1, scale_max=10))
-    pairwise_round_id = (
-        await Round.insert(
-            Round(edition=edition_id, name="Final", method="pairwise", status="open", position=2)
-        ).returning(Round.id)
-    )[0]["id"]
+    pairwise_round_id = await _inserted(
+        Round(edition=edition_id, name="Final", method="pairwise", status="open", position=2)
+    )
     for r in (round_id, pairwise_round_id):
         for app in (own_app, other_app):
             await RoundApplication.insert(RoundApplication(round=r, application=app["id"], key=f"{r}:{app['id']}"))
@@ -181,24 +175,13 @@ async def _judging(
         await JudgeProfile.insert(
             JudgeProfile(user=users[judge], edition=edition_id, key=f"{edition_id}:{users[judge]}")
         ).on_conflict(target=JudgeProfile.key, action="DO NOTHING")
-    assignment = (
-        await JudgeAssignment.insert(
-            JudgeAssignment(
-                round=round_id,
-                judge=users["judge"],
-                application=own_app["id"],
-                key=f"{round_id}:{users['judge']}:{own_app['id']}",
-            )
-        ).returning(JudgeAssignment.id)
-    )[0]["id"]
-    await JudgeAssignment.insert(
-        JudgeAssignment(
-            round=round_id,
-            judge=users["conflicted_judge"],
-            application=other_app["id"],
-            key=f"{round_id}:{users['conflicted_judge']}:{other_app['id']}",
-        )
-    )
+
+    async def assign(judge: str, app: dict[str, Any]) -> int:
+        key = f"{round_id}:{users[judge]}:{app['id']}"
+        return await _inserted(JudgeAssignment(round=round_id, judge=users[judge], application=app["id"], key=key))
+
+    assignment = await assign("judge", own_app)
+    await assign("conflicted_judge", other_app)
     await DeclaredConflict.insert(
         DeclaredConflict(
             judge=users["conflicted_judge"],
@@ -215,58 +198,45 @@ async def _mentoring(
     edition_id: int, users: dict[str, int], own_app: dict[str, Any], *, now: datetime
 ) -> dict[str, int]:
     # Mentoring: the mentor's published match with AgroSense, a booked session and an open slot.
-    match = (
-        await Match.insert(
-            Match(
-                edition=edition_id,
-                mentor=users["mentor"],
-                application=own_app["id"],
-                startup=own_app["startup"],
-                status="published",
-                key=f"{users['mentor']}:{own_app['id']}",
-                published_at=now,
-            )
-        ).returning(Match.id)
-    )[0]["id"]
+    match = await _inserted(
+        Match(
+            edition=edition_id,
+            mentor=users["mentor"],
+            application=own_app["id"],
+            startup=own_app["startup"],
+            status="published",
+            key=f"{users['mentor']}:{own_app['id']}",
+            published_at=now,
+        )
+    )
     start = (now + timedelta(days=5)).replace(microsecond=0)
-    booked_slot = (
-        await MentoringSlot.insert(
+
+    async def slot(starts_at: datetime, status: str) -> int:
+        return await _inserted(
             MentoringSlot(
                 mentor=users["mentor"],
                 edition=edition_id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=1),
-                status="booked",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=1),
+                status=status,
                 location="Online",
             )
-        ).returning(MentoringSlot.id)
-    )[0]["id"]
-    open_slot = (
-        await MentoringSlot.insert(
-            MentoringSlot(
-                mentor=users["mentor"],
-                edition=edition_id,
-                starts_at=start + timedelta(days=1),
-                ends_at=start + timedelta(days=1, hours=1),
-                status="open",
-                location="Online",
-            )
-        ).returning(MentoringSlot.id)
-    )[0]["id"]
-    session = (
-        await MentoringSession.insert(
-            MentoringSession(
-                slot=booked_slot,
-                match=match,
-                mentor=users["mentor"],
-                startup=own_app["startup"],
-                starts_at=start,
-                ends_at=start + timedelta(hours=1),
-                active_key=str(booked_slot),
-                booked_by=users["startup"],
-            )
-        ).returning(MentoringSession.id)
-    )[0]["id"]
+        )
+
+    booked_slot = await slot(start, "booked")
+    open_slot = await slot(start + timedelta(days=1), "open")
+    session = await _inserted(
+        MentoringSession(
+            slot=booked_slot,
+            match=match,
+            mentor=users["mentor"],
+            startup=own_app["startup"],
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            active_key=str(booked_slot),
+            booked_by=users["startup"],
+        )
+    )
 
     return {"match_id": match, "session_id": session, "slot_id": open_slot}
 
@@ -276,61 +246,49 @@ async def _hackathon(
 ) -> dict[str, int]:
     # A published hackathon: a room, a panel of the judge, a talk, and AgroSense's pitch.
     h_start = (now + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
-    hackathon = (
-        await Hackathon.insert(
-            Hackathon(
-                edition=edition_id,
-                name="Demo day",
-                venue="Science Park",
-                starts_at=h_start,
-                ends_at=h_start + timedelta(hours=6),
-                status="published",
-                published_at=now,
-            )
-        ).returning(Hackathon.id)
-    )[0]["id"]
-    room = (await Room.insert(Room(hackathon=hackathon, name="Hall A", capacity=20)).returning(Room.id))[0]["id"]
-    panel = (
-        await Panel.insert(Panel(hackathon=hackathon, name="Panel 1", judge_ids=[users["judge"]])).returning(Panel.id)
-    )[0]["id"]
-    fixed = (
-        await FixedSession.insert(
-            FixedSession(
-                hackathon=hackathon,
-                title="Welcome",
-                starts_at=h_start,
-                ends_at=h_start + timedelta(minutes=30),
-                room=room,
-            )
-        ).returning(FixedSession.id)
-    )[0]["id"]
-    item = (
-        await ScheduleItem.insert(
-            ScheduleItem(
-                hackathon=hackathon,
-                ref="pitch-1-1",
-                kind="pitch",
-                title="AgroSense pitch",
-                room=room,
-                starts_at=h_start + timedelta(hours=1),
-                ends_at=h_start + timedelta(hours=1, minutes=10),
-                team_ids=[own_app["id"]],
-                judge_ids=[users["judge"]],
-                panel=panel,
-            )
-        ).returning(ScheduleItem.id)
-    )[0]["id"]
+    hackathon = await _inserted(
+        Hackathon(
+            edition=edition_id,
+            name="Demo day",
+            venue="Science Park",
+            starts_at=h_start,
+            ends_at=h_start + timedelta(hours=6),
+            status="published",
+            published_at=now,
+        )
+    )
+    room = await _inserted(Room(hackathon=hackathon, name="Hall A", capacity=20))
+    panel = await _inserted(Panel(hackathon=hackathon, name="Panel 1", judge_ids=[users["judge"]]))
+    fixed = await _inserted(
+        FixedSession(
+            hackathon=hackathon,
+            title="Welcome",
+            starts_at=h_start,
+            ends_at=h_start + timedelta(minutes=30),
+            room=room,
+        )
+    )
+    item = await _inserted(
+        ScheduleItem(
+            hackathon=hackathon,
+            ref="pitch-1-1",
+            kind="pitch",
+            title="AgroSense pitch",
+            room=room,
+            starts_at=h_start + timedelta(hours=1),
+            ends_at=h_start + timedelta(hours=1, minutes=10),
+            team_ids=[own_app["id"]],
+            judge_ids=[users["judge"]],
+            panel=panel,
+        )
+    )
 
     return {"hackathon_id": hackathon, "room_id": room, "panel_id": panel, "fixed_session_id": fixed, "item_id": item}
 
 
 async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
     """A message in the outbox, an invitation, and the links mailed to a stranger."""
-    outbox = (
-        await OutboxMessage.insert(
-            OutboxMessage(to_address="someone@example.org", subject="Hello", body_text="Hi")
-        ).returning(OutboxMessage.id)
-    )[0]["id"]
+    outbox = await _inserted(OutboxMessage(to_address="someone@example.org", subject="Hello", body_text="Hi"))
     invite = await tokens.issue(
         purpose=TokenPurpose.INVITE, email="invitee@example.org", payload={"role": "mentor", "edition_id": edition_id}
     )
