@@ -5,7 +5,8 @@ loader; the loaders feed it to the same service functions the pages call (so eve
 event, its audit record and its mail), one phase of the year after the other: problem intake
 (`intake`), applications (`startups`), screening and interviews (`jury`), mentoring
 (`programme`), the semi-final, the hackathon (`hackathon_days`) and its live pairwise final, then
-last year's finished edition (`last_year`). Everything is loaded in one transaction, so loading
+last year's finished edition (`last_year`) and its winners' running pilots (`pilots`). Everything
+is loaded in one transaction, so loading
 twice changes nothing and a failed load leaves nothing behind. Afterwards the story's timestamps
 are moved back to the days they belong to (`story_time`), and the mail the story queued is marked
 as delivered (it went to demo addresses).
@@ -25,6 +26,7 @@ from core.demo.jury import interviews, judges, pairwise_final, screening, semi_f
 from core.demo.languages import demo_languages
 from core.demo.last_year import past_edition
 from core.demo.people import JUDGES, MENTORS, MUNICIPALITIES, PEOPLE, RESIDENTS, STAFF, editions_and_people
+from core.demo.pilots import running_pilots
 from core.demo.programme import mentoring
 from core.demo.startups import STARTUPS, applications, founders
 from core.demo.story_time import mark_mail_delivered, move_to_story_time, set_timeline
@@ -53,6 +55,7 @@ async def load_demo() -> bool:
         world = World()
         await _this_year(world)
         await past_edition(world)
+        await running_pilots(world)
         await move_to_story_time(world)
         await mark_mail_delivered()
     # The schedule builder runs in a task of its own, which sees only committed rows.
