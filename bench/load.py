@@ -2,8 +2,9 @@
 
 Builds one realistic edition with a fixed seed (40 municipalities, 300 published problems,
 2,000 startups with submitted applications, 300 mentors with profiles, 100 judges, three judging
-rounds with 7,800 submitted score sheets), serves it with `python -m core serve` (the production
-command, scheduler off) and loads each page with wrk (Debian's package; `make bench` installs it):
+rounds with 7,800 submitted score sheets, 200 pilots x 10 KPIs x 50 measurements), serves it
+with `python -m core serve` (the production command, scheduler off) and loads each page with wrk
+(Debian's package; `make bench` installs it):
 32 connections for BENCH_SECONDS (default 10) per URL. The floor is a bare Litestar JSON "hello"
 (bench/floor_app.py) served by the same uvicorn settings; the ratio page / floor is the figure
 that matters. Runs on SQLite and PostgreSQL, and on PostgreSQL again with two workers.
@@ -37,6 +38,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
 import generated_edition as world  # noqa: E402  (the 2,000-application edition; bench/ is no package)
+import generated_pilots  # noqa: E402
 import serving  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
@@ -205,6 +207,7 @@ async def populate() -> dict[str, Any]:
         await _mentors(rng, built["edition_id"], password_hash or hash_password("x"))
         judging = await _judging(rng, built["edition_id"], password_hash)
         organiser = (await User.select(User.id).where(User.email == world.ORGANISER_EMAIL).first())["id"]
+        pilots = await generated_pilots.populate(rng, built["edition_id"], organiser)
         problem = (
             await Problem.select(Problem.id)
             .where(Problem.status == "published")
@@ -216,6 +219,7 @@ async def populate() -> dict[str, Any]:
         return {
             **built,
             **judging,
+            **pilots,
             "problem_id": problem,
             "organiser_sid": await _session(organiser),
             "judge_sid": await _session(judging["judge_id"]),
@@ -336,6 +340,8 @@ def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path)
     pages = [
         ("catalogue /problems", "/problems", None),
         ("problem page", f"/problems/{built['problem_id']}", None),
+        ("pilots /pilots (200)", "/pilots", None),
+        ("pilot page, 10 KPIs x 50", f"/pilots/{built['pilot_id']}", None),
         ("organiser application list", f"/organiser/editions/{edition}/applications/", built["organiser_sid"]),
         ("judge's queue (open round)", f"/judge/rounds/{last}", built["judge_sid"]),
         ("ranking, 2,000 x 3 sheets", f"/organiser/rounds/{first}/", built["organiser_sid"]),
