@@ -16,6 +16,8 @@ from core.tables import Membership
 from hackathon.tables import Hackathon, ScheduleItem
 from judging.tables import PairwiseVote, Round, ScoreSheet
 from mentoring.tables import Match, MentoringSession
+from pilots.enums import MilestoneStatus
+from pilots.tables import Kpi, Measurement, Milestone, Pilot, PilotFeedback
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -45,6 +47,14 @@ def _problems(status: str):
 
 def _rounds(status: str, method: str = "weighted_rubric"):
     return Round.count().where(Round.edition.year == 2026, Round.status == status, Round.method == method)
+
+
+async def _overdue_milestones() -> int:
+    from core.clock import utc_now
+
+    return await Milestone.count().where(
+        Milestone.status != MilestoneStatus.ACHIEVED, Milestone.due_on < utc_now().date()
+    )
 
 
 async def _published_items() -> int:
@@ -83,6 +93,14 @@ CLAIMS: dict[str, Callable[[], Awaitable[int]]] = {
     "hackathon schedule items (published)": _published_items,
     "applications of 2025: winner": lambda: _applications(2025, "winner"),
     "applications of 2025: finalist": lambda: _applications(2025, "finalist"),
+    "pilots of 2025's winners, running (Kragujevac, Pirot)": lambda: Pilot.count().where(
+        Pilot.status == "running", Pilot.application.status == "winner", Pilot.edition.year == 2025
+    ),
+    "pilot KPIs": lambda: Kpi.count(),
+    "pilot measurements": lambda: Measurement.count(),
+    "pilot measurements disputed (one per pilot)": lambda: Measurement.count().where(Measurement.status == "disputed"),
+    "pilot milestones overdue (Kragujevac's second boulevard)": _overdue_milestones,
+    "residents' feedback on pilots (one hidden as spam, two typed in by Pirot's staff)": lambda: PilotFeedback.count(),
 }
 
 
