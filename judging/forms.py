@@ -2,7 +2,7 @@
 
 Field names and messages are the forms' own (`criteria-<row>-weight`, `c<criterion id>`); a
 field that cannot be read raises `ValidationFailed` with its message, together with what the
-shared checks (`judging.schemas`) find wrong with the fields that could be read.
+shared checks (`judging.rules.rounds`) find wrong with the fields that could be read.
 """
 
 from __future__ import annotations
@@ -16,22 +16,14 @@ from typing import Any, TypeVar
 from challenge.rules.phases import local_to_utc, utc_to_local
 from core.errors import ValidationFailed
 from core.forms import field
+from core.i18n import gettext as _
 from core.rules import N_
 from judging.enums import Normalisation, RoundEntry, RoundMethod
 from judging.queries.judges import JudgeProfileRow
 from judging.records import CriterionRow, RoundRow, SheetRow
-from judging.schemas import (
-    ROUND_NUMBERS,
-    AdvanceIn,
-    CriterionIn,
-    JudgeProfileIn,
-    RoundIn,
-    RubricIn,
-    ScoresIn,
-    number_error,
-    round_name_errors,
-    round_number_errors,
-)
+from judging.rules.rounds import ROUND_NUMBERS, number_error, round_name_errors, round_number_errors
+from judging.rules.rubrics import Message
+from judging.schemas import AdvanceIn, CriterionIn, JudgeProfileIn, RoundIn, RubricIn, ScoresIn
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -79,9 +71,13 @@ def _moment(data: dict[str, Any], name: str, timezone: str, errors: dict[str, st
         return None
 
 
+def _rendered(messages: dict[str, Message]) -> dict[str, str]:
+    return {name: message.render(_) for name, message in messages.items()}
+
+
 def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
     """The round form (times on the edition's wall clock) as a command; every field's problem at once."""
-    errors = round_name_errors(_text(data, "name"))
+    errors = _rendered(round_name_errors(_text(data, "name")))
     method = _choice(data, "method", RoundMethod, errors)
     entry = _choice(data, "entry", RoundEntry, errors)
     normalisation = _choice(data, "normalisation", Normalisation, errors)
@@ -89,10 +85,10 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
     for name in ROUND_NUMBERS:
         value = _whole(str(data.get(name) or "").strip())
         if value is None:
-            errors[name] = number_error(name)
+            errors[name] = number_error(name).render(_)
         else:
             numbers[name] = value
-    errors.update(round_number_errors(numbers))
+    errors.update(_rendered(round_number_errors(numbers)))
     opens_at = _moment(data, "opens_at", timezone, errors)
     closes_at = _moment(data, "closes_at", timezone, errors)
     if errors:

@@ -2,8 +2,8 @@
 
 A page's form and the JSON API turn their input into the same command (`judging.forms` does it
 for forms); the service then applies the domain's checks, whoever called it. The checks on a
-round's own fields are here, beside the command they guard, because the form applies them too:
-a form that fails to parse some fields still reports what is wrong with the others.
+round's own fields are the rules' (`judging.rules.rounds`); the form applies them too, so a form
+that fails to parse some fields still reports what is wrong with the others.
 """
 
 from __future__ import annotations
@@ -12,39 +12,9 @@ from datetime import datetime
 
 import msgspec
 
-from core.i18n import gettext as _
-from core.rules import N_, TOO_LONG
 from core.schemas import JsonInput
 from judging.enums import Normalisation, RoundEntry, RoundMethod
-
-ROUND_NAME_MAX_LENGTH = 120
-# The whole-number settings of a round and the range each may take.
-ROUND_NUMBERS: dict[str, tuple[int, int]] = {
-    "judges_per_application": (1, 20),
-    "max_per_judge": (1, 500),
-    "advance_count": (0, 10_000),
-}
-
-
-def number_error(name: str) -> str:
-    low, high = ROUND_NUMBERS[name]
-    return _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
-
-
-def round_name_errors(name: str) -> dict[str, str]:
-    if not name:
-        return {"name": N_("Required.")}
-    if len(name) > ROUND_NAME_MAX_LENGTH:
-        return {"name": TOO_LONG}
-    return {}
-
-
-def round_number_errors(numbers: dict[str, int]) -> dict[str, str]:
-    return {
-        name: number_error(name)
-        for name, value in numbers.items()
-        if not ROUND_NUMBERS[name][0] <= value <= ROUND_NUMBERS[name][1]
-    }
+from judging.rules.rounds import ROUND_NUMBERS
 
 
 class RoundIn(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,5 +1,5 @@
-"""A round's life as the organiser runs it: its window, its opening and closing, where last
-year's rubric comes from, and when its results may be published.
+"""A round's life as the organiser runs it: its name and settings, its window, its opening and
+closing, where last year's rubric comes from, and when its results may be published.
 
 A round's window means two things over its life. Before it opens, `opens_at` and `closes_at`
 are a plan, checked as a plan (closing after opening, not in the past). Once it opens they
@@ -10,14 +10,50 @@ a round opened before its planned start and closed early never reads "closes bef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from challenge.enums import Phase
-from core.rules import N_
+from core.rules import N_, TOO_LONG
 from judging.enums import RoundMethod, RoundStatus
 from judging.rules.rubrics import Message
+
+ROUND_NAME_MAX_LENGTH = 120
+# The whole-number settings of a round and the range each may take.
+ROUND_NUMBERS: dict[str, tuple[int, int]] = {
+    "judges_per_application": (1, 20),
+    "max_per_judge": (1, 500),
+    "advance_count": (0, 10_000),
+}
+
+
+def number_error(name: str) -> Message:
+    """What is wrong with the whole-number setting `name` when it is no whole number in its range."""
+    low, high = ROUND_NUMBERS[name]
+    return Message(N_("Give a whole number from %(low)s to %(high)s."), {"low": low, "high": high})
+
+
+def round_name_errors(name: str) -> dict[str, Message]:
+    """What is wrong with a round's name (already trimmed), under the field `name`."""
+    if not name:
+        return {"name": Message(N_("Required."))}
+    if len(name) > ROUND_NAME_MAX_LENGTH:
+        return {"name": Message(TOO_LONG)}
+    return {}
+
+
+def round_number_errors(numbers: Mapping[str, int]) -> dict[str, Message]:
+    """The whole-number settings out of their range, each under its own name (see ROUND_NUMBERS)."""
+    return {
+        name: number_error(name)
+        for name, value in numbers.items()
+        if not ROUND_NUMBERS[name][0] <= value <= ROUND_NUMBERS[name][1]
+    }
+
+
+# -- Its window
+
 
 CLOSES_BEFORE_OPENING = N_("A round closes after it opens.")
 CLOSING_PASSED = N_("This closing time has passed; choose a later one, or leave it empty and close the round by hand.")

@@ -17,7 +17,7 @@ from judging.queries.rounds import criteria_of, earlier_rounds, load_round, roun
 from judging.records import CopiedRubric, CriterionRow, RoundRow
 from judging.rules import rounds as rules
 from judging.rules import rubrics
-from judging.schemas import RoundIn, RubricIn, round_name_errors, round_number_errors
+from judging.schemas import RoundIn, RubricIn
 from judging.tables import Criterion, Round
 
 SET_UP_JUDGING = N_("Only organisers set up judging.")
@@ -42,7 +42,8 @@ def _checked(status: RoundStatus, current: RoundRow | None, command: RoundIn) ->
     """The values the round keeps, its window settled (see judging.rules.rounds.settle_window);
     every problem at once as `ValidationFailed`."""
     values = _values(command)
-    errors = round_name_errors(values["name"]) | round_number_errors(command.numbers())
+    settings = rules.round_name_errors(values["name"]) | rules.round_number_errors(command.numbers())
+    errors = {name: message.render(_) for name, message in settings.items()}
     stored = rules.Window(current.opens_at, current.closes_at) if current else rules.Window(None, None)
     window, window_errors = rules.settle_window(
         status, stored=stored, asked=rules.Window(command.opens_at, command.closes_at), now=utc_now()

@@ -1,15 +1,17 @@
-"""A mentor's profile from a form or JSON: every field parsed, every problem named at once."""
+"""A mentor's profile as given (mentoring.schemas.ProfileCommand, from a form or JSON): every
+field checked, every problem named at once, under the form's field names."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from challenge.rules.languages import LANGUAGES
 from core.rules import N_, TOO_LONG
+from mentoring.schemas import ProfileCommand, WindowIn
 
 WEEKDAYS = 7
 MAX_CAPACITY = 20
@@ -26,19 +28,10 @@ class ProfileInput:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _list(raw: object) -> list[str]:
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        return [raw]
-    if not isinstance(raw, Iterable):  # the error iterating it would raise
-        raise TypeError(f"'{type(raw).__name__}' object is not iterable")
-    return [str(item) for item in raw]
-
-
-def _lines(raw: object, separators: str = r"[\n,;]") -> list[str]:
-    text = "\n".join(_list(raw))
-    return [line.strip() for line in re.split(separators, text) if line.strip()]
+def _lines(items: Iterable[str], separators: str = r"[\n,;]") -> list[str]:
+    """Every non-blank line of `items` (a form's text area comes as its lines, an API's list as
+    its items; either may hold several values to a line)."""
+    return [line.strip() for line in re.split(separators, "\n".join(items)) if line.strip()]
 
 
 def _minutes(text: str) -> int | None:
@@ -49,32 +42,33 @@ def _minutes(text: str) -> int | None:
 
 
 def parse_profile(
-    data: Mapping[str, object], *, known_tags: Collection[str], known_startups: Collection[int]
+    profile: ProfileCommand, *, known_tags: Collection[str], known_startups: Collection[int]
 ) -> ProfileInput:
-    """Form fields: expertise, languages, conflict_startups (lists); sectors, blackout_dates,
-    conflict_organisations (one per line); capacity; timezone; avail_<0..6>_start/_end (HH:MM)."""
+    """The profile's values as stored, and an error under each form field given badly: bio,
+    organisation, expertise, languages, sectors, capacity, timezone, avail_<0..6> (one per
+    weekday), blackout_dates, conflict_startups, conflict_organisations."""
     errors: dict[str, str] = {}
-    bio = str(data.get("bio", "") or "").strip()
-    organisation = str(data.get("organisation", "") or "").strip()
+    bio = profile.bio.strip()
+    organisation = profile.organisation.strip()
     if len(bio) > 2000:
         errors["bio"] = TOO_LONG
     if len(organisation) > 200:
         errors["organisation"] = TOO_LONG
     values: dict[str, object] = {"bio": bio, "organisation": organisation}
-    values["expertise"] = _expertise(data, known_tags, errors)
-    values["languages"] = _languages(data, errors)
-    values["sectors"] = _sectors(data, errors)
-    values["capacity"] = _capacity(data, errors)
-    values["timezone"] = _timezone(data, errors)
-    values["availability"] = _availability(data, errors)
-    values["blackout_dates"] = _blackout_dates(data, errors)
-    values["conflict_startups"] = _conflict_startups(data, known_startups, errors)
-    values["conflict_organisations"] = _conflict_organisations(data, errors)
+    values["expertise"] = _expertise(profile.expertise, known_tags, errors)
+    values["languages"] = _languages(profile.languages, errors)
+    values["sectors"] = _sectors(profile.sectors, errors)
+    values["capacity"] = _capacity(profile.capacity, errors)
+    values["timezone"] = _timezone(profile.timezone, errors)
+    values["availability"] = _availability(profile.availability, errors)
+    values["blackout_dates"] = _blackout_dates(profile.blackout_dates, errors)
+    values["conflict_startups"] = _conflict_startups(profile.conflict_startups, known_startups, errors)
+    values["conflict_organisations"] = _conflict_organisations(profile.conflict_organisations, errors)
     return ProfileInput(values=values, errors=errors)
 
 
-def _expertise(data: Mapping[str, object], known_tags: Collection[str], errors: dict[str, str]) -> list[str]:
-    expertise = sorted(set(_list(data.get("expertise"))))
+def _expertise(given: Sequence[str], known_tags: Collection[str], errors: dict[str, str]) -> list[str]:
+    expertise = sorted(set(given))
     if not expertise:
         errors["expertise"] = N_("Choose at least one area of expertise.")
     elif set(expertise) - set(known_tags):
@@ -82,17 +76,17 @@ def _expertise(data: Mapping[str, object], known_tags: Collection[str], errors: 
     return expertise
 
 
-def _languages(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
-    languages = [code for code in LANGUAGES if code in set(_list(data.get("languages")))]
-    if not _list(data.get("languages")):
+def _languages(given: Sequence[str], errors: dict[str, str]) -> list[str]:
+    languages = [code for code in LANGUAGES if code in set(given)]
+    if not given:
         errors["languages"] = N_("Choose the languages you mentor in.")
-    elif len(languages) != len(set(_list(data.get("languages")))):
+    elif len(languages) != len(set(given)):
         errors["languages"] = N_("Choose languages from the list.")
     return languages
 
 
-def _sectors(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
-    sectors = sorted(set(_lines(data.get("sectors"))))
+def _sectors(given: Sequence[str], errors: dict[str, str]) -> list[str]:
+    sectors = sorted(set(_lines(given)))
     if any(len(sector) > MAX_SECTOR for sector in sectors):
         errors["sectors"] = TOO_LONG
     elif len(sectors) > MAX_SECTORS:
@@ -100,11 +94,8 @@ def _sectors(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
     return sectors
 
 
-def _capacity(data: Mapping[str, object], errors: dict[str, str]) -> int:
-    raw_capacity = str(data.get("capacity", "") or "").strip()
-    try:
-        capacity = int(raw_capacity)
-    except ValueError:
+def _capacity(capacity: int | None, errors: dict[str, str]) -> int:
+    if capacity is None:
         errors["capacity"] = N_("Give how many startups you can mentor, a whole number.")
         return 0
     if not 1 <= capacity <= MAX_CAPACITY:
@@ -112,8 +103,8 @@ def _capacity(data: Mapping[str, object], errors: dict[str, str]) -> int:
     return capacity
 
 
-def _timezone(data: Mapping[str, object], errors: dict[str, str]) -> str:
-    timezone = str(data.get("timezone", "") or "").strip()
+def _timezone(given: str, errors: dict[str, str]) -> str:
+    timezone = given.strip()
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -121,12 +112,15 @@ def _timezone(data: Mapping[str, object], errors: dict[str, str]) -> str:
     return timezone
 
 
-def _availability(data: Mapping[str, object], errors: dict[str, str]) -> list[list[int]]:
-    """[weekday, first minute, last minute] per day with hours; an error per day given badly."""
+def _availability(given: Sequence[WindowIn], errors: dict[str, str]) -> list[list[int]]:
+    """[weekday, first minute, last minute] per day with hours, in weekday order; an error per day
+    given badly. A weekday given twice counts as its last window; one outside 0-6 names no day."""
+    by_day = {window.weekday: window for window in given}
     windows: list[list[int]] = []
     for day in range(WEEKDAYS):
-        start = str(data.get(f"avail_{day}_start", "") or "").strip()
-        end = str(data.get(f"avail_{day}_end", "") or "").strip()
+        if day not in by_day:
+            continue
+        start, end = by_day[day].start.strip(), by_day[day].end.strip()
         if not start and not end:
             continue
         first, last = _minutes(start), _minutes(end)
@@ -137,9 +131,9 @@ def _availability(data: Mapping[str, object], errors: dict[str, str]) -> list[li
     return windows
 
 
-def _blackout_dates(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
+def _blackout_dates(given: Sequence[str], errors: dict[str, str]) -> list[str]:
     blackout: list[str] = []
-    for line in _lines(data.get("blackout_dates")):
+    for line in _lines(given):
         try:
             blackout.append(date.fromisoformat(line).isoformat())
         except ValueError:
@@ -148,20 +142,14 @@ def _blackout_dates(data: Mapping[str, object], errors: dict[str, str]) -> list[
     return sorted(set(blackout))
 
 
-def _conflict_startups(
-    data: Mapping[str, object], known_startups: Collection[int], errors: dict[str, str]
-) -> list[int]:
-    startups = []
-    for raw in _list(data.get("conflict_startups")):
-        if not raw.isdigit() or int(raw) not in known_startups:
-            errors["conflict_startups"] = N_("Choose startups from the list.")
-            break
-        startups.append(int(raw))
-    return sorted(set(startups))
+def _conflict_startups(given: Sequence[int], known_startups: Collection[int], errors: dict[str, str]) -> list[int]:
+    if any(startup not in known_startups for startup in given):
+        errors["conflict_startups"] = N_("Choose startups from the list.")
+    return sorted(set(startup for startup in given if startup in known_startups))
 
 
-def _conflict_organisations(data: Mapping[str, object], errors: dict[str, str]) -> list[str]:
-    organisations = sorted(set(_lines(data.get("conflict_organisations"), r"\n")))
+def _conflict_organisations(given: Sequence[str], errors: dict[str, str]) -> list[str]:
+    organisations = sorted(set(_lines(given, r"\n")))
     if any(len(organisation) > MAX_ORGANISATION for organisation in organisations):
         errors["conflict_organisations"] = TOO_LONG
     elif len(organisations) > MAX_CONFLICT_ORGANISATIONS:

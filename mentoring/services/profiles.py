@@ -46,32 +46,13 @@ async def startups_applying(edition_id: int) -> list[tuple[int, str]]:
     return sorted(((r["id"], r["name"]) for r in rows), key=lambda pair: pair[1].lower())
 
 
-def _rule_fields(profile: ProfileCommand) -> dict[str, object]:
-    """The command under the field names the profile rule reads (its errors carry those names)."""
-    fields: dict[str, object] = {
-        "bio": profile.bio,
-        "organisation": profile.organisation,
-        "expertise": profile.expertise,
-        "languages": profile.languages,
-        "sectors": profile.sectors,
-        "capacity": "" if profile.capacity is None else str(profile.capacity),
-        "timezone": profile.timezone,
-        "blackout_dates": profile.blackout_dates,
-        "conflict_startups": [str(startup) for startup in profile.conflict_startups],
-        "conflict_organisations": profile.conflict_organisations,
-    }
-    for window in profile.availability:
-        fields[f"avail_{window.weekday}_start"], fields[f"avail_{window.weekday}_end"] = window.start, window.end
-    return fields
-
-
 async def save_profile(*, user: CurrentUser, edition_id: int, profile: ProfileCommand) -> None:
     if not mentors_in(user, edition_id):
         raise NotFound(N_("This edition does not exist."))
     await load_edition(edition_id)
     known_startups = {startup_id for startup_id, _ in await startups_applying(edition_id)}
     parsed = parse_profile(
-        _rule_fields(profile),
+        profile,
         known_tags=(await expertise.vocabulary(include_retired=True)).keys(),
         known_startups=known_startups,
     )

@@ -120,7 +120,7 @@ async def test_round_setup_refuses_nonsense_and_the_rubric_is_checked(logged_in)
     shown_only = await _post(organiser, f"/organiser/rounds/{round_id}/rubric", {**RUBRIC, "criteria-2-weight": ""})
 
     assert bad_round.status_code == 422 and field_error(bad_round.text, "name") == "Required."
-    assert field_error(bad_round.text, "judges_per_application")
+    assert field_error(bad_round.text, "judges_per_application") == "Give a whole number from 1 to 20."
     assert bad_weights.status_code == 422
     assert field_error(bad_weights.text, "criteria-0-weight") and field_error(bad_weights.text, "criteria-1-weight")
     assert 'value="abc"' in bad_weights.text
