@@ -3,6 +3,8 @@ and the pilot's sides (every entry, with who typed it in and who hid it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.errors import NotFound
 from core.settings import get_settings
 from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot
@@ -58,7 +60,7 @@ async def visible_feedback(pilot_id: int) -> list[PublicFeedback]:
     return to_all(rows, PublicFeedback)
 
 
-def summary_of(entries: list[PublicFeedback]) -> Summary:
+def summary_of(entries: Iterable[PublicFeedback | FeedbackRow]) -> Summary:
     return summarise(Rated(rating=entry.rating, on=entry.created_at.date(), local=entry.local) for entry in entries)
 
 

@@ -1,9 +1,12 @@
-"""What the printed poster can hold: a title broken into the lines its width takes."""
+"""What the printed poster holds: a title broken into the lines its width takes, and the QR code
+of the pilot's short link."""
 
 from __future__ import annotations
 
 import re
 import textwrap
+
+import segno
 
 # Characters XML 1.0 cannot carry at all, even escaped: a title pasted with one would make the
 # whole poster unreadable to every SVG viewer.
@@ -26,3 +29,18 @@ def poster_lines(text: str, *, width: int, max_lines: int) -> tuple[str, ...]:
     last = kept[-1]
     kept[-1] = (last if len(last) < width else last[: width - 1].rstrip()) + ELLIPSIS
     return tuple(kept)
+
+
+# The four modules of blank margin the QR standard asks for, so phones find the code on a busy wall.
+QUIET_ZONE = 4
+
+
+def qr_svg(url: str, *, size: float) -> str:
+    """The QR code of `url` as an SVG element `size` units wide (margin included), to place inside
+    the poster's own SVG: dark modules only, drawn with presentation attributes (no style), so
+    the content security policy lets it render."""
+    code = segno.make(url, error="m")
+    modules = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
+    return code.svg_inline(
+        scale=round(size / modules, 3), border=QUIET_ZONE, dark="#000", svgclass=None, lineclass=None
+    )
