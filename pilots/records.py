@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from pilots.enums import PilotProcurement, PilotStatus
+from pilots.enums import FeedbackSource, PilotProcurement, PilotStatus
 from pilots.rules.agreement import Terms
 
 R = TypeVar("R", bound=msgspec.Struct)
@@ -63,3 +63,45 @@ class PilotRow(msgspec.Struct, frozen=True, kw_only=True):
             data_terms=self.data_terms,
             mentor_id=self.mentor,
         )
+
+
+# --- Residents' feedback ---
+
+
+class FeedbackRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry as the pilot's sides see it when they moderate: who typed it in and who hid it."""
+
+    id: int
+    pilot: int
+    rating: int
+    comment: str
+    local: bool
+    language: str
+    source: FeedbackSource
+    entered_by: int | None
+    entered_by_name: str | None
+    hidden: bool
+    hidden_reason: str
+    hidden_by_name: str | None
+    hidden_at: datetime | None
+    created_at: datetime
+
+
+class PublicFeedback(msgspec.Struct, frozen=True, kw_only=True):
+    """One visible entry as residents see it: never a person's name, only how it was collected."""
+
+    id: int
+    rating: int
+    comment: str
+    local: bool
+    source: FeedbackSource
+    created_at: datetime
+
+
+class PosterFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What the poster prints about its pilot."""
+
+    pilot_id: int
+    code: str
+    title: str
+    municipality_name: str

@@ -2,4 +2,7 @@
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from pilots.controllers.api_feedback import FeedbackApi
+from pilots.controllers.feedback import FeedbackPages, FeedbackWorkPages
+
+ROUTES: list[Any] = [FeedbackPages, FeedbackWorkPages, FeedbackApi]

@@ -63,3 +63,17 @@ def summarise(entries: Iterable[Rated]) -> Summary:
         local_count=sum(1 for entry in entries if entry.local),
         months=months,
     )
+
+
+MAX_REASON = 500  # as the moderation form says (maxlength)
+HIDE_REASON_REQUIRED = N_("Say why the feedback is hidden.")
+
+
+def check_moderation(*, hide: bool, reason: str) -> dict[str, str]:
+    """Hiding needs a reason (the record says why residents no longer see it); restoring does not."""
+    errors: dict[str, str] = {}
+    if hide and not reason.strip():
+        errors["reason"] = HIDE_REASON_REQUIRED
+    elif len(reason.strip()) > MAX_REASON:
+        errors["reason"] = TOO_LONG
+    return errors

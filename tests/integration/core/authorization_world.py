@@ -26,6 +26,7 @@ from core.tables import Membership, OutboxMessage, StoredFile, User
 from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
 from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
 from mentoring.tables import Match, MentoringSession, MentoringSlot
+from pilots.tables import Pilot, PilotFeedback
 from tests.factories import make_user
 
 # --- the world ---------------------------------------------------------------------------------
@@ -75,6 +76,7 @@ async def build_world() -> dict[str, Any]:
         **await _judging(edition_id, users, own_app, other_app, now=now),
         **await _mentoring(edition_id, users, own_app, now=now),
         **await _hackathon(edition_id, users, own_app, now=now),
+        **await _pilot_feedback(edition_id, users, own_app),
         "file_id": own_app["pitch_deck"],
         **await _mail_and_tokens(edition_id),
         "mentor_id": users["mentor"],
@@ -305,3 +307,34 @@ async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
         "sign_in_token": sign_in,
         "user_id": stranger["id"],
     }
+
+
+async def _pilot_feedback(edition_id: int, users: dict[str, int], own_app: dict[str, Any]) -> dict[str, Any]:
+    """AgroSense's running pilot in Ivanjica (the mentor accompanies it), with a resident's feedback."""
+    problem = (
+        await Problem.select(Problem.id, Problem.municipality)
+        .where(Problem.municipality.name == "Ivanjica", Problem.status == "published")
+        .first()
+    )
+    pilot = (
+        await Pilot.insert(
+            Pilot(
+                edition=edition_id,
+                application=own_app["id"],
+                problem=problem["id"],
+                municipality=problem["municipality"],
+                startup=own_app["startup"],
+                code="authzpilot",
+                title="Soil sensors",
+                status="running",
+                starts_on=datetime(2026, 9, 1).date(),
+                ends_on=datetime(2027, 3, 1).date(),
+                mentor=users["mentor"],
+                version_in_force=1,
+            )
+        ).returning(Pilot.id)
+    )[0]["id"]
+    feedback = (
+        await PilotFeedback.insert(PilotFeedback(pilot=pilot, rating=4, comment="Useful.")).returning(PilotFeedback.id)
+    )[0]["id"]
+    return {"pilot_id": pilot, "pilot_code": "authzpilot", "feedback_id": feedback}

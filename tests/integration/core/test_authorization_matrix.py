@@ -71,6 +71,12 @@ DECK_READERS = signed_in().but(
 )
 
 ORGANISERS_LATE = only(Role.ORGANISER).calling(late=1)
+# A pilot's working pages: its three sides and its mentor; the other startup and town get 403.
+PILOT_WORK = only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR).but(
+    other_startup=FORBIDDEN, other_municipality=FORBIDDEN
+)
+# Residents' feedback is moderated by organisers and the pilot's municipality staff.
+FEEDBACK_MODERATORS = only(Role.ORGANISER, Role.MUNICIPALITY).but(other_municipality=FORBIDDEN)
 
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
@@ -349,6 +355,22 @@ ACCESS: dict[str, Access] = {
         Role.ORGANISER
     ),
     "POST /organiser/editions/{edition_id:int}/hackathons/{hackathon_id:int}/publish": only(Role.ORGANISER),
+    # --- pilots: residents' feedback ---------------------------------------------------------------
+    "GET /p/{code:str}": public().calling(params={"code": "pilot_code"}),
+    "GET /pilots/{pilot_id:int}/feedback": public(),
+    "POST /pilots/{pilot_id:int}/feedback": public().calling(body={"rating": "4"}),
+    "GET /pilots/{pilot_id:int}/poster": public(),
+    "GET /pilots/{pilot_id:int}/poster.svg": public(),
+    "GET /api/v1/pilots/{pilot_id:int}/feedback": public(),
+    "POST /api/v1/pilots/{pilot_id:int}/feedback": public().calling(body={"rating": 4}),
+    "GET /pilots/{pilot_id:int}/work/feedback": PILOT_WORK,
+    "POST /pilots/{pilot_id:int}/work/feedback": only(Role.MUNICIPALITY)
+    .but(other_municipality=FORBIDDEN)
+    .calling(body={"rating": "3"}),
+    "POST /pilots/{pilot_id:int}/work/feedback/{feedback_id:int}/hide": FEEDBACK_MODERATORS.calling(
+        body={"reason": "Off topic"}
+    ),
+    "POST /pilots/{pilot_id:int}/work/feedback/{feedback_id:int}/restore": FEEDBACK_MODERATORS,
 }
 
 
