@@ -57,6 +57,7 @@ from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
+from pilots.services import privacy as pilots_privacy
 
 log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -94,6 +95,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_privacy.register()
     judging_privacy.register()
     hackathon_privacy.register()
+    pilots_privacy.register()
     # Each home page's "next steps", upstream domains first.
     challenge_next_steps.register()
     mentoring_next_steps.register()
