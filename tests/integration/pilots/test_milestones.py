@@ -1,0 +1,257 @@
+"""Milestones: organisers set them; the named sides sign them off or refuse with a reason, on
+the record; achieved only when every named side's latest word is an approval."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+
+from core.errors import PermissionDenied, StateConflict, ValidationFailed
+from core.tables import AuditEvent, OutboxMessage
+from pilots.enums import MilestoneStatus, PilotStatus, Side, SignOffDecision
+from pilots.queries.milestones import milestones_of
+from pilots.services import milestones
+from pilots.tables import Milestone, SignOff
+from tests.integration.pilots.milestones_world import command, user
+from tests.integration.pilots.world import make_pilot_world
+
+APPROVE, REFUSE = SignOffDecision.APPROVE, SignOffDecision.REFUSE
+
+
+async def _status(milestone_id: int) -> tuple[str, bool]:
+    row = await Milestone.select(Milestone.status, Milestone.achieved_at).where(Milestone.id == milestone_id).first()
+    return row["status"], row["achieved_at"] is not None
+
+
+# --- setting milestones ------------------------------------------------------------------------
+
+
+async def test_an_organiser_adds_a_milestone_and_it_is_audited() -> None:
+    world = await make_pilot_world()
+    organiser = await user(world.organiser)
+
+    milestone_id = await milestones.add_milestone(user=organiser, pilot_id=world.pilot_id, command=command())
+
+    [view] = await milestones_of(world.pilot_id)
+    assert (view.milestone.id, view.milestone.title, view.milestone.due_on) == (
+        milestone_id,
+        "Sensors installed",
+        date(2026, 10, 1),
+    )
+    assert (view.milestone.sign_off_by, view.milestone.status, view.waiting_for) == (
+        [Side.MUNICIPALITY, Side.STARTUP],
+        MilestoneStatus.PENDING,
+        [Side.MUNICIPALITY, Side.STARTUP],
+    )
+    event = await AuditEvent.select().where(AuditEvent.action == "pilot.milestone_added").first()
+    assert (event["actor"], event["entity"], event["entity_id"]) == (
+        world.organiser["id"],
+        "milestone",
+        str(milestone_id),
+    )
+
+
+async def test_bad_milestones_get_an_error_for_each_field() -> None:
+    world = await make_pilot_world()
+    organiser = await user(world.organiser)
+
+    with pytest.raises(ValidationFailed) as empty:
+        await milestones.add_milestone(
+            user=organiser,
+            pilot_id=world.pilot_id,
+            command=command(title=" ", deliverable="", due_on=None, sides=()),
+        )
+    with pytest.raises(ValidationFailed) as outside:
+        await milestones.add_milestone(
+            user=organiser, pilot_id=world.pilot_id, command=command(due_on=date(2027, 3, 2))
+        )
+
+    assert set(empty.value.errors) == {"title", "deliverable", "due_on", "sign_off_by"}
+    assert empty.value.errors["due_on"] == milestones.NOT_A_DATE
+    assert outside.value.errors == {"due_on": "A milestone falls within the pilot, from its start to its end."}
+    assert await Milestone.count() == 0
+
+
+async def test_only_organisers_set_milestones() -> None:
+    world = await make_pilot_world()
+    for person in (world.staff, world.founder, world.mentor):
+        with pytest.raises(PermissionDenied):
+            await milestones.add_milestone(user=await user(person), pilot_id=world.pilot_id, command=command())
+    assert await Milestone.count() == 0
+
+
+async def test_editing_moves_the_status_with_the_sides_named_and_removing_is_refused_once_signed() -> None:
+    world = await make_pilot_world()
+    organiser, staff = await user(world.organiser), await user(world.staff)
+    milestone_id = await milestones.add_milestone(user=organiser, pilot_id=world.pilot_id, command=command())
+    await milestones.sign_off(
+        user=staff, pilot_id=world.pilot_id, milestone_id=milestone_id, decision=APPROVE, reason=""
+    )
+
+    # The startup is no longer named: the municipality's approval is all it takes.
+    await milestones.edit_milestone(
+        user=organiser,
+        pilot_id=world.pilot_id,
+        milestone_id=milestone_id,
+        command=command(title="Sensors online", sides=(Side.MUNICIPALITY,)),
+    )
+    with pytest.raises(StateConflict) as achieved:
+        await milestones.edit_milestone(
+            user=organiser, pilot_id=world.pilot_id, milestone_id=milestone_id, command=command()
+        )
+    with pytest.raises(StateConflict) as signed:
+        await milestones.remove_milestone(user=organiser, pilot_id=world.pilot_id, milestone_id=milestone_id)
+
+    assert await _status(milestone_id) == ("achieved", True)
+    assert (achieved.value.message, signed.value.message) == (milestones.ACHIEVED_STAYS, milestones.SIGNED_STAYS)
+    other = await milestones.add_milestone(user=organiser, pilot_id=world.pilot_id, command=command(title="Report"))
+    await milestones.remove_milestone(user=organiser, pilot_id=world.pilot_id, milestone_id=other)
+    assert [m["title"] for m in await Milestone.select(Milestone.title)] == ["Sensors online"]
+
+
+async def test_a_finished_pilot_keeps_its_milestones_as_they_are() -> None:
+    world = await make_pilot_world(status=PilotStatus.COMPLETED)
+    with pytest.raises(StateConflict):
+        await milestones.add_milestone(user=await user(world.organiser), pilot_id=world.pilot_id, command=command())
+
+
+# --- signing off -------------------------------------------------------------------------------
+
+
+async def test_achieved_only_when_every_named_side_approved_and_a_refusal_stays_on_the_record() -> None:
+    world = await make_pilot_world()
+    organiser, staff, founder = await user(world.organiser), await user(world.staff), await user(world.founder)
+    milestone_id = await milestones.add_milestone(user=organiser, pilot_id=world.pilot_id, command=command())
+    pilot_id = world.pilot_id
+
+    refused = await milestones.sign_off(
+        user=staff, pilot_id=pilot_id, milestone_id=milestone_id, decision=REFUSE, reason="Only twelve sensors work."
+    )
+    startup_approved = await milestones.sign_off(
+        user=founder, pilot_id=pilot_id, milestone_id=milestone_id, decision=APPROVE, reason=""
+    )
+    achieved = await milestones.sign_off(
+        user=staff, pilot_id=pilot_id, milestone_id=milestone_id, decision=APPROVE, reason="All twenty now."
+    )
+
+    assert (refused, startup_approved, achieved) == (
+        MilestoneStatus.REFUSED,
+        MilestoneStatus.REFUSED,
+        MilestoneStatus.ACHIEVED,
+    )
+    assert await _status(milestone_id) == ("achieved", True)
+    [view] = await milestones_of(pilot_id)
+    assert [(s.side, s.decision, s.reason, s.signer_name) for s in view.history] == [
+        (Side.MUNICIPALITY, REFUSE, "Only twelve sensors work.", "Marko Staff"),
+        (Side.STARTUP, APPROVE, "", "Ana Founder"),
+        (Side.MUNICIPALITY, APPROVE, "All twenty now.", "Marko Staff"),
+    ]
+    actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).order_by(AuditEvent.id)]
+    assert actions == [
+        "pilot.milestone_added",
+        "pilot.milestone_refused",
+        "pilot.milestone_approved",
+        "pilot.milestone_approved",
+    ]
+
+
+async def test_a_refusal_needs_a_reason_and_only_named_sides_sign() -> None:
+    world = await make_pilot_world()
+    organiser = await user(world.organiser)
+    milestone_id = await milestones.add_milestone(
+        user=organiser, pilot_id=world.pilot_id, command=command(sides=(Side.MUNICIPALITY,))
+    )
+
+    with pytest.raises(ValidationFailed) as no_reason:
+        await milestones.sign_off(
+            user=await user(world.staff),
+            pilot_id=world.pilot_id,
+            milestone_id=milestone_id,
+            decision=REFUSE,
+            reason=" ",
+        )
+    for person in (world.founder, world.organiser, world.stranger_staff, world.mentor):
+        with pytest.raises(PermissionDenied):
+            await milestones.sign_off(
+                user=await user(person), pilot_id=world.pilot_id, milestone_id=milestone_id, decision=APPROVE, reason=""
+            )
+    with pytest.raises(PermissionDenied):
+        await milestones.sign_off(
+            user=organiser,
+            pilot_id=world.pilot_id,
+            milestone_id=milestone_id,
+            decision=APPROVE,
+            reason="",
+            side=Side.MUNICIPALITY,
+        )
+
+    assert no_reason.value.errors == {"reason": "Say why you refuse; the reason is kept on the record."}
+    assert await SignOff.count() == 0
+
+
+async def test_milestones_are_signed_off_only_while_the_pilot_runs_or_once_it_completed() -> None:
+    world = await make_pilot_world(status=PilotStatus.AGREED)
+    milestone_id = await milestones.add_milestone(
+        user=await user(world.organiser), pilot_id=world.pilot_id, command=command()
+    )
+    with pytest.raises(StateConflict):
+        await milestones.sign_off(
+            user=await user(world.staff),
+            pilot_id=world.pilot_id,
+            milestone_id=milestone_id,
+            decision=APPROVE,
+            reason="",
+        )
+
+
+async def test_the_other_named_sides_and_the_organisers_are_mailed_in_their_language() -> None:
+    world = await make_pilot_world()
+    await _set_locale(world.founder["id"], "sr_Latn")
+    milestone_id = await milestones.add_milestone(
+        user=await user(world.organiser), pilot_id=world.pilot_id, command=command()
+    )
+
+    await milestones.sign_off(
+        user=await user(world.staff),
+        pilot_id=world.pilot_id,
+        milestone_id=milestone_id,
+        decision=REFUSE,
+        reason="Only twelve sensors work.",
+    )
+
+    mails = await OutboxMessage.select(
+        OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text
+    ).order_by(OutboxMessage.to_address)
+    assert [(m["to_address"], m["subject"]) for m in mails] == [
+        ("ana@agrosense.example", "Prekretnica odbijena: Sensors installed"),
+        ("olga@challenge.example", "Milestone refused: Sensors installed"),
+    ]
+    assert "Only twelve sensors work." in mails[1]["body_text"]
+    assert f"/pilots/{world.pilot_id}/work/milestones" in mails[1]["body_text"]
+
+
+async def test_two_sides_approving_at_once_both_count() -> None:
+    world = await make_pilot_world()
+    milestone_id = await milestones.add_milestone(
+        user=await user(world.organiser), pilot_id=world.pilot_id, command=command()
+    )
+    staff, founder = await user(world.staff), await user(world.founder)
+
+    await asyncio.gather(
+        *(
+            milestones.sign_off(
+                user=person, pilot_id=world.pilot_id, milestone_id=milestone_id, decision=APPROVE, reason=""
+            )
+            for person in (staff, founder)
+        )
+    )
+
+    assert await _status(milestone_id) == ("achieved", True)
+
+
+async def _set_locale(user_id: int, locale: str) -> None:
+    from core.tables import User
+
+    await User.update({User.locale: locale}).where(User.id == user_id)
