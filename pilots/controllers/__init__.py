@@ -2,4 +2,7 @@
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from pilots.controllers.milestones import MilestonePages
+from pilots.controllers.overdue import OverduePages
+
+ROUTES: list[Any] = [MilestonePages, OverduePages]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
+
+from litestar import Litestar
 
 from core.auth import CurrentUser, load_current_user
 from pilots.enums import Side
 from pilots.schemas import MilestoneCommand
 from pilots.tables import Kpi, Measurement, Milestone
+from tests.factories import PASSWORD
+from tests.fixtures import http_client
+from tests.web import WebClient
 
 
 async def user(person: dict[str, Any]) -> CurrentUser:
@@ -60,3 +67,11 @@ async def add_milestone_row(pilot_id: int, *, title: str, due_on: date, sides: l
             Milestone(pilot=pilot_id, title=title, deliverable="Done.", due_on=due_on, sign_off_by=sides, public=public)
         ).returning(Milestone.id)
     )[0]["id"]
+
+
+@asynccontextmanager
+async def signed_in(app: Litestar, person: dict[str, Any]) -> AsyncIterator[WebClient]:
+    async with http_client(app) as http:
+        web = WebClient(http)
+        await web.login(person["email"], PASSWORD)
+        yield web

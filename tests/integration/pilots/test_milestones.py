@@ -7,6 +7,7 @@ import asyncio
 from datetime import date
 
 import pytest
+from litestar import Litestar
 
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.tables import AuditEvent, OutboxMessage
@@ -14,8 +15,9 @@ from pilots.enums import MilestoneStatus, PilotStatus, Side, SignOffDecision
 from pilots.queries.milestones import milestones_of
 from pilots.services import milestones
 from pilots.tables import Milestone, SignOff
-from tests.integration.pilots.milestones_world import command, user
+from tests.integration.pilots.milestones_world import add_milestone_row, command, signed_in, user
 from tests.integration.pilots.world import make_pilot_world
+from tests.web import field_error
 
 APPROVE, REFUSE = SignOffDecision.APPROVE, SignOffDecision.REFUSE
 
@@ -255,3 +257,92 @@ async def _set_locale(user_id: int, locale: str) -> None:
     from core.tables import User
 
     await User.update({User.locale: locale}).where(User.id == user_id)
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+async def test_the_organiser_adds_a_milestone_on_the_page_and_a_bad_one_keeps_its_input(app: Litestar) -> None:
+    world = await make_pilot_world()
+    url = f"/pilots/{world.pilot_id}/work/milestones"
+    async with signed_in(app, world.organiser) as web:
+        empty = await web.get(url + "/")
+        bad = await web.post_form(
+            url + "/",
+            {
+                "form_for": "add",
+                "title": "Sensors installed",
+                "deliverable": "",
+                "due_on": "1 Oct",
+                "sign_off_by": "startup",
+            },
+        )
+        good = await web.post_form(
+            url + "/",
+            {
+                "form_for": "add",
+                "title": "Sensors installed",
+                "deliverable": "Twenty sensors online.",
+                "due_on": "2026-10-01",
+                "sign_off_by": ["municipality", "startup"],
+                "public": "on",
+            },
+        )
+        shown = await web.get(url + "/")
+
+    assert empty.status_code == 200 and "No milestone yet." in empty.text
+    assert 'aria-current="page">Milestones<' in empty.text
+    assert bad.status_code == 422
+    assert field_error(bad.text, "deliverable") == "Say what is delivered at this milestone."
+    assert field_error(bad.text, "due_on") == "Give the date as year-month-day, e.g. 2026-10-01."
+    assert 'value="Sensors installed"' in bad.text and 'value="1 Oct"' in bad.text
+    assert good.status_code in (302, 303) and good.headers["location"] == url
+    assert "Sensors installed" in shown.text and "Twenty sensors online." in shown.text
+    assert await Milestone.count() == 1
+
+
+async def test_a_named_side_refuses_with_a_reason_on_the_page_and_the_other_approves(app: Litestar) -> None:
+    world = await make_pilot_world()
+    milestone_id = await milestones.add_milestone(
+        user=await user(world.organiser), pilot_id=world.pilot_id, command=command()
+    )
+    url = f"/pilots/{world.pilot_id}/work/milestones"
+    action = f"{url}/{milestone_id}/sign-off"
+    async with signed_in(app, world.staff) as staff:
+        page = await staff.get(url + "/")
+        no_reason = await staff.post_form(
+            action, {"form_for": str(milestone_id), "side": "municipality", "decision": "refuse"}
+        )
+        refused = await staff.post_form(
+            action, {"form_for": str(milestone_id), "decision": "refuse", "reason": "Only twelve sensors work."}
+        )
+    async with signed_in(app, world.mentor) as mentor:
+        followed = await mentor.get(url + "/")
+    async with signed_in(app, world.stranger_staff) as stranger:
+        refused_entry = await stranger.get(url + "/")
+
+    assert f'action="{action}"' in page.text and "Add a milestone" not in page.text
+    assert no_reason.status_code == 422
+    assert "Say why you refuse; the reason is kept on the record." in no_reason.text
+    assert 'value="refuse" checked' in no_reason.text
+    assert refused.status_code in (302, 303)
+    assert "refused by Marko Staff" in followed.text and "Only twelve sensors work." in followed.text
+    assert f'action="{action}"' not in followed.text
+    assert refused_entry.status_code == 403
+    assert await _status(milestone_id) == ("refused", False)
+
+
+async def test_the_overdue_page_lists_what_is_late_and_is_reached_from_the_organisers_home(app: Litestar) -> None:
+    world = await make_pilot_world()
+    await add_milestone_row(world.pilot_id, title="Sensors installed", due_on=date(2026, 9, 2), sides=["startup"])
+    async with signed_in(app, world.organiser) as web:
+        home = await web.get("/organiser")
+        overdue = await web.get("/organiser/pilots/overdue")
+    async with signed_in(app, world.staff) as staff:
+        refused = await staff.get("/organiser/pilots/overdue")
+
+    assert 'href="/organiser/pilots/overdue"' in home.text
+    assert overdue.status_code == 200
+    assert "Milestone: Sensors installed" in overdue.text and "Ivanjica" in overdue.text
+    assert "the startup" in overdue.text
+    assert refused.status_code == 403
