@@ -7,14 +7,18 @@ from collections.abc import Iterable
 from datetime import date
 
 from challenge.tables import StartupMember
+from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound
 from core.rules import N_
 from core.tables import Membership, User
 from pilots.enums import SIDES, Frequency, MilestoneStatus, PilotStatus, Side
+from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, may_work_on
 from pilots.records import DueEntry, MilestoneRow, MilestoneView, PilotRow, Recipient, SignOffRow, to, to_all
 from pilots.rules.kpis import next_due
+from pilots.rules.lifecycle import PUBLIC
 from pilots.rules.reminders import ItemKind
+from pilots.schemas import MilestoneOut, MilestonesOut, SignOffOut
 from pilots.tables import Kpi, Measurement, Milestone, Pilot, SignOff
 
 NO_SUCH_MILESTONE = N_("This milestone does not exist.")
@@ -177,3 +181,39 @@ async def overdue_entries(*, today: date) -> list[DueEntry]:
 def sides_in_order(sides: Iterable[Side]) -> list[Side]:
     chosen = set(sides)
     return [side for side in SIDES if side in chosen]
+
+
+def _out(view: MilestoneView) -> MilestoneOut:
+    m = view.milestone
+    return MilestoneOut(
+        id=m.id,
+        title=m.title,
+        deliverable=m.deliverable,
+        due_on=m.due_on,
+        sign_off_by=sides_in_order(m.sign_off_by),
+        public=m.public,
+        status=m.status,
+        achieved_at=m.achieved_at,
+        waiting_for=view.waiting_for,
+        sign_offs=[
+            SignOffOut(side=s.side, decision=s.decision, reason=s.reason, at=s.created_at) for s in view.history
+        ],
+    )
+
+
+async def api_milestones(pilot_id: int, *, viewer: CurrentUser | None) -> MilestonesOut:
+    """The pilot's milestones for the API: everything for those who work on the pilot; for anyone
+    else, the public milestones of a public pilot (refusals with their reasons, never names)."""
+    pilot = await load_pilot(pilot_id)
+    insider = viewer is not None and may_work_on(viewer, pilot)
+    if not insider and pilot.status not in PUBLIC:
+        raise NotFound(NO_SUCH_PILOT)
+    views = await milestones_of(pilot.id, public_only=not insider)
+    return MilestonesOut(pilot_id=pilot.id, milestones=[_out(view) for view in views])
+
+
+async def api_milestone(pilot_id: int, milestone_id: int) -> MilestoneOut:
+    views = [view for view in await milestones_of(pilot_id) if view.milestone.id == milestone_id]
+    if not views:
+        raise NotFound(NO_SUCH_MILESTONE)
+    return _out(views[0])

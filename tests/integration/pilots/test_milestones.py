@@ -15,6 +15,7 @@ from pilots.enums import MilestoneStatus, PilotStatus, Side, SignOffDecision
 from pilots.queries.milestones import milestones_of
 from pilots.services import milestones
 from pilots.tables import Milestone, SignOff
+from tests.fixtures import http_client
 from tests.integration.pilots.milestones_world import add_milestone_row, command, signed_in, user
 from tests.integration.pilots.world import make_pilot_world
 from tests.web import field_error
@@ -346,3 +347,76 @@ async def test_the_overdue_page_lists_what_is_late_and_is_reached_from_the_organ
     assert "Milestone: Sensors installed" in overdue.text and "Ivanjica" in overdue.text
     assert "the startup" in overdue.text
     assert refused.status_code == 403
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+async def test_the_api_shows_residents_only_public_milestones_with_refusal_reasons_and_no_names(app: Litestar) -> None:
+    world = await make_pilot_world()
+    organiser = await user(world.organiser)
+    public = await milestones.add_milestone(user=organiser, pilot_id=world.pilot_id, command=command())
+    await milestones.add_milestone(
+        user=organiser, pilot_id=world.pilot_id, command=command(title="Budget review", public=False)
+    )
+    await milestones.sign_off(
+        user=await user(world.staff),
+        pilot_id=world.pilot_id,
+        milestone_id=public,
+        decision=REFUSE,
+        reason="Only twelve sensors work.",
+    )
+    url = f"/api/v1/pilots/{world.pilot_id}/milestones"
+
+    async with http_client(app) as http:
+        anonymous = await http.get(url)
+    async with signed_in(app, world.founder) as founder:
+        insider = await founder.get(url)
+
+    body = anonymous.json()
+    assert anonymous.status_code == 200
+    assert [(m["title"], m["status"], m["waiting_for"]) for m in body["milestones"]] == [
+        ("Sensors installed", "refused", ["municipality", "startup"])
+    ]
+    assert [(s["side"], s["decision"], s["reason"]) for s in body["milestones"][0]["sign_offs"]] == [
+        ("municipality", "refuse", "Only twelve sensors work.")
+    ]
+    assert "Marko" not in anonymous.text and "@" not in anonymous.text
+    assert [m["title"] for m in insider.json()["milestones"]] == ["Sensors installed", "Budget review"]
+
+
+async def test_the_api_hides_the_milestones_of_a_draft_pilot_from_outsiders(app: Litestar) -> None:
+    world = await make_pilot_world(status=PilotStatus.DRAFT)
+    async with http_client(app) as http:
+        hidden = await http.get(f"/api/v1/pilots/{world.pilot_id}/milestones")
+    assert hidden.status_code == 404
+
+
+async def test_organisers_add_milestones_and_named_sides_sign_them_off_through_the_api(app: Litestar) -> None:
+    world = await make_pilot_world()
+    url = f"/api/v1/pilots/{world.pilot_id}/milestones"
+    payload = {
+        "title": "Sensors installed",
+        "deliverable": "Twenty sensors online.",
+        "due_on": "2026-10-01",
+        "sign_off_by": ["startup"],
+    }
+    async with signed_in(app, world.organiser) as organiser:
+        bad = await organiser.post_json(url, {**payload, "due_on": "2027-04-01", "title": ""})
+        added = await organiser.post_json(url, payload)
+    milestone_id = added.json()["id"]
+    async with signed_in(app, world.staff) as staff:
+        not_named = await staff.post_json(f"{url}/{milestone_id}/sign-offs", {"decision": "approve"})
+        not_organiser = await staff.post_json(url, payload)
+    async with signed_in(app, world.founder) as founder:
+        no_reason = await founder.post_json(f"{url}/{milestone_id}/sign-offs", {"decision": "refuse"})
+        approved = await founder.post_json(f"{url}/{milestone_id}/sign-offs", {"decision": "approve"})
+
+    assert bad.status_code == 422
+    assert set(bad.json()["errors"]) == {"title", "due_on"}
+    assert added.status_code == 201 and added.json()["status"] == "pending"
+    assert (not_named.status_code, not_organiser.status_code) == (403, 403)
+    assert no_reason.status_code == 422 and set(no_reason.json()["errors"]) == {"reason"}
+    assert approved.status_code == 201
+    assert (approved.json()["status"], approved.json()["waiting_for"]) == ("achieved", [])
+    assert approved.json()["achieved_at"] is not None
