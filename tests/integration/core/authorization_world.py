@@ -67,6 +67,7 @@ async def build_world() -> dict[str, Any]:
         **await _judging(edition_id, users, own_app, other_app, now=now),
         **await _mentoring(edition_id, users, own_app, now=now),
         **await _hackathon(edition_id, users, own_app, now=now),
+        **await _pilot_milestones(users, own_app, now=now),
         "file_id": own_app["pitch_deck"],
         **await _mail_and_tokens(edition_id),
         "mentor_id": users["mentor"],
@@ -346,4 +347,52 @@ async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
         "verify_token": verify,
         "sign_in_token": sign_in,
         "user_id": stranger["id"],
+    }
+
+
+async def _pilot_milestones(users: dict[str, int], own_app: dict[str, Any], *, now: datetime) -> dict[str, int]:
+    """A running pilot of AgroSense in Ivanjica, the mentor accompanying it, with a milestone the
+    municipality and the startup sign off and a spare one the organisers may remove."""
+    from pilots.tables import Milestone, Pilot
+
+    ivanjica = (
+        await Membership.select(Membership.organisation_id)
+        .where(Membership.user == users["municipality"], Membership.role == Role.MUNICIPALITY)
+        .first()
+    )["organisation_id"]
+    problem = await Problem.select(Problem.id).where(Problem.municipality == ivanjica).first()
+    today = now.date()
+    pilot = (
+        await Pilot.insert(
+            Pilot(
+                edition=own_app["edition"],
+                application=own_app["id"],
+                problem=problem["id"],
+                municipality=ivanjica,
+                startup=own_app["startup"],
+                code="authzmiles",
+                title="Soil sensors (authorization)",
+                status="running",
+                starts_on=today - timedelta(days=30),
+                ends_on=today + timedelta(days=150),
+                mentor=users["mentor"],
+                version_in_force=1,
+            )
+        ).returning(Pilot.id)
+    )[0]["id"]
+
+    async def milestone(title: str) -> int:
+        row = Milestone(
+            pilot=pilot,
+            title=title,
+            deliverable="Sensors online.",
+            due_on=today + timedelta(days=10),
+            sign_off_by=["municipality", "startup"],
+        )
+        return (await Milestone.insert(row).returning(Milestone.id))[0]["id"]
+
+    return {
+        "pilot_id": pilot,
+        "milestone_id": await milestone("Sensors installed"),
+        "spare_milestone_id": await milestone("Spare"),
     }
