@@ -55,6 +55,7 @@ from mentoring import labels as mentoring_labels
 from mentoring.controllers import ROUTES as MENTORING_ROUTES
 from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
+from pilots import jobs as pilots_jobs
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
 from pilots.services import privacy as pilots_privacy
@@ -90,6 +91,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_jobs.register(settings)
     judging_jobs.register(settings)
     hackathon_jobs.register(settings)
+    pilots_jobs.register(settings)
     # What each domain holds about a person, upstream first (erasure runs them in reverse).
     challenge_privacy.register()
     mentoring_privacy.register()

@@ -7,8 +7,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from pilots.enums import FeedbackSource, PilotProcurement, PilotStatus
+from pilots.enums import SIDES, FeedbackSource, MilestoneStatus, PilotProcurement, PilotStatus, Side, SignOffDecision
 from pilots.rules.agreement import Terms
+from pilots.rules.reminders import DueItem, ItemKind
 
 R = TypeVar("R", bound=msgspec.Struct)
 
@@ -105,3 +106,78 @@ class PosterFacts(msgspec.Struct, frozen=True, kw_only=True):
     code: str
     title: str
     municipality_name: str
+
+
+# --- Milestones and reminders ---
+
+
+class SignOffRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    milestone: int
+    side: Side
+    decision: SignOffDecision
+    reason: str
+    signer: int | None
+    signer_name: str = ""
+    created_at: datetime
+
+
+class MilestoneRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    pilot: int
+    title: str
+    deliverable: str
+    due_on: date
+    sign_off_by: list[Side]
+    public: bool
+    status: MilestoneStatus
+    achieved_at: datetime | None = None
+    created_at: datetime
+
+
+class MilestoneView(msgspec.Struct, frozen=True, kw_only=True):
+    """A milestone as its page shows it: every decision in order, and each side's latest."""
+
+    milestone: MilestoneRow
+    history: list[SignOffRow]
+    latest: dict[Side, SignOffRow]
+
+    @property
+    def waiting_for(self) -> list[Side]:
+        """The named sides whose latest word is not an approval."""
+        return [
+            side
+            for side in SIDES
+            if side in self.milestone.sign_off_by
+            and (side not in self.latest or self.latest[side].decision is not SignOffDecision.APPROVE)
+        ]
+
+
+class Recipient(msgspec.Struct, frozen=True, kw_only=True):
+    """A person who stands for a side of a pilot, as a mail addresses them."""
+
+    id: int
+    name: str
+    email: str
+    locale: str
+    sides: frozenset[Side]
+
+
+class DueEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """An item some side of a running pilot has to act on by a date: the next measurement of a KPI,
+    or a milestone not yet signed off by every named side."""
+
+    kind: ItemKind
+    item_id: int
+    name: str  # the KPI's name or the milestone's title
+    pilot_id: int
+    pilot_title: str
+    municipality: str
+    due_on: date
+    sides: frozenset[Side]
+
+    @property
+    def item(self) -> DueItem:
+        return DueItem(
+            kind=self.kind, item_id=self.item_id, pilot_id=self.pilot_id, due_on=self.due_on, sides=self.sides
+        )

@@ -5,12 +5,12 @@ Each part of the domain keeps its own section below, headed by a comment.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 
 from core.schemas import JsonInput
-from pilots.enums import FeedbackSource
+from pilots.enums import FeedbackSource, MilestoneStatus, Side, SignOffDecision
 
 # --- Residents' feedback ---
 
@@ -66,3 +66,73 @@ class FeedbackSummaryOut(msgspec.Struct):
     distribution: list[RatingCountOut]
     months: list[FeedbackMonthOut]
     comments: list[FeedbackCommentOut]
+
+
+# --- Milestones and sign-offs ---
+
+
+class MilestoneCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A milestone as an organiser sets it; `due_on` is None when what was given is not a date."""
+
+    title: str
+    deliverable: str
+    due_on: date | None
+    sign_off_by: frozenset[Side]
+    public: bool = True
+
+
+class MilestoneIn(JsonInput, kw_only=True):
+    """`POST /api/v1/pilots/{pilot_id}/milestones`: a milestone, named sides sign it off."""
+
+    title: str
+    deliverable: str
+    due_on: date
+    sign_off_by: list[Side]
+    public: bool = True
+
+    def command(self) -> MilestoneCommand:
+        return MilestoneCommand(
+            title=self.title,
+            deliverable=self.deliverable,
+            due_on=self.due_on,
+            sign_off_by=frozenset(self.sign_off_by),
+            public=self.public,
+        )
+
+
+class SignOffIn(JsonInput, kw_only=True):
+    """`POST .../milestones/{milestone_id}/sign-offs`: approve, or refuse with a reason. `side`
+    may be left out by someone who stands for only one of the sides named on the milestone."""
+
+    decision: SignOffDecision
+    reason: str = ""
+    side: Side | None = None
+
+
+class SignOffOut(msgspec.Struct, frozen=True, kw_only=True):
+    """One side's decision; refusals keep their reason. No names of people: sides only."""
+
+    side: Side
+    decision: SignOffDecision
+    reason: str
+    at: datetime
+
+
+class MilestoneOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    title: str
+    deliverable: str
+    due_on: date
+    sign_off_by: list[Side]
+    public: bool
+    status: MilestoneStatus
+    achieved_at: datetime | None
+    # The named sides whose latest word is not an approval.
+    waiting_for: list[Side]
+    # Every decision, oldest first; a later approval does not erase an earlier refusal.
+    sign_offs: list[SignOffOut]
+
+
+class MilestonesOut(msgspec.Struct, frozen=True, kw_only=True):
+    pilot_id: int
+    milestones: list[MilestoneOut]

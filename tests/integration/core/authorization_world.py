@@ -26,7 +26,7 @@ from core.tables import Membership, OutboxMessage, StoredFile, User
 from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
 from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
 from mentoring.tables import Match, MentoringSession, MentoringSlot
-from pilots.tables import Pilot, PilotFeedback
+from pilots.tables import Milestone, Pilot, PilotFeedback
 from tests.factories import make_user
 
 # --- the world ---------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ async def build_world() -> dict[str, Any]:
         **await _judging(edition_id, users, own_app, other_app, now=now),
         **await _mentoring(edition_id, users, own_app, now=now),
         **await _hackathon(edition_id, users, own_app, now=now),
-        **await _pilot_feedback(edition_id, users, own_app),
+        **await _pilots(users, own_app, now=now),
         "file_id": own_app["pitch_deck"],
         **await _mail_and_tokens(edition_id),
         "mentor_id": users["mentor"],
@@ -309,32 +309,62 @@ async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
     }
 
 
-async def _pilot_feedback(edition_id: int, users: dict[str, int], own_app: dict[str, Any]) -> dict[str, Any]:
-    """AgroSense's running pilot in Ivanjica (the mentor accompanies it), with a resident's feedback."""
-    problem = (
-        await Problem.select(Problem.id, Problem.municipality)
-        .where(Problem.municipality.name == "Ivanjica", Problem.status == "published")
+async def _pilots(users: dict[str, int], own_app: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """AgroSense's running pilot in Ivanjica (the mentor accompanies it) and what each part needs in it."""
+    pilot = await _running_pilot(users, own_app, now=now)
+    return {
+        "pilot_id": pilot,
+        "pilot_code": "authzpilot",
+        **await _pilot_feedback(pilot),
+        **await _pilot_milestones(pilot, now=now),
+    }
+
+
+async def _running_pilot(users: dict[str, int], own_app: dict[str, Any], *, now: datetime) -> int:
+    ivanjica = (
+        await Membership.select(Membership.organisation_id)
+        .where(Membership.user == users["municipality"], Membership.role == Role.MUNICIPALITY)
         .first()
-    )
-    pilot = (
+    )["organisation_id"]
+    problem = await Problem.select(Problem.id).where(Problem.municipality == ivanjica).first()
+    today = now.date()
+    return (
         await Pilot.insert(
             Pilot(
-                edition=edition_id,
+                edition=own_app["edition"],
                 application=own_app["id"],
                 problem=problem["id"],
-                municipality=problem["municipality"],
+                municipality=ivanjica,
                 startup=own_app["startup"],
                 code="authzpilot",
-                title="Soil sensors",
+                title="Soil sensors (authorization)",
                 status="running",
-                starts_on=datetime(2026, 9, 1).date(),
-                ends_on=datetime(2027, 3, 1).date(),
+                starts_on=today - timedelta(days=30),
+                ends_on=today + timedelta(days=150),
                 mentor=users["mentor"],
                 version_in_force=1,
             )
         ).returning(Pilot.id)
     )[0]["id"]
-    feedback = (
-        await PilotFeedback.insert(PilotFeedback(pilot=pilot, rating=4, comment="Useful.")).returning(PilotFeedback.id)
-    )[0]["id"]
-    return {"pilot_id": pilot, "pilot_code": "authzpilot", "feedback_id": feedback}
+
+
+async def _pilot_feedback(pilot: int) -> dict[str, int]:
+    """A resident's feedback, for the moderation routes."""
+    row = PilotFeedback(pilot=pilot, rating=4, comment="Useful.")
+    return {"feedback_id": (await PilotFeedback.insert(row).returning(PilotFeedback.id))[0]["id"]}
+
+
+async def _pilot_milestones(pilot: int, *, now: datetime) -> dict[str, int]:
+    """A milestone the municipality and the startup sign off, and a spare one the organisers may remove."""
+
+    async def milestone(title: str) -> int:
+        row = Milestone(
+            pilot=pilot,
+            title=title,
+            deliverable="Sensors online.",
+            due_on=now.date() + timedelta(days=10),
+            sign_off_by=["municipality", "startup"],
+        )
+        return (await Milestone.insert(row).returning(Milestone.id))[0]["id"]
+
+    return {"milestone_id": await milestone("Sensors installed"), "spare_milestone_id": await milestone("Spare")}

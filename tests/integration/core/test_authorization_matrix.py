@@ -71,12 +71,15 @@ DECK_READERS = signed_in().but(
 )
 
 ORGANISERS_LATE = only(Role.ORGANISER).calling(late=1)
-# A pilot's working pages: its three sides and its mentor; the other startup and town get 403.
+# A pilot's working pages: its sides (AgroSense's founder, Ivanjica's staff, organisers) and its
+# mentor; the other startup and the other municipality are told it is another role's page.
 PILOT_WORK = only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR).but(
     other_startup=FORBIDDEN, other_municipality=FORBIDDEN
 )
 # Residents' feedback is moderated by organisers and the pilot's municipality staff.
 FEEDBACK_MODERATORS = only(Role.ORGANISER, Role.MUNICIPALITY).but(other_municipality=FORBIDDEN)
+# A milestone the municipality and the startup sign off: only they may.
+MILESTONE_SIGNERS = only(Role.MUNICIPALITY, Role.STARTUP).but(other_startup=FORBIDDEN, other_municipality=FORBIDDEN)
 
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
@@ -371,6 +374,23 @@ ACCESS: dict[str, Access] = {
         body={"reason": "Off topic"}
     ),
     "POST /pilots/{pilot_id:int}/work/feedback/{feedback_id:int}/restore": FEEDBACK_MODERATORS,
+    # --- pilots: milestones ----------------------------------------------------------------------
+    "GET /pilots/{pilot_id:int}/work/milestones": PILOT_WORK,
+    "POST /pilots/{pilot_id:int}/work/milestones": PILOT_WORK.but(
+        startup=FORBIDDEN, municipality=FORBIDDEN, mentor=FORBIDDEN
+    ),
+    # An empty decision: the named sides are told to choose (422), nobody else gets that far.
+    "POST /pilots/{pilot_id:int}/work/milestones/{milestone_id:int}/sign-off": MILESTONE_SIGNERS,
+    "POST /pilots/{pilot_id:int}/work/milestones/{milestone_id:int}/remove": only(Role.ORGANISER).calling(
+        params={"milestone_id": "spare_milestone_id"}
+    ),
+    "GET /organiser/pilots/overdue": only(Role.ORGANISER),
+    "GET /api/v1/pilots/{pilot_id:int}/milestones": public(),
+    "POST /api/v1/pilots/{pilot_id:int}/milestones": only(Role.ORGANISER),
+    # A refusal without a reason: 422 for the named sides, refused for everyone else; nothing changes.
+    "POST /api/v1/pilots/{pilot_id:int}/milestones/{milestone_id:int}/sign-offs": MILESTONE_SIGNERS.calling(
+        body={"decision": "refuse"}
+    ),
 }
 
 

@@ -1,0 +1,219 @@
+"""Milestones with their sign-offs, the people standing for a pilot's sides, and what is due when."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from challenge.tables import StartupMember
+from core.auth import CurrentUser
+from core.enums import Role
+from core.errors import NotFound
+from core.rules import N_
+from core.tables import Membership, User
+from pilots.enums import SIDES, Frequency, MilestoneStatus, PilotStatus, Side
+from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, may_work_on
+from pilots.records import DueEntry, MilestoneRow, MilestoneView, PilotRow, Recipient, SignOffRow, to, to_all
+from pilots.rules.kpis import next_due
+from pilots.rules.lifecycle import PUBLIC
+from pilots.rules.reminders import ItemKind
+from pilots.schemas import MilestoneOut, MilestonesOut, SignOffOut
+from pilots.tables import Kpi, Measurement, Milestone, Pilot, SignOff
+
+NO_SUCH_MILESTONE = N_("This milestone does not exist.")
+
+
+async def load_milestone(pilot_id: int, milestone_id: int) -> MilestoneRow:
+    """A milestone of this pilot (a milestone of another pilot is not found here)."""
+    row = (
+        await Milestone.select(*Milestone.all_columns())
+        .where(Milestone.id == milestone_id, Milestone.pilot == pilot_id)
+        .first()
+        .output(load_json=True)
+    )
+    if row is None:
+        raise NotFound(NO_SUCH_MILESTONE)
+    return to(row, MilestoneRow)
+
+
+async def latest_decisions(milestone_id: int) -> dict[Side, SignOffRow]:
+    return (await _history([milestone_id])).get(milestone_id, ([], {}))[1]
+
+
+async def _history(milestone_ids: list[int]) -> dict[int, tuple[list[SignOffRow], dict[Side, SignOffRow]]]:
+    if not milestone_ids:
+        return {}
+    rows = await (
+        SignOff.select(*SignOff.all_columns(), SignOff.signer.name.as_alias("signer_name"))
+        .where(SignOff.milestone.is_in(milestone_ids))
+        .order_by(SignOff.created_at)
+        .order_by(SignOff.id)
+    )
+    found: dict[int, tuple[list[SignOffRow], dict[Side, SignOffRow]]] = {}
+    for sign_off in to_all([{**row, "signer_name": row["signer_name"] or ""} for row in rows], SignOffRow):
+        history, latest = found.setdefault(sign_off.milestone, ([], {}))
+        history.append(sign_off)
+        latest[sign_off.side] = sign_off  # ordered oldest first: the last one written counts
+    return found
+
+
+async def milestones_of(pilot_id: int, *, public_only: bool = False) -> list[MilestoneView]:
+    """The pilot's timeline, by due date; with `public_only`, what residents may see."""
+    query = Milestone.select(*Milestone.all_columns()).where(Milestone.pilot == pilot_id)
+    if public_only:
+        query = query.where(Milestone.public == True)  # noqa: E712
+    rows = to_all(await query.order_by(Milestone.due_on).order_by(Milestone.id).output(load_json=True), MilestoneRow)
+    history = await _history([row.id for row in rows])
+    return [
+        MilestoneView(milestone=row, history=history.get(row.id, ([], {}))[0], latest=history.get(row.id, ([], {}))[1])
+        for row in rows
+    ]
+
+
+async def people_for(pilot: PilotRow, sides: Iterable[Side]) -> list[Recipient]:
+    """Everyone with an active account who stands for any of `sides` in `pilot`, once each:
+    organisers; the municipality's staff; the startup's members (by role or by team)."""
+    wanted = set(sides)
+    by_user: dict[int, set[Side]] = defaultdict(set)
+    if Side.ORGANISER in wanted:
+        for row in await Membership.select(Membership.user).where(Membership.role == Role.ORGANISER):
+            by_user[row["user"]].add(Side.ORGANISER)
+    if Side.MUNICIPALITY in wanted:
+        for row in await Membership.select(Membership.user).where(
+            Membership.role == Role.MUNICIPALITY, Membership.organisation_id == pilot.municipality
+        ):
+            by_user[row["user"]].add(Side.MUNICIPALITY)
+    if Side.STARTUP in wanted:
+        for row in await Membership.select(Membership.user).where(
+            Membership.role == Role.STARTUP, Membership.organisation_id == pilot.startup
+        ):
+            by_user[row["user"]].add(Side.STARTUP)
+        for row in await StartupMember.select(StartupMember.user).where(
+            StartupMember.startup == pilot.startup, StartupMember.edition == pilot.edition
+        ):
+            by_user[row["user"]].add(Side.STARTUP)
+    if not by_user:
+        return []
+    users = await (
+        User.select(User.id, User.name, User.email, User.locale)
+        .where(User.id.is_in(list(by_user)), User.is_active == True)  # noqa: E712
+        .order_by(User.id)
+    )
+    return [Recipient(**user, sides=frozenset(by_user[user["id"]])) for user in users]
+
+
+async def due_entries() -> list[DueEntry]:
+    """What the sides of running pilots are to do next: each KPI's next measurement (for its
+    reporter) and each milestone not achieved (for the named sides that have not approved)."""
+    pilots = await Pilot.select(
+        Pilot.id, Pilot.title, Pilot.starts_on, Pilot.ends_on, Pilot.municipality.name.as_alias("municipality_name")
+    ).where(Pilot.status == PilotStatus.RUNNING)
+    if not pilots:
+        return []
+    by_id = {pilot["id"]: pilot for pilot in pilots}
+    entries: list[DueEntry] = []
+
+    def entry(kind: ItemKind, item_id: int, name: str, pilot_id: int, due_on: date, sides: frozenset[Side]) -> DueEntry:
+        pilot = by_id[pilot_id]
+        return DueEntry(
+            kind=kind,
+            item_id=item_id,
+            name=name,
+            pilot_id=pilot_id,
+            pilot_title=pilot["title"],
+            municipality=pilot["municipality_name"],
+            due_on=due_on,
+            sides=sides,
+        )
+
+    kpis = await Kpi.select(Kpi.id, Kpi.pilot, Kpi.name, Kpi.frequency, Kpi.reporter).where(
+        Kpi.pilot.is_in(list(by_id))
+    )
+    last_measured: dict[int, date] = {}
+    if kpis:
+        for row in await Measurement.select(Measurement.kpi, Measurement.measured_on).where(
+            Measurement.kpi.is_in([kpi["id"] for kpi in kpis])
+        ):
+            if row["kpi"] not in last_measured or row["measured_on"] > last_measured[row["kpi"]]:
+                last_measured[row["kpi"]] = row["measured_on"]
+    for kpi in kpis:
+        pilot = by_id[kpi["pilot"]]
+        due = next_due(
+            Frequency(kpi["frequency"]),
+            last=last_measured.get(kpi["id"]),
+            starts_on=pilot["starts_on"],
+            ends_on=pilot["ends_on"],
+        )
+        if due is not None:
+            entries.append(
+                entry(
+                    ItemKind.MEASUREMENT, kpi["id"], kpi["name"], kpi["pilot"], due, frozenset({Side(kpi["reporter"])})
+                )
+            )
+
+    milestones = to_all(
+        await Milestone.select(*Milestone.all_columns())
+        .where(Milestone.pilot.is_in(list(by_id)), Milestone.status != MilestoneStatus.ACHIEVED)
+        .output(load_json=True),
+        MilestoneRow,
+    )
+    history = await _history([m.id for m in milestones])
+    for milestone in milestones:
+        view = MilestoneView(
+            milestone=milestone,
+            history=history.get(milestone.id, ([], {}))[0],
+            latest=history.get(milestone.id, ([], {}))[1],
+        )
+        waiting = frozenset(view.waiting_for)
+        if waiting:
+            entries.append(
+                entry(ItemKind.MILESTONE, milestone.id, milestone.title, milestone.pilot, milestone.due_on, waiting)
+            )
+    return sorted(entries, key=lambda e: (e.due_on, e.pilot_id, e.kind.value, e.item_id))
+
+
+async def overdue_entries(*, today: date) -> list[DueEntry]:
+    """Every measurement and milestone past its due date, across running pilots, oldest first."""
+    return [entry for entry in await due_entries() if entry.due_on < today]
+
+
+def sides_in_order(sides: Iterable[Side]) -> list[Side]:
+    chosen = set(sides)
+    return [side for side in SIDES if side in chosen]
+
+
+def _out(view: MilestoneView) -> MilestoneOut:
+    m = view.milestone
+    return MilestoneOut(
+        id=m.id,
+        title=m.title,
+        deliverable=m.deliverable,
+        due_on=m.due_on,
+        sign_off_by=sides_in_order(m.sign_off_by),
+        public=m.public,
+        status=m.status,
+        achieved_at=m.achieved_at,
+        waiting_for=view.waiting_for,
+        sign_offs=[
+            SignOffOut(side=s.side, decision=s.decision, reason=s.reason, at=s.created_at) for s in view.history
+        ],
+    )
+
+
+async def api_milestones(pilot_id: int, *, viewer: CurrentUser | None) -> MilestonesOut:
+    """The pilot's milestones for the API: everything for those who work on the pilot; for anyone
+    else, the public milestones of a public pilot (refusals with their reasons, never names)."""
+    pilot = await load_pilot(pilot_id)
+    insider = viewer is not None and may_work_on(viewer, pilot)
+    if not insider and pilot.status not in PUBLIC:
+        raise NotFound(NO_SUCH_PILOT)
+    views = await milestones_of(pilot.id, public_only=not insider)
+    return MilestonesOut(pilot_id=pilot.id, milestones=[_out(view) for view in views])
+
+
+async def api_milestone(pilot_id: int, milestone_id: int) -> MilestoneOut:
+    views = [view for view in await milestones_of(pilot_id) if view.milestone.id == milestone_id]
+    if not views:
+        raise NotFound(NO_SUCH_MILESTONE)
+    return _out(views[0])

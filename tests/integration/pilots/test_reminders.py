@@ -1,0 +1,121 @@
+"""Reminders of running pilots: before a measurement or milestone is due and once it is overdue,
+to the people standing for the side that is to act; each mail once, however often the job runs."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+from litestar import Litestar
+
+from core.scheduler import registered_jobs
+from core.tables import OutboxMessage
+from pilots.enums import PilotStatus, SignOffDecision
+from pilots.queries.milestones import overdue_entries
+from pilots.rules.reminders import ItemKind
+from pilots.services import milestones
+from pilots.services.reminders import send_reminders
+from tests.integration.pilots.milestones_world import add_kpi, add_milestone_row, measure, user
+from tests.integration.pilots.world import make_pilot_world
+
+# The pilot starts on 1 Sep 2026: a monthly KPI is first due on 1 Oct.
+SEP_29 = datetime(2026, 9, 29, 8, 0, tzinfo=UTC)
+OCT_5 = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
+
+
+async def _reminders() -> list[tuple[str, str]]:
+    rows = await OutboxMessage.select(OutboxMessage.to_address, OutboxMessage.once_key).order_by(OutboxMessage.once_key)
+    return [(row["to_address"], row["once_key"]) for row in rows if (row["once_key"] or "").startswith("pilot:")]
+
+
+async def test_the_reporting_side_hears_before_a_measurement_is_due_and_once_it_is_overdue() -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world.pilot_id, reporter="startup")
+    founder = world.founder
+
+    too_early = await send_reminders(now=datetime(2026, 9, 20, tzinfo=UTC))
+    soon = await send_reminders(now=SEP_29)
+    late = await send_reminders(now=OCT_5)
+
+    assert (too_early, soon, late) == (0, 1, 1)
+    assert await _reminders() == [
+        (founder["email"], f"pilot:measurement:{kpi_id}:due_soon:2026-10-01:{founder['id']}"),
+        (founder["email"], f"pilot:measurement:{kpi_id}:overdue:2026-10-01:{founder['id']}"),
+    ]
+    subjects = [m["subject"] for m in await OutboxMessage.select(OutboxMessage.subject).order_by(OutboxMessage.id)]
+    assert subjects == ["Due soon: a measurement of “Water saved”", "Overdue: a measurement of “Water saved”"]
+
+
+async def test_a_new_measurement_moves_the_due_date_and_so_the_reminder() -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world.pilot_id, reporter="municipality")
+    await measure(kpi_id, date(2026, 10, 2))
+
+    assert await send_reminders(now=OCT_5) == 0
+    assert await send_reminders(now=datetime(2026, 10, 30, tzinfo=UTC)) == 1
+    assert await _reminders() == [
+        (world.staff["email"], f"pilot:measurement:{kpi_id}:due_soon:2026-11-02:{world.staff['id']}"),
+    ]
+
+
+async def test_a_milestone_reminds_only_the_named_sides_that_have_not_approved() -> None:
+    world = await make_pilot_world()
+    milestone_id = await add_milestone_row(
+        world.pilot_id, title="Sensors installed", due_on=date(2026, 10, 1), sides=["municipality", "startup"]
+    )
+    await milestones.sign_off(
+        user=await user(world.founder),
+        pilot_id=world.pilot_id,
+        milestone_id=milestone_id,
+        decision=SignOffDecision.APPROVE,
+        reason="",
+    )
+
+    assert await send_reminders(now=OCT_5) == 1
+    assert [key for _, key in await _reminders()] == [
+        f"pilot:milestone:{milestone_id}:overdue:2026-10-01:{world.staff['id']}"
+    ]
+
+
+async def test_running_the_job_twice_or_twice_at_once_queues_each_reminder_once(app: Litestar) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world.pilot_id, reporter="startup")
+    milestone_id = await add_milestone_row(
+        world.pilot_id, title="Report", due_on=date(2026, 9, 30), sides=["organiser", "municipality"]
+    )
+
+    first, second = await asyncio.gather(send_reminders(now=SEP_29), send_reminders(now=SEP_29))
+    again = await send_reminders(now=SEP_29)
+
+    assert (first + second, again) == (3, 0)
+    assert await _reminders() == [
+        (world.founder["email"], f"pilot:measurement:{kpi_id}:due_soon:2026-10-01:{world.founder['id']}"),
+        (world.organiser["email"], f"pilot:milestone:{milestone_id}:due_soon:2026-09-30:{world.organiser['id']}"),
+        (world.staff["email"], f"pilot:milestone:{milestone_id}:due_soon:2026-09-30:{world.staff['id']}"),
+    ]
+    assert "pilots.reminders" in [job.id for job in registered_jobs()]
+
+
+async def test_only_running_pilots_are_reminded() -> None:
+    world = await make_pilot_world(status=PilotStatus.AGREED)
+    await add_kpi(world.pilot_id)
+    await add_milestone_row(world.pilot_id, title="Report", due_on=date(2026, 9, 30), sides=["municipality"])
+
+    assert await send_reminders(now=OCT_5) == 0
+    assert await overdue_entries(today=OCT_5.date()) == []
+
+
+async def test_the_overdue_list_names_the_pilot_the_item_and_who_is_to_act() -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world.pilot_id, reporter="startup")
+    milestone_id = await add_milestone_row(
+        world.pilot_id, title="Sensors installed", due_on=date(2026, 9, 15), sides=["municipality"]
+    )
+    await add_milestone_row(world.pilot_id, title="Final report", due_on=date(2027, 2, 15), sides=["municipality"])
+
+    overdue = await overdue_entries(today=OCT_5.date())
+
+    assert [(e.kind, e.item_id, e.name, e.municipality, e.due_on, sorted(e.sides)) for e in overdue] == [
+        (ItemKind.MILESTONE, milestone_id, "Sensors installed", "Ivanjica", date(2026, 9, 15), ["municipality"]),
+        (ItemKind.MEASUREMENT, kpi_id, "Water saved", "Ivanjica", date(2026, 10, 1), ["startup"]),
+    ]
