@@ -2,4 +2,6 @@
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from pilots.controllers.public import PublicPilotPages
+
+ROUTES: list[Any] = [PublicPilotPages]
