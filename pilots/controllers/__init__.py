@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pilots.controllers.open_data import OpenDataPages
 from pilots.controllers.public import PublicPilotPages
 
-ROUTES: list[Any] = [PublicPilotPages]
+ROUTES: list[Any] = [PublicPilotPages, OpenDataPages]

@@ -254,22 +254,33 @@ class PilotPage:
     comments: list[FeedbackComment]
 
 
+_TERMS = (
+    *_LISTED,
+    Pilot.scope,
+    Pilot.locations,
+    Pilot.budget_eur,
+    Pilot.funded_by,
+    Pilot.procurement,
+    Pilot.stop_reason,
+    Pilot.version_in_force,
+    Pilot.agreed_at,
+    Pilot.started_at,
+    Pilot.ended_at,
+)
+
+
+async def every_public_pilot() -> list[PublicPilot]:
+    """Every public pilot with its public terms, in id order (open data)."""
+    rows = (
+        await Pilot.select(*_TERMS).where(Pilot.status.is_in(PUBLIC_STATUSES)).order_by(Pilot.id).output(load_json=True)
+    )
+    return [msgspec.convert(row, PublicPilot) for row in rows]
+
+
 async def public_pilot(pilot_id: int) -> PublicPilot:
     """A pilot residents may see, or NotFound (drafts and unknown ids alike)."""
     row = await (
-        Pilot.select(
-            *_LISTED,
-            Pilot.scope,
-            Pilot.locations,
-            Pilot.budget_eur,
-            Pilot.funded_by,
-            Pilot.procurement,
-            Pilot.stop_reason,
-            Pilot.version_in_force,
-            Pilot.agreed_at,
-            Pilot.started_at,
-            Pilot.ended_at,
-        )
+        Pilot.select(*_TERMS)
         .where(Pilot.id == pilot_id, Pilot.status.is_in(PUBLIC_STATUSES))
         .first()
         .output(load_json=True)
@@ -295,7 +306,7 @@ def kpi_fields(kpi: dict[str, Any]) -> KpiFields:
     )
 
 
-async def _kpis(pilot_ids: Sequence[int], periods: dict[int, tuple[date, date]]) -> dict[int, list[PublicKpi]]:
+async def kpis_of(pilot_ids: Sequence[int], periods: dict[int, tuple[date, date]]) -> dict[int, list[PublicKpi]]:
     """The KPIs of `pilot_ids` with their measurements, in two queries; per pilot, in position order."""
     if not pilot_ids:
         return {}
@@ -339,9 +350,16 @@ async def _kpis(pilot_ids: Sequence[int], periods: dict[int, tuple[date, date]])
 
 async def public_milestones(pilot_id: int, *, today: date) -> list[PublicMilestone]:
     """The pilot's public milestones by due date, each with every refusal it received and why."""
+    return (await milestones_of([pilot_id], today=today)).get(pilot_id, [])
+
+
+async def milestones_of(pilot_ids: Sequence[int], *, today: date) -> dict[int, list[PublicMilestone]]:
+    """The public milestones of `pilot_ids` in two queries, per pilot by due date."""
+    if not pilot_ids:
+        return {}
     rows = await (
         Milestone.select()
-        .where(Milestone.pilot == pilot_id, Milestone.public.eq(True))
+        .where(Milestone.pilot.is_in(list(pilot_ids)), Milestone.public.eq(True))
         .order_by(Milestone.due_on, Milestone.id)
         .output(load_json=True)
     )
@@ -354,20 +372,22 @@ async def public_milestones(pilot_id: int, *, today: date) -> list[PublicMilesto
         )
         for row in refused:
             refusals[row["milestone"]].append(msgspec.convert(row, Refusal))
-    return [
-        PublicMilestone(
-            id=row["id"],
-            title=row["title"],
-            deliverable=row["deliverable"],
-            due_on=row["due_on"],
-            status=MilestoneStatus(row["status"]),
-            sign_off_by=[Side(side) for side in row["sign_off_by"] or []],
-            achieved_at=row["achieved_at"],
-            overdue=is_overdue(MilestoneStatus(row["status"]), due_on=row["due_on"], today=today),
-            refusals=refusals[row["id"]],
+    found: dict[int, list[PublicMilestone]] = defaultdict(list)
+    for row in rows:
+        found[row["pilot"]].append(
+            PublicMilestone(
+                id=row["id"],
+                title=row["title"],
+                deliverable=row["deliverable"],
+                due_on=row["due_on"],
+                status=MilestoneStatus(row["status"]),
+                sign_off_by=[Side(side) for side in row["sign_off_by"] or []],
+                achieved_at=row["achieved_at"],
+                overdue=is_overdue(MilestoneStatus(row["status"]), due_on=row["due_on"], today=today),
+                refusals=refusals[row["id"]],
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 async def visible_feedback(pilot_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -397,7 +417,7 @@ def feedback_summary(entries: Iterable[dict[str, Any]]) -> Summary:
 
 async def pilot_page(pilot_id: int, *, today: date) -> PilotPage:
     pilot = await public_pilot(pilot_id)
-    kpis = await _kpis([pilot.id], {pilot.id: (pilot.starts_on, pilot.ends_on)})
+    kpis = await kpis_of([pilot.id], {pilot.id: (pilot.starts_on, pilot.ends_on)})
     feedback = await visible_feedback([pilot.id])
     comments = [msgspec.convert(e, FeedbackComment) for e in reversed(feedback) if e["comment"].strip()]
     return PilotPage(
@@ -461,7 +481,7 @@ async def edition_rollup(slug: str) -> EditionRollup:
     and per municipality, with how many of their KPIs are on track (pilots.rules.progress)."""
     edition = await edition_by_slug(slug)
     pilots = await public_pilots(PilotFilters(edition=slug))
-    kpis = await _kpis([p.id for p in pilots], {p.id: (p.starts_on, p.ends_on) for p in pilots})
+    kpis = await kpis_of([p.id for p in pilots], {p.id: (p.starts_on, p.ends_on) for p in pilots})
     per_goal: dict[int, list[ListedPilot]] = defaultdict(list)
     per_town: dict[int, list[ListedPilot]] = defaultdict(list)
     for pilot in pilots:
