@@ -3,7 +3,7 @@ AgroSense application a judging round, a mentor's match and session and a publis
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from challenge.tables import (
@@ -24,6 +24,7 @@ from core.tables import Membership, OutboxMessage, StoredFile, User
 from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
 from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
 from mentoring.tables import Match, MentoringSession, MentoringSlot
+from pilots.tables import Pilot
 from tests.factories import make_user
 
 # --- the world ---------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ async def build_world() -> dict[str, Any]:
     own_app, other_app = await _programme_applications(edition_id)
     member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
     question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
-    return {
+    world = {
         "users": users,
         "edition_id": edition_id,
         "slug": "2026",
@@ -76,6 +77,7 @@ async def build_world() -> dict[str, Any]:
         "path": "missing.json",
         "file_path": "css/app.css",
     }
+    return {**world, **await _pilots(world)}
 
 
 async def _identities() -> tuple[dict[str, int], int]:
@@ -347,3 +349,27 @@ async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
         "sign_in_token": sign_in,
         "user_id": stranger["id"],
     }
+
+
+async def _pilots(world: dict[str, Any]) -> dict[str, Any]:
+    """A running pilot of AgroSense's application in Ivanjica (every side signed version 1)."""
+    problem = await Problem.select(Problem.municipality).where(Problem.id == world["problem_id"]).first()
+    pilot = await Pilot.insert(
+        Pilot(
+            edition=world["edition_id"],
+            application=world["application_id"],
+            problem=world["problem_id"],
+            municipality=problem["municipality"],
+            startup=world["startup_id"],
+            code="matrix01",
+            title="Soil sensors for Ivanjica",
+            status="running",
+            scope="Soil sensors on twenty farms.",
+            locations=["Kušići"],
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2027, 3, 1),
+            data_terms="The farms own their readings.",
+            version_in_force=1,
+        )
+    ).returning(Pilot.id)
+    return {"pilot_id": pilot[0]["id"]}

@@ -194,3 +194,52 @@ async def test_a_cached_page_is_dropped_when_a_pilot_changes(client: WebClient, 
         pagecache.forget()
 
     assert ("Renamed pilot" in first, "Renamed pilot" in cached, "Renamed pilot" in fresh) == (False, False, True)
+
+
+async def test_the_api_lists_public_pilots_with_the_page_s_filters(client: WebClient) -> None:
+    w = await make_public_world()
+
+    everything = (await client.get("/api/v1/pilots")).json()
+    urban = (await client.get("/api/v1/pilots?kind=urban")).json()
+    goal_2 = (await client.get(f"/api/v1/pilots?sdg=2&edition={w.world.edition['slug']}")).json()
+    bad_goal = await client.get("/api/v1/pilots?sdg=18")
+
+    assert [p["id"] for p in everything] == [w.pilot_id, w.completed_id]
+    assert everything[0] == {
+        "id": w.pilot_id,
+        "title": "Soil sensors for Ivanjica's farms",
+        "status": "running",
+        "edition": w.world.edition["slug"],
+        "edition_year": 2025,
+        "municipality_id": w.world.municipality["id"],
+        "municipality": "Ivanjica",
+        "municipality_kind": "rural",
+        "startup": "AgroSense",
+        "problem_id": w.world.problem["id"],
+        "sdgs": [2, 6],
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-03-01",
+        "url": f"http://testserver/pilots/{w.pilot_id}",
+    }
+    assert (urban, [p["id"] for p in goal_2]) == ([], [w.pilot_id, w.completed_id])
+    assert bad_goal.status_code == 422
+
+
+async def test_the_api_gives_a_pilot_s_public_terms_and_404_for_a_draft(client: WebClient) -> None:
+    w = await make_public_world()
+
+    pilot = await client.get(f"/api/v1/pilots/{w.pilot_id}")
+    draft = await client.get(f"/api/v1/pilots/{w.draft_id}")
+
+    assert pilot.status_code == 200
+    body = pilot.json()
+    assert (body["scope"], body["locations"], body["budget_eur"], body["funded_by"], body["procurement"]) == (
+        "Soil-moisture sensors on twenty farms, with irrigation advice by SMS.",
+        ["Kušići", "Ivanjica centre"],
+        12000,
+        "Municipality of Ivanjica",
+        "direct_pilot",
+    )
+    assert "data_terms" not in body and "mentor" not in body and "code" not in body
+    assert draft.status_code == 404
+    assert DRAFT_TITLE not in (await client.get("/api/v1/pilots")).text
