@@ -31,7 +31,11 @@ from core.tables import ContentVersion
 
 PUBLIC = "public"
 # Entities shown on public pages: a change to any of them makes every cached page stale.
-PUBLIC_ENTITIES = frozenset({"problem", "comment", "municipality", "edition", "round", "hackathon", "startup"})
+PUBLIC_ENTITIES = frozenset(
+    {"problem", "comment", "municipality", "edition", "round", "hackathon", "startup"}
+    # The pilots' public pages and open data: audit pilot changes under one of these entity names.
+    | {"pilot", "agreement", "signature", "kpi", "measurement", "milestone", "sign_off", "feedback", "pilot_feedback"}
+)
 TOKEN_TTL = 1.0
 MAX_PAGES = 1_000
 _CSRF_HOLE = "\x00csrf\x00"

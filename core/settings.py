@@ -78,6 +78,16 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class OpenDataSettings:
+    licence: str = "CC BY 4.0"
+    """OPEN_DATA_LICENCE: the name of the licence the pilots' open data is published under."""
+    licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    """OPEN_DATA_LICENCE_URL: that licence's address; the DCAT description names it as dct:license."""
+    publisher: str = "Smart Cities & Smart Rural Challenge"
+    """OPEN_DATA_PUBLISHER: who publishes the data (dct:publisher), as an open-data portal shows it."""
+
+
+@dataclass(frozen=True)
 class Settings:
     var_dir: Path
     """VAR_DIR: where runtime state lives (SQLite file, secret key, uploads). Default `var/`."""
@@ -118,6 +128,8 @@ class Settings:
     """LOGIN_LIMIT_PER_ACCOUNT: failed sign-ins per account and IP before each further attempt waits
     (30 s, doubling, at most 15 minutes); ten times as many from anywhere put the account under
     attack: new addresses then also need a mailed one-time link."""
+    open_data: OpenDataSettings = field(default_factory=OpenDataSettings)
+    """OPEN_DATA_*: the licence and publisher of the pilots' open data (/open-data/pilots)."""
     body_limits: BodyLimits = field(default_factory=BodyLimits)
     """JSON_MAX_BYTES (1 MiB), JSON_MAX_VALUES (10,000), JSON_MAX_DEPTH (32), FORM_MAX_BYTES (1 MiB),
     FORM_MAX_FIELDS (1,000), FORM_FIELD_MAX_BYTES (128 KiB): what a JSON or form body may hold.
@@ -159,6 +171,11 @@ def load_settings() -> Settings:
         cookie_secure=_env_bool("COOKIE_SECURE", False),
         login_limit_per_ip=_env_int("LOGIN_LIMIT_PER_IP", 20),
         login_limit_per_account=_env_int("LOGIN_LIMIT_PER_ACCOUNT", 5),
+        open_data=OpenDataSettings(
+            licence=_env("OPEN_DATA_LICENCE", OpenDataSettings.licence),
+            licence_url=_env("OPEN_DATA_LICENCE_URL", OpenDataSettings.licence_url),
+            publisher=_env("OPEN_DATA_PUBLISHER", OpenDataSettings.publisher),
+        ),
         body_limits=BodyLimits(
             json_max_bytes=_env_int("JSON_MAX_BYTES", BodyLimits.json_max_bytes),
             json_max_values=_env_int("JSON_MAX_VALUES", BodyLimits.json_max_values),

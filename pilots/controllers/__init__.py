@@ -4,8 +4,21 @@ from typing import Any
 
 from pilots.controllers.api_feedback import FeedbackApi
 from pilots.controllers.api_milestones import MilestonesApi
+from pilots.controllers.api_public import PublicPilotApi
 from pilots.controllers.feedback import FeedbackPages, FeedbackWorkPages
 from pilots.controllers.milestones import MilestonePages
+from pilots.controllers.open_data import OpenDataPages
 from pilots.controllers.overdue import OverduePages
+from pilots.controllers.public import PublicPilotPages
 
-ROUTES: list[Any] = [FeedbackPages, FeedbackWorkPages, FeedbackApi, MilestonePages, OverduePages, MilestonesApi]
+ROUTES: list[Any] = [
+    PublicPilotPages,
+    OpenDataPages,
+    PublicPilotApi,
+    FeedbackPages,
+    FeedbackWorkPages,
+    FeedbackApi,
+    MilestonePages,
+    OverduePages,
+    MilestonesApi,
+]

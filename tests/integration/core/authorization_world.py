@@ -64,7 +64,7 @@ async def build_world() -> dict[str, Any]:
     own_app, other_app = await _programme_applications(edition_id)
     member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
     question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
-    return {
+    world = {
         "users": users,
         "edition_id": edition_id,
         "slug": "2026",
@@ -86,6 +86,7 @@ async def build_world() -> dict[str, Any]:
         "path": "missing.json",
         "file_path": "css/app.css",
     }
+    return world
 
 
 async def _identities() -> tuple[dict[str, int], int]:
@@ -339,8 +340,11 @@ async def _running_pilot(users: dict[str, int], own_app: dict[str, Any], *, now:
                 code="authzpilot",
                 title="Soil sensors (authorization)",
                 status="running",
+                scope="Soil sensors on twenty farms.",
+                locations=["Kušići"],
                 starts_on=today - timedelta(days=30),
                 ends_on=today + timedelta(days=150),
+                data_terms="The farms own their readings.",
                 mentor=users["mentor"],
                 version_in_force=1,
             )

@@ -290,6 +290,9 @@ async def test_ids_beyond_any_row_are_not_found_never_a_500(logged_in) -> None:
         f"/organiser/editions/{huge}/applications",
         f"/startup/register?edition_id={huge}",
         f"/api/v1/judging/rounds/{huge}/ranking",
+        f"/pilots/{huge}",
+        f"/api/v1/pilots/{huge}",
+        f"/pilots/{huger}",
     ]
 
     statuses = {url: (await organiser.get(url)).status_code for url in urls}

@@ -1,0 +1,75 @@
+"""The pilots' public pages: the list, a pilot's page and an edition's roll-up (served from the
+page cache to anonymous visitors, as the catalogue is)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from challenge.rules.sdgs import SDGS
+from core import pagecache
+from core.clock import utc_now
+from core.web import page
+from pilots.queries import public, public_charts
+
+AnyRequest = Request[Any, Any, Any]
+
+
+class PublicPilotPages(Controller):
+    include_in_schema = False
+
+    @get("/pilots")
+    async def pilots(
+        self,
+        request: AnyRequest,
+        edition: FromQuery[str] = "",
+        municipality: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        sdg: FromQuery[str] = "",
+    ) -> Response[Any]:
+        filters = public.PilotFilters.from_query(edition=edition, municipality=municipality, kind=kind, sdg=sdg)
+
+        async def build() -> Template:
+            return page(
+                "pilots/public/list.html",
+                pilots=await public.public_pilots(filters),
+                filters=filters,
+                choices=await public.filter_choices(),
+                kinds=public.KINDS,
+                sdg_names=SDGS,
+                day=public_charts.day,
+            )
+
+        return await pagecache.public_page(request, build)
+
+    @get("/pilots/{pilot_id:int}")
+    async def pilot(self, request: AnyRequest, pilot_id: FromPath[int]) -> Response[Any]:
+        async def build() -> Template:
+            view = await public.pilot_page(pilot_id, today=utc_now().date())
+            return page(
+                "pilots/public/page.html",
+                view=view,
+                charts={kpi.id: public_charts.kpi_chart(kpi, view.pilot) for kpi in view.kpis},
+                feedback=public_charts.feedback_figures(view.feedback),
+                sdg_names=SDGS,
+                day=public_charts.day,
+                number=public_charts.number,
+            )
+
+        return await pagecache.public_page(request, build)
+
+    @get("/editions/{slug:str}/pilots")
+    async def edition(self, request: AnyRequest, slug: FromPath[str]) -> Response[Any]:
+        async def build() -> Template:
+            rollup = await public.edition_rollup(slug)
+            return page(
+                "pilots/public/edition.html",
+                rollup=rollup,
+                figures=public_charts.rollup_figures(rollup),
+                day=public_charts.day,
+            )
+
+        return await pagecache.public_page(request, build)

@@ -1,0 +1,245 @@
+"""The public pilot pages: the list and its filters, a pilot's page (terms, milestones, KPI charts
+with disputed values apart, residents' feedback) and an edition's roll-up; drafts show nowhere."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from core import pagecache
+from core.audit import record
+from pilots.enums import PilotStatus
+from pilots.queries import public
+from tests.integration.pilots.public_world import DRAFT_TITLE, HIDDEN_COMMENT, make_public_world
+from tests.web import WebClient
+
+
+def pilot_links(html: str) -> list[int]:
+    return sorted({int(n) for n in re.findall(r'href="/pilots/(\d+)"', html)})
+
+
+async def test_the_list_shows_public_pilots_only_and_filters_them(client: WebClient) -> None:
+    w = await make_public_world()
+    edition = w.world.edition["slug"]
+
+    everything = await client.get("/pilots")
+    rural = await client.get("/pilots?kind=rural")
+    urban = await client.get("/pilots?kind=urban")
+    goal_11 = await client.get("/pilots?sdg=11")
+    goal_6 = await client.get(f"/pilots?sdg=6&edition={edition}&municipality={w.world.municipality['id']}")
+    nonsense = await client.get("/pilots?sdg=99&kind=castle&municipality=x")
+
+    assert everything.status_code == 200
+    assert pilot_links(everything.text) == sorted([w.pilot_id, w.completed_id])
+    assert DRAFT_TITLE not in everything.text
+    assert pilot_links(rural.text) == sorted([w.pilot_id, w.completed_id])
+    assert (pilot_links(urban.text), pilot_links(goal_11.text)) == ([], [])
+    assert pilot_links(goal_6.text) == sorted([w.pilot_id, w.completed_id])
+    assert pilot_links(nonsense.text) == sorted([w.pilot_id, w.completed_id])
+    assert 'href="/open-data/pilots"' in everything.text
+
+
+async def test_the_list_query_filters_by_municipality_and_edition() -> None:
+    w = await make_public_world()
+
+    mine = await public.public_pilots(public.PilotFilters(municipality=w.world.municipality["id"]))
+    elsewhere = await public.public_pilots(public.PilotFilters(municipality=w.urban_id))
+    other_edition = await public.public_pilots(public.PilotFilters(edition="no-such-edition"))
+
+    assert [p.id for p in mine] == [w.pilot_id, w.completed_id]
+    assert (elsewhere, other_edition) == ([], [])
+    assert (mine[0].municipality_name, mine[0].kind, mine[0].startup_name, mine[0].sdgs) == (
+        "Ivanjica",
+        "rural",
+        "AgroSense",
+        [2, 6],
+    )
+
+
+async def test_a_draft_pilot_does_not_exist_for_the_public(client: WebClient) -> None:
+    w = await make_public_world()
+
+    assert (await client.get(f"/pilots/{w.draft_id}")).status_code == 404
+    assert (await client.get("/pilots/999999")).status_code == 404
+    rollup = await client.get(f"/editions/{w.world.edition['slug']}/pilots")
+    assert DRAFT_TITLE not in rollup.text
+
+
+async def test_the_pilot_page_shows_the_public_terms_but_no_one_s_address(client: WebClient) -> None:
+    w = await make_public_world()
+
+    html = (await client.get(f"/pilots/{w.pilot_id}")).text
+
+    for shown in (
+        "Soil sensors for Ivanjica&#39;s farms",
+        "AgroSense",
+        "Ivanjica",
+        "Kušići, Ivanjica centre",
+        "12,000",
+    ):
+        assert shown in html, shown
+    assert "Municipality of Ivanjica" in html  # the funder
+    for person in (w.world.staff, w.world.founder, w.world.organiser, w.world.mentor):
+        assert person["email"] not in html
+        assert person["name"] not in html
+    assert "monthly aggregates are open data" not in html  # the data terms are between the sides
+    assert f'href="/pilots/{w.pilot_id}/feedback"' in html
+
+
+async def test_the_milestone_timeline_keeps_refusals_and_leaves_private_milestones_out(client: WebClient) -> None:
+    w = await make_public_world()
+
+    html = (await client.get(f"/pilots/{w.pilot_id}")).text
+
+    assert re.findall(r'id="milestone-(\d+)"', html) == [
+        str(n) for n in sorted(m.id for m in await public.public_milestones(w.pilot_id, today=date(2027, 1, 1)))
+    ]
+    assert "Sensors installed" in html and "Farmers trained" in html
+    assert "Only four of twenty farms came." in html
+    assert "Invoice paid" not in html
+
+
+async def test_disputed_values_are_marked_apart_and_never_counted_into_progress(client: WebClient) -> None:
+    w = await make_public_world()
+
+    view = await public.pilot_page(w.pilot_id, today=date(2027, 1, 1))
+    html = (await client.get(f"/pilots/{w.pilot_id}")).text
+
+    (kpi,) = view.kpis
+    assert [m.value for m in kpi.accepted] == [380.0, 350.0, 330.5]
+    assert [m.value for m in kpi.disputed] == [120.0]
+    assert [m.value for m in kpi.awaiting] == [320.0]
+    # From 400 towards 300, the latest accepted value (330.5) has come 69.5% of the way.
+    assert kpi.standing.progress is not None and round(kpi.standing.progress, 3) == 0.695
+    assert len(re.findall(r'class="measurement measurement-disputed"', html)) == 1
+    assert len(re.findall(r'class="measurement measurement-accepted"', html)) == 3
+    assert html.count('<figure class="kpi-chart"><svg') == 1
+    assert "<script" not in html.split('<figure class="kpi-chart">')[1].split("</figure>")[0]
+    assert "Disputed" in html  # the chart's series of its own
+
+
+async def test_feedback_is_summed_up_without_hidden_entries_and_their_comments(client: WebClient) -> None:
+    w = await make_public_world()
+
+    view = await public.pilot_page(w.pilot_id, today=date(2027, 1, 1))
+    html = (await client.get(f"/pilots/{w.pilot_id}")).text
+
+    assert (view.feedback.count, view.feedback.distribution, view.feedback.local_count) == (3, (0, 1, 0, 1, 1), 2)
+    assert [(m.month, m.count, m.mean) for m in view.feedback.months] == [("2026-10", 2, 4.5), ("2026-11", 1, 2.0)]
+    assert [c.comment for c in view.comments] == ["The SMS come at night", "Fewer dry fields"]
+    assert HIDDEN_COMMENT not in html
+    assert "Fewer dry fields" in html and "collected in person" in html
+    assert w.world.staff["name"] not in html
+
+
+async def test_a_stopped_pilot_says_why(client: WebClient) -> None:
+    from pilots.tables import Pilot
+
+    w = await make_public_world()
+    await Pilot.update({Pilot.status: PilotStatus.STOPPED, Pilot.stop_reason: "The farms left the scheme."}).where(
+        Pilot.id == w.pilot_id
+    )
+
+    html = (await client.get(f"/pilots/{w.pilot_id}")).text
+
+    assert '<span class="stop-reason">The farms left the scheme.</span>' in html
+
+
+async def test_the_edition_rolls_pilots_up_per_goal_and_municipality(client: WebClient) -> None:
+    w = await make_public_world()
+    slug = w.world.edition["slug"]
+
+    rollup = await public.edition_rollup(slug)
+    html = (await client.get(f"/editions/{slug}/pilots")).text
+    edition_page = (await client.get(f"/editions/{slug}")).text
+
+    assert [(t.key, t.pilots, t.kpis, t.kpis_measured, t.kpis_on_track) for t in rollup.by_sdg] == [
+        ("2", 2, 1, 1, 1),
+        ("6", 2, 1, 1, 1),
+    ]
+    assert [(t.name, t.pilots, t.by_status) for t in rollup.by_municipality] == [
+        ("Ivanjica", 2, {"agreed": 0, "running": 1, "completed": 1, "stopped": 0})
+    ]
+    assert html.count("<figure><svg") == 3
+    assert "Zero hunger" in html and "Ivanjica" in html
+    assert f'href="/editions/{slug}/pilots"' in edition_page
+    assert (await client.get("/editions/no-such-edition/pilots")).status_code == 404
+
+
+async def test_the_pages_read_in_serbian(client: WebClient) -> None:
+    w = await make_public_world()
+
+    for path in ("/pilots", f"/pilots/{w.pilot_id}", f"/editions/{w.world.edition['slug']}/pilots"):
+        response = await client.get(path, headers={"accept-language": "sr-Cyrl"})
+        assert response.status_code == 200, path
+
+
+async def test_a_cached_page_is_dropped_when_a_pilot_changes(client: WebClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from core.settings import get_settings
+    from pilots.tables import Pilot
+
+    w = await make_public_world()
+    monkeypatch.setenv("PAGE_CACHE", "true")
+    get_settings.cache_clear()
+    pagecache.forget()
+    try:
+        first = (await client.get(f"/pilots/{w.pilot_id}")).text
+        await Pilot.update({Pilot.title: "Renamed pilot"}).where(Pilot.id == w.pilot_id)
+        cached = (await client.get(f"/pilots/{w.pilot_id}")).text
+        await record(actor_id=None, action="pilot.renamed", entity="pilot", entity_id=w.pilot_id)
+        fresh = (await client.get(f"/pilots/{w.pilot_id}")).text
+    finally:
+        monkeypatch.delenv("PAGE_CACHE")
+        get_settings.cache_clear()
+        pagecache.forget()
+
+    assert ("Renamed pilot" in first, "Renamed pilot" in cached, "Renamed pilot" in fresh) == (False, False, True)
+
+
+async def test_the_api_lists_public_pilots_with_the_page_s_filters(client: WebClient) -> None:
+    w = await make_public_world()
+
+    everything = (await client.get("/api/v1/pilots")).json()
+    urban = (await client.get("/api/v1/pilots?kind=urban")).json()
+    goal_2 = (await client.get(f"/api/v1/pilots?sdg=2&edition={w.world.edition['slug']}")).json()
+    bad_goal = await client.get("/api/v1/pilots?sdg=18")
+
+    assert [p["id"] for p in everything] == [w.pilot_id, w.completed_id]
+    assert everything[0] == {
+        "id": w.pilot_id,
+        "title": "Soil sensors for Ivanjica's farms",
+        "status": "running",
+        "edition": w.world.edition["slug"],
+        "edition_year": 2025,
+        "municipality_id": w.world.municipality["id"],
+        "municipality": "Ivanjica",
+        "municipality_kind": "rural",
+        "startup": "AgroSense",
+        "problem_id": w.world.problem["id"],
+        "sdgs": [2, 6],
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-03-01",
+        "url": f"http://testserver/pilots/{w.pilot_id}",
+    }
+    assert (urban, [p["id"] for p in goal_2]) == ([], [w.pilot_id, w.completed_id])
+    assert bad_goal.status_code == 422
+
+
+async def test_the_api_gives_a_pilot_s_public_terms_and_404_for_a_draft(client: WebClient) -> None:
+    w = await make_public_world()
+
+    pilot = await client.get(f"/api/v1/pilots/{w.pilot_id}")
+    draft = await client.get(f"/api/v1/pilots/{w.draft_id}")
+
+    assert pilot.status_code == 200
+    body = pilot.json()
+    assert (body["scope"], body["locations"], body["budget_eur"], body["funded_by"], body["procurement"]) == (
+        "Soil-moisture sensors on twenty farms, with irrigation advice by SMS.",
+        ["Kušići", "Ivanjica centre"],
+        12000,
+        "Municipality of Ivanjica",
+        "direct_pilot",
+    )
+    assert "data_terms" not in body and "mentor" not in body and "code" not in body
+    assert draft.status_code == 404
+    assert DRAFT_TITLE not in (await client.get("/api/v1/pilots")).text
