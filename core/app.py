@@ -57,6 +57,7 @@ from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
+from pilots.services import measurements as pilots_measurements
 
 log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -89,6 +90,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_jobs.register(settings)
     judging_jobs.register(settings)
     hackathon_jobs.register(settings)
+    pilots_measurements.register()  # who may download a measurement's evidence
     # What each domain holds about a person, upstream first (erasure runs them in reverse).
     challenge_privacy.register()
     mentoring_privacy.register()
