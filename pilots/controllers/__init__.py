@@ -2,4 +2,6 @@
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from pilots.controllers.kpis import KpiPages
+
+ROUTES: list[Any] = [KpiPages]

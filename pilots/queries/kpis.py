@@ -8,19 +8,24 @@ from datetime import date, datetime
 import msgspec
 
 from challenge.tables import Problem
+from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound
 from core.rules import N_
 from core.tables import Membership, User
 from pilots.enums import Direction, Frequency, MeasurementStatus, Review, Side
+from pilots.queries.pilots import sides_of
 from pilots.records import PilotRow, to, to_all
-from pilots.rules.kpis import KpiFields, Point, next_due, progress
+from pilots.rules.kpis import KpiFields, Point, next_due, progress, reviewers
+from pilots.rules.lifecycle import FINAL, REPORTING
 from pilots.tables import Kpi, Measurement, MeasurementEvidence, MeasurementReview
 
 NO_SUCH_KPI = N_("This KPI does not exist.")
 NO_SUCH_MEASUREMENT = N_("This measurement does not exist.")
 # What everyone may see of a pilot's measurements: a value still waiting for review is not yet a figure.
 PUBLIC_STATUSES = frozenset({MeasurementStatus.ACCEPTED, MeasurementStatus.DISPUTED})
+# The sides that decide what a pilot measures; the startup proposes, but through them.
+DEFINERS = frozenset({Side.ORGANISER, Side.MUNICIPALITY})
 
 
 class KpiRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -340,3 +345,28 @@ async def public_kpis(pilot: PilotRow) -> list[KpiView]:
     kpis = await _kpi_rows(pilot.id)
     measured = await _measurement_views([k.id for k in kpis], statuses=PUBLIC_STATUSES, details=False)
     return [_view(kpi, measured.get(kpi.id, []), pilot) for kpi in kpis]
+
+
+class KpiRights(msgspec.Struct, frozen=True, kw_only=True):
+    """What a person may do on a pilot's KPI pages (the services check it again)."""
+
+    sides: frozenset[Side]
+    may_define: bool
+    reporting_open: bool
+
+    def may_report(self, kpi: KpiView) -> bool:
+        return self.reporting_open and kpi.reporter in self.sides
+
+    def reviewing_sides(self, kpi: KpiView) -> list[Side]:
+        if not self.reporting_open:
+            return []
+        return [side for side in reviewers(kpi.reporter) if side in self.sides]
+
+
+def rights_of(user: CurrentUser, pilot: PilotRow) -> KpiRights:
+    sides = sides_of(user, pilot)
+    return KpiRights(
+        sides=sides,
+        may_define=bool(sides & DEFINERS) and pilot.status not in FINAL,
+        reporting_open=pilot.status in REPORTING,
+    )

@@ -10,7 +10,7 @@ from core.i18n import in_locale
 from core.mail import queue_mail
 from core.rules import N_
 from pilots.enums import SIDES, Side
-from pilots.queries.kpis import KpiRow, has_measurements, load_kpi, people_of, problem_sdgs
+from pilots.queries.kpis import DEFINERS, KpiRow, has_measurements, load_kpi, people_of, problem_sdgs
 from pilots.queries.pilots import load_pilot, sides_of
 from pilots.records import PilotRow
 from pilots.rules.kpis import KpiFields, check_kpi
@@ -18,8 +18,6 @@ from pilots.rules.lifecycle import FINAL
 from pilots.schemas import KpiIn
 from pilots.tables import Kpi
 
-# The sides that decide what a pilot measures; the startup proposes, but through them.
-DEFINERS = frozenset({Side.ORGANISER, Side.MUNICIPALITY})
 NOT_A_DEFINER = N_("Only the organisers and the municipality's staff define a pilot's KPIs.")
 ENDED = N_("This pilot has ended; its KPIs no longer change.")
 MEASURED = N_("This KPI has measurements; it stays on the record.")

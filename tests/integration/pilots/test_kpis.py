@@ -11,8 +11,11 @@ from pilots.enums import Direction, PilotStatus
 from pilots.queries.kpis import load_kpi
 from pilots.services import kpis
 from pilots.tables import Kpi, Pilot
-from tests.integration.pilots.kpis_world import WATER, add_kpi, report, user_of
+from tests.integration.pilots.kpis_world import WATER, SignIn, add_kpi, report, sign_in, user_of
 from tests.integration.pilots.world import make_pilot_world
+from tests.web import field_error
+
+__all__ = ["sign_in"]  # the fixture, imported for pytest
 
 
 async def test_the_organiser_defines_a_kpi_audited_and_mailed_to_the_other_sides() -> None:
@@ -112,3 +115,83 @@ async def test_a_kpi_is_removed_only_while_it_has_no_measurements() -> None:
 
     assert refused.value.message == "This KPI has measurements; it stays on the record."
     assert [row["id"] for row in await Kpi.select(Kpi.id)] == [kept]
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+async def test_the_kpi_page_lists_the_kpis_with_their_standing(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    await add_kpi(world)
+    founder = await sign_in(world.founder)
+
+    response = await founder.get(f"/pilots/{world.pilot_id}/work/kpis")
+
+    assert response.status_code == 200
+    assert f'<a href="/pilots/{world.pilot_id}/work/kpis" aria-current="page">KPIs</a>' in response.text
+    assert "Irrigation water per hectare" in response.text
+    assert "Add a KPI" not in response.text  # the startup does not define KPIs
+
+
+async def test_a_kpi_form_with_the_target_on_the_wrong_side_comes_back_with_the_input(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    staff = await sign_in(world.staff)
+    form = {
+        "name": "Water per hectare",
+        "unit": "m³/ha",
+        "direction": "down",
+        "baseline_value": "420",
+        "baseline_on": "2026-06-01",
+        "target_value": "450",
+        "method": "Flow meters.",
+        "frequency": "monthly",
+        "reporter": "startup",
+        "sdg": "6",
+        "sdg_target": "6.4",
+    }
+
+    response = await staff.post_form(f"/pilots/{world.pilot_id}/work/kpis", form)
+
+    assert response.status_code == 422
+    assert (
+        field_error(response.text, "target_value") == "Less is better for this KPI: the target is below the baseline."
+    )
+    assert 'name="target_value" type="text" value="450"' in response.text
+    assert '<option value="6" selected>6. Clean water and sanitation</option>' in response.text
+    assert await Kpi.count() == 0
+
+
+async def test_the_staff_add_a_kpi_through_the_form(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    staff = await sign_in(world.staff)
+    form = {
+        "name": "Farms advised by SMS",
+        "unit": "farms",
+        "direction": "up",
+        "baseline_value": "0",
+        "baseline_on": "2026-08-01",
+        "target_value": "20",
+        "method": "The SMS gateway's log.",
+        "frequency": "quarterly",
+        "reporter": "startup",
+        "sdg": "2",
+        "sdg_target": "",
+    }
+
+    response = await staff.post_form(f"/pilots/{world.pilot_id}/work/kpis", form)
+
+    kpi = await Kpi.select(Kpi.id, Kpi.name, Kpi.sdg).first()
+    assert (response.status_code, response.headers["location"]) == (
+        302,
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi['id']}",
+    )
+    assert (kpi["name"], kpi["sdg"]) == ("Farms advised by SMS", 2)
+
+
+async def test_staff_of_another_town_do_not_enter_the_kpi_pages(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    stranger = await sign_in(world.stranger_staff)
+
+    response = await stranger.get(f"/pilots/{world.pilot_id}/work/kpis")
+
+    assert response.status_code == 403

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from litestar import Litestar
 
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
-from core.tables import AuditEvent, OutboxMessage
+from core.settings import get_settings
+from core.tables import AuditEvent, OutboxMessage, StoredFile
 from pilots.enums import MeasurementStatus, PilotStatus, Review, Side
 from pilots.queries.kpis import kpi_detail, public_kpis
 from pilots.queries.pilots import load_pilot
 from pilots.schemas import MeasurementIn
 from pilots.services import measurements
-from pilots.tables import Measurement
-from tests.integration.pilots.kpis_world import NOW, add_kpi, report, review, user_of
+from pilots.tables import Measurement, MeasurementReview
+from tests.fixtures import http_client
+from tests.integration.pilots.kpis_world import EXE, NOW, PDF, SignIn, add_kpi, report, review, sign_in, user_of
 from tests.integration.pilots.world import make_pilot_world
+from tests.web import field_error
+
+__all__ = ["sign_in"]  # the fixture, imported for pytest
 
 
 async def test_a_value_dated_outside_the_pilot_is_refused_on_its_date() -> None:
@@ -160,3 +167,145 @@ async def test_the_public_sees_accepted_and_disputed_values_only() -> None:
         (disputed, MeasurementStatus.DISPUTED, [], [], "")
     ]
     assert waiting != disputed
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def _stored_files() -> list[Path]:
+    return [p for p in get_settings().upload_dir.rglob("*") if p.is_file()]
+
+
+async def test_the_startup_reports_with_a_pdf_and_the_municipality_disputes_it(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder, staff = await sign_in(world.founder), await sign_in(world.staff)
+    base = f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}"
+
+    reported = await founder.upload(
+        f"{base}/measurements",
+        {"evidence_1": ("October meters.pdf", PDF, "application/pdf")},
+        {"measured_on": "2026-10-31", "value": "398,5", "note": "October readings."},
+    )
+    measurement = await Measurement.select(Measurement.id, Measurement.value).first()
+    evidence = await StoredFile.select(StoredFile.id, StoredFile.original_name, StoredFile.purpose).first()
+    assert (reported.status_code, reported.headers["location"]) == (302, base)
+    assert measurement["value"] == 398.5
+    assert (evidence["original_name"], evidence["purpose"]) == ("October meters.pdf", "pilot_evidence")
+    await OutboxMessage.delete(force=True)
+
+    disputed = await staff.post_form(
+        f"{base}/measurements/{measurement['id']}/reviews",
+        {"review": "dispute", "reason": "Farm 7's meter was broken."},
+    )
+    page = await staff.get(base)
+
+    assert disputed.status_code == 302
+    assert (await Measurement.select(Measurement.status).first())["status"] == "disputed"
+    assert sorted(m["to_address"] for m in await OutboxMessage.select(OutboxMessage.to_address)) == [
+        "ana@agrosense.example",
+        "olga@challenge.example",
+    ]
+    assert await AuditEvent.count().where(AuditEvent.action == "measurement.reviewed") == 1
+    assert '<span class="badge failed">disputed</span>' in page.text
+    assert "Farm 7&#39;s meter was broken." in page.text
+    assert f'<a href="/files/{evidence["id"]}">October meters.pdf</a>' in page.text
+    assert (await staff.get(f"/files/{evidence['id']}")).content == PDF
+
+
+async def test_a_value_that_is_no_number_comes_back_with_the_input_and_nothing_stored(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder = await sign_in(world.founder)
+
+    response = await founder.upload(
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}/measurements",
+        {"evidence_1": ("meters.pdf", PDF, "application/pdf")},
+        {"measured_on": "2026-10-31", "value": "about 400", "note": "October readings."},
+    )
+
+    assert response.status_code == 422
+    assert field_error(response.text, "value") == "Enter a number, such as 42 or 3.5."
+    assert 'name="value" type="text" value="about 400"' in response.text
+    assert ">October readings.</textarea>" in response.text
+    assert (await Measurement.count(), await StoredFile.count(), _stored_files()) == (0, 0, [])
+
+
+async def test_evidence_of_a_type_not_allowed_is_refused_beside_its_field_and_nothing_stored(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder = await sign_in(world.founder)
+
+    response = await founder.upload(
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}/measurements",
+        {
+            "evidence_1": ("meters.pdf", PDF, "application/pdf"),
+            "evidence_2": ("readings.pdf", EXE, "application/pdf"),
+        },
+        {"measured_on": "2026-10-31", "value": "398.5", "note": ""},
+    )
+
+    assert response.status_code == 422
+    assert field_error(response.text, "evidence_2") == (
+        "“readings.pdf” contains an EXE file, whatever its name says. Accepted: JPEG image, PDF, PNG image."
+    )
+    assert 'name="value" type="text" value="398.5"' in response.text
+    assert (await Measurement.count(), await StoredFile.count(), _stored_files()) == (0, 0, [])
+
+
+async def test_a_date_outside_the_pilot_comes_back_beside_its_field(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder = await sign_in(world.founder)
+
+    response = await founder.upload(
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}/measurements",
+        {"evidence_1": ("meters.pdf", PDF, "application/pdf")},
+        {"measured_on": "2027-04-01", "value": "398.5", "note": ""},
+    )
+
+    assert response.status_code == 422
+    assert field_error(response.text, "measured_on") == (
+        "Measurements are dated within the pilot, from its start to its end."
+    )
+    assert (await Measurement.count(), await StoredFile.count(), _stored_files()) == (0, 0, [])
+
+
+async def test_the_reporter_cannot_review_its_own_value_through_the_form(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    measurement_id = await report(world, kpi_id)
+    founder = await sign_in(world.founder)
+
+    page = await founder.get(f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}")
+    response = await founder.post_form(
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}/measurements/{measurement_id}/reviews", {"review": "accept"}
+    )
+
+    assert "Accept or dispute" not in page.text
+    assert response.status_code == 403
+    assert await MeasurementReview.count() == 0
+
+
+async def test_a_stranger_cannot_see_the_evidence(sign_in: SignIn, app: Litestar) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder = await sign_in(world.founder)
+    await founder.upload(
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}/measurements",
+        {"evidence_1": ("meters.pdf", PDF, "application/pdf")},
+        {"measured_on": "2026-10-31", "value": "398.5"},
+    )
+    file_id = (await StoredFile.select(StoredFile.id).first())["id"]
+    stranger, mentor = await sign_in(world.stranger_staff), await sign_in(world.mentor)
+
+    async with http_client(app) as anonymous:
+        answers = [
+            (await stranger.get(f"/files/{file_id}")).status_code,
+            (await mentor.get(f"/files/{file_id}")).status_code,
+            (await anonymous.get(f"/files/{file_id}")).status_code,
+            (await (await sign_in(world.staff)).get(f"/files/{file_id}")).status_code,
+            (await (await sign_in(world.organiser)).get(f"/files/{file_id}")).status_code,
+        ]
+
+    assert answers == [404, 404, 404, 200, 200]
