@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pilots.controllers.api_kpis import KpiApi
 from pilots.controllers.kpis import KpiPages
 
-ROUTES: list[Any] = [KpiPages]
+ROUTES: list[Any] = [KpiPages, KpiApi]

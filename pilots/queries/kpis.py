@@ -14,10 +14,10 @@ from core.errors import NotFound
 from core.rules import N_
 from core.tables import Membership, User
 from pilots.enums import Direction, Frequency, MeasurementStatus, Review, Side
-from pilots.queries.pilots import sides_of
+from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, may_work_on, sides_of
 from pilots.records import PilotRow, to, to_all
 from pilots.rules.kpis import KpiFields, Point, next_due, progress, reviewers
-from pilots.rules.lifecycle import FINAL, REPORTING
+from pilots.rules.lifecycle import FINAL, PUBLIC, REPORTING
 from pilots.tables import Kpi, Measurement, MeasurementEvidence, MeasurementReview
 
 NO_SUCH_KPI = N_("This KPI does not exist.")
@@ -370,3 +370,11 @@ def rights_of(user: CurrentUser, pilot: PilotRow) -> KpiRights:
         may_define=bool(sides & DEFINERS) and pilot.status not in FINAL,
         reporting_open=pilot.status in REPORTING,
     )
+
+
+async def published_kpis(pilot_id: int, *, viewer: CurrentUser | None) -> list[KpiView]:
+    """A pilot's KPIs as the public API shows them; a draft pilot exists only for its parties."""
+    pilot = await load_pilot(pilot_id)
+    if pilot.status not in PUBLIC and (viewer is None or not may_work_on(viewer, pilot)):
+        raise NotFound(NO_SUCH_PILOT)
+    return await public_kpis(pilot)

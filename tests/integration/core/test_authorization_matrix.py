@@ -71,6 +71,30 @@ DECK_READERS = signed_in().but(
 )
 
 ORGANISERS_LATE = only(Role.ORGANISER).calling(late=1)
+# A pilot's working pages: its three sides and its mentor; anyone else is told it is another role's.
+PILOT_WORK = only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR).but(
+    other_startup=FORBIDDEN, other_municipality=FORBIDDEN
+)
+# What the organiser and the municipality do to a pilot's KPIs (the startup and the mentor look on).
+KPI_DEFINERS = PILOT_WORK.but(startup=FORBIDDEN, mentor=FORBIDDEN)
+# Reporting a startup-reported KPI's value: the startup alone; reviewing it: the other two sides.
+KPI_REPORTER = PILOT_WORK.but(organiser=FORBIDDEN, municipality=FORBIDDEN, mentor=FORBIDDEN)
+KPI_PILOT = {"pilot_id": "kpi_pilot_id"}
+# Valid bodies, so that the refusals come from who calls, not from what they send.
+KPI_FORM = {
+    "name": "Farms advised",
+    "unit": "farms",
+    "direction": "up",
+    "baseline_value": "0",
+    "baseline_on": "{kpi_measured_on}",
+    "target_value": "20",
+    "method": "The SMS gateway's log.",
+    "frequency": "quarterly",
+    "reporter": "startup",
+}
+KPI_JSON = {**KPI_FORM, "baseline_value": 0, "target_value": 20}
+MEASUREMENT = {"measured_on": "{kpi_measured_on}", "value": "390"}
+DISPUTE = {"review": "dispute", "reason": "The meter was broken."}
 
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
@@ -349,6 +373,27 @@ ACCESS: dict[str, Access] = {
         Role.ORGANISER
     ),
     "POST /organiser/editions/{edition_id:int}/hackathons/{hackathon_id:int}/publish": only(Role.ORGANISER),
+    # --- pilots: KPIs and measurements -------------------------------------------------------------
+    "GET /pilots/{pilot_id:int}/work/kpis": PILOT_WORK.calling(params=KPI_PILOT),
+    "POST /pilots/{pilot_id:int}/work/kpis": KPI_DEFINERS.calling(params=KPI_PILOT, body=KPI_FORM),
+    "GET /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}": PILOT_WORK.calling(params=KPI_PILOT),
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/edit": KPI_DEFINERS.calling(params=KPI_PILOT, body=KPI_FORM),
+    # 409: the KPI has a measurement, so it stays.
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/remove": KPI_DEFINERS.calling(params=KPI_PILOT),
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/measurements": KPI_REPORTER.calling(
+        params=KPI_PILOT, body=MEASUREMENT
+    ),
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/measurements/{measurement_id:int}/reviews": KPI_DEFINERS.calling(
+        params=KPI_PILOT, body=DISPUTE
+    ),
+    "GET /api/v1/pilots/{pilot_id:int}/kpis": public().calling(params=KPI_PILOT),
+    "POST /api/v1/pilots/{pilot_id:int}/kpis": KPI_DEFINERS.calling(params=KPI_PILOT, body=KPI_JSON),
+    "POST /api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}/measurements": KPI_REPORTER.calling(
+        params=KPI_PILOT, body={**MEASUREMENT, "value": 390}
+    ),
+    "POST /api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}/measurements/{measurement_id:int}/reviews": KPI_DEFINERS.calling(
+        params=KPI_PILOT, body=DISPUTE
+    ),
 }
 
 

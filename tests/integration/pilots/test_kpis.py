@@ -195,3 +195,36 @@ async def test_staff_of_another_town_do_not_enter_the_kpi_pages(sign_in: SignIn)
     response = await stranger.get(f"/pilots/{world.pilot_id}/work/kpis")
 
     assert response.status_code == 403
+
+
+# API ------------------------------------------------------------------------------------------
+
+KPI_BODY = {
+    "name": "Farms advised by SMS",
+    "unit": "farms",
+    "direction": "up",
+    "baseline_value": 0,
+    "baseline_on": "2026-08-01",
+    "target_value": 20,
+    "method": "The SMS gateway's log.",
+    "frequency": "quarterly",
+    "reporter": "startup",
+    "sdg": 2,
+}
+
+
+async def test_the_api_defines_a_kpi_for_the_municipality_but_not_for_the_startup(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    staff, founder = await sign_in(world.staff), await sign_in(world.founder)
+
+    made = await staff.post_json(f"/api/v1/pilots/{world.pilot_id}/kpis", KPI_BODY)
+    refused = await founder.post_json(f"/api/v1/pilots/{world.pilot_id}/kpis", KPI_BODY)
+    wrong = await staff.post_json(f"/api/v1/pilots/{world.pilot_id}/kpis", {**KPI_BODY, "target_value": -1})
+
+    assert (made.status_code, made.json()["pilot_id"]) == (201, world.pilot_id)
+    assert refused.status_code == 403
+    assert (wrong.status_code, wrong.json()["errors"]) == (
+        422,
+        {"target_value": "More is better for this KPI: the target is above the baseline."},
+    )
+    assert await Kpi.count() == 1

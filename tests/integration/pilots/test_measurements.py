@@ -309,3 +309,59 @@ async def test_a_stranger_cannot_see_the_evidence(sign_in: SignIn, app: Litestar
         ]
 
     assert answers == [404, 404, 404, 200, 200]
+
+
+# API ------------------------------------------------------------------------------------------
+
+
+async def test_the_api_reports_and_disputes_and_the_public_sees_the_dispute_without_names(
+    sign_in: SignIn, app: Litestar
+) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder, staff = await sign_in(world.founder), await sign_in(world.staff)
+    base = f"/api/v1/pilots/{world.pilot_id}/kpis"
+
+    reported = await founder.post_json(
+        f"{base}/{kpi_id}/measurements", {"measured_on": "2026-10-31", "value": 398.5, "note": "October."}
+    )
+    measurement_id = reported.json()["id"]
+    mine = await founder.post_json(f"{base}/{kpi_id}/measurements/{measurement_id}/reviews", {"review": "accept"})
+    disputed = await staff.post_json(
+        f"{base}/{kpi_id}/measurements/{measurement_id}/reviews", {"review": "dispute", "reason": "Meter broken."}
+    )
+    async with http_client(app) as anonymous:
+        public = await anonymous.get(base)
+
+    assert (reported.status_code, reported.json()["status"]) == (201, "reported")
+    assert mine.status_code == 403
+    assert (disputed.status_code, disputed.json()["status"]) == (201, "disputed")
+    assert public.status_code == 200
+    assert public.json()[0]["measurements"] == [
+        {"id": measurement_id, "measured_on": "2026-10-31", "value": 398.5, "status": "disputed", "note": "October."}
+    ]
+    assert "Marko" not in public.text and "evidence" not in public.text
+
+
+async def test_the_api_refuses_a_date_outside_the_pilot_on_its_field(sign_in: SignIn) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder = await sign_in(world.founder)
+
+    response = await founder.post_json(
+        f"/api/v1/pilots/{world.pilot_id}/kpis/{kpi_id}/measurements", {"measured_on": "2027-04-01", "value": 1}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "measured_on": "Measurements are dated within the pilot, from its start to its end."
+    }
+
+
+async def test_a_draft_pilot_kpis_are_not_public(app: Litestar) -> None:
+    world = await make_pilot_world(status=PilotStatus.DRAFT)
+
+    async with http_client(app) as anonymous:
+        response = await anonymous.get(f"/api/v1/pilots/{world.pilot_id}/kpis")
+
+    assert response.status_code == 404
