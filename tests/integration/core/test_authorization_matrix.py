@@ -80,6 +80,8 @@ KPI_DEFINERS = PILOT_WORK.but(startup=FORBIDDEN, mentor=FORBIDDEN)
 # Reporting a startup-reported KPI's value: the startup alone; reviewing it: the other two sides.
 KPI_REPORTER = PILOT_WORK.but(organiser=FORBIDDEN, municipality=FORBIDDEN, mentor=FORBIDDEN)
 KPI_PILOT = {"pilot_id": "kpi_pilot_id"}
+KPI_PAGE = "/pilots/{pilot_id:int}/work/kpis/{kpi_id:int}"
+KPI_API = "/api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}"
 # Valid bodies, so that the refusals come from who calls, not from what they send.
 KPI_FORM = {
     "name": "Farms advised",
@@ -383,7 +385,7 @@ ACCESS: dict[str, Access] = {
     "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/measurements": KPI_REPORTER.calling(
         params=KPI_PILOT, body=MEASUREMENT
     ),
-    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/measurements/{measurement_id:int}/reviews": KPI_DEFINERS.calling(
+    f"POST {KPI_PAGE}/measurements/{{measurement_id:int}}/reviews": KPI_DEFINERS.calling(
         params=KPI_PILOT, body=DISPUTE
     ),
     "GET /api/v1/pilots/{pilot_id:int}/kpis": public().calling(params=KPI_PILOT),
@@ -391,9 +393,7 @@ ACCESS: dict[str, Access] = {
     "POST /api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}/measurements": KPI_REPORTER.calling(
         params=KPI_PILOT, body={**MEASUREMENT, "value": 390}
     ),
-    "POST /api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}/measurements/{measurement_id:int}/reviews": KPI_DEFINERS.calling(
-        params=KPI_PILOT, body=DISPUTE
-    ),
+    f"POST {KPI_API}/measurements/{{measurement_id:int}}/reviews": KPI_DEFINERS.calling(params=KPI_PILOT, body=DISPUTE),
 }
 
 
