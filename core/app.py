@@ -58,6 +58,7 @@ from mentoring.services import privacy as mentoring_privacy
 from pilots import jobs as pilots_jobs
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
+from pilots.services import measurements as pilots_measurements
 from pilots.services import privacy as pilots_privacy
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     judging_jobs.register(settings)
     hackathon_jobs.register(settings)
     pilots_jobs.register(settings)
+
+    pilots_measurements.register()  # who may download a measurement's evidence
     # What each domain holds about a person, upstream first (erasure runs them in reverse).
     challenge_privacy.register()
     mentoring_privacy.register()

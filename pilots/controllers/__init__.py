@@ -3,9 +3,11 @@
 from typing import Any
 
 from pilots.controllers.api_feedback import FeedbackApi
+from pilots.controllers.api_kpis import KpiApi
 from pilots.controllers.api_milestones import MilestonesApi
 from pilots.controllers.api_public import PublicPilotApi
 from pilots.controllers.feedback import FeedbackPages, FeedbackWorkPages
+from pilots.controllers.kpis import KpiPages
 from pilots.controllers.milestones import MilestonePages
 from pilots.controllers.open_data import OpenDataPages
 from pilots.controllers.overdue import OverduePages
@@ -18,6 +20,8 @@ ROUTES: list[Any] = [
     FeedbackPages,
     FeedbackWorkPages,
     FeedbackApi,
+    KpiPages,
+    KpiApi,
     MilestonePages,
     OverduePages,
     MilestonesApi,

@@ -26,7 +26,8 @@ from core.tables import Membership, OutboxMessage, StoredFile, User
 from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
 from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
 from mentoring.tables import Match, MentoringSession, MentoringSlot
-from pilots.tables import Milestone, Pilot, PilotFeedback
+from pilots.enums import Direction, Frequency, PilotStatus, Side
+from pilots.tables import Kpi, Measurement, Milestone, Pilot, PilotFeedback
 from tests.factories import make_user
 
 # --- the world ---------------------------------------------------------------------------------
@@ -64,14 +65,15 @@ async def build_world() -> dict[str, Any]:
     own_app, other_app = await _programme_applications(edition_id)
     member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
     question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
-    world = {
+    problems = await _problems(users)
+    return {
         "users": users,
         "edition_id": edition_id,
         "slug": "2026",
         "application_id": own_app["id"],
         "startup_id": own_app["startup"],
         "member_id": member,
-        **await _problems(users),
+        **problems,
         "question_id": question,
         **await _judging(edition_id, users, own_app, other_app, now=now),
         **await _mentoring(edition_id, users, own_app, now=now),
@@ -85,8 +87,8 @@ async def build_world() -> dict[str, Any]:
         "expertise_slug": "iot",
         "path": "missing.json",
         "file_path": "css/app.css",
+        **await _pilot_kpis(edition_id, users, own_app, problems, now=now),
     }
-    return world
 
 
 async def _identities() -> tuple[dict[str, int], int]:
@@ -372,3 +374,56 @@ async def _pilot_milestones(pilot: int, *, now: datetime) -> dict[str, int]:
         return (await Milestone.insert(row).returning(Milestone.id))[0]["id"]
 
     return {"milestone_id": await milestone("Sensors installed"), "spare_milestone_id": await milestone("Spare")}
+
+
+async def _pilot_kpis(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], problems: dict[str, int], *, now: datetime
+) -> dict[str, Any]:
+    """A running pilot of AgroSense in Ivanjica, accompanied by the demo mentor, with a KPI the
+    startup reports and one value waiting for review."""
+    today = now.date()
+    pilot = (
+        await Pilot.insert(
+            Pilot(
+                edition=edition_id,
+                application=own_app["id"],
+                problem=problems["problem_id"],
+                municipality=problems["municipality_id"],
+                startup=own_app["startup"],
+                code="authzkpis",
+                title="Soil sensors (authorization world)",
+                status=PilotStatus.RUNNING,
+                starts_on=today - timedelta(days=60),
+                ends_on=today + timedelta(days=120),
+                mentor=users["mentor"],
+                version_in_force=1,
+            )
+        ).returning(Pilot.id)
+    )[0]["id"]
+    kpi = (
+        await Kpi.insert(
+            Kpi(
+                pilot=pilot,
+                name="Water per hectare",
+                unit="m3/ha",
+                direction=Direction.DOWN,
+                baseline_value=420.0,
+                baseline_on=today - timedelta(days=90),
+                target_value=330.0,
+                method="Flow meters.",
+                frequency=Frequency.MONTHLY,
+                reporter=Side.STARTUP,
+            )
+        ).returning(Kpi.id)
+    )[0]["id"]
+    measurement = (
+        await Measurement.insert(
+            Measurement(kpi=kpi, measured_on=today - timedelta(days=30), value=400.0, reported_by=users["startup"])
+        ).returning(Measurement.id)
+    )[0]["id"]
+    return {
+        "kpi_pilot_id": pilot,
+        "kpi_id": kpi,
+        "measurement_id": measurement,
+        "kpi_measured_on": (today - timedelta(days=1)).isoformat(),
+    }

@@ -80,6 +80,28 @@ PILOT_WORK = only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR).
 FEEDBACK_MODERATORS = only(Role.ORGANISER, Role.MUNICIPALITY).but(other_municipality=FORBIDDEN)
 # A milestone the municipality and the startup sign off: only they may.
 MILESTONE_SIGNERS = only(Role.MUNICIPALITY, Role.STARTUP).but(other_startup=FORBIDDEN, other_municipality=FORBIDDEN)
+# What the organiser and the municipality do to a pilot's KPIs (the startup and the mentor look on).
+KPI_DEFINERS = PILOT_WORK.but(startup=FORBIDDEN, mentor=FORBIDDEN)
+# Reporting a startup-reported KPI's value: the startup alone; reviewing it: the other two sides.
+KPI_REPORTER = PILOT_WORK.but(organiser=FORBIDDEN, municipality=FORBIDDEN, mentor=FORBIDDEN)
+KPI_PILOT = {"pilot_id": "kpi_pilot_id"}
+KPI_PAGE = "/pilots/{pilot_id:int}/work/kpis/{kpi_id:int}"
+KPI_API = "/api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}"
+# Valid bodies, so that the refusals come from who calls, not from what they send.
+KPI_FORM = {
+    "name": "Farms advised",
+    "unit": "farms",
+    "direction": "up",
+    "baseline_value": "0",
+    "baseline_on": "{kpi_measured_on}",
+    "target_value": "20",
+    "method": "The SMS gateway's log.",
+    "frequency": "quarterly",
+    "reporter": "startup",
+}
+KPI_JSON = {**KPI_FORM, "baseline_value": 0, "target_value": 20}
+MEASUREMENT = {"measured_on": "{kpi_measured_on}", "value": "390"}
+DISPUTE = {"review": "dispute", "reason": "The meter was broken."}
 
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
@@ -405,6 +427,25 @@ ACCESS: dict[str, Access] = {
     "POST /api/v1/pilots/{pilot_id:int}/milestones/{milestone_id:int}/sign-offs": MILESTONE_SIGNERS.calling(
         body={"decision": "refuse"}
     ),
+    # --- pilots: KPIs and measurements -------------------------------------------------------------
+    "GET /pilots/{pilot_id:int}/work/kpis": PILOT_WORK.calling(params=KPI_PILOT),
+    "POST /pilots/{pilot_id:int}/work/kpis": KPI_DEFINERS.calling(params=KPI_PILOT, body=KPI_FORM),
+    "GET /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}": PILOT_WORK.calling(params=KPI_PILOT),
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/edit": KPI_DEFINERS.calling(params=KPI_PILOT, body=KPI_FORM),
+    # 409: the KPI has a measurement, so it stays.
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/remove": KPI_DEFINERS.calling(params=KPI_PILOT),
+    "POST /pilots/{pilot_id:int}/work/kpis/{kpi_id:int}/measurements": KPI_REPORTER.calling(
+        params=KPI_PILOT, body=MEASUREMENT
+    ),
+    f"POST {KPI_PAGE}/measurements/{{measurement_id:int}}/reviews": KPI_DEFINERS.calling(
+        params=KPI_PILOT, body=DISPUTE
+    ),
+    "GET /api/v1/pilots/{pilot_id:int}/kpis": public().calling(params=KPI_PILOT),
+    "POST /api/v1/pilots/{pilot_id:int}/kpis": KPI_DEFINERS.calling(params=KPI_PILOT, body=KPI_JSON),
+    "POST /api/v1/pilots/{pilot_id:int}/kpis/{kpi_id:int}/measurements": KPI_REPORTER.calling(
+        params=KPI_PILOT, body={**MEASUREMENT, "value": 390}
+    ),
+    f"POST {KPI_API}/measurements/{{measurement_id:int}}/reviews": KPI_DEFINERS.calling(params=KPI_PILOT, body=DISPUTE),
 }
 
 
