@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from challenge.tables import Application, ApplicationProblem, Edition, Problem
 from core.clock import utc_now
 from core.demo.people import MENTORS, ORGANISER
-from core.demo.world import ZONE, World
+from core.demo.startups import DEMO_DECK
+from core.demo.world import ZONE, World, slug
 from core.storage import get_storage
 from core.tables import StoredFile
 from pilots.enums import (
@@ -419,8 +420,9 @@ async def _kpi(
 
 
 async def _evidence(measurement: int, kpi: DemoKpi, measured_on: date, value: float, owner: int) -> None:
-    """The meter export the startup attached: a small CSV, stored as uploads are."""
-    content = f"date,kpi,value,unit\n{measured_on.isoformat()},{kpi.name},{value:g},{kpi.unit}\n".encode()
+    """The report the startup attached: a PDF (as the evidence upload takes), stored as uploads are."""
+    reading = f"% {measured_on.isoformat()} {slug(kpi.name)} {value:g}\n%%EOF"
+    content = DEMO_DECK.replace(b"%%EOF", reading.encode())
     writer = get_storage().writer()
     writer.write(content)
     writer.commit()
@@ -428,8 +430,8 @@ async def _evidence(measurement: int, kpi: DemoKpi, measured_on: date, value: fl
         await StoredFile.insert(
             StoredFile(
                 key=writer.key,
-                original_name=f"readings-{measured_on.isoformat()}.csv",
-                content_type="text/csv",
+                original_name=f"readings-{measured_on.isoformat()}.pdf",
+                content_type="application/pdf",
                 size=len(content),
                 sha256=hashlib.sha256(content).hexdigest(),
                 owner=owner,
