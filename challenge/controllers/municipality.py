@@ -46,7 +46,7 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
     pending = [int(v) for v in form.fields.get("pending_attachment", []) if v.isdigit()]
     if "attachment" in form.files:
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["attachment"])
-        pending.append(stored["id"])
+        pending.append(stored.id)
     # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
     request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]
     request.scope["pending_attachments"] = pending  # type: ignore[typeddict-unknown-key]

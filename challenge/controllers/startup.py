@@ -49,7 +49,7 @@ async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any]
     deck_id = int(pending) if pending.isdigit() else None
     if "pitch_deck" in form.files:
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["pitch_deck"])
-        deck_id = stored["id"]
+        deck_id = stored.id
     values["pending_deck"] = str(deck_id) if deck_id else ""
     # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
     request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
-from core.rules.audit import field_changes
+import msgspec
+
+from core.rules.audit import FieldChange, field_changes
 from core.rules.paging import page_within
 from core.scheduler import registered_jobs
 from core.tables import AuditEvent, JobRun, JobState, OutboxMessage, Token, User
@@ -15,11 +17,33 @@ from core.tables import AuditEvent, JobRun, JobState, OutboxMessage, Token, User
 PAGE_SIZE = 50
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class PageOf:
-    rows: list[dict[str, Any]]
+class PageOf(Generic[T]):
+    rows: list[T]
     page: int
     has_next: bool
+
+
+class AuditLine(msgspec.Struct, frozen=True, kw_only=True):
+    """An audit event as the log shows it: who, the fields that changed, and where its object is read."""
+
+    id: int
+    actor: int | None
+    actor_email: str | None
+    actor_name: str | None
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: datetime
+    changes: list[FieldChange]
+    # The object's page ("" when it has none) and, for a person, their name ("" otherwise).
+    link: str
+    entity_name: str
 
 
 async def audit_events(
@@ -31,7 +55,7 @@ async def audit_events(
     since: datetime | None = None,
     until: datetime | None = None,
     page: int = 1,
-) -> PageOf:
+) -> PageOf[AuditLine]:
     query = AuditEvent.select(
         *AuditEvent.all_columns(),
         AuditEvent.actor.email.as_alias("actor_email"),
@@ -57,8 +81,7 @@ async def audit_events(
         .output(load_json=True)
     )
     rows = rows[:PAGE_SIZE]
-    await _readable(rows)
-    return PageOf(rows=rows, page=page, has_next=len(rows) > PAGE_SIZE)
+    return PageOf(rows=await _readable(rows), page=page, has_next=len(rows) > PAGE_SIZE)
 
 
 # Where the organiser reads each kind of audited object. Only paths: the back office knows the
@@ -73,20 +96,38 @@ ENTITY_PAGES = {
 }
 
 
-async def _readable(rows: list[dict[str, Any]]) -> None:
+async def _readable(rows: list[dict[str, Any]]) -> list[AuditLine]:
     """Each event with the changed fields (old -> new), a link to its object and, for a person, their name."""
     people = sorted({int(row["entity_id"]) for row in rows if row["entity"] == "user" and row["entity_id"].isdigit()})
     found = await User.select(User.id, User.name, User.email).where(User.id.is_in(people)) if people else []
     by_id = {person["id"]: person for person in found}
+    lines = []
     for row in rows:
-        row["changes"] = field_changes(row["before"], row["after"])
         pattern = ENTITY_PAGES.get(row["entity"])
-        row["link"] = pattern.format(id=row["entity_id"]) if pattern and row["entity_id"].isdigit() else ""
-        row["entity_name"] = ""
+        link = pattern.format(id=row["entity_id"]) if pattern and row["entity_id"].isdigit() else ""
+        entity_name = ""
         person = by_id.get(int(row["entity_id"])) if row["entity"] == "user" and row["entity_id"].isdigit() else None
         if person:  # an erased person's record stays, under the name the erasure left
-            row["entity_name"] = person["name"] or person["email"]
-            row["link"] = f"/organiser/people/?q={quote(person['email'])}"
+            entity_name = person["name"] or person["email"]
+            link = f"/organiser/people/?q={quote(person['email'])}"
+        lines.append(
+            AuditLine(
+                id=row["id"],
+                actor=row["actor"],
+                actor_email=row["actor_email"],
+                actor_name=row["actor_name"],
+                action=row["action"],
+                entity=row["entity"],
+                entity_id=row["entity_id"],
+                before=row["before"],
+                after=row["after"],
+                at=row["at"],
+                changes=field_changes(row["before"], row["after"]),
+                link=link,
+                entity_name=entity_name,
+            )
+        )
+    return lines
 
 
 async def audit_entities() -> list[str]:
@@ -94,7 +135,7 @@ async def audit_entities() -> list[str]:
     return [row["entity"] for row in rows]
 
 
-async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf:
+async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf[dict[str, Any]]:
     query = OutboxMessage.select(
         OutboxMessage.id,
         OutboxMessage.to_address,
