@@ -102,6 +102,28 @@ class StartupRow(Row, frozen=True, kw_only=True):
     created_at: datetime | None = None
 
 
+class StartupOfUser(StartupRow, frozen=True, kw_only=True):
+    """A startup a person belongs to, with the edition they are in it for."""
+
+    edition_id: int
+    edition_name: str
+    edition_year: int
+    edition_slug: str
+    edition_timezone: str
+
+
+class TeamMember(Row, frozen=True, kw_only=True):
+    """A member of a startup's team in one edition, with their name and address."""
+
+    id: int
+    user: int
+    edition: int
+    title: str
+    is_contact: bool
+    name: str
+    email: str
+
+
 class ApplicationRow(Row, frozen=True, kw_only=True):
     """An application as stored."""
 

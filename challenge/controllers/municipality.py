@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge.forms import problem_command, problem_form_choices, problem_form_values
+from challenge.forms import problem_command, problem_form_choices, problem_form_values, profile_form_values
 from challenge.queries import problems as problem_queries
 from challenge.services import municipalities, problems
 from core import files
@@ -195,7 +195,7 @@ class MunicipalityProfilePages(Controller):
         municipality = await municipalities.load_municipality(municipality_id)
         return page(
             "challenge/municipalities/profile.html",
-            values=municipality,
+            values=profile_form_values(municipality),
             errors={},
             municipality=municipality,
             **problem_form_choices(),

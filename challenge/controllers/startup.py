@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge.enums import ApplicationStatus, Phase, StartupStage, Track
-from challenge.forms import application_command, application_form_values, problem_form_choices
+from challenge.forms import application_command, application_form_values, problem_form_choices, profile_form_values
 from challenge.queries import applications as application_queries
 from challenge.queries import screening
 from challenge.rules.applications import EDITABLE, may_change, missing_parts, next_statuses
@@ -246,7 +246,13 @@ class StartupTeamPages(Controller):
     async def profile_form(self, request: AnyRequest, startup_id: FromPath[int]) -> Template:
         await applications.ensure_member(request.user, startup_id)
         startup = await teams.load_startup(startup_id)
-        return page("challenge/startup/profile.html", startup=startup, values=startup, errors={}, **_profile_choices())
+        return page(
+            "challenge/startup/profile.html",
+            startup=startup,
+            values=profile_form_values(startup),
+            errors={},
+            **_profile_choices(),
+        )
 
     @post("/profile", opt={"form": "challenge/startup/profile.html", "form_context": lambda r: _profile_context(r)})
     async def update_profile(self, request: AnyRequest, startup_id: FromPath[int], data: FormData) -> Redirect:
