@@ -130,12 +130,74 @@ async def _readable(rows: list[dict[str, Any]]) -> list[AuditLine]:
     return lines
 
 
+class OutboxLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A queued or sent mail as the outbox lists it."""
+
+    id: int
+    to_address: str
+    subject: str
+    status: str
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str
+    next_attempt_at: datetime
+
+
+class OutboxMail(OutboxLine, frozen=True, kw_only=True):
+    """One mail as organisers may read it: the body with its secret links hidden."""
+
+    body_text: str
+    once_key: str | None
+
+
+class InvitationLine(msgspec.Struct, frozen=True, kw_only=True):
+    email: str
+    # What the invitation grants (role, edition, organisation, ...): the link's free payload.
+    payload: dict[str, Any]
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    inviter: str | None
+
+
+class JobStateRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    job_id: str
+    next_run_at: datetime | None
+    last_run_at: datetime | None
+    last_status: str
+    last_error: str
+    run_requested: bool
+
+
+class JobRunRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    job_id: str
+    scheduled_for: datetime | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    error: str
+    worker: str
+
+
+class JobLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A registered job with its persisted state (None before its first run) and its last runs."""
+
+    id: str
+    description: str
+    trigger: str
+    state: JobStateRow | None
+    runs: list[JobRunRow]
+
+
 async def audit_entities() -> list[str]:
     rows = await AuditEvent.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)
     return [row["entity"] for row in rows]
 
 
-async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf[dict[str, Any]]:
+async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf[OutboxLine]:
     query = OutboxMessage.select(
         OutboxMessage.id,
         OutboxMessage.to_address,
@@ -153,20 +215,22 @@ async def outbox(*, status: str = "", to: str = "", page: int = 1) -> PageOf[dic
         query = query.where(OutboxMessage.to_address.ilike(f"%{to}%"))
     page = page_within(page, PAGE_SIZE)
     rows = await query.order_by(OutboxMessage.id, ascending=False).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
-    return PageOf(rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+    lines = [msgspec.convert(row, OutboxLine, strict=False) for row in rows[:PAGE_SIZE]]
+    return PageOf(rows=lines, page=page, has_next=len(rows) > PAGE_SIZE)
 
 
-async def outbox_message(message_id: int) -> dict[str, Any] | None:
+async def outbox_message(message_id: int) -> OutboxMail | None:
     """One message as organisers may see it: the body with its secret links hidden."""
-    return await (
+    row = await (
         OutboxMessage.select(*(c for c in OutboxMessage._meta.columns if c is not OutboxMessage.body_with_secrets))
         .where(OutboxMessage.id == message_id)
         .first()
     )
+    return msgspec.convert(row, OutboxMail, strict=False) if row is not None else None
 
 
-async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:
-    return await (
+async def recent_invitations(limit: int = 30) -> list[InvitationLine]:
+    rows = await (
         Token.select(
             Token.email,
             Token.payload,
@@ -180,6 +244,7 @@ async def recent_invitations(limit: int = 30) -> list[dict[str, Any]]:
         .limit(limit)
         .output(load_json=True)
     )
+    return [msgspec.convert(row, InvitationLine, strict=False) for row in rows]
 
 
 async def user_count() -> int:
@@ -187,19 +252,19 @@ async def user_count() -> int:
     return count
 
 
-async def jobs() -> list[dict[str, Any]]:
+async def jobs() -> list[JobLine]:
     """Every registered job with its persisted state and its last runs."""
-    states = {row["job_id"]: row for row in await JobState.select()}
+    states = {row["job_id"]: msgspec.convert(row, JobStateRow, strict=False) for row in await JobState.select()}
     out = []
     for spec in registered_jobs():
         runs = await JobRun.select().where(JobRun.job_id == spec.id).order_by(JobRun.id, ascending=False).limit(5)
         out.append(
-            {
-                "id": spec.id,
-                "description": spec.description,
-                "trigger": str(spec.trigger),
-                "state": states.get(spec.id),
-                "runs": runs,
-            }
+            JobLine(
+                id=spec.id,
+                description=spec.description,
+                trigger=str(spec.trigger),
+                state=states.get(spec.id),
+                runs=[msgspec.convert(run, JobRunRow, strict=False) for run in runs],
+            )
         )
     return out
