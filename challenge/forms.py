@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from challenge.enums import PHASE_ORDER, BudgetRange, ProcurementPath, SettlementKind, Track
-from challenge.records import ApplicationRow, EditionRow, ProblemRow
+from challenge.records import ApplicationRow, EditionRow, MunicipalityRow, ProblemRow, StartupRow
 from challenge.rules.applications import parse_grace_minutes
 from challenge.rules.editions import TIME_NEEDED, check_edition, phase_field
 from challenge.rules.phases import Timeline, utc_to_local
@@ -146,6 +146,14 @@ def problem_form_values(problem: ProblemRow) -> dict[str, Any]:
     values["open_data_links"] = "\n".join(problem.open_data_links)
     values["affected_count"] = "" if problem.affected_count is None else str(problem.affected_count)
     return values
+
+
+# Profiles -----------------------------------------------------------------------------------
+
+
+def profile_form_values(profile: StartupRow | MunicipalityRow) -> dict[str, Any]:
+    """A stored startup's or municipality's profile as its form shows it, field by field."""
+    return msgspec.structs.asdict(profile)
 
 
 # Applications -------------------------------------------------------------------------------

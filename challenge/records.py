@@ -2,7 +2,7 @@
 
 Shared by the read side (`challenge.queries`) and the use-cases (`challenge.services`), so an
 edition loaded by a page, a service or the edition scope is one and the same kind of value.
-Templates read them as before (`edition.name` and `edition["name"]` both work in Jinja).
+Code and templates read them by attribute (`edition.name`).
 """
 
 from __future__ import annotations
@@ -27,18 +27,7 @@ def convert_rows(rows: list[dict[str, Any]], kind: type[T]) -> list[T]:
 
 
 class Row(msgspec.Struct, frozen=True, kw_only=True):
-    """A stored row. Also readable by column name (`row["name"]`), as the other domains still
-    read the challenge's rows that way while they move to attribute access."""
-
-    def __getitem__(self, name: str) -> Any:
-        try:
-            return getattr(self, name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-    def keys(self) -> tuple[str, ...]:
-        """The column names, so `{**row, ...}` still reads a row as a mapping."""
-        return self.__struct_fields__
+    """A stored row, read by attribute (`row.name`)."""
 
 
 class EditionRow(Row, frozen=True, kw_only=True):
@@ -100,6 +89,28 @@ class StartupRow(Row, frozen=True, kw_only=True):
     pitch: str = ""
     languages: list[str] = msgspec.field(default_factory=list)
     created_at: datetime | None = None
+
+
+class StartupOfUser(StartupRow, frozen=True, kw_only=True):
+    """A startup a person belongs to, with the edition they are in it for."""
+
+    edition_id: int
+    edition_name: str
+    edition_year: int
+    edition_slug: str
+    edition_timezone: str
+
+
+class TeamMember(Row, frozen=True, kw_only=True):
+    """A member of a startup's team in one edition, with their name and address."""
+
+    id: int
+    user: int
+    edition: int
+    title: str
+    is_contact: bool
+    name: str
+    email: str
 
 
 class ApplicationRow(Row, frozen=True, kw_only=True):

@@ -37,7 +37,7 @@ from core.privacy_controllers import OrganiserPrivacyPages, PrivacyPages
 from core.request_bodies import LimitedRequest
 from core.scheduler import SchedulerService
 from core.security_headers import SecurityHeaders
-from core.sessions import SessionMiddleware, pop_flashes, session_in
+from core.sessions import Flash, SessionMiddleware, pop_flashes, session_in
 from core.settings import PROJECT_ROOT, get_settings
 from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
 
 
-def _flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
+def _flashes(request: Request[Any, Any, Any]) -> list[Flash]:
     # Unrouted requests (404s) never pass through the session middleware.
     session = session_in(request.scope)
     return pop_flashes(session) if session is not None else []

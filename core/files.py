@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import datetime
+
+import msgspec
 
 from core import audit, db
 from core.auth import CurrentUser
@@ -13,7 +15,22 @@ from core.storage import Storage
 from core.tables import StoredFile
 from core.uploads import ReceivedFile
 
-DownloadPolicy = Callable[[CurrentUser | None, dict[str, Any]], Awaitable[bool]]
+
+class FileRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored upload: its bytes are in storage under `key`."""
+
+    id: int
+    key: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    owner: int | None
+    purpose: str
+    created_at: datetime
+
+
+DownloadPolicy = Callable[[CurrentUser | None, FileRow], Awaitable[bool]]
 _policies: dict[str, list[DownloadPolicy]] = {}
 # Every upload starts here, however it arrived (a page's form or POST /api/v1/files): only its
 # owner and the organisers read it until something attaches it.
@@ -27,7 +44,7 @@ def register_download_policy(purpose: str, policy: DownloadPolicy) -> None:
         _policies[purpose].append(policy)
 
 
-async def record_upload(*, owner_id: int, received: ReceivedFile) -> dict[str, Any]:
+async def record_upload(*, owner_id: int, received: ReceivedFile) -> FileRow:
     async with db.transaction():
         row = (
             await StoredFile.insert(
@@ -49,7 +66,7 @@ async def record_upload(*, owner_id: int, received: ReceivedFile) -> dict[str, A
             entity_id=row["id"],
             after={"name": received.original_name, "type": received.content_type, "size": received.size},
         )
-    return row
+    return msgspec.convert(row, FileRow, strict=False)
 
 
 async def attach_uploads(
@@ -75,15 +92,16 @@ async def attach_uploads(
     return sorted(row["id"] for row in rows)
 
 
-async def readable_file(*, user: CurrentUser | None, file_id: int) -> dict[str, Any]:
+async def readable_file(*, user: CurrentUser | None, file_id: int) -> FileRow:
     """The file's row if `user` (None: an anonymous visitor) may read it; 404 rather than 403 so
     ids reveal nothing."""
-    row = await StoredFile.select().where(StoredFile.id == file_id).first()
-    if row is None:
+    stored = await StoredFile.select().where(StoredFile.id == file_id).first()
+    if stored is None:
         raise NotFound(N_("This file does not exist."))
-    if user is not None and (row["owner"] == user.id or user.is_organiser):
+    row = msgspec.convert(stored, FileRow, strict=False)
+    if user is not None and (row.owner == user.id or user.is_organiser):
         return row
-    for policy in _policies.get(row["purpose"], []):
+    for policy in _policies.get(row.purpose, []):
         if await policy(user, row):
             return row
     raise NotFound(N_("This file does not exist."))

@@ -20,14 +20,14 @@ AnyRequest = Request[Any, Any, Any]
 _BODY_SLACK = 4 * 1024 * 1024
 
 
-def _file_out(row: dict[str, Any]) -> FileOut:
+def _file_out(row: files.FileRow) -> FileOut:
     return FileOut(
-        id=row["id"],
-        name=named_for_content(row["original_name"], row["content_type"]),
-        content_type=row["content_type"],
-        size=row["size"],
-        sha256=row["sha256"],
-        url=f"/files/{row['id']}",
+        id=row.id,
+        name=named_for_content(row.original_name, row.content_type),
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        url=f"/files/{row.id}",
     )
 
 
@@ -59,7 +59,7 @@ class FileController(Controller):
     async def download(self, request: AnyRequest, file_id: FromPath[int]) -> Stream:
         # No login guard: some files are public (attachments of published problems); the policy decides.
         row = await files.readable_file(user=request.scope.get("user"), file_id=file_id)
-        handle = get_storage().open(row["key"])
+        handle = get_storage().open(row.key)
 
         def chunks() -> Any:
             with handle:
@@ -67,17 +67,17 @@ class FileController(Controller):
                     yield chunk
 
         # Files recorded before names followed their content get the right extension here too.
-        name = named_for_content(row["original_name"], row["content_type"])
+        name = named_for_content(row.original_name, row.content_type)
         # The plain fallback keeps printable ASCII only, without the quote and backslash that
         # would end or escape it; the exact name travels percent-encoded (RFC 6266).
         fallback = "".join(ch for ch in name if " " <= ch <= "~" and ch not in '"\\').strip() or "download"
         disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
         return Stream(
             chunks(),
-            media_type=row["content_type"],
+            media_type=row.content_type,
             headers={
                 "Content-Disposition": disposition,
                 "X-Content-Type-Options": "nosniff",
-                "Content-Length": str(row["size"]),
+                "Content-Length": str(row.size),
             },
         )

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+import msgspec
+
 from core import audit, db
 from core.auth import verify_password
 from core.enums import Role
@@ -47,6 +49,16 @@ class Subject:
     user_id: int
     email: str
     name: str
+
+
+class Person(msgspec.Struct, frozen=True, kw_only=True):
+    """Someone an organiser may erase on request, as the people pages show them."""
+
+    id: int
+    name: str
+    email: str
+    # When they signed up: the search lists it, the erasure page does not need it.
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -371,12 +383,12 @@ async def erase_on_request(*, organiser_id: int, user_id: int, reason: str) -> E
     return await _erase(user_id=user_id, actor_id=organiser_id, by="organiser", reason=reason)
 
 
-async def find_people(query: str) -> list[dict[str, Any]]:
+async def find_people(query: str) -> list[Person]:
     """People an organiser may erase on request, by part of their name or address."""
     query = query.strip()
     if not query:
         return []
-    return await (
+    rows = await (
         User.select(User.id, User.name, User.email, User.created_at)
         .where(
             (User.email.ilike(f"%{query}%") | User.name.ilike(f"%{query}%")),
@@ -385,8 +397,9 @@ async def find_people(query: str) -> list[dict[str, Any]]:
         .order_by(User.email)
         .limit(50)
     )
+    return [msgspec.convert(row, Person, strict=False) for row in rows]
 
 
-async def person(user_id: int) -> dict[str, Any]:
+async def person(user_id: int) -> Person:
     subject = await _subject(user_id)
-    return {"id": subject.user_id, "name": subject.name, "email": subject.email}
+    return Person(id=subject.user_id, name=subject.name, email=subject.email)

@@ -262,6 +262,13 @@ def flash(session: dict[str, Any], message: str, category: str = "info") -> None
     session.setdefault("_flashes", []).append({"message": message, "category": category})
 
 
-def pop_flashes(session: dict[str, Any]) -> list[dict[str, str]]:
-    flashes: list[dict[str, str]] = session.pop("_flashes", [])
-    return flashes
+class Flash(msgspec.Struct, frozen=True, kw_only=True):
+    """A one-time message shown at the top of the next page."""
+
+    message: str
+    category: str
+
+
+def pop_flashes(session: dict[str, Any]) -> list[Flash]:
+    # Stored in the session as plain JSON (it is encoded as such); typed once taken out.
+    return msgspec.convert(session.pop("_flashes", []), list[Flash])

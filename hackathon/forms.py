@@ -47,9 +47,10 @@ Errors = dict[str, str]
 
 def form_values(hackathon: HackathonRow) -> dict[str, str]:
     """A stored hackathon as its form shows it: wall-clock times in its own time zone."""
-    values = {name: str(hackathon[name]) for name in ("name", "venue", "timezone", *MINUTE_FIELDS, *COUNT_FIELDS)}
-    for name in ("starts_at", "ends_at"):
-        values[name] = utc_to_local(hackathon[name], hackathon.timezone).isoformat(timespec="minutes")
+    names = ("name", "venue", "timezone", *MINUTE_FIELDS, *COUNT_FIELDS)
+    values = {name: str(getattr(hackathon, name)) for name in names}
+    for name, at in (("starts_at", hackathon.starts_at), ("ends_at", hackathon.ends_at)):
+        values[name] = utc_to_local(at, hackathon.timezone).isoformat(timespec="minutes")
     return values
 
 

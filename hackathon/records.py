@@ -13,13 +13,7 @@ R = TypeVar("R", bound="Record")
 
 
 class Record(msgspec.Struct, frozen=True, kw_only=True):
-    """A row as a frozen value. `row["x"]` reads like `row.x`, as callers reading rows by key expect."""
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
+    """A row as a frozen value, read by attribute (`row.name`)."""
 
 
 def to(row: dict[str, Any], kind: type[R]) -> R:
@@ -110,8 +104,48 @@ class ScheduleItemRow(Record, frozen=True, kw_only=True):
     run: int | None = None
 
 
+class StoredViolation(Record, frozen=True, kw_only=True):
+    """What the checker found, as a run stores it and the pages and the API read it; `message % params`
+    explains it (`checker.Violation` is the rule's own, with enums and a tuple of ids)."""
+
+    type: str
+    severity: str
+    message: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    # [kind, id or ref]: what the violation links to (an item, a team, a room, a panel, a judge).
+    target: tuple[str, int | str]
+    # The refs of the schedule items concerned.
+    item_ids: list[str] = msgspec.field(default_factory=list)
+
+
+class StoredUnplaced(Record, frozen=True, kw_only=True):
+    """A pitch or office-hours session the builder could not place, as its run stores it."""
+
+    kind: str
+    team_id: int
+    number: int
+    reason: str
+    message: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    mentor_id: int | None = None
+
+
+class ViolationLine(StoredViolation, frozen=True, kw_only=True):
+    """A violation as the schedule page lists it: in the reader's language, linked to what it is about."""
+
+    text: str
+    link: str
+
+
+class UnplacedLine(StoredUnplaced, frozen=True, kw_only=True):
+    """An unplaced session as the schedule page lists it, with its team's name."""
+
+    text: str
+    team_name: str
+
+
 class ScheduleRunRow(Record, frozen=True, kw_only=True):
-    """A run of the builder; `unplaced`, `violations` and `stats` are the JSON the builder stored."""
+    """A run of the builder; `stats` is the JSON the builder stored."""
 
     id: int
     hackathon: int
@@ -120,8 +154,8 @@ class ScheduleRunRow(Record, frozen=True, kw_only=True):
     stage: str
     solve_status: str
     time_limit_seconds: int
-    unplaced: list[dict[str, Any]]
-    violations: list[dict[str, Any]]
+    unplaced: list[StoredUnplaced]
+    violations: list[StoredViolation]
     stats: dict[str, Any]
     error: str
     created_by: int | None

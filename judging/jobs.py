@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apscheduler.triggers.interval import IntervalTrigger
 
 from challenge.services.applications import PITCH_DECK
 from challenge.tables import Application
 from core.auth import CurrentUser
 from core.clock import utc_now
-from core.files import register_download_policy
+from core.files import FileRow, register_download_policy
 from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
@@ -18,7 +16,7 @@ from judging.services import results
 from judging.tables import JudgeAssignment
 
 
-async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
+async def may_read_pitch_deck(user: CurrentUser | None, file_row: FileRow) -> bool:
     """Judges read the decks of the applications in their queue (never of conflicted ones: those
     assignments are removed)."""
     if user is None:
@@ -26,7 +24,7 @@ async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]
     return await JudgeAssignment.exists().where(
         JudgeAssignment.judge == user.id,
         JudgeAssignment.application.is_in(
-            Application.select(Application.id).where(Application.pitch_deck == file_row["id"])
+            Application.select(Application.id).where(Application.pitch_deck == file_row.id)
         ),
     )
 

@@ -60,10 +60,8 @@ class StartupApplicationsApi(Controller):
     async def mine(self, request: AnyRequest) -> list[ApplicationOut]:
         out = []
         for startup in await teams.startups_of_user(request.user.id):
-            for row in await application_queries.applications_of_startup(
-                startup["id"], edition_id=startup["edition_id"]
-            ):
-                out.append(await application_out(request, row["id"]))
+            for row in await application_queries.applications_of_startup(startup.id, edition_id=startup.edition_id):
+                out.append(await application_out(request, row.id))
         return out
 
     @post("/", summary="Start a draft (needs `edition_id` and `track`); 409 if the track has one already")

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge.forms import problem_command, problem_form_choices, problem_form_values
+from challenge.forms import problem_command, problem_form_choices, problem_form_values, profile_form_values
 from challenge.queries import problems as problem_queries
 from challenge.services import municipalities, problems
 from core import files
@@ -46,7 +46,7 @@ async def _receive_problem_form(request: AnyRequest) -> tuple[dict[str, Any], li
     pending = [int(v) for v in form.fields.get("pending_attachment", []) if v.isdigit()]
     if "attachment" in form.files:
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["attachment"])
-        pending.append(stored["id"])
+        pending.append(stored.id)
     # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
     request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]
     request.scope["pending_attachments"] = pending  # type: ignore[typeddict-unknown-key]
@@ -195,7 +195,7 @@ class MunicipalityProfilePages(Controller):
         municipality = await municipalities.load_municipality(municipality_id)
         return page(
             "challenge/municipalities/profile.html",
-            values=municipality,
+            values=profile_form_values(municipality),
             errors={},
             municipality=municipality,
             **problem_form_choices(),

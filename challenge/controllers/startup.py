@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge.enums import ApplicationStatus, Phase, StartupStage, Track
-from challenge.forms import application_command, application_form_values, problem_form_choices
+from challenge.forms import application_command, application_form_values, problem_form_choices, profile_form_values
 from challenge.queries import applications as application_queries
 from challenge.queries import screening
 from challenge.rules.applications import EDITABLE, may_change, missing_parts, next_statuses
@@ -49,7 +49,7 @@ async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any]
     deck_id = int(pending) if pending.isdigit() else None
     if "pitch_deck" in form.files:
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["pitch_deck"])
-        deck_id = stored["id"]
+        deck_id = stored.id
     values["pending_deck"] = str(deck_id) if deck_id else ""
     # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
     request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]
@@ -246,7 +246,13 @@ class StartupTeamPages(Controller):
     async def profile_form(self, request: AnyRequest, startup_id: FromPath[int]) -> Template:
         await applications.ensure_member(request.user, startup_id)
         startup = await teams.load_startup(startup_id)
-        return page("challenge/startup/profile.html", startup=startup, values=startup, errors={}, **_profile_choices())
+        return page(
+            "challenge/startup/profile.html",
+            startup=startup,
+            values=profile_form_values(startup),
+            errors={},
+            **_profile_choices(),
+        )
 
     @post("/profile", opt={"form": "challenge/startup/profile.html", "form_context": lambda r: _profile_context(r)})
     async def update_profile(self, request: AnyRequest, startup_id: FromPath[int], data: FormData) -> Redirect:

@@ -8,7 +8,7 @@ from challenge.tables import Edition, Municipality, Problem
 
 
 class InviteOptions(Row, frozen=True, kw_only=True):
-    """What an organiser may invite people into (core reads it by key: `options["editions"]`)."""
+    """What an organiser may invite people into (core reads it by attribute: `options.editions`)."""
 
     editions: list[EditionChoice]
     municipalities: list[MunicipalityChoice]

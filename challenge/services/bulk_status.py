@@ -81,18 +81,18 @@ async def preview_status_change(
     if errors:
         raise ValidationFailed(errors)
     new = ApplicationStatus(status)
-    movable, _stuck = split_movable({row["id"]: ApplicationStatus(row["status"]) for row in rows}, new)
-    people = await _people_per_startup(edition_id, sorted({row["startup_id"] for row in rows}))
+    movable, _stuck = split_movable({row.id: ApplicationStatus(row.status) for row in rows}, new)
+    people = await _people_per_startup(edition_id, sorted({row.startup_id for row in rows}))
     moving = set(movable)
     teams = [
         BulkTeam(
-            row["id"],
-            row["startup_name"],
-            people.get(row["startup_id"], 0),
-            ApplicationStatus(row["status"]),
-            route(ApplicationStatus(row["status"]), new) if row["id"] in moving else (),
+            row.id,
+            row.startup_name,
+            people.get(row.startup_id, 0),
+            ApplicationStatus(row.status),
+            route(ApplicationStatus(row.status), new) if row.id in moving else (),
         )
-        for row in sorted(rows, key=lambda r: (r["startup_name"].casefold(), r["id"]))
+        for row in sorted(rows, key=lambda r: (r.startup_name.casefold(), r.id))
     ]
     return BulkPreview(
         status=new,
@@ -110,7 +110,7 @@ async def confirm_status_change(
     if errors:
         raise ValidationFailed(errors)
     return await applications.change_status(
-        user=user, application_ids=[row["id"] for row in rows], status=status, message=message, follow_route=True
+        user=user, application_ids=[row.id for row in rows], status=status, message=message, follow_route=True
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from challenge.enums import SettlementKind
 from challenge.forms import problem_form_choices
-from challenge.records import as_changes
+from challenge.records import MunicipalityRow, as_changes, convert_row
 from challenge.tables import Municipality
 from core import audit, db
 from core.auth import CurrentUser
@@ -18,11 +18,11 @@ from core.rules.emails import email_problem, normalise_email
 PROFILE_FIELDS = ("name", "region", "population", "kind", "contact_name", "contact_email", "description")
 
 
-async def load_municipality(municipality_id: int) -> dict[str, Any]:
+async def load_municipality(municipality_id: int) -> MunicipalityRow:
     row = await Municipality.select().where(Municipality.id == municipality_id).first()
     if row is None:
         raise NotFound(N_("This municipality does not exist."))
-    return row
+    return convert_row(row, MunicipalityRow)
 
 
 async def profile_form_context(request: Any) -> dict[str, Any]:
@@ -69,8 +69,8 @@ async def update_profile(*, user: CurrentUser, municipality_id: int, data: dict[
             action="municipality.updated",
             entity="municipality",
             entity_id=municipality_id,
-            before={k: before[k] for k in values if before[k] != values[k]},
-            after={k: values[k] for k in values if before[k] != values[k]},
+            before={k: getattr(before, k) for k in values if getattr(before, k) != values[k]},
+            after={k: values[k] for k in values if getattr(before, k) != values[k]},
         )
 
 

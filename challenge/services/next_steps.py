@@ -15,6 +15,7 @@ from piccolo.query.functions.aggregate import Count
 
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus
 from challenge.queries import editions as edition_queries
+from challenge.records import ApplicationRow, convert_rows
 from challenge.rules import next_steps as rules
 from challenge.rules.applications import missing_parts
 from challenge.rules.phases import Override, current_phase, make_timeline
@@ -97,7 +98,7 @@ async def _read_editions(*, now: datetime, ids: Iterable[int] | None) -> dict[in
 async def _person_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     editions = await edition_facts(now=now)
     showcase_row = await edition_queries.newest_edition_with_published_problems()
-    showcase = editions.get(showcase_row["id"]) if showcase_row else None
+    showcase = editions.get(showcase_row.id) if showcase_row else None
     published = endorsed = 0
     if showcase is not None:
         published = await Problem.count().where(
@@ -118,11 +119,11 @@ async def _person_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     return rules.person_steps(facts, now=now)
 
 
-async def _missing(application: dict[str, Any], questions: dict[int, Any]) -> frozenset[str]:
-    if application["edition"] not in questions:
-        questions[application["edition"]] = await load_questions(application["edition"])
+async def _missing(application: ApplicationRow, questions: dict[int, Any]) -> frozenset[str]:
+    if application.edition not in questions:
+        questions[application.edition] = await load_questions(application.edition)
     content = await content_of(application)
-    return frozenset(missing_parts(content, questions[application["edition"]]))
+    return frozenset(missing_parts(content, questions[application.edition]))
 
 
 async def _startup_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
@@ -138,17 +139,18 @@ async def _startup_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
             r["id"]: r["name"]
             for r in await Startup.select(Startup.id, Startup.name).where(Startup.id.is_in(startup_ids))
         }
-        rows = (
+        rows = convert_rows(
             await Application.select()
             .where(Application.startup.is_in(startup_ids))
             .order_by(Application.id)
-            .output(load_json=True)
+            .output(load_json=True),
+            ApplicationRow,
         )
         questions: dict[int, Any] = {}
         for row in rows:
-            status = ApplicationStatus(row["status"])
+            status = ApplicationStatus(row.status)
             missing = await _missing(row, questions) if status == ApplicationStatus.DRAFT else frozenset()
-            by_startup[(row["startup"], row["edition"])].append(rules.ApplicationFacts(row["id"], status, missing))
+            by_startup[(row.startup, row.edition)].append(rules.ApplicationFacts(row.id, status, missing))
     startups = [
         rules.StartupFacts(
             name=names.get(m["startup"], ""),

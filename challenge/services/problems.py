@@ -327,9 +327,9 @@ async def _change_status(*, user: CurrentUser, problem: ProblemRow, action: Prob
                 problem=problem,
                 status=label(new),
                 comment=comment,
-                link=f"/organiser/problems/{problem['id']}"
+                link=f"/organiser/problems/{problem.id}"
                 if action == ProblemAction.SUBMIT
-                else f"/municipality/problems/{problem['id']}",
+                else f"/municipality/problems/{problem.id}",
             )
 
 
@@ -374,11 +374,11 @@ async def editions_open_for_drafting() -> list[EditionRow]:
     return [e for e in await all_editions() if may_draft_problems((await edition_state(e)).phase)]
 
 
-async def may_read_attachment(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
+async def may_read_attachment(user: CurrentUser | None, file_row: files.FileRow) -> bool:
     """Attachments of published problems are public; otherwise staff of the municipality only."""
     row = await (
         ProblemAttachment.select(ProblemAttachment.problem.status, ProblemAttachment.problem.municipality)
-        .where(ProblemAttachment.file == file_row["id"])
+        .where(ProblemAttachment.file == file_row.id)
         .first()
     )
     if row is None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from challenge.queries import applications as application_queries
 from challenge.queries import screening
 from challenge.queries.applications import ApplicationSummary
 from challenge.queries.screening import ProblemLink, TimelineEvent
-from challenge.records import Row
+from challenge.records import Row, TeamMember
 from challenge.rules.applications import ApplicationWindow
 from challenge.services import applications, teams
 from challenge.services.editions import load_edition
@@ -32,7 +30,7 @@ class StartupCard(Row, frozen=True, kw_only=True):
     edition_name: str
     edition_year: int
     edition_timezone: str
-    team: list[dict[str, Any]]
+    team: list[TeamMember]
     window: ApplicationWindow
     applications: list[ApplicationCard]
 
@@ -52,18 +50,18 @@ async def startup_cards(user_id: int) -> list[StartupCard]:
     """Every startup the person belongs to, newest edition first."""
     cards = []
     for startup in await teams.startups_of_user(user_id):
-        edition = await load_edition(startup["edition_id"])
+        edition = await load_edition(startup.edition_id)
         cards.append(
             StartupCard(
-                id=startup["id"],
-                name=startup["name"],
+                id=startup.id,
+                name=startup.name,
                 edition_id=edition.id,
-                edition_name=startup["edition_name"],
-                edition_year=startup["edition_year"],
-                edition_timezone=startup["edition_timezone"],
-                team=[m for m in await teams.team(startup["id"]) if m["edition"] == edition.id],
+                edition_name=startup.edition_name,
+                edition_year=startup.edition_year,
+                edition_timezone=startup.edition_timezone,
+                team=[m for m in await teams.team(startup.id) if m.edition == edition.id],
                 window=await applications.window_of(edition),
-                applications=await _cards_of(startup["id"], edition.id),
+                applications=await _cards_of(startup.id, edition.id),
             )
         )
     return cards

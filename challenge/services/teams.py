@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from challenge.enums import StartupStage
-from challenge.records import as_changes
+from challenge.records import StartupOfUser, StartupRow, TeamMember, as_changes, convert_row, convert_rows
 from challenge.rules.languages import parse_languages
 from challenge.services.applications import ensure_member
 from challenge.services.editions import load_edition
@@ -49,12 +49,11 @@ def read_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return values, errors
 
 
-async def load_startup(startup_id: int) -> dict[str, Any]:
+async def load_startup(startup_id: int) -> StartupRow:
     row = await Startup.select().where(Startup.id == startup_id).first().output(load_json=True)
     if row is None:
         raise NotFound(N_("This startup does not exist."))
-    startup: dict[str, Any] = row
-    return startup
+    return convert_row(row, StartupRow)
 
 
 async def create_startup(*, user: CurrentUser, edition_id: int, data: dict[str, Any]) -> int:
@@ -109,18 +108,18 @@ async def update_profile(*, user: CurrentUser, startup_id: int, data: dict[str, 
         if await Startup.exists().where(Startup.name == values["name"], Startup.id != startup_id):
             raise ValidationFailed({"name": N_("A startup with this name is registered already.")})
         await Startup.update(as_changes(values)).where(Startup.id == startup_id)
-        changed = [k for k in values if before[k] != values[k]]
+        changed = [k for k in values if getattr(before, k) != values[k]]
         await audit.record(
             actor_id=user.id,
             action="startup.updated",
             entity="startup",
             entity_id=startup_id,
-            before={k: before[k] for k in changed},
+            before={k: getattr(before, k) for k in changed},
             after={k: values[k] for k in changed},
         )
 
 
-async def team(startup_id: int) -> list[dict[str, Any]]:
+async def team(startup_id: int) -> list[TeamMember]:
     """Members with name and address, the contact person first."""
     rows = await StartupMember.select(
         StartupMember.id,
@@ -131,7 +130,8 @@ async def team(startup_id: int) -> list[dict[str, Any]]:
         StartupMember.user.name.as_alias("name"),
         StartupMember.user.email.as_alias("email"),
     ).where(StartupMember.startup == startup_id)
-    return sorted(rows, key=lambda r: (not r["is_contact"], r["name"].lower()))
+    members = convert_rows(rows, TeamMember)
+    return sorted(members, key=lambda m: (not m.is_contact, m.name.lower()))
 
 
 async def invite_cofounder(*, user: CurrentUser, startup_id: int, email: str, title: str, message: str = "") -> None:
@@ -148,12 +148,12 @@ async def invite_cofounder(*, user: CurrentUser, startup_id: int, email: str, ti
     if errors:
         raise ValidationFailed(errors)
     members = await team(startup_id)
-    if any(m["email"] == email for m in members):
+    if any(m.email == email for m in members):
         raise ValidationFailed({"email": N_("This person is in the team already.")})
     if len(members) >= MAX_TEAM:
         raise StateConflict(N_("A team has at most 12 members on the platform."))
     startup = await load_startup(startup_id)
-    edition_id = next(m["edition"] for m in members)
+    edition_id = next(m.edition for m in members)
     await send_invite(
         inviter_id=user.id,
         email=email,
@@ -162,10 +162,10 @@ async def invite_cofounder(*, user: CurrentUser, startup_id: int, email: str, ti
             "edition_id": edition_id,
             "organisation_id": startup_id,
             "title": title.strip() or "Co-founder",
-            "team_name": startup["name"],
+            "team_name": startup.name,
         },
         message=message,
-        joining=startup["name"],
+        joining=startup.name,
     )
 
 
@@ -219,7 +219,7 @@ async def make_contact(*, user: CurrentUser, startup_id: int, member_id: int) ->
         )
 
 
-async def startups_of_user(user_id: int) -> list[dict[str, Any]]:
+async def startups_of_user(user_id: int) -> list[StartupOfUser]:
     """Every startup a person belongs to, one per edition, newest edition first."""
     rows = await StartupMember.select(
         StartupMember.startup,
@@ -236,14 +236,17 @@ async def startups_of_user(user_id: int) -> list[dict[str, Any]]:
         for s in await Startup.select().where(Startup.id.is_in([r["startup"] for r in rows])).output(load_json=True)
     }
     return [
-        {
-            **startups[r["startup"]],
-            "edition_id": r["edition"],
-            "edition_name": r["edition_name"],
-            "edition_year": r["edition_year"],
-            "edition_slug": r["edition_slug"],
-            "edition_timezone": r["edition_timezone"],
-        }
+        convert_row(
+            {
+                **startups[r["startup"]],
+                "edition_id": r["edition"],
+                "edition_name": r["edition_name"],
+                "edition_year": r["edition_year"],
+                "edition_slug": r["edition_slug"],
+                "edition_timezone": r["edition_timezone"],
+            },
+            StartupOfUser,
+        )
         for r in sorted(rows, key=lambda r: -r["edition_year"])
     ]
 

@@ -31,8 +31,8 @@ async def _invite_context(request: AnyRequest) -> dict[str, Any]:
     options = await request.app.state.invite_options()
     return {
         "role_options": [(role.value, label(role)) for role in INVITABLE_ROLES],
-        "edition_options": [(e["id"], f"{e['name']} ({e['year']})") for e in options["editions"]],
-        "municipality_options": [(m["id"], m["name"]) for m in options["municipalities"]],
+        "edition_options": [(e.id, f"{e.name} ({e.year})") for e in options.editions],
+        "municipality_options": [(m.id, m.name) for m in options.municipalities],
         "invitations": await queries.recent_invitations(),
     }
 

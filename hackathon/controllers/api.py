@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, put
 from litestar.params import FromPath, JSONBody
 
@@ -11,6 +12,7 @@ from core.enums import Role
 from core.i18n import gettext as _
 from core.permissions import current_user, requires_role
 from hackathon.queries import schedules
+from hackathon.records import StoredViolation
 from hackathon.schemas import MoveIn, ScheduleOut
 from hackathon.services import editing
 from hackathon.services.problem import message
@@ -18,8 +20,8 @@ from hackathon.services.problem import message
 AnyRequest = Request[Any, Any, Any]
 
 
-def _violations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**v, "text": message(v)} for v in found]
+def _violations(found: list[StoredViolation]) -> list[dict[str, Any]]:
+    return [{**msgspec.to_builtins(v), "text": message(v)} for v in found]
 
 
 class HackathonApi(Controller):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -21,7 +22,7 @@ from hackathon.enums import FixedKind
 from hackathon.queries import hackathons, items, runs
 from hackathon.queries import setup as setup_queries
 from hackathon.queries.hackathons import hackathon_scope
-from hackathon.records import HackathonRow
+from hackathon.records import HackathonRow, StoredViolation, UnplacedLine, ViolationLine
 from hackathon.services import building, editing, problem, setup
 from mentoring.enums import RunStatus
 
@@ -62,8 +63,8 @@ async def settings_context(request: AnyRequest) -> dict[str, Any]:
     }
 
 
-def _link(violation: dict[str, Any], item_ids: dict[str, int], base: str) -> str:
-    kind, target = violation["target"]
+def _link(violation: StoredViolation, item_ids: dict[str, int], base: str) -> str:
+    kind, target = violation.target
     if kind == "item" and target in item_ids:
         return f"#item-{item_ids[target]}"
     if kind == "team":
@@ -79,11 +80,17 @@ async def schedule_context(request: AnyRequest) -> dict[str, Any]:
     item_ids = {row.ref: row.id for row in rows}
     base = _page_of(hackathon)
     violations = [
-        {**v, "text": problem.message(v, hackathon.timezone), "link": _link(v, item_ids, base)}
+        ViolationLine(
+            **msgspec.structs.asdict(v), text=problem.message(v, hackathon.timezone), link=_link(v, item_ids, base)
+        )
         for v in await problem.check_current(loaded)
     ]
     unplaced = [
-        {**u, "text": problem.message(u, hackathon.timezone), "team_name": loaded.team_names.get(u["team_id"], "?")}
+        UnplacedLine(
+            **msgspec.structs.asdict(u),
+            text=problem.message(u, hackathon.timezone),
+            team_name=loaded.team_names.get(u.team_id, "?"),
+        )
         for u in (run.unplaced if run else [])
     ]
     return {
@@ -95,7 +102,7 @@ async def schedule_context(request: AnyRequest) -> dict[str, Any]:
         "items": rows,
         "room_options": [(r.id, r.name) for r in loaded.problem.rooms],
         "violations": violations,
-        "errors_count": sum(v["severity"] == "error" for v in violations),
+        "errors_count": sum(v.severity == "error" for v in violations),
         "unplaced": unplaced,
         "changes": await runs.changes_of(hackathon.id),
         "counts": {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 from zoneinfo import ZoneInfo
+
+import msgspec
 
 from core import audit, db
 from core.auth import CurrentUser
@@ -15,9 +16,10 @@ from core.rules import N_
 from core.runs import BackgroundRuns
 from core.scopes import require_organiser
 from hackathon.queries.hackathons import load_hackathon
+from hackathon.records import StoredUnplaced
 from hackathon.rules import checker
 from hackathon.rules import schedule as rules
-from hackathon.services.problem import load_problem, violation_out
+from hackathon.services.problem import load_problem, stored_violation
 from hackathon.services.setup import ORGANISERS_ONLY
 from hackathon.tables import Hackathon, ScheduleItem, ScheduleRun
 from mentoring.enums import RunStatus
@@ -108,16 +110,16 @@ async def execute_run(run_id: int) -> None:
         await _store(run_id, hackathon.id, result, violations)
 
 
-def _unplaced_out(unplaced: rules.Unplaced) -> dict[str, Any]:
-    return {
-        "kind": unplaced.kind.value,
-        "team_id": unplaced.team_id,
-        "number": unplaced.number,
-        "reason": unplaced.reason.value,
-        "message": unplaced.message,
-        "params": {k: v for k, v in unplaced.params.items()},
-        "mentor_id": unplaced.mentor_id,
-    }
+def _stored_unplaced(unplaced: rules.Unplaced) -> StoredUnplaced:
+    return StoredUnplaced(
+        kind=unplaced.kind.value,
+        team_id=unplaced.team_id,
+        number=unplaced.number,
+        reason=unplaced.reason.value,
+        message=unplaced.message,
+        params=dict(unplaced.params),
+        mentor_id=unplaced.mentor_id,
+    )
 
 
 async def _store(
@@ -157,8 +159,8 @@ async def _store(
                 ScheduleRun.progress: 100,
                 ScheduleRun.stage: "done",
                 ScheduleRun.solve_status: result.status.value,
-                ScheduleRun.unplaced: [_unplaced_out(u) for u in result.unplaced],
-                ScheduleRun.violations: [violation_out(v) for v in violations],
+                ScheduleRun.unplaced: [msgspec.to_builtins(_stored_unplaced(u)) for u in result.unplaced],
+                ScheduleRun.violations: [msgspec.to_builtins(stored_violation(v)) for v in violations],
                 ScheduleRun.stats: {**result.stats, "elapsed_ms": int(result.elapsed_seconds * 1000)},
                 ScheduleRun.finished_at: utc_now(),
             }

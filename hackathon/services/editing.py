@@ -27,17 +27,17 @@ from core.tables import User
 from hackathon.enums import SessionKind, Severity
 from hackathon.queries.hackathons import load_hackathon
 from hackathon.queries.items import stored_items
-from hackathon.records import HackathonRow, Person, ScheduleItemRow, to_all
+from hackathon.records import HackathonRow, Person, ScheduleItemRow, StoredViolation, to_all
 from hackathon.rules import checker
-from hackathon.services.problem import Loaded, as_rule_item, load_problem, message, violation_out
+from hackathon.services.problem import Loaded, as_rule_item, load_problem, message, stored_violation
 from hackathon.services.setup import ORGANISERS_ONLY
 from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleChange, ScheduleItem
 
 
 class MoveBlocked(ValidationFailed):
-    """The checker found errors in a move; `violations` are the stored dicts, messages in `errors`."""
+    """The checker found errors in a move; `violations` as a run stores them, messages in `errors`."""
 
-    def __init__(self, violations: list[dict[str, Any]], timezone: str | None = None) -> None:
+    def __init__(self, violations: list[StoredViolation], timezone: str | None = None) -> None:
         super().__init__(
             # One line per violation: the schedule page shows them as a list, one item each.
             {"starts_at": "\n".join(message(v, timezone) for v in violations)},
@@ -54,7 +54,7 @@ async def _lock(hackathon_id: int) -> HackathonRow:
 
 async def move_item(
     *, user: CurrentUser, hackathon_id: int, item_id: int, room_id: int | None, starts_at: datetime | None
-) -> list[dict[str, Any]]:
+) -> list[StoredViolation]:
     """Move one item (a panel sitting takes its pitches along); returns the checker's warnings."""
     require_organiser(user, ORGANISERS_ONLY)
     if starts_at is None:
@@ -76,10 +76,10 @@ async def move_item(
         zone = ZoneInfo(hackathon.timezone)
         items = [as_rule_item(row, zone) for row in rows]
         found = [
-            violation_out(v)
+            stored_violation(v)
             for v in checker.check_move(loaded.problem, items, moving.ref, room_id, starts_at.astimezone(zone))
         ]
-        errors = [v for v in found if v["severity"] == Severity.ERROR]
+        errors = [v for v in found if v.severity == Severity.ERROR]
         if errors:
             raise MoveBlocked(errors, hackathon.timezone)
         shift = starts_at - moving.starts_at
@@ -108,7 +108,7 @@ async def move_item(
             entity="schedule_item",
             entity_id=item_id,
             before={"room": moving.room, "starts_at": moving.starts_at},
-            after={"room": room_id, "starts_at": starts_at, "warnings": [v["type"] for v in found]},
+            after={"room": room_id, "starts_at": starts_at, "warnings": [v.type for v in found]},
         )
     return found
 
@@ -203,7 +203,7 @@ async def publish(*, user: CurrentUser, hackathon_id: int) -> None:
         if errors:
             raise StateConflict(
                 N_("The checker finds errors in the schedule; fix them before publishing. The first: ")
-                + message(violation_out(errors[0]), hackathon.timezone)
+                + message(stored_violation(errors[0]), hackathon.timezone)
             )
         now = utc_now()
         await Hackathon.update({Hackathon.status: HackathonStatus.PUBLISHED, Hackathon.published_at: now}).where(

@@ -22,7 +22,14 @@ from hackathon.enums import FixedKind, SessionKind
 from hackathon.queries.items import stored_items
 from hackathon.queries.setup import judges_of, panels_of, rooms_of, sessions_of
 from hackathon.queries.teams import TEAM_STATUSES
-from hackathon.records import FixedSessionRow, HackathonRow, PanelRow, ScheduleItemRow
+from hackathon.records import (
+    FixedSessionRow,
+    HackathonRow,
+    PanelRow,
+    ScheduleItemRow,
+    StoredUnplaced,
+    StoredViolation,
+)
 from hackathon.rules import checker
 from hackathon.rules import schedule as rules
 from judging.tables import DeclaredConflict
@@ -295,29 +302,29 @@ def as_rule_item(row: ScheduleItemRow, zone: ZoneInfo) -> rules.ScheduleItem:
     )
 
 
-def violation_out(violation: checker.Violation) -> dict[str, Any]:
-    return {
-        "type": violation.type.value,
-        "severity": violation.severity.value,
-        "message": violation.message,
-        "params": {k: str(v) if not isinstance(v, int) else v for k, v in violation.params.items()},
-        "target": [violation.target[0].value, violation.target[1]],
-        "item_ids": list(violation.item_ids),
-    }
+def stored_violation(violation: checker.Violation) -> StoredViolation:
+    return StoredViolation(
+        type=violation.type.value,
+        severity=violation.severity.value,
+        message=violation.message,
+        params={k: str(v) if not isinstance(v, int) else v for k, v in violation.params.items()},
+        target=(violation.target[0].value, violation.target[1]),
+        item_ids=list(violation.item_ids),
+    )
 
 
-def message(stored: dict[str, Any], timezone: str | None = None) -> str:
+def message(stored: StoredViolation | StoredUnplaced, timezone: str | None = None) -> str:
     """A stored violation or unplaced note in the reader's language, its `time` in the one date style."""
-    params = dict(stored.get("params", {}))
+    params = dict(stored.params)
     if isinstance(params.get("time"), str):
         # Written before times were stored as instants: shown as it was written.
         with suppress(ValueError):
             params["time"] = format_datetime(datetime.fromisoformat(params["time"]), timezone)
-    return _(stored["message"]) % params
+    return _(stored.message) % params
 
 
-async def check_current(loaded: Loaded) -> list[dict[str, Any]]:
-    """The checker on the schedule as it stands (after hand edits), as stored dicts."""
+async def check_current(loaded: Loaded) -> list[StoredViolation]:
+    """The checker on the schedule as it stands (after hand edits), as a run stores its findings."""
     zone = ZoneInfo(loaded.hackathon.timezone)
     items = [as_rule_item(row, zone) for row in await stored_items(loaded.hackathon.id)]
-    return [violation_out(v) for v in checker.check_schedule(loaded.problem, items)]
+    return [stored_violation(v) for v in checker.check_schedule(loaded.problem, items)]

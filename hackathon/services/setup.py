@@ -56,7 +56,7 @@ async def update_hackathon(*, user: CurrentUser, hackathon_id: int, command: Hac
             action="hackathon.updated",
             entity="hackathon",
             entity_id=hackathon_id,
-            before={k: before[k] for k in values},
+            before={k: getattr(before, k) for k in values},
             after=values,
         )
 

@@ -74,7 +74,7 @@ class JudgePages(Controller):
             raise NotFound(N_("You have nothing to score in this round."))
         round_ = await load_round(round_id)
         edition = await load_edition(round_.edition)
-        return page("judging/queue.html", round=round_, items=items, timezone=edition["timezone"])
+        return page("judging/queue.html", round=round_, items=items, timezone=edition.timezone)
 
     @get("/assignments/{assignment_id:int}")
     async def sheet(self, request: AnyRequest) -> Template:

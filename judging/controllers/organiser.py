@@ -69,7 +69,7 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         **msgspec.structs.asdict(shown),
         "rubric_rows": len(shown.criteria) + forms.BLANK_ROWS,
         "rubric_values": forms.rubric_form_values(shown.criteria),
-        "round_values": forms.round_form_values(shown.round, shown.edition["timezone"]),
+        "round_values": forms.round_form_values(shown.round, shown.edition.timezone),
         # The first rows answer most visits; all of them on request (and always in the CSV).
         "ranking_rows": None if request.query_params.get("all") else RANKING_ROWS,
         "outcome_options": [(s.value, label(s)) for s in OUTCOMES],
@@ -118,7 +118,7 @@ class RoundAdminPages(Controller):
     @post("/", opt={"form": "judging/round.html", "form_context": round_context})
     async def update(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
         edition = await load_edition(round.edition)
-        command = forms.round_command(data, edition["timezone"])
+        command = forms.round_command(data, edition.timezone)
         await rounds.update_round(user=request.user, round_id=round.id, command=command)
         flash(request.session, _("The round was saved."), "success")
         return Redirect(f"/organiser/rounds/{round.id}")

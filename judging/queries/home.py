@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from challenge.queries import editions as challenge_queries
+from challenge.records import EditionRow
 from core.auth import CurrentUser
 from judging.enums import RoundMethod, RoundStatus
 from judging.queries.rounds import rounds_by_id
@@ -16,20 +15,19 @@ from judging.tables import JudgeAssignment, Round
 
 
 class JudgeHome(msgspec.Struct, frozen=True, kw_only=True):
-    # The challenge domain's edition rows.
-    editions: list[Any]
+    editions: list[EditionRow]
     rounds: list[RoundRow]
     finals: list[RoundRow]
 
 
 async def judge_home(user: CurrentUser) -> JudgeHome:
-    editions = {e["id"]: e for e in await challenge_queries.editions()}
+    editions = {e.id: e for e in await challenge_queries.editions()}
     mine = [editions[i] for i in judged_editions(user, list(editions))]
     assigned = await JudgeAssignment.select(JudgeAssignment.round).where(JudgeAssignment.judge == user.id)
     finals = await Round.select().where(
         Round.method == RoundMethod.PAIRWISE,
         Round.status == RoundStatus.OPEN,
-        Round.edition.is_in([e["id"] for e in mine] or [0]),
+        Round.edition.is_in([e.id for e in mine] or [0]),
     )
     return JudgeHome(
         editions=mine,

@@ -48,12 +48,12 @@ async def project(application_id: int | None) -> Project | None:
     if application_id is None:
         return None
     application = await challenge_applications.load_application(application_id)
-    startup = await Startup.select(Startup.name, Startup.city).where(Startup.id == application["startup"]).first()
+    startup = await Startup.select(Startup.name, Startup.city).where(Startup.id == application.startup).first()
     assert startup is not None  # an application's startup is a required foreign key
     return Project(
-        id=application["id"],
+        id=application.id,
         startup_name=startup["name"],
         city=startup["city"],
-        track=application["track"],
-        solution=application["solution"],
+        track=application.track,
+        solution=application.solution,
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from challenge.queries import screening
+from challenge.queries.screening import ProblemLink
+from challenge.records import ApplicationRow, EditionRow
 from challenge.services import applications as challenge_applications
 from challenge.services.editions import load_edition
 from core.auth import CurrentUser
@@ -33,10 +33,10 @@ class SheetPage(msgspec.Struct, frozen=True, kw_only=True):
 
     assignment: AssignmentRow
     round: RoundRow
-    # The edition, the application and its problems are the challenge domain's rows.
-    edition: Any
-    application: Any
-    problems: list[Any]
+    # The edition, the application and its problems are the challenge domain's values.
+    edition: EditionRow
+    application: ApplicationRow
+    problems: list[ProblemLink]
     deck: DeckFile | None
     criteria: list[CriterionRow]
     sheet: SheetRow | None
@@ -102,8 +102,8 @@ async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
         round=round_,
         edition=await load_edition(round_.edition),
         application=application,
-        problems=await screening.problems_of(application["id"]),
-        deck=await _deck(application["pitch_deck"]),
+        problems=await screening.problems_of(application.id),
+        deck=await _deck(application.pitch_deck),
         criteria=await criteria_of(round_.id),
         sheet=await load_sheet(assignment.id),
         editable=round_.status == RoundStatus.OPEN,

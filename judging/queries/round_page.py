@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
+from challenge.records import EditionRow
 from challenge.services.editions import load_edition
 from judging.enums import RoundMethod, RoundStatus
 from judging.queries import charts, pairwise, publishing, rankings
@@ -18,8 +17,7 @@ from judging.rules import scoring
 
 class RoundPage(msgspec.Struct, frozen=True, kw_only=True):
     round: RoundRow
-    # The challenge domain's edition row.
-    edition: Any
+    edition: EditionRow
     criteria: list[CriterionRow]
     entries: dict[int, EntryRow]
     ranking: scoring.Ranking | None

@@ -214,7 +214,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
     facts = await publish_facts(round_, edition, len(advancing))
     refusals = rules.publish_refusals(facts, now=utc_now())
     if refusals:
-        raise StateConflict(" ".join(say(m, edition["timezone"]) for m in refusals))
+        raise StateConflict(" ".join(say(m, edition.timezone) for m in refusals))
     blocked = await publish_blockers(round_id, chosen_outcome)
     if blocked:
         raise StateConflict(" ".join([_("Nothing was published yet."), *(b.message for b in blocked)]))

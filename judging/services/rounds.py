@@ -166,7 +166,7 @@ async def copy_rubric_from_last_year(*, user: CurrentUser, round_id: int) -> Cop
     if current.status != RoundStatus.DRAFT:
         raise StateConflict(RUBRIC_FIXED)
     edition = await load_edition(current.edition)
-    earlier, editions = await earlier_rounds(edition["year"])
+    earlier, editions = await earlier_rounds(edition.year)
     try:
         source = rules.rubric_source(
             name=current.name, method=current.method, position=current.position, earlier=earlier, editions=len(editions)

@@ -83,7 +83,7 @@ async def matches_of_mentor(user_id: int) -> list[NamedMatch]:
 
 async def published_matches_of_user(user_id: int) -> list[NamedMatch]:
     """Published pairs where the person is the mentor or in the startup's team."""
-    startup_ids = [s["id"] for s in await teams.startups_of_user(user_id)]
+    startup_ids = [s.id for s in await teams.startups_of_user(user_id)]
     mine = (Match.mentor == user_id) | (Match.startup.is_in(startup_ids) if startup_ids else Match.id < 0)
     rows = await (
         Match.select(

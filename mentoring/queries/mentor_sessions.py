@@ -134,7 +134,7 @@ async def notes_page(user: CurrentUser, session_id: int, *, now: datetime) -> No
         party = await sessions.party_of(user, session)
         sessions.refuse(user, party, N_("These notes are private to the session's mentor and the organisers."))
     profile = await sessions.mentor_profile(session.mentor, session.edition)
-    zone = profile.timezone if profile else (await load_edition(session.edition))["timezone"]
+    zone = profile.timezone if profile else (await load_edition(session.edition)).timezone
     return NotesPage(
         session=annotate(session, now=now, timezone=zone),
         may_edit=session.mentor == user.id,

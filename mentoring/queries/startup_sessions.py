@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
+from challenge.records import StartupOfUser
 from challenge.services import expertise, teams
 from mentoring.enums import MatchStatus, SlotStatus
 from mentoring.queries.session_views import SessionView, annotate, session_rows, split
@@ -101,13 +101,13 @@ def _fitting(open_slots: list[SlotRow], mentor_id: int, profile: ProfileRow) -> 
     ]
 
 
-async def _startup(startup: dict[str, Any], tag_names: dict[str, str], *, now: datetime) -> StartupMentoring:
-    edition_id, zone = startup["edition_id"], startup["edition_timezone"]
-    offers = await _offers(startup["id"], edition_id, zone, tag_names, now=now)
+async def _startup(startup: StartupOfUser, tag_names: dict[str, str], *, now: datetime) -> StartupMentoring:
+    edition_id, zone = startup.edition_id, startup.edition_timezone
+    offers = await _offers(startup.id, edition_id, zone, tag_names, now=now)
     by_mentor = {offer.mentor: offer for offer in offers}
     rows = await (
         MentoringSession.select(*SESSION_COLUMNS)
-        .where(MentoringSession.startup == startup["id"], MentoringSession.match.edition == edition_id)
+        .where(MentoringSession.startup == startup.id, MentoringSession.match.edition == edition_id)
         .order_by(MentoringSession.starts_at)
     )
     views = []
@@ -122,10 +122,10 @@ async def _startup(startup: dict[str, Any], tag_names: dict[str, str], *, now: d
             )
         )
     return StartupMentoring(
-        id=startup["id"],
-        name=startup["name"],
+        id=startup.id,
+        name=startup.name,
         edition_id=edition_id,
-        edition_name=startup["edition_name"],
+        edition_name=startup.edition_name,
         timezone=zone,
         matches=offers,
         **msgspec.structs.asdict(split(views)),

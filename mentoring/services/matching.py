@@ -119,8 +119,9 @@ async def load_inputs(edition_id: int) -> tuple[list[rules.Mentor], list[rules.A
     return mentors, applications
 
 
-async def current_pairs(edition_id: int) -> list[dict[str, Any]]:
-    return await Match.select().where(Match.edition == edition_id).output(load_json=True)
+async def current_pairs(edition_id: int) -> list[MatchRow]:
+    rows = await Match.select().where(Match.edition == edition_id).output(load_json=True)
+    return [convert_row(row, MatchRow) for row in rows]
 
 
 async def start_run(*, user: CurrentUser, edition_id: int) -> int:
@@ -161,8 +162,7 @@ async def execute_run(run_id: int) -> None:
         existing = await current_pairs(edition_id)
         # Published pairs may already have sessions: a re-run treats them as locked.
         previous = [
-            rules.PreviousPair(m["mentor"], m["application"], m["locked"] or m["status"] == MatchStatus.PUBLISHED)
-            for m in existing
+            rules.PreviousPair(m.mentor, m.application, m.locked or m.status == MatchStatus.PUBLISHED) for m in existing
         ]
         await _progress(run_id, 30, N_("scoring and solving"))
         result = await asyncio.to_thread(
@@ -172,8 +172,8 @@ async def execute_run(run_id: int) -> None:
         await _store(run_id, edition_id, result, existing)
 
 
-async def _store(run_id: int, edition_id: int, result: rules.MatchResult, existing: list[dict[str, Any]]) -> None:
-    kept = {(m["mentor"], m["application"]) for m in existing if m["locked"] or m["status"] == MatchStatus.PUBLISHED}
+async def _store(run_id: int, edition_id: int, result: rules.MatchResult, existing: list[MatchRow]) -> None:
+    kept = {(m.mentor, m.application) for m in existing if m.locked or m.status == MatchStatus.PUBLISHED}
     startup_of = {
         r["id"]: r["startup"]
         for r in await Application.select(Application.id, Application.startup).where(Application.edition == edition_id)
@@ -282,7 +282,7 @@ async def check_current(edition_id: int) -> list[str]:
     """The checker's warnings on the pairs as they stand (after hand edits)."""
     mentors, applications = await load_inputs(edition_id)
     __, period = await _period(await load_edition(edition_id))
-    pairs = [rules.PairRef(m["mentor"], m["application"]) for m in await current_pairs(edition_id)]
+    pairs = [rules.PairRef(m.mentor, m.application) for m in await current_pairs(edition_id)]
     warnings = rules.check_pairs(mentors, applications, pairs, period=period)
     return [_(w.message_id) % _readable(w.params) for w in warnings]
 

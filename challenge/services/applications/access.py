@@ -26,6 +26,7 @@ from core.auth import CurrentUser
 from core.clock import utc_now
 from core.enums import Role
 from core.errors import NotFound, StateConflict
+from core.files import FileRow
 from core.i18n import format_datetime
 from core.i18n import gettext as _
 from core.rules import N_
@@ -103,13 +104,13 @@ async def team_members(startup_id: int, edition_id: int) -> list[dict[str, Any]]
     return await User.select(User.id, User.email, User.name).where(User.id.is_in(ids))
 
 
-async def may_read_pitch_deck(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
+async def may_read_pitch_deck(user: CurrentUser | None, file_row: FileRow) -> bool:
     """The team, and staff of a municipality whose problem the submitted application addresses."""
     if user is None:
         return False
     application = (
         await Application.select(Application.id, Application.startup, Application.status)
-        .where(Application.pitch_deck == file_row["id"])
+        .where(Application.pitch_deck == file_row.id)
         .first()
     )
     if application is None:

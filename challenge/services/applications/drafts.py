@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +105,7 @@ async def save_application(
         startup = await startup_of(user, edition_id)
         if startup is None:
             raise StateConflict(N_("Register your startup first."))
-        startup_id, track = startup["id"], application.track or ""
+        startup_id, track = startup.id, application.track or ""
         if track not in edition.tracks:
             raise ValidationFailed({"track": N_("This edition does not run that track.")})
     deck_id = application.pitch_deck_file_id
@@ -213,20 +212,20 @@ async def _update_draft(
     return SaveResult(application_id=application_id, version=version, overwrote_newer=overwrote)
 
 
-async def content_of(application: ApplicationRow | Mapping[str, Any]) -> ApplicationContent:
-    """What the submission rules read of an application (a typed row, or another domain's stored row)."""
+async def content_of(application: ApplicationRow) -> ApplicationContent:
+    """What the submission rules read of an application."""
     problems = await ApplicationProblem.select(ApplicationProblem.problem).where(
-        ApplicationProblem.application == application["id"]
+        ApplicationProblem.application == application.id
     )
     return ApplicationContent(
         problem_ids=tuple(row["problem"] for row in problems),
-        solution=application["solution"],
-        why_us=application["why_us"],
-        traction=application["traction"],
-        pilot_plan=application["pilot_plan"],
-        impact=application["impact"],
-        sdgs=tuple(application["sdgs"]),
-        support_needed=tuple(application["support_needed"]),
-        has_pitch_deck=application["pitch_deck"] is not None,
-        answers={int(k): v for k, v in application["answers"].items()},
+        solution=application.solution,
+        why_us=application.why_us,
+        traction=application.traction,
+        pilot_plan=application.pilot_plan,
+        impact=application.impact,
+        sdgs=tuple(application.sdgs),
+        support_needed=tuple(application.support_needed),
+        has_pitch_deck=application.pitch_deck is not None,
+        answers={int(k): v for k, v in application.answers.items()},
     )

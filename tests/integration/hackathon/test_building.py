@@ -23,9 +23,10 @@ async def test_a_build_places_every_pitch_and_office_hour_without_checker_errors
 
     run = await runs.latest_run(world.hackathon_id)
     items = await ScheduleItem.select().where(ScheduleItem.hackathon == world.hackathon_id).output(load_json=True)
-    assert run["id"] == run_id and run["status"] == "done" and run["progress"] == 100
-    assert run["unplaced"] == []
-    assert [v for v in run["violations"] if v["severity"] == "error"] == []
+    assert run is not None
+    assert run.id == run_id and run.status == "done" and run.progress == 100
+    assert run.unplaced == []
+    assert [v for v in run.violations if v.severity == "error"] == []
     assert sorted(i["kind"] for i in items) == ["judging_panel", "office_hours", "pitch", "pitch", "pitch"]
     office = next(i for i in items if i["kind"] == "office_hours")
     assert office["team_ids"] == [world.teams["AgroSense"]] and office["mentor_ids"] == [world.mentor["id"]]

@@ -97,4 +97,5 @@ async def test_a_mentor_never_available_at_the_event_leaves_office_hours_unplace
 
     run = await runs.latest_run(world.hackathon_id)
     assert await ScheduleItem.count().where(ScheduleItem.kind == "office_hours") == 0
-    assert [(u["kind"], u["reason"]) for u in run["unplaced"]] == [("office_hours", "no_common_time_with_mentor")]
+    assert run is not None
+    assert [(u.kind, u.reason) for u in run.unplaced] == [("office_hours", "no_common_time_with_mentor")]
