@@ -273,12 +273,12 @@ async def review_measurement(
     return status
 
 
-async def may_read_evidence(user: CurrentUser | None, file_row: dict[str, Any]) -> bool:
+async def may_read_evidence(user: CurrentUser | None, file_row: files.FileRow) -> bool:
     """The pilot's parties read its evidence (organisers read every file anyway); nobody else."""
     if user is None:
         return False
     measured = MeasurementEvidence.select(MeasurementEvidence.measurement).where(
-        MeasurementEvidence.file == file_row["id"]
+        MeasurementEvidence.file == file_row.id
     )
     row = (
         await Kpi.select(Kpi.pilot)

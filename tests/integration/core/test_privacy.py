@@ -42,6 +42,7 @@ async def test_export_holds_exactly_the_persons_data(logged_in) -> None:
         "hackathon.json",
         "judging.json",
         "mentoring.json",
+        "pilots.json",
     ]
     assert archive.read(f"files/{deck['id']}-deck v2.pdf") == b"%PDF-1.4 ana's deck"
     core = json.loads(archive.read("core.json"))
@@ -61,6 +62,7 @@ async def test_export_holds_exactly_the_persons_data(logged_in) -> None:
         ("submitted", "Sensors on every stop.", deck["id"])
     ]
     assert json.loads(archive.read("hackathon.json")) == {"panels": [], "schedule_items": []}
+    assert all(rows == [] for rows in json.loads(archive.read("pilots.json")).values())
     assert json.loads(archive.read("judging.json")) == {
         "assignments": [],
         "declared_conflicts": [],
