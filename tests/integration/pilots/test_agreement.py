@@ -1,0 +1,202 @@
+"""Signing, amending and moving a pilot along: the three signatures, stale versions, the life cycle."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import PermissionDenied, StateConflict, ValidationFailed
+from core.tables import AuditEvent
+from pilots.enums import PilotStatus, Side
+from pilots.queries.agreement import versions_of
+from pilots.queries.pilots import load_pilot
+from pilots.services import agreement
+from pilots.services.opening import open_pilot
+from tests.integration.pilots.agree_world import amended, audited, opening, outbox, user
+from tests.integration.pilots.world import PilotWorld, make_pilot_world, make_winner
+
+SUBJECT = "Pilot AgroSense: Water for small farms"
+
+
+async def opened() -> tuple[PilotWorld, int]:
+    world = await make_winner()
+    pilot_id = await open_pilot(user=await user(world.organiser), command=opening(world))
+    return world, pilot_id
+
+
+async def sign_all(world: PilotWorld, pilot_id: int, number: int) -> None:
+    for side, person in (
+        (Side.ORGANISER, world.organiser),
+        (Side.MUNICIPALITY, world.staff),
+        (Side.STARTUP, world.founder),
+    ):
+        await agreement.sign(user=await user(person), pilot_id=pilot_id, number=number, side=side)
+
+
+async def test_three_signatures_put_version_1_in_force_and_the_draft_becomes_agreed() -> None:
+    world, pilot_id = await opened()
+
+    first = await agreement.sign(user=await user(world.staff), pilot_id=pilot_id, number=1, side=Side.MUNICIPALITY)
+    second = await agreement.sign(user=await user(world.founder), pilot_id=pilot_id, number=1, side=Side.STARTUP)
+    assert (await load_pilot(pilot_id)).status == PilotStatus.DRAFT
+    third = await agreement.sign(user=await user(world.organiser), pilot_id=pilot_id, number=1, side=Side.ORGANISER)
+
+    pilot = await load_pilot(pilot_id)
+    assert [(s.in_force, s.status) for s in (first, second, third)] == [
+        (False, PilotStatus.DRAFT),
+        (False, PilotStatus.DRAFT),
+        (True, PilotStatus.AGREED),
+    ]
+    assert (pilot.status, pilot.version_in_force, pilot.agreed_at is not None) == (PilotStatus.AGREED, 1, True)
+    assert [s.side for s in (await versions_of(pilot_id))[0].signatures] == [
+        Side.ORGANISER,
+        Side.MUNICIPALITY,
+        Side.STARTUP,
+    ]
+    assert await audited(pilot_id) == ["pilot.opened", "pilot.signed", "pilot.signed", "pilot.signed", "pilot.agreed"]
+    # Each signature is mailed to the two other sides, never to the signer.
+    assert (await outbox())[2:] == [
+        ("olga@challenge.example", f"{SUBJECT}: a side signed"),
+        ("ana@agrosense.example", f"{SUBJECT}: a side signed"),
+        ("olga@challenge.example", f"{SUBJECT}: a side signed"),
+        ("marko@ivanjica.example", f"{SUBJECT}: a side signed"),
+        ("marko@ivanjica.example", f"{SUBJECT}: in force"),
+        ("ana@agrosense.example", f"{SUBJECT}: in force"),
+    ]
+
+
+async def test_a_double_click_signs_once() -> None:
+    world, pilot_id = await opened()
+    staff = await user(world.staff)
+
+    await agreement.sign(user=staff, pilot_id=pilot_id, number=1, side=Side.MUNICIPALITY)
+    again = await agreement.sign(user=staff, pilot_id=pilot_id, number=1, side=Side.MUNICIPALITY)
+
+    assert again.already is True
+    assert [len(v.signatures) for v in await versions_of(pilot_id)] == [1]
+    assert await audited(pilot_id) == ["pilot.opened", "pilot.signed"]
+
+
+async def test_an_amendment_needs_all_three_again_while_version_1_stays_in_force() -> None:
+    world, pilot_id = await opened()
+    await sign_all(world, pilot_id, 1)
+    organiser = await user(world.organiser)
+
+    number = await agreement.amend(
+        user=organiser, pilot_id=pilot_id, command=amended(budget_eur=15000), note="Five more farms joined."
+    )
+    await agreement.sign(user=organiser, pilot_id=pilot_id, number=2, side=Side.ORGANISER)
+    await agreement.sign(user=await user(world.staff), pilot_id=pilot_id, number=2, side=Side.MUNICIPALITY)
+
+    pilot = await load_pilot(pilot_id)
+    versions = await versions_of(pilot_id)
+    assert number == 2
+    assert (pilot.status, pilot.current_version, pilot.version_in_force, pilot.budget_eur) == (
+        PilotStatus.AGREED,
+        2,
+        1,
+        12000,
+    )
+    assert [(v.number, v.changed, v.note, sorted(v.signed_by), v.waiting_for) for v in versions] == [
+        (2, ("budget_eur",), "Five more farms joined.", [Side.MUNICIPALITY, Side.ORGANISER], (Side.STARTUP,)),
+        (1, (), "", [Side.MUNICIPALITY, Side.ORGANISER, Side.STARTUP], ()),
+    ]
+
+    await agreement.sign(user=await user(world.founder), pilot_id=pilot_id, number=2, side=Side.STARTUP)
+
+    pilot = await load_pilot(pilot_id)
+    assert (pilot.status, pilot.version_in_force, pilot.budget_eur) == (PilotStatus.AGREED, 2, 15000)
+    assert (
+        await audited(pilot_id)
+        == ["pilot.opened"] + ["pilot.signed"] * 3 + ["pilot.agreed", "pilot.amended"] + ["pilot.signed"] * 3
+    )
+    amendment_mail = [m for m in await outbox() if m[1] == f"{SUBJECT}: the agreement was amended"]
+    assert amendment_mail == [
+        ("marko@ivanjica.example", f"{SUBJECT}: the agreement was amended"),
+        ("ana@agrosense.example", f"{SUBJECT}: the agreement was amended"),
+    ]
+
+
+async def test_a_signature_on_a_version_no_longer_current_is_refused_naming_the_current_one() -> None:
+    world, pilot_id = await opened()
+    await agreement.amend(
+        user=await user(world.organiser), pilot_id=pilot_id, command=amended(scope="Thirty farms."), note="Bigger."
+    )
+
+    with pytest.raises(agreement.StaleVersion) as refused:
+        await agreement.sign(user=await user(world.founder), pilot_id=pilot_id, number=1, side=Side.STARTUP)
+
+    assert (refused.value.status_code, refused.value.current, refused.value.message) == (
+        409,
+        2,
+        "This version is no longer current: version 2 is.",
+    )
+    # Before any version is in force, the pilot shows the draft being signed.
+    assert (await load_pilot(pilot_id)).scope == "Thirty farms."
+
+
+async def test_a_person_signs_only_for_a_side_they_stand_for() -> None:
+    world, pilot_id = await opened()
+
+    with pytest.raises(PermissionDenied):
+        await agreement.sign(user=await user(world.staff), pilot_id=pilot_id, number=1, side=Side.STARTUP)
+    with pytest.raises(PermissionDenied):
+        await agreement.sign(user=await user(world.stranger_staff), pilot_id=pilot_id, number=1, side=Side.MUNICIPALITY)
+    assert await AuditEvent.count().where(AuditEvent.action == "pilot.signed") == 0
+
+
+async def test_an_amendment_that_changes_nothing_or_says_nothing_is_refused() -> None:
+    world, pilot_id = await opened()
+    organiser = await user(world.organiser)
+
+    with pytest.raises(ValidationFailed) as unchanged:
+        await agreement.amend(user=organiser, pilot_id=pilot_id, command=amended(), note="Nothing.")
+    with pytest.raises(ValidationFailed) as silent:
+        await agreement.amend(user=organiser, pilot_id=pilot_id, command=amended(budget_eur=1), note=" ")
+
+    assert (unchanged.value.message, unchanged.value.errors) == (agreement.NOTHING_CHANGED, {})
+    assert silent.value.errors == {"note": agreement.NOTE_REQUIRED}
+    with pytest.raises(PermissionDenied):
+        await agreement.amend(user=await user(world.staff), pilot_id=pilot_id, command=amended(budget_eur=1), note="x")
+
+
+async def test_an_agreed_pilot_starts_completes_and_each_step_is_audited_and_mailed() -> None:
+    world = await make_pilot_world(status=PilotStatus.AGREED)
+    organiser = await user(world.organiser)
+
+    with pytest.raises(StateConflict):
+        await agreement.complete(user=organiser, pilot_id=world.pilot_id)
+    started = await agreement.start(user=organiser, pilot_id=world.pilot_id)
+    completed = await agreement.complete(user=organiser, pilot_id=world.pilot_id)
+
+    pilot = await load_pilot(world.pilot_id)
+    assert (started, completed, pilot.started_at is not None, pilot.ended_at is not None) == (
+        PilotStatus.RUNNING,
+        PilotStatus.COMPLETED,
+        True,
+        True,
+    )
+    assert await audited(world.pilot_id) == ["pilot.started", "pilot.completed"]
+    subject = "Pilot Soil sensors for Ivanjica's farms"
+    assert await outbox() == [
+        ("marko@ivanjica.example", f"{subject} has started"),
+        ("ana@agrosense.example", f"{subject} has started"),
+        ("marko@ivanjica.example", f"{subject} is completed"),
+        ("ana@agrosense.example", f"{subject} is completed"),
+    ]
+    with pytest.raises(StateConflict):
+        await agreement.amend(user=organiser, pilot_id=world.pilot_id, command=amended(budget_eur=1), note="Late.")
+
+
+async def test_stopping_needs_a_public_reason() -> None:
+    world = await make_pilot_world(status=PilotStatus.RUNNING)
+    organiser = await user(world.organiser)
+
+    with pytest.raises(ValidationFailed) as silent:
+        await agreement.stop(user=organiser, pilot_id=world.pilot_id, reason="  ")
+    stopped = await agreement.stop(user=organiser, pilot_id=world.pilot_id, reason="The sensors were stolen.")
+
+    pilot = await load_pilot(world.pilot_id)
+    assert list(silent.value.errors) == ["reason"]
+    assert (stopped, pilot.stop_reason) == (PilotStatus.STOPPED, "The sensors were stolen.")
+    with pytest.raises(PermissionDenied):
+        await agreement.start(user=await user(world.staff), pilot_id=world.pilot_id)

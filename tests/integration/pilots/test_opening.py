@@ -1,0 +1,124 @@
+"""An organiser opens a pilot from a winner (or an application that advanced), for one of its problems."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import PermissionDenied, ValidationFailed
+from mentoring.tables import Match
+from pilots.enums import PilotStatus
+from pilots.queries.agreement import candidates, versions_of
+from pilots.queries.pilots import load_pilot
+from pilots.rules.codes import is_code
+from pilots.services.opening import NOT_ADVANCED, NOT_ITS_PROBLEM, open_pilot
+from tests.factories import make_problem
+from tests.integration.pilots.agree_world import TERMS, audited, opening, outbox, user
+from tests.integration.pilots.world import make_winner
+
+
+async def test_opening_from_a_winner_writes_an_unsigned_version_1_and_mails_both_other_sides() -> None:
+    world = await make_winner()
+
+    pilot_id = await open_pilot(
+        user=await user(world.organiser), command=opening(world), edition_id=world.edition["id"]
+    )
+
+    pilot = await load_pilot(pilot_id)
+    versions = await versions_of(pilot_id)
+    assert (pilot.status, pilot.title, pilot.current_version, pilot.version_in_force) == (
+        PilotStatus.DRAFT,
+        "AgroSense: Water for small farms",
+        1,
+        None,
+    )
+    assert (pilot.municipality, pilot.startup, pilot.problem) == (
+        world.municipality["id"],
+        world.startup["id"],
+        world.problem["id"],
+    )
+    assert pilot.terms.locations == ("Kušići", "Ivanjica centre")
+    assert is_code(pilot.code)
+    assert [(v.number, v.signed_by, v.terms.budget_eur, v.terms.mentor_id) for v in versions] == [
+        (1, frozenset(), 12000, None)
+    ]
+    assert await audited(pilot_id) == ["pilot.opened"]
+    assert await outbox() == [
+        ("marko@ivanjica.example", "Pilot AgroSense: Water for small farms: read and sign the agreement"),
+        ("ana@agrosense.example", "Pilot AgroSense: Water for small farms: read and sign the agreement"),
+    ]
+
+
+async def test_the_mentor_defaults_to_the_published_mentoring_match() -> None:
+    world = await make_winner()
+    await Match.insert(
+        Match(
+            edition=world.edition["id"],
+            mentor=world.mentor["id"],
+            application=world.application_id,
+            startup=world.startup["id"],
+            status="published",
+            key=f"{world.mentor['id']}:{world.application_id}",
+        )
+    )
+
+    pilot_id = await open_pilot(user=await user(world.organiser), command=opening(world, title="Sensors"))
+
+    assert (await load_pilot(pilot_id)).mentor == world.mentor["id"]
+    assert [c.mentor_id for c in await candidates(world.edition["id"])] == [world.mentor["id"]]
+
+
+async def test_a_rejected_application_is_refused_beside_its_field() -> None:
+    world = await make_winner(application_status="rejected")
+
+    with pytest.raises(ValidationFailed) as refused:
+        await open_pilot(user=await user(world.organiser), command=opening(world))
+
+    assert refused.value.errors == {"application_id": NOT_ADVANCED}
+    assert await candidates(world.edition["id"]) == []
+    assert await outbox() == []
+
+
+async def test_every_bad_term_and_a_problem_the_application_does_not_address_are_named_at_once() -> None:
+    world = await make_winner()
+    other = await make_problem(edition_id=world.edition["id"], municipality_id=world.municipality["id"])
+
+    with pytest.raises(ValidationFailed) as refused:
+        await open_pilot(
+            user=await user(world.organiser),
+            command=opening(
+                world, problem_id=other["id"], locations=[" "], ends_on=TERMS["starts_on"], mentor_id=world.staff["id"]
+            ),
+        )
+
+    assert refused.value.errors == {
+        "problem_id": NOT_ITS_PROBLEM,
+        "locations": "Name at least one place in the municipality.",
+        "ends_on": "The pilot ends after it starts.",
+        "mentor_id": "Choose one of the mentors, or nobody.",
+    }
+
+
+async def test_an_application_of_another_edition_is_not_opened_from_this_one() -> None:
+    world = await make_winner()
+
+    with pytest.raises(ValidationFailed) as refused:
+        await open_pilot(user=await user(world.organiser), command=opening(world), edition_id=world.edition["id"] + 1)
+
+    assert list(refused.value.errors) == ["application_id"]
+
+
+async def test_only_organisers_open_pilots() -> None:
+    world = await make_winner()
+
+    with pytest.raises(PermissionDenied):
+        await open_pilot(user=await user(world.staff), command=opening(world))
+
+
+async def test_an_accepted_application_is_offered_with_its_status_and_problems() -> None:
+    world = await make_winner(application_status="accepted")
+
+    found = await candidates(world.edition["id"])
+
+    assert [(c.startup_name, c.status, [(p.title, p.municipality_name) for p in c.problems]) for c in found] == [
+        ("AgroSense", "accepted", [("Water for small farms", "Ivanjica")])
+    ]
