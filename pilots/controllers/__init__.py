@@ -2,4 +2,6 @@
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from pilots.controllers.agreement import EditionPilotPages, MyPilotPages, PilotWorkPages
+
+ROUTES: list[Any] = [EditionPilotPages, MyPilotPages, PilotWorkPages]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,8 @@ from core.enums import Role
 from core.tables import Membership, User
 from mentoring.enums import MatchStatus
 from mentoring.tables import Match
-from pilots.enums import PilotProcurement, Side
+from pilots.enums import PilotAction, PilotProcurement, Side
+from pilots.queries.pilots import sides_of
 from pilots.records import (
     Candidate,
     Party,
@@ -28,6 +30,7 @@ from pilots.records import (
     VersionRow,
     to_all,
 )
+from pilots.rules import lifecycle
 from pilots.rules.agreement import Terms
 from pilots.tables import AgreementVersion, Pilot, Signature
 
@@ -44,7 +47,7 @@ def terms_json(terms: Terms) -> dict[str, Any]:
         "ends_on": terms.ends_on.isoformat(),
         "budget_eur": terms.budget_eur,
         "funded_by": terms.funded_by,
-        "procurement": terms.procurement.value,
+        "procurement": PilotProcurement(terms.procurement).value,
         "data_terms": terms.data_terms,
         "mentor_id": terms.mentor_id,
     }
@@ -270,3 +273,38 @@ async def names_of(pilot: PilotRow) -> dict[str, str]:
         "municipality": municipality["name"] if municipality else "",
         "mentor": mentor["name"] if mentor else "",
     }
+
+
+@dataclass(frozen=True)
+class WorkView:
+    """What the overview of a pilot's working pages shows one viewer."""
+
+    pilot: PilotRow
+    names: dict[str, str]
+    versions: list[VersionRow]  # newest first
+    current: VersionRow
+    in_force: VersionRow | None
+    my_sides: frozenset[Side]
+    to_sign: tuple[Side, ...]  # the sides this viewer may still sign the current version for
+    actions: tuple[PilotAction, ...]  # the organiser's buttons
+    may_amend: bool
+
+
+async def work_view(user: CurrentUser, pilot: PilotRow) -> WorkView:
+    versions = await versions_of(pilot.id)
+    current = next(v for v in versions if v.number == pilot.current_version)
+    mine = sides_of(user, pilot)
+    ended = pilot.status in lifecycle.FINAL
+    return WorkView(
+        pilot=pilot,
+        names=await names_of(pilot),
+        versions=versions,
+        current=current,
+        in_force=next((v for v in versions if v.number == pilot.version_in_force), None),
+        my_sides=mine,
+        to_sign=() if ended else tuple(side for side in current.waiting_for if side in mine),
+        actions=tuple(a for a in PilotAction if a in lifecycle.allowed_actions(pilot.status))
+        if user.is_organiser
+        else (),
+        may_amend=user.is_organiser and not ended,
+    )

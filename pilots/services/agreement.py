@@ -24,7 +24,7 @@ from core.i18n import in_locale
 from core.mail import queue_mail
 from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
-from pilots.enums import PilotAction, PilotStatus, Side
+from pilots.enums import PilotAction, PilotProcurement, PilotStatus, Side
 from pilots.queries import agreement as queries
 from pilots.queries.pilots import load_pilot, sides_of
 from pilots.records import PilotRow, to
@@ -68,7 +68,7 @@ def terms_of(command: TermsIn) -> Terms:
         ends_on=command.ends_on,
         budget_eur=command.budget_eur,
         funded_by=command.funded_by.strip(),
-        procurement=command.procurement,
+        procurement=PilotProcurement(command.procurement),
         data_terms=command.data_terms.strip(),
         mentor_id=command.mentor_id,
     )

@@ -6,11 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from litestar import Litestar
+
 from core.auth import CurrentUser, load_current_user
 from core.tables import AuditEvent, OutboxMessage
 from pilots.enums import PilotProcurement
 from pilots.schemas import OpenPilotIn, TermsIn
+from tests.factories import PASSWORD
+from tests.fixtures import http_client
 from tests.integration.pilots.world import PilotWorld
+from tests.web import WebClient
 
 TERMS = dict(
     scope="Soil-moisture sensors on twenty farms, with irrigation advice by SMS.",
@@ -57,3 +62,28 @@ async def audited(entity_id: int) -> list[str]:
         .order_by(AuditEvent.id)
     )
     return [row["action"] for row in rows]
+
+
+async def signed_in(app: Litestar, person: dict[str, Any]) -> WebClient:
+    """A browser signed in as one of the world's people (close it with `.http.aclose()`)."""
+    web = WebClient(http_client(app))
+    await web.login(person["email"], PASSWORD)
+    return web
+
+
+def form_of(world: PilotWorld, **changes: str) -> dict[str, str]:
+    """The "open a pilot" form as an organiser fills it in."""
+    return {
+        "target": f"{world.application_id}:{world.problem['id']}",
+        "title": "",
+        "scope": TERMS["scope"],
+        "locations": "Kušići\nIvanjica centre",
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-03-01",
+        "budget_eur": "12 000",
+        "funded_by": TERMS["funded_by"],
+        "procurement": "direct_pilot",
+        "data_terms": TERMS["data_terms"],
+        "mentor_id": "",
+        **changes,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from litestar import Litestar
 
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.tables import AuditEvent
@@ -11,8 +12,9 @@ from pilots.queries.agreement import versions_of
 from pilots.queries.pilots import load_pilot
 from pilots.services import agreement
 from pilots.services.opening import open_pilot
-from tests.integration.pilots.agree_world import amended, audited, opening, outbox, user
+from tests.integration.pilots.agree_world import amended, audited, opening, outbox, signed_in, user
 from tests.integration.pilots.world import PilotWorld, make_pilot_world, make_winner
+from tests.web import field_error
 
 SUBJECT = "Pilot AgroSense: Water for small farms"
 
@@ -200,3 +202,119 @@ async def test_stopping_needs_a_public_reason() -> None:
     assert (stopped, pilot.stop_reason) == (PilotStatus.STOPPED, "The sensors were stolen.")
     with pytest.raises(PermissionDenied):
         await agreement.start(user=await user(world.staff), pilot_id=world.pilot_id)
+
+
+# --- Pages -----------------------------------------------------------------------------------------
+
+
+async def test_the_municipality_reaches_its_pilot_from_its_home_and_signs_it(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    web = await signed_in(app, world.staff)
+    try:
+        home = await web.get("/municipality")
+        mine = await web.get("/pilots/mine")
+        work = await web.get(f"/pilots/{pilot_id}/work")
+        signed = await web.post_form(f"/pilots/{pilot_id}/work/versions/1/sign", {"side": "municipality"})
+        again = await web.get(f"/pilots/{pilot_id}/work")
+    finally:
+        await web.http.aclose()
+
+    assert 'href="/pilots/mine"' in home.text
+    assert f'<a href="/pilots/{pilot_id}/work">AgroSense: Water for small farms</a>' in mine.text
+    assert "Sign version 1 for the municipality" in work.text
+    assert "Sign version 1 for the startup" not in work.text
+    assert "Amend the agreement" not in work.text
+    assert signed.status_code == 302
+    assert "Sign version 1 for the municipality" not in again.text
+    assert "Awaited: the organisers" in again.text
+    assert "✓ the municipality: Marko Staff" in again.text
+
+
+async def test_the_startup_reaches_its_pilot_from_its_home(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    web = await signed_in(app, world.founder)
+    try:
+        home = await web.get("/startup")
+        mine = await web.get("/pilots/mine")
+    finally:
+        await web.http.aclose()
+
+    assert 'href="/pilots/mine"' in home.text
+    assert f'href="/pilots/{pilot_id}/work"' in mine.text
+
+
+async def test_a_stale_signature_gets_a_409_page_naming_the_current_version(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    await agreement.amend(
+        user=await user(world.organiser), pilot_id=pilot_id, command=amended(budget_eur=9000), note="Less money."
+    )
+    web = await signed_in(app, world.founder)
+    try:
+        stale = await web.post_form(f"/pilots/{pilot_id}/work/versions/1/sign", {"side": "startup"})
+    finally:
+        await web.http.aclose()
+
+    assert stale.status_code == 409
+    assert "This version is no longer current: version 2 is." in stale.text
+
+
+async def test_staff_of_another_municipality_cannot_see_or_sign_the_pilot(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    web = await signed_in(app, world.stranger_staff)
+    try:
+        work = await web.get(f"/pilots/{pilot_id}/work")
+        sign = await web.post_form(f"/pilots/{pilot_id}/work/versions/1/sign", {"side": "municipality"})
+        mine = await web.get("/pilots/mine")
+    finally:
+        await web.http.aclose()
+
+    assert (work.status_code, sign.status_code) == (403, 403)
+    assert "AgroSense" not in mine.text
+    assert await audited(pilot_id) == ["pilot.opened"]
+
+
+async def test_the_organiser_amends_on_the_page_and_a_bad_amendment_keeps_the_input(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    web = await signed_in(app, world.organiser)
+    form = {
+        "scope": "Thirty farms.",
+        "locations": "Kušići",
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-03-01",
+        "budget_eur": "",
+        "funded_by": "",
+        "procurement": "grant",
+        "data_terms": "Open.",
+        "mentor_id": "",
+    }
+    try:
+        silent = await web.post_form(f"/pilots/{pilot_id}/work/versions", {**form, "note": ""})
+        written = await web.post_form(f"/pilots/{pilot_id}/work/versions", {**form, "note": "A grant pays."})
+        page = await web.get(f"/pilots/{pilot_id}/work")
+    finally:
+        await web.http.aclose()
+
+    assert (silent.status_code, field_error(silent.text, "note")) == (422, agreement.NOTE_REQUIRED)
+    assert "Thirty farms.</textarea>" in silent.text
+    assert written.status_code == 302
+    assert "Version 2, waiting for signatures" in page.text
+    assert "It changes: <strong>scope</strong>, <strong>places</strong>" in page.text
+
+
+async def test_the_organiser_starts_and_stops_a_pilot_on_the_page(app: Litestar) -> None:
+    world = await make_pilot_world(status=PilotStatus.AGREED)
+    web = await signed_in(app, world.organiser)
+    try:
+        started = await web.post_form(f"/pilots/{world.pilot_id}/work/actions", {"action": "start"})
+        silent = await web.post_form(f"/pilots/{world.pilot_id}/work/actions", {"action": "stop", "reason": ""})
+        stopped = await web.post_form(
+            f"/pilots/{world.pilot_id}/work/actions", {"action": "stop", "reason": "Floods took the sensors."}
+        )
+        page = await web.get(f"/pilots/{world.pilot_id}/work")
+    finally:
+        await web.http.aclose()
+
+    assert (started.status_code, silent.status_code, stopped.status_code) == (302, 422, 302)
+    assert field_error(silent.text, "reason") == "Say why the pilot stops; the reason is on the public record."
+    assert "Why it stopped: Floods took the sensors." in page.text
+    assert (await load_pilot(world.pilot_id)).status == PilotStatus.STOPPED

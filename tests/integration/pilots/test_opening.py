@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from litestar import Litestar
 
 from core.errors import PermissionDenied, ValidationFailed
 from mentoring.tables import Match
@@ -11,9 +12,11 @@ from pilots.queries.agreement import candidates, versions_of
 from pilots.queries.pilots import load_pilot
 from pilots.rules.codes import is_code
 from pilots.services.opening import NOT_ADVANCED, NOT_ITS_PROBLEM, open_pilot
+from pilots.tables import Pilot
 from tests.factories import make_problem
-from tests.integration.pilots.agree_world import TERMS, audited, opening, outbox, user
+from tests.integration.pilots.agree_world import TERMS, audited, form_of, opening, outbox, signed_in, user
 from tests.integration.pilots.world import make_winner
+from tests.web import field_error
 
 
 async def test_opening_from_a_winner_writes_an_unsigned_version_1_and_mails_both_other_sides() -> None:
@@ -122,3 +125,57 @@ async def test_an_accepted_application_is_offered_with_its_status_and_problems()
     assert [(c.startup_name, c.status, [(p.title, p.municipality_name) for p in c.problems]) for c in found] == [
         ("AgroSense", "accepted", [("Water for small farms", "Ivanjica")])
     ]
+
+
+# --- Pages -----------------------------------------------------------------------------------------
+
+
+async def test_an_organiser_reaches_the_form_from_the_editions_page_and_opens_a_pilot(app: Litestar) -> None:
+    world = await make_winner()
+    web = await signed_in(app, world.organiser)
+    try:
+        editions = await web.get("/organiser/editions/")
+        form = await web.get(f"/organiser/editions/{world.edition['id']}/pilots/")
+        opened = await web.post_form(f"/organiser/editions/{world.edition['id']}/pilots/", form_of(world))
+        listed = await web.get(f"/organiser/editions/{world.edition['id']}/pilots/")
+    finally:
+        await web.http.aclose()
+
+    assert f'href="/organiser/editions/{world.edition["id"]}/pilots/"' in editions.text
+    assert "AgroSense (winner): Water for small farms · Ivanjica" in form.text
+    pilot = (await Pilot.select(Pilot.id).first())["id"]
+    assert (opened.status_code, opened.headers["location"]) == (302, f"/pilots/{pilot}/work")
+    assert f'<a href="/pilots/{pilot}/work">AgroSense: Water for small farms</a>' in listed.text
+    assert (await load_pilot(pilot)).budget_eur == 12000
+
+
+async def test_bad_input_is_named_beside_each_field_with_the_input_kept(app: Litestar) -> None:
+    world = await make_winner()
+    web = await signed_in(app, world.organiser)
+    try:
+        refused = await web.post_form(
+            f"/organiser/editions/{world.edition['id']}/pilots/",
+            form_of(world, ends_on="soon", budget_eur="12,50", scope="Sensors <b>everywhere</b>"),
+        )
+    finally:
+        await web.http.aclose()
+
+    assert refused.status_code == 422
+    assert (field_error(refused.text, "ends_on"), field_error(refused.text, "budget_eur")) == (
+        "Give a date (day, month and year).",
+        "Give the budget in whole euros, or leave it empty.",
+    )
+    assert "Sensors &lt;b&gt;everywhere&lt;/b&gt;</textarea>" in refused.text
+    assert 'value="12,50"' in refused.text
+    assert f'value="{world.application_id}:{world.problem["id"]}" selected' in refused.text
+
+
+async def test_a_rejected_application_is_refused_beside_the_choice(app: Litestar) -> None:
+    world = await make_winner(application_status="rejected")
+    web = await signed_in(app, world.organiser)
+    try:
+        refused = await web.post_form(f"/organiser/editions/{world.edition['id']}/pilots/", form_of(world))
+    finally:
+        await web.http.aclose()
+
+    assert (refused.status_code, field_error(refused.text, "target")) == (422, NOT_ADVANCED)
