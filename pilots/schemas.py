@@ -94,3 +94,9 @@ class PilotAgreementOut(msgspec.Struct, frozen=True, kw_only=True):
     version_in_force: int | None
     stop_reason: str
     versions: list[VersionOut]
+
+
+class SignIn(JsonInput, kw_only=True):
+    """The side the caller signs for (one person may stand for several)."""
+
+    side: Side

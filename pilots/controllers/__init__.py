@@ -3,5 +3,6 @@
 from typing import Any
 
 from pilots.controllers.agreement import EditionPilotPages, MyPilotPages, PilotWorkPages
+from pilots.controllers.api_agreement import PilotAgreementApi, PilotOpeningApi
 
-ROUTES: list[Any] = [EditionPilotPages, MyPilotPages, PilotWorkPages]
+ROUTES: list[Any] = [EditionPilotPages, MyPilotPages, PilotWorkPages, PilotOpeningApi, PilotAgreementApi]

@@ -19,7 +19,7 @@ from core.tables import Membership, User
 from mentoring.enums import MatchStatus
 from mentoring.tables import Match
 from pilots.enums import PilotAction, PilotProcurement, Side
-from pilots.queries.pilots import sides_of
+from pilots.queries.pilots import load_pilot, sides_of
 from pilots.records import (
     Candidate,
     Party,
@@ -32,6 +32,7 @@ from pilots.records import (
 )
 from pilots.rules import lifecycle
 from pilots.rules.agreement import Terms
+from pilots.schemas import PilotAgreementOut, SignatureOut, VersionOut
 from pilots.tables import AgreementVersion, Pilot, Signature
 
 # The application statuses a pilot may follow from, the winners first (the organiser's choice).
@@ -307,4 +308,47 @@ async def work_view(user: CurrentUser, pilot: PilotRow) -> WorkView:
         if user.is_organiser
         else (),
         may_amend=user.is_organiser and not ended,
+    )
+
+
+async def agreement_out(pilot_id: int) -> PilotAgreementOut:
+    """A pilot's agreement as the API gives it to the pilot's parties (drafts included)."""
+    pilot = await load_pilot(pilot_id)
+    versions = [
+        VersionOut(
+            number=v.number,
+            scope=v.terms.scope,
+            locations=list(v.terms.locations),
+            starts_on=v.terms.starts_on,
+            ends_on=v.terms.ends_on,
+            budget_eur=v.terms.budget_eur,
+            funded_by=v.terms.funded_by,
+            procurement=v.terms.procurement,
+            data_terms=v.terms.data_terms,
+            mentor_id=v.terms.mentor_id,
+            changed=list(v.changed),
+            note=v.note,
+            created_at=v.created_at,
+            signatures=[
+                SignatureOut(side=s.side, signer_name=s.signer_name, signed_at=s.signed_at) for s in v.signatures
+            ],
+            waiting_for=list(v.waiting_for),
+        )
+        for v in await versions_of(pilot_id)
+    ]
+    return PilotAgreementOut(
+        id=pilot.id,
+        code=pilot.code,
+        title=pilot.title,
+        status=pilot.status,
+        edition_id=pilot.edition,
+        application_id=pilot.application,
+        problem_id=pilot.problem,
+        municipality_id=pilot.municipality,
+        startup_id=pilot.startup,
+        mentor_id=pilot.mentor,
+        current_version=pilot.current_version,
+        version_in_force=pilot.version_in_force,
+        stop_reason=pilot.stop_reason,
+        versions=versions,
     )

@@ -1,9 +1,10 @@
 """The world the authorization matrix calls every route in: the demo edition, and around its
-AgroSense application a judging round, a mentor's match and session and a published hackathon."""
+AgroSense application a judging round, a mentor's match and session, a published hackathon and
+a pilot in draft with Ivanjica."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from challenge.tables import (
@@ -24,6 +25,7 @@ from core.tables import Membership, OutboxMessage, StoredFile, User
 from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
 from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
 from mentoring.tables import Match, MentoringSession, MentoringSlot
+from pilots.tables import AgreementVersion, Pilot
 from tests.factories import make_user
 
 # --- the world ---------------------------------------------------------------------------------
@@ -55,6 +57,7 @@ async def build_world() -> dict[str, Any]:
     own_app, other_app = await _programme_applications(edition_id)
     member = await _id_of(StartupMember.select(StartupMember.id).where(StartupMember.user == users["startup"]))
     question = await _id_of(EligibilityQuestion.select(EligibilityQuestion.id))
+    problems = await _problems(users)
     return {
         "users": users,
         "edition_id": edition_id,
@@ -62,11 +65,14 @@ async def build_world() -> dict[str, Any]:
         "application_id": own_app["id"],
         "startup_id": own_app["startup"],
         "member_id": member,
-        **await _problems(users),
+        **problems,
         "question_id": question,
         **await _judging(edition_id, users, own_app, other_app, now=now),
         **await _mentoring(edition_id, users, own_app, now=now),
         **await _hackathon(edition_id, users, own_app, now=now),
+        **await _pilot(
+            edition_id, users, own_app, ivanjica=problems["municipality_id"], problem=problems["problem_id"]
+        ),
         "file_id": own_app["pitch_deck"],
         **await _mail_and_tokens(edition_id),
         "mentor_id": users["mentor"],
@@ -322,6 +328,47 @@ async def _hackathon(
     )[0]["id"]
 
     return {"hackathon_id": hackathon, "room_id": room, "panel_id": panel, "fixed_session_id": fixed, "item_id": item}
+
+
+async def _pilot(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], *, ivanjica: int, problem: int
+) -> dict[str, int]:
+    # A pilot in draft between AgroSense and Ivanjica, accompanied by the mentor: version 1 unsigned.
+    pilot = (
+        await Pilot.insert(
+            Pilot(
+                edition=edition_id,
+                application=own_app["id"],
+                problem=problem,
+                municipality=ivanjica,
+                startup=own_app["startup"],
+                code="authz234",
+                title="Soil sensors",
+                scope="Sensors on farms.",
+                locations=["Ivanjica"],
+                starts_on=date(2027, 3, 1),
+                ends_on=date(2027, 9, 1),
+                data_terms="Open aggregates.",
+                mentor=users["mentor"],
+                opened_by=users["organiser"],
+            )
+        ).returning(Pilot.id)
+    )[0]["id"]
+    terms = {
+        "scope": "Sensors on farms.",
+        "locations": ["Ivanjica"],
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-09-01",
+        "budget_eur": None,
+        "funded_by": "",
+        "procurement": "direct_pilot",
+        "data_terms": "Open aggregates.",
+        "mentor_id": users["mentor"],
+    }
+    await AgreementVersion.insert(
+        AgreementVersion(pilot=pilot, number=1, key=f"{pilot}:1", terms=terms, author=users["organiser"])
+    )
+    return {"pilot_id": pilot, "number": 1}
 
 
 async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:

@@ -71,6 +71,26 @@ DECK_READERS = signed_in().but(
 )
 
 ORGANISERS_LATE = only(Role.ORGANISER).calling(late=1)
+# A pilot's working pages: its three sides and its mentor; staff of another municipality and
+# another startup are told it is another role's page.
+PILOT_PARTIES = only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR).but(
+    other_municipality=FORBIDDEN, other_startup=FORBIDDEN
+)
+# Past the pilot's guard, only organisers write the agreement and move the pilot (a draft cannot
+# start: the organiser's call is a 409, judged on the state).
+PILOT_ORGANISERS = PILOT_PARTIES.but(municipality=FORBIDDEN, startup=FORBIDDEN, mentor=FORBIDDEN)
+# A signature for the municipality: only its staff stand for that side.
+PILOT_MUNICIPALITY_SIGNS = PILOT_PARTIES.but(organiser=FORBIDDEN, startup=FORBIDDEN, mentor=FORBIDDEN).calling(
+    body={"side": "municipality"}
+)
+AMENDMENT = {
+    "scope": "Sensors on thirty farms.",
+    "locations": ["Ivanjica"],
+    "starts_on": "2027-03-01",
+    "ends_on": "2027-09-01",
+    "data_terms": "Open aggregates.",
+    "note": "More farms.",
+}
 
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
@@ -349,6 +369,21 @@ ACCESS: dict[str, Access] = {
         Role.ORGANISER
     ),
     "POST /organiser/editions/{edition_id:int}/hackathons/{hackathon_id:int}/publish": only(Role.ORGANISER),
+    # --- pilots: the agreement -------------------------------------------------------------------------
+    "GET /organiser/editions/{edition_id:int}/pilots": only(Role.ORGANISER),
+    "POST /organiser/editions/{edition_id:int}/pilots": only(Role.ORGANISER),  # 422: nothing chosen
+    "GET /pilots/mine": only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR),
+    "GET /pilots/{pilot_id:int}/work": PILOT_PARTIES,
+    "POST /pilots/{pilot_id:int}/work/versions": PILOT_ORGANISERS.calling(
+        body={**AMENDMENT, "locations": "Ivanjica", "procurement": "direct_pilot"}
+    ),
+    "POST /pilots/{pilot_id:int}/work/versions/{number:int}/sign": PILOT_MUNICIPALITY_SIGNS,
+    "POST /pilots/{pilot_id:int}/work/actions": PILOT_ORGANISERS.calling(body={"action": "start"}),
+    "POST /api/v1/pilots": only(Role.ORGANISER),  # 422: an empty body
+    "GET /api/v1/pilots/{pilot_id:int}/agreement": PILOT_PARTIES,
+    "POST /api/v1/pilots/{pilot_id:int}/versions": PILOT_ORGANISERS.calling(body=AMENDMENT),
+    "POST /api/v1/pilots/{pilot_id:int}/versions/{number:int}/signatures": PILOT_MUNICIPALITY_SIGNS,
+    "POST /api/v1/pilots/{pilot_id:int}/actions": PILOT_ORGANISERS.calling(body={"action": "start"}),
 }
 
 

@@ -318,3 +318,70 @@ async def test_the_organiser_starts_and_stops_a_pilot_on_the_page(app: Litestar)
     assert field_error(silent.text, "reason") == "Say why the pilot stops; the reason is on the public record."
     assert "Why it stopped: Floods took the sensors." in page.text
     assert (await load_pilot(world.pilot_id)).status == PilotStatus.STOPPED
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+async def test_the_api_signs_amends_and_refuses_a_stale_signature_with_the_current_version(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    organiser, founder = await signed_in(app, world.organiser), await signed_in(app, world.founder)
+    body = {
+        "scope": "Thirty farms.",
+        "locations": ["Kušići"],
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-03-01",
+        "data_terms": "Open.",
+        "note": "Bigger.",
+    }
+    try:
+        signed = await founder.post_json(f"/api/v1/pilots/{pilot_id}/versions/1/signatures", {"side": "startup"})
+        not_hers = await founder.post_json(f"/api/v1/pilots/{pilot_id}/versions", body)
+        amended_ = await organiser.post_json(f"/api/v1/pilots/{pilot_id}/versions", body)
+        stale = await founder.post_json(f"/api/v1/pilots/{pilot_id}/versions/1/signatures", {"side": "startup"})
+        wrong_side = await founder.post_json(
+            f"/api/v1/pilots/{pilot_id}/versions/2/signatures", {"side": "municipality"}
+        )
+        read = await founder.get(f"/api/v1/pilots/{pilot_id}/agreement")
+    finally:
+        await organiser.http.aclose()
+        await founder.http.aclose()
+
+    assert (signed.status_code, signed.json()["versions"][0]["waiting_for"]) == (201, ["organiser", "municipality"])
+    assert not_hers.status_code == 403
+    assert (amended_.status_code, amended_.json()["current_version"], amended_.json()["versions"][0]["changed"]) == (
+        201,
+        2,
+        ["scope", "locations", "budget_eur", "funded_by", "data_terms"],
+    )
+    assert (stale.status_code, stale.json()["detail"]) == (409, "This version is no longer current: version 2 is.")
+    assert wrong_side.status_code == 403
+    assert [(v["number"], [s["side"] for s in v["signatures"]]) for v in read.json()["versions"]] == [
+        (2, []),
+        (1, ["startup"]),
+    ]
+
+
+async def test_the_api_takes_the_pilot_through_its_life_and_keeps_strangers_out(app: Litestar) -> None:
+    world = await make_pilot_world(status=PilotStatus.AGREED)
+    organiser, stranger = await signed_in(app, world.organiser), await signed_in(app, world.stranger_staff)
+    path = f"/api/v1/pilots/{world.pilot_id}"
+    try:
+        outsider = await stranger.get(f"{path}/agreement")
+        outsider_signs = await stranger.post_json(f"{path}/versions/1/signatures", {"side": "municipality"})
+        early = await organiser.post_json(f"{path}/actions", {"action": "complete"})
+        started = await organiser.post_json(f"{path}/actions", {"action": "start"})
+        silent = await organiser.post_json(f"{path}/actions", {"action": "stop"})
+        unknown = await organiser.post_json(f"{path}/actions", {"action": "agree"})
+        stopped = await organiser.post_json(f"{path}/actions", {"action": "stop", "reason": "Floods."})
+    finally:
+        await organiser.http.aclose()
+        await stranger.http.aclose()
+
+    assert (outsider.status_code, outsider_signs.status_code) == (403, 403)
+    assert (early.status_code, early.json()["detail"]) == (409, "Only a running pilot can be completed.")
+    assert (started.status_code, started.json()["status"]) == (201, "running")
+    assert (silent.status_code, list(silent.json()["errors"])) == (422, ["reason"])
+    assert unknown.status_code == 422
+    assert (stopped.json()["status"], stopped.json()["stop_reason"]) == ("stopped", "Floods.")
+    assert await audited(world.pilot_id) == ["pilot.started", "pilot.stopped"]

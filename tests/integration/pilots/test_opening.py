@@ -179,3 +179,45 @@ async def test_a_rejected_application_is_refused_beside_the_choice(app: Litestar
         await web.http.aclose()
 
     assert (refused.status_code, field_error(refused.text, "target")) == (422, NOT_ADVANCED)
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+async def test_the_api_opens_a_pilot_and_answers_its_agreement(app: Litestar) -> None:
+    world = await make_winner()
+    body = {
+        **{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in TERMS.items()},
+        "application_id": world.application_id,
+        "problem_id": world.problem["id"],
+    }
+    organiser, staff = await signed_in(app, world.organiser), await signed_in(app, world.staff)
+    try:
+        refused = await staff.post_json("/api/v1/pilots", body)
+        unknown = await organiser.post_json("/api/v1/pilots", {**body, "budget": 1})
+        bad = await organiser.post_json("/api/v1/pilots", {**body, "locations": [], "ends_on": "2026-08-01"})
+        opened = await organiser.post_json("/api/v1/pilots", body)
+    finally:
+        await organiser.http.aclose()
+        await staff.http.aclose()
+
+    assert refused.status_code == 403
+    assert (unknown.status_code, unknown.json()["errors"]) == (
+        422,
+        {"budget": "This field is not part of this request; remove it."},
+    )
+    assert (bad.status_code, bad.json()["errors"]) == (
+        422,
+        {"locations": "Name at least one place in the municipality.", "ends_on": "The pilot ends after it starts."},
+    )
+    assert opened.status_code == 201
+    answer = opened.json()
+    assert (answer["status"], answer["current_version"], answer["version_in_force"], answer["title"]) == (
+        "draft",
+        1,
+        None,
+        "AgroSense: Water for small farms",
+    )
+    assert [(v["number"], v["budget_eur"], v["signatures"], v["waiting_for"]) for v in answer["versions"]] == [
+        (1, 12000, [], ["organiser", "municipality", "startup"])
+    ]
