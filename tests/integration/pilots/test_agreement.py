@@ -385,3 +385,24 @@ async def test_the_api_takes_the_pilot_through_its_life_and_keeps_strangers_out(
     assert unknown.status_code == 422
     assert (stopped.json()["status"], stopped.json()["stop_reason"]) == ("stopped", "Floods.")
     assert await audited(world.pilot_id) == ["pilot.started", "pilot.stopped"]
+
+
+async def test_the_overview_and_a_stale_signature_read_in_serbian(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    await agreement.amend(
+        user=await user(world.organiser), pilot_id=pilot_id, command=amended(budget_eur=9000), note="Manje novca."
+    )
+    web = await signed_in(app, world.staff)
+    try:
+        await web.post_form("/locale", {"locale": "sr_Cyrl"})
+        work = await web.get(f"/pilots/{pilot_id}/work")
+        stale = await web.post_form(f"/pilots/{pilot_id}/work/versions/1/sign", {"side": "municipality"})
+        await web.post_form("/locale", {"locale": "sr_Latn"})
+        latin = await web.get(f"/pilots/{pilot_id}/work")
+    finally:
+        await web.http.aclose()
+
+    assert "Потпишите верзију 2 у име стране: општина" in work.text
+    assert "Мења: <strong>буџет</strong>" in work.text
+    assert (stale.status_code, "Ова верзија више није актуелна: актуелна је верзија 2." in stale.text) == (409, True)
+    assert "Potpišite verziju 2 u ime strane: opština" in latin.text
