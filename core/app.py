@@ -57,6 +57,7 @@ from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
+from pilots.services import next_steps as pilots_next_steps
 
 log = logging.getLogger(__name__)
 FAVICON = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -98,6 +99,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     challenge_next_steps.register()
     mentoring_next_steps.register()
     judging_next_steps.register()
+    pilots_next_steps.register()
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 

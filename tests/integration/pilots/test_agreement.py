@@ -216,9 +216,12 @@ async def test_the_municipality_reaches_its_pilot_from_its_home_and_signs_it(app
         work = await web.get(f"/pilots/{pilot_id}/work")
         signed = await web.post_form(f"/pilots/{pilot_id}/work/versions/1/sign", {"side": "municipality"})
         again = await web.get(f"/pilots/{pilot_id}/work")
+        home_after = await web.get("/municipality")
     finally:
         await web.http.aclose()
 
+    step = f'<a href="/pilots/{pilot_id}/work#current">Sign version 1 of the agreement of the pilot “{SUBJECT[6:]}”</a>'
+    assert (step in home.text, step in home_after.text) == (True, False)
     assert 'href="/pilots/mine"' in home.text
     assert f'<a href="/pilots/{pilot_id}/work">AgroSense: Water for small farms</a>' in mine.text
     assert "Sign version 1 for the municipality" in work.text
@@ -240,6 +243,7 @@ async def test_the_startup_reaches_its_pilot_from_its_home(app: Litestar) -> Non
         await web.http.aclose()
 
     assert 'href="/pilots/mine"' in home.text
+    assert f'<a href="/pilots/{pilot_id}/work#current">Sign version 1 of the agreement' in home.text
     assert f'href="/pilots/{pilot_id}/work"' in mine.text
 
 
