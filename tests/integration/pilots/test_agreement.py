@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from litestar import Litestar
 
@@ -76,6 +78,23 @@ async def test_a_double_click_signs_once() -> None:
     assert again.already is True
     assert [len(v.signatures) for v in await versions_of(pilot_id)] == [1]
     assert await audited(pilot_id) == ["pilot.opened", "pilot.signed"]
+
+
+async def test_three_sides_signing_at_once_agree_the_pilot_exactly_once() -> None:
+    world, pilot_id = await opened()
+    people = {Side.ORGANISER: world.organiser, Side.MUNICIPALITY: world.staff, Side.STARTUP: world.founder}
+    users = {side: await user(person) for side, person in people.items()}
+
+    results = await asyncio.gather(
+        *(agreement.sign(user=users[side], pilot_id=pilot_id, number=1, side=side) for side in people),
+        agreement.sign(user=users[Side.STARTUP], pilot_id=pilot_id, number=1, side=Side.STARTUP),
+    )
+
+    assert sorted(r.in_force for r in results if not r.already) == [False, False, True]
+    assert [r.already for r in results].count(True) == 1
+    assert (await load_pilot(pilot_id)).status == PilotStatus.AGREED
+    assert (await audited(pilot_id)).count("pilot.agreed") == 1
+    assert [len(v.signatures) for v in await versions_of(pilot_id)] == [3]
 
 
 async def test_an_amendment_needs_all_three_again_while_version_1_stays_in_force() -> None:
