@@ -57,6 +57,7 @@ from mentoring.services import next_steps as mentoring_next_steps
 from mentoring.services import privacy as mentoring_privacy
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
+from pilots.services import agreement_privacy as pilots_agreement_privacy
 from pilots.services import next_steps as pilots_next_steps
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_privacy.register()
     judging_privacy.register()
     hackathon_privacy.register()
+    pilots_agreement_privacy.register()
     # Each home page's "next steps", upstream domains first.
     challenge_next_steps.register()
     mentoring_next_steps.register()

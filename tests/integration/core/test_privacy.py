@@ -42,6 +42,7 @@ async def test_export_holds_exactly_the_persons_data(logged_in) -> None:
         "hackathon.json",
         "judging.json",
         "mentoring.json",
+        "pilot_agreements.json",
     ]
     assert archive.read(f"files/{deck['id']}-deck v2.pdf") == b"%PDF-1.4 ana's deck"
     core = json.loads(archive.read("core.json"))

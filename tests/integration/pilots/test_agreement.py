@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import zipfile
 
 import pytest
 from litestar import Litestar
 
+from core import privacy
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.tables import AuditEvent
 from pilots.enums import PilotStatus, Side
@@ -429,3 +433,17 @@ async def test_the_overview_and_a_stale_signature_read_in_serbian(app: Litestar)
     assert "Мења: <strong>буџет</strong>" in work.text
     assert (stale.status_code, "Ова верзија више није актуелна: актуелна је верзија 2." in stale.text) == (409, True)
     assert "Potpišite verziju 2 u ime strane: opština" in latin.text
+
+
+async def test_a_signers_data_export_lists_their_signatures_and_erasure_keeps_them(app: Litestar) -> None:
+    world, pilot_id = await opened()
+    await agreement.sign(user=await user(world.staff), pilot_id=pilot_id, number=1, side=Side.MUNICIPALITY)
+
+    with zipfile.ZipFile(io.BytesIO(await privacy.export(user_id=world.staff["id"]))) as archive:
+        exported = json.loads(archive.read("pilot_agreements.json"))
+    await privacy.erase_on_request(organiser_id=world.organiser["id"], user_id=world.staff["id"], reason="Asked.")
+
+    assert [(s["pilot"], s["version"], s["side"]) for s in exported["pilot_signatures"]] == [
+        (pilot_id, 1, "municipality")
+    ]
+    assert [s.side for s in (await versions_of(pilot_id))[0].signatures] == [Side.MUNICIPALITY]
