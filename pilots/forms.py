@@ -13,7 +13,7 @@ from core.errors import ValidationFailed
 from core.forms import field
 from core.rules import N_
 from pilots.enums import PilotAction, PilotProcurement, Side
-from pilots.rules.agreement import Terms
+from pilots.rules.agreement import Terms, check_terms, parse_locations
 from pilots.rules.lifecycle import PERSON_ACTIONS
 from pilots.schemas import OpenPilotIn, TermsIn
 
@@ -69,6 +69,29 @@ def _terms_fields(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any
     }
 
 
+def _refuse(fields: dict[str, Any], errors: dict[str, str]) -> None:
+    """Raise the form's errors together with what the terms' own check says of the fields that
+    could be read, so a person sees every message at once rather than one round at a time."""
+    if not errors:
+        return
+    placeholder = date(2000, 1, 1)
+    terms = Terms(
+        scope=fields["scope"].strip(),
+        locations=parse_locations("\n".join(fields["locations"])),
+        starts_on=fields["starts_on"] or placeholder,
+        ends_on=fields["ends_on"] or date(2000, 1, 2),
+        budget_eur=fields["budget_eur"] if "budget_eur" not in errors else None,
+        funded_by=fields["funded_by"].strip(),
+        procurement=fields["procurement"],
+        data_terms=fields["data_terms"].strip(),
+    )
+    dates_read = fields["starts_on"] is not None and fields["ends_on"] is not None
+    for name, message in check_terms(terms).items():
+        if name not in errors and (dates_read or name != "ends_on"):
+            errors[name] = message
+    raise ValidationFailed(errors)
+
+
 def open_command(data: dict[str, Any]) -> OpenPilotIn:
     """The "open a pilot" form: `target` is "<application id>:<problem id>"."""
     errors: dict[str, str] = {}
@@ -77,8 +100,7 @@ def open_command(data: dict[str, Any]) -> OpenPilotIn:
     if application_id is None or problem_id is None:
         errors["target"] = CHOOSE_TARGET
     fields = _terms_fields(data, errors)
-    if errors:
-        raise ValidationFailed(errors)
+    _refuse(fields, errors)
     return OpenPilotIn(
         application_id=application_id or 0, problem_id=problem_id or 0, title=field(data, "title"), **fields
     )
@@ -88,8 +110,7 @@ def amend_command(data: dict[str, Any]) -> tuple[TermsIn, str]:
     """The amend form: the whole terms as they should read, and what the amendment is for."""
     errors: dict[str, str] = {}
     fields = _terms_fields(data, errors)
-    if errors:
-        raise ValidationFailed(errors)
+    _refuse(fields, errors)
     return TermsIn(**fields), field(data, "note")
 
 

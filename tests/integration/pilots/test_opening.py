@@ -155,16 +155,18 @@ async def test_bad_input_is_named_beside_each_field_with_the_input_kept(app: Lit
     try:
         refused = await web.post_form(
             f"/organiser/editions/{world.edition['id']}/pilots/",
-            form_of(world, ends_on="soon", budget_eur="12,50", scope="Sensors <b>everywhere</b>"),
+            form_of(world, ends_on="soon", budget_eur="12,50", scope="Sensors <b>everywhere</b>", locations=" "),
         )
     finally:
         await web.http.aclose()
 
     assert refused.status_code == 422
-    assert (field_error(refused.text, "ends_on"), field_error(refused.text, "budget_eur")) == (
+    # What the form cannot read and what the terms' check refuses, all at once.
+    assert [field_error(refused.text, name) for name in ("ends_on", "budget_eur", "locations")] == [
         "Give a date (day, month and year).",
         "Give the budget in whole euros, or leave it empty.",
-    )
+        "Name at least one place in the municipality.",
+    ]
     assert "Sensors &lt;b&gt;everywhere&lt;/b&gt;</textarea>" in refused.text
     assert 'value="12,50"' in refused.text
     assert f'value="{world.application_id}:{world.problem["id"]}" selected' in refused.text
