@@ -70,6 +70,7 @@ ENTITY_PAGES = {
     "round": "/organiser/rounds/{id}/",
     "outbox": "/organiser/outbox/{id}",
     "job": "/organiser/jobs",
+    "pilot": "/pilots/{id}/work",
 }
 
 

@@ -138,6 +138,7 @@ async def test_an_organiser_reaches_the_form_from_the_editions_page_and_opens_a_
         form = await web.get(f"/organiser/editions/{world.edition['id']}/pilots/")
         opened = await web.post_form(f"/organiser/editions/{world.edition['id']}/pilots/", form_of(world))
         listed = await web.get(f"/organiser/editions/{world.edition['id']}/pilots/")
+        audit_log = await web.get("/organiser/audit")
     finally:
         await web.http.aclose()
 
@@ -147,6 +148,7 @@ async def test_an_organiser_reaches_the_form_from_the_editions_page_and_opens_a_
     assert (opened.status_code, opened.headers["location"]) == (302, f"/pilots/{pilot}/work")
     assert f'<a href="/pilots/{pilot}/work">AgroSense: Water for small farms</a>' in listed.text
     assert (await load_pilot(pilot)).budget_eur == 12000
+    assert f'<a href="/pilots/{pilot}/work">pilot #{pilot}</a>' in audit_log.text
 
 
 async def test_bad_input_is_named_beside_each_field_with_the_input_kept(app: Litestar) -> None:
