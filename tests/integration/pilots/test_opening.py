@@ -225,3 +225,26 @@ async def test_the_api_opens_a_pilot_and_answers_its_agreement(app: Litestar) ->
     assert [(v["number"], v["budget_eur"], v["signatures"], v["waiting_for"]) for v in answer["versions"]] == [
         (1, 12000, [], ["organiser", "municipality", "startup"])
     ]
+
+
+async def test_every_overlong_term_is_named_and_nothing_is_cut(app: Litestar) -> None:
+    world = await make_winner()
+    web = await signed_in(app, world.organiser)
+    long = {
+        "title": "t" * 201,
+        "scope": "s" * 5001,
+        "locations": "l" * 201,
+        "funded_by": "f" * 201,
+        "data_terms": "d" * 5001,
+    }
+    try:
+        refused = await web.post_form(f"/organiser/editions/{world.edition['id']}/pilots/", form_of(world, **long))
+    finally:
+        await web.http.aclose()
+
+    assert refused.status_code == 422
+    assert {name: field_error(refused.text, name) for name in long} == dict.fromkeys(
+        long, "This is too long; please shorten it."
+    )
+    assert "s" * 5001 + "</textarea>" in refused.text
+    assert await Pilot.count() == 0
