@@ -172,7 +172,7 @@ async def amend(*, user: CurrentUser, pilot_id: int, command: TermsIn, note: str
             pilot,
             agreement.other_sides(Side.ORGANISER),
             template="pilot_amended",
-            subject=N_("Pilot %(pilot)s: the agreement was amended"),
+            subject=N_("Pilot “%(pilot)s”: the agreement was amended"),
             actor_id=user.id,
             number=number,
             changed=changed,
@@ -245,7 +245,7 @@ async def sign(*, user: CurrentUser, pilot_id: int, number: int, side: Side) -> 
             pilot,
             agreement.other_sides(side),
             template="pilot_signed",
-            subject=N_("Pilot %(pilot)s: in force") if in_force else N_("Pilot %(pilot)s: a side signed"),
+            subject=N_("Pilot “%(pilot)s”: in force") if in_force else N_("Pilot “%(pilot)s”: a side signed"),
             actor_id=user.id,
             number=number,
             side=side,
@@ -259,9 +259,9 @@ async def sign(*, user: CurrentUser, pilot_id: int, number: int, side: Side) -> 
 # --- The pilot's life ----------------------------------------------------------------------------
 
 _DONE = {
-    PilotAction.START: ("pilot.started", N_("Pilot %(pilot)s has started")),
-    PilotAction.COMPLETE: ("pilot.completed", N_("Pilot %(pilot)s is completed")),
-    PilotAction.STOP: ("pilot.stopped", N_("Pilot %(pilot)s was stopped")),
+    PilotAction.START: ("pilot.started", N_("Pilot “%(pilot)s” has started")),
+    PilotAction.COMPLETE: ("pilot.completed", N_("Pilot “%(pilot)s” is completed")),
+    PilotAction.STOP: ("pilot.stopped", N_("Pilot “%(pilot)s” was stopped")),
 }
 MAX_REASON = 2000
 

@@ -133,7 +133,7 @@ async def open_pilot(*, user: CurrentUser, command: OpenPilotIn, edition_id: int
             await load_pilot(pilot_id),
             (Side.MUNICIPALITY, Side.STARTUP),
             template="pilot_opened",
-            subject=N_("Pilot %(pilot)s: read and sign the agreement"),
+            subject=N_("Pilot “%(pilot)s”: read and sign the agreement"),
             actor_id=user.id,
         )
     return int(pilot_id)

@@ -22,7 +22,8 @@ from tests.integration.pilots.agree_world import amended, audited, opening, outb
 from tests.integration.pilots.world import PilotWorld, make_pilot_world, make_winner
 from tests.web import field_error
 
-SUBJECT = "Pilot AgroSense: Water for small farms"
+TITLE = "AgroSense: Water for small farms"
+SUBJECT = f"Pilot “{TITLE}”"
 
 
 async def opened() -> tuple[PilotWorld, int]:
@@ -201,7 +202,7 @@ async def test_an_agreed_pilot_starts_completes_and_each_step_is_audited_and_mai
         True,
     )
     assert await audited(world.pilot_id) == ["pilot.started", "pilot.completed"]
-    subject = "Pilot Soil sensors for Ivanjica's farms"
+    subject = "Pilot “Soil sensors for Ivanjica's farms”"
     assert await outbox() == [
         ("marko@ivanjica.example", f"{subject} has started"),
         ("ana@agrosense.example", f"{subject} has started"),
@@ -243,7 +244,7 @@ async def test_the_municipality_reaches_its_pilot_from_its_home_and_signs_it(app
     finally:
         await web.http.aclose()
 
-    step = f'<a href="/pilots/{pilot_id}/work#current">Sign version 1 of the agreement of the pilot “{SUBJECT[6:]}”</a>'
+    step = f'<a href="/pilots/{pilot_id}/work#current">Sign version 1 of the agreement of the pilot “{TITLE}”</a>'
     assert (step in home.text, step in home_after.text) == (True, False)
     assert 'href="/pilots/mine"' in home.text
     assert f'<a href="/pilots/{pilot_id}/work">AgroSense: Water for small farms</a>' in mine.text

@@ -46,8 +46,8 @@ async def test_opening_from_a_winner_writes_an_unsigned_version_1_and_mails_both
     ]
     assert await audited(pilot_id) == ["pilot.opened"]
     assert await outbox() == [
-        ("marko@ivanjica.example", "Pilot AgroSense: Water for small farms: read and sign the agreement"),
-        ("ana@agrosense.example", "Pilot AgroSense: Water for small farms: read and sign the agreement"),
+        ("marko@ivanjica.example", "Pilot “AgroSense: Water for small farms”: read and sign the agreement"),
+        ("ana@agrosense.example", "Pilot “AgroSense: Water for small farms”: read and sign the agreement"),
     ]
 
 
