@@ -59,6 +59,7 @@ from pilots import jobs as pilots_jobs
 from pilots import labels as pilots_labels
 from pilots.controllers import ROUTES as PILOTS_ROUTES
 from pilots.services import measurements as pilots_measurements
+from pilots.services import next_steps as pilots_next_steps
 from pilots.services import privacy as pilots_privacy
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     challenge_next_steps.register()
     mentoring_next_steps.register()
     judging_next_steps.register()
+    pilots_next_steps.register()
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 

@@ -79,3 +79,18 @@ def register() -> None:
         {FeedbackSource.ONLINE: N_("online"), FeedbackSource.IN_PERSON: N_("collected in person")},
         namespace="FeedbackSource",
     )
+    # The terms of the agreement, as a version names what it changed.
+    register_labels(
+        {
+            "scope": N_("scope"),
+            "locations": N_("places"),
+            "starts_on": N_("start date"),
+            "ends_on": N_("end date"),
+            "budget_eur": N_("budget"),
+            "funded_by": N_("who funds it"),
+            "procurement": N_("procurement path"),
+            "data_terms": N_("data-sharing terms"),
+            "mentor_id": N_("mentor"),
+        },
+        namespace="PilotTerm",
+    )

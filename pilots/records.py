@@ -7,7 +7,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from challenge.enums import ApplicationStatus
 from pilots.enums import SIDES, FeedbackSource, MilestoneStatus, PilotProcurement, PilotStatus, Side, SignOffDecision
+from pilots.rules import agreement
 from pilots.rules.agreement import Terms
 from pilots.rules.reminders import DueItem, ItemKind
 
@@ -181,3 +183,77 @@ class DueEntry(msgspec.Struct, frozen=True, kw_only=True):
         return DueItem(
             kind=self.kind, item_id=self.item_id, pilot_id=self.pilot_id, due_on=self.due_on, sides=self.sides
         )
+
+
+# --- Agreement: versions, signatures, what an organiser opens a pilot from ---------------------
+
+
+class SignatureRow(msgspec.Struct, frozen=True, kw_only=True):
+    side: Side
+    signer: int
+    signer_name: str
+    signed_at: datetime
+
+
+class VersionRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One version of a pilot's agreement with the signatures it carries."""
+
+    id: int
+    number: int
+    terms: Terms
+    changed: tuple[str, ...]
+    note: str
+    author_name: str
+    created_at: datetime
+    signatures: tuple[SignatureRow, ...] = ()
+
+    @property
+    def signed_by(self) -> frozenset[Side]:
+        return frozenset(signature.side for signature in self.signatures)
+
+    @property
+    def waiting_for(self) -> tuple[Side, ...]:
+        return agreement.waiting_for(self.signed_by)
+
+    @property
+    def rule(self) -> agreement.Version:
+        return agreement.Version(number=self.number, signed_by=self.signed_by)
+
+
+class ProblemChoice(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    title: str
+    municipality_name: str
+
+
+class Candidate(msgspec.Struct, frozen=True, kw_only=True):
+    """An application a pilot may be opened from, with the problems it addresses."""
+
+    application_id: int
+    startup_name: str
+    status: ApplicationStatus
+    problems: tuple[ProblemChoice, ...]
+    mentor_id: int | None  # of its published mentoring match, if it has one
+
+
+class Party(msgspec.Struct, frozen=True, kw_only=True):
+    """A person mailed about a pilot, in their own language."""
+
+    id: int
+    name: str
+    email: str
+    locale: str
+
+
+class PilotListRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A pilot in a list of pilots (the organiser's edition, a party's own)."""
+
+    id: int
+    title: str
+    status: PilotStatus
+    startup_name: str
+    municipality_name: str
+    starts_on: date
+    ends_on: date
+    current_version: int
+    version_in_force: int | None

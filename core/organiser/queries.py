@@ -93,6 +93,7 @@ ENTITY_PAGES = {
     "round": "/organiser/rounds/{id}/",
     "outbox": "/organiser/outbox/{id}",
     "job": "/organiser/jobs",
+    "pilot": "/pilots/{id}/work",
 }
 
 

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from pilots.controllers.agreement import EditionPilotPages, MyPilotPages, PilotWorkPages
+from pilots.controllers.api_agreement import PilotAgreementApi
 from pilots.controllers.api_feedback import FeedbackApi
 from pilots.controllers.api_kpis import KpiApi
 from pilots.controllers.api_milestones import MilestonesApi
@@ -14,6 +16,10 @@ from pilots.controllers.overdue import OverduePages
 from pilots.controllers.public import PublicPilotPages
 
 ROUTES: list[Any] = [
+    EditionPilotPages,
+    MyPilotPages,
+    PilotWorkPages,
+    PilotAgreementApi,
     PublicPilotPages,
     OpenDataPages,
     PublicPilotApi,

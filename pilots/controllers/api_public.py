@@ -1,17 +1,22 @@
-"""The pilots' public JSON API: what /pilots and a pilot's page show, for everyone; a draft pilot
-does not exist here either (404)."""
+"""The pilots' collection in the JSON API: what /pilots and a pilot's page show, for everyone (a
+draft pilot does not exist here either: 404), and the organisers' POST that opens a new pilot
+(one controller: Litestar takes one handler set per path)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from challenge.enums import SettlementKind
+from core.enums import Role
+from core.permissions import requires_role
 from core.settings import get_settings
 from pilots.queries import public
-from pilots.schemas import PilotPublicOut, PilotSummaryOut
+from pilots.queries.agreement import agreement_out
+from pilots.schemas import OpenPilotIn, PilotAgreementOut, PilotPublicOut, PilotSummaryOut
+from pilots.services import opening
 
 
 def summary_out(pilot: public.ListedPilot) -> PilotSummaryOut:
@@ -69,6 +74,15 @@ class PublicPilotApi(Controller):
     ) -> list[PilotSummaryOut]:
         filters = public.PilotFilters(edition=edition, municipality=municipality, kind=kind or "", sdg=sdg)
         return [summary_out(pilot) for pilot in await public.public_pilots(filters)]
+
+    @post(
+        "/",
+        guards=[requires_role(Role.ORGANISER)],
+        summary="Open a pilot in draft from an application that won or advanced, for one of its problems",
+        status_code=201,
+    )
+    async def open(self, request: Request[Any, Any, Any], data: JSONBody[OpenPilotIn]) -> PilotAgreementOut:
+        return await agreement_out(await opening.open_pilot(user=request.user, command=data))
 
     @get("/{pilot_id:int}", summary="One public pilot and the public terms of its agreement; 404 for a draft")
     async def get_pilot(self, pilot_id: FromPath[int]) -> PilotPublicOut:

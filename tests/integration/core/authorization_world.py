@@ -1,9 +1,10 @@
 """The world the authorization matrix calls every route in: the demo edition, and around its
-AgroSense application a judging round, a mentor's match and session and a published hackathon."""
+AgroSense application a judging round, a mentor's match and session, a published hackathon and
+a pilot in draft with Ivanjica."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from piccolo.table import Table
@@ -27,7 +28,7 @@ from hackathon.tables import FixedSession, Hackathon, Panel, Room, ScheduleItem
 from judging.tables import Criterion, DeclaredConflict, JudgeAssignment, JudgeProfile, Round, RoundApplication
 from mentoring.tables import Match, MentoringSession, MentoringSlot
 from pilots.enums import Direction, Frequency, PilotStatus, Side
-from pilots.tables import Kpi, Measurement, Milestone, Pilot, PilotFeedback
+from pilots.tables import AgreementVersion, Kpi, Measurement, Milestone, Pilot, PilotFeedback, Signature
 from tests.factories import make_user
 
 # --- the world ---------------------------------------------------------------------------------
@@ -79,6 +80,9 @@ async def build_world() -> dict[str, Any]:
         **await _mentoring(edition_id, users, own_app, now=now),
         **await _hackathon(edition_id, users, own_app, now=now),
         **await _pilots(users, own_app, now=now),
+        **await _draft_pilot(
+            edition_id, users, own_app, ivanjica=problems["municipality_id"], problem=problems["problem_id"]
+        ),
         "file_id": own_app["pitch_deck"],
         **await _mail_and_tokens(edition_id),
         "mentor_id": users["mentor"],
@@ -291,6 +295,47 @@ async def _hackathon(
     return {"hackathon_id": hackathon, "room_id": room, "panel_id": panel, "fixed_session_id": fixed, "item_id": item}
 
 
+async def _draft_pilot(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], *, ivanjica: int, problem: int
+) -> dict[str, int]:
+    # A pilot in draft between AgroSense and Ivanjica, accompanied by the mentor: version 1 unsigned.
+    pilot = (
+        await Pilot.insert(
+            Pilot(
+                edition=edition_id,
+                application=own_app["id"],
+                problem=problem,
+                municipality=ivanjica,
+                startup=own_app["startup"],
+                code="authz234",
+                title="Soil sensors",
+                scope="Sensors on farms.",
+                locations=["Ivanjica"],
+                starts_on=date(2027, 3, 1),
+                ends_on=date(2027, 9, 1),
+                data_terms="Open aggregates.",
+                mentor=users["mentor"],
+                opened_by=users["organiser"],
+            )
+        ).returning(Pilot.id)
+    )[0]["id"]
+    terms = {
+        "scope": "Sensors on farms.",
+        "locations": ["Ivanjica"],
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-09-01",
+        "budget_eur": None,
+        "funded_by": "",
+        "procurement": "direct_pilot",
+        "data_terms": "Open aggregates.",
+        "mentor_id": users["mentor"],
+    }
+    await AgreementVersion.insert(
+        AgreementVersion(pilot=pilot, number=1, key=f"{pilot}:1", terms=terms, author=users["organiser"])
+    )
+    return {"draft_pilot_id": pilot, "number": 1}
+
+
 async def _mail_and_tokens(edition_id: int) -> dict[str, Any]:
     """A message in the outbox, an invitation, and the links mailed to a stranger."""
     outbox = await _inserted(OutboxMessage(to_address="someone@example.org", subject="Hello", body_text="Hi"))
@@ -324,6 +369,7 @@ async def _pilots(users: dict[str, int], own_app: dict[str, Any], *, now: dateti
 
 
 async def _running_pilot(users: dict[str, int], own_app: dict[str, Any], *, now: datetime) -> int:
+    """Running under version 1 of its agreement, which the three sides signed."""
     ivanjica = (
         await Membership.select(Membership.organisation_id)
         .where(Membership.user == users["municipality"], Membership.role == Role.MUNICIPALITY)
@@ -331,7 +377,7 @@ async def _running_pilot(users: dict[str, int], own_app: dict[str, Any], *, now:
     )["organisation_id"]
     problem = await Problem.select(Problem.id).where(Problem.municipality == ivanjica).first()
     today = now.date()
-    return (
+    pilot: int = (
         await Pilot.insert(
             Pilot(
                 edition=own_app["edition"],
@@ -352,6 +398,24 @@ async def _running_pilot(users: dict[str, int], own_app: dict[str, Any], *, now:
             )
         ).returning(Pilot.id)
     )[0]["id"]
+    terms = {
+        "scope": "Soil sensors on twenty farms.",
+        "locations": ["Kušići"],
+        "starts_on": (today - timedelta(days=30)).isoformat(),
+        "ends_on": (today + timedelta(days=150)).isoformat(),
+        "budget_eur": None,
+        "funded_by": "",
+        "procurement": "direct_pilot",
+        "data_terms": "The farms own their readings.",
+        "mentor_id": users["mentor"],
+    }
+    version = await _inserted(
+        AgreementVersion(pilot=pilot, number=1, key=f"{pilot}:1", terms=terms, author=users["organiser"])
+    )
+    signers = {"organiser": users["organiser"], "municipality": users["municipality"], "startup": users["startup"]}
+    for side, signer in signers.items():
+        await Signature.insert(Signature(version=version, side=side, key=f"{version}:{side}", signer=signer))
+    return pilot
 
 
 async def _pilot_feedback(pilot: int) -> dict[str, int]:

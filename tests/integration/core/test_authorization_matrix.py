@@ -102,6 +102,24 @@ KPI_FORM = {
 KPI_JSON = {**KPI_FORM, "baseline_value": 0, "target_value": 20}
 MEASUREMENT = {"measured_on": "{kpi_measured_on}", "value": "390"}
 DISPUTE = {"review": "dispute", "reason": "The meter was broken."}
+# The agreement's routes act on the world's draft pilot (version 1 unsigned).
+DRAFT_PILOT = {"pilot_id": "draft_pilot_id"}
+PILOT_PARTIES = PILOT_WORK.calling(params=DRAFT_PILOT)
+# Past the pilot's guard, only organisers write the agreement and move the pilot (a draft cannot
+# start: the organiser's call is a 409, judged on the state).
+PILOT_ORGANISERS = PILOT_PARTIES.but(municipality=FORBIDDEN, startup=FORBIDDEN, mentor=FORBIDDEN)
+# A signature for the municipality: only its staff stand for that side.
+PILOT_MUNICIPALITY_SIGNS = PILOT_PARTIES.but(organiser=FORBIDDEN, startup=FORBIDDEN, mentor=FORBIDDEN).calling(
+    body={"side": "municipality"}
+)
+AMENDMENT = {
+    "scope": "Sensors on thirty farms.",
+    "locations": ["Ivanjica"],
+    "starts_on": "2027-03-01",
+    "ends_on": "2027-09-01",
+    "data_terms": "Open aggregates.",
+    "note": "More farms.",
+}
 
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
@@ -446,6 +464,21 @@ ACCESS: dict[str, Access] = {
         params=KPI_PILOT, body={**MEASUREMENT, "value": 390}
     ),
     f"POST {KPI_API}/measurements/{{measurement_id:int}}/reviews": KPI_DEFINERS.calling(params=KPI_PILOT, body=DISPUTE),
+    # --- pilots: the agreement -------------------------------------------------------------------------
+    "GET /organiser/editions/{edition_id:int}/pilots": only(Role.ORGANISER),
+    "POST /organiser/editions/{edition_id:int}/pilots": only(Role.ORGANISER),  # 422: nothing chosen
+    "GET /pilots/mine": only(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR),
+    "GET /pilots/{pilot_id:int}/work": PILOT_PARTIES,
+    "POST /pilots/{pilot_id:int}/work/versions": PILOT_ORGANISERS.calling(
+        body={**AMENDMENT, "locations": "Ivanjica", "procurement": "direct_pilot"}
+    ),
+    "POST /pilots/{pilot_id:int}/work/versions/{number:int}/sign": PILOT_MUNICIPALITY_SIGNS,
+    "POST /pilots/{pilot_id:int}/work/actions": PILOT_ORGANISERS.calling(body={"action": "start"}),
+    "POST /api/v1/pilots": only(Role.ORGANISER),  # 422: an empty body
+    "GET /api/v1/pilots/{pilot_id:int}/agreement": PILOT_PARTIES,
+    "POST /api/v1/pilots/{pilot_id:int}/versions": PILOT_ORGANISERS.calling(body=AMENDMENT),
+    "POST /api/v1/pilots/{pilot_id:int}/versions/{number:int}/signatures": PILOT_MUNICIPALITY_SIGNS,
+    "POST /api/v1/pilots/{pilot_id:int}/actions": PILOT_ORGANISERS.calling(body={"action": "start"}),
 }
 
 

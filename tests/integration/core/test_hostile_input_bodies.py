@@ -115,6 +115,8 @@ async def test_every_json_api_names_the_wrongly_typed_field(logged_in) -> None:
         await Membership.insert(Membership(user=person.user["id"], role=role, edition_id=edition["id"]))
     profile = {"expertise": ["iot"], "languages": ["en"], "capacity": 2}
     edition_in = {"name": "X", "slug": "x", "timezone": "UTC", "tracks": ["smart_city"]}
+    pilot = {"application_id": 1, "problem_id": 1, "scope": "Sensors", "locations": ["Ivanjica"]}
+    pilot |= {"starts_on": "2027-03-01", "ends_on": "2027-09-01"}
     cases = [  # (method, url, body, the answer: status and errors)
         (
             "PUT",
@@ -160,6 +162,10 @@ async def test_every_json_api_names_the_wrongly_typed_field(logged_in) -> None:
             {**edition_in, "year": 2027, "timeline": {"applications": "soon"}},
             {"timeline[...]": "Invalid RFC3339 encoded datetime"},
         ),
+        ("POST", "/api/v1/pilots", {**pilot, "locations": "Ivanjica"}, {"locations": "Expected `array`, got `str`"}),
+        ("POST", "/api/v1/pilots", {**pilot, "budget_eur": 10**20}, {"budget_eur": TOO_LARGE}),
+        ("POST", "/api/v1/pilots", {**pilot, "ends_on": "next spring"}, {"ends_on": "Invalid RFC3339 encoded date"}),
+        ("POST", "/api/v1/pilots", {**pilot, "procurement": "gift"}, {"procurement": "Invalid enum value 'gift'"}),
     ]
 
     results = []
@@ -194,6 +200,15 @@ async def test_a_nul_character_is_named_beside_its_field_on_every_kind_of_input(
         "/api/v1/problems", {"edition_id": edition["id"], "municipality_id": town["id"], "title": "Snow\x00"}
     )
     search = await staff.get("/problems?q=snow%00")
+    organiser = await logged_in(Role.ORGANISER)
+    pilot = await organiser.post_json(
+        "/api/v1/pilots",
+        {"application_id": 1, "problem_id": 1, "scope": "Sen\x00sors", "locations": ["Ivanjica"]}
+        | {"starts_on": "2027-03-01", "ends_on": "2027-09-01"},
+    )
+    pilot_form = await organiser.post_form(
+        f"/organiser/editions/{edition['id']}/pilots/", {"target": "1:1", "scope": "Sen\x00sors", "funded_by": "Town"}
+    )
     api_search = await staff.get(f"/api/v1/editions/{edition['slug']}/problems?q=snow%00")
 
     assert (comment.status_code, field_error(comment.text, "body")) == (422, NUL)
@@ -203,6 +218,9 @@ async def test_a_nul_character_is_named_beside_its_field_on_every_kind_of_input(
     assert (as_json.status_code, as_json.json()["errors"]) == (422, {"title": NUL})
     assert search.status_code == 422
     assert (api_search.status_code, api_search.json()["errors"]) == (422, {"q": NUL})
+    assert (pilot.status_code, pilot.json()["errors"]) == (422, {"scope": NUL})
+    assert (pilot_form.status_code, field_error(pilot_form.text, "scope")) == (422, NUL)
+    assert 'value="Town"' in pilot_form.text
     assert await Problem.count() == 1
 
 
@@ -293,6 +311,9 @@ async def test_ids_beyond_any_row_are_not_found_never_a_500(logged_in) -> None:
         f"/pilots/{huge}",
         f"/api/v1/pilots/{huge}",
         f"/pilots/{huger}",
+        f"/pilots/{huge}/work",
+        f"/api/v1/pilots/{huge}/agreement",
+        f"/organiser/editions/{huge}/pilots",
     ]
 
     statuses = {url: (await organiser.get(url)).status_code for url in urls}
