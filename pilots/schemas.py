@@ -242,7 +242,9 @@ class PublicMeasurementOut(msgspec.Struct, frozen=True, kw_only=True):
     note: str
 
 
-class PublicKpiOut(msgspec.Struct, frozen=True, kw_only=True):
+class KpiDefinition(msgspec.Struct, frozen=True, kw_only=True):
+    """What defines a KPI, as its pages, the API and the open data show it."""
+
     id: int
     name: str
     unit: str
@@ -255,6 +257,9 @@ class PublicKpiOut(msgspec.Struct, frozen=True, kw_only=True):
     reporter: Side
     sdg: int | None
     sdg_target: str
+
+
+class PublicKpiOut(KpiDefinition, frozen=True, kw_only=True):
     # From the baseline (0) to the target (1), by the latest accepted value; None before one is.
     progress: float | None
     measurements: list[PublicMeasurementOut]

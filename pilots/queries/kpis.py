@@ -18,6 +18,7 @@ from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, may_work_on, sides_
 from pilots.records import PilotRow, to, to_all
 from pilots.rules.kpis import KpiFields, Point, next_due, progress, reviewers
 from pilots.rules.lifecycle import FINAL, PUBLIC, REPORTING
+from pilots.schemas import KpiDefinition
 from pilots.tables import Kpi, Measurement, MeasurementEvidence, MeasurementReview
 
 NO_SUCH_KPI = N_("This KPI does not exist.")
@@ -105,21 +106,9 @@ class MeasurementView(msgspec.Struct, frozen=True, kw_only=True):
         return next((r.review for r in self.reviews if r.current and r.side is side), None)
 
 
-class KpiView(msgspec.Struct, frozen=True, kw_only=True):
+class KpiView(KpiDefinition, frozen=True, kw_only=True):
     """A KPI with its measurements (newest first) and where it stands."""
 
-    id: int
-    name: str
-    unit: str
-    direction: Direction
-    baseline_value: float
-    baseline_on: date
-    target_value: float
-    method: str
-    frequency: Frequency
-    reporter: Side
-    sdg: int | None
-    sdg_target: str
     measurements: list[MeasurementView]
     latest_accepted: float | None
     progress: float | None

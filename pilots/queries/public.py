@@ -38,6 +38,7 @@ from pilots.rules.kpis import KpiFields, Point
 from pilots.rules.lifecycle import PUBLIC
 from pilots.rules.milestones import is_overdue
 from pilots.rules.progress import Standing, standing
+from pilots.schemas import KpiDefinition
 from pilots.tables import Kpi, Measurement, Milestone, Pilot, PilotFeedback, SignOff
 
 NO_SUCH_EDITION = N_("This edition does not exist.")
@@ -204,19 +205,7 @@ class PublicMeasurement(msgspec.Struct, frozen=True, kw_only=True):
     status: MeasurementStatus
 
 
-class PublicKpi(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    name: str
-    unit: str
-    direction: Direction
-    baseline_value: float
-    baseline_on: date
-    target_value: float
-    method: str
-    frequency: Frequency
-    reporter: Side
-    sdg: int | None
-    sdg_target: str
+class PublicKpi(KpiDefinition, frozen=True, kw_only=True):
     measurements: list[PublicMeasurement]  # by date, every status; the page marks them apart
     standing: Standing
 
