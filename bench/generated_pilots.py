@@ -55,6 +55,7 @@ async def populate(rng: random.Random, edition_id: int, organiser_id: int) -> di
             startup=link["startup"],
             code=secrets.token_hex(4),
             title=f"Pilot {n}: sensors and a dashboard for problem {link['problem']}",
+            language="en",
             status=statuses[n % len(statuses)],
             scope="Sensors, a dashboard for the municipality's staff and monthly open data.",
             locations=["Centre", "North district"],

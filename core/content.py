@@ -35,6 +35,14 @@ def language_options() -> list[tuple[str, str]]:
     return [(code, gettext(LANGUAGE_NAMES[code])) for code in order]
 
 
+def written(text: object, language: object) -> Version:
+    """A text written once in `language` (a pilot's title, a KPI's name), as the reader sees it:
+    Serbian in the reader's script. Without a known language it is shown as written."""
+    if language not in (ENGLISH, SERBIAN):
+        return Version(str(text or ""), "", foreign=False, lang_tag="")
+    return version_for(original=str(text or ""), translation="", written_in=str(language), locale=current_locale())
+
+
 def place_name(name: object) -> str:
     """A Serbian place name (municipality, region) in the reader's script; Latin for English readers."""
     text = str(name or "")

@@ -42,6 +42,7 @@ def environment() -> Environment:
     env.filters["say"] = _say
     env.filters["shown"] = content.shown
     env.filters["place"] = content.place_name
+    env.filters["written"] = content.written
     env.globals["content_languages"] = content.language_options
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["current_locale"] = i18n.current_locale

@@ -34,6 +34,7 @@ class PilotRow(msgspec.Struct, frozen=True, kw_only=True):
     startup: int
     code: str
     title: str
+    language: str
     status: PilotStatus
     scope: str
     locations: list[str]
@@ -250,6 +251,7 @@ class PilotListRow(msgspec.Struct, frozen=True, kw_only=True):
 
     id: int
     title: str
+    language: str
     status: PilotStatus
     startup_name: str
     municipality_name: str

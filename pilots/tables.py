@@ -48,6 +48,9 @@ class Pilot(Table):
     # The short public link and the poster's QR code: /p/<code>. Random, never reused.
     code = Varchar(length=12, unique=True, index=True)
     title = Varchar(length=200)
+    # The language the pilot's texts are written in (its title, terms, KPIs, milestones): "sr" or
+    # "en", as for problems; a Serbian text is shown in the reader's script.
+    language = Varchar(length=2, default="sr")
     status = Varchar(length=10, choices=PilotStatus, default=PilotStatus.DRAFT, index=True)
     # The terms of the version in force (or of the draft until one is), for lists and filters.
     scope = Text(default="")

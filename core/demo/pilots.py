@@ -99,6 +99,7 @@ class DemoPilot:
     feedback: tuple[tuple[int, str, bool, str, int], ...]
     in_person: tuple[tuple[int, str, bool, str, int], ...] = ()
     amended_budget: int | None = None  # an amendment, signed by all three a month in
+    language: str = "en"  # of the texts above
 
 
 ORG, MUN, STA = Side.ORGANISER, Side.MUNICIPALITY, Side.STARTUP
@@ -151,6 +152,7 @@ PILOTS = (
     ),
     DemoPilot(
         startup="AgroSense",
+        language="sr",
         title="Senzori popunjenosti kontejnera u selima Visoka",
         scope="Senzori popunjenosti na 140 kontejnera u 20 sela Visoka; kamion ide samo tamo gde su "
         "kontejneri puni, po ruti koju sistem predloži svakog jutra.",
@@ -249,6 +251,7 @@ async def _pilot(world: World, demo: DemoPilot, *, past: int, today: date) -> No
                 startup=startup,
                 code=secrets.token_hex(4),
                 title=demo.title,
+                language=demo.language,
                 status=PilotStatus.RUNNING,
                 scope=in_force["scope"],
                 locations=in_force["locations"],

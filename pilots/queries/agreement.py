@@ -233,6 +233,7 @@ async def opened_by(pilot_id: int) -> int | None:
 _LIST_COLUMNS = (
     Pilot.id,
     Pilot.title,
+    Pilot.language,
     Pilot.status,
     Pilot.startup.name.as_alias("startup_name"),
     Pilot.municipality.name.as_alias("municipality_name"),

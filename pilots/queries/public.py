@@ -48,6 +48,7 @@ KINDS = tuple(kind.value for kind in SettlementKind)
 _LISTED = (
     Pilot.id,
     Pilot.title,
+    Pilot.language,
     Pilot.status,
     Pilot.starts_on,
     Pilot.ends_on,
@@ -70,6 +71,7 @@ class ListedPilot(msgspec.Struct, frozen=True, kw_only=True):
 
     id: int
     title: str
+    language: str  # of the pilot's texts (core.content.written)
     status: PilotStatus
     starts_on: date
     ends_on: date

@@ -14,6 +14,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.errors import ValidationFailed
 from core.rules import N_, TOO_LONG
+from core.rules.bilingual import guess_language
 from core.scopes import require_organiser
 from pilots.enums import PilotStatus, Side
 from pilots.queries import agreement as queries
@@ -105,6 +106,8 @@ async def open_pilot(*, user: CurrentUser, command: OpenPilotIn, edition_id: int
                     startup=application["startup"],
                     code=code,
                     title=title,
+                    # Organisers write the terms in one language or the other, not always the problem's.
+                    language=guess_language(f"{title} {terms.scope} {terms.data_terms}"),
                     status=PilotStatus.DRAFT,
                     current_version=1,
                     opened_by=user.id,

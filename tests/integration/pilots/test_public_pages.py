@@ -243,3 +243,18 @@ async def test_the_api_gives_a_pilot_s_public_terms_and_404_for_a_draft(client: 
     assert "data_terms" not in body and "mentor" not in body and "code" not in body
     assert draft.status_code == 404
     assert DRAFT_TITLE not in (await client.get("/api/v1/pilots")).text
+
+
+async def test_a_serbian_pilot_reads_in_the_readers_script_and_an_english_one_as_written(client: WebClient) -> None:
+    from pilots.tables import Pilot
+
+    world = await make_public_world()
+    await Pilot.update({Pilot.title: "Senzori u selima", Pilot.language: "sr"}).where(Pilot.id == world.pilot_id)
+    await client.post_form("/locale", {"locale": "sr_Cyrl"})
+
+    cyrillic = (await client.get(f"/pilots/{world.pilot_id}")).text
+    await Pilot.update({Pilot.title: "Sensors in the villages", Pilot.language: "en"}).where(Pilot.id == world.pilot_id)
+    english = (await client.get(f"/pilots/{world.pilot_id}")).text
+
+    assert "<h1>Сензори у селима</h1>" in cyrillic
+    assert "<h1>Sensors in the villages</h1>" in english

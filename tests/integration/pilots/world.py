@@ -110,6 +110,7 @@ async def make_pilot_world(*, status: PilotStatus = PilotStatus.RUNNING) -> Pilo
                 startup=world.startup["id"],
                 code=world.code,
                 title="Soil sensors for Ivanjica's farms",
+                language="en",
                 status=status,
                 scope=terms["scope"],
                 locations=terms["locations"],
