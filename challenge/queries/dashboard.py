@@ -208,14 +208,24 @@ def _tag(element: Any) -> str:
     return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
 
 
+_COORDINATES = frozenset({"cx", "cy", "x", "y", "d", "points", "transform", "width", "height"})
+_LONG_DECIMAL = re.compile(r"-?\d+\.\d{2,}")
+
+
+def _one_decimal(found: re.Match[str]) -> str:
+    return f"{float(found[0]):.1f}"
+
+
 def _for_inline_use(root: Any) -> Any:
     """Ready pygal's SVG for inlining under the page's own heading.
 
     Drops pygal's inline configuration script (the chart needs no JavaScript), its tooltip
-    (shown only by that script), its `<style>` element (the CSP refuses it; charts.css has the
-    same rules) and the drawn title (the section heading above says it), and names the chart by
-    its SVG `<title>` for assistive technology. Series past the palette take its colours again,
-    as the static stylesheet colours only `len(CHART_COLOURS)` series.
+    (shown only by that script) and the tooltip's anchor positions on every point, its `<style>`
+    element (the CSP refuses it; charts.css has the same rules) and the drawn title (the section
+    heading above says it), and names the chart by its SVG `<title>` for assistive technology.
+    Coordinates keep one decimal (a tenth of a pixel): pygal writes fifteen, which made a chart of
+    fifty points three times its size. Series past the palette take its colours again, as the
+    static stylesheet colours only `len(CHART_COLOURS)` series.
     """
     chart_id = root.get("id")
     for parent in root.iter():
@@ -224,6 +234,11 @@ def _for_inline_use(root: Any) -> Any:
             if tag in {"script", "style"} or (tag == "g" and classes in {"titles", "plot tooltip-overlay"}):
                 parent.remove(child)
                 continue
+            if tag == "desc" and classes.split(" ")[0] in {"x", "y"}:
+                parent.remove(child)
+                continue
+            for name in _COORDINATES.intersection(child.attrib):
+                child.set(name, _LONG_DECIMAL.sub(_one_decimal, child.get(name)))
             if tag == "title" and parent is root:
                 child.set("id", f"{chart_id}-title")
             if "color-" in classes:

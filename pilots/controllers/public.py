@@ -3,10 +3,10 @@ page cache to anonymous visitors, as the catalogue is)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
 from challenge.rules.sdgs import SDGS
@@ -16,6 +16,8 @@ from core.web import page
 from pilots.queries import public, public_charts
 
 AnyRequest = Request[Any, Any, Any]
+
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=100_000, description="Page of 20 pilots, from 1")]
 
 
 class PublicPilotPages(Controller):
@@ -29,13 +31,17 @@ class PublicPilotPages(Controller):
         municipality: FromQuery[str] = "",
         kind: FromQuery[str] = "",
         sdg: FromQuery[str] = "",
+        page_number: PageNumber = 1,
     ) -> Response[Any]:
         filters = public.PilotFilters.from_query(edition=edition, municipality=municipality, kind=kind, sdg=sdg)
 
         async def build() -> Template:
+            result = await public.public_pilot_page(filters, page=page_number)
             return page(
                 "pilots/public/list.html",
-                pilots=await public.public_pilots(filters),
+                pilots=result.rows,
+                result=result,
+                link_query={name: value for name, value in filters.query().items() if value},
                 filters=filters,
                 choices=await public.filter_choices(),
                 kinds=public.KINDS,

@@ -144,11 +144,35 @@ def _public_where(query: Any, filters: PilotFilters) -> Any:
     return query
 
 
-async def public_pilots(filters: PilotFilters = PilotFilters()) -> list[ListedPilot]:
-    """Public pilots matching `filters`: the newest edition first, then by start."""
+async def public_pilots(
+    filters: PilotFilters = PilotFilters(), *, page: int = 1, page_size: int | None = None
+) -> list[ListedPilot]:
+    """Public pilots matching `filters`: the newest edition first, then by start; all of them, or
+    one page of `page_size` (and one more, which tells the caller a next page exists)."""
     query = _public_where(Pilot.select(*_LISTED), filters).order_by(Pilot.edition.year, ascending=False)
-    rows = await query.order_by(Pilot.starts_on, Pilot.id).output(load_json=True)
+    query = query.order_by(Pilot.starts_on, Pilot.id)
+    if page_size is not None:
+        query = query.limit(page_size + 1).offset((page - 1) * page_size)
+    rows = await query.output(load_json=True)
     return [msgspec.convert(row, ListedPilot) for row in rows]
+
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ListedPilots:
+    rows: list[ListedPilot]
+    page: int
+    has_next: bool
+    total: int  # matching pilots on every page
+
+
+async def public_pilot_page(filters: PilotFilters, *, page: int, page_size: int = PAGE_SIZE) -> ListedPilots:
+    """One page of the public list, as the catalogue of problems pages its own."""
+    rows = await public_pilots(filters, page=page, page_size=page_size)
+    total = await _public_where(Pilot.count(), filters)
+    return ListedPilots(rows=rows[:page_size], page=page, has_next=len(rows) > page_size, total=total)
 
 
 class Choice(msgspec.Struct, frozen=True):

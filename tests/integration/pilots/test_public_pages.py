@@ -258,3 +258,24 @@ async def test_a_serbian_pilot_reads_in_the_readers_script_and_an_english_one_as
 
     assert "<h1>Сензори у селима</h1>" in cyrillic
     assert "<h1>Sensors in the villages</h1>" in english
+
+
+async def test_the_list_comes_in_pages_of_twenty_with_the_filters_kept(client: WebClient) -> None:
+    from pilots.tables import Pilot
+
+    w = await make_public_world()
+    row = await Pilot.select().where(Pilot.id == w.pilot_id).first().output(load_json=True)
+    copies = [{**row, "code": f"copy{n:04d}", "title": f"Copy {n:02d}"} for n in range(25)]
+    for copy in copies:
+        del copy["id"]
+        await Pilot.insert(Pilot(**copy))
+    total = len(await public.public_pilots(public.PilotFilters()))
+
+    first = (await client.get("/pilots?kind=rural")).text
+    second = (await client.get("/pilots?kind=rural&page=2")).text
+
+    assert f"{total} pilots" in first
+    assert first.count('class="pilot-card"') == 20
+    assert 'href="?kind=rural&amp;page=2" rel="next"' in first
+    assert second.count('class="pilot-card"') == total - 20
+    assert 'rel="prev"' in second and 'rel="next"' not in second
