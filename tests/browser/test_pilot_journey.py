@@ -256,21 +256,25 @@ async def the_public_page_shows_it(page: Page, variant: Variant) -> None:
     await _accessible(page)
 
 
-async def the_open_data_downloads(page: Page, variant: Variant) -> None:
-    """From the pilot page: Pilots -> Open data; every file's link downloads and parses."""
+async def the_open_data_downloads(page: Page, variant: Variant) -> dict[str, str]:
+    """From the pilot page: Pilots -> Open data; every file's link downloads and parses. Returns
+    each file's title as the page shows it, by the file's name."""
     await main(page).locator("p.eyebrow").get_by_role("link", name=tr(variant, "Pilots")).click()
     await link(page, variant, "Open data: download every pilot's figures").click()
     await expect(main(page).get_by_role("heading", level=1)).to_have_text(tr(variant, "Open data: pilots"))
     await check_fits(page, variant)
     await _accessible(page)
 
-    files = main(page).locator("tbody th a[download]")
-    paths = [await files.nth(i).get_attribute("href") or "" for i in range(await files.count())]
+    rows = main(page).locator("tbody tr")
     bodies: dict[str, str] = {}
-    for path in paths:
-        response = await page.request.get(path)
-        assert response.status == 200, path
-        bodies[path.rsplit("/", 1)[1]] = await response.text()
+    titles: dict[str, str] = {}
+    for i in range(await rows.count()):
+        download = rows.nth(i).locator("th a[download]")
+        name = await download.inner_text()
+        response = await page.request.get(await download.get_attribute("href") or "")
+        assert response.status == 200, name
+        bodies[name] = await response.text()
+        titles[name] = (await rows.nth(i).locator("td").first.inner_text()).split(": ", 1)[0]
     tables = {name: list(csv.DictReader(io.StringIO(body))) for name, body in bodies.items() if name.endswith(".csv")}
     assert [row["title"] for row in tables["pilots.csv"]] == [TITLE]
     assert [(row["name"], row["unit"], row["direction"]) for row in tables["kpis.csv"]] == [(KPI, "mm", "down")]
@@ -278,19 +282,33 @@ async def the_open_data_downloads(page: Page, variant: Variant) -> None:
     assert [(row["ratings"], row["rating_4"], row["local_ratings"]) for row in tables["feedback.csv"]] == [
         ("1", "1", "1")
     ]
+    assert list(tables["milestones.csv"]) == []
     everything = json.loads(bodies["pilots.json"])
     assert [p["title"] for p in everything["pilots"]] == [TITLE]
     assert [k["name"] for k in everything["kpis"]] == [KPI]
     assert everything["measurements"] == []
+    assert [(f["ratings"], f["rating_4"]) for f in everything["feedback"]] == [(1, 1)]
+    return titles
 
-    description = (
+
+async def the_dcat_description_names_each_file(page: Page, variant: Variant, titles: dict[str, str]) -> None:
+    """The description a portal harvests names every file the page offers, by the title the
+    page shows it under in the reader's language."""
+    portals = (
         main(page).locator("section").filter(has=page.get_by_role("heading", name=tr(variant, "For open-data portals")))
     )
-    response = await page.request.get(await description.locator("a[href$='/dcat.jsonld']").get_attribute("href") or "")
+    response = await page.request.get(await portals.locator("a[href$='/dcat.jsonld']").get_attribute("href") or "")
+    assert response.headers["content-type"].startswith("application/ld+json")
     dcat = json.loads(await response.text())
-    described = {d["dcat:downloadURL"]["@id"].rsplit("/", 1)[1]: d for d in dcat["dcat:distribution"]}
-    assert sorted(described) == sorted(bodies)
-    assert all(d["dct:title"] and d["dcat:mediaType"]["@id"] for d in described.values())
+    assert dcat["@type"] == "dcat:Dataset"
+    language = variant.locale.replace("_", "-")
+    described = {
+        d["dcat:downloadURL"]["@id"].rsplit("/", 1)[1]: {
+            t["@value"] for t in d["dct:title"] if t["@language"] == language
+        }
+        for d in dcat["dcat:distribution"]
+    }
+    assert described == {name: {title} for name, title in titles.items()}
 
 
 async def test_a_pilot_from_the_winner_to_its_public_record(
@@ -310,4 +328,5 @@ async def test_a_pilot_from_the_winner_to_its_public_record(
     await a_resident_leaves_feedback(await _open_page(open_page), variant, short_url, live_server.url)
     visitor = await _open_page(open_page)
     await the_public_page_shows_it(visitor, variant)
-    await the_open_data_downloads(visitor, variant)
+    titles = await the_open_data_downloads(visitor, variant)
+    await the_dcat_description_names_each_file(visitor, variant, titles)
