@@ -439,8 +439,9 @@ def dcat_description(*, base_url: str, settings: OpenDataSettings, when: Dates) 
             {
                 "@id": f"{landing}/{d.name}",
                 "@type": "dcat:Distribution",
-                "dct:title": d.title,
-                "dct:description": d.description,
+                # In the three languages, as the dataset's own: the portal shows each file by its title.
+                "dct:title": _in_languages(d.title),
+                "dct:description": _in_languages(d.description),
                 "dcat:accessURL": {"@id": f"{landing}/{d.name}"},
                 "dcat:downloadURL": {"@id": f"{landing}/{d.name}"},
                 "dcat:mediaType": {"@id": f"{MEDIA_TYPES}{d.media_type}"},

@@ -134,6 +134,7 @@ async def add_feedback(
     hidden: bool = False,
     source: FeedbackSource = FeedbackSource.ONLINE,
     entered_by: int | None = None,
+    language: str = "en",
 ) -> int:
     return (
         await PilotFeedback.insert(
@@ -142,7 +143,7 @@ async def add_feedback(
                 rating=rating,
                 comment=comment,
                 local=local,
-                language="en",
+                language=language,
                 source=source,
                 entered_by=entered_by,
                 hidden=hidden,

@@ -132,6 +132,22 @@ async def test_the_dcat_description_names_every_file_at_an_address_that_serves_i
         assert distribution["dct:format"]["@id"].endswith(("/CSV", "/JSON"))
 
 
+async def test_the_dcat_description_names_each_file_in_the_three_languages(client: WebClient) -> None:
+    dataset = json.loads((await client.get("/open-data/pilots/dcat.jsonld")).text)
+    pilots = dataset["dcat:distribution"][0]
+
+    assert pilots["dct:title"] == [
+        {"@value": "Pilots", "@language": "en"},
+        {"@value": "Pilot-projekti", "@language": "sr-Latn"},
+        {"@value": "Пилот-пројекти", "@language": "sr-Cyrl"},
+    ]
+    assert pilots["dct:description"] == [
+        {"@value": "Public pilots and their agreed terms.", "@language": "en"},
+        {"@value": "Javni piloti i njihovi dogovoreni uslovi.", "@language": "sr-Latn"},
+        {"@value": "Јавни пилоти и њихови договорени услови.", "@language": "sr-Cyrl"},
+    ]
+
+
 async def test_the_open_data_page_names_the_licence_and_links_every_file(client: WebClient) -> None:
     await make_public_world()
 

@@ -4,13 +4,13 @@ with disputed values apart, residents' feedback) and an edition's roll-up; draft
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from core import pagecache
 from core.audit import record
 from pilots.enums import PilotStatus
 from pilots.queries import public
-from tests.integration.pilots.public_world import DRAFT_TITLE, HIDDEN_COMMENT, make_public_world
+from tests.integration.pilots.public_world import DRAFT_TITLE, HIDDEN_COMMENT, add_feedback, make_public_world
 from tests.web import WebClient
 
 
@@ -130,6 +130,19 @@ async def test_feedback_is_summed_up_without_hidden_entries_and_their_comments(c
     assert HIDDEN_COMMENT not in html
     assert "Fewer dry fields" in html and "collected in person" in html
     assert w.world.staff["name"] not in html
+
+
+async def test_a_comment_is_marked_with_its_language_as_html_names_it(client: WebClient) -> None:
+    w = await make_public_world()
+    # Feedback keeps the locale the resident wrote in (sr_Cyrl); HTML's lang wants a BCP 47 tag.
+    await add_feedback(
+        w.pilot_id, rating=4, on=datetime(2026, 11, 20, 9, tzinfo=UTC), comment="Мање суве земље", language="sr_Cyrl"
+    )
+
+    html = (await client.get(f"/pilots/{w.pilot_id}")).text
+
+    assert '<span lang="sr-Cyrl">Мање суве земље</span>' in html
+    assert 'lang="sr_Cyrl"' not in html
 
 
 async def test_a_stopped_pilot_says_why(client: WebClient) -> None:
