@@ -12,11 +12,14 @@ from litestar.response import Template
 from challenge.rules.sdgs import SDGS
 from core import pagecache
 from core.clock import utc_now
+from core.errors import NotFound
 from core.web import page
 from pilots.queries import public, public_charts
 
 AnyRequest = Request[Any, Any, Any]
 
+# How many of a KPI's values the pilot's page lists beside its chart; the KPI's own page lists all.
+RECENT_VALUES = 6
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=100_000, description="Page of 20 pilots, from 1")]
 
 
@@ -58,9 +61,28 @@ class PublicPilotPages(Controller):
             return page(
                 "pilots/public/page.html",
                 view=view,
-                charts={kpi.id: public_charts.kpi_chart(kpi, view.pilot) for kpi in view.kpis},
+                charts={kpi.id: public_charts.kpi_chart(kpi, view.pilot, dots=False) for kpi in view.kpis},
+                recent=RECENT_VALUES,
                 feedback=public_charts.feedback_figures(view.feedback),
                 sdg_names=SDGS,
+                day=public_charts.day,
+                number=public_charts.number,
+            )
+
+        return await pagecache.public_page(request, build)
+
+    @get("/pilots/{pilot_id:int}/kpis/{kpi_id:int}")
+    async def kpi(self, request: AnyRequest, pilot_id: FromPath[int], kpi_id: FromPath[int]) -> Response[Any]:
+        async def build() -> Template:
+            view = await public.pilot_page(pilot_id, today=utc_now().date())
+            kpi = next((kpi for kpi in view.kpis if kpi.id == kpi_id), None)
+            if kpi is None:
+                raise NotFound(public.NO_SUCH_KPI)
+            return page(
+                "pilots/public/kpi.html",
+                view=view,
+                kpi=kpi,
+                chart=public_charts.kpi_chart(kpi, view.pilot),
                 day=public_charts.day,
                 number=public_charts.number,
             )

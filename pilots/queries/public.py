@@ -42,6 +42,7 @@ from pilots.schemas import KpiDefinition
 from pilots.tables import Kpi, Measurement, Milestone, Pilot, PilotFeedback, SignOff
 
 NO_SUCH_EDITION = N_("This edition does not exist.")
+NO_SUCH_KPI = N_("This pilot has no such KPI.")
 PUBLIC_STATUSES = [status.value for status in PilotStatus if status in PUBLIC]
 KINDS = tuple(kind.value for kind in SettlementKind)
 

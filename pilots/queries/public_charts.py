@@ -53,10 +53,12 @@ def _config(title: str, **options: Any) -> dict[str, Any]:
     }
 
 
-def kpi_chart(kpi: PublicKpi, pilot: PublicPilot) -> str:
+def kpi_chart(kpi: PublicKpi, pilot: PublicPilot, *, dots: bool = True) -> str:
     """Measurements over time against the baseline and target lines. Accepted values are the
     line; disputed and not yet reviewed ones are separate series of unjoined markers, so a
-    disputed value is never read as part of the trend."""
+    disputed value is never read as part of the trend. Without `dots` the accepted line is drawn
+    without a marker per value (the pilot's page, whose table lists the latest values; the KPI's
+    own page marks every one)."""
     chart = pygal.DateLine(
         **_config(
             kpi.name,
@@ -69,7 +71,7 @@ def kpi_chart(kpi: PublicKpi, pilot: PublicPilot) -> str:
         )
     )
     first = min(kpi.baseline_on, pilot.starts_on)
-    chart.add(_("Accepted"), [(m.measured_on, m.value) for m in kpi.accepted])
+    chart.add(_("Accepted"), [(m.measured_on, m.value) for m in kpi.accepted], show_dots=dots)
     chart.add(_("Disputed"), [(m.measured_on, m.value) for m in kpi.disputed], stroke=False, dots_size=8)
     chart.add(_("Awaiting review"), [(m.measured_on, m.value) for m in kpi.awaiting], stroke=False)
     chart.add(_("Baseline"), [(first, kpi.baseline_value), (pilot.ends_on, kpi.baseline_value)], show_dots=False)

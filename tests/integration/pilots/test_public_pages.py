@@ -292,3 +292,26 @@ async def test_the_list_comes_in_pages_of_twenty_with_the_filters_kept(client: W
     assert 'href="?kind=rural&amp;page=2" rel="next"' in first
     assert second.count('class="pilot-card"') == total - 20
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+async def test_the_pilot_page_lists_a_kpis_latest_values_and_its_own_page_every_one(client: WebClient) -> None:
+    from datetime import timedelta
+
+    from pilots.enums import MeasurementStatus
+    from tests.integration.pilots.public_world import add_kpi, add_measurement
+
+    w = await make_public_world()
+    kpi = await add_kpi(w.pilot_id, name="Farms on advice")
+    for week in range(10):
+        await add_measurement(kpi, date(2026, 9, 7) + timedelta(weeks=week), 390.0 - week, MeasurementStatus.ACCEPTED)
+
+    overview = (await client.get(f"/pilots/{w.pilot_id}")).text
+    own = await client.get(f"/pilots/{w.pilot_id}/kpis/{kpi}")
+    missing = await client.get(f"/pilots/{w.pilot_id}/kpis/{kpi + 1000}")
+
+    card = overview[overview.index(f'id="kpi-{kpi}"') :]
+    card = card[: card.index("</article>")]
+    assert card.count('class="measurement ') == 6
+    assert "The latest 6 of 10 values." in card and f'href="/pilots/{w.pilot_id}/kpis/{kpi}"' in card
+    assert own.status_code == 200 and own.text.count('class="measurement ') == 10
+    assert missing.status_code == 404
