@@ -113,6 +113,25 @@ async def public_page(request: Request[Any, Any, Any], build: Callable[[], Await
     return Response(body.replace(_CSRF_HOLE.encode(), csrf.encode()), media_type=MediaType.HTML)
 
 
+async def public_resource(
+    request: Request[Any, Any, Any], build: Callable[[], Awaitable[bytes]], *, media_type: str, headers: dict[str, str]
+) -> Response[bytes]:
+    """A public file a page links (a chart drawn as an SVG image), built once per content token
+    and language like the pages; it carries no form and nobody's name, so whoever asks gets it."""
+    if not get_settings().page_cache:
+        return Response(await build(), media_type=media_type, headers=headers)
+    key = (request.url.path, request.url.query, current_locale(), await _token())
+    body = _pages.pages.get(key)
+    if body is None:
+        body = await build()
+        _pages.pages[key] = body
+        while len(_pages.pages) > MAX_PAGES:
+            _pages.pages.popitem(last=False)
+    else:
+        _pages.pages.move_to_end(key)
+    return Response(body, media_type=media_type, headers=headers)
+
+
 def forget() -> None:
     """Drop this worker's pages and token (tests that change data behind the services' back)."""
     _pages.clear()

@@ -9,15 +9,17 @@ Every chart has a table with the same numbers beside it in the template.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pygal
 
-from challenge.queries.dashboard import chart_style, horizontal_bar_chart, render_inline, sdg_name
+from challenge.queries.dashboard import CHART_STYLESHEET, chart_style, horizontal_bar_chart, render_inline, sdg_name
 from core.i18n import format_datetime, format_number
 from core.i18n import gettext as _
+from core.settings import PROJECT_ROOT
 from pilots.queries.public import EditionRollup, PublicKpi, PublicPilot, Tally
 from pilots.rules.feedback import Summary
 
@@ -77,6 +79,30 @@ def kpi_chart(kpi: PublicKpi, pilot: PublicPilot, *, dots: bool = True) -> str:
     chart.add(_("Baseline"), [(first, kpi.baseline_value), (pilot.ends_on, kpi.baseline_value)], show_dots=False)
     chart.add(_("Target"), [(first, kpi.target_value), (pilot.ends_on, kpi.target_value)], show_dots=False)
     return render_inline(chart)
+
+
+PILOTS_STYLESHEET = PROJECT_ROOT / "static" / "css" / "pilots.css"
+
+
+@functools.cache
+def _image_stylesheet() -> str:
+    """What an inline chart takes from the page's stylesheets, for a chart that is an image of its
+    own: pygal's rules (charts.css) and the KPI series' markers (pilots.css)."""
+    kpi_rules = [
+        line.replace(".kpi-chart ", ".pygal-chart ")
+        for line in PILOTS_STYLESHEET.read_text(encoding="utf-8").splitlines()
+        if line.startswith(".kpi-chart ")
+    ]
+    return CHART_STYLESHEET.read_text(encoding="utf-8") + "\n".join(kpi_rules)
+
+
+def kpi_chart_image(kpi: PublicKpi, pilot: PublicPilot) -> bytes:
+    """The KPI's chart as an SVG image of its own (the pilot's page links one per KPI, so the page
+    stays small): the same drawing, its style inside it, since an image loads nothing else."""
+    svg = kpi_chart(kpi, pilot, dots=False)
+    start_tag_end = svg.index(">") + 1
+    style = f"<style><![CDATA[{_image_stylesheet()}]]></style>"
+    return (svg[:start_tag_end] + style + svg[start_tag_end:]).encode()
 
 
 @dataclass(frozen=True)

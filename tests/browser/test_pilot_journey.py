@@ -238,11 +238,11 @@ async def the_public_page_shows_it(page: Page, variant: Variant) -> None:
     await expect(main(page).get_by_role("heading", level=1)).to_have_text(TITLE)
 
     kpi = main(page).get_by_role("article").filter(has=page.get_by_role("heading", name=KPI))
-    chart = kpi.locator("figure.kpi-chart svg")
-    await expect(chart).to_contain_text(tr(variant, "Disputed"))
-    # The series' order is fixed (pilots.queries.public_charts.kpi_chart): 0 accepted, 1 disputed.
-    await expect(chart.locator(".serie-1 .dot")).to_have_count(1)
-    await expect(chart.locator(".serie-0 .dot")).to_have_count(0)
+    # The pilot's page shows each KPI's chart as an image of its own, drawn and loaded.
+    image = kpi.locator("figure.kpi-chart img")
+    await expect(image).to_have_count(1)
+    await image.scroll_into_view_if_needed()
+    assert await image.evaluate("img => img.complete && img.naturalWidth > 0")
     disputed = kpi.locator("tr.measurement-disputed")
     await expect(disputed).to_have_count(1)
     await expect(disputed.locator(".badge")).to_have_text(tr(variant, "disputed"))
@@ -254,6 +254,17 @@ async def the_public_page_shows_it(page: Page, variant: Variant) -> None:
     await expect(feedback.locator(".feedback-distribution")).to_contain_text("4 ★")
     await check_fits(page, variant)
     await _accessible(page)
+
+    # The KPI's own page draws the same chart in the page, every value marked.
+    await kpi.get_by_role("link", name=tr(variant, "Every value of this KPI")).click()
+    chart = main(page).locator("figure.kpi-chart svg")
+    await expect(chart).to_contain_text(tr(variant, "Disputed"))
+    # The series' order is fixed (pilots.queries.public_charts.kpi_chart): 0 accepted, 1 disputed.
+    await expect(chart.locator(".serie-1 .dot")).to_have_count(1)
+    await expect(chart.locator(".serie-0 .dot")).to_have_count(0)
+    await expect(main(page).locator("tr.measurement-disputed")).to_have_count(1)
+    await check_fits(page, variant)
+    await page.go_back()
 
 
 async def the_open_data_downloads(page: Page, variant: Variant) -> dict[str, str]:

@@ -371,6 +371,7 @@ ACCESS: dict[str, Access] = {
     "GET /pilots": public(),
     "GET /pilots/{pilot_id:int}": public(),
     "GET /pilots/{pilot_id:int}/kpis/{kpi_id:int}": public().calling(params=KPI_PILOT),
+    "GET /pilots/{pilot_id:int}/kpis/{kpi_id:int}/chart.svg": public().calling(params=KPI_PILOT),
     "GET /editions/{slug:str}/pilots": public(),
     "GET /open-data/pilots": public(),
     "GET /open-data/pilots/pilots.csv": public(),

@@ -113,9 +113,14 @@ async def test_disputed_values_are_marked_apart_and_never_counted_into_progress(
     assert kpi.standing.progress is not None and round(kpi.standing.progress, 3) == 0.695
     assert len(re.findall(r'class="measurement measurement-disputed"', html)) == 1
     assert len(re.findall(r'class="measurement measurement-accepted"', html)) == 3
-    assert html.count('<figure class="kpi-chart"><svg') == 1
-    assert "<script" not in html.split('<figure class="kpi-chart">')[1].split("</figure>")[0]
-    assert "Disputed" in html  # the chart's series of its own
+    assert html.count('<figure class="kpi-chart"><img src=') == 1
+    # The chart itself (an image of its own, and inline on the KPI's page) has the disputed
+    # values as a series of their own, and no script.
+    for chart in (
+        (await client.get(f"/pilots/{w.pilot_id}/kpis/{kpi.id}/chart.svg")).text,
+        (await client.get(f"/pilots/{w.pilot_id}/kpis/{kpi.id}")).text.split('<figure class="kpi-chart">')[1],
+    ):
+        assert "Disputed" in chart and "<script" not in chart.split("</svg>")[0]
 
 
 async def test_feedback_is_summed_up_without_hidden_entries_and_their_comments(client: WebClient) -> None:
@@ -314,4 +319,30 @@ async def test_the_pilot_page_lists_a_kpis_latest_values_and_its_own_page_every_
     assert card.count('class="measurement ') == 6
     assert "The latest 6 of 10 values." in card and f'href="/pilots/{w.pilot_id}/kpis/{kpi}"' in card
     assert own.status_code == 200 and own.text.count('class="measurement ') == 10
+    assert missing.status_code == 404
+
+
+async def test_a_kpis_chart_is_an_svg_image_of_its_own_with_its_style_inside(client: WebClient) -> None:
+    from xml.etree import ElementTree
+
+    from pilots.enums import MeasurementStatus
+    from tests.integration.pilots.public_world import add_kpi, add_measurement
+
+    w = await make_public_world()
+    kpi = await add_kpi(w.pilot_id, name="Farms on advice")
+    await add_measurement(kpi, date(2026, 9, 7), 390.0, MeasurementStatus.DISPUTED)
+
+    page_text = (await client.get(f"/pilots/{w.pilot_id}")).text
+    chart = await client.get(f"/pilots/{w.pilot_id}/kpis/{kpi}/chart.svg")
+    missing = await client.get(f"/pilots/{w.pilot_id}/kpis/{kpi + 1000}/chart.svg")
+
+    assert f'<img src="/pilots/{w.pilot_id}/kpis/{kpi}/chart.svg"' in page_text
+    assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    assert chart.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")
+    root = ElementTree.fromstring(chart.content)  # noqa: S314  (our own server's answer)
+    namespace = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{namespace}svg"
+    style = root.find(f"{namespace}style")
+    assert style is not None and ".pygal-chart .serie-1 .dot" in (style.text or "")
+    assert root.find(f".//{namespace}script") is None
     assert missing.status_code == 404
