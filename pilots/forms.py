@@ -138,7 +138,7 @@ def kpi_command(data: dict[str, Any]) -> KpiIn:
         method=field(data, "method"),
         frequency=_choice(data, "frequency", Frequency, errors),
         reporter=_choice(data, "reporter", Side, errors),
-        sdg=int(raw_sdg) if raw_sdg.isdigit() and len(raw_sdg) < 4 else None,
+        sdg=int(raw_sdg) if raw_sdg.isascii() and raw_sdg.isdecimal() and len(raw_sdg) < 4 else None,
         sdg_target=field(data, "sdg_target"),
     )
     if raw_sdg and command.sdg is None:

@@ -239,7 +239,6 @@ class PublicMeasurementOut(msgspec.Struct, frozen=True, kw_only=True):
     measured_on: date
     value: float
     status: MeasurementStatus
-    note: str
 
 
 class KpiDefinition(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,6 +15,8 @@ from challenge.enums import ApplicationStatus
 from challenge.tables import Application, ApplicationProblem, Municipality, Startup
 from core.auth import CurrentUser
 from core.enums import Role
+from core.errors import NotFound
+from core.rules import N_
 from core.tables import Membership, User
 from mentoring.enums import MatchStatus
 from mentoring.tables import Match
@@ -34,6 +36,9 @@ from pilots.rules import lifecycle
 from pilots.rules.agreement import Terms
 from pilots.schemas import PilotAgreementOut, SignatureOut, VersionOut
 from pilots.tables import AgreementVersion, Pilot, Signature
+
+# Pilots opened here always have version 1; one written to the tables by hand may not.
+NO_VERSION = N_("This pilot has no agreement to sign yet.")
 
 # The application statuses a pilot may follow from, the winners first (the organiser's choice).
 ADVANCED = (ApplicationStatus.WINNER, ApplicationStatus.FINALIST, ApplicationStatus.ACCEPTED)
@@ -294,7 +299,9 @@ class WorkView:
 
 async def work_view(user: CurrentUser, pilot: PilotRow) -> WorkView:
     versions = await versions_of(pilot.id)
-    current = next(v for v in versions if v.number == pilot.current_version)
+    current = next((v for v in versions if v.number == pilot.current_version), None)
+    if current is None:
+        raise NotFound(NO_VERSION)
     mine = sides_of(user, pilot)
     ended = pilot.status in lifecycle.FINAL
     return WorkView(

@@ -297,7 +297,8 @@ async def _measurement_views(
                 id=row["id"],
                 measured_on=row["measured_on"],
                 value=row["value"],
-                note=row["note"],
+                # The reporter's note is for the other sides, not for the public.
+                note=row["note"] if details else "",
                 status=MeasurementStatus(row["status"]),
                 reporter_name=(row["reporter_name"] or "") if details else "",
                 reviews=reviews.get(row["id"], []),

@@ -105,6 +105,11 @@ class PublicPilot(ListedPilot, frozen=True, kw_only=True):
     ended_at: datetime | None
 
 
+def _whole(text: str) -> bool:
+    """Digits int() reads: "²" and "٣" are digits to str.isdigit, and int() refuses the first."""
+    return text.strip().isascii() and text.strip().isdecimal()
+
+
 @dataclass(frozen=True)
 class PilotFilters:
     """The list's filters as a query string gives them; values that name nothing are dropped."""
@@ -118,9 +123,9 @@ class PilotFilters:
     def from_query(cls, *, edition: str = "", municipality: str = "", kind: str = "", sdg: str = "") -> PilotFilters:
         return cls(
             edition=edition.strip()[:80],
-            municipality=int(municipality) if municipality.strip().isdigit() and len(municipality) < 10 else None,
+            municipality=int(municipality) if _whole(municipality) and len(municipality.strip()) < 10 else None,
             kind=kind if kind in KINDS else "",
-            sdg=int(sdg) if sdg.strip().isdigit() and int(sdg) in SDGS else None,
+            sdg=int(sdg) if _whole(sdg) and len(sdg.strip()) < 3 and int(sdg) in SDGS else None,
         )
 
     def query(self) -> dict[str, str]:

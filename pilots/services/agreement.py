@@ -36,8 +36,6 @@ from pilots.tables import AgreementVersion, Pilot, Signature
 ORGANISERS_ONLY = N_("Only organisers write a pilot's agreement and move it along.")
 NOT_YOUR_SIDE = N_("You do not sign for this side of the pilot.")
 ENDED = N_("This pilot has ended; its agreement no longer changes.")
-# Pilots opened here always have version 1; one written to the tables by hand may not.
-NO_VERSION = N_("This pilot has no agreement to sign yet.")
 NOTHING_CHANGED = N_("The amendment changes no term; change at least one.")
 NOTE_REQUIRED = N_("Say what the amendment is for; every side reads it before signing again.")
 MAX_NOTE = 2000
@@ -140,7 +138,9 @@ async def amend(*, user: CurrentUser, pilot_id: int, command: TermsIn, note: str
         pilot = await locked_pilot(pilot_id)
         if pilot.status in lifecycle.FINAL:
             raise StateConflict(ENDED)
-        current = next(v for v in await queries.versions_of(pilot_id) if v.number == pilot.current_version)
+        current = next((v for v in await queries.versions_of(pilot_id) if v.number == pilot.current_version), None)
+        if current is None:
+            raise NotFound(queries.NO_VERSION)
         changed = agreement.changed_terms(current.terms, terms)
         if not changed:
             raise ValidationFailed({}, NOTHING_CHANGED)
@@ -199,7 +199,7 @@ async def sign(*, user: CurrentUser, pilot_id: int, number: int, side: Side) -> 
         versions = await queries.versions_of(pilot_id)
         current = next((v for v in versions if v.number == pilot.current_version), None)
         if current is None:
-            raise NotFound(NO_VERSION)
+            raise NotFound(queries.NO_VERSION)
         if number == current.number and side in current.signed_by:
             return Signed(number=number, already=True, in_force=pilot.version_in_force == number, status=pilot.status)
         try:

@@ -21,6 +21,10 @@ from pilots.tables import Kpi
 NOT_A_DEFINER = N_("Only the organisers and the municipality's staff define a pilot's KPIs.")
 ENDED = N_("This pilot has ended; its KPIs no longer change.")
 MEASURED = N_("This KPI has measurements; it stays on the record.")
+MEANING_FIXED = N_(
+    "This KPI has measurements: its unit, direction, baseline and reporting side stay as they were "
+    "reviewed; define a new KPI to measure differently."
+)
 ADDED = N_("%(actor)s added the KPI “%(kpi)s” to the pilot %(pilot)s.")
 CHANGED = N_("%(actor)s changed the KPI “%(kpi)s” of the pilot %(pilot)s.")
 REMOVED = N_("%(actor)s removed the KPI “%(kpi)s” from the pilot %(pilot)s.")
@@ -96,6 +100,12 @@ async def _tell_the_others(
             )
 
 
+def _what_values_mean(fields: KpiFields) -> tuple[object, ...]:
+    """What reported values were judged against: changing it afterwards would rewrite their
+    progress, or let the old reporter review its own values."""
+    return (fields.unit, fields.direction, fields.baseline_value, fields.baseline_on, fields.reporter)
+
+
 async def define_kpi(*, user: CurrentUser, pilot_id: int, kpi: KpiIn) -> KpiRow:
     pilot, sides = await _editable(user, pilot_id)
     fields = await _checked(pilot, kpi)
@@ -116,6 +126,9 @@ async def edit_kpi(*, user: CurrentUser, pilot_id: int, kpi_id: int, kpi: KpiIn)
     before = await load_kpi(pilot_id=pilot.id, kpi_id=kpi_id)
     fields = await _checked(pilot, kpi)
     async with db.transaction():
+        await db.locked(Kpi.select(Kpi.id).where(Kpi.id == kpi_id))
+        if _what_values_mean(before.fields) != _what_values_mean(fields) and await has_measurements(kpi_id):
+            raise StateConflict(MEANING_FIXED)
         await Kpi.update(_columns(fields)).where(Kpi.id == kpi_id)  # type: ignore[arg-type]
         await audit.record(
             actor_id=user.id,
@@ -133,7 +146,9 @@ async def remove_kpi(*, user: CurrentUser, pilot_id: int, kpi_id: int) -> None:
     pilot, sides = await _editable(user, pilot_id)
     kpi = await load_kpi(pilot_id=pilot.id, kpi_id=kpi_id)
     async with db.transaction():
-        # Checked inside the transaction: a measurement reported meanwhile keeps its KPI.
+        # Checked under the KPI's lock, which a report takes too: a value reported meanwhile
+        # keeps its KPI (deleting the KPI would take the value and its evidence with it).
+        await db.locked(Kpi.select(Kpi.id).where(Kpi.id == kpi_id))
         if await has_measurements(kpi_id):
             raise StateConflict(MEASURED)
         await Kpi.delete().where(Kpi.id == kpi_id)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from challenge.tables import Edition
 from core import audit, db, files
 from core.auth import CurrentUser
-from core.errors import PermissionDenied, StateConflict, ValidationFailed
+from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.i18n import gettext as _
 from core.i18n import in_locale, label
 from core.mail import queue_mail
@@ -21,8 +21,8 @@ from core.storage import get_storage
 from core.tables import StoredFile
 from core.uploads import ReceivedFile
 from pilots.enums import MeasurementStatus, Review, Side
-from pilots.queries.kpis import KpiRow, latest_reviews, load_kpi, load_measurement, people_of
-from pilots.queries.pilots import load_pilot, sides_of
+from pilots.queries.kpis import NO_SUCH_KPI, KpiRow, latest_reviews, load_kpi, load_measurement, people_of
+from pilots.queries.pilots import load_pilot, may_work_on, sides_of
 from pilots.records import PilotRow
 from pilots.rules.kpis import (
     MAX_ABS_VALUE,
@@ -143,6 +143,9 @@ async def _report(
         raise ValidationFailed(errors)
     note = measurement.note.strip()
     async with db.transaction():
+        # The KPI's lock: a removal waits for this value, or this value finds the KPI gone.
+        if not await db.locked(Kpi.select(Kpi.id).where(Kpi.id == kpi.id)):
+            raise NotFound(NO_SUCH_KPI)
         measurement_id = (
             await Measurement.insert(
                 Measurement(
@@ -274,7 +277,8 @@ async def review_measurement(
 
 
 async def may_read_evidence(user: CurrentUser | None, file_row: files.FileRow) -> bool:
-    """The pilot's parties read its evidence (organisers read every file anyway); nobody else."""
+    """Whoever works on the pilot (its sides and its mentor, as on its KPI pages) reads its evidence
+    (organisers read every file anyway); nobody else."""
     if user is None:
         return False
     measured = MeasurementEvidence.select(MeasurementEvidence.measurement).where(
@@ -287,7 +291,7 @@ async def may_read_evidence(user: CurrentUser | None, file_row: files.FileRow) -
     )
     if row is None:
         return False
-    return bool(sides_of(user, await load_pilot(row["pilot"])))
+    return may_work_on(user, await load_pilot(row["pilot"]))
 
 
 def register() -> None:

@@ -205,6 +205,12 @@ async def sign_off(
     now = utc_now()
     async with db.transaction():
         milestone = await _locked(pilot_id, milestone_id)
+        # Checked again on the locked row: an edit may have changed who is named meanwhile, and
+        # a milestone every named side approved stays achieved on the record.
+        if milestone.status is MilestoneStatus.ACHIEVED:
+            raise StateConflict(ACHIEVED_STAYS)
+        if chosen not in milestone.sign_off_by:
+            raise PermissionDenied(NOT_YOUR_SIDE)
         before = milestone.status
         sign_off_id = (
             await SignOff.insert(

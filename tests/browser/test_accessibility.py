@@ -267,6 +267,7 @@ async def test_tab_reaches_the_navigation_then_the_sign_in_form_in_order(
     assert [p["text"] for p in passed if p["inNav"] and p["tag"] == "a"] == [
         "Smart Challenge",
         "Problems",
+        "Pilots",
         "Sign in",
         "Create account",
     ]

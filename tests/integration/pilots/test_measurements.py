@@ -287,7 +287,7 @@ async def test_the_reporter_cannot_review_its_own_value_through_the_form(sign_in
     assert await MeasurementReview.count() == 0
 
 
-async def test_a_stranger_cannot_see_the_evidence(sign_in: SignIn, app: Litestar) -> None:
+async def test_a_stranger_cannot_see_the_evidence_and_the_mentor_can(sign_in: SignIn, app: Litestar) -> None:
     world = await make_pilot_world()
     kpi_id = await add_kpi(world)
     founder = await sign_in(world.founder)
@@ -308,7 +308,8 @@ async def test_a_stranger_cannot_see_the_evidence(sign_in: SignIn, app: Litestar
             (await (await sign_in(world.organiser)).get(f"/files/{file_id}")).status_code,
         ]
 
-    assert answers == [404, 404, 404, 200, 200]
+    # The mentor follows the pilot's KPI pages, where the evidence is listed, and reads it there.
+    assert answers == [404, 200, 404, 200, 200]
 
 
 # API ------------------------------------------------------------------------------------------
@@ -338,9 +339,10 @@ async def test_the_api_reports_and_disputes_and_the_public_sees_the_dispute_with
     assert (disputed.status_code, disputed.json()["status"]) == (201, "disputed")
     assert public.status_code == 200
     assert public.json()[0]["measurements"] == [
-        {"id": measurement_id, "measured_on": "2026-10-31", "value": 398.5, "status": "disputed", "note": "October."}
+        {"id": measurement_id, "measured_on": "2026-10-31", "value": 398.5, "status": "disputed"}
     ]
-    assert "Marko" not in public.text and "evidence" not in public.text
+    # The reporter's note is for the other sides.
+    assert "Marko" not in public.text and "evidence" not in public.text and "October." not in public.text
 
 
 async def test_the_api_refuses_a_date_outside_the_pilot_on_its_field(sign_in: SignIn) -> None:
