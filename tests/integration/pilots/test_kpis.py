@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.tables import AuditEvent, OutboxMessage
-from pilots.enums import Direction, PilotStatus
+from pilots.enums import Direction, PilotStatus, Side
 from pilots.queries.kpis import load_kpi
 from pilots.services import kpis
 from pilots.tables import Kpi, Pilot
@@ -228,3 +228,27 @@ async def test_the_api_defines_a_kpi_for_the_municipality_but_not_for_the_startu
         {"target_value": "More is better for this KPI: the target is above the baseline."},
     )
     assert await Kpi.count() == 1
+
+
+async def test_a_measured_kpi_keeps_what_its_values_were_judged_against() -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    await report(world, kpi_id)
+    organiser = await user_of(world.organiser)
+
+    with pytest.raises(StateConflict) as refused:
+        await kpis.edit_kpi(
+            user=organiser,
+            pilot_id=world.pilot_id,
+            kpi_id=kpi_id,
+            kpi=msgspec.structs.replace(WATER, reporter=Side.MUNICIPALITY),
+        )
+    renamed = await kpis.edit_kpi(
+        user=organiser,
+        pilot_id=world.pilot_id,
+        kpi_id=kpi_id,
+        kpi=msgspec.structs.replace(WATER, name="Water, per hectare"),
+    )
+
+    assert refused.value.message == kpis.MEANING_FIXED
+    assert (renamed.name, renamed.reporter) == ("Water, per hectare", WATER.reporter)

@@ -420,3 +420,21 @@ async def test_organisers_add_milestones_and_named_sides_sign_them_off_through_t
     assert approved.status_code == 201
     assert (approved.json()["status"], approved.json()["waiting_for"]) == ("achieved", [])
     assert approved.json()["achieved_at"] is not None
+
+
+async def test_an_achieved_milestone_stays_achieved() -> None:
+    world = await make_pilot_world()
+    organiser, staff, founder = await user(world.organiser), await user(world.staff), await user(world.founder)
+    milestone_id = await milestones.add_milestone(user=organiser, pilot_id=world.pilot_id, command=command())
+    for person in (staff, founder):
+        await milestones.sign_off(
+            user=person, pilot_id=world.pilot_id, milestone_id=milestone_id, decision=APPROVE, reason=""
+        )
+
+    with pytest.raises(StateConflict) as refused:
+        await milestones.sign_off(
+            user=staff, pilot_id=world.pilot_id, milestone_id=milestone_id, decision=REFUSE, reason="Changed my mind."
+        )
+
+    assert refused.value.message == milestones.ACHIEVED_STAYS
+    assert await _status(milestone_id) == ("achieved", True)

@@ -346,3 +346,11 @@ async def test_a_kpis_chart_is_an_svg_image_of_its_own_with_its_style_inside(cli
     assert style is not None and ".pygal-chart .serie-1 .dot" in (style.text or "")
     assert root.find(f".//{namespace}script") is None
     assert missing.status_code == 404
+
+
+async def test_digits_int_cannot_read_are_no_filter(client: WebClient) -> None:
+    await make_public_world()
+
+    answers = [(await client.get(f"/pilots?{name}=²")).status_code for name in ("municipality", "sdg")]
+
+    assert answers == [200, 200]
