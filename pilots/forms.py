@@ -211,6 +211,12 @@ def _whole(text: str) -> int | None:
         return None
 
 
+def _id(text: str) -> int | None:
+    """A chosen row's id; one no column can hold is no row (0), and refused as such."""
+    number = _whole(text)
+    return number if number is None or 0 <= number < 2**31 else 0
+
+
 def _terms_fields(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     starts_on, ends_on = _term_date(data, "starts_on", errors), _term_date(data, "ends_on", errors)
     # "12 000" is how people write twelve thousand; a decimal point or comma is refused, not guessed.
@@ -223,7 +229,7 @@ def _terms_fields(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any
         errors["procurement"] = N_("Choose a procurement path.")
         procurement = PilotProcurement.OTHER
     mentor_text = field(data, "mentor_id").strip()
-    mentor = _whole(mentor_text) if mentor_text else None
+    mentor = _id(mentor_text) if mentor_text else None
     if mentor_text and mentor is None:
         errors["mentor_id"] = N_("Choose one of the mentors, or nobody.")
     return {
@@ -266,7 +272,7 @@ def open_command(data: dict[str, Any]) -> OpenPilotIn:
     """The "open a pilot" form: `target` is "<application id>:<problem id>"."""
     errors: dict[str, str] = {}
     application, _, problem = field(data, "target").partition(":")
-    application_id, problem_id = _whole(application), _whole(problem)
+    application_id, problem_id = _id(application), _id(problem)
     if application_id is None or problem_id is None:
         errors["target"] = CHOOSE_TARGET
     fields = _terms_fields(data, errors)

@@ -12,7 +12,7 @@ from core.enums import Role
 from core.errors import NotFound
 from core.rules import N_
 from core.tables import Membership, User
-from pilots.enums import SIDES, Frequency, MilestoneStatus, PilotStatus, Side
+from pilots.enums import SIDES, Frequency, MeasurementStatus, MilestoneStatus, PilotStatus, Side
 from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, may_work_on
 from pilots.records import DueEntry, MilestoneRow, MilestoneView, PilotRow, Recipient, SignOffRow, to, to_all
 from pilots.rules.kpis import next_due
@@ -132,8 +132,10 @@ async def due_entries() -> list[DueEntry]:
     )
     last_measured: dict[int, date] = {}
     if kpis:
+        # As on the KPI's page: a disputed value is answered with a new one, so it does not
+        # count as the period's measurement and the reminder for it still comes.
         for row in await Measurement.select(Measurement.kpi, Measurement.measured_on).where(
-            Measurement.kpi.is_in([kpi["id"] for kpi in kpis])
+            Measurement.kpi.is_in([kpi["id"] for kpi in kpis]), Measurement.status != MeasurementStatus.DISPUTED
         ):
             if row["kpi"] not in last_measured or row["measured_on"] > last_measured[row["kpi"]]:
                 last_measured[row["kpi"]] = row["measured_on"]

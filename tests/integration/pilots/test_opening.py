@@ -248,3 +248,19 @@ async def test_every_overlong_term_is_named_and_nothing_is_cut(app: Litestar) ->
     )
     assert "s" * 5001 + "</textarea>" in refused.text
     assert await Pilot.count() == 0
+
+
+async def test_ids_no_column_can_hold_are_refused_as_no_such_choice(app: Litestar) -> None:
+    world = await make_winner()
+    web = await signed_in(app, world.organiser)
+    huge = str(2**40)
+    try:
+        refused = await web.post_form(
+            f"/organiser/editions/{world.edition['id']}/pilots/",
+            form_of(world, target=f"{huge}:{huge}", mentor_id=huge),
+        )
+    finally:
+        await web.http.aclose()
+
+    assert refused.status_code == 422
+    assert await Pilot.count() == 0

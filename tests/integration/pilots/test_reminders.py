@@ -10,11 +10,12 @@ from litestar import Litestar
 
 from core.scheduler import registered_jobs
 from core.tables import OutboxMessage
-from pilots.enums import PilotStatus, SignOffDecision
+from pilots.enums import MeasurementStatus, PilotStatus, SignOffDecision
 from pilots.queries.milestones import overdue_entries
 from pilots.rules.reminders import ItemKind
 from pilots.services import milestones
 from pilots.services.reminders import send_reminders
+from pilots.tables import Measurement
 from tests.integration.pilots.milestones_world import add_kpi, add_milestone_row, measure, user
 from tests.integration.pilots.world import make_pilot_world
 
@@ -55,6 +56,18 @@ async def test_a_new_measurement_moves_the_due_date_and_so_the_reminder() -> Non
     assert await send_reminders(now=datetime(2026, 10, 30, tzinfo=UTC)) == 1
     assert await _reminders() == [
         (world.staff["email"], f"pilot:measurement:{kpi_id}:due_soon:2026-11-02:{world.staff['id']}"),
+    ]
+
+
+async def test_a_disputed_value_does_not_count_as_the_periods_measurement() -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world.pilot_id, reporter="municipality")
+    await measure(kpi_id, date(2026, 10, 2))
+    await Measurement.update({Measurement.status: MeasurementStatus.DISPUTED}).where(Measurement.kpi == kpi_id)
+
+    assert await send_reminders(now=OCT_5) == 1
+    assert await _reminders() == [
+        (world.staff["email"], f"pilot:measurement:{kpi_id}:overdue:2026-10-01:{world.staff['id']}"),
     ]
 
 
