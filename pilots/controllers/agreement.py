@@ -3,7 +3,6 @@ pilots, and a pilot's overview where its sides sign, the organisers amend it and
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -14,8 +13,8 @@ from challenge.records import EditionRow
 from challenge.services.editions import edition_scope
 from core.enums import Role
 from core.forms import FormData, field
-from core.i18n import format_datetime, label
 from core.i18n import gettext as _
+from core.i18n import label
 from core.permissions import requires_role
 from core.scopes import Scoped
 from core.sessions import flash
@@ -24,6 +23,7 @@ from pilots import forms
 from pilots.enums import PilotProcurement
 from pilots.queries import agreement as queries
 from pilots.queries.pilots import pilot_scope
+from pilots.queries.public_charts import day
 from pilots.records import PilotRow
 from pilots.services import agreement, opening
 
@@ -32,11 +32,6 @@ AnyRequest = Request[Any, Any, Any]
 
 def _work(pilot_id: int) -> str:
     return f"/pilots/{pilot_id}/work"
-
-
-def day(value: date) -> str:
-    """A calendar day in the platform's one date style (noon UTC falls on that day in the style's zone)."""
-    return format_datetime(datetime.combine(value, time(12), tzinfo=UTC), "UTC", "date")
 
 
 def _procurements() -> list[tuple[str, str]]:

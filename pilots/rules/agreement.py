@@ -7,7 +7,7 @@ for all three signatures and, until then, the earlier version still binds everyo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -127,8 +127,3 @@ def waiting_for(signed_by: Iterable[Side]) -> tuple[Side, ...]:
 
 def other_sides(side: Side) -> tuple[Side, ...]:
     return tuple(other for other in SIDES if other is not side)
-
-
-def sides_of(memberships: Mapping[Side, bool]) -> frozenset[Side]:
-    """The sides a person stands for, from which of the pilot's parties they belong to."""
-    return frozenset(side for side, member in memberships.items() if member)
