@@ -80,8 +80,7 @@ async def audit_events(
         .offset((page - 1) * PAGE_SIZE)
         .output(load_json=True)
     )
-    rows = rows[:PAGE_SIZE]
-    return PageOf(rows=await _readable(rows), page=page, has_next=len(rows) > PAGE_SIZE)
+    return PageOf(rows=await _readable(rows[:PAGE_SIZE]), page=page, has_next=len(rows) > PAGE_SIZE)
 
 
 # Where the organiser reads each kind of audited object. Only paths: the back office knows the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import audit
 from core.enums import Role
+from core.organiser.queries import PAGE_SIZE
 from tests.factories import make_user
 from tests.web import WebClient
 
@@ -110,3 +111,15 @@ async def test_audit_and_outbox_pages_past_every_row_are_empty(logged_in) -> Non
 
     assert (audit_page.status_code, outbox_page.status_code) == (200, 200)
     assert "problem.published" not in audit_page.text
+
+
+async def test_a_long_audit_log_offers_the_older_page_and_ends_there(logged_in) -> None:
+    organiser = await logged_in(Role.ORGANISER)
+    for number in range(PAGE_SIZE + 1):
+        await audit.record(actor_id=None, action="score.saved", entity="score", entity_id=number)
+
+    first = (await organiser.get("/organiser/audit?entity=score")).text
+    second = (await organiser.get("/organiser/audit?entity=score&page_number=2")).text
+
+    assert ("page_number=2" in first, "page_number=3" in second) == (True, False)
+    assert ("score #0" in first, "score #0" in second, "score #1" in second) == (False, True, False)
