@@ -55,12 +55,18 @@ async def _problem(application_id: int, problem_id: int, errors: dict[str, str])
     if not addressed or problem is None:
         errors["problem_id"] = NOT_ITS_PROBLEM
         return None
-    if await Pilot.exists().where(
-        Pilot.application == application_id, Pilot.problem == problem_id, Pilot.status != PilotStatus.STOPPED
-    ):
+    if await _piloted(application_id, problem_id):
         errors["problem_id"] = ALREADY_PILOTED
         return None
     return problem
+
+
+async def _piloted(application_id: int, problem_id: int) -> bool:
+    return bool(
+        await Pilot.exists().where(
+            Pilot.application == application_id, Pilot.problem == problem_id, Pilot.status != PilotStatus.STOPPED
+        )
+    )
 
 
 async def _unused_code() -> str:
@@ -95,6 +101,11 @@ async def open_pilot(*, user: CurrentUser, command: OpenPilotIn, edition_id: int
         title = f"{startup['name'] if startup else ''}: {problem['title']}"[: agreement.MAX_TITLE]
     stored = queries.terms_json(terms)
     async with db.transaction():
+        # Two organisers opening the same pilot at once: the application's row lock orders them
+        # (SQLite's write lock does the same), and the second finds the first's pilot.
+        await db.locked(Application.select(Application.id).where(Application.id == application["id"]))
+        if await _piloted(application["id"], problem["id"]):
+            raise ValidationFailed({"problem_id": ALREADY_PILOTED})
         code = await _unused_code()
         pilot_id = (
             await Pilot.insert(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from litestar import Litestar
 
@@ -11,7 +13,7 @@ from pilots.enums import PilotStatus
 from pilots.queries.agreement import candidates, versions_of
 from pilots.queries.pilots import load_pilot
 from pilots.rules.codes import is_code
-from pilots.services.opening import NOT_ADVANCED, NOT_ITS_PROBLEM, open_pilot
+from pilots.services.opening import ALREADY_PILOTED, NOT_ADVANCED, NOT_ITS_PROBLEM, open_pilot
 from pilots.tables import Pilot
 from tests.factories import make_problem
 from tests.integration.pilots.agree_world import TERMS, audited, form_of, opening, outbox, signed_in, user
@@ -264,3 +266,18 @@ async def test_ids_no_column_can_hold_are_refused_as_no_such_choice(app: Litesta
 
     assert refused.status_code == 422
     assert await Pilot.count() == 0
+
+
+async def test_two_organisers_opening_the_same_pilot_at_once_open_it_once() -> None:
+    world = await make_winner()
+    organiser = await user(world.organiser)
+
+    results = await asyncio.gather(
+        open_pilot(user=organiser, command=opening(world)),
+        open_pilot(user=organiser, command=opening(world)),
+        return_exceptions=True,
+    )
+
+    refused = [result for result in results if isinstance(result, ValidationFailed)]
+    assert (len(refused), [error.errors for error in refused]) == (1, [{"problem_id": ALREADY_PILOTED}])
+    assert await Pilot.count().where(Pilot.application == world.application_id) == 1
