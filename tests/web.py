@@ -42,6 +42,9 @@ class WebClient:
     async def post_json(self, url: str, payload: Any) -> Response:
         return await self.http.post(url, json=payload, headers={"x-csrftoken": await self.csrf_token()})
 
+    async def put_json(self, url: str, payload: Any) -> Response:
+        return await self.http.put(url, json=payload, headers={"x-csrftoken": await self.csrf_token()})
+
     async def upload(
         self,
         url: str,

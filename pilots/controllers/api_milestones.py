@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from core.enums import Role
@@ -38,6 +38,20 @@ class MilestonesApi(Controller):
         self, request: AnyRequest, pilot_id: FromPath[int], data: JSONBody[MilestoneIn]
     ) -> MilestoneOut:
         milestone_id = await milestones.add_milestone(user=request.user, pilot_id=pilot_id, command=data.command())
+        return await api_milestone(pilot_id, milestone_id)
+
+    @put(
+        "/{milestone_id:int}",
+        guards=[requires_role(Role.ORGANISER)],
+        summary="Change a milestone not yet achieved (organisers); its status follows the sides now named on it; "
+        "422 with field errors, 409 once it is achieved or the pilot has ended",
+    )
+    async def change_milestone(
+        self, request: AnyRequest, pilot_id: FromPath[int], milestone_id: FromPath[int], data: JSONBody[MilestoneIn]
+    ) -> MilestoneOut:
+        await milestones.edit_milestone(
+            user=request.user, pilot_id=pilot_id, milestone_id=milestone_id, command=data.command()
+        )
         return await api_milestone(pilot_id, milestone_id)
 
     @post(

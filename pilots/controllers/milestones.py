@@ -10,15 +10,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.clock import utc_now
+from core.errors import StateConflict
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.i18n import label
-from core.scopes import Scoped
+from core.scopes import Scoped, require_organiser
 from core.sessions import flash
 from core.web import page
 from pilots import forms
 from pilots.enums import SIDES, MilestoneStatus, SignOffDecision
-from pilots.queries.milestones import milestones_of
+from pilots.queries.milestones import load_milestone, milestones_of
 from pilots.queries.pilots import pilot_scope, sides_of
 from pilots.records import PilotRow
 from pilots.rules.lifecycle import FINAL, REPORTING
@@ -27,6 +28,7 @@ from pilots.services import milestones
 
 AnyRequest = Request[Any, Any, Any]
 TEMPLATE = "pilots/milestones/list.html"
+EDIT_TEMPLATE = "pilots/milestones/edit.html"
 
 
 async def _context(request: AnyRequest) -> dict[str, Any]:
@@ -46,6 +48,22 @@ async def _context(request: AnyRequest) -> dict[str, Any]:
         "ACHIEVED": MilestoneStatus.ACHIEVED,
         "APPROVE": SignOffDecision.APPROVE,
         "REFUSE": SignOffDecision.REFUSE,
+    }
+
+
+async def _edit_context(request: AnyRequest) -> dict[str, Any]:
+    """The change form of one milestone: organisers only, and not once it is achieved."""
+    pilot = pilot_scope.of(request)
+    require_organiser(request.user, milestones.SET_MILESTONES)
+    milestone = await load_milestone(pilot.id, int(request.path_params["milestone_id"]))
+    if pilot.status in FINAL:
+        raise StateConflict(milestones.PILOT_OVER)
+    if milestone.status is MilestoneStatus.ACHIEVED:
+        raise StateConflict(milestones.ACHIEVED_STAYS)
+    return {
+        "pilot": pilot,
+        "milestone": milestone,
+        "side_options": [(side.value, label(side, "Side")) for side in SIDES],
     }
 
 
@@ -87,6 +105,23 @@ class MilestonePages(Controller):
             )
         else:
             flash(request.session, _("Your decision is on the record."), "success")
+        return Redirect(f"/pilots/{pilot.id}/work/milestones#milestone-{milestone_id}")
+
+    @get("/{milestone_id:int}/edit")
+    async def edit_form(self, request: AnyRequest, pilot: Scoped[PilotRow], milestone_id: FromPath[int]) -> Template:
+        context = await _edit_context(request)
+        m = context["milestone"]
+        values = forms.milestone_form_values(m.title, m.deliverable, m.due_on, list(m.sign_off_by), m.public)
+        return page(EDIT_TEMPLATE, values=values, errors={}, **context)
+
+    @post("/{milestone_id:int}/edit", opt={"form": EDIT_TEMPLATE, "form_context": _edit_context})
+    async def edit(
+        self, request: AnyRequest, pilot: Scoped[PilotRow], milestone_id: FromPath[int], data: FormData
+    ) -> Redirect:
+        await milestones.edit_milestone(
+            user=request.user, pilot_id=pilot.id, milestone_id=milestone_id, command=forms.milestone_command(data)
+        )
+        flash(request.session, _("The milestone was changed."), "success")
         return Redirect(f"/pilots/{pilot.id}/work/milestones#milestone-{milestone_id}")
 
     @post("/{milestone_id:int}/remove")

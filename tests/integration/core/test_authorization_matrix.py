@@ -440,9 +440,16 @@ ACCESS: dict[str, Access] = {
     "POST /pilots/{pilot_id:int}/work/milestones/{milestone_id:int}/remove": only(Role.ORGANISER).calling(
         params={"milestone_id": "spare_milestone_id"}
     ),
+    "GET /pilots/{pilot_id:int}/work/milestones/{milestone_id:int}/edit": only(Role.ORGANISER),
+    # An empty form: 422 with field errors for organisers; nothing changes.
+    "POST /pilots/{pilot_id:int}/work/milestones/{milestone_id:int}/edit": only(Role.ORGANISER),
     "GET /organiser/pilots/overdue": only(Role.ORGANISER),
     "GET /api/v1/pilots/{pilot_id:int}/milestones": public(),
     "POST /api/v1/pilots/{pilot_id:int}/milestones": only(Role.ORGANISER),
+    # An empty title: 422 for organisers; nothing changes.
+    "PUT /api/v1/pilots/{pilot_id:int}/milestones/{milestone_id:int}": only(Role.ORGANISER).calling(
+        body={"title": "", "deliverable": "Report", "due_on": "2026-06-01", "sign_off_by": ["organiser"]},
+    ),
     # A refusal without a reason: 422 for the named sides, refused for everyone else; nothing changes.
     "POST /api/v1/pilots/{pilot_id:int}/milestones/{milestone_id:int}/sign-offs": MILESTONE_SIGNERS.calling(
         body={"decision": "refuse"}

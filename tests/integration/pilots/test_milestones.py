@@ -12,7 +12,7 @@ from litestar import Litestar
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
 from core.tables import AuditEvent, OutboxMessage
 from pilots.enums import MilestoneStatus, PilotStatus, Side, SignOffDecision
-from pilots.queries.milestones import milestones_of
+from pilots.queries.milestones import load_milestone, milestones_of
 from pilots.services import milestones
 from pilots.tables import Milestone, SignOff
 from tests.fixtures import http_client
@@ -438,3 +438,63 @@ async def test_an_achieved_milestone_stays_achieved() -> None:
 
     assert refused.value.message == milestones.ACHIEVED_STAYS
     assert await _status(milestone_id) == ("achieved", True)
+
+
+async def test_the_organiser_changes_a_milestone_from_its_page_and_a_bad_change_keeps_its_input(app: Litestar) -> None:
+    world = await make_pilot_world()
+    milestone_id = await add_milestone_row(
+        world.pilot_id, title="Sensors installed", due_on=date(2026, 10, 1), sides=["startup"]
+    )
+    url = f"/pilots/{world.pilot_id}/work/milestones"
+    change = {"title": "Sensors online", "deliverable": "Twenty sensors.", "sign_off_by": ["municipality", "startup"]}
+    async with signed_in(app, world.organiser) as web:
+        listed = await web.get(url + "/")
+        form = await web.get(f"{url}/{milestone_id}/edit")
+        bad = await web.post_form(f"{url}/{milestone_id}/edit", {**change, "due_on": "1 Nov"})
+        good = await web.post_form(f"{url}/{milestone_id}/edit", {**change, "due_on": "2026-11-01", "public": "on"})
+    async with signed_in(app, world.founder) as founder:
+        refused = await founder.get(f"{url}/{milestone_id}/edit")
+
+    assert f'href="{url}/{milestone_id}/edit"' in listed.text
+    assert form.status_code == 200 and 'value="Sensors installed"' in form.text and 'value="2026-10-01"' in form.text
+    assert bad.status_code == 422
+    assert field_error(bad.text, "due_on") == "Give the date as year-month-day, e.g. 2026-10-01."
+    assert 'value="Sensors online"' in bad.text and 'value="1 Nov"' in bad.text
+    assert good.status_code in (302, 303) and good.headers["location"] == f"{url}#milestone-{milestone_id}"
+    assert refused.status_code == 403
+    changed = await load_milestone(world.pilot_id, milestone_id)
+    assert (changed.title, changed.due_on, changed.sign_off_by) == (
+        "Sensors online",
+        date(2026, 11, 1),
+        [Side.MUNICIPALITY, Side.STARTUP],
+    )
+    assert await AuditEvent.count().where(AuditEvent.action == "pilot.milestone_changed") == 1
+
+
+async def test_the_api_changes_a_milestone_and_an_achieved_one_stays(app: Litestar) -> None:
+    world = await make_pilot_world()
+    milestone_id = await add_milestone_row(
+        world.pilot_id, title="Sensors installed", due_on=date(2026, 10, 1), sides=["startup"]
+    )
+    url = f"/api/v1/pilots/{world.pilot_id}/milestones/{milestone_id}"
+    payload = {
+        "title": "Sensors online",
+        "deliverable": "Twenty sensors.",
+        "due_on": "2026-11-01",
+        "sign_off_by": ["startup"],
+    }
+    async with signed_in(app, world.organiser) as organiser:
+        bad = await organiser.put_json(url, {**payload, "title": ""})
+        changed = await organiser.put_json(url, payload)
+    async with signed_in(app, world.founder) as founder:
+        not_organiser = await founder.put_json(url, payload)
+        await founder.post_json(f"{url}/sign-offs", {"decision": "approve"})
+    async with signed_in(app, world.organiser) as organiser:
+        achieved = await organiser.put_json(url, {**payload, "title": "Renamed"})
+
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"title"}
+    assert changed.status_code == 200
+    assert (changed.json()["title"], changed.json()["due_on"]) == ("Sensors online", "2026-11-01")
+    assert not_organiser.status_code == 403
+    assert achieved.status_code == 409
+    assert await Milestone.select(Milestone.title).first() == {"title": "Sensors online"}
