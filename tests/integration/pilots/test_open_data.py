@@ -189,3 +189,32 @@ async def test_with_no_pilot_the_files_are_empty_but_valid(client: WebClient) ->
 
     assert measurements.text.splitlines() == ["id,kpi_id,pilot_id,measured_on,value"]
     assert "dct:modified" not in dataset and len(dataset["dcat:distribution"]) == 6
+
+
+async def test_the_files_are_built_once_per_public_change(client: WebClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from core import pagecache
+    from core.audit import record
+    from core.settings import get_settings
+    from pilots.tables import Pilot
+
+    w = await make_public_world()
+    monkeypatch.setenv("PAGE_CACHE", "true")
+    get_settings.cache_clear()
+    pagecache.forget()
+    try:
+        first = await client.get("/open-data/pilots/pilots.csv")
+        await Pilot.update({Pilot.title: "Renamed pilot"}).where(Pilot.id == w.pilot_id)
+        cached = await client.get("/open-data/pilots/pilots.csv")
+        cached_json = (await client.get("/open-data/pilots/pilots.json")).text
+        await record(actor_id=None, action="pilot.renamed", entity="pilot", entity_id=w.pilot_id)
+        fresh = await client.get("/open-data/pilots/pilots.csv")
+    finally:
+        monkeypatch.delenv("PAGE_CACHE")
+        get_settings.cache_clear()
+        pagecache.forget()
+
+    titles = [rows(response.text)[0]["title"] for response in (first, cached, fresh)]
+    assert titles == ["Soil sensors for Ivanjica's farms", "Soil sensors for Ivanjica's farms", "Renamed pilot"]
+    assert "Renamed pilot" in cached_json  # built for the first time after the change
+    assert cached.headers["content-disposition"] == 'attachment; filename="pilots.csv"'
+    assert cached.headers["content-type"].startswith("text/csv")
