@@ -20,7 +20,7 @@ from core.web import page
 from pilots import forms
 from pilots.enums import SIDES, MilestoneStatus, SignOffDecision
 from pilots.queries.milestones import load_milestone, milestones_of
-from pilots.queries.pilots import pilot_scope, sides_of
+from pilots.queries.pilots import local_day, pilot_scope, sides_of
 from pilots.records import PilotRow
 from pilots.rules.lifecycle import FINAL, REPORTING
 from pilots.rules.milestones import is_overdue
@@ -33,7 +33,7 @@ EDIT_TEMPLATE = "pilots/milestones/edit.html"
 
 async def _context(request: AnyRequest) -> dict[str, Any]:
     pilot = pilot_scope.of(request)
-    today = utc_now().date()
+    today = await local_day(pilot.id, now=utc_now())
     views = await milestones_of(pilot.id)
     return {
         "pilot": pilot,

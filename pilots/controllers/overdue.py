@@ -24,9 +24,8 @@ class OverduePages(Controller):
 
     @get("/")
     async def overdue(self, request: AnyRequest) -> Template:
-        today = utc_now().date()
         rows = [
-            {"entry": entry, "days": (today - entry.due_on).days, "sides": sides_in_order(entry.sides)}
-            for entry in await overdue_entries(today=today)
+            {"entry": entry, "days": days, "sides": sides_in_order(entry.sides)}
+            for entry, days in await overdue_entries(now=utc_now())
         ]
-        return page("pilots/milestones/overdue.html", rows=rows, today=today, MEASUREMENT=ItemKind.MEASUREMENT)
+        return page("pilots/milestones/overdue.html", rows=rows, MEASUREMENT=ItemKind.MEASUREMENT)

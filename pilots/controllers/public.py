@@ -15,6 +15,7 @@ from core.clock import utc_now
 from core.errors import NotFound
 from core.web import page
 from pilots.queries import public, public_charts
+from pilots.queries.pilots import local_day
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -63,7 +64,7 @@ class PublicPilotPages(Controller):
     @get("/pilots/{pilot_id:int}")
     async def pilot(self, request: AnyRequest, pilot_id: FromPath[int]) -> Response[Any]:
         async def build() -> Template:
-            view = await public.pilot_page(pilot_id, today=utc_now().date())
+            view = await public.pilot_page(pilot_id, today=await local_day(pilot_id, now=utc_now()))
             return page(
                 "pilots/public/page.html",
                 view=view,
@@ -79,7 +80,7 @@ class PublicPilotPages(Controller):
     @get("/pilots/{pilot_id:int}/kpis/{kpi_id:int}")
     async def kpi(self, request: AnyRequest, pilot_id: FromPath[int], kpi_id: FromPath[int]) -> Response[Any]:
         async def build() -> Template:
-            view = await public.pilot_page(pilot_id, today=utc_now().date())
+            view = await public.pilot_page(pilot_id, today=await local_day(pilot_id, now=utc_now()))
             kpi = next((kpi for kpi in view.kpis if kpi.id == kpi_id), None)
             if kpi is None:
                 raise NotFound(public.NO_SUCH_KPI)
@@ -97,7 +98,7 @@ class PublicPilotPages(Controller):
     @get("/pilots/{pilot_id:int}/kpis/{kpi_id:int}/chart.svg", media_type="image/svg+xml")
     async def kpi_chart(self, request: AnyRequest, pilot_id: FromPath[int], kpi_id: FromPath[int]) -> Response[bytes]:
         async def build() -> bytes:
-            view = await public.pilot_page(pilot_id, today=utc_now().date())
+            view = await public.pilot_page(pilot_id, today=await local_day(pilot_id, now=utc_now()))
             kpi = next((kpi for kpi in view.kpis if kpi.id == kpi_id), None)
             if kpi is None:
                 raise NotFound(public.NO_SUCH_KPI)

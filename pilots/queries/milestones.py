@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from challenge.tables import StartupMember
 from core.auth import CurrentUser
@@ -13,7 +13,7 @@ from core.errors import NotFound
 from core.rules import N_
 from core.tables import Membership, User
 from pilots.enums import SIDES, Frequency, MeasurementStatus, MilestoneStatus, PilotStatus, Side
-from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, may_work_on
+from pilots.queries.pilots import NO_SUCH_PILOT, load_pilot, local_days, may_work_on
 from pilots.records import DueEntry, MilestoneRow, MilestoneView, PilotRow, Recipient, SignOffRow, to, to_all
 from pilots.rules.kpis import next_due
 from pilots.rules.lifecycle import PUBLIC
@@ -175,9 +175,16 @@ async def due_entries() -> list[DueEntry]:
     return sorted(entries, key=lambda e: (e.due_on, e.pilot_id, e.kind.value, e.item_id))
 
 
-async def overdue_entries(*, today: date) -> list[DueEntry]:
-    """Every measurement and milestone past its due date, across running pilots, oldest first."""
-    return [entry for entry in await due_entries() if entry.due_on < today]
+async def overdue_entries(*, now: datetime) -> list[tuple[DueEntry, int]]:
+    """Every measurement and milestone past its due date where its pilot runs, across running
+    pilots, oldest first, each with how many days late it is."""
+    entries = await due_entries()
+    today = await local_days((entry.pilot_id for entry in entries), now=now)
+    return [
+        (entry, (today[entry.pilot_id] - entry.due_on).days)
+        for entry in entries
+        if entry.due_on < today[entry.pilot_id]
+    ]
 
 
 def sides_in_order(sides: Iterable[Side]) -> list[Side]:

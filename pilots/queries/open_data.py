@@ -28,6 +28,7 @@ from core.rules import N_
 from core.settings import OpenDataSettings
 from pilots.enums import MeasurementStatus
 from pilots.queries import public
+from pilots.queries.pilots import local_days
 from pilots.tables import Measurement, MeasurementReview, Milestone, Pilot, PilotFeedback, SignOff
 
 PATH = "/open-data/pilots"
@@ -178,7 +179,7 @@ async def dataset(*, base_url: str) -> Dataset:
     pilots = await public.every_public_pilot()
     ids = [p.id for p in pilots]
     kpis = await public.kpis_of(ids, {p.id: (p.starts_on, p.ends_on) for p in pilots})
-    milestones = await public.milestones_of(ids, today=datetime.now(UTC).date())
+    milestones = await public.milestones_of(ids, today=await local_days(ids, now=datetime.now(UTC)))
     feedback = await public.visible_feedback(ids)
     return Dataset(
         pilots=[_pilot_record(p, base_url) for p in pilots],

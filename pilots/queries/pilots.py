@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from challenge.rules.phases import utc_to_local
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound
 from core.rules import N_
 from core.scopes import Scope
+from core.settings import get_settings
 from pilots.enums import Side
 from pilots.records import PilotRow, to
 from pilots.tables import Pilot
@@ -47,3 +52,19 @@ pilot_scope = Scope(
     roles=(Role.ORGANISER, Role.MUNICIPALITY, Role.STARTUP, Role.MENTOR),
     allow=may_work_on,
 )
+
+
+async def local_days(pilot_ids: Iterable[int], *, now: datetime) -> dict[int, date]:
+    """Each pilot's today where it runs, in its edition's time zone: a due date passes at the
+    municipality's midnight, not UTC's (Serbia is an hour or two ahead)."""
+    ids = sorted(set(pilot_ids))
+    if not ids:
+        return {}
+    rows = await Pilot.select(Pilot.id, Pilot.edition.timezone.as_alias("timezone")).where(Pilot.id.is_in(ids))
+    return {row["id"]: utc_to_local(now, row["timezone"] or get_settings().timezone).date() for row in rows}
+
+
+async def local_day(pilot_id: int, *, now: datetime) -> date:
+    """`local_days` for one pilot; the platform's time zone for a pilot that does not exist."""
+    day = (await local_days([pilot_id], now=now)).get(pilot_id)
+    return day if day is not None else utc_to_local(now, get_settings().timezone).date()

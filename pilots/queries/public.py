@@ -10,7 +10,7 @@ moderation left visible. Each list is one query with its joins, whatever the num
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -371,11 +371,12 @@ async def kpis_of(pilot_ids: Sequence[int], periods: dict[int, tuple[date, date]
 
 async def public_milestones(pilot_id: int, *, today: date) -> list[PublicMilestone]:
     """The pilot's public milestones by due date, each with every refusal it received and why."""
-    return (await milestones_of([pilot_id], today=today)).get(pilot_id, [])
+    return (await milestones_of([pilot_id], today={pilot_id: today})).get(pilot_id, [])
 
 
-async def milestones_of(pilot_ids: Sequence[int], *, today: date) -> dict[int, list[PublicMilestone]]:
-    """The public milestones of `pilot_ids` in two queries, per pilot by due date."""
+async def milestones_of(pilot_ids: Sequence[int], *, today: Mapping[int, date]) -> dict[int, list[PublicMilestone]]:
+    """The public milestones of `pilot_ids` in two queries, per pilot by due date; `today` is
+    each pilot's date where it runs, which says what is overdue."""
     if not pilot_ids:
         return {}
     rows = await (
@@ -404,7 +405,7 @@ async def milestones_of(pilot_ids: Sequence[int], *, today: date) -> dict[int, l
                 status=MilestoneStatus(row["status"]),
                 sign_off_by=[Side(side) for side in row["sign_off_by"] or []],
                 achieved_at=row["achieved_at"],
-                overdue=is_overdue(MilestoneStatus(row["status"]), due_on=row["due_on"], today=today),
+                overdue=is_overdue(MilestoneStatus(row["status"]), due_on=row["due_on"], today=today[row["pilot"]]),
                 refusals=refusals[row["id"]],
             )
         )

@@ -15,18 +15,26 @@ from core.i18n import gettext as _
 from core.i18n import in_locale, label
 from core.mail import queue_mail
 from pilots.queries.milestones import due_entries, people_for, sides_in_order
-from pilots.queries.pilots import load_pilot
+from pilots.queries.pilots import load_pilot, local_days
 from pilots.records import PilotRow
 from pilots.rules.reminders import ItemKind, Nudge, reminders_due
 
 
 async def send_reminders(*, now: datetime) -> int:
     """Queue today's reminders (due soon, overdue); returns how many mails were queued."""
-    today = now.date()
     entries = {(entry.kind, entry.item_id): entry for entry in await due_entries()}
+    today = await local_days((entry.pilot_id for entry in entries.values()), now=now)
     pilots: dict[int, PilotRow] = {}
     queued = 0
-    for reminder in reminders_due([entry.item for entry in entries.values()], today=today):
+    # Each item on its pilot's own date: "due tomorrow" turns at the municipality's midnight.
+    due = [
+        reminder
+        for day in sorted(set(today.values()))
+        for reminder in reminders_due(
+            [entry.item for entry in entries.values() if today[entry.pilot_id] == day], today=day
+        )
+    ]
+    for reminder in due:
         item = reminder.item
         entry = entries[(item.kind, item.item_id)]
         if item.pilot_id not in pilots:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from litestar import Litestar
 
+from challenge.tables import Edition
 from core.scheduler import registered_jobs
 from core.tables import OutboxMessage
 from pilots.enums import MeasurementStatus, PilotStatus, SignOffDecision
@@ -115,7 +116,7 @@ async def test_only_running_pilots_are_reminded() -> None:
     await add_milestone_row(world.pilot_id, title="Report", due_on=date(2026, 9, 30), sides=["municipality"])
 
     assert await send_reminders(now=OCT_5) == 0
-    assert await overdue_entries(today=OCT_5.date()) == []
+    assert await overdue_entries(now=OCT_5) == []
 
 
 async def test_the_overdue_list_names_the_pilot_the_item_and_who_is_to_act() -> None:
@@ -126,9 +127,29 @@ async def test_the_overdue_list_names_the_pilot_the_item_and_who_is_to_act() -> 
     )
     await add_milestone_row(world.pilot_id, title="Final report", due_on=date(2027, 2, 15), sides=["municipality"])
 
-    overdue = await overdue_entries(today=OCT_5.date())
+    overdue = await overdue_entries(now=OCT_5)
 
-    assert [(e.kind, e.item_id, e.name, e.municipality, e.due_on, sorted(e.sides)) for e in overdue] == [
-        (ItemKind.MILESTONE, milestone_id, "Sensors installed", "Ivanjica", date(2026, 9, 15), ["municipality"]),
-        (ItemKind.MEASUREMENT, kpi_id, "Water saved", "Ivanjica", date(2026, 10, 1), ["startup"]),
+    assert [(e.kind, e.item_id, e.name, e.municipality, e.due_on, sorted(e.sides), days) for e, days in overdue] == [
+        (ItemKind.MILESTONE, milestone_id, "Sensors installed", "Ivanjica", date(2026, 9, 15), ["municipality"], 20),
+        (ItemKind.MEASUREMENT, kpi_id, "Water saved", "Ivanjica", date(2026, 10, 1), ["startup"], 4),
+    ]
+
+
+async def test_a_due_date_passes_at_the_municipality_s_midnight_not_utc_s() -> None:
+    world = await make_pilot_world()
+    await Edition.update({Edition.timezone: "Europe/Belgrade"}).where(Edition.id == world.edition["id"])
+    milestone_id = await add_milestone_row(
+        world.pilot_id, title="Sensors installed", due_on=date(2026, 10, 1), sides=["municipality"]
+    )
+
+    # 23:30 and 00:30 in Belgrade (summer time, UTC+2): still 1 October in UTC both times.
+    before_midnight = await overdue_entries(now=datetime(2026, 10, 1, 21, 30, tzinfo=UTC))
+    after_midnight = await overdue_entries(now=datetime(2026, 10, 1, 22, 30, tzinfo=UTC))
+    queued = await send_reminders(now=datetime(2026, 10, 1, 22, 30, tzinfo=UTC))
+
+    assert before_midnight == []
+    assert [(entry.item_id, days) for entry, days in after_midnight] == [(milestone_id, 1)]
+    assert queued == 1
+    assert [key for _, key in await _reminders()] == [
+        f"pilot:milestone:{milestone_id}:overdue:2026-10-01:{world.staff['id']}"
     ]
