@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from challenge.tables import StartupMember
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound
@@ -73,7 +72,8 @@ async def milestones_of(pilot_id: int, *, public_only: bool = False) -> list[Mil
 
 async def people_for(pilot: PilotRow, sides: Iterable[Side]) -> list[Recipient]:
     """Everyone with an active account who stands for any of `sides` in `pilot`, once each:
-    organisers; the municipality's staff; the startup's members (by role or by team)."""
+    organisers; the municipality's staff; the startup's members. The same grants as `sides_of`,
+    so nobody is asked to sign what they may not sign."""
     wanted = set(sides)
     by_user: dict[int, set[Side]] = defaultdict(set)
     if Side.ORGANISER in wanted:
@@ -87,10 +87,6 @@ async def people_for(pilot: PilotRow, sides: Iterable[Side]) -> list[Recipient]:
     if Side.STARTUP in wanted:
         for row in await Membership.select(Membership.user).where(
             Membership.role == Role.STARTUP, Membership.organisation_id == pilot.startup
-        ):
-            by_user[row["user"]].add(Side.STARTUP)
-        for row in await StartupMember.select(StartupMember.user).where(
-            StartupMember.startup == pilot.startup, StartupMember.edition == pilot.edition
         ):
             by_user[row["user"]].add(Side.STARTUP)
     if not by_user:

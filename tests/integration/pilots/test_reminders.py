@@ -153,3 +153,32 @@ async def test_a_due_date_passes_at_the_municipality_s_midnight_not_utc_s() -> N
     assert [key for _, key in await _reminders()] == [
         f"pilot:milestone:{milestone_id}:overdue:2026-10-01:{world.staff['id']}"
     ]
+
+
+async def test_the_startup_side_is_mailed_as_it_signs_by_its_startup_role() -> None:
+    from challenge.tables import StartupMember
+    from pilots.enums import Side
+    from pilots.queries.milestones import people_for
+    from pilots.queries.pilots import load_pilot, sides_of
+    from tests.factories import make_user
+
+    world = await make_pilot_world()
+    # Left the team: the role was withdrawn, the edition's team row stays as history.
+    former = await make_user(name="Former Member", email="former@agrosense.example")
+    await StartupMember.insert(
+        StartupMember(
+            startup=world.startup["id"], user=former["id"], edition=world.edition["id"], key=f"x:{former['id']}"
+        )
+    )
+    pilot = await load_pilot(world.pilot_id)
+
+    mailed = [person.email for person in await people_for(pilot, [Side.STARTUP])]
+
+    assert mailed == [world.founder["email"]]
+    assert (
+        Side.STARTUP in sides_of(await user(world.founder), pilot),
+        Side.STARTUP in sides_of(await user(former), pilot),
+    ) == (
+        True,
+        False,
+    )
