@@ -89,11 +89,14 @@ def _cacheable(request: Request[Any, Any, Any]) -> bool:
     return get_settings().page_cache and request.scope.get("user") is None and blank
 
 
-async def public_page(request: Request[Any, Any, Any], build: Callable[[], Awaitable[Template]]) -> Response[Any]:
-    """The page `build` makes, rendered once per content token, language and query."""
+async def public_page(
+    request: Request[Any, Any, Any], build: Callable[[], Awaitable[Template]], *, vary: str = ""
+) -> Response[Any]:
+    """The page `build` makes, rendered once per content token, language and query, and per
+    `vary`: what else the page shows that no data change announces (the passing of a date)."""
     if not _cacheable(request):
         return await build()
-    key = (request.url.path, request.url.query, current_locale(), await _token())
+    key = (request.url.path, request.url.query, current_locale(), await _token(), vary)
     token = ScopeState.from_scope(request.scope).csrf_token
     csrf = token if isinstance(token, str) else ""
     body = _pages.pages.get(key)

@@ -354,3 +354,39 @@ async def test_digits_int_cannot_read_are_no_filter(client: WebClient) -> None:
     answers = [(await client.get(f"/pilots?{name}=²")).status_code for name in ("municipality", "sdg")]
 
     assert answers == [200, 200]
+
+
+async def test_a_cached_pilot_page_shows_a_milestone_overdue_once_its_date_passes(
+    client: WebClient, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from core.settings import get_settings
+    from pilots.controllers import public as public_pages
+    from tests.integration.pilots.milestones_world import add_milestone_row
+
+    w = await make_public_world()
+    await add_milestone_row(w.pilot_id, title="Pumps serviced", due_on=date(2026, 12, 10), sides=["municipality"])
+    monkeypatch.setenv("PAGE_CACHE", "true")
+    get_settings.cache_clear()
+    pagecache.forget()
+
+    def page_on(moment: datetime) -> None:
+        monkeypatch.setattr(public_pages, "utc_now", lambda: moment)
+
+    def overdue_beside(html: str, title: str) -> bool:
+        item = html[html.index(title) :]
+        return 'badge warn">overdue<' in item[: item.index("</li>")]
+
+    try:
+        page_on(datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
+        due_day = (await client.get(f"/pilots/{w.pilot_id}")).text
+        page_on(datetime(2026, 12, 10, 12, 30, tzinfo=UTC))
+        same_hour = (await client.get(f"/pilots/{w.pilot_id}")).text
+        page_on(datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
+        next_day = (await client.get(f"/pilots/{w.pilot_id}")).text
+    finally:
+        monkeypatch.delenv("PAGE_CACHE")
+        get_settings.cache_clear()
+        pagecache.forget()
+
+    assert same_hour == due_day  # one rendering within the hour
+    assert (overdue_beside(due_day, "Pumps serviced"), overdue_beside(next_day, "Pumps serviced")) == (False, True)
