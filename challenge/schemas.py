@@ -139,6 +139,9 @@ class ApplicationIn(JsonInput):
     support_needed: list[str] = msgspec.field(default_factory=list)
     video_url: str = ""
     answers: dict[str, str] = msgspec.field(default_factory=dict)
+    # The organisers' own questions, by question id: text, or choice keys for a multiple choice; a
+    # file question takes the id of an upload of the caller's. Omitted questions keep their answer.
+    question_answers: dict[str, str | list[str]] = msgspec.field(default_factory=dict)
     pitch_deck_file_id: int | None = None
     # The version this edit started from: a newer save by a teammate is then reported, not hidden.
     version: int | None = None
