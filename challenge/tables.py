@@ -297,8 +297,8 @@ class Answer(Table):
     application = ForeignKey(references=Application, index=True)
     question = ForeignKey(references=Question, index=True)
     version = ForeignKey(references=QuestionVersion)
-    # A string, or a list of choice keys for a multiple choice.
-    value = JSON(default="")
+    # {"answer": text, or a list of choice keys for a multiple choice}.
+    value = JSON(default={})
     # Filled for valid answers only, for the screening filters: the number, and ",key," per choice.
     number = DoublePrecision(null=True, default=None, index=True)
     tags = Varchar(length=1000, default="", index=True)

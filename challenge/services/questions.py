@@ -402,9 +402,15 @@ async def copy_questions(*, user: CurrentUser, edition_id: int, question_ids: Se
 # Answers -----------------------------------------------------------------------------------
 
 
+def _unwrapped(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its value as typed (stored inside an object: a bare JSON string would not survive SQLite)."""
+    stored = row["value"]
+    return {**row, "value": stored.get("answer", "") if isinstance(stored, dict) else stored}
+
+
 async def stored_answers(application_id: int) -> dict[int, dict[str, Any]]:
     rows = await Answer.select().where(Answer.application == application_id).output(load_json=True)
-    return {int(row["question"]): row for row in rows}
+    return {int(row["question"]): _unwrapped(row) for row in rows}
 
 
 async def checked_answers(application_id: int, questions: Sequence[Asked]) -> dict[int, Checked]:
@@ -462,7 +468,7 @@ async def save_answers(
         stored_value: Any = list(checked.value) if isinstance(checked.value, tuple) else checked.value
         columns: dict[Any, Any] = {
             "version": question.version_id,
-            "value": stored_value,
+            "value": {"answer": stored_value},
             "number": checked.number,
             "tags": checked.tags,
             "file": file_id,
@@ -563,7 +569,10 @@ async def answers_for_export(application_ids: Sequence[int]) -> dict[int, dict[i
     rows: list[dict[str, Any]] = []
     ids = list(application_ids)
     for start in range(0, len(ids), 500):
-        rows += await Answer.select().where(Answer.application.is_in(ids[start : start + 500])).output(load_json=True)
+        found_rows = (
+            await Answer.select().where(Answer.application.is_in(ids[start : start + 500])).output(load_json=True)
+        )
+        rows += [_unwrapped(row) for row in found_rows]
     versions = await _versions(list({row["version"] for row in rows}))
     locale = current_locale()
     for row in rows:
