@@ -14,7 +14,7 @@ from challenge.rules.questions import FILE_TYPES
 from challenge.services import questions
 from challenge.services.editions import edition_scope
 from core.forms import FormData, field
-from core.i18n import current_locale, label
+from core.i18n import current_locale, label, ngettext
 from core.i18n import gettext as _
 from core.scopes import Scoped
 from core.sessions import flash
@@ -139,5 +139,9 @@ class ApplicationQuestionPages(Controller):
         raw = data.get("questions", [])
         ids = [int(v) for v in ([raw] if isinstance(raw, str) else raw or []) if str(v).isdigit()]
         copied = await questions.copy_questions(user=request.user, edition_id=edition.id, question_ids=ids)
-        flash(request.session, _("%(n)s questions were copied.") % {"n": len(copied)}, "success")
+        flash(
+            request.session,
+            ngettext("%(n)s question was copied.", "%(n)s questions were copied.", len(copied)) % {"n": len(copied)},
+            "success",
+        )
         return Redirect(_base(edition.id))
