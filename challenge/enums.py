@@ -84,3 +84,15 @@ class QuestionKind(StrEnum):
     YES_NO = "yes_no"
     TEXT = "text"
     CHOICE = "choice"
+
+
+class AnswerKind(StrEnum):
+    """What an organiser's own application question asks for."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    DATE = "date"
+    FILE = "file"

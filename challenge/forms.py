@@ -176,10 +176,20 @@ def application_command(data: dict[str, Any], *, pitch_deck_file_id: int | None)
         sdgs=_numbers(data, "sdgs"),
         support_needed=_list(data, "support_needed"),
         answers={name[1:]: field(data, name) for name in data if name.startswith("q") and name[1:].isdigit()},
+        question_answers=question_answers(data),
         pitch_deck_file_id=pitch_deck_file_id,
         version=_whole(field(data, "version")),
         **{name: field(data, name) for name in APPLICATION_TEXTS},
     )
+
+
+def question_answers(data: dict[str, Any]) -> dict[str, str | list[str]]:
+    """The answers to the organisers' own questions, from the `a<question id>` fields."""
+    found: dict[str, str | list[str]] = {}
+    for name, value in data.items():
+        if name.startswith("a") and name[1:].isdigit():
+            found[name[1:]] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return found
 
 
 def application_form_values(application: ApplicationRow, problem_ids: list[int]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from challenge.services import teams
+from challenge.services import questions, teams
 from challenge.services.applications import PITCH_DECK, may_read_pitch_deck, remind_deadlines
 from challenge.services.editions import apply_phase_changes
 from challenge.services.problems import ATTACHMENT, may_read_attachment
@@ -37,4 +37,5 @@ def register(settings: Settings) -> None:
     )
     register_download_policy(ATTACHMENT, may_read_attachment)
     register_download_policy(PITCH_DECK, may_read_pitch_deck)
+    register_download_policy(questions.ANSWER_FILE, questions.may_read_answer_file)
     teams.register()

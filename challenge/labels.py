@@ -1,6 +1,7 @@
 """Human names of the challenge's stored values, for templates (`value|label`)."""
 
 from challenge.enums import (
+    AnswerKind,
     ApplicationStatus,
     BudgetRange,
     Phase,
@@ -60,4 +61,17 @@ def register() -> None:
             StartupStage.MARKET: N_("on the market"),
         },
         namespace="StartupStage",
+    )
+
+    register_labels(
+        {
+            AnswerKind.TEXT: N_("text"),
+            AnswerKind.NUMBER: N_("number"),
+            AnswerKind.SINGLE_CHOICE: N_("one choice"),
+            AnswerKind.MULTIPLE_CHOICE: N_("several choices"),
+            AnswerKind.YES_NO: N_("yes or no"),
+            AnswerKind.DATE: N_("date"),
+            AnswerKind.FILE: N_("file upload"),
+        },
+        namespace="AnswerKind",
     )

@@ -3,6 +3,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from challenge.tables import (
+    Answer,
     Application,
     ApplicationEvent,
     ApplicationProblem,
@@ -17,6 +18,8 @@ from challenge.tables import (
     Problem,
     ProblemAttachment,
     ProblemEvent,
+    Question,
+    QuestionVersion,
     Startup,
     StartupMember,
 )
@@ -41,6 +44,9 @@ APP_CONFIG = AppConfig(
         ApplicationEvent,
         FitNote,
         ExpertiseTag,
+        Question,
+        QuestionVersion,
+        Answer,
     ],
     migration_dependencies=["core.piccolo_app"],
     commands=[],

@@ -139,6 +139,9 @@ class ApplicationIn(JsonInput):
     support_needed: list[str] = msgspec.field(default_factory=list)
     video_url: str = ""
     answers: dict[str, str] = msgspec.field(default_factory=dict)
+    # The organisers' own questions, by question id: text, or choice keys for a multiple choice; a
+    # file question takes the id of an upload of the caller's. Omitted questions keep their answer.
+    question_answers: dict[str, str | list[str]] = msgspec.field(default_factory=dict)
     pitch_deck_file_id: int | None = None
     # The version this edit started from: a newer save by a teammate is then reported, not hidden.
     version: int | None = None
@@ -173,6 +176,8 @@ class ApplicationOut(msgspec.Struct):
     problems: list[int] = msgspec.field(default_factory=list)
     missing: dict[str, str] = msgspec.field(default_factory=dict)
     timeline: list[ApplicationEventOut] = msgspec.field(default_factory=list)
+    # Answers to the organisers' own questions as stored, by question id (even ones not valid yet).
+    question_answers: dict[str, str | list[str]] = msgspec.field(default_factory=dict)
     # True when this save replaced a teammate's newer one (last write wins, said out loud).
     overwrote_newer_save: bool = False
 
@@ -294,3 +299,35 @@ class ProblemOut(ProblemStatementOut):
 class EndorsementOut(msgspec.Struct):
     problem_id: int
     endorsement_count: int
+
+
+class LabelsOut(msgspec.Struct):
+    en: str
+    sr_Cyrl: str
+    sr_Latn: str
+
+
+class ChoiceOut(msgspec.Struct):
+    # Stable: an answer names its choices by key; renaming a choice keeps it.
+    key: str
+    label: LabelsOut
+
+
+class QuestionOut(msgspec.Struct):
+    """One of the organisers' own application questions, as it is asked now."""
+
+    id: int
+    position: int
+    # None: asked in every track.
+    track: str | None
+    required: bool
+    version: int
+    kind: str
+    label: LabelsOut
+    help: LabelsOut
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    choices: list[ChoiceOut] = msgspec.field(default_factory=list)
+    file_types: list[str] = msgspec.field(default_factory=list)
+    max_megabytes: int | None = None

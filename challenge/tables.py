@@ -1,8 +1,17 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, DoublePrecision, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from challenge.enums import ApplicationStatus, Phase, ProblemStatus, QuestionKind, SettlementKind, StartupStage, Track
+from challenge.enums import (
+    AnswerKind,
+    ApplicationStatus,
+    Phase,
+    ProblemStatus,
+    QuestionKind,
+    SettlementKind,
+    StartupStage,
+    Track,
+)
 from core.tables import StoredFile, User
 
 
@@ -239,3 +248,61 @@ class ExpertiseTag(Table):
     name = Varchar(length=80)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Question(Table):
+    """An organisers' own application question of an edition; its wording lives in its versions."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
+
+    edition = ForeignKey(references=Edition, index=True)
+    position = Integer(default=0)
+    # NULL: asked in every track of the edition.
+    track = Varchar(length=20, choices=Track, null=True, default=None)
+    required = Boolean(default=False)
+    # The id of the QuestionVersion asked now (a plain number: the version refers to the question).
+    current_version = Integer(null=True, default=None)
+    # Removed questions are no longer asked, but the answers given to them stay readable.
+    removed = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class QuestionVersion(Table):
+    """What a question asked from one edit to the next: answers point at the version they answered."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
+
+    question = ForeignKey(references=Question, index=True)
+    number = Integer(default=1)
+    kind = Varchar(length=20, choices=AnswerKind)
+    # {"en": ..., "sr_Cyrl": ..., "sr_Latn": ...}
+    label = JSON(default={})
+    help = JSON(default={})
+    max_length = Integer(null=True, default=None)
+    min_value = DoublePrecision(null=True, default=None)
+    max_value = DoublePrecision(null=True, default=None)
+    # [{"key": "c1", "en": ..., "sr_Cyrl": ..., "sr_Latn": ...}]: keys stay when a choice is renamed.
+    choices = JSON(default=[])
+    file_types = JSON(default=[])
+    max_megabytes = Integer(null=True, default=None)
+    created_by = ForeignKey(references=User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Answer(Table):
+    """An application's answer to an organisers' question, as typed (even when not valid yet)."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
+
+    application = ForeignKey(references=Application, index=True)
+    question = ForeignKey(references=Question, index=True)
+    version = ForeignKey(references=QuestionVersion)
+    # {"answer": text, or a list of choice keys for a multiple choice}.
+    value = JSON(default={})
+    # Filled for valid answers only, for the screening filters: the number, and ",key," per choice.
+    number = DoublePrecision(null=True, default=None, index=True)
+    tags = Varchar(length=1000, default="", index=True)
+    file = ForeignKey(references=StoredFile, null=True, default=None)
+    # "<application>:<question>", unique: one answer per question and application.
+    key = Varchar(length=40, unique=True)
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -8,6 +8,7 @@ from challenge.controllers.expertise import ExpertisePages
 from challenge.controllers.municipality import MunicipalityPages, MunicipalityProfilePages
 from challenge.controllers.organiser import EditionAdminPages, EditionPages, MunicipalityAdminPages, ProblemReviewPages
 from challenge.controllers.public import EditionApi, PublicPages
+from challenge.controllers.questions import ApplicationQuestionPages
 from challenge.controllers.screening import (
     ApplicationReviewPages,
     EligibilityQuestionPages,
@@ -30,6 +31,7 @@ ROUTES = [
     StartupPages,
     ScreeningPages,
     EligibilityQuestionPages,
+    ApplicationQuestionPages,
     ApplicationReviewPages,
     MunicipalityApplicationPages,
     StartupTeamPages,

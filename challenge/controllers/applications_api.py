@@ -21,6 +21,7 @@ from challenge.schemas import (
     StatusChangeOut,
 )
 from challenge.services import applications, teams
+from challenge.services.questions import stored_answers
 from core.enums import Role
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
@@ -45,6 +46,9 @@ async def application_out(request: AnyRequest, application_id: int, *, overwrote
             else {},
             "timeline": [msgspec.structs.asdict(event) for event in timeline],
             "overwrote_newer_save": overwrote,
+            "question_answers": {
+                str(question_id): row["value"] for question_id, row in (await stored_answers(application_id)).items()
+            },
         },
         ApplicationOut,
         strict=False,

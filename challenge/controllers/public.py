@@ -14,8 +14,18 @@ from challenge.queries import catalogue
 from challenge.queries import editions as edition_queries
 from challenge.records import EditionRow
 from challenge.rules.sdgs import SDGS
-from challenge.schemas import EditionIn, EditionOut, PhaseIn, PhaseOut, ProblemPageOut, TimelineOut
-from challenge.services import editions
+from challenge.schemas import (
+    ChoiceOut,
+    EditionIn,
+    EditionOut,
+    LabelsOut,
+    PhaseIn,
+    PhaseOut,
+    ProblemPageOut,
+    QuestionOut,
+    TimelineOut,
+)
+from challenge.services import editions, questions
 from challenge.services.editions import edition_state
 from core.clock import utc_now
 from core.enums import Role
@@ -29,6 +39,26 @@ HOME_PROBLEMS = 6
 
 def edition_out(edition: EditionRow) -> EditionOut:
     return msgspec.convert(edition, EditionOut, from_attributes=True)
+
+
+def question_out(line: questions.QuestionLine) -> QuestionOut:
+    d = line.definition
+    return QuestionOut(
+        id=line.id,
+        position=line.position,
+        track=line.track,
+        required=line.required,
+        version=line.version_number,
+        kind=d.kind.value,
+        label=LabelsOut(**d.label.as_dict()),
+        help=LabelsOut(**d.help.as_dict()),
+        max_length=d.max_length,
+        min_value=d.min_value,
+        max_value=d.max_value,
+        choices=[ChoiceOut(key=c.key, label=LabelsOut(**c.label.as_dict())) for c in d.choices],
+        file_types=list(d.file_types),
+        max_megabytes=d.max_megabytes,
+    )
 
 
 async def _edition(slug: str) -> EditionRow:
@@ -77,6 +107,16 @@ class EditionApi(Controller):
     @get("/", summary="All editions, newest first")
     async def list_editions(self) -> list[EditionOut]:
         return [edition_out(edition) for edition in await edition_queries.editions()]
+
+    @get(
+        "/{slug:str}/questions",
+        tags=["applications"],
+        summary="The organisers' own application questions of the edition, in order",
+        description="Answer them in an application's `question_answers`, by question id.",
+    )
+    async def list_questions(self, slug: FromPath[str]) -> list[QuestionOut]:
+        edition = await _edition(slug)
+        return [question_out(line) for line in await questions.question_lines(edition.id)]
 
     @get("/{slug:str}", summary="One edition")
     async def get_edition(self, slug: FromPath[str]) -> EditionOut:

@@ -9,17 +9,19 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from challenge.enums import ApplicationStatus, QuestionKind
+from challenge.enums import AnswerKind, ApplicationStatus, QuestionKind
 from challenge.queries import applications as application_queries
 from challenge.queries import screening
 from challenge.records import EditionRow
 from challenge.rules.applications import reachable, route
+from challenge.rules.questions import FILTERABLE
 from challenge.services import applications, bulk_status, expertise, teams
+from challenge.services import questions as questions_service
 from challenge.services.editions import edition_scope, load_edition
 from core.enums import Role
 from core.forms import FormData, field
+from core.i18n import current_locale, label, ngettext
 from core.i18n import gettext as _
-from core.i18n import label, ngettext
 from core.permissions import requires_role
 from core.rules import N_
 from core.scopes import Scoped
@@ -69,11 +71,29 @@ async def _application_detail(application_id: int) -> dict[str, Any]:
         "timeline": await screening.timeline(application_id),
         "deck": deck,
         "answers": [(q, application.answers.get(str(q.id), "")) for q in questions],
+        "shown_answers": await questions_service.shown_answers(application_id),
         "support_names": {slug: _(name) for slug, name in (await expertise.vocabulary(include_retired=True)).items()},
     }
 
 
 LIST_TEMPLATE = "challenge/screening/list.html"
+
+
+async def _answer_filters(edition_id: int) -> dict[str, Any]:
+    """The organisers' questions the list filters by: each choice (or yes, no), and numbers at least."""
+    locale = current_locale()
+    answer_options: list[tuple[str, list[tuple[str, str]]]] = []
+    number_questions: list[tuple[int, str]] = []
+    for line in await questions_service.question_lines(edition_id):
+        d = line.definition
+        title = d.label.shown_in(locale)
+        if d.kind == AnswerKind.NUMBER:
+            number_questions.append((line.id, title))
+        elif d.kind == AnswerKind.YES_NO:
+            answer_options.append((title, [(f"{line.id}:yes", _("Yes")), (f"{line.id}:no", _("No"))]))
+        elif d.kind in FILTERABLE:
+            answer_options.append((title, [(f"{line.id}:{c.key}", c.label.shown_in(locale)) for c in d.choices]))
+    return {"answer_options": answer_options, "number_questions": number_questions}
 
 
 def _numbers(data: dict[str, Any], name: str) -> list[int]:
@@ -97,6 +117,7 @@ async def _list_context(request: AnyRequest) -> dict[str, Any]:
         "result": result,
         "filters": filters,
         "facets": await screening.facets(edition_id),
+        **await _answer_filters(edition_id),
         "bulk_statuses": [(s.value, label(s)) for s in ApplicationStatus if s in DEFAULT_MESSAGES],
         "list_query": {**filters.query(), **({"page_number": str(result.page)} if result.page > 1 else {})},
     }

@@ -8,48 +8,89 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from challenge.enums import ApplicationStatus, Phase, StartupStage, Track
+from challenge.enums import AnswerKind, ApplicationStatus, Phase, StartupStage, Track
 from challenge.forms import application_command, application_form_values, problem_form_choices, profile_form_values
 from challenge.queries import applications as application_queries
 from challenge.queries import screening
+from challenge.records import ApplicationRow
 from challenge.rules.applications import EDITABLE, may_change, missing_parts, next_statuses
 from challenge.rules.languages import LANGUAGES
+from challenge.rules.questions import DEFAULT_MEGABYTES, MAX_MEGABYTES, Asked, field_name, number_text
 from challenge.services import applications, expertise, startup_home, teams
+from challenge.services import questions as custom
 from challenge.services.editions import edition_state, load_edition
 from core import files
 from core.clock import utc_now
 from core.content import shown
 from core.errors import NotFound, ValidationFailed
 from core.forms import FormData, field
+from core.i18n import current_locale, label, language_name
 from core.i18n import gettext as _
-from core.i18n import label, language_name
 from core.next_steps import Home, checklist
 from core.permissions import login_required
 from core.sessions import flash
 from core.storage import get_storage
-from core.uploads import PDF_ONLY, FileRule, ParsedForm, receive_form
+from core.uploads import CONTENT_TYPE_NAMES, PDF_ONLY, FileRule, ParsedForm, receive_form
 from core.web import page
 
 AnyRequest = Request[Any, Any, Any]
 PITCH_DECK = FileRule(allowed_types=PDF_ONLY, max_bytes=15 * 1024 * 1024)
-# Room for the application's texts around a 15 MB deck.
-FORM_BODY_LIMIT = PITCH_DECK.max_bytes + 2 * 1024 * 1024
+# Room for the application's texts around a 15 MB deck and three answer files of the largest size
+# a question may allow (each file is held to its own question's limit as it arrives).
+FORM_BODY_LIMIT = PITCH_DECK.max_bytes + 2 * 1024 * 1024 + 3 * MAX_MEGABYTES * 1024 * 1024
 LIST_FIELDS = ("problems", "sdgs", "support_needed")
 
 
 def _form_values(form: ParsedForm) -> dict[str, Any]:
-    return {name: values if name in LIST_FIELDS else values[-1] for name, values in form.fields.items()}
+    return {
+        name: values if name in LIST_FIELDS or _is_answer(name) else values[-1] for name, values in form.fields.items()
+    }
+
+
+def _is_answer(name: str) -> bool:
+    """An answer to one of the organisers' own questions (`a<question id>`): a choice may be several."""
+    return name.startswith("a") and name[1:].isdigit()
+
+
+async def _edition_of_form(request: AnyRequest) -> int:
+    """The edition the application form is for, known before its body is read (for the file rules)."""
+    application_id = request.path_params.get("application_id")
+    if application_id is not None:
+        return (await applications.load_application(int(application_id))).edition
+    raw = request.query_params.get("edition_id", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+async def _answer_file_rules(edition_id: int) -> dict[str, FileRule]:
+    """What each file question of the edition accepts, by the name of its file field."""
+    return {
+        f"{field_name(q.question_id)}_file": FileRule(
+            allowed_types=frozenset(q.definition.file_types),
+            max_bytes=(q.definition.max_megabytes or DEFAULT_MEGABYTES) * 1024 * 1024,
+        )
+        for q in await custom.asked(edition_id)
+        if q.definition.kind == AnswerKind.FILE
+    }
 
 
 async def _receive_application_form(request: AnyRequest) -> tuple[dict[str, Any], int | None]:
-    """The form's fields and the id of the deck uploaded with it or earlier (never lost on an error)."""
-    form = await receive_form(request, rules={"pitch_deck": PITCH_DECK}, storage=get_storage())
+    """The form's fields and the id of the deck uploaded with it or earlier (never lost on an error).
+
+    An answer's file becomes an upload of the caller's whose id is the answer's value, so it is
+    kept like the deck when something else in the form is refused.
+    """
+    answer_rules = await _answer_file_rules(await _edition_of_form(request))
+    form = await receive_form(request, rules={"pitch_deck": PITCH_DECK, **answer_rules}, storage=get_storage())
     values = _form_values(form)
     pending = form.get("pending_deck")
     deck_id = int(pending) if pending.isdigit() else None
     if "pitch_deck" in form.files:
         stored = await files.record_upload(owner_id=request.user.id, received=form.files["pitch_deck"])
         deck_id = stored.id
+    for name in answer_rules:
+        if name in form.files:
+            stored = await files.record_upload(owner_id=request.user.id, received=form.files[name])
+            values[name.removesuffix("_file")] = [str(stored.id)]
     values["pending_deck"] = str(deck_id) if deck_id else ""
     # What the form is shown again with if the save is refused (core.web reads `parsed_form`).
     request.scope["parsed_form"] = values  # type: ignore[typeddict-unknown-key]
@@ -90,7 +131,12 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         deck = await application_queries.stored_file(application.pitch_deck)
     missing: dict[str, str] = {}
     if application is not None:
-        missing = missing_parts(await applications.content_of(application), questions)
+        missing = {
+            name: _(message)
+            for name, message in missing_parts(await applications.content_of(application), questions).items()
+        }
+        missing.update(await custom.answer_problems(application.id, application.track, edition_id, submission=True))
+    asked = await custom.asked(edition_id, application.track if application else None)
     state = await edition_state(edition)
     window = await applications.window_of(edition)
     return {
@@ -99,16 +145,80 @@ async def _application_context(request: AnyRequest) -> dict[str, Any]:
         "application": application,
         "questions": questions,
         "question_choices": {q.id: [(c, c) for c in q.choices] for q in questions},
-        "question_texts": {f"q{q.id}": q.text for q in questions},
+        "question_texts": {
+            **{f"q{q.id}": q.text for q in questions},
+            **{field_name(q.question_id): q.definition.label.shown_in(current_locale()) for q in asked},
+        },
         "problem_options": [(str(p.id), f"{shown(p, 'title')} ({p.municipality})") for p in problems],
         "support_options": [(slug, _(name)) for slug, name in (await expertise.vocabulary()).items()],
         "edition_tracks": [(t, label(Track(t))) for t in edition.tracks],
         "deck": deck,
-        "missing": {name: _(message) for name, message in missing.items()},
+        "missing": missing,
+        **await _answers_context(request, application, asked),
         "deadline": state.timeline.end_of(Phase.APPLICATIONS),
         "window": window,
         "may_change": window.open if application is None else may_change(ApplicationStatus(application.status), window),
         "max_megabytes": PITCH_DECK.max_bytes // (1024 * 1024),
+    }
+
+
+def _answer_hint(question: Asked) -> str:
+    """What the form says under a question about the answer it takes."""
+    d = question.definition
+    if d.kind == AnswerKind.NUMBER:
+        low = None if d.min_value is None else number_text(d.min_value)
+        high = None if d.max_value is None else number_text(d.max_value)
+        if low is not None and high is not None:
+            return _("From %(min)s to %(max)s.") % {"min": low, "max": high}
+        if low is not None:
+            return _("At least %(min)s.") % {"min": low}
+        if high is not None:
+            return _("At most %(max)s.") % {"max": high}
+    if d.kind == AnswerKind.TEXT and d.max_length:
+        return _("Up to %(n)s characters.") % {"n": d.max_length}
+    if d.kind == AnswerKind.FILE:
+        names = ", ".join(_(CONTENT_TYPE_NAMES.get(t, t)) for t in d.file_types)
+        return _("%(types)s, up to %(mb)s MB.") % {"types": names, "mb": d.max_megabytes or DEFAULT_MEGABYTES}
+    return ""
+
+
+async def _answers_context(
+    request: AnyRequest, application: ApplicationRow | None, asked: tuple[Asked, ...]
+) -> dict[str, Any]:
+    """The organisers' own questions as the form asks them, with the answers as typed and their problems.
+
+    When the form is shown again after a refused save, the values are the ones just sent;
+    otherwise the stored answers, each with what is wrong with it (a draft keeps invalid ones).
+    """
+    parsed = _parsed_form(request)
+    stored = await custom.stored_answers(application.id) if application else {}
+    errors: dict[str, str] = {}
+    if application is not None and not parsed:
+        errors = await custom.answer_problems(application.id, application.track, application.edition, submission=False)
+    values: dict[str, Any] = {}
+    file_ids: list[int] = []
+    for question in asked:
+        name = field_name(question.question_id)
+        if parsed:
+            sent = parsed.get(name, [])
+            values[name] = sent if question.definition.kind == AnswerKind.MULTIPLE_CHOICE else (sent or [""])[-1]
+        elif question.question_id in stored:
+            values[name] = stored[question.question_id]["value"]
+        if question.definition.kind == AnswerKind.FILE and str(values.get(name, "")).isdigit():
+            file_ids.append(int(values[name]))
+    uploaded = {}
+    for file_id in file_ids:
+        found = await application_queries.stored_file(file_id)
+        if found is not None:
+            uploaded[file_id] = found
+    return {
+        "answer_hints": {field_name(q.question_id): _answer_hint(q) for q in asked},
+        "custom_questions": asked,
+        "answer_values": values,
+        "answer_errors": errors,
+        "answer_files": uploaded,
+        "locale": current_locale(),
+        "shown_answers": await custom.shown_answers(application.id) if application else [],
     }
 
 
@@ -338,4 +448,7 @@ async def _after_save(request: AnyRequest, application_id: int, values: dict[str
         flash(request.session, _("Your application is submitted. We sent a confirmation by email."), "success")
         return Redirect(f"/startup/applications/{application_id}")
     flash(request.session, _("Your draft is saved. You can come back and continue at any time."), "success")
+    application = await applications.load_application(application_id)
+    if await custom.answer_problems(application_id, application.track, application.edition, submission=False):
+        flash(request.session, _("Some answers are not valid yet; they are kept and marked below."), "warning")
     return Redirect(f"/startup/applications/{application_id}/edit")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,14 +20,17 @@ import msgspec
 
 from challenge.enums import ApplicationStatus, SettlementKind, StartupStage, Track
 from challenge.records import Row, convert_row, convert_rows
-from challenge.tables import Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
-from core.i18n import label
+from challenge.services.questions import answers_for_export, question_lines
+from challenge.tables import Answer, Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
+from core.i18n import current_locale, label
 from core.rules.paging import page_within
 from core.rules.spreadsheets import safe_cell
 
 # A join two foreign keys deep, which Piccolo builds at run time: its type reads as a bare Column.
 _PROBLEM_MUNICIPALITY: Any = ApplicationProblem.problem.municipality
 PAGE_SIZE = 50
+# A choice key or yes/no (what Answer.tags holds between commas): nothing a LIKE pattern reads as a wildcard.
+_ANSWER = re.compile(r"^\d{1,10}:[a-z0-9]{1,20}$")
 MAX_QUERY = 100
 SORTS = {
     "submitted": (Application.submitted_at, False),
@@ -65,6 +70,11 @@ class ScreeningFilters:
     stage: str = ""
     country: str = ""
     sort: str = "submitted"
+    # An answer to one of the organisers' questions: "<question>:<choice key or yes/no>".
+    answer: str = ""
+    # A number question, and the least answer to it that passes.
+    number_question: int | None = None
+    at_least: float | None = None
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> ScreeningFilters:
@@ -87,6 +97,9 @@ class ScreeningFilters:
             stage=one_of("stage", (s.value for s in StartupStage)),
             country=str(query.get("country", "") or "").strip()[:80],
             sort=one_of("sort", SORTS) or "submitted",
+            answer=str(query.get("answer", "") or "") if _ANSWER.match(str(query.get("answer", "") or "")) else "",
+            number_question=number("number_question"),
+            at_least=_float(str(query.get("at_least", "") or "")),
         )
 
     def query(self) -> dict[str, str]:
@@ -102,8 +115,20 @@ class ScreeningFilters:
             "stage": self.stage,
             "country": self.country,
             "sort": "" if self.sort == "submitted" else self.sort,
+            "answer": self.answer,
+            "number_question": str(self.number_question or ""),
+            "at_least": "" if self.at_least is None else f"{self.at_least:g}",
         }
         return {name: value for name, value in values.items() if value}
+
+
+def _float(raw: str) -> float | None:
+    text = raw.strip().replace(",", ".")
+    try:
+        value = float(text) if text and len(text) <= 20 else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 class ProblemLink(Row, frozen=True, kw_only=True):
@@ -206,6 +231,17 @@ def _filtered(query: Any, edition_id: int, filters: ScreeningFilters) -> Any:
         addressed, narrowed = addressed.where(_PROBLEM_MUNICIPALITY.kind == filters.kind), True
     if narrowed:
         query = query.where(Application.id.is_in(addressed))
+    if filters.answer:
+        question, key = filters.answer.split(":", 1)
+        answered = Answer.select(Answer.application).where(
+            Answer.question == int(question), Answer.tags.like(f"%,{key},%")
+        )
+        query = query.where(Application.id.is_in(answered))
+    if filters.number_question is not None and filters.at_least is not None:
+        at_least = Answer.select(Answer.application).where(
+            Answer.question == filters.number_question, Answer.number >= filters.at_least
+        )
+        query = query.where(Application.id.is_in(at_least))
     return query
 
 
@@ -294,6 +330,9 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
         .order_by(Application.id, ascending=False)
         .output(load_json=True)
     )
+    asked = await question_lines(edition_id, include_removed=True)
+    answers = await answers_for_export([row.id for row in rows])
+    locale = current_locale()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -309,6 +348,7 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
             "problems",
             "municipalities",
             "support_needed",
+            *(safe_cell(q.definition.label.shown_in(locale)) for q in asked),
         ]
     )
     for row in rows:
@@ -325,6 +365,7 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
                 safe_cell("; ".join(p.title for p in row.problems)),
                 safe_cell("; ".join(sorted({p.municipality_name for p in row.problems}))),
                 safe_cell("; ".join(row.support_needed)),
+                *(safe_cell(answers.get(row.id, {}).get(q.id, "")) for q in asked),
             ]
         )
     return out.getvalue()

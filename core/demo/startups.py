@@ -10,12 +10,13 @@ from typing import Any
 from challenge.enums import QuestionKind, StartupStage, Track
 from challenge.forms import application_command
 from challenge.services import applications as application_services
+from challenge.services import questions as own_questions
 from challenge.services import teams
 from challenge.tables import (
     EligibilityQuestion,
 )
 from core.demo.intake import PROBLEMS
-from core.demo.people import new_user
+from core.demo.people import ORGANISER, new_user
 from core.demo.world import World, slug
 from core.storage import get_storage
 from core.tables import StoredFile
@@ -249,6 +250,38 @@ async def _deck(world: World, startup: DemoStartup, owner: int) -> int:
     return file_id
 
 
+async def _own_questions(world: World) -> dict[str, int]:
+    """The organisers' own questions of the demo edition, each answered in the applications."""
+    organiser = await world.as_user(ORGANISER)
+    forms = {
+        "team": {
+            "kind": "number",
+            "label_en": "How many people work in your team?",
+            "label_sr_Cyrl": "Колико људи ради у вашем тиму?",
+            "min_value": "1",
+            "max_value": "500",
+            "required": "on",
+        },
+        "pilot": {
+            "kind": "single_choice",
+            "label_en": "Where would you run your first pilot?",
+            "label_sr_Cyrl": "Где бисте извели први пилот?",
+            "choices_en": "In a city\nIn a village\nIn both",
+            "choices_sr_Cyrl": "У граду\nУ селу\nУ оба",
+            "required": "on",
+        },
+        "public": {
+            "kind": "yes_no",
+            "label_en": "Have you worked with a public body before?",
+            "label_sr_Cyrl": "Да ли сте раније радили са јавном установом?",
+        },
+    }
+    return {
+        key: await own_questions.add_question(user=organiser, edition_id=world.edition, fields=fields)
+        for key, fields in forms.items()
+    }
+
+
 async def applications(world: World) -> None:
     question = (
         await EligibilityQuestion.insert(
@@ -262,6 +295,7 @@ async def applications(world: World) -> None:
             )
         ).returning(EligibilityQuestion.id)
     )[0]["id"]
+    asked = await _own_questions(world)
     problem_of = {key: (town, data) for key, town, _status, data in PROBLEMS}
     jitter = random.Random(2026)
     for startup in STARTUPS:
@@ -291,7 +325,11 @@ async def applications(world: World) -> None:
             "solution": startup.solution,
             "support_needed": startup.support,
             f"q{question}": "yes",
+            f"a{asked['team']}": str(2 + len(startup.name) % 11),
+            f"a{asked['pilot']}": "c1" if startup.track.value == "smart_city" else "c2",
         }
+        if len(startup.name) % 3:
+            data[f"a{asked['public']}"] = "yes" if len(startup.name) % 2 else "no"
         if startup.problem:
             data["problems"] = [world.problems[startup.problem]]
         if complete or startup.name == "Šumadija Sensors":

@@ -13,7 +13,7 @@ from challenge.rules.applications import (
 )
 from challenge.rules.problems import parse_problem
 from challenge.schemas import ApplicationIn
-from challenge.services import expertise
+from challenge.services import expertise, questions
 from challenge.services.applications.access import (
     PITCH_DECK,
     closed_conflict,
@@ -85,8 +85,10 @@ async def save_application(
     `application.version` is the version the edit started from (an update only);
     `application.pitch_deck_file_id` an upload of the caller's that becomes the deck.
     """
+    existing_track = ""
     if application_id is not None:
         current = await load_application(application_id)
+        existing_track = current.track
         await ensure_member(user, current.startup)
         if ApplicationStatus(current.status) not in EDITABLE:
             raise StateConflict(SUBMITTED_ALREADY)
@@ -109,6 +111,7 @@ async def save_application(
         if track not in edition.tracks:
             raise ValidationFailed({"track": N_("This edition does not run that track.")})
     deck_id = application.pitch_deck_file_id
+    asked = await questions.asked(edition_id, existing_track or track)
     async with db.transaction():
         problem_ids = await _published_in(edition_id, problem_ids)
         # Only the caller's own PDF: an id cannot attach someone else's upload to this application.
@@ -133,6 +136,18 @@ async def save_application(
         await ApplicationProblem.delete().where(ApplicationProblem.application == application_id)
         for problem_id in problem_ids:
             await ApplicationProblem.insert(ApplicationProblem(application=application_id, problem=problem_id))
+        # Kept as typed, valid or not: the draft shows what is wrong beside each, submission insists.
+        changed = await questions.save_answers(
+            user=user, application_id=application_id, questions=asked, raw=application.question_answers
+        )
+        if changed:
+            await audit.record(
+                actor_id=user.id,
+                action="application.answered",
+                entity="application",
+                entity_id=application_id,
+                after={"answers": changed},
+            )
     return saved
 
 

@@ -12,6 +12,7 @@ from challenge.rules.applications import (
     check_transition,
     judge_submission,
 )
+from challenge.services import questions
 from challenge.services.applications.access import (
     closed_conflict,
     deadline_of,
@@ -54,8 +55,11 @@ async def submit_application(*, user: CurrentUser, application_id: int) -> None:
     )
     if verdict.too_late:
         raise closed_conflict(deadline, edition)
-    if verdict.missing or verdict.ineligible:
-        raise ValidationFailed({**verdict.missing, **verdict.ineligible}, N_("Some parts are still missing."))
+    answers = await questions.answer_problems(application_id, application.track, edition.id, submission=True)
+    if verdict.missing or verdict.ineligible or answers:
+        raise ValidationFailed(
+            {**verdict.missing, **verdict.ineligible, **answers}, N_("Some parts are still missing.")
+        )
     startup = await Startup.select(Startup.name).where(Startup.id == application.startup).first()
     problem_titles = [p["title"] for p in await _problem_titles(application_id)]
     # The move and its confirmation commit together: no submission without its mail, nor the reverse.

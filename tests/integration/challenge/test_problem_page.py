@@ -240,6 +240,10 @@ async def test_openapi_documents_the_catalogue_api(client: WebClient) -> None:
             ["editions"],
             "The edition's phase timeline and the phase in force now",
         ),
+        ("/api/v1/editions/{slug}/questions", "get"): (
+            ["applications", "editions"],
+            "The organisers' own application questions of the edition, in order",
+        ),
         ("/api/v1/problems/{problem_id}", "get"): (
             ["problems"],
             "One published problem, with its attachments and visible comments",

@@ -92,6 +92,7 @@ async def build_world() -> dict[str, Any]:
         "path": "missing.json",
         "file_path": "css/app.css",
         **await _pilot_kpis(edition_id, users, own_app, problems, now=now),
+        **await _application_questions(edition_id),
     }
 
 
@@ -491,3 +492,20 @@ async def _pilot_kpis(
         "measurement_id": measurement,
         "kpi_measured_on": (today - timedelta(days=1)).isoformat(),
     }
+
+
+async def _application_questions(edition_id: int) -> dict[str, int]:
+    """Two of the organisers' own questions: one the edit routes act on, one the remove route removes."""
+    from challenge.tables import Question, QuestionVersion
+
+    ids = []
+    for position, text in enumerate(("Employees", "Founded in a village?"), start=90):
+        question = await _inserted(Question(edition=edition_id, position=position))
+        version = await _inserted(
+            QuestionVersion(
+                question=question, kind="yes_no", label={"en": text, "sr_Cyrl": text, "sr_Latn": text}, help={}
+            )
+        )
+        await Question.update({Question.current_version: version}).where(Question.id == question)
+        ids.append(question)
+    return {"asked_question_id": ids[0], "spare_asked_question_id": ids[1]}

@@ -121,6 +121,9 @@ AMENDMENT = {
     "note": "More farms.",
 }
 
+# The organisers' own question the edit routes act on (the world's `question_id` is an eligibility one).
+ASKED_QUESTION = {"question_id": "asked_question_id"}
+
 ACCESS: dict[str, Access] = {
     # --- challenge: editions, catalogue, problems -----------------------------------------------
     "GET /": public(),
@@ -488,6 +491,24 @@ ACCESS: dict[str, Access] = {
     "POST /api/v1/pilots/{pilot_id:int}/versions": PILOT_ORGANISERS.calling(body=AMENDMENT),
     "POST /api/v1/pilots/{pilot_id:int}/versions/{number:int}/signatures": PILOT_MUNICIPALITY_SIGNS,
     "POST /api/v1/pilots/{pilot_id:int}/actions": PILOT_ORGANISERS.calling(body={"action": "start"}),
+    # --- challenge: the organisers' own application questions ------------------------------------------
+    "GET /organiser/editions/{edition_id:int}/application-questions": only(Role.ORGANISER),
+    "POST /organiser/editions/{edition_id:int}/application-questions": only(Role.ORGANISER),  # 422: empty
+    "GET /organiser/editions/{edition_id:int}/application-questions/{question_id:int}/edit": only(
+        Role.ORGANISER
+    ).calling(params=ASKED_QUESTION),
+    "POST /organiser/editions/{edition_id:int}/application-questions/{question_id:int}/edit": only(
+        Role.ORGANISER
+    ).calling(params=ASKED_QUESTION),  # 422: empty
+    "POST /organiser/editions/{edition_id:int}/application-questions/{question_id:int}/move": only(
+        Role.ORGANISER
+    ).calling(params=ASKED_QUESTION, body={"direction": "down"}),
+    "POST /organiser/editions/{edition_id:int}/application-questions/{question_id:int}/remove": only(
+        Role.ORGANISER
+    ).calling(params={"question_id": "spare_asked_question_id"}, late=1),
+    "GET /organiser/editions/{edition_id:int}/application-questions/copy": only(Role.ORGANISER),
+    "POST /organiser/editions/{edition_id:int}/application-questions/copy": only(Role.ORGANISER),  # 422: none
+    "GET /api/v1/editions/{slug:str}/questions": public(),
 }
 
 
