@@ -82,7 +82,7 @@ class TimeLeft:
 
 
 def time_left(closes_at: datetime, *, now: datetime) -> TimeLeft:
-    """"in 5 hours" up to two days ahead (rounded up), "in 3 days" (to the nearest day) beyond, or overdue."""
+    """ "in 5 hours" up to two days ahead (rounded up), "in 3 days" (to the nearest day) beyond, or overdue."""
     _aware(closes_at)
     _aware(now)
     left = closes_at - now
