@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from challenge.records import EditionRow
@@ -222,7 +223,9 @@ class RoundAdminPages(Controller):
         return page("judging/release.html", values={}, errors={}, **await release_context(request))
 
     @post("/judges/{judge_id:int}/release", opt={"form": "judging/release.html", "form_context": release_context})
-    async def release(self, request: AnyRequest, round: ScopedRound, judge_id: int, data: FormData) -> Redirect:
+    async def release(
+        self, request: AnyRequest, round: ScopedRound, judge_id: FromPath[int], data: FormData
+    ) -> Redirect:
         done = await releases.release_judge(
             user=request.user, round_id=round.id, judge_id=judge_id, reason=field(data, "reason")
         )
