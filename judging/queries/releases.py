@@ -6,6 +6,7 @@ import msgspec
 
 from core.errors import NotFound
 from core.rules import N_
+from core.tables import User
 from judging.enums import ScoreStatus
 from judging.records import RoundRow
 from judging.tables import JudgeAssignment, JudgeRelease, ScoreSheet
@@ -31,11 +32,12 @@ class ReleasePreview(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def release_preview(round_: RoundRow, judge_id: int) -> ReleasePreview:
-    rows = await JudgeAssignment.select(JudgeAssignment.id, JudgeAssignment.judge.name.as_alias("name")).where(
+    judge = await User.select(User.name).where(User.id == judge_id).first()
+    if judge is None:
+        raise NotFound(N_("This person does not exist."))
+    assigned = await JudgeAssignment.count().where(
         JudgeAssignment.round == round_.id, JudgeAssignment.judge == judge_id
     )
-    if not rows:
-        raise NotFound(N_("This judge has no applications in this round."))
     statuses = [
         s["status"]
         for s in await ScoreSheet.select(ScoreSheet.status).where(
@@ -44,8 +46,8 @@ async def release_preview(round_: RoundRow, judge_id: int) -> ReleasePreview:
     ]
     return ReleasePreview(
         judge_id=judge_id,
-        judge_name=rows[0]["name"],
-        assigned=len(rows),
+        judge_name=judge["name"],
+        assigned=assigned,
         submitted=statuses.count(ScoreStatus.SUBMITTED),
         drafts=statuses.count(ScoreStatus.DRAFT),
         released_already=await JudgeRelease.exists().where(JudgeRelease.key == f"{round_.id}:{judge_id}"),

@@ -18,7 +18,7 @@ from challenge.services.editions import load_edition
 from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
-from core.errors import NotFound, StateConflict, ValidationFailed
+from core.errors import StateConflict, ValidationFailed
 from core.i18n import gettext as _
 from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
@@ -34,6 +34,7 @@ from judging.services.judge_mail import JudgeMail, judge_recipients, mail_judge
 from judging.tables import JudgeAssignment, JudgeRelease, Round, RoundApplication, ScoreSheet
 
 REASON_MAX_LENGTH = 1000
+NOTHING_TO_RELEASE = N_("This judge has no sheets in this round.")
 
 
 class Released(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,7 +118,7 @@ async def release_judge(*, user: CurrentUser, round_id: int, judge_id: int, reas
         raise StateConflict(N_("Judges are released while the round is open."))
     sheets = await _sheets_of(round_id, judge_id)
     if not sheets:
-        raise NotFound(N_("This judge has no applications in this round."))
+        raise StateConflict(NOTHING_TO_RELEASE)
     released = [s for s in sheets if not s.submitted]
     top_up = await _plan(round_, judge_id, {(judge_id, s.application) for s in released})
     report = _report(top_up)

@@ -92,6 +92,8 @@ async def build_world() -> dict[str, Any]:
         "path": "missing.json",
         "file_path": "css/app.css",
         **await _pilot_kpis(edition_id, users, own_app, problems, now=now),
+        # A judge with a sheet in the screening round, whom organisers may release.
+        "judge_id": users["conflicted_judge"],
     }
 
 
