@@ -427,6 +427,14 @@ async def advance_the_top_two(chair: Page, variant: Variant) -> None:
         tr(variant, "%(count)s application advances.", "%(count)s applications advance.", 2, count=2)
     )
     await expect(data_rows(chair).locator("td:last-child")).to_have_text(["✔", "✔", ""])
+    # -- ... and the page lists them, in rank order.
+    ranked = [cell.split(" (")[0] for cell in await data_rows(chair).locator("td:nth-child(2)").all_inner_texts()]
+    advancing = main(chair).get_by_role(
+        "region", name=tr(variant, "%(num)s application advances", "%(num)s applications advance", 2)
+    )
+    await expect(advancing.get_by_role("listitem")).to_have_text(
+        [re.compile("^" + re.escape(name)) for name in ranked[:2]]
+    )
 
 
 async def publish_the_winners(chair: Page, variant: Variant, url: str, round_path: str) -> None:
