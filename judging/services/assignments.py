@@ -101,8 +101,19 @@ async def assign_round(*, user: CurrentUser, round_id: int) -> AssignmentReport:
         raise StateConflict(N_("No judge has been invited to this edition yet."))
     result, kept, conflicts = await _plan(round_, judges)
     report = _report(result, conflicts)
+    planned = {(pair.judge_id, pair.application_id) for pair in result.assignments}
     async with db.transaction():
-        await JudgeAssignment.delete().where(JudgeAssignment.round == round_id, JudgeAssignment.locked.eq(False))
+        # Only pairs the new plan drops go: deleting a pair that stays would take its score
+        # sheet with it (the sheet's foreign key cascades), and scored pairs always stay.
+        stale = [
+            row["id"]
+            for row in await JudgeAssignment.select(
+                JudgeAssignment.id, JudgeAssignment.judge, JudgeAssignment.application
+            ).where(JudgeAssignment.round == round_id, JudgeAssignment.locked.eq(False))
+            if (row["judge"], row["application"]) not in planned
+        ]
+        if stale:
+            await JudgeAssignment.delete().where(JudgeAssignment.id.is_in(stale))
         for pair in result.assignments:
             await JudgeAssignment.insert(
                 JudgeAssignment(

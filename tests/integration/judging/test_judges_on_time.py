@@ -292,6 +292,7 @@ async def test_assigning_again_gives_a_released_judge_nothing_new(logged_in) -> 
     round_id, judges, apps = await _release_world()
     organiser: WebClient = await logged_in(Role.ORGANISER)
     await _post(organiser, f"/organiser/rounds/{round_id}/judges/{judges['ana']}/release", {})
+    sheets = _pairs(await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.application))
 
     await assignments.assign_round(user=await load_current_user(organiser.user["id"]), round_id=round_id)  # type: ignore[attr-defined]
 
@@ -299,6 +300,9 @@ async def test_assigning_again_gives_a_released_judge_nothing_new(logged_in) -> 
         JudgeAssignment.round == round_id, JudgeAssignment.judge == judges["ana"]
     )
     assert [r["application"] for r in ana] == [apps[0]]
+    # Assigning again keeps every sheet, submitted or draft, on either engine.
+    assert _pairs(await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.application)) == sheets
+    assert (judges["ana"], apps[0]) in sheets
 
 
 async def test_a_short_top_up_is_reported_and_a_long_reason_refused(logged_in) -> None:
