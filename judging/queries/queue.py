@@ -131,11 +131,11 @@ async def queue_page(user: CurrentUser, round_id: int, *, now: datetime) -> Queu
         raise NotFound(NOTHING_TO_SCORE)
     round_ = await load_round(round_id)
     edition = await load_edition(round_.edition)
-    shown_left = round_.closes_at is not None and round_.status == RoundStatus.OPEN
+    closes_at = round_.closes_at if round_.status == RoundStatus.OPEN else None
     return QueuePage(
         round=round_,
         timezone=edition.timezone,
         items=items,
         submitted=sum(1 for item in items if item.sheet_status == ScoreStatus.SUBMITTED),
-        time_left=deadlines.time_left(round_.closes_at, now=now) if shown_left and round_.closes_at else None,
+        time_left=deadlines.time_left(closes_at, now=now) if closes_at else None,
     )
