@@ -12,7 +12,7 @@ from core.files import FileRow, register_download_policy
 from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
-from judging.services import results
+from judging.services import reminders, results
 from judging.tables import JudgeAssignment
 
 
@@ -33,6 +33,10 @@ async def close_due_rounds() -> None:
     await results.close_due_rounds(now=utc_now())
 
 
+async def remind_judges() -> None:
+    await reminders.send_reminders(now=utc_now())
+
+
 def register(settings: Settings) -> None:
     register_download_policy(PITCH_DECK, may_read_pitch_deck)
     register_job(
@@ -41,5 +45,15 @@ def register(settings: Settings) -> None:
             func=close_due_rounds,
             trigger=IntervalTrigger(minutes=1),
             description=N_("Close judging rounds whose closing time has passed (scores become final)"),
+        )
+    )
+    register_job(
+        JobSpec(
+            id="judging.remind_judges",
+            func=remind_judges,
+            trigger=IntervalTrigger(minutes=15),
+            description=N_(
+                "Remind judges with sheets still to submit, 48 and 12 hours before a round closes (each mail once)"
+            ),
         )
     )

@@ -136,3 +136,21 @@ class PairwiseVote(Table):
     winner = ForeignKey(references=Application)
     loser = ForeignKey(references=Application)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class JudgeRelease(Table):
+    """A judge who dropped out of a round: their unsubmitted sheets went to other judges, and
+    no assignment run gives them a new application in it (their submitted sheets stay)."""
+
+    id: Serial  # added by Piccolo; annotated for the type checker
+
+    round = ForeignKey(references=Round, index=True)
+    judge = ForeignKey(references=User, index=True)
+    # "<round>:<judge>": released once; a second release (two tabs) finds it done.
+    key = Varchar(length=40, unique=True)
+    reason = Text(default="")
+    released_by = ForeignKey(references=User, null=True, default=None)
+    # The applications whose sheets were released, and how many went to other judges.
+    applications = JSON(default=[])
+    reassigned = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -13,7 +13,7 @@ from challenge.services import expertise
 from challenge.services.editions import load_edition
 from core.clock import utc_now
 from core.enums import Role
-from core.errors import NotFound, PermissionDenied
+from core.errors import PermissionDenied
 from core.forms import FormData, field
 from core.i18n import gettext as _
 from core.next_steps import Home, checklist
@@ -69,12 +69,8 @@ class JudgePages(Controller):
 
     @get("/rounds/{round_id:int}")
     async def queue(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
-        items = await queue_queries.queue(request.user, round_id)
-        if not items:
-            raise NotFound(N_("You have nothing to score in this round."))
-        round_ = await load_round(round_id)
-        edition = await load_edition(round_.edition)
-        return page("judging/queue.html", round=round_, items=items, timezone=edition.timezone)
+        shown = await queue_queries.queue_page(request.user, round_id, now=utc_now())
+        return page("judging/queue.html", **msgspec.structs.asdict(shown))
 
     @get("/assignments/{assignment_id:int}")
     async def sheet(self, request: AnyRequest) -> Template:

@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from challenge.records import EditionRow
@@ -27,10 +28,11 @@ from judging import forms
 from judging.enums import Normalisation, RoundEntry, RoundMethod
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines
+from judging.queries.releases import release_preview
 from judging.queries.round_page import round_page
 from judging.queries.rounds import round_scope, rounds_of
 from judging.records import RoundRow
-from judging.services import assignments, results, rounds
+from judging.services import assignments, releases, results, rounds
 
 AnyRequest = Request[Any, Any, Any]
 # The round the round scope's guard loaded for this request.
@@ -74,6 +76,15 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         "ranking_rows": None if request.query_params.get("all") else RANKING_ROWS,
         "outcome_options": [(s.value, label(s)) for s in OUTCOMES],
         **_round_choices(),
+    }
+
+
+async def release_context(request: AnyRequest) -> dict[str, Any]:
+    round_ = round_scope.of(request)
+    return {
+        "round": round_,
+        "preview": await release_preview(round_, int(request.path_params["judge_id"])),
+        "reason_max": releases.REASON_MAX_LENGTH,
     }
 
 
@@ -206,6 +217,31 @@ class RoundAdminPages(Controller):
         )
         flash(request.session, _("The status was changed and the team was told."), "success")
         return Redirect(f"/organiser/rounds/{round.id}#publish")
+
+    @get("/judges/{judge_id:int}/release")
+    async def release_form(self, request: AnyRequest) -> Template:
+        return page("judging/release.html", values={}, errors={}, **await release_context(request))
+
+    @post("/judges/{judge_id:int}/release", opt={"form": "judging/release.html", "form_context": release_context})
+    async def release(
+        self, request: AnyRequest, round: ScopedRound, judge_id: FromPath[int], data: FormData
+    ) -> Redirect:
+        done = await releases.release_judge(
+            user=request.user, round_id=round.id, judge_id=judge_id, reason=field(data, "reason")
+        )
+        flash(
+            request.session,
+            ngettext(
+                "%(num)s sheet was released; %(reassigned)s went to other judges.",
+                "%(num)s sheets were released; %(reassigned)s went to other judges.",
+                done.released,
+            )
+            % {"num": done.released, "reassigned": done.reassigned},
+            "success",
+        )
+        if done.report.shortfalls:
+            flash(request.session, _("Some applications are short of judges; see the report below."), "warning")
+        return Redirect(f"/organiser/rounds/{round.id}#judges")
 
     @get("/scores.csv")
     async def scores_csv(self, round: ScopedRound) -> Response[str]:

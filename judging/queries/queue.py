@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
 from challenge.queries import screening
@@ -10,15 +12,17 @@ from challenge.records import ApplicationRow, EditionRow
 from challenge.services import applications as challenge_applications
 from challenge.services.editions import load_edition
 from core.auth import CurrentUser
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.rules import N_
 from core.tables import StoredFile
 from judging.enums import RoundStatus, ScoreStatus
 from judging.queries.rounds import criteria_of, load_round
 from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow
+from judging.rules import deadlines
 from judging.tables import JudgeAssignment, ScoreSheet
 
 NOT_YOURS = N_("This application is not in your queue.")
+NOTHING_TO_SCORE = N_("You have nothing to score in this round.")
 
 
 class DeckFile(msgspec.Struct, frozen=True, kw_only=True):
@@ -107,4 +111,31 @@ async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
         criteria=await criteria_of(round_.id),
         sheet=await load_sheet(assignment.id),
         editable=round_.status == RoundStatus.OPEN,
+    )
+
+
+class QueuePage(msgspec.Struct, frozen=True, kw_only=True):
+    """A judge's queue in one round: the sheets, how far the judge is, and when the round closes."""
+
+    round: RoundRow
+    timezone: str
+    items: list[QueueItem]
+    submitted: int
+    # Until the round closes: how long is left ("in 5 hours", "overdue"); None without a closing time.
+    time_left: deadlines.TimeLeft | None
+
+
+async def queue_page(user: CurrentUser, round_id: int, *, now: datetime) -> QueuePage:
+    items = await queue(user, round_id)
+    if not items:
+        raise NotFound(NOTHING_TO_SCORE)
+    round_ = await load_round(round_id)
+    edition = await load_edition(round_.edition)
+    closes_at = round_.closes_at if round_.status == RoundStatus.OPEN else None
+    return QueuePage(
+        round=round_,
+        timezone=edition.timezone,
+        items=items,
+        submitted=sum(1 for item in items if item.sheet_status == ScoreStatus.SUBMITTED),
+        time_left=deadlines.time_left(closes_at, now=now) if closes_at else None,
     )

@@ -8,6 +8,7 @@ from challenge.records import EditionRow
 from challenge.services.editions import load_edition
 from judging.enums import RoundMethod, RoundStatus
 from judging.queries import charts, pairwise, publishing, rankings
+from judging.queries.judge_progress import JudgeProgress, judge_progress
 from judging.queries.judges import judge_names
 from judging.queries.rounds import assigned_count, criteria_of, last_report
 from judging.records import AssignmentReport, CriterionRow, EntryRow, RoundRow
@@ -32,6 +33,10 @@ class RoundPage(msgspec.Struct, frozen=True, kw_only=True):
     publish_blockers: list[publishing.Blocked]
     advanced_ids: list[int]
     assignment_report: AssignmentReport | None
+    # Each judge's sheets (assigned, submitted, drafts, last activity), least done first.
+    judge_progress: list[JudgeProgress] = msgspec.field(default_factory=list)
+    # The advancing applications in rank order: what the page lists after advancing.
+    advancing: list[EntryRow] = msgspec.field(default_factory=list)
 
 
 async def round_page(round_: RoundRow) -> RoundPage:
@@ -61,4 +66,9 @@ async def round_page(round_: RoundRow) -> RoundPage:
         publish_blockers=await publishing.publish_blockers(round_id) if closed else [],
         advanced_ids=[a for a, e in names.items() if e.advanced],
         assignment_report=await last_report(round_id),
+        judge_progress=await judge_progress(round_id),
+        advancing=sorted(
+            (e for e in names.values() if e.advanced),
+            key=lambda e: (e.rank is None, e.rank or 0, e.startup_name.lower()),
+        ),
     )

@@ -12,6 +12,7 @@ from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
 from judging.enums import RoundStatus
 from judging.queries.judges import conflicts_in, judges_of
+from judging.queries.releases import released_judges
 from judging.queries.rounds import load_round
 from judging.records import AssignmentReport, JudgeRow, RoundRow, Shortfall
 from judging.rules import assignment as rules
@@ -75,6 +76,8 @@ async def _plan(round_: RoundRow, judges: list[JudgeRow]) -> tuple[rules.Assignm
     wanted = await _wanted(entered)
     conflicted = conflict_rules.conflicted_pairs(found)
     kept = await _kept(round_.id) - conflicted
+    # A judge who dropped out keeps the sheets they scored and is given nothing new.
+    conflicted |= rules.released_conflicts(await released_judges(round_.id), entered, kept)
     result = rules.assign_judges(
         [rules.Judge(id=j.id, name=j.name, expertise=tuple(j.expertise), organisation=j.organisation) for j in judges],
         wanted,
@@ -98,8 +101,19 @@ async def assign_round(*, user: CurrentUser, round_id: int) -> AssignmentReport:
         raise StateConflict(N_("No judge has been invited to this edition yet."))
     result, kept, conflicts = await _plan(round_, judges)
     report = _report(result, conflicts)
+    planned = {(pair.judge_id, pair.application_id) for pair in result.assignments}
     async with db.transaction():
-        await JudgeAssignment.delete().where(JudgeAssignment.round == round_id, JudgeAssignment.locked.eq(False))
+        # Only pairs the new plan drops go: deleting a pair that stays would take its score
+        # sheet with it (the sheet's foreign key cascades), and scored pairs always stay.
+        stale = [
+            row["id"]
+            for row in await JudgeAssignment.select(
+                JudgeAssignment.id, JudgeAssignment.judge, JudgeAssignment.application
+            ).where(JudgeAssignment.round == round_id, JudgeAssignment.locked.eq(False))
+            if (row["judge"], row["application"]) not in planned
+        ]
+        if stale:
+            await JudgeAssignment.delete().where(JudgeAssignment.id.is_in(stale))
         for pair in result.assignments:
             await JudgeAssignment.insert(
                 JudgeAssignment(

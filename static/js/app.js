@@ -11,11 +11,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   }
-  // Guard against double submits of the same form (two clicks, impatient Enter).
+  // Guard against double submits of the same form (two clicks, impatient Enter). A submit
+  // that was called off (a confirmation answered "Cancel") leaves the buttons usable.
   for (const form of document.querySelectorAll("form[method=post]")) {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;
       for (const button of form.querySelectorAll("button[type=submit]")) {
-        setTimeout(() => { button.disabled = true; }, 0);
+        setTimeout(() => { if (!event.defaultPrevented) button.disabled = true; }, 0);
       }
     });
   }

@@ -120,6 +120,8 @@ async def build_world(base_url: str) -> World:
             "round": round_id,
             "assignment": assignment["id"],
             "session": session["id"],
+            # The judge with a sheet in the round, as the release confirmation names them.
+            "judge": judge["id"],
         },
         cookies=cookies,
     )

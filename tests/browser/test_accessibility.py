@@ -90,6 +90,7 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("organiser-mentoring-overview", "organiser", "/organiser/editions/{edition}/mentoring/overview"),
     ("organiser-judging", "organiser", "/organiser/editions/{edition}/judging"),
     ("organiser-round", "organiser", "/organiser/rounds/{round}"),
+    ("organiser-judge-release", "organiser", "/organiser/rounds/{round}/judges/{judge}/release"),
     ("organiser-hackathons", "organiser", "/organiser/editions/{edition}/hackathons"),
     ("organiser-hackathon", "organiser", "/organiser/editions/{edition}/hackathons/{hackathon}"),
     ("organiser-hackathon-schedule", "organiser", "/organiser/editions/{edition}/hackathons/{hackathon}/schedule"),

@@ -182,6 +182,16 @@ async def confirming(page: Page, confirmations: list[str]) -> None:
     page.once("dialog", accept)
 
 
+async def dismissing(page: Page, confirmations: list[str]) -> None:
+    """Cancel the browser's next confirmation, keeping what it asked."""
+
+    async def dismiss(dialog: Dialog) -> None:
+        confirmations.append(dialog.message)
+        await dialog.dismiss()
+
+    page.once("dialog", dismiss)
+
+
 async def no_results_yet(visitor: Page, variant: Variant, url: str) -> None:
     # -- Before anything is published, a visitor finds no results: home, the edition, its results.
     await start(visitor, variant)
@@ -373,16 +383,23 @@ async def the_judges_score(open_page: OpenPage, variant: Variant, url: str) -> d
 
 
 async def close_the_round(chair: Page, variant: Variant, url: str, round_path: str) -> None:
-    # -- The organiser closes the round, once the browser has asked.
+    # -- The organiser closes the round, once the browser has asked: a first "Cancel" changes
+    # -- nothing and leaves the button usable for the second try.
     confirmations: list[str] = []
     await chair.reload()
+    before = chair.url
+    await dismissing(chair, confirmations)
+    await button(chair, variant, "Close the round").click()
+    await expect(chair).to_have_url(before)
+    await expect(button(chair, variant, "Close the round")).to_be_enabled()
+    assert confirmations == [tr(variant, "Close the round? Scores become final.")]
     await confirming(chair, confirmations)
     await button(chair, variant, "Close the round").click()
 
     await expect(flash(chair)).to_have_text(
         tr(variant, "The round is closed: scores are final and the ranking is ready.")
     )
-    assert confirmations == [tr(variant, "Close the round? Scores become final.")]
+    assert confirmations == [tr(variant, "Close the round? Scores become final.")] * 2
     await expect(chair).to_have_url(f"{url}{round_path}#ranking")
     await expect(chair.get_by_role("heading", level=1)).to_have_text(f"{ROUND} {tr(variant, 'closed')}")
     await expect(button(chair, variant, "Close the round")).to_have_count(0)
@@ -410,6 +427,14 @@ async def advance_the_top_two(chair: Page, variant: Variant) -> None:
         tr(variant, "%(count)s application advances.", "%(count)s applications advance.", 2, count=2)
     )
     await expect(data_rows(chair).locator("td:last-child")).to_have_text(["✔", "✔", ""])
+    # -- ... and the page lists them, in rank order.
+    ranked = [cell.split(" (")[0] for cell in await data_rows(chair).locator("td:nth-child(2)").all_inner_texts()]
+    advancing = main(chair).get_by_role(
+        "region", name=tr(variant, "%(num)s application advances", "%(num)s applications advance", 2)
+    )
+    await expect(advancing.get_by_role("listitem")).to_have_text(
+        [re.compile("^" + re.escape(name)) for name in ranked[:2]]
+    )
 
 
 async def publish_the_winners(chair: Page, variant: Variant, url: str, round_path: str) -> None:

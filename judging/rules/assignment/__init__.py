@@ -28,13 +28,15 @@ and each rule a lock breaks is reported. An application left short of judges get
 
 The package: `model` (judges, applications, the plan), `costs` (what each pair costs: expertise
 and jitter), `plan` (`assign_judges`), `linking` (joining panels that share no judge) and
-`shortfalls` (why an application is short). This module is its public face: import from
+`shortfalls` (why an application is short) and `top_up` (filling the places of a judge who
+dropped out around everything that stays). This module is its public face: import from
 `judging.rules.assignment`.
 """
 
 from judging.rules.assignment.costs import shared_tags
 from judging.rules.assignment.model import ApplicationToJudge, AssignmentResult, Judge, JudgeAssignment, Shortfall
 from judging.rules.assignment.plan import assign_judges
+from judging.rules.assignment.top_up import TopUp, plan_top_up, released_conflicts
 
 __all__ = [
     "ApplicationToJudge",
@@ -42,6 +44,9 @@ __all__ = [
     "Judge",
     "JudgeAssignment",
     "Shortfall",
+    "TopUp",
     "assign_judges",
+    "plan_top_up",
+    "released_conflicts",
     "shared_tags",
 ]

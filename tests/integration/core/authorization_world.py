@@ -93,6 +93,8 @@ async def build_world() -> dict[str, Any]:
         "file_path": "css/app.css",
         **await _pilot_kpis(edition_id, users, own_app, problems, now=now),
         **await _application_questions(edition_id),
+        # A judge with a sheet in the screening round, whom organisers may release.
+        "judge_id": users["conflicted_judge"],
     }
 
 

@@ -369,6 +369,9 @@ ACCESS: dict[str, Access] = {
     "POST /organiser/rounds/{round_id:int}/publish": ORGANISERS_LATE,
     "POST /organiser/rounds/{round_id:int}/step": ORGANISERS_LATE,
     "GET /organiser/rounds/{round_id:int}/scores.csv": only(Role.ORGANISER),
+    # Releasing a judge who dropped out (the conflicted judge's ParkPulse sheet goes to another judge).
+    "GET /organiser/rounds/{round_id:int}/judges/{judge_id:int}/release": only(Role.ORGANISER),
+    "POST /organiser/rounds/{round_id:int}/judges/{judge_id:int}/release": ORGANISERS_LATE,
     "GET /editions/{slug:str}/results": public(),
     # --- pilots: public pages, open data and API ---------------------------------------------------
     "GET /pilots": public(),
