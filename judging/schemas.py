@@ -13,7 +13,7 @@ from datetime import datetime
 import msgspec
 
 from core.schemas import JsonInput
-from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.rules.rounds import ROUND_NUMBERS
 
 
@@ -30,6 +30,9 @@ class RoundIn(msgspec.Struct, frozen=True, kw_only=True):
     advance_count: int
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    # What teams see once the results are published (judging.rules.feedback).
+    feedback_scores: FeedbackScores = FeedbackScores.NONE
+    feedback_comments: bool = False
 
     def numbers(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in ROUND_NUMBERS}
@@ -65,6 +68,8 @@ class ScoresIn(msgspec.Struct, frozen=True, kw_only=True):
     values: dict[int, int | float] = msgspec.field(default_factory=dict)
     comments: dict[int, str] = msgspec.field(default_factory=dict)
     submit: bool = False
+    # Criteria whose comment is for the organisers only (never shown to the team).
+    private_comments: frozenset[int] = frozenset()
 
 
 class JudgeProfileIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,6 +101,8 @@ class SheetIn(JsonInput):
     values: dict[str, int]
     comments: dict[str, str] = msgspec.field(default_factory=dict)
     submit: bool = False
+    # Criterion ids whose comment is for the organisers only; the others may be shared with the team.
+    organisers_only: list[int] = msgspec.field(default_factory=list)
 
 
 class SheetOut(msgspec.Struct):

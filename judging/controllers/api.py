@@ -47,6 +47,7 @@ class JudgingApi(Controller):
             values=_by_criterion(data.values),
             comments={k: v.strip() for k, v in _by_criterion(data.comments).items() if v.strip()},
             submit=data.submit,
+            private_comments=frozenset(data.organisers_only),
         )
         saved = await scoring.save_sheet(user=request.user, assignment_id=assignment_id, command=command)
         return SheetOut(status=saved.status, total=saved.total, version=saved.version)

@@ -24,7 +24,7 @@ from core.scopes import Scoped
 from core.sessions import flash
 from core.web import page
 from judging import forms
-from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines
 from judging.queries.round_page import round_page
@@ -42,6 +42,7 @@ def _round_choices() -> dict[str, Any]:
         "method_options": [(m.value, label(m)) for m in RoundMethod],
         "entry_options": [(e.value, label(e)) for e in RoundEntry],
         "normalisation_options": [(n.value, label(n)) for n in Normalisation],
+        "feedback_scores_options": [(f.value, label(f)) for f in FeedbackScores],
     }
 
 
@@ -92,6 +93,7 @@ class JudgingAdminPages(Controller):
             "max_per_judge": "20",
             "advance_count": "10",
             "normalisation": Normalisation.JUDGE_OFFSET,
+            "feedback_scores": FeedbackScores.NONE,
         }
         return page("judging/rounds.html", values=values, errors={}, **await _edition_context(request))
 
