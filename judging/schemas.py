@@ -128,3 +128,53 @@ class RankingOut(msgspec.Struct):
     round_id: int
     normalisation: str
     standings: list[StandingOut]
+
+
+class DistributionOut(msgspec.Struct):
+    """Every scored team's mean on one criterion."""
+
+    teams: int
+    minimum: float
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    maximum: float
+
+
+class CriterionScoreOut(msgspec.Struct):
+    criterion_id: int
+    name: str
+    scale_min: int
+    scale_max: int
+    mean: float
+    judges: int
+    field: DistributionOut
+    # 1 is the highest mean; equal means share a place.
+    place: int
+
+
+class CommentOut(msgspec.Struct):
+    criterion_id: int
+    criterion: str
+    text: str
+
+
+class JudgeCommentsOut(msgspec.Struct):
+    """One judge's shared comments, signed only by a letter ("A", "B"…)."""
+
+    letter: str
+    comments: list[CommentOut]
+
+
+class RoundFeedbackOut(msgspec.Struct):
+    round_id: int
+    round_name: str
+    # "raw_mean" or "normalised_mean": what `scores` hold; "none" when the round shares no scores.
+    scores_mode: str
+    scores: list[CriterionScoreOut]
+    comments: list[JudgeCommentsOut]
+
+
+class FeedbackOut(msgspec.Struct):
+    application_id: int
+    rounds: list[RoundFeedbackOut]

@@ -25,6 +25,7 @@ from judging.records import EntryRow, RoundRow
 from judging.rules import rounds as rules
 from judging.rules import scoring
 from judging.schemas import AdvanceIn
+from judging.services.feedback import mail_feedback
 from judging.tables import Round, RoundApplication
 
 RUN_ROUNDS = N_("Only organisers run judging rounds.")
@@ -227,6 +228,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
     )
     async with db.transaction():
         await Round.update({Round.status: RoundStatus.PUBLISHED}).where(Round.id == round_id)
+        mailed = await mail_feedback(round_=round_, edition=edition)
         await audit.record(
             actor_id=user.id,
             action="round.published",
@@ -238,6 +240,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
                 "steps": {str(a): [s.value for s in steps] for a, steps in result.routes.items()},
                 "already": result.already,
                 "skipped": result.skipped,
+                "feedback_mailed": mailed,
             },
         )
     return Published(
