@@ -21,9 +21,12 @@ def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-async def _team(edition: dict, name: str, email: str) -> int:
+async def team_in(edition: dict, name: str, email: str) -> int:
+    """A startup with its founder (`email`) and an accepted application; its id."""
     startup = (await Startup.insert(Startup(name=name, country="Serbia", city="Niš")).returning(Startup.id))[0]["id"]
-    member = await make_user(email=email, name=f"{name} founder")
+    member = await make_user(
+        email=email, name=f"{name} founder", role=Role.STARTUP, edition_id=edition["id"], organisation_id=startup
+    )
     await StartupMember.insert(
         StartupMember(startup=startup, user=member["id"], edition=edition["id"], key=f"{edition['id']}:{member['id']}")
     )
@@ -41,7 +44,7 @@ async def _team(edition: dict, name: str, email: str) -> int:
     )[0]["id"]
 
 
-async def _scored_round(edition: dict, apps: list[int], **settings: object) -> tuple[int, list[int]]:
+async def scored_round(edition: dict, apps: list[int], **settings: object) -> tuple[int, list[int]]:
     """A closed round: both judges score every team on Impact and Team; the first advances."""
     round_id = (
         await Round.insert(
@@ -99,11 +102,11 @@ async def test_a_published_round_shows_each_team_its_scores_and_anonymous_commen
 ) -> None:
     edition = await make_edition()
     apps = [
-        await _team(edition, "AgroSense", "mila@agrosense.rs"),
-        await _team(edition, "ParkPulse", "luka@parkpulse.rs"),
-        await _team(edition, "FlowCity", "ivan@flowcity.rs"),
+        await team_in(edition, "AgroSense", "mila@agrosense.rs"),
+        await team_in(edition, "ParkPulse", "luka@parkpulse.rs"),
+        await team_in(edition, "FlowCity", "ivan@flowcity.rs"),
     ]
-    round_id, _ = await _scored_round(edition, apps, feedback_scores="raw_mean", feedback_comments=True)
+    round_id, _ = await scored_round(edition, apps, feedback_scores="raw_mean", feedback_comments=True)
     organiser: WebClient = await logged_in(Role.ORGANISER)
     founder = await _member(client, "mila@agrosense.rs")
 
@@ -172,8 +175,8 @@ async def test_a_published_round_shows_each_team_its_scores_and_anonymous_commen
 
 async def test_only_the_team_and_organisers_read_the_feedback(logged_in, client) -> None:
     edition = await make_edition()
-    apps = [await _team(edition, n, f"founder@{n.lower()}.rs") for n in ("AgroSense", "ParkPulse", "FlowCity")]
-    round_id, _ = await _scored_round(edition, apps, feedback_scores="normalised_mean")
+    apps = [await team_in(edition, n, f"founder@{n.lower()}.rs") for n in ("AgroSense", "ParkPulse", "FlowCity")]
+    round_id, _ = await scored_round(edition, apps, feedback_scores="normalised_mean")
     await Round.update({Round.status: "published"}).where(Round.id == round_id)
     organiser: WebClient = await logged_in(Role.ORGANISER)
     judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
@@ -194,8 +197,8 @@ async def test_only_the_team_and_organisers_read_the_feedback(logged_in, client)
 
 async def test_a_round_that_shares_nothing_shows_and_mails_nothing(logged_in, client) -> None:
     edition = await make_edition()
-    apps = [await _team(edition, n, f"founder@{n.lower()}.rs") for n in ("AgroSense", "ParkPulse", "FlowCity")]
-    round_id, _ = await _scored_round(edition, apps)
+    apps = [await team_in(edition, n, f"founder@{n.lower()}.rs") for n in ("AgroSense", "ParkPulse", "FlowCity")]
+    round_id, _ = await scored_round(edition, apps)
     organiser: WebClient = await logged_in(Role.ORGANISER)
     founder = await _member(client, "founder@agrosense.rs")
 
@@ -238,7 +241,7 @@ async def test_the_organiser_sets_feedback_on_the_round_form_and_the_judge_keeps
 
     criterion = (await Criterion.insert(Criterion(round=round_id, name="Impact")).returning(Criterion.id))[0]["id"]
     await Round.update({Round.status: "open"}).where(Round.id == round_id)
-    application = await _team(edition, "AgroSense", "mila@agrosense.rs")
+    application = await team_in(edition, "AgroSense", "mila@agrosense.rs")
     judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
     assignment = await make_score_sheet(
         round_id=round_id, judge_id=judge.user["id"], application_id=application, key=f"{round_id}:x:{application}"
