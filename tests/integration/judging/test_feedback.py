@@ -271,3 +271,39 @@ async def test_the_organiser_sets_feedback_on_the_round_form_and_the_judge_keeps
     assert row["private_comments"] == [str(criterion)]
     assert f'name="c{criterion}_private" value="on" checked' in kept.text
     assert "Kept for the organisers: the team will not see this comment." in _text(kept.text)
+
+
+async def test_a_judge_keeps_a_comment_for_the_organisers_through_the_api(logged_in) -> None:
+    edition = await make_edition()
+    round_id = (await Round.insert(Round(edition=edition["id"], name="Screening", status="open")).returning(Round.id))[
+        0
+    ]["id"]
+    impact, team = [
+        (await Criterion.insert(Criterion(round=round_id, position=p, name=n)).returning(Criterion.id))[0]["id"]
+        for p, n in [(1, "Impact"), (2, "Team")]
+    ]
+    application = await team_in(edition, "AgroSense", "mila@agrosense.rs")
+    judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
+    assignment = await make_score_sheet(
+        round_id=round_id, judge_id=judge.user["id"], application_id=application, key=f"{round_id}:y:{application}"
+    )
+
+    saved = await judge.http.put(
+        f"/api/v1/judging/assignments/{assignment}/sheet",
+        json={
+            "values": {str(impact): 6},
+            "comments": {str(impact): "Shared.", str(team): "Private."},
+            # Team has a comment to keep back; Impact's stays shared, an unknown id is ignored.
+            "organisers_only": [team, 999],
+        },
+        headers={"x-csrftoken": await judge.csrf_token()},
+    )
+
+    assert saved.status_code == 200
+    row = (
+        await ScoreSheet.select(ScoreSheet.comments, ScoreSheet.private_comments)
+        .where(ScoreSheet.assignment == assignment)
+        .first()
+        .output(load_json=True)
+    )
+    assert row == {"comments": {str(impact): "Shared.", str(team): "Private."}, "private_comments": [str(team)]}
