@@ -23,8 +23,8 @@ def register() -> None:
     register_labels(
         {
             FeedbackScores.NONE: N_("nothing"),
-            FeedbackScores.RAW_MEAN: N_("the mean of the judges' scores, as given"),
-            FeedbackScores.NORMALISED_MEAN: N_("the normalised mean (judges' leniency taken out)"),
+            FeedbackScores.RAW_MEAN: N_("the raw mean"),
+            FeedbackScores.NORMALISED_MEAN: N_("the normalised mean"),
         },
         namespace="FeedbackScores",
     )
