@@ -195,6 +195,17 @@ class RoundAdminPages(Controller):
         for startup, steps in published.steps:
             text = " → ".join(label(s) for s in steps) if steps else _("had this status already")
             flash(request.session, _("%(startup)s: %(steps)s") % {"startup": startup, "steps": text}, "info")
+        if published.feedback_mailed:
+            flash(
+                request.session,
+                ngettext(
+                    "%(num)s team was mailed its judges' feedback.",
+                    "%(num)s teams were mailed their judges' feedback.",
+                    published.feedback_mailed,
+                )
+                % {"num": published.feedback_mailed},
+                "info",
+            )
         return done
 
     @post("/step", opt={"form": "judging/round.html", "form_context": round_context})

@@ -193,6 +193,8 @@ class Published:
     told: int
     # Per startup, the statuses its application passed through (the outcome last); () if it had it already.
     steps: tuple[tuple[str, tuple[ApplicationStatus, ...]], ...]
+    # How many teams were mailed their judges' feedback (the round's feedback settings).
+    feedback_mailed: int = 0
 
 
 async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, message: str = "") -> Published:
@@ -250,6 +252,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
             for r in advancing
             if r.application in result.routes or r.application in result.already
         ),
+        feedback_mailed=mailed,
     )
 
 

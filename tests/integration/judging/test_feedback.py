@@ -113,11 +113,13 @@ async def test_a_published_round_shows_each_team_its_scores_and_anonymous_commen
     before = await founder.get(f"/startup/applications/{apps[0]}")
     before_api = await founder.get(f"/api/v1/judging/applications/{apps[0]}/feedback")
     published = await organiser.post_form(f"/organiser/rounds/{round_id}/publish", {"outcome": "finalist"})
+    told = _text((await organiser.get(f"/organiser/rounds/{round_id}/")).text)
     page = await founder.get(f"/startup/applications/{apps[0]}")
     api = await founder.get(f"/api/v1/judging/applications/{apps[0]}/feedback")
 
     assert "Judges&#39; feedback" not in before.text and before_api.json()["rounds"] == []
     assert published.status_code == 302
+    assert "3 teams were mailed their judges' feedback." in told
     text = _text(page.text)
     assert "Judges' feedback" in text and "Semi-final" in text
     # Impact: AgroSense 8 (9 and 7); the field 4, 6, 8.
