@@ -48,6 +48,7 @@ from hackathon.services import privacy as hackathon_privacy
 from judging import jobs as judging_jobs
 from judging import labels as judging_labels
 from judging.controllers import ROUTES as JUDGING_ROUTES
+from judging.queries import feedback as judging_feedback
 from judging.queries import next_steps as judging_next_steps
 from judging.services import privacy as judging_privacy
 from mentoring import jobs as mentoring_jobs
@@ -107,6 +108,8 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     mentoring_next_steps.register()
     judging_next_steps.register()
     pilots_next_steps.register()
+    # Blocks of later domains on a startup's application page.
+    judging_feedback.register()
     scheduler = SchedulerService(settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 

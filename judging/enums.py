@@ -81,3 +81,11 @@ class ShortfallReason(StrEnum):
     ALL_FULL = "all_full"
     # The judges with room left are from organisations already on the panel.
     SAME_ORGANISATION = "same_organisation"
+
+
+class FeedbackScores(StrEnum):
+    """Which of its scores a team sees once a round's results are published (judging.rules.feedback)."""
+
+    NONE = "none"
+    RAW_MEAN = "raw_mean"
+    NORMALISED_MEAN = "normalised_mean"

@@ -18,7 +18,7 @@ from core.errors import ValidationFailed
 from core.forms import field
 from core.i18n import gettext as _
 from core.rules import N_
-from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.queries.judges import JudgeProfileRow
 from judging.records import CriterionRow, RoundRow, SheetRow
 from judging.rules.rounds import ROUND_NUMBERS, number_error, round_name_errors, round_number_errors
@@ -39,6 +39,7 @@ _ROUND_ERROR_ORDER = (
     "advance_count",
     "opens_at",
     "closes_at",
+    "feedback_scores",
 )
 # Empty rows offered below a rubric's criteria for adding new ones.
 BLANK_ROWS = 3
@@ -91,6 +92,7 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
     errors.update(_rendered(round_number_errors(numbers)))
     opens_at = _moment(data, "opens_at", timezone, errors)
     closes_at = _moment(data, "closes_at", timezone, errors)
+    feedback = _feedback(data, errors)
     if errors:
         raise ValidationFailed({k: errors[k] for k in sorted(errors, key=_ROUND_ERROR_ORDER.index)})
     return RoundIn(
@@ -100,12 +102,24 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
         normalisation=normalisation,
         opens_at=opens_at,
         closes_at=closes_at,
+        feedback_scores=feedback[0],
+        feedback_comments=feedback[1],
         **numbers,
     )
 
 
+def _feedback(data: dict[str, Any], errors: dict[str, str]) -> tuple[FeedbackScores, bool]:
+    """The round form's feedback fieldset; a form without it (an older page) shares nothing."""
+    scores = FeedbackScores.NONE
+    if "feedback_scores" in data:
+        scores = _choice(data, "feedback_scores", FeedbackScores, errors)
+    return scores, field(data, "feedback_comments") == "on"
+
+
 def round_form_values(round_: RoundRow, timezone: str) -> dict[str, str]:
     values = {k: str(getattr(round_, k)) for k in ROUND_FIELDS}
+    values["feedback_scores"] = str(round_.feedback_scores)
+    values["feedback_comments"] = "on" if round_.feedback_comments else ""
     for name in ("opens_at", "closes_at"):
         moment: datetime | None = getattr(round_, name)
         values[name] = utc_to_local(moment, timezone).isoformat(timespec="minutes") if moment else ""
@@ -160,6 +174,7 @@ def rubric_form_values(rows: list[CriterionRow]) -> dict[str, str]:
 
 _SCORE = re.compile(r"c([1-9]\d*)")
 _COMMENT = re.compile(r"c([1-9]\d*)_comment")
+_PRIVATE = re.compile(r"c([1-9]\d*)_private")
 
 
 def _score(text: str) -> int | float:
@@ -173,21 +188,26 @@ def _score(text: str) -> int | float:
 
 
 def scores_command(data: dict[str, Any], *, submit: bool) -> ScoresIn:
-    """Fields `c<criterion id>` and `c<criterion id>_comment`; empty ones are left out."""
+    """Fields `c<criterion id>`, `c<criterion id>_comment` and the box `c<criterion id>_private`
+    (the comment is for the organisers only); empty ones are left out."""
     values: dict[int, int | float] = {}
     comments: dict[int, str] = {}
+    private: set[int] = set()
     for key, raw in data.items():
         if (score := _SCORE.fullmatch(key)) and raw is not None and str(raw).strip() != "":
             values[int(score.group(1))] = _score(str(raw).strip())
         elif (comment := _COMMENT.fullmatch(key)) and (text := str(raw or "").strip()):
             comments[int(comment.group(1))] = text
-    return ScoresIn(values=values, comments=comments, submit=submit)
+        elif (box := _PRIVATE.fullmatch(key)) and str(raw or "") == "on":
+            private.add(int(box.group(1)))
+    return ScoresIn(values=values, comments=comments, submit=submit, private_comments=frozenset(private))
 
 
 def sheet_form_values(sheet: SheetRow | None) -> dict[str, str]:
     if sheet is None:
         return {}
     values = {f"c{k}": str(v) for k, v in sheet.values.items()}
+    values |= {f"c{k}_private": "on" for k in sheet.private_comments}
     return values | {f"c{k}_comment": v for k, v in sheet.comments.items()}
 
 

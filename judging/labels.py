@@ -2,7 +2,7 @@
 
 from core.i18n import register_labels
 from core.rules import N_
-from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 def register() -> None:
@@ -19,4 +19,12 @@ def register() -> None:
             RoundStatus.CLOSED: N_("closed"),
             ScoreStatus.SUBMITTED: N_("submitted"),
         }
+    )
+    register_labels(
+        {
+            FeedbackScores.NONE: N_("nothing"),
+            FeedbackScores.RAW_MEAN: N_("the raw mean"),
+            FeedbackScores.NORMALISED_MEAN: N_("the normalised mean"),
+        },
+        namespace="FeedbackScores",
     )

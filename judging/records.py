@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,6 +32,8 @@ class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
     advance_count: int
     normalisation: Normalisation
     seed: int
+    feedback_scores: FeedbackScores = FeedbackScores.NONE
+    feedback_comments: bool = False
 
 
 class CriterionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -87,6 +89,7 @@ class SheetRow(msgspec.Struct, frozen=True, kw_only=True):
     version: int
     submitted_at: datetime | None
     updated_at: datetime
+    private_comments: list[str] = msgspec.field(default_factory=list)
 
 
 class SavedSheet(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,7 +13,7 @@ from datetime import datetime
 import msgspec
 
 from core.schemas import JsonInput
-from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.rules.rounds import ROUND_NUMBERS
 
 
@@ -30,6 +30,9 @@ class RoundIn(msgspec.Struct, frozen=True, kw_only=True):
     advance_count: int
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    # What teams see once the results are published (judging.rules.feedback).
+    feedback_scores: FeedbackScores = FeedbackScores.NONE
+    feedback_comments: bool = False
 
     def numbers(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in ROUND_NUMBERS}
@@ -65,6 +68,8 @@ class ScoresIn(msgspec.Struct, frozen=True, kw_only=True):
     values: dict[int, int | float] = msgspec.field(default_factory=dict)
     comments: dict[int, str] = msgspec.field(default_factory=dict)
     submit: bool = False
+    # Criteria whose comment is for the organisers only (never shown to the team).
+    private_comments: frozenset[int] = frozenset()
 
 
 class JudgeProfileIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,6 +101,8 @@ class SheetIn(JsonInput):
     values: dict[str, int]
     comments: dict[str, str] = msgspec.field(default_factory=dict)
     submit: bool = False
+    # Criterion ids whose comment is for the organisers only; the others may be shared with the team.
+    organisers_only: list[int] = msgspec.field(default_factory=list)
 
 
 class SheetOut(msgspec.Struct):
@@ -121,3 +128,53 @@ class RankingOut(msgspec.Struct):
     round_id: int
     normalisation: str
     standings: list[StandingOut]
+
+
+class DistributionOut(msgspec.Struct):
+    """Every scored team's mean on one criterion."""
+
+    teams: int
+    minimum: float
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    maximum: float
+
+
+class CriterionScoreOut(msgspec.Struct):
+    criterion_id: int
+    name: str
+    scale_min: int
+    scale_max: int
+    mean: float
+    judges: int
+    field: DistributionOut
+    # 1 is the highest mean; equal means share a place.
+    place: int
+
+
+class CommentOut(msgspec.Struct):
+    criterion_id: int
+    criterion: str
+    text: str
+
+
+class JudgeCommentsOut(msgspec.Struct):
+    """One judge's shared comments, signed only by a letter ("A", "B"…)."""
+
+    letter: str
+    comments: list[CommentOut]
+
+
+class RoundFeedbackOut(msgspec.Struct):
+    round_id: int
+    round_name: str
+    # "raw_mean" or "normalised_mean": what `scores` hold; "none" when the round shares no scores.
+    scores_mode: str
+    scores: list[CriterionScoreOut]
+    comments: list[JudgeCommentsOut]
+
+
+class FeedbackOut(msgspec.Struct):
+    application_id: int
+    rounds: list[RoundFeedbackOut]

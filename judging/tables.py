@@ -4,7 +4,7 @@ from piccolo.table import Table
 
 from challenge.tables import Application, Edition
 from core.tables import User
-from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 class Round(Table):
@@ -29,6 +29,9 @@ class Round(Table):
     # What the last assignment run could not do (applications short of judges and why).
     assignment_report = JSON(default={})
     created_at = Timestamptz(default=TimestamptzNow())
+    # What each team sees of its own scores and comments once the results are published.
+    feedback_scores = Varchar(length=20, choices=FeedbackScores, default=FeedbackScores.NONE)
+    feedback_comments = Boolean(default=False)
 
 
 class Criterion(Table):
@@ -106,6 +109,8 @@ class ScoreSheet(Table):
     application = ForeignKey(references=Application, index=True)
     values = JSON(default={})
     comments = JSON(default={})
+    # Criterion ids (as strings) whose comment the judge kept for the organisers: never shown to the team.
+    private_comments = JSON(default=[])
     status = Varchar(length=10, choices=ScoreStatus, default=ScoreStatus.DRAFT, index=True)
     total = DoublePrecision(null=True, default=None)
     version = Integer(default=1)

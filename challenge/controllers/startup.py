@@ -20,6 +20,7 @@ from challenge.services import applications, expertise, startup_home, teams
 from challenge.services import questions as custom
 from challenge.services.editions import edition_state, load_edition
 from core import files
+from core.application_page import sections_for
 from core.clock import utc_now
 from core.content import shown
 from core.errors import NotFound, ValidationFailed
@@ -294,6 +295,8 @@ class StartupPages(Controller):
             problems=await screening.problems_of(application_id),
             can_withdraw=ApplicationStatus.WITHDRAWN
             in next_statuses(ApplicationStatus(application.status), by_organiser=False),
+            # Blocks of later domains (the judges' feedback), asked only once the team is checked.
+            sections=await sections_for(user=request.user, application_id=application_id),
             **context,
         )
 

@@ -19,7 +19,7 @@ from core.demo.startups import (
 )
 from core.demo.world import World
 from judging import forms as judging_forms
-from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.schemas import AdvanceIn, JudgeProfileIn, RoundIn
 from judging.services import assignments, pairwise, results, rounds, scoring
 from judging.services import profiles as judge_profiles
@@ -38,6 +38,15 @@ SCREENING = ("Written screening", "weighted_rubric", "all_submitted", 3, 15, 16,
 INTERVIEWS = ("Interviews", "weighted_rubric", "advanced", 2, 6, 12, "judge_offset")
 SEMI_FINAL = ("Semi-final", "weighted_rubric", "advanced", 3, 6, 6, "z_score")
 FINAL = ("Final", "pairwise", "advanced", 1, 50, 3, "judge_offset")
+# What the teams see of a published round: the interviews share normalised scores and comments.
+FEEDBACK = {"Interviews": (FeedbackScores.NORMALISED_MEAN, True)}
+# The interview panels' comments on Feasibility and Team strength; every third judge keeps one for the organisers.
+INTERVIEW_COMMENTS = (
+    "The budget is realistic; three months is tight for the installation.",
+    "The pilot plan needs a budget per month and a named contact in the municipality.",
+    "Strong technical founders; add someone who has sold to municipalities.",
+    "Knows the mayor's office well: ask the team about any conflict before the final.",
+)
 PAIRWISE_JUDGES = 6
 VOTES_PER_JUDGE = 5
 
@@ -70,6 +79,7 @@ def _by_outcome(*outcomes: str) -> list[str]:
 async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, str]) -> int:
     name, method, entry, per_application, per_judge, advance, normalisation = spec
     organiser = await world.as_user(ORGANISER)
+    feedback_scores, feedback_comments = FEEDBACK.get(name, (FeedbackScores.NONE, False))
     round_id = await rounds.create_round(
         user=organiser,
         edition_id=world.edition,
@@ -81,6 +91,8 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
             max_per_judge=per_judge,
             advance_count=advance,
             normalisation=Normalisation(normalisation),
+            feedback_scores=feedback_scores,
+            feedback_comments=feedback_comments,
         ),
     )
     if method == "weighted_rubric":
@@ -103,7 +115,9 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
     return round_id
 
 
-async def _score_round(world: World, round_id: int, *, share: float = 1.0, seed: int = 1) -> None:
+async def _score_round(
+    world: World, round_id: int, *, share: float = 1.0, seed: int = 1, comments: bool = False
+) -> None:
     """Every judge scores their queue (the first `share` of it submitted, one more sheet kept as a draft)."""
     if not await JudgeAssignment.exists().where(JudgeAssignment.round == round_id):
         await assignments.assign_round(user=await world.as_user(ORGANISER), round_id=round_id)
@@ -126,6 +140,13 @@ async def _score_round(world: World, round_id: int, *, share: float = 1.0, seed:
                 values[f"c{criterion['id']}"] = str(max(low, min(high, round(raw))))
             if quality > 8:
                 values[f"c{criteria[0]['id']}_comment"] = "Clear plan for the pilot; the municipality is on board."
+            if comments:
+                feasibility, team = f"c{criteria[1]['id']}", f"c{criteria[2]['id']}"
+                values[f"{feasibility}_comment"] = INTERVIEW_COMMENTS[0 if quality >= 7 else 1]
+                if number % 3 == 0:
+                    values[f"{team}_comment"], values[f"{team}_private"] = INTERVIEW_COMMENTS[3], "on"
+                else:
+                    values[f"{team}_comment"] = INTERVIEW_COMMENTS[2]
             await scoring.save_sheet(
                 user=judge,
                 assignment_id=assignment["id"],
@@ -169,7 +190,7 @@ async def screening(world: World) -> None:
 
 async def interviews(world: World) -> None:
     round_id = await _create_round(world, INTERVIEWS)
-    await _score_round(world, round_id, seed=2)
+    await _score_round(world, round_id, seed=2, comments=True)
     await _close_and_advance(world, round_id, _by_outcome(FINALIST, ACCEPTED))
     await results.publish_results(
         user=await world.as_user(ORGANISER), round_id=round_id, outcome="accepted", message=MESSAGES["accepted"]

@@ -10,10 +10,20 @@ from litestar.params import FromPath, JSONBody
 
 from core.enums import Role
 from core.i18n import gettext as _
-from core.permissions import requires_role
+from core.permissions import login_required, requires_role
+from judging.queries import feedback as feedback_queries
 from judging.queries import queue as queue_queries
 from judging.queries import rankings
-from judging.schemas import QueueItemOut, RankingOut, ScoresIn, SheetIn, SheetOut, StandingOut
+from judging.schemas import (
+    FeedbackOut,
+    QueueItemOut,
+    RankingOut,
+    RoundFeedbackOut,
+    ScoresIn,
+    SheetIn,
+    SheetOut,
+    StandingOut,
+)
 from judging.services import scoring
 
 AnyRequest = Request[Any, Any, Any]
@@ -47,6 +57,7 @@ class JudgingApi(Controller):
             values=_by_criterion(data.values),
             comments={k: v.strip() for k, v in _by_criterion(data.comments).items() if v.strip()},
             submit=data.submit,
+            private_comments=frozenset(data.organisers_only),
         )
         saved = await scoring.save_sheet(user=request.user, assignment_id=assignment_id, command=command)
         return SheetOut(status=saved.status, total=saved.total, version=saved.version)
@@ -76,3 +87,24 @@ class JudgingApi(Controller):
         return RankingOut(
             round_id=round_id, normalisation=ranking.normalisation if ranking else "", standings=standings
         )
+
+    @get(
+        "/applications/{application_id:int}/feedback",
+        guards=[login_required],
+        summary="The judges' feedback to a team, per published round; 404 for anyone but its members and organisers",
+    )
+    async def feedback(self, request: AnyRequest, application_id: FromPath[int]) -> FeedbackOut:
+        rounds = await feedback_queries.feedback_for(request.user, application_id)
+        shown = [
+            msgspec.convert(
+                {
+                    "round_id": r.round_id,
+                    "round_name": r.round_name,
+                    "scores_mode": r.scores_mode,
+                    **msgspec.to_builtins({"scores": r.feedback.scores, "comments": r.feedback.comments}),
+                },
+                RoundFeedbackOut,
+            )
+            for r in rounds
+        ]
+        return FeedbackOut(application_id=application_id, rounds=shown)

@@ -25,7 +25,7 @@ from core.scopes import Scoped
 from core.sessions import flash
 from core.web import page
 from judging import forms
-from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines
 from judging.queries.releases import release_preview
@@ -44,6 +44,7 @@ def _round_choices() -> dict[str, Any]:
         "method_options": [(m.value, label(m)) for m in RoundMethod],
         "entry_options": [(e.value, label(e)) for e in RoundEntry],
         "normalisation_options": [(n.value, label(n)) for n in Normalisation],
+        "feedback_scores_options": [(f.value, label(f)) for f in FeedbackScores],
     }
 
 
@@ -103,6 +104,7 @@ class JudgingAdminPages(Controller):
             "max_per_judge": "20",
             "advance_count": "10",
             "normalisation": Normalisation.JUDGE_OFFSET,
+            "feedback_scores": FeedbackScores.NONE,
         }
         return page("judging/rounds.html", values=values, errors={}, **await _edition_context(request))
 
@@ -204,6 +206,17 @@ class RoundAdminPages(Controller):
         for startup, steps in published.steps:
             text = " → ".join(label(s) for s in steps) if steps else _("had this status already")
             flash(request.session, _("%(startup)s: %(steps)s") % {"startup": startup, "steps": text}, "info")
+        if published.feedback_mailed:
+            flash(
+                request.session,
+                ngettext(
+                    "%(num)s team was mailed its judges' feedback.",
+                    "%(num)s teams were mailed their judges' feedback.",
+                    published.feedback_mailed,
+                )
+                % {"num": published.feedback_mailed},
+                "info",
+            )
         return done
 
     @post("/step", opt={"form": "judging/round.html", "form_context": round_context})

@@ -25,6 +25,7 @@ from judging.records import EntryRow, RoundRow
 from judging.rules import rounds as rules
 from judging.rules import scoring
 from judging.schemas import AdvanceIn
+from judging.services.feedback import mail_feedback
 from judging.tables import Round, RoundApplication
 
 RUN_ROUNDS = N_("Only organisers run judging rounds.")
@@ -192,6 +193,8 @@ class Published:
     told: int
     # Per startup, the statuses its application passed through (the outcome last); () if it had it already.
     steps: tuple[tuple[str, tuple[ApplicationStatus, ...]], ...]
+    # How many teams were mailed their judges' feedback (the round's feedback settings).
+    feedback_mailed: int = 0
 
 
 async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, message: str = "") -> Published:
@@ -227,6 +230,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
     )
     async with db.transaction():
         await Round.update({Round.status: RoundStatus.PUBLISHED}).where(Round.id == round_id)
+        mailed = await mail_feedback(round_=round_, edition=edition)
         await audit.record(
             actor_id=user.id,
             action="round.published",
@@ -238,6 +242,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
                 "steps": {str(a): [s.value for s in steps] for a, steps in result.routes.items()},
                 "already": result.already,
                 "skipped": result.skipped,
+                "feedback_mailed": mailed,
             },
         )
     return Published(
@@ -247,6 +252,7 @@ async def publish_results(*, user: CurrentUser, round_id: int, outcome: str, mes
             for r in advancing
             if r.application in result.routes or r.application in result.already
         ),
+        feedback_mailed=mailed,
     )
 
 

@@ -35,6 +35,8 @@ def _values(command: RoundIn) -> dict[str, Any]:
         "advance_count": command.advance_count,
         "opens_at": command.opens_at,
         "closes_at": command.closes_at,
+        "feedback_scores": command.feedback_scores,
+        "feedback_comments": command.feedback_comments,
     }
 
 

@@ -57,6 +57,8 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn
     total = rubrics.weighted_total(criteria, values) if complete else None
     stored_values = {str(k): v for k, v in values.items()}
     stored_comments = {str(k): v for k, v in comments.items()}
+    # Only a comment that exists can be kept back; sorted, so an unchanged sheet stores the same list.
+    stored_private = sorted(str(k) for k in command.private_comments if k in comments)
     async with db.transaction():
         await ScoreSheet.insert(
             ScoreSheet(
@@ -82,6 +84,7 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn
         changes: dict[Any, Any] = {
             ScoreSheet.values: stored_values,
             ScoreSheet.comments: stored_comments,
+            ScoreSheet.private_comments: stored_private,
             ScoreSheet.status: status,
             ScoreSheet.total: total,
             ScoreSheet.version: before["version"] + 1,
@@ -98,9 +101,16 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn
             before={
                 "values": before["values"],
                 "comments": before["comments"],
+                "private_comments": before["private_comments"],
                 "status": before["status"],
                 "total": before["total"],
             },
-            after={"values": stored_values, "comments": stored_comments, "status": status, "total": total},
+            after={
+                "values": stored_values,
+                "comments": stored_comments,
+                "private_comments": stored_private,
+                "status": status,
+                "total": total,
+            },
         )
     return SavedSheet(status=status, total=total, version=before["version"] + 1)

@@ -355,6 +355,8 @@ ACCESS: dict[str, Access] = {
     # Declaring a conflict takes the assignment away: after the judge's other calls about it.
     "POST /judge/assignments/{assignment_id:int}/conflict": only(Role.JUDGE).but(conflicted_judge=FORBIDDEN),
     "GET /api/v1/judging/rounds/{round_id:int}/ranking": only(Role.ORGANISER),
+    # The judges' feedback to a team: like the startup's own application, 404 for everyone else.
+    "GET /api/v1/judging/applications/{application_id:int}/feedback": STARTUPS_OWN,
     "GET /organiser/editions/{edition_id:int}/judging": only(Role.ORGANISER),
     "POST /organiser/editions/{edition_id:int}/judging": only(Role.ORGANISER),
     "GET /organiser/rounds/{round_id:int}": only(Role.ORGANISER),
