@@ -81,3 +81,12 @@ class ShortfallReason(StrEnum):
     ALL_FULL = "all_full"
     # The judges with room left are from organisations already on the panel.
     SAME_ORGANISATION = "same_organisation"
+
+
+class DeckPolicy(StrEnum):
+    """What judges of a blind round get of a pitch deck, which may name the team on any slide."""
+
+    # Served under the entry's pseudonym, with a warning beside the link that it may name the team.
+    WARN = "warn"
+    # Not shown at all: the written answers alone are judged.
+    HIDE = "hide"

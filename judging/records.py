@@ -7,12 +7,13 @@ Templates read them as before (`round.name` and `round["name"]` both work in Jin
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import DeckPolicy, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,6 +33,10 @@ class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
     advance_count: int
     normalisation: Normalisation
     seed: int
+    # Blind rounds hide the team from their judges (judging.rules.redaction).
+    blind: bool = False
+    redacted_fields: list[str] = msgspec.field(default_factory=list)
+    deck_policy: DeckPolicy = DeckPolicy.WARN
 
 
 class CriterionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,6 +111,8 @@ class QueueItem(msgspec.Struct, frozen=True, kw_only=True):
     track: str
     sheet_status: ScoreStatus | None
     total: float | None
+    # In a blind round `startup_name` is the entry's pseudonym (judging.queries.blind).
+    blind: bool = False
 
 
 class JudgeRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -180,6 +187,9 @@ class CopiedRubric(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def round_row(row: dict[str, Any]) -> RoundRow:
+    redacted = row.get("redacted_fields")
+    if isinstance(redacted, str):  # a JSON column comes back as text unless the query loads it
+        row = {**row, "redacted_fields": json.loads(redacted)}
     return msgspec.convert(row, RoundRow)
 
 

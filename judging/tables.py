@@ -4,7 +4,7 @@ from piccolo.table import Table
 
 from challenge.tables import Application, Edition
 from core.tables import User
-from judging.enums import Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import DeckPolicy, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 class Round(Table):
@@ -29,6 +29,11 @@ class Round(Table):
     # What the last assignment run could not do (applications short of judges and why).
     assignment_report = JSON(default={})
     created_at = Timestamptz(default=TimestamptzNow())
+    # A blind round: its judges never see who applied (judging.rules.redaction); the application
+    # fields named in `redacted_fields` are hidden too, and the deck as `deck_policy` says.
+    blind = Boolean(default=False)
+    redacted_fields = JSON(default=[])
+    deck_policy = Varchar(length=10, choices=DeckPolicy, default=DeckPolicy.WARN)
 
 
 class Criterion(Table):

@@ -25,6 +25,7 @@ from core.sessions import flash
 from core.web import page
 from judging import forms
 from judging.enums import Normalisation, RoundEntry, RoundMethod
+from judging.queries.blind import blind_round_choices
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines
 from judging.queries.round_page import round_page
@@ -42,6 +43,7 @@ def _round_choices() -> dict[str, Any]:
         "method_options": [(m.value, label(m)) for m in RoundMethod],
         "entry_options": [(e.value, label(e)) for e in RoundEntry],
         "normalisation_options": [(n.value, label(n)) for n in Normalisation],
+        **blind_round_choices(),
     }
 
 
