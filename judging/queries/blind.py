@@ -150,3 +150,22 @@ async def blind_rounds_judged(judge_id: int, application_ids: Iterable[int]) -> 
         if row["application"] not in found:
             found[row["application"]] = await load_round(row["round"])
     return found
+
+
+async def names_for_judge(judge_id: int, application_ids: list[int], names: list[str]) -> list[str]:
+    """`names` (one per application, e.g. a schedule item's teams) as the judge may read them: the
+    pseudonym of each application the judge has in a blind round."""
+    blind = await blind_rounds_judged(judge_id, application_ids)
+    shown = list(names)
+    for index, application_id in enumerate(application_ids):
+        if application_id in blind:
+            shown[index] = (await entry_names(blind[application_id], [application_id]))[application_id]
+    return shown
+
+
+async def text_for_judge(judge_id: int, application_ids: list[int], text: str) -> str:
+    """`text` (a schedule item's title, a mail's subject) scrubbed of every team among
+    `application_ids` the judge has in a blind round."""
+    for application_id, round_ in (await blind_rounds_judged(judge_id, application_ids)).items():
+        text = await judge_facing_text(round_.id, application_id, text)
+    return text
