@@ -81,6 +81,8 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
             max_per_judge=per_judge,
             advance_count=advance,
             normalisation=Normalisation(normalisation),
+            # The written screening is judged blind: on paper, the team's name should not count.
+            blind=name == SCREENING[0],
         ),
     )
     if method == "weighted_rubric":

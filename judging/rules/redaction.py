@@ -44,6 +44,8 @@ ALWAYS_HIDDEN = (
 )
 PSEUDONYM_LENGTH = 4
 # Name parts shorter than this are left in free text: "Li" or "Jo" would blank ordinary words.
+# An email's local part is not scrubbed on its own: "team@" or "info@" would blank ordinary words
+# too, and a personal one ("ana.petrovic@") is made of name parts that are.
 MIN_NAME_PART = 3
 
 
@@ -112,10 +114,6 @@ def identifying_strings(identity: Identity) -> list[str]:
             found.add(text.strip())
     for name in identity.member_names:
         found.update(part for part in re.split(r"[\s\-]+", name) if len(part) >= MIN_NAME_PART)
-    for email in identity.emails:
-        local = email.partition("@")[0]
-        if len(local) >= MIN_NAME_PART:
-            found.add(local)
     for website in _website_forms(identity.website):
         found.add(website)
     # Matching ignores case: one spelling of each is enough.

@@ -56,6 +56,12 @@ def test_identifying_strings_longest_first_with_name_parts_and_bare_website() ->
     ]
 
 
+def test_scrub_leaves_a_generic_email_local_part_as_a_word() -> None:
+    team = Identity(startup_name="Zorbulon", emails=("team@zorbulon.example",))
+
+    assert scrub("Our team and team@zorbulon.example", team, placeholder="·") == "Our team and ·"
+
+
 def test_identifying_strings_leave_out_short_name_parts() -> None:
     assert identifying_strings(Identity(startup_name="Q", member_names=("Li Wu",), emails=("li@x.rs",))) == [
         "li@x.rs",
