@@ -89,3 +89,12 @@ class FeedbackScores(StrEnum):
     NONE = "none"
     RAW_MEAN = "raw_mean"
     NORMALISED_MEAN = "normalised_mean"
+
+
+class DeckPolicy(StrEnum):
+    """What judges of a blind round get of a pitch deck, which may name the team on any slide."""
+
+    # Served under the entry's pseudonym, with a warning beside the link that it may name the team.
+    WARN = "warn"
+    # Not shown at all: the written answers alone are judged.
+    HIDE = "hide"

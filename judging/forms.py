@@ -18,9 +18,10 @@ from core.errors import ValidationFailed
 from core.forms import field
 from core.i18n import gettext as _
 from core.rules import N_
-from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
+from judging.enums import DeckPolicy, FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.queries.judges import JudgeProfileRow
 from judging.records import CriterionRow, RoundRow, SheetRow
+from judging.rules.redaction import unknown_fields
 from judging.rules.rounds import ROUND_NUMBERS, number_error, round_name_errors, round_number_errors
 from judging.rules.rubrics import Message
 from judging.schemas import AdvanceIn, CriterionIn, JudgeProfileIn, RoundIn, RubricIn, ScoresIn
@@ -40,6 +41,8 @@ _ROUND_ERROR_ORDER = (
     "opens_at",
     "closes_at",
     "feedback_scores",
+    "redacted_fields",
+    "deck_policy",
 )
 # Empty rows offered below a rubric's criteria for adding new ones.
 BLANK_ROWS = 3
@@ -93,6 +96,7 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
     opens_at = _moment(data, "opens_at", timezone, errors)
     closes_at = _moment(data, "closes_at", timezone, errors)
     feedback = _feedback(data, errors)
+    blind, redacted, deck_policy = _blind_settings(data, errors)
     if errors:
         raise ValidationFailed({k: errors[k] for k in sorted(errors, key=_ROUND_ERROR_ORDER.index)})
     return RoundIn(
@@ -104,6 +108,9 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
         closes_at=closes_at,
         feedback_scores=feedback[0],
         feedback_comments=feedback[1],
+        blind=blind,
+        redacted_fields=redacted,
+        deck_policy=deck_policy,
         **numbers,
     )
 
@@ -116,13 +123,26 @@ def _feedback(data: dict[str, Any], errors: dict[str, str]) -> tuple[FeedbackSco
     return scores, field(data, "feedback_comments") == "on"
 
 
-def round_form_values(round_: RoundRow, timezone: str) -> dict[str, str]:
-    values = {k: str(getattr(round_, k)) for k in ROUND_FIELDS}
+def _blind_settings(data: dict[str, Any], errors: dict[str, str]) -> tuple[bool, list[str], DeckPolicy]:
+    """The blind round's fieldset: the switch, the fields hidden besides the team, the deck."""
+    raw = data.get("redacted_fields", [])
+    names = sorted({str(n) for n in ([raw] if isinstance(raw, str) else raw or [])})
+    if unknown_fields(names):
+        errors["redacted_fields"] = N_("Choose among the fields offered.")
+        names = [n for n in names if n not in unknown_fields(names)]
+    deck_policy = _choice(data, "deck_policy", DeckPolicy, errors) if data.get("deck_policy") else DeckPolicy.WARN
+    return field(data, "blind") == "on", names, deck_policy
+
+
+def round_form_values(round_: RoundRow, timezone: str) -> dict[str, Any]:
+    values: dict[str, Any] = {k: str(getattr(round_, k)) for k in ROUND_FIELDS}
     values["feedback_scores"] = str(round_.feedback_scores)
     values["feedback_comments"] = "on" if round_.feedback_comments else ""
     for name in ("opens_at", "closes_at"):
         moment: datetime | None = getattr(round_, name)
         values[name] = utc_to_local(moment, timezone).isoformat(timespec="minutes") if moment else ""
+    values |= {"blind": "on" if round_.blind else "", "redacted_fields": list(round_.redacted_fields)}
+    values["deck_policy"] = str(round_.deck_policy)
     return values
 
 

@@ -13,16 +13,19 @@ from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
 from judging.services import reminders, results
-from judging.tables import JudgeAssignment
+from judging.tables import JudgeAssignment, Round
 
 
 async def may_read_pitch_deck(user: CurrentUser | None, file_row: FileRow) -> bool:
     """Judges read the decks of the applications in their queue (never of conflicted ones: those
-    assignments are removed)."""
+    assignments are removed). A blind round's judges get the deck from their sheet instead, under
+    the entry's pseudonym (`/judge/assignments/<id>/deck`): the file's own name and details may
+    name the team."""
     if user is None:
         return False
     return await JudgeAssignment.exists().where(
         JudgeAssignment.judge == user.id,
+        JudgeAssignment.round.is_in(Round.select(Round.id).where(Round.blind == False)),  # noqa: E712
         JudgeAssignment.application.is_in(
             Application.select(Application.id).where(Application.pitch_deck == file_row.id)
         ),

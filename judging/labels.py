@@ -2,7 +2,7 @@
 
 from core.i18n import register_labels
 from core.rules import N_
-from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import DeckPolicy, FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 def register() -> None:
@@ -18,6 +18,8 @@ def register() -> None:
             RoundStatus.OPEN: N_("open"),
             RoundStatus.CLOSED: N_("closed"),
             ScoreStatus.SUBMITTED: N_("submitted"),
+            DeckPolicy.WARN: N_("show it, warning the judges that it may name the team"),
+            DeckPolicy.HIDE: N_("hide it from the judges"),
         }
     )
     register_labels(

@@ -7,12 +7,13 @@ Templates read them as before (`round.name` and `round["name"]` both work in Jin
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import DeckPolicy, FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,6 +35,10 @@ class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
     seed: int
     feedback_scores: FeedbackScores = FeedbackScores.NONE
     feedback_comments: bool = False
+    # Blind rounds hide the team from their judges (judging.rules.redaction).
+    blind: bool = False
+    redacted_fields: list[str] = msgspec.field(default_factory=list)
+    deck_policy: DeckPolicy = DeckPolicy.WARN
 
 
 class CriterionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -109,6 +114,8 @@ class QueueItem(msgspec.Struct, frozen=True, kw_only=True):
     track: str
     sheet_status: ScoreStatus | None
     total: float | None
+    # In a blind round `startup_name` is the entry's pseudonym (judging.queries.blind).
+    blind: bool = False
 
 
 class JudgeRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -183,6 +190,9 @@ class CopiedRubric(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def round_row(row: dict[str, Any]) -> RoundRow:
+    redacted = row.get("redacted_fields")
+    if isinstance(redacted, str):  # a JSON column comes back as text unless the query loads it
+        row = {**row, "redacted_fields": json.loads(redacted)}
     return msgspec.convert(row, RoundRow)
 
 

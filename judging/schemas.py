@@ -13,7 +13,7 @@ from datetime import datetime
 import msgspec
 
 from core.schemas import JsonInput
-from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
+from judging.enums import DeckPolicy, FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.rules.rounds import ROUND_NUMBERS
 
 
@@ -33,6 +33,10 @@ class RoundIn(msgspec.Struct, frozen=True, kw_only=True):
     # What teams see once the results are published (judging.rules.feedback).
     feedback_scores: FeedbackScores = FeedbackScores.NONE
     feedback_comments: bool = False
+    # A blind round's judges never see the team; `redacted_fields` are of judging.rules.redaction.
+    blind: bool = False
+    redacted_fields: list[str] = msgspec.field(default_factory=list)
+    deck_policy: DeckPolicy = DeckPolicy.WARN
 
     def numbers(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in ROUND_NUMBERS}
@@ -89,12 +93,16 @@ class AdvanceIn(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class QueueItemOut(msgspec.Struct):
+    """An entry of my queue; in a blind round `startup_name` is the entry's pseudonym
+    ("Entry 7F3K") and `blind` is true."""
+
     id: int
     application: int
     startup_name: str
     track: str
     sheet_status: str | None
     total: float | None
+    blind: bool = False
 
 
 class SheetIn(JsonInput):

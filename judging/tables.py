@@ -4,7 +4,7 @@ from piccolo.table import Table
 
 from challenge.tables import Application, Edition
 from core.tables import User
-from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import DeckPolicy, FeedbackScores, Normalisation, RoundEntry, RoundMethod, RoundStatus, ScoreStatus
 
 
 class Round(Table):
@@ -32,6 +32,11 @@ class Round(Table):
     # What each team sees of its own scores and comments once the results are published.
     feedback_scores = Varchar(length=20, choices=FeedbackScores, default=FeedbackScores.NONE)
     feedback_comments = Boolean(default=False)
+    # A blind round: its judges never see who applied (judging.rules.redaction); the application
+    # fields named in `redacted_fields` are hidden too, and the deck as `deck_policy` says.
+    blind = Boolean(default=False)
+    redacted_fields = JSON(default=[])
+    deck_policy = Varchar(length=10, choices=DeckPolicy, default=DeckPolicy.WARN)
 
 
 class Criterion(Table):

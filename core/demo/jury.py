@@ -93,6 +93,8 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
             normalisation=Normalisation(normalisation),
             feedback_scores=feedback_scores,
             feedback_comments=feedback_comments,
+            # The written screening is judged blind: on paper, the team's name should not count.
+            blind=name == SCREENING[0],
         ),
     )
     if method == "weighted_rubric":

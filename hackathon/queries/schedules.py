@@ -12,6 +12,7 @@ from hackathon.queries.items import ScheduleItemView, decorated_items, grouped, 
 from hackathon.queries.teams import applications_of_user
 from hackathon.records import HackathonRow
 from hackathon.schemas import ScheduleOut
+from judging.queries import blind
 
 VIEWS = ("day", "room", "team")
 
@@ -42,8 +43,19 @@ async def personal_items(hackathon: HackathonRow, user_id: int) -> list[Schedule
     for row in await decorated_items(hackathon):
         role = _role_in(row, user_id, applications)
         if role is not None:
-            mine.append(msgspec.structs.replace(row, role=role))
+            mine.append(await _as_judge_sees(msgspec.structs.replace(row, role=role), user_id))
     return mine
+
+
+async def _as_judge_sees(row: ScheduleItemView, user_id: int) -> ScheduleItemView:
+    """A judge's item names no team the judge has in a blind round (judging.queries.blind)."""
+    if row.role != "judge" or not row.team_ids:
+        return row
+    return msgspec.structs.replace(
+        row,
+        team_names=await blind.names_for_judge(user_id, row.team_ids, row.team_names),
+        title=await blind.text_for_judge(user_id, row.team_ids, row.title),
+    )
 
 
 async def personal_schedule(hackathon_id: int, *, user: CurrentUser) -> dict[str, Any]:

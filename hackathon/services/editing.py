@@ -32,6 +32,7 @@ from hackathon.rules import checker
 from hackathon.services.problem import Loaded, as_rule_item, load_problem, message, stored_violation
 from hackathon.services.setup import ORGANISERS_ONLY
 from hackathon.tables import Hackathon, HackathonStatus, Room, ScheduleChange, ScheduleItem
+from judging.queries import blind
 
 
 class MoveBlocked(ValidationFailed):
@@ -148,14 +149,18 @@ async def _record_change(
     )[0]["id"]
     mailed = 0
     for person in await people_of(row, loaded, with_judges=with_judges):
+        # A judge reads no team they judge in a blind round, not even in a pitch's title.
+        title = (
+            await blind.text_for_judge(person.id, row.team_ids, row.title) if person.id in row.judge_ids else row.title
+        )
         mailed += await queue_mail(
             to=person.email,
-            subject=_("Schedule change: %(item)s") % {"item": row.title or _("your session")},
+            subject=_("Schedule change: %(item)s") % {"item": title or _("your session")},
             template="hackathon_schedule_changed",
             once_key=f"hackathon-change:{change_id}:{person.id}",
             name=person.name,
             hackathon=hackathon,
-            title=row.title,
+            title=title,
             before=_describe(before_place, hackathon.timezone),
             after=_describe(after_place, hackathon.timezone),
             link=f"/hackathons/{hackathon.id}/mine",

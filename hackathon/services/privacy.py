@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.privacy import Erasure, PrivacySection, Rows, Subject, register_section
 from hackathon.tables import Panel, ScheduleItem
+from judging.queries import blind
 
 
 async def export(subject: Subject) -> Rows:
@@ -19,16 +20,21 @@ async def export(subject: Subject) -> Rows:
             ScheduleItem.ends_at,
             ScheduleItem.judge_ids,
             ScheduleItem.mentor_ids,
+            ScheduleItem.team_ids,
         )
         .order_by(ScheduleItem.id)
         .output(load_json=True)
     )
     panels = await Panel.select().order_by(Panel.id).output(load_json=True)
+    mine = [row for row in items if user_id in row["judge_ids"] or user_id in row["mentor_ids"]]
+    for row in mine:
+        # A judge's export names no team the judge has in a blind round (judging.queries.blind).
+        if user_id in row["judge_ids"]:
+            row["title"] = await blind.text_for_judge(user_id, row["team_ids"], row["title"])
     return {
         "schedule_items": [
-            {key: value for key, value in row.items() if key not in ("judge_ids", "mentor_ids")}
-            for row in items
-            if user_id in row["judge_ids"] or user_id in row["mentor_ids"]
+            {key: value for key, value in row.items() if key not in ("judge_ids", "mentor_ids", "team_ids")}
+            for row in mine
         ],
         "panels": [
             {"id": row["id"], "hackathon": row["hackathon"], "name": row["name"]}

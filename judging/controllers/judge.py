@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from challenge.services import expertise
 from challenge.services.editions import load_edition
@@ -27,7 +27,7 @@ from judging.queries import pairwise as pairwise_queries
 from judging.queries import queue as queue_queries
 from judging.queries.home import judge_home
 from judging.queries.judges import profile_of
-from judging.queries.queue import assignment_of, sheet_page
+from judging.queries.queue import assignment_of, deck_content, sheet_page
 from judging.queries.rounds import load_round
 from judging.services import assignments, pairwise, profiles, scoring
 from judging.services.visibility import judges_in
@@ -54,12 +54,13 @@ class JudgePages(Controller):
     @get("/rounds/{round_id:int}/pairwise")
     async def pairwise_page(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
         seat = await pairwise.seat(user=request.user, round_id=round_id)
+        round_ = await load_round(round_id)
         return page(
             "judging/pairwise.html",
-            round=await load_round(round_id),
+            round=round_,
             seat=seat,
-            previous=await pairwise_queries.project(seat.previous),
-            current=await pairwise_queries.project(seat.current),
+            previous=await pairwise_queries.project(seat.previous, round_),
+            current=await pairwise_queries.project(seat.current, round_),
         )
 
     @post("/rounds/{round_id:int}/pairwise")
@@ -86,6 +87,21 @@ class JudgePages(Controller):
         flash(request.session, _("Your scores are submitted.") if submitted else _("Your draft is saved."), "success")
         assignment = await assignment_of(request.user, assignment_id)
         return Redirect(f"/judge/rounds/{assignment.round}" if submit else f"/judge/assignments/{assignment_id}")
+
+    @get("/assignments/{assignment_id:int}/deck")
+    async def blind_deck(self, request: AnyRequest, assignment_id: FromPath[int]) -> Stream:
+        """A blind round's deck under the entry's pseudonym, without its uploaded name or details."""
+        deck, content_type = await queue_queries.blind_deck(request.user, assignment_id)
+        content = await deck_content(deck.id)
+        return Stream(
+            iter([content]),
+            media_type=content_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{deck.original_name}"',
+                "X-Content-Type-Options": "nosniff",
+                "Content-Length": str(len(content)),
+            },
+        )
 
     @post("/assignments/{assignment_id:int}/conflict")
     async def declare_conflict(self, request: AnyRequest, assignment_id: FromPath[int], data: FormData) -> Redirect:

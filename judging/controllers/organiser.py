@@ -26,6 +26,7 @@ from core.sessions import flash
 from core.web import page
 from judging import forms
 from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
+from judging.queries.blind import blind_round_choices
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines
 from judging.queries.releases import release_preview
@@ -45,6 +46,7 @@ def _round_choices() -> dict[str, Any]:
         "entry_options": [(e.value, label(e)) for e in RoundEntry],
         "normalisation_options": [(n.value, label(n)) for n in Normalisation],
         "feedback_scores_options": [(f.value, label(f)) for f in FeedbackScores],
+        **blind_round_choices(),
     }
 
 

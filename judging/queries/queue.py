@@ -13,12 +13,17 @@ from challenge.services import applications as challenge_applications
 from challenge.services.editions import load_edition
 from core.auth import CurrentUser
 from core.errors import NotFound, PermissionDenied
+from core.i18n import gettext as _
 from core.rules import N_
+from core.storage import get_storage
 from core.tables import StoredFile
-from judging.enums import RoundStatus, ScoreStatus
+from core.uploads import EXTENSIONS
+from judging.enums import DeckPolicy, RoundStatus, ScoreStatus
+from judging.queries import blind
 from judging.queries.rounds import criteria_of, load_round
 from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow
-from judging.rules import deadlines
+from judging.rules import deadlines, redaction
+from judging.rules.redaction import ShownField
 from judging.tables import JudgeAssignment, ScoreSheet
 
 NOT_YOURS = N_("This application is not in your queue.")
@@ -26,10 +31,12 @@ NOTHING_TO_SCORE = N_("You have nothing to score in this round.")
 
 
 class DeckFile(msgspec.Struct, frozen=True, kw_only=True):
-    """The pitch deck a judge may open from the sheet."""
+    """The pitch deck a judge may open from the sheet; in a blind round named after the entry and
+    served from `url` (the judge's own deck route), never under its uploaded name."""
 
     id: int
     original_name: str
+    url: str = ""
 
 
 class SheetPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -45,6 +52,10 @@ class SheetPage(msgspec.Struct, frozen=True, kw_only=True):
     criteria: list[CriterionRow]
     sheet: SheetRow | None
     editable: bool
+    # What the judge calls the application ("Application #12", or "Entry 7F3K" in a blind round)
+    # and its texts as the round lets them see them (judging.queries.blind).
+    entry_name: str = ""
+    shown: dict[str, ShownField] = msgspec.field(default_factory=dict)
 
 
 async def assignment_of(user: CurrentUser, assignment_id: int) -> AssignmentRow:
@@ -74,6 +85,8 @@ async def queue(user: CurrentUser, round_id: int) -> list[QueueItem]:
             ScoreSheet.round == round_id, ScoreSheet.judge == user.id
         )
     }
+    round_ = await load_round(round_id)
+    names = await blind.entry_names(round_, [r["application"] for r in rows]) if round_.blind else {}
     items = []
     for row in rows:
         sheet = sheets.get(str(row["id"]))
@@ -81,10 +94,11 @@ async def queue(user: CurrentUser, round_id: int) -> list[QueueItem]:
             QueueItem(
                 id=row["id"],
                 application=row["application"],
-                startup_name=row["startup_name"],
+                startup_name=names.get(row["application"], row["startup_name"]),
                 track=row["track"],
                 sheet_status=ScoreStatus(sheet["status"]) if sheet else None,
                 total=sheet["total"] if sheet else None,
+                blind=round_.blind,
             )
         )
     return sorted(items, key=lambda i: (i.sheet_status == ScoreStatus.SUBMITTED, i.startup_name.lower()))
@@ -97,20 +111,62 @@ async def _deck(file_id: int | None) -> DeckFile | None:
     return msgspec.convert(row, DeckFile) if row else None
 
 
+async def _blind_deck(round_: RoundRow, assignment_id: int, file_id: int | None, code: str) -> DeckFile | None:
+    """A blind round's deck: hidden if the round says so, else named after the entry."""
+    if not file_id or round_.deck_policy == DeckPolicy.HIDE:
+        return None
+    row = await StoredFile.select(StoredFile.content_type).where(StoredFile.id == file_id).first()
+    if row is None:
+        return None
+    name = redaction.deck_file_name(code, EXTENSIONS.get(row["content_type"], ""))
+    return DeckFile(id=file_id, original_name=name, url=f"/judge/assignments/{assignment_id}/deck")
+
+
+async def blind_deck(user: CurrentUser, assignment_id: int) -> tuple[DeckFile, str]:
+    """The deck of the judge's assignment in a blind round and its content type; 404 when the
+    round is not blind (its judges open the deck as a file), hides the deck, or there is none."""
+    assignment = await assignment_of(user, assignment_id)
+    round_ = await load_round(assignment.round)
+    application = await challenge_applications.load_application(assignment.application)
+    code = (await blind.codes(round_.id, [application.id]))[application.id]
+    deck = await _blind_deck(round_, assignment_id, application.pitch_deck, code) if round_.blind else None
+    if deck is None:
+        raise NotFound(N_("This file does not exist."))
+    row = await StoredFile.select(StoredFile.content_type).where(StoredFile.id == deck.id).first()
+    return deck, row["content_type"] if row else "application/octet-stream"
+
+
 async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
     assignment = await assignment_of(user, assignment_id)
     round_ = await load_round(assignment.round)
     application = await challenge_applications.load_application(assignment.application)
+    shown = await blind.shown_fields(round_, application, blind.SHEET_FIELDS)
+    if round_.blind:
+        code = (await blind.codes(round_.id, [application.id]))[application.id]
+        entry_name = blind.entry_label(code)
+        deck = await _blind_deck(round_, assignment.id, application.pitch_deck, code)
+        # Nothing of the real texts travels on in the page's values, whatever a template prints.
+        application = msgspec.structs.replace(
+            application,
+            video_url="",
+            answers={},
+            **{name: f.text for name, f in shown.items()},
+        )
+    else:
+        entry_name = _("Application #%(id)s") % {"id": application.id}
+        deck = await _deck(application.pitch_deck)
     return SheetPage(
         assignment=assignment,
         round=round_,
         edition=await load_edition(round_.edition),
         application=application,
         problems=await screening.problems_of(application.id),
-        deck=await _deck(application.pitch_deck),
+        deck=deck,
         criteria=await criteria_of(round_.id),
         sheet=await load_sheet(assignment.id),
         editable=round_.status == RoundStatus.OPEN,
+        entry_name=entry_name,
+        shown=shown,
     )
 
 
@@ -139,3 +195,13 @@ async def queue_page(user: CurrentUser, round_id: int, *, now: datetime) -> Queu
         submitted=sum(1 for item in items if item.sheet_status == ScoreStatus.SUBMITTED),
         time_left=deadlines.time_left(closes_at, now=now) if closes_at else None,
     )
+
+
+async def deck_content(file_id: int) -> bytes:
+    """A deck's bytes for a blind round's judge, its PDF metadata blanked (judging.rules.redaction)."""
+    row = await StoredFile.select(StoredFile.key, StoredFile.content_type).where(StoredFile.id == file_id).first()
+    if row is None:
+        raise NotFound(N_("This file does not exist."))
+    with get_storage().open(row["key"]) as handle:
+        content = handle.read()
+    return redaction.blank_pdf_metadata(content) if row["content_type"] == "application/pdf" else content

@@ -17,6 +17,7 @@ from judging.queries.rounds import criteria_of, earlier_rounds, load_round, roun
 from judging.records import CopiedRubric, CriterionRow, RoundRow
 from judging.rules import rounds as rules
 from judging.rules import rubrics
+from judging.rules.redaction import unknown_fields
 from judging.schemas import RoundIn, RubricIn
 from judging.tables import Criterion, Round
 
@@ -37,6 +38,9 @@ def _values(command: RoundIn) -> dict[str, Any]:
         "closes_at": command.closes_at,
         "feedback_scores": command.feedback_scores,
         "feedback_comments": command.feedback_comments,
+        "blind": command.blind,
+        "redacted_fields": sorted(set(command.redacted_fields)),
+        "deck_policy": command.deck_policy,
     }
 
 
@@ -52,6 +56,8 @@ def _checked(status: RoundStatus, current: RoundRow | None, command: RoundIn) ->
     )
     values["opens_at"], values["closes_at"] = window.opens_at, window.closes_at
     errors.update(window_errors)
+    if unknown_fields(command.redacted_fields):
+        errors["redacted_fields"] = N_("Choose among the fields offered.")
     if current and status != RoundStatus.DRAFT and command.method != current.method:
         errors["method"] = N_("The method is fixed once the round is open: judges already work by it.")
     if errors:

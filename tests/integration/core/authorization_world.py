@@ -95,6 +95,7 @@ async def build_world() -> dict[str, Any]:
         **await _application_questions(edition_id),
         # A judge with a sheet in the screening round, whom organisers may release.
         "judge_id": users["conflicted_judge"],
+        **await _blind_round(edition_id, users, own_app, now=now),
     }
 
 
@@ -511,3 +512,33 @@ async def _application_questions(edition_id: int) -> dict[str, int]:
         await Question.update({Question.current_version: version}).where(Question.id == question)
         ids.append(question)
     return {"asked_question_id": ids[0], "spare_asked_question_id": ids[1]}
+
+
+async def _blind_round(
+    edition_id: int, users: dict[str, int], own_app: dict[str, Any], *, now: datetime
+) -> dict[str, int]:
+    # A blind round: the judge scores AgroSense under a pseudonym and gets its deck renamed.
+    round_id = await _inserted(
+        Round(
+            edition=edition_id,
+            name="Blind screening",
+            status="open",
+            position=3,
+            judges_per_application=1,
+            opens_at=now - timedelta(days=1),
+            blind=True,
+            redacted_fields=["why_us"],
+        )
+    )
+    await RoundApplication.insert(
+        RoundApplication(round=round_id, application=own_app["id"], key=f"{round_id}:{own_app['id']}")
+    )
+    assignment = await _inserted(
+        JudgeAssignment(
+            round=round_id,
+            judge=users["judge"],
+            application=own_app["id"],
+            key=f"{round_id}:{users['judge']}:{own_app['id']}",
+        )
+    )
+    return {"blind_round_id": round_id, "blind_assignment_id": assignment}

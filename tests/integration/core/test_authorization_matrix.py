@@ -352,6 +352,10 @@ ACCESS: dict[str, Access] = {
     "PUT /api/v1/judging/assignments/{assignment_id:int}/sheet": only(Role.JUDGE)
     .but(conflicted_judge=FORBIDDEN)
     .calling(body={"values": {}}),
+    # A blind round's deck, under the entry's pseudonym: the assigned judge only (organisers read the file itself).
+    "GET /judge/assignments/{assignment_id:int}/deck": only(Role.JUDGE)
+    .but(conflicted_judge=FORBIDDEN)
+    .calling(params={"assignment_id": "blind_assignment_id"}),
     # Declaring a conflict takes the assignment away: after the judge's other calls about it.
     "POST /judge/assignments/{assignment_id:int}/conflict": only(Role.JUDGE).but(conflicted_judge=FORBIDDEN),
     "GET /api/v1/judging/rounds/{round_id:int}/ranking": only(Role.ORGANISER),
