@@ -27,6 +27,7 @@ from core.web import page
 from judging import forms
 from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.queries.blind import blind_round_choices
+from judging.queries.blind import codes as blind_codes
 from judging.queries.publishing import OUTCOMES
 from judging.queries.rankings import score_lines
 from judging.queries.releases import release_preview
@@ -79,6 +80,8 @@ async def round_context(request: AnyRequest) -> dict[str, Any]:
         "ranking_rows": None if request.query_params.get("all") else RANKING_ROWS,
         "outcome_options": [(s.value, label(s)) for s in OUTCOMES],
         **_round_choices(),
+        # A blind round's codes, so organisers know which entry a judge is talking about.
+        "blind_codes": await blind_codes(shown.round.id) if shown.round.blind else {},
     }
 
 

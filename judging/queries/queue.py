@@ -145,11 +145,13 @@ async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
         code = (await blind.codes(round_.id, [application.id]))[application.id]
         entry_name = blind.entry_label(code)
         deck = await _blind_deck(round_, assignment.id, application.pitch_deck, code)
-        # Nothing of the real texts travels on in the page's values, whatever a template prints.
+        # Nothing of the real texts travels on in the page's values, whatever a template prints:
+        # the answers to the edition's questions are scrubbed like the texts.
+        answers = await blind.shown_texts(round_, application.id, application.answers)
         application = msgspec.structs.replace(
             application,
             video_url="",
-            answers={},
+            answers={key: f.text for key, f in answers.items()},
             **{name: f.text for name, f in shown.items()},
         )
     else:

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 from core.rules import N_
 
 # The application fields an organiser may hide from a blind round's judges, in the form's order.
-REDACTABLE_FIELDS: tuple[str, ...] = ("solution", "why_us", "traction", "pilot_plan", "impact", "city", "video_url")
+# (The video link is not among them: judges' pages never show it, blind round or not.)
+REDACTABLE_FIELDS: tuple[str, ...] = ("solution", "why_us", "traction", "pilot_plan", "impact", "city")
 REDACTABLE_LABELS: dict[str, str] = {
     "solution": N_("Solution"),
     "why_us": N_("Why this team"),
@@ -32,7 +33,6 @@ REDACTABLE_LABELS: dict[str, str] = {
     "pilot_plan": N_("What a pilot would look like"),
     "impact": N_("Expected impact"),
     "city": N_("The startup's city"),
-    "video_url": N_("Video link"),
 }
 # Always hidden in a blind round, whatever the organiser picks (said so on the round's form).
 ALWAYS_HIDDEN = (

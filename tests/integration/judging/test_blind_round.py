@@ -407,7 +407,8 @@ async def test_a_blind_rounds_sheet_shows_the_pseudonym_the_redactions_and_the_r
     ]
     # The uploaded file itself stays closed to a blind round's judge (its name is the team's).
     assert as_file.status_code == 404
-    assert STARTUP in organiser_page
+    # Organisers see everything, and which code is whose.
+    assert f"<li>Entry {code}: {STARTUP}</li>" in organiser_page
 
 
 async def test_a_deck_hidden_by_the_round_is_neither_linked_nor_served(logged_in) -> None:
