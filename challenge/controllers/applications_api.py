@@ -21,7 +21,7 @@ from challenge.schemas import (
     StatusChangeOut,
 )
 from challenge.services import applications, teams
-from challenge.services.questions import stored_answers
+from challenge.services.questions import answer_problems, stored_answers
 from core.enums import Role
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
@@ -41,7 +41,10 @@ async def application_out(request: AnyRequest, application_id: int, *, overwrote
         {
             **msgspec.structs.asdict(application),
             "problems": [p.problem_id for p in await screening.problems_of(application_id)],
-            "missing": {name: _(message) for name, message in missing.items()}
+            "missing": {
+                **{name: _(message) for name, message in missing.items()},
+                **await answer_problems(application.id, application.track, application.edition, submission=True),
+            }
             if application.status == ApplicationStatus.DRAFT
             else {},
             "timeline": [msgspec.structs.asdict(event) for event in timeline],

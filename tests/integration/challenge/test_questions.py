@@ -325,6 +325,7 @@ async def test_the_api_lists_questions_and_takes_answers(logged_in) -> None:
         (employees, "number", 1.0, "Koliko zaposlenih?")
     ]
     assert application["question_answers"] == {}
+    assert application["missing"] == {f"a{employees}": "Please answer this question."}
     assert put.status_code == 200, put.text
     assert put.json()["question_answers"] == {str(employees): "7"}
 

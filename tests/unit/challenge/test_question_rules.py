@@ -242,3 +242,12 @@ def test_submission_problems_add_unanswered_required_questions() -> None:
 
     assert submission_problems(asked, {1: check_answer(SIZE, "12")}) == {"a3": Problem(ANSWER_NEEDED)}
     assert submission_problems(asked, {1: check_answer(SIZE, "12"), 3: check_answer(TAGS, ["c2"])}) == {}
+
+
+@given(st.integers(min_value=-10_000, max_value=10_000))
+def test_check_number_accepts_exactly_the_range(value: int) -> None:
+    checked = check_answer(SIZE, str(value))
+
+    assert (checked.problem is None) == (1 <= value <= 500)
+    assert checked.number == (float(value) if 1 <= value <= 500 else None)
+    assert checked.value == str(value)
