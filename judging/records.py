@@ -32,6 +32,9 @@ class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
     advance_count: int
     normalisation: Normalisation
     seed: int
+    # Pairwise rounds only (judging.rules.pairwise): comparisons before a rank, the projector page.
+    min_comparisons: int = 3
+    projector_released: bool = False
 
 
 class CriterionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -168,6 +171,8 @@ class SeatRow(msgspec.Struct, frozen=True, kw_only=True):
     previous: int | None
     current: int | None
     seen: list[int]
+    # What the judge is shown now; an answer must name it (judging.services.pairwise.answer).
+    token: str = ""
 
 
 class CopiedRubric(msgspec.Struct, frozen=True, kw_only=True):

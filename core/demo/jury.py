@@ -198,14 +198,12 @@ async def pairwise_final(world: World) -> None:
     for email, *_rest in JUDGES[:PAIRWISE_JUDGES]:
         judge = await world.as_user(email)
         seat = await pairwise.seat(user=judge, round_id=round_id)
-        previous, current = None, seat.current
         for _vote in range(VOTES_PER_JUDGE + 1):
+            previous, current = seat.previous, seat.current
             if current is None:
                 break
             if previous is None:
                 choice = "next"
             else:
                 choice = "current" if world.quality[current] > world.quality[previous] else "previous"
-            await pairwise.advance(user=judge, round_id=round_id, choice=choice)
-            row = await pairwise.seat(user=judge, round_id=round_id)
-            previous, current = row.previous, row.current
+            seat = await pairwise.answer(user=judge, round_id=round_id, token=seat.token, choice=choice)

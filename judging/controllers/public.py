@@ -10,7 +10,11 @@ from litestar.response import Template
 
 from challenge.queries import editions as queries
 from core.web import page
+from judging.queries.pairwise import projector
 from judging.queries.results import results_page
+
+# How often the projector page reloads itself (no JavaScript: <meta http-equiv="refresh">).
+PROJECTOR_REFRESH_SECONDS = 15
 
 
 class ResultsPages(Controller):
@@ -23,3 +27,8 @@ class ResultsPages(Controller):
             raise NotFoundException()
         shown = await results_page(edition)
         return page("judging/results.html", edition=edition, **msgspec.structs.asdict(shown))
+
+    @get("/rounds/{round_id:int}/projector")
+    async def projector_page(self, round_id: FromPath[int]) -> Template:
+        shown = await projector(round_id)
+        return page("judging/projector.html", refresh=PROJECTOR_REFRESH_SECONDS, **msgspec.structs.asdict(shown))

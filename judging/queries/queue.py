@@ -10,12 +10,13 @@ from challenge.records import ApplicationRow, EditionRow
 from challenge.services import applications as challenge_applications
 from challenge.services.editions import load_edition
 from core.auth import CurrentUser
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.rules import N_
 from core.tables import StoredFile
-from judging.enums import RoundStatus, ScoreStatus
+from judging.enums import RoundMethod, RoundStatus, ScoreStatus
 from judging.queries.rounds import criteria_of, load_round
 from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow
+from judging.rules.pairwise import PAIRWISE_HAS_NO_SHEETS
 from judging.tables import JudgeAssignment, ScoreSheet
 
 NOT_YOURS = N_("This application is not in your queue.")
@@ -63,7 +64,12 @@ async def queue(user: CurrentUser, round_id: int) -> list[QueueItem]:
         JudgeAssignment.application,
         JudgeAssignment.application._.startup._.name.as_alias("startup_name"),
         JudgeAssignment.application.track.as_alias("track"),
-    ).where(JudgeAssignment.round == round_id, JudgeAssignment.judge == user.id)
+    ).where(
+        JudgeAssignment.round == round_id,
+        JudgeAssignment.judge == user.id,
+        # A pairwise round is judged from its seats: an assignment left in one holds no sheet.
+        JudgeAssignment.round.method != RoundMethod.PAIRWISE,
+    )
     sheets = {
         s["key"]: s
         for s in await ScoreSheet.select(ScoreSheet.key, ScoreSheet.status, ScoreSheet.total).where(
@@ -96,6 +102,8 @@ async def _deck(file_id: int | None) -> DeckFile | None:
 async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
     assignment = await assignment_of(user, assignment_id)
     round_ = await load_round(assignment.round)
+    if round_.method == RoundMethod.PAIRWISE:
+        raise NotFound(PAIRWISE_HAS_NO_SHEETS)
     application = await challenge_applications.load_application(assignment.application)
     return SheetPage(
         assignment=assignment,
