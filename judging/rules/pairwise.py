@@ -289,7 +289,8 @@ def rank_items(
 ) -> tuple[ItemStanding, ...]:
     """Highest mean first; the more certain (smaller variance) first among equals, then the lowest id.
 
-    Projects compared fewer than `minimum` times follow the ranked ones, in the same order, without a rank.
+    Projects compared fewer than `minimum` times follow the ranked ones without a rank, the
+    most compared first: their means (an uncompared one keeps the prior) say too little to order them.
     """
     counts = comparisons or {}
 
@@ -297,7 +298,10 @@ def rank_items(
         return sorted(((i, items[i]) for i in ids), key=lambda pair: (-pair[1].mu, pair[1].sigma_sq, pair[0]))
 
     ranked = ordered(i for i in items if counts.get(i, 0) >= minimum)
-    unranked = ordered(i for i in items if counts.get(i, 0) < minimum)
+    unranked = sorted(
+        ((i, items[i]) for i in items if counts.get(i, 0) < minimum),
+        key=lambda pair: (-counts.get(pair[0], 0), pair[0]),
+    )
     standings = []
     for place, (item_id, belief) in enumerate(ranked):
         above_next = None
