@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from judging.rules.pairwise import (
@@ -96,7 +97,7 @@ def test_balance_holds_for_every_seed_no_team_more_than_two_beyond_the_least_com
 def test_the_same_pair_never_comes_twice_in_a_row_for_a_judge() -> None:
     _votes, pairs = _final(teams=3, judges=1, k=4, seed=1)
 
-    assert all(frozenset(a) != frozenset(b) for a, b in zip(pairs, pairs[1:], strict=False))
+    assert all(frozenset(a) != frozenset(b) for a, b in itertools.pairwise(pairs))
     assert len(pairs) >= 6
 
 
