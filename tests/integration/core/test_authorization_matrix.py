@@ -366,6 +366,17 @@ ACCESS: dict[str, Access] = {
     "POST /organiser/rounds/{round_id:int}/publish": ORGANISERS_LATE,
     "POST /organiser/rounds/{round_id:int}/step": ORGANISERS_LATE,
     "GET /organiser/rounds/{round_id:int}/scores.csv": only(Role.ORGANISER),
+    # The pairwise final: the pair in front of a judge by API, the projector and its release.
+    "GET /api/v1/judging/rounds/{round_id:int}/pair": only(Role.JUDGE).calling(
+        params={"round_id": "pairwise_round_id"}
+    ),
+    "POST /api/v1/judging/rounds/{round_id:int}/pair": only(Role.JUDGE).calling(
+        params={"round_id": "pairwise_round_id"}, body={"token": "stale", "choice": "current"}
+    ),
+    "POST /organiser/rounds/{round_id:int}/projector": only(Role.ORGANISER).calling(
+        params={"round_id": "pairwise_round_id"}, body={"released": "1"}
+    ),
+    "GET /rounds/{round_id:int}/projector": public().calling(params={"round_id": "pairwise_round_id"}),
     "GET /editions/{slug:str}/results": public(),
     # --- pilots: public pages, open data and API ---------------------------------------------------
     "GET /pilots": public(),
