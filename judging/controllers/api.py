@@ -153,9 +153,7 @@ class JudgingApi(Controller):
             )
         },
     )
-    async def answer_pair(
-        self, request: AnyRequest, round_id: FromPath[int], data: JSONBody[PairAnswerIn]
-    ) -> PairOut:
+    async def answer_pair(self, request: AnyRequest, round_id: FromPath[int], data: JSONBody[PairAnswerIn]) -> PairOut:
         try:
             seat = await pairwise.answer(user=request.user, round_id=round_id, token=data.token, choice=data.choice)
         except pairwise.StalePair as stale:
