@@ -6,6 +6,7 @@ import itertools
 import random
 
 from judging.rules.pairwise import (
+    LOW_RELIABILITY,
     ItemBelief,
     JudgeBelief,
     SplitPair,
@@ -174,3 +175,14 @@ def test_k_is_a_whole_number_from_one_to_fifty() -> None:
         {},
         {"min_comparisons": "Give a whole number from 1 to 50."},
     ]
+
+
+def test_a_judge_voting_against_the_others_falls_below_the_low_reliability_mark() -> None:
+    pairs = [(1, 2), (2, 3), (1, 3), (3, 4), (2, 4), (1, 4)]
+    agreeing = [Vote(judge, a, b) for _ in range(4) for a, b in pairs for judge in (1, 2)]
+    contrary = [Vote(3, b, a) for a, b in pairs]
+
+    judges = replay_votes(agreeing + contrary, item_ids=[1, 2, 3, 4], judge_ids=[1, 2, 3]).judges
+
+    assert [round(judges[j].reliability, 3) for j in (1, 2, 3)] == [0.958, 0.963, 0.677]
+    assert [judges[j].reliability < LOW_RELIABILITY for j in (1, 2, 3)] == [False, False, True]
