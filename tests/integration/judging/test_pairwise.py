@@ -201,13 +201,16 @@ async def test_the_projector_shows_the_ranking_only_while_released(logged_in, cl
 
     before = _text((await client.get(projector)).text)
     released = await _post(organiser, f"/organiser/rounds/{round_id}/projector", {"released": "1"})
-    live = await client.get(projector)
+    live = await client.get(f"{projector}?auto=1")
+    still = await client.get(projector)
     await _post(organiser, f"/organiser/rounds/{round_id}/projector", {"released": "0"})
     withdrawn = _text((await client.get(projector)).text)
 
     assert "The ranking is not released yet." in before and "AgroSense" not in before
     assert released.status_code == 302
     assert '<meta http-equiv="refresh" content="15">' in live.text
+    assert 'http-equiv="refresh"' not in still.text and "AgroSense" in still.text
+    assert f'href="{projector}?auto=1"' in still.text
     assert "Live ranking from 2 votes." in _text(live.text) and "AgroSense" in live.text
     assert "not enough comparisons yet" in _text(live.text)
     assert "The ranking is not released yet." in withdrawn
