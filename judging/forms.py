@@ -21,6 +21,7 @@ from core.rules import N_
 from judging.enums import DeckPolicy, FeedbackScores, Normalisation, RoundEntry, RoundMethod
 from judging.queries.judges import JudgeProfileRow
 from judging.records import CriterionRow, RoundRow, SheetRow
+from judging.rules import pairwise as pairwise_rules
 from judging.rules.redaction import unknown_fields
 from judging.rules.rounds import ROUND_NUMBERS, number_error, round_name_errors, round_number_errors
 from judging.rules.rubrics import Message
@@ -28,7 +29,16 @@ from judging.schemas import AdvanceIn, CriterionIn, JudgeProfileIn, RoundIn, Rub
 
 E = TypeVar("E", bound=StrEnum)
 
-ROUND_FIELDS = ("name", "method", "entry", "judges_per_application", "max_per_judge", "advance_count", "normalisation")
+ROUND_FIELDS = (
+    "name",
+    "method",
+    "entry",
+    "judges_per_application",
+    "max_per_judge",
+    "advance_count",
+    "normalisation",
+    "min_comparisons",
+)
 # The order the round form's messages come in.
 _ROUND_ERROR_ORDER = (
     "name",
@@ -43,6 +53,7 @@ _ROUND_ERROR_ORDER = (
     "feedback_scores",
     "redacted_fields",
     "deck_policy",
+    "min_comparisons",
 )
 # Empty rows offered below a rubric's criteria for adding new ones.
 BLANK_ROWS = 3
@@ -97,6 +108,12 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
     closes_at = _moment(data, "closes_at", timezone, errors)
     feedback = _feedback(data, errors)
     blind, redacted, deck_policy = _blind_settings(data, errors)
+    # Only pairwise rounds show it; a form without it keeps the default.
+    min_comparisons = _whole(_text(data, "min_comparisons") or str(pairwise_rules.MIN_COMPARISONS))
+    if min_comparisons is None:
+        errors["min_comparisons"] = pairwise_rules.MIN_COMPARISONS_ERROR
+    else:
+        errors.update(pairwise_rules.min_comparisons_errors(min_comparisons))
     if errors:
         raise ValidationFailed({k: errors[k] for k in sorted(errors, key=_ROUND_ERROR_ORDER.index)})
     return RoundIn(
@@ -111,6 +128,7 @@ def round_command(data: dict[str, Any], timezone: str) -> RoundIn:
         blind=blind,
         redacted_fields=redacted,
         deck_policy=deck_policy,
+        min_comparisons=min_comparisons or pairwise_rules.MIN_COMPARISONS,
         **numbers,
     )
 

@@ -39,6 +39,9 @@ class RoundRow(msgspec.Struct, frozen=True, kw_only=True):
     blind: bool = False
     redacted_fields: list[str] = msgspec.field(default_factory=list)
     deck_policy: DeckPolicy = DeckPolicy.WARN
+    # Pairwise rounds only (judging.rules.pairwise): comparisons before a rank, the projector page.
+    min_comparisons: int = 3
+    projector_released: bool = False
 
 
 class CriterionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -178,6 +181,8 @@ class SeatRow(msgspec.Struct, frozen=True, kw_only=True):
     previous: int | None
     current: int | None
     seen: list[int]
+    # What the judge is shown now; an answer must name it (judging.services.pairwise.answer).
+    token: str = ""
 
 
 class CopiedRubric(msgspec.Struct, frozen=True, kw_only=True):

@@ -37,6 +37,8 @@ class RoundIn(msgspec.Struct, frozen=True, kw_only=True):
     blind: bool = False
     redacted_fields: list[str] = msgspec.field(default_factory=list)
     deck_policy: DeckPolicy = DeckPolicy.WARN
+    # Pairwise rounds: comparisons a project needs before it gets a rank.
+    min_comparisons: int = 3
 
     def numbers(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in ROUND_NUMBERS}
@@ -132,10 +134,30 @@ class StandingOut(msgspec.Struct):
     advanced: bool
 
 
+class PairwiseStandingOut(msgspec.Struct):
+    """A project in a pairwise round's CrowdBT ranking: no rank before its minimum of comparisons."""
+
+    rank: int | None
+    application_id: int
+    startup_name: str
+    track: str
+    mu: float
+    sigma: float
+    # The belief's 95% interval.
+    low: float
+    high: float
+    comparisons: int
+    advanced: bool
+
+
 class RankingOut(msgspec.Struct):
     round_id: int
     normalisation: str
     standings: list[StandingOut]
+    # A pairwise round's ranking (its `standings` stay empty: there are no scores to normalise).
+    method: str = "weighted_rubric"
+    min_comparisons: int = 0
+    pairwise: list[PairwiseStandingOut] = msgspec.field(default_factory=list)
 
 
 class DistributionOut(msgspec.Struct):
@@ -186,3 +208,38 @@ class RoundFeedbackOut(msgspec.Struct):
 class FeedbackOut(msgspec.Struct):
     application_id: int
     rounds: list[RoundFeedbackOut]
+
+
+class ProjectOut(msgspec.Struct):
+    id: int
+    startup_name: str
+    city: str
+    track: str
+    solution: str
+
+
+class PairOut(msgspec.Struct):
+    """What a pairwise judge is shown: the project before (None at the start), the one now, and
+    the single-use token an answer must name."""
+
+    round_id: int
+    token: str
+    previous: ProjectOut | None
+    current: ProjectOut | None
+
+
+class PairAnswerIn(JsonInput):
+    """An answer for the pair `token` names. `choice`: "previous" or "current" (which was
+    better), "tie" (cannot tell), "next" (done with the first project), "skip" (could not see it)."""
+
+    token: str
+    choice: str
+
+
+class PairConflictOut(msgspec.Struct):
+    """409: not possible now; for a stale token, `current` is the pair in front of the judge."""
+
+    status_code: int
+    detail: str
+    errors: dict[str, str] = msgspec.field(default_factory=dict)
+    current: PairOut | None = None

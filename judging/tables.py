@@ -37,6 +37,10 @@ class Round(Table):
     blind = Boolean(default=False)
     redacted_fields = JSON(default=[])
     deck_policy = Varchar(length=10, choices=DeckPolicy, default=DeckPolicy.WARN)
+    # Pairwise: comparisons a project needs before it gets a rank (judging.rules.pairwise).
+    min_comparisons = Integer(default=3)
+    # Pairwise: whether the room's projector page shows the live ranking.
+    projector_released = Boolean(default=False)
 
 
 class Criterion(Table):
@@ -134,6 +138,12 @@ class PairwiseSeat(Table):
     previous = ForeignKey(references=Application, null=True, default=None)
     current = ForeignKey(references=Application, null=True, default=None)
     seen = JSON(default=[])
+    # The single-use token of what the judge is shown now: an answer names it, so a stale tab
+    # or a second click cannot answer for a pair it never showed.
+    token = Varchar(length=40, default="")
+    # The token answered last and the answer: the same answer again is a repeat and changes nothing.
+    last_token = Varchar(length=40, default="")
+    last_choice = Varchar(length=20, default="")
 
 
 class PairwiseVote(Table):
@@ -146,6 +156,9 @@ class PairwiseVote(Table):
     winner = ForeignKey(references=Application)
     loser = ForeignKey(references=Application)
     created_at = Timestamptz(default=TimestamptzNow())
+    # "win" (winner beat loser) or "tie" (the judge could not tell: no CrowdBT update, but the
+    # pair was seen, which the organiser's counts show).
+    outcome = Varchar(length=10, default="win", index=True)
 
 
 class JudgeRelease(Table):

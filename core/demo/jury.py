@@ -216,19 +216,20 @@ async def semi_final(world: World) -> None:
 
 
 async def pairwise_final(world: World) -> None:
-    """Open at the hackathon: six judges have compared the finalists' pitches a few times each."""
+    """Open at the hackathon: six judges have compared the finalists' pitches a few times each,
+    and the live ranking is released to the room's projector."""
     round_id = await _create_round(world, FINAL)
     for email, *_rest in JUDGES[:PAIRWISE_JUDGES]:
         judge = await world.as_user(email)
         seat = await pairwise.seat(user=judge, round_id=round_id)
-        previous, current = None, seat.current
         for _vote in range(VOTES_PER_JUDGE + 1):
+            previous, current = seat.previous, seat.current
             if current is None:
                 break
             if previous is None:
                 choice = "next"
             else:
                 choice = "current" if world.quality[current] > world.quality[previous] else "previous"
-            await pairwise.advance(user=judge, round_id=round_id, choice=choice)
-            row = await pairwise.seat(user=judge, round_id=round_id)
-            previous, current = row.previous, row.current
+            seat = await pairwise.answer(user=judge, round_id=round_id, token=seat.token, choice=choice)
+    # The room's screen shows the live ranking: /rounds/<id>/projector, from the round's page.
+    await pairwise.release_projector(user=await world.as_user(ORGANISER), round_id=round_id, released=True)

@@ -29,6 +29,7 @@ from judging.queries.home import judge_home
 from judging.queries.judges import profile_of
 from judging.queries.queue import assignment_of, deck_content, sheet_page
 from judging.queries.rounds import load_round
+from judging.records import SeatRow
 from judging.services import assignments, pairwise, profiles, scoring
 from judging.services.visibility import judges_in
 
@@ -38,6 +39,16 @@ AnyRequest = Request[Any, Any, Any]
 async def sheet_context(request: AnyRequest) -> dict[str, Any]:
     shown = await sheet_page(request.user, int(request.path_params["assignment_id"]))
     return {**msgspec.structs.asdict(shown), "stored_values": forms.sheet_form_values(shown.sheet)}
+
+
+async def _pair_context(round_id: int, seat: SeatRow) -> dict[str, Any]:
+    round_ = await load_round(round_id)
+    return {
+        "round": round_,
+        "seat": seat,
+        "previous": await pairwise_queries.project(seat.previous, round_),
+        "current": await pairwise_queries.project(seat.current, round_),
+    }
 
 
 class JudgePages(Controller):
@@ -54,18 +65,17 @@ class JudgePages(Controller):
     @get("/rounds/{round_id:int}/pairwise")
     async def pairwise_page(self, request: AnyRequest, round_id: FromPath[int]) -> Template:
         seat = await pairwise.seat(user=request.user, round_id=round_id)
-        round_ = await load_round(round_id)
-        return page(
-            "judging/pairwise.html",
-            round=round_,
-            seat=seat,
-            previous=await pairwise_queries.project(seat.previous, round_),
-            current=await pairwise_queries.project(seat.current, round_),
-        )
+        return page("judging/pairwise.html", **await _pair_context(round_id, seat))
 
     @post("/rounds/{round_id:int}/pairwise")
-    async def pairwise_vote(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect:
-        await pairwise.advance(user=request.user, round_id=round_id, choice=field(data, "choice"))
+    async def pairwise_vote(self, request: AnyRequest, round_id: FromPath[int], data: FormData) -> Redirect | Template:
+        try:
+            await pairwise.answer(
+                user=request.user, round_id=round_id, token=field(data, "token"), choice=field(data, "choice")
+            )
+        except pairwise.StalePair as stale:
+            context = await _pair_context(round_id, stale.seat)
+            return page("judging/pairwise.html", status_code=409, form_message=_(stale.message), **context)
         return Redirect(f"/judge/rounds/{round_id}/pairwise")
 
     @get("/rounds/{round_id:int}")

@@ -26,6 +26,7 @@ from core.sessions import flash
 from core.web import page
 from judging import forms
 from judging.enums import FeedbackScores, Normalisation, RoundEntry, RoundMethod
+from judging.queries import pairwise as pairwise_queries
 from judging.queries.blind import blind_round_choices
 from judging.queries.blind import codes as blind_codes
 from judging.queries.publishing import OUTCOMES
@@ -34,7 +35,7 @@ from judging.queries.releases import release_preview
 from judging.queries.round_page import round_page
 from judging.queries.rounds import round_scope, rounds_of
 from judging.records import RoundRow
-from judging.services import assignments, releases, results, rounds
+from judging.services import assignments, pairwise, releases, results, rounds
 
 AnyRequest = Request[Any, Any, Any]
 # The round the round scope's guard loaded for this request.
@@ -110,6 +111,7 @@ class JudgingAdminPages(Controller):
             "advance_count": "10",
             "normalisation": Normalisation.JUDGE_OFFSET,
             "feedback_scores": FeedbackScores.NONE,
+            "min_comparisons": "3",
         }
         return page("judging/rounds.html", values=values, errors={}, **await _edition_context(request))
 
@@ -117,7 +119,10 @@ class JudgingAdminPages(Controller):
     async def create_round(self, request: AnyRequest, edition: Scoped[EditionRow], data: FormData) -> Redirect:
         command = forms.round_command(data, edition.timezone)
         round_id = await rounds.create_round(user=request.user, edition_id=edition.id, command=command)
-        flash(request.session, _("The round was created; give it a rubric."), "success")
+        if command.method == RoundMethod.PAIRWISE:
+            flash(request.session, _("The round was created; open it when the judges are ready to compare."), "success")
+        else:
+            flash(request.session, _("The round was created; give it a rubric."), "success")
         return Redirect(f"/organiser/rounds/{round_id}")
 
 
@@ -261,18 +266,47 @@ class RoundAdminPages(Controller):
             flash(request.session, _("Some applications are short of judges; see the report below."), "warning")
         return Redirect(f"/organiser/rounds/{round.id}#judges")
 
+    @post("/projector")
+    async def projector(self, request: AnyRequest, round: ScopedRound, data: FormData) -> Redirect:
+        released = field(data, "released") == "1"
+        await pairwise.release_projector(user=request.user, round_id=round.id, released=released)
+        if released:
+            flash(request.session, _("The projector page shows the live ranking now."), "success")
+        else:
+            flash(request.session, _("The projector page no longer shows the ranking."), "success")
+        return Redirect(f"/organiser/rounds/{round.id}#projector")
+
     @get("/scores.csv")
     async def scores_csv(self, round: ScopedRound) -> Response[str]:
         out = io.StringIO()
         writer = csv.writer(out)
+        if round.method == RoundMethod.PAIRWISE:
+            # A pairwise round has no scores: its votes are what the ranking was replayed from.
+            writer.writerow(["judge", "winner", "loser", "outcome", "at"])
+            names = await pairwise_queries.startup_names(round.id)
+            for answer in await pairwise_queries.answers(round.id):
+                writer.writerow(
+                    [
+                        safe_cell(answer.judge_name),
+                        safe_cell(names.get(answer.winner, str(answer.winner))),
+                        safe_cell(names.get(answer.loser, str(answer.loser))),
+                        "cant_tell" if answer.tie else "win",
+                        answer.created_at.isoformat(),
+                    ]
+                )
+            return _csv(out.getvalue(), round.id)
         writer.writerow(["application", "startup", "judge", "status", "total", "normalised"])
         for row in await score_lines(round.id):
             # The normalised column stays empty: normalisation is per ranking, not per sheet.
             writer.writerow(
                 [row.application, safe_cell(row.startup_name), safe_cell(row.judge_name), row.status, row.total, ""]
             )
-        return Response(
-            content=out.getvalue(),
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="round-{round.id}-scores.csv"'},
-        )
+        return _csv(out.getvalue(), round.id)
+
+
+def _csv(content: str, round_id: int) -> Response[str]:
+    return Response(
+        content=content,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="round-{round_id}-scores.csv"'},
+    )

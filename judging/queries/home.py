@@ -23,7 +23,9 @@ class JudgeHome(msgspec.Struct, frozen=True, kw_only=True):
 async def judge_home(user: CurrentUser) -> JudgeHome:
     editions = {e.id: e for e in await challenge_queries.editions()}
     mine = [editions[i] for i in judged_editions(user, list(editions))]
-    assigned = await JudgeAssignment.select(JudgeAssignment.round).where(JudgeAssignment.judge == user.id)
+    assigned = await JudgeAssignment.select(JudgeAssignment.round).where(
+        JudgeAssignment.judge == user.id, JudgeAssignment.round.method != RoundMethod.PAIRWISE
+    )
     finals = await Round.select().where(
         Round.method == RoundMethod.PAIRWISE,
         Round.status == RoundStatus.OPEN,

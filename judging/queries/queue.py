@@ -18,11 +18,12 @@ from core.rules import N_
 from core.storage import get_storage
 from core.tables import StoredFile
 from core.uploads import EXTENSIONS
-from judging.enums import DeckPolicy, RoundStatus, ScoreStatus
+from judging.enums import DeckPolicy, RoundMethod, RoundStatus, ScoreStatus
 from judging.queries import blind
 from judging.queries.rounds import criteria_of, load_round
 from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow
 from judging.rules import deadlines, redaction
+from judging.rules.pairwise import PAIRWISE_HAS_NO_SHEETS
 from judging.rules.redaction import ShownField
 from judging.tables import JudgeAssignment, ScoreSheet
 
@@ -78,7 +79,12 @@ async def queue(user: CurrentUser, round_id: int) -> list[QueueItem]:
         JudgeAssignment.application,
         JudgeAssignment.application._.startup._.name.as_alias("startup_name"),
         JudgeAssignment.application.track.as_alias("track"),
-    ).where(JudgeAssignment.round == round_id, JudgeAssignment.judge == user.id)
+    ).where(
+        JudgeAssignment.round == round_id,
+        JudgeAssignment.judge == user.id,
+        # A pairwise round is judged from its seats: an assignment left in one holds no sheet.
+        JudgeAssignment.round.method != RoundMethod.PAIRWISE,
+    )
     sheets = {
         s["key"]: s
         for s in await ScoreSheet.select(ScoreSheet.key, ScoreSheet.status, ScoreSheet.total).where(
@@ -139,6 +145,8 @@ async def blind_deck(user: CurrentUser, assignment_id: int) -> tuple[DeckFile, s
 async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
     assignment = await assignment_of(user, assignment_id)
     round_ = await load_round(assignment.round)
+    if round_.method == RoundMethod.PAIRWISE:
+        raise NotFound(PAIRWISE_HAS_NO_SHEETS)
     application = await challenge_applications.load_application(assignment.application)
     shown = await blind.shown_fields(round_, application, blind.SHEET_FIELDS)
     if round_.blind:

@@ -28,6 +28,7 @@ class RoundPage(msgspec.Struct, frozen=True, kw_only=True):
     charts: dict[str, str]
     pairwise_standings: tuple[pairwise_rules.ItemStanding, ...]
     pairwise_votes: int
+    pairwise_overview: pairwise.PairwiseOverview | None
     assigned: int
     publish_refusals: list[str]
     publish_blockers: list[publishing.Blocked]
@@ -61,6 +62,7 @@ async def round_page(round_: RoundRow) -> RoundPage:
         charts=drawn,
         pairwise_standings=standings,
         pairwise_votes=votes,
+        pairwise_overview=await pairwise.overview(round_id) if round_.method == RoundMethod.PAIRWISE else None,
         assigned=await assigned_count(round_id),
         publish_refusals=await publishing.publish_refusals(round_id) if closed else [],
         publish_blockers=await publishing.publish_blockers(round_id) if closed else [],

@@ -25,6 +25,8 @@ import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from core.rules import N_
+
 # Gavel's constants, "chosen according to experiments in the paper".
 GAMMA = 0.1  # weight of what a vote teaches about the judge against what it teaches about projects
 LAMBDA = 1.0  # the paper's regularisation; the online update Gavel uses does not need it
@@ -35,6 +37,12 @@ ALPHA_PRIOR = 10.0
 BETA_PRIOR = 1.0
 EPSILON = 0.25  # chance of a random next project instead of the most informative one
 MIN_VIEWS = 2  # projects seen fewer times than this by anyone are preferred (Gavel's default)
+
+# Judges of a pairwise round compare projects from their seat: no one is assigned, no sheet scored.
+PAIRWISE_NEEDS_NO_ASSIGNMENT = N_(
+    "A pairwise round needs no assignment: every judge of the edition compares projects from the final's page."
+)
+PAIRWISE_HAS_NO_SHEETS = N_("A pairwise round has no score sheets: its judges compare two projects at a time.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,24 +263,138 @@ def replay_votes(votes: Sequence[Vote], *, item_ids: Iterable[int], judge_ids: I
 
 @dataclass(frozen=True, slots=True)
 class ItemStanding:
-    rank: int
+    # None: fewer than the round's minimum of comparisons, so no place yet (the prior alone
+    # would rank an uncompared project in the middle).
+    rank: int | None
     item_id: int
     mu: float
     sigma: float
     # The chance, under the current beliefs, that this project is better than the next one down
-    # (None for the last): near 0.5 means the votes have not separated them yet.
+    # (None for the last ranked one and the unranked): near 0.5 means the votes have not separated them yet.
     above_next: float | None
+    comparisons: int = 0
+
+    @property
+    def low(self) -> float:
+        """The lower end of the belief's 95% interval."""
+        return self.mu - 1.96 * self.sigma
+
+    @property
+    def high(self) -> float:
+        return self.mu + 1.96 * self.sigma
 
 
-def rank_items(items: Mapping[int, ItemBelief]) -> tuple[ItemStanding, ...]:
-    """Highest mean first; the more certain (smaller variance) first among equals, then the lowest id."""
-    ordered = sorted(items.items(), key=lambda pair: (-pair[1].mu, pair[1].sigma_sq, pair[0]))
+def rank_items(
+    items: Mapping[int, ItemBelief], *, comparisons: Mapping[int, int] | None = None, minimum: int = 0
+) -> tuple[ItemStanding, ...]:
+    """Highest mean first; the more certain (smaller variance) first among equals, then the lowest id.
+
+    Projects compared fewer than `minimum` times follow the ranked ones without a rank, the
+    most compared first: their means (an uncompared one keeps the prior) say too little to order them.
+    """
+    counts = comparisons or {}
+
+    def ordered(ids: Iterable[int]) -> list[tuple[int, ItemBelief]]:
+        return sorted(((i, items[i]) for i in ids), key=lambda pair: (-pair[1].mu, pair[1].sigma_sq, pair[0]))
+
+    ranked = ordered(i for i in items if counts.get(i, 0) >= minimum)
+    unranked = sorted(
+        ((i, items[i]) for i in items if counts.get(i, 0) < minimum),
+        key=lambda pair: (-counts.get(pair[0], 0), pair[0]),
+    )
     standings = []
-    for place, (item_id, belief) in enumerate(ordered):
+    for place, (item_id, belief) in enumerate(ranked):
         above_next = None
-        if place + 1 < len(ordered):
-            below = ordered[place + 1][1]
+        if place + 1 < len(ranked):
+            below = ranked[place + 1][1]
             spread = math.sqrt(belief.sigma_sq + below.sigma_sq)
             above_next = 0.5 * (1 + math.erf((belief.mu - below.mu) / (spread * math.sqrt(2))))
-        standings.append(ItemStanding(place + 1, item_id, belief.mu, belief.sigma, above_next))
+        standings.append(ItemStanding(place + 1, item_id, belief.mu, belief.sigma, above_next, counts.get(item_id, 0)))
+    for item_id, belief in unranked:
+        standings.append(ItemStanding(None, item_id, belief.mu, belief.sigma, None, counts.get(item_id, 0)))
     return tuple(standings)
+
+
+# -- Continued comparisons, balanced (Gavel lets a judge see a project again; so do we)
+
+MIN_COMPARISONS = 3  # a round's default k: comparisons a project needs before it gets a rank
+MIN_COMPARISONS_RANGE = (1, 50)
+MIN_COMPARISONS_ERROR = N_("Give a whole number from 1 to 50.")
+
+
+def min_comparisons_errors(value: int) -> dict[str, str]:
+    """What is wrong with a round's k, under the field `min_comparisons`."""
+    low, high = MIN_COMPARISONS_RANGE
+    return {} if low <= value <= high else {"min_comparisons": MIN_COMPARISONS_ERROR}
+
+
+# A judge whose expected reliability fell below this votes against the others often enough to
+# look at (the prior is 10 / 11, about 0.91).
+LOW_RELIABILITY = 0.8
+
+
+def comparisons_of(votes: Iterable[Vote]) -> dict[int, int]:
+    """How many decisive votes each project took part in ("can't tell" answers are no votes)."""
+    counts: dict[int, int] = {}
+    for vote in votes:
+        for item in (vote.winner_id, vote.loser_id):
+            counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
+def choose_next_project(
+    *,
+    judge: JudgeBelief,
+    previous: int | None,
+    beliefs: Mapping[int, ItemBelief],
+    comparisons: Mapping[int, int],
+    available: Iterable[int],
+    avoid: Collection[int] = (),
+    minimum: int = MIN_COMPARISONS,
+    rng: random.Random,
+    epsilon: float = EPSILON,
+) -> int | None:
+    """The project to put beside `previous` next, or None when no other project is available.
+
+    A judge may see a project again, but never the one in front of them (`previous`) nor those
+    in `avoid` (the one just left behind: the same pair twice in a row teaches nothing new).
+    While some projects have fewer than `minimum` comparisons, the least compared of them are
+    the only candidates, so every project reaches the minimum before any gets far beyond it;
+    among candidates the most informative against `previous` wins (the lowest id among equals),
+    or, once all are balanced and with chance `epsilon`, a random one. The first project of a
+    judge (no `previous`) is a random candidate.
+    """
+    candidates = sorted(item for item in set(available) if item != previous and item not in avoid)
+    if not candidates:
+        return None
+    short = [item for item in candidates if comparisons.get(item, 0) < minimum]
+    if short:
+        fewest = min(comparisons.get(item, 0) for item in short)
+        candidates = [item for item in short if comparisons.get(item, 0) == fewest]
+    if previous is None:
+        return rng.choice(candidates)
+    if not short and rng.random() < epsilon:
+        return rng.choice(candidates)
+    return max(
+        candidates,
+        key=lambda item: (expected_information_gain(judge, beliefs[previous], beliefs[item]), -item),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPair:
+    """Two projects on which votes went both ways (`first` < `second` by id)."""
+
+    first: int
+    second: int
+    first_wins: int
+    second_wins: int
+
+
+def split_pairs(votes: Iterable[Vote]) -> tuple[SplitPair, ...]:
+    """The pairs judges disagree on, the most evenly split first, then by id."""
+    wins: dict[tuple[int, int], int] = {}
+    for vote in votes:
+        wins[(vote.winner_id, vote.loser_id)] = wins.get((vote.winner_id, vote.loser_id), 0) + 1
+    split = [SplitPair(a, b, wins[(a, b)], wins[(b, a)]) for (a, b) in wins if a < b and wins.get((b, a), 0) > 0]
+    return tuple(sorted(split, key=lambda s: (-min(s.first_wins, s.second_wins), s.first, s.second)))

@@ -10,13 +10,14 @@ from core.errors import NotFound, PermissionDenied, StateConflict, ValidationFai
 from core.i18n import gettext as _
 from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
-from judging.enums import RoundStatus
+from judging.enums import RoundMethod, RoundStatus
 from judging.queries.judges import conflicts_in, judges_of
 from judging.queries.releases import released_judges
 from judging.queries.rounds import load_round
 from judging.records import AssignmentReport, JudgeRow, RoundRow, Shortfall
 from judging.rules import assignment as rules
 from judging.rules import conflicts as conflict_rules
+from judging.rules.pairwise import PAIRWISE_NEEDS_NO_ASSIGNMENT
 from judging.tables import DeclaredConflict, JudgeAssignment, Round, RoundApplication, ScoreSheet
 
 
@@ -94,6 +95,8 @@ async def assign_round(*, user: CurrentUser, round_id: int) -> AssignmentReport:
     """Assign k judges to every application of an open round; locked pairs and scored ones stay."""
     require_organiser(user, N_("Only organisers assign judges."))
     round_ = await load_round(round_id)
+    if round_.method == RoundMethod.PAIRWISE:
+        raise StateConflict(PAIRWISE_NEEDS_NO_ASSIGNMENT)
     if round_.status != RoundStatus.OPEN:
         raise StateConflict(N_("Open the round before assigning judges."))
     judges = await judges_of(round_.edition)

@@ -15,6 +15,7 @@ from core.scopes import require_organiser
 from judging.enums import RoundStatus
 from judging.queries.rounds import criteria_of, earlier_rounds, load_round, rounds_of
 from judging.records import CopiedRubric, CriterionRow, RoundRow
+from judging.rules import pairwise as pairwise_rules
 from judging.rules import rounds as rules
 from judging.rules import rubrics
 from judging.rules.redaction import unknown_fields
@@ -41,6 +42,7 @@ def _values(command: RoundIn) -> dict[str, Any]:
         "blind": command.blind,
         "redacted_fields": sorted(set(command.redacted_fields)),
         "deck_policy": command.deck_policy,
+        "min_comparisons": command.min_comparisons,
     }
 
 
@@ -50,6 +52,9 @@ def _checked(status: RoundStatus, current: RoundRow | None, command: RoundIn) ->
     values = _values(command)
     settings = rules.round_name_errors(values["name"]) | rules.round_number_errors(command.numbers())
     errors = {name: message.render(_) for name, message in settings.items()}
+    errors.update(
+        {name: _(message) for name, message in pairwise_rules.min_comparisons_errors(command.min_comparisons).items()}
+    )
     stored = rules.Window(current.opens_at, current.closes_at) if current else rules.Window(None, None)
     window, window_errors = rules.settle_window(
         status, stored=stored, asked=rules.Window(command.opens_at, command.closes_at), now=utc_now()

@@ -12,14 +12,15 @@ from typing import Any
 from core import audit, db
 from core.auth import CurrentUser
 from core.clock import utc_now
-from core.errors import StateConflict, ValidationFailed
+from core.errors import NotFound, StateConflict, ValidationFailed
 from core.i18n import gettext as _
 from core.rules import N_
-from judging.enums import RoundStatus, ScoreStatus
+from judging.enums import RoundMethod, RoundStatus, ScoreStatus
 from judging.queries.queue import assignment_of
 from judging.queries.rounds import criteria_of, load_round, rubric
 from judging.records import SavedSheet
 from judging.rules import rubrics
+from judging.rules.pairwise import PAIRWISE_HAS_NO_SHEETS
 from judging.schemas import ScoresIn
 from judging.tables import ScoreSheet
 
@@ -39,6 +40,8 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn
     submit = command.submit
     assignment = await assignment_of(user, assignment_id)
     round_ = await load_round(assignment.round)
+    if round_.method == RoundMethod.PAIRWISE:
+        raise NotFound(PAIRWISE_HAS_NO_SHEETS)
     if round_.status != RoundStatus.OPEN:
         raise StateConflict(N_("This round is not open for scoring."))
     now = utc_now()

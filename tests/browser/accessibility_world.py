@@ -91,6 +91,7 @@ async def build_world(base_url: str) -> World:
     base = f"/organiser/editions/{edition_id}/hackathons/{small.hackathon_id}"
     _ok(await chair.post_form(f"{base}/publish"))
     round_id, assignment = await _open_round(chair, edition_id, judge)
+    final_id = await _pairwise_final(chair, edition_id)
     mentor, startup, session = await _booked_session(base_url, small, founder, now=now)
     clients = {
         "organiser": chair,
@@ -118,6 +119,7 @@ async def build_world(base_url: str) -> World:
             "draft_application": draft_application,
             "hackathon": small.hackathon_id,
             "round": round_id,
+            "final": final_id,
             "assignment": assignment["id"],
             "session": session["id"],
             # The judge with a sheet in the round, as the release confirmation names them.
@@ -251,3 +253,25 @@ async def _booked_session(
     assert session, "the session was not booked"
 
     return mentor, startup, session
+
+
+async def _pairwise_final(chair: WebClient, edition_id: int) -> int:
+    """A pairwise final, open, its live ranking released to the projector: its id."""
+    created = await chair.post_form(
+        f"/organiser/editions/{edition_id}/judging/",
+        {
+            "name": "Pitch final",
+            "method": "pairwise",
+            "entry": "all_submitted",
+            "judges_per_application": "1",
+            "max_per_judge": "10",
+            "advance_count": "1",
+            "normalisation": "judge_offset",
+            "min_comparisons": "3",
+        },
+    )
+    _ok(created)
+    final_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    for step, data in (("open", {}), ("projector", {"released": "1"})):
+        _ok(await chair.post_form(f"/organiser/rounds/{final_id}/{step}", data))
+    return final_id

@@ -378,6 +378,17 @@ ACCESS: dict[str, Access] = {
     # Releasing a judge who dropped out (the conflicted judge's ParkPulse sheet goes to another judge).
     "GET /organiser/rounds/{round_id:int}/judges/{judge_id:int}/release": only(Role.ORGANISER),
     "POST /organiser/rounds/{round_id:int}/judges/{judge_id:int}/release": ORGANISERS_LATE,
+    # The pairwise final: the pair in front of a judge by API, the projector and its release.
+    "GET /api/v1/judging/rounds/{round_id:int}/pair": only(Role.JUDGE).calling(
+        params={"round_id": "pairwise_round_id"}
+    ),
+    "POST /api/v1/judging/rounds/{round_id:int}/pair": only(Role.JUDGE).calling(
+        params={"round_id": "pairwise_round_id"}, body={"token": "stale", "choice": "current"}
+    ),
+    "POST /organiser/rounds/{round_id:int}/projector": only(Role.ORGANISER).calling(
+        params={"round_id": "pairwise_round_id"}, body={"released": "1"}
+    ),
+    "GET /rounds/{round_id:int}/projector": public().calling(params={"round_id": "pairwise_round_id"}),
     "GET /editions/{slug:str}/results": public(),
     # --- pilots: public pages, open data and API ---------------------------------------------------
     "GET /pilots": public(),

@@ -316,48 +316,6 @@ async def test_the_json_api_for_queues_sheets_and_rankings(logged_in) -> None:
     assert forbidden.status_code == 403
 
 
-async def test_a_pairwise_final_shows_informative_pairs_records_votes_and_ranks_with_uncertainty(logged_in) -> None:
-    edition = await make_edition()
-    apps = {
-        name: await _submitted(edition, name, member_email=f"team@{name.lower()}.rs")
-        for name in ("AgroSense", "ParkPulse", "FlowCity", "WaterWatch")
-    }
-    organiser: WebClient = await logged_in(Role.ORGANISER)
-    judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
-    conflicted: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"], email="x@agrosense.rs")
-    created = await _post(
-        organiser, f"/organiser/editions/{edition['id']}/judging/", {**ROUND, "name": "Final", "method": "pairwise"}
-    )
-    round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
-    assert (await _post(organiser, f"/organiser/rounds/{round_id}/open", {})).status_code == 302
-    url = f"/judge/rounds/{round_id}/pairwise"
-    strength = {"AgroSense": 4, "ParkPulse": 3, "FlowCity": 2, "WaterWatch": 1}
-
-    first = (await judge.get(url)).text
-    assert "Done, show me the next project" in first
-    await _post(judge, url, {"choice": "next"})
-    for _ in range(3):
-        page = (await judge.get(url)).text
-        if "Which of the two was better?" not in page:
-            break
-        before, now = sorted(
-            (n for n in strength if f"<h2>{n}</h2>" in page), key=lambda n: page.index(f"<h2>{n}</h2>")
-        )
-        better = "previous" if strength[before] > strength[now] else "current"
-        assert (await _post(judge, url, {"choice": better})).status_code == 302
-    not_shown = []
-    for _ in range(4):
-        page = (await conflicted.get(url)).text
-        not_shown.append("<h2>AgroSense</h2>" not in page)
-        await _post(conflicted, url, {"choice": "next" if "Done, show me" in page else "skip"})
-    ranking = (await organiser.get(f"/organiser/rounds/{round_id}/")).text
-
-    assert all(not_shown)
-    assert "Pairwise ranking (live)" in ranking and "3 votes so far" in ranking
-    assert await AuditEvent.count().where(AuditEvent.action == "pairwise.voted") == 3
-    assert set(apps) <= {n for n in strength if n in ranking}
-
-
 async def test_a_round_closes_at_its_time_once() -> None:
     edition = await make_edition()
     now = utc_now()
