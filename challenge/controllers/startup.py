@@ -36,9 +36,11 @@ from core.web import page
 
 AnyRequest = Request[Any, Any, Any]
 PITCH_DECK = FileRule(allowed_types=PDF_ONLY, max_bytes=15 * 1024 * 1024)
-# Room for the application's texts around a 15 MB deck and three answer files of the largest size
-# a question may allow (each file is held to its own question's limit as it arrives).
-FORM_BODY_LIMIT = PITCH_DECK.max_bytes + 2 * 1024 * 1024 + 3 * MAX_MEGABYTES * 1024 * 1024
+# Room for the application's texts around a 15 MB deck and one answer file of the largest size a
+# question may allow (each file is held to its own limit as it arrives). Kept this tight because a
+# refused upload is still read up to this limit; a form with several large answer files is sent
+# one file per save (the files already sent are kept with the draft).
+FORM_BODY_LIMIT = PITCH_DECK.max_bytes + 2 * 1024 * 1024 + MAX_MEGABYTES * 1024 * 1024
 LIST_FIELDS = ("problems", "sdgs", "support_needed")
 
 

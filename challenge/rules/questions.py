@@ -31,7 +31,8 @@ MAX_CHOICE_LABEL = 200
 DEFAULT_TEXT_LIMIT = 2000
 MAX_TEXT_LIMIT = 10000
 DEFAULT_MEGABYTES = 10
-MAX_MEGABYTES = 25
+# The platform's own upload limit (core.settings max_upload_bytes, 20 MiB by default).
+MAX_MEGABYTES = 20
 CHOICE_KINDS = frozenset({AnswerKind.SINGLE_CHOICE, AnswerKind.MULTIPLE_CHOICE})
 # Kinds an organiser can filter the screening list by (choices, yes/no, a number at least).
 FILTERABLE = frozenset({AnswerKind.SINGLE_CHOICE, AnswerKind.MULTIPLE_CHOICE, AnswerKind.YES_NO, AnswerKind.NUMBER})
@@ -270,7 +271,7 @@ def parse_definition(
             errors["file_types"] = N_("Choose at least one kind of file.")
         megabytes = _whole(form.get("max_megabytes", ""), low=1, high=MAX_MEGABYTES, default=DEFAULT_MEGABYTES)
         if megabytes is None:
-            errors["max_megabytes"] = N_("Give a whole number of megabytes from 1 to 25.")
+            errors["max_megabytes"] = N_("Give a whole number of megabytes from 1 to 20.")
         definition = Definition(kind=kind, label=label, help=help_text, file_types=chosen, max_megabytes=megabytes)
     return (None, errors) if errors else (definition, {})
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from challenge.enums import AnswerKind
 from challenge.rules.questions import (
+    DEFAULT_MEGABYTES,
     Asked,
     Checked,
     Choice,
@@ -38,6 +39,7 @@ from core.i18n import current_locale
 from core.i18n import gettext as _
 from core.rules import N_
 from core.scopes import require_organiser
+from core.tables import StoredFile
 
 # The purpose an upload takes when it becomes an answer (see may_read_answer_file).
 ANSWER_FILE = "question_answer"
@@ -497,6 +499,11 @@ async def _answer_file(user: CurrentUser, question: Asked, value: Raw, before: M
     file_id = int(text)
     if before is not None and before["file"] == file_id:
         return file_id
+    # A page's upload was held to the question's size as it arrived; one sent through the API first
+    # only to the platform's limit, so its size is checked here.
+    limit = (question.definition.max_megabytes or DEFAULT_MEGABYTES) * 1024 * 1024
+    if not await StoredFile.exists().where(StoredFile.id == file_id, StoredFile.size <= limit):
+        return None
     attached = await files.attach_uploads(
         file_ids=[file_id],
         owner_id=user.id,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 
 from challenge.services import questions
 from challenge.tables import Answer, Application, Edition, Question, QuestionVersion
 from core.auth import load_current_user
 from core.enums import Role
-from core.tables import AuditEvent
+from core.tables import AuditEvent, StoredFile
 from tests.factories import make_edition_taking_applications, make_municipality, make_problem
 from tests.web import WebClient, field_error
 
@@ -343,3 +344,47 @@ async def test_only_organisers_change_questions(logged_in) -> None:
     assert moved.status_code in (403, 404)
     assert user is not None
     assert len(await questions.question_lines(edition["id"])) == 1
+
+
+async def test_an_api_upload_over_the_questions_size_is_not_taken(logged_in) -> None:
+    edition, problem, organiser = await _world(logged_in)
+    upload = await _add(
+        organiser,
+        edition,
+        {
+            "kind": "file",
+            "label_en": "Extract",
+            "label_sr_Cyrl": "Извод",
+            "file_types": "application/pdf",
+            "max_megabytes": "1",
+        },
+    )
+    founder = await _startup(logged_in, edition)
+    application_id = await _draft(founder, edition, problem)
+    sizes = {}
+    for size in (2 * 1024 * 1024, 1000):
+        sizes[size] = (
+            await StoredFile.insert(
+                StoredFile(
+                    key=uuid.uuid4().hex,
+                    original_name="x.pdf",
+                    content_type="application/pdf",
+                    size=size,
+                    sha256="0",
+                    owner=founder.user["id"],
+                )
+            ).returning(StoredFile.id)
+        )[0]["id"]
+    body = {**TEXTS, "sdgs": [6], "problems": [problem["id"]]}
+    headers = {"x-csrftoken": await founder.csrf_token()}
+    url = f"/api/v1/startup/applications/{application_id}"
+
+    too_big = await founder.http.put(
+        url, json={**body, "question_answers": {str(upload): str(sizes[2 * 1024 * 1024])}}, headers=headers
+    )
+    small = await founder.http.put(
+        url, json={**body, "question_answers": {str(upload): str(sizes[1000])}}, headers=headers
+    )
+
+    assert too_big.json()["question_answers"] == {}
+    assert small.json()["question_answers"] == {str(upload): str(sizes[1000])}

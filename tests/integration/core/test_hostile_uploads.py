@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from challenge.controllers.startup import FORM_BODY_LIMIT
 from challenge.tables import Application, Problem
 from core.enums import Role
 from core.settings import PROJECT_ROOT, get_settings
@@ -192,7 +193,7 @@ async def _pitch_deck(logged_in) -> Entry:
         "pitch_deck",
         fields,
         15 * MB,
-        17 * MB,
+        FORM_BODY_LIMIT,  # the deck, the texts and one answer file to an organisers' question
         "Six weeks in two villages.",
         "PDF",
     )

@@ -129,7 +129,7 @@ def test_parse_definition_file_types_and_size() -> None:
     assert (definition.file_types, definition.max_megabytes) == (("application/pdf", "image/png"), 5)
     assert none_chosen == {
         "file_types": "Choose at least one kind of file.",
-        "max_megabytes": "Give a whole number of megabytes from 1 to 25.",
+        "max_megabytes": "Give a whole number of megabytes from 1 to 20.",
     }
 
 
