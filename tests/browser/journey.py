@@ -189,6 +189,7 @@ _OVERFLOW = """
 
 async def assert_fits(page: Page) -> None:
     """The page is no wider than the screen: nothing to scroll sideways on a phone."""
+    await page.wait_for_load_state("load")
     measured = await page.evaluate(_OVERFLOW)
     assert measured["scroll"] <= measured["width"], (
         f"{page.url} is {measured['scroll']} px wide on a {measured['width']} px screen; "

@@ -109,6 +109,9 @@ async def test_a_judge_goes_from_the_checklist_to_the_sheets_to_score(open_page,
         "%(num)s sheets to score in %(round)s by %(when)s.",
     )
     text = tr(variant, singular, plural, 1, round="Screening", when=_when(closes, variant))
+    # The judging page must have replaced the one the header link was clicked on before it is
+    # measured; on a busy machine the measurement once ran mid-navigation, with no body yet.
+    await expect(checklist.get_by_role("link", name=text)).to_be_visible()
     if variant.is_phone:
         await assert_fits(page)
     await checklist.get_by_role("link", name=text).click()
