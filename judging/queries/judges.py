@@ -8,6 +8,7 @@ from challenge.tables import Application, ApplicationProblem, StartupMember
 from core.enums import Role
 from core.tables import Membership, User
 from judging.records import JudgeRow
+from judging.rules import assignment as assignment_rules
 from judging.rules import conflicts as conflict_rules
 from judging.tables import DeclaredConflict, JudgeAssignment, JudgeProfile
 from mentoring.enums import MatchStatus
@@ -38,6 +39,23 @@ async def judges_of(edition_id: int) -> list[JudgeRow]:
             expertise=list(profiles[u["id"]]["expertise"]) if u["id"] in profiles else [],
         )
         for u in users
+    ]
+
+
+async def applications_to_judge(entered: list[int]) -> list[assignment_rules.ApplicationToJudge]:
+    """The applications entered in a round, as the assignment rules see them (startup and tags)."""
+    if not entered:
+        return []
+    rows = (
+        await Application.select(
+            Application.id, Application.support_needed, Application.startup.name.as_alias("startup_name")
+        )
+        .where(Application.id.is_in(entered))
+        .output(load_json=True)
+    )
+    return [
+        assignment_rules.ApplicationToJudge(id=a["id"], startup_name=a["startup_name"], tags=tuple(a["support_needed"]))
+        for a in rows
     ]
 
 

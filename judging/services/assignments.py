@@ -11,7 +11,7 @@ from core.i18n import gettext as _
 from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
 from judging.enums import RoundMethod, RoundStatus
-from judging.queries.judges import conflicts_in, judges_of
+from judging.queries.judges import applications_to_judge, conflicts_in, judges_of
 from judging.queries.releases import released_judges
 from judging.queries.rounds import load_round
 from judging.records import AssignmentReport, JudgeRow, RoundRow, Shortfall
@@ -19,22 +19,6 @@ from judging.rules import assignment as rules
 from judging.rules import conflicts as conflict_rules
 from judging.rules.pairwise import PAIRWISE_NEEDS_NO_ASSIGNMENT
 from judging.tables import DeclaredConflict, JudgeAssignment, Round, RoundApplication, ScoreSheet
-
-
-async def _wanted(entered: list[int]) -> list[rules.ApplicationToJudge]:
-    if not entered:
-        return []
-    rows = (
-        await Application.select(
-            Application.id, Application.support_needed, Application.startup.name.as_alias("startup_name")
-        )
-        .where(Application.id.is_in(entered))
-        .output(load_json=True)
-    )
-    return [
-        rules.ApplicationToJudge(id=a["id"], startup_name=a["startup_name"], tags=tuple(a["support_needed"]))
-        for a in rows
-    ]
 
 
 async def _kept(round_id: int) -> set[tuple[int, int]]:
@@ -74,7 +58,7 @@ async def _plan(round_: RoundRow, judges: list[JudgeRow]) -> tuple[rules.Assignm
         for r in await RoundApplication.select(RoundApplication.application).where(RoundApplication.round == round_.id)
     ]
     found = await conflicts_in(round_.edition, entered)
-    wanted = await _wanted(entered)
+    wanted = await applications_to_judge(entered)
     conflicted = conflict_rules.conflicted_pairs(found)
     kept = await _kept(round_.id) - conflicted
     # A judge who dropped out keeps the sheets they scored and is given nothing new.

@@ -23,13 +23,12 @@ from core.i18n import gettext as _
 from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
 from judging.enums import RoundMethod, RoundStatus, ScoreStatus
-from judging.queries.judges import conflicts_in, judges_of
+from judging.queries.judges import applications_to_judge, conflicts_in, judges_of
 from judging.queries.releases import released_judges
 from judging.queries.rounds import load_round
 from judging.records import AssignmentReport, RoundRow, Shortfall
 from judging.rules import assignment as rules
 from judging.rules import conflicts as conflict_rules
-from judging.services.assignments import _wanted
 from judging.services.judge_mail import JudgeMail, judge_recipients, mail_judge
 from judging.tables import JudgeAssignment, JudgeRelease, Round, RoundApplication, ScoreSheet
 
@@ -85,7 +84,7 @@ async def _plan(round_: RoundRow, judge_id: int, released_pairs: set[tuple[int, 
     } - released_pairs
     return rules.plan_top_up(
         [rules.Judge(id=j.id, name=j.name, expertise=tuple(j.expertise), organisation=j.organisation) for j in judges],
-        await _wanted(entered),
+        await applications_to_judge(entered),
         released=await released_judges(round_.id) | {judge_id},
         current=current,
         judges_per_application=round_.judges_per_application,
