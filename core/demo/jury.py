@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
@@ -40,12 +41,37 @@ SEMI_FINAL = ("Semi-final", "weighted_rubric", "advanced", 3, 6, 6, "z_score")
 FINAL = ("Final", "pairwise", "advanced", 1, 50, 3, "judge_offset")
 # What the teams see of a published round: the interviews share normalised scores and comments.
 FEEDBACK = {"Interviews": (FeedbackScores.NORMALISED_MEAN, True)}
+# What judges write: each pool is drawn from per application and judge (seeded), so the judges
+# of one panel rarely write the same words and a rebuilt demo reads the same.
+IMPACT_PRAISE = (
+    "Clear plan for the pilot; the municipality is on board.",
+    "Solves the problem for most residents affected, not just the easy cases.",
+    "The pilot would show results within one season; the data to measure it already exists.",
+    "Residents asked for exactly this at the town hall meetings.",
+)
 # The interview panels' comments on Feasibility and Team strength; every third judge keeps one for the organisers.
-INTERVIEW_COMMENTS = (
+FEASIBLE = (
     "The budget is realistic; three months is tight for the installation.",
+    "The hardware is off the shelf and the municipality already owns the poles: doable.",
+    "A sensible plan: start with one district, then widen once the numbers hold.",
+    "Costs are itemised and the procurement path is clear.",
+)
+NOT_YET_FEASIBLE = (
     "The pilot plan needs a budget per month and a named contact in the municipality.",
+    "Three months will not cover the permits; plan for six or cut the scope.",
+    "Who maintains the devices after the pilot is not answered.",
+    "The data-sharing agreement with the utility is assumed, not agreed.",
+)
+TEAM_NOTES = (
     "Strong technical founders; add someone who has sold to municipalities.",
+    "A small team with a good track record of shipping; stretched if the pilot grows.",
+    "The founders answered every question directly, with numbers.",
+    "Experienced in the sector; the product lead is new and will need support.",
+)
+PRIVATE_NOTES = (
     "Knows the mayor's office well: ask the team about any conflict before the final.",
+    "Their reference from the last pilot was lukewarm; worth a phone call.",
+    "One founder also advises a competing applicant: check before the final.",
 )
 PAIRWISE_JUDGES = 6
 VOTES_PER_JUDGE = 5
@@ -117,6 +143,12 @@ async def _create_round(world: World, spec: tuple[str, str, str, int, int, int, 
     return round_id
 
 
+def judge_comment(pool: tuple[str, ...], *, seed: int, application_id: int, judge_number: int) -> str:
+    """One comment from the pool, the same on every run; neighbouring judges on one application get different ones."""
+    start = random.Random(f"{seed}:{application_id}").randrange(len(pool))
+    return pool[(start + judge_number) % len(pool)]
+
+
 async def _score_round(
     world: World, round_id: int, *, share: float = 1.0, seed: int = 1, comments: bool = False
 ) -> None:
@@ -140,15 +172,18 @@ async def _score_round(
                 low, high = criterion["scale_min"], criterion["scale_max"]
                 raw = quality * high / 10 + LENIENCY[number] * high / 10 + rng.uniform(-0.4, 0.4)
                 values[f"c{criterion['id']}"] = str(max(low, min(high, round(raw))))
+            said = functools.partial(
+                judge_comment, seed=seed, application_id=assignment["application"], judge_number=number
+            )
             if quality > 8:
-                values[f"c{criteria[0]['id']}_comment"] = "Clear plan for the pilot; the municipality is on board."
+                values[f"c{criteria[0]['id']}_comment"] = said(IMPACT_PRAISE)
             if comments:
                 feasibility, team = f"c{criteria[1]['id']}", f"c{criteria[2]['id']}"
-                values[f"{feasibility}_comment"] = INTERVIEW_COMMENTS[0 if quality >= 7 else 1]
+                values[f"{feasibility}_comment"] = said(FEASIBLE if quality >= 7 else NOT_YET_FEASIBLE)
                 if number % 3 == 0:
-                    values[f"{team}_comment"], values[f"{team}_private"] = INTERVIEW_COMMENTS[3], "on"
+                    values[f"{team}_comment"], values[f"{team}_private"] = said(PRIVATE_NOTES), "on"
                 else:
-                    values[f"{team}_comment"] = INTERVIEW_COMMENTS[2]
+                    values[f"{team}_comment"] = said(TEAM_NOTES)
             await scoring.save_sheet(
                 user=judge,
                 assignment_id=assignment["id"],
