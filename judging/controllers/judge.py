@@ -37,7 +37,7 @@ AnyRequest = Request[Any, Any, Any]
 
 
 async def sheet_context(request: AnyRequest) -> dict[str, Any]:
-    shown = await sheet_page(request.user, int(request.path_params["assignment_id"]))
+    shown = await sheet_page(request.user, int(request.path_params["assignment_id"]), now=utc_now())
     return {**msgspec.structs.asdict(shown), "stored_values": forms.sheet_form_values(shown.sheet)}
 
 

@@ -22,7 +22,7 @@ from judging.enums import DeckPolicy, RoundMethod, RoundStatus, ScoreStatus
 from judging.queries import blind
 from judging.queries.rounds import criteria_of, load_round
 from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow
-from judging.rules import deadlines, redaction
+from judging.rules import deadlines, redaction, rounds
 from judging.rules.pairwise import PAIRWISE_HAS_NO_SHEETS
 from judging.rules.redaction import ShownField
 from judging.tables import JudgeAssignment, ScoreSheet
@@ -142,7 +142,7 @@ async def blind_deck(user: CurrentUser, assignment_id: int) -> tuple[DeckFile, s
     return deck, row["content_type"] if row else "application/octet-stream"
 
 
-async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
+async def sheet_page(user: CurrentUser, assignment_id: int, *, now: datetime) -> SheetPage:
     assignment = await assignment_of(user, assignment_id)
     round_ = await load_round(assignment.round)
     if round_.method == RoundMethod.PAIRWISE:
@@ -174,7 +174,7 @@ async def sheet_page(user: CurrentUser, assignment_id: int) -> SheetPage:
         deck=deck,
         criteria=await criteria_of(round_.id),
         sheet=await load_sheet(assignment.id),
-        editable=round_.status == RoundStatus.OPEN,
+        editable=rounds.scoring_refusal(round_.status, closes_at=round_.closes_at, now=now) is None,
         entry_name=entry_name,
         shown=shown,
     )

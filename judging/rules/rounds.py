@@ -115,6 +115,26 @@ def closing(stored: Window, *, now: datetime) -> Closing:
     return Closing(Window(opened, now), early=stored.closes_at is None or now < stored.closes_at)
 
 
+SCORING_NOT_OPEN = N_("This round is not open for scoring.")
+SCORES_FINAL = N_("This round closed; scores can no longer change.")
+
+
+def scoring_refusal(status: RoundStatus, *, closes_at: datetime | None, now: datetime) -> str | None:
+    """Why a judge's sheet cannot change now (a msgid), or None while the round takes scores.
+
+    An open round whose closing time has passed is closed for its judges even before the
+    closing job has run, so the sheet reads as final exactly when saving it is refused.
+    """
+    _aware(now)
+    if status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        return SCORES_FINAL
+    if status != RoundStatus.OPEN:
+        return SCORING_NOT_OPEN
+    if closes_at is not None and now > closes_at:
+        return SCORES_FINAL
+    return None
+
+
 # -- Last year's rubric
 
 

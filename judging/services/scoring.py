@@ -15,10 +15,11 @@ from core.clock import utc_now
 from core.errors import NotFound, StateConflict, ValidationFailed
 from core.i18n import gettext as _
 from core.rules import N_
-from judging.enums import RoundMethod, RoundStatus, ScoreStatus
+from judging.enums import RoundMethod, ScoreStatus
 from judging.queries.queue import assignment_of
 from judging.queries.rounds import criteria_of, load_round, rubric
 from judging.records import SavedSheet
+from judging.rules import rounds as round_rules
 from judging.rules import rubrics
 from judging.rules.pairwise import PAIRWISE_HAS_NO_SHEETS
 from judging.schemas import ScoresIn
@@ -42,11 +43,10 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn
     round_ = await load_round(assignment.round)
     if round_.method == RoundMethod.PAIRWISE:
         raise NotFound(PAIRWISE_HAS_NO_SHEETS)
-    if round_.status != RoundStatus.OPEN:
-        raise StateConflict(N_("This round is not open for scoring."))
     now = utc_now()
-    if round_.closes_at and now > round_.closes_at:
-        raise StateConflict(N_("This round closed; scores can no longer change."))
+    refusal = round_rules.scoring_refusal(round_.status, closes_at=round_.closes_at, now=now)
+    if refusal is not None:
+        raise StateConflict(refusal)
     criteria = rubric(await criteria_of(round_.id))
     # Only the rubric's criteria are read; anything else sent along is not part of the sheet.
     known = {c.id for c in criteria}

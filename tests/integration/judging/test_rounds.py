@@ -7,6 +7,8 @@ import html
 import re
 from datetime import timedelta
 
+import pytest
+
 from challenge.tables import Application, Startup, StartupMember
 from core.auth import load_current_user
 from core.clock import utc_now
@@ -454,3 +456,51 @@ async def test_a_worker_builds_one_round_page_at_a_time(logged_in, monkeypatch) 
 
     assert [page.status_code for page in pages] == [200] * 4
     assert most == 1
+
+
+@pytest.mark.parametrize("blind", [False, True])
+async def test_a_closed_rounds_sheet_reads_final_and_a_save_is_refused_saying_so(logged_in, blind: bool) -> None:
+    edition = await make_edition()
+    await _submitted(edition, "ParkPulse")
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
+    created = await _post(
+        organiser, f"/organiser/editions/{edition['id']}/judging/", ROUND | ({"blind": "on"} if blind else {})
+    )
+    round_id = int(created.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    for step, data in [("rubric", RUBRIC), ("open", {}), ("assign", {})]:
+        assert (await _post(organiser, f"/organiser/rounds/{round_id}/{step}", data)).status_code == 302
+    assert (await Round.select(Round.blind).where(Round.id == round_id).first()) == {"blind": blind}
+    assignment = (await JudgeAssignment.select().where(JudgeAssignment.judge == judge.user["id"]).first())["id"]
+    assert (await _score(judge, assignment, 7, 6)).status_code == 302
+    open_sheet = (await judge.get(f"/judge/assignments/{assignment}")).text
+    assert "You can change your scores until then." in open_sheet and 'id="sheet-final"' not in open_sheet
+
+    assert (await _post(organiser, f"/organiser/rounds/{round_id}/close", {})).status_code == 302
+    closed_sheet = (await judge.get(f"/judge/assignments/{assignment}")).text
+    refused = await _score(judge, assignment, 2, 2)
+
+    assert "You can change your scores until then." not in closed_sheet
+    assert "This round is closed." in closed_sheet and "no longer change them" in closed_sheet
+    assert 'value="submit"' not in closed_sheet and 'value="7" disabled' in closed_sheet
+    assert refused.status_code == 409
+    assert "This round closed; scores can no longer change." in refused.text and 'id="sheet-final"' in refused.text
+    stored = await ScoreSheet.select(ScoreSheet.status, ScoreSheet.total).where(ScoreSheet.assignment == assignment)
+    assert [row["status"] for row in stored] == ["submitted"]
+
+
+async def test_an_open_rounds_sheet_past_its_closing_time_reads_final_before_the_job_closes_it(logged_in) -> None:
+    edition = await make_edition()
+    await _submitted(edition, "ParkPulse")
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
+    round_id = await _open_round(organiser, edition)
+    assignment = (await JudgeAssignment.select().where(JudgeAssignment.judge == judge.user["id"]).first())["id"]
+    await Round.update({Round.closes_at: utc_now() - timedelta(minutes=1)}).where(Round.id == round_id)
+
+    sheet = (await judge.get(f"/judge/assignments/{assignment}")).text
+    refused = await _score(judge, assignment, 7, 6)
+
+    assert 'id="sheet-final"' in sheet and 'value="submit"' not in sheet
+    assert refused.status_code == 409 and "This round closed; scores can no longer change." in refused.text
+    assert await ScoreSheet.count().where(ScoreSheet.assignment == assignment) == 0
