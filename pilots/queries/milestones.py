@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
+import msgspec
+
 from core.auth import CurrentUser
 from core.enums import Role
 from core.errors import NotFound
@@ -70,33 +72,59 @@ async def milestones_of(pilot_id: int, *, public_only: bool = False) -> list[Mil
     ]
 
 
-async def people_for(pilot: PilotRow, sides: Iterable[Side]) -> list[Recipient]:
-    """Everyone with an active account who stands for any of `sides` in `pilot`, once each:
-    organisers; the municipality's staff; the startup's members. The same grants as `sides_of`,
-    so nobody is asked to sign what they may not sign."""
-    wanted = set(sides)
-    by_user: dict[int, set[Side]] = defaultdict(set)
-    if Side.ORGANISER in wanted:
-        for row in await Membership.select(Membership.user).where(Membership.role == Role.ORGANISER):
-            by_user[row["user"]].add(Side.ORGANISER)
-    if Side.MUNICIPALITY in wanted:
-        for row in await Membership.select(Membership.user).where(
-            Membership.role == Role.MUNICIPALITY, Membership.organisation_id == pilot.municipality
+async def people_of(pilots: Iterable[PilotRow]) -> dict[int, list[Recipient]]:
+    """Everyone with an active account who stands for a side of each pilot, by pilot id, in four
+    queries however many pilots: organisers; the municipality's staff; the startup's members. Each
+    recipient carries every side they stand for in that pilot; the same grants as `sides_of`."""
+    pilots = list(pilots)
+    if not pilots:
+        return {}
+    organisers = {
+        row["user"] for row in await Membership.select(Membership.user).where(Membership.role == Role.ORGANISER)
+    }
+    members: dict[tuple[Role, int], set[int]] = defaultdict(set)
+    for role, organisations in (
+        (Role.MUNICIPALITY, {pilot.municipality for pilot in pilots}),
+        (Role.STARTUP, {pilot.startup for pilot in pilots}),
+    ):
+        for row in await Membership.select(Membership.user, Membership.organisation_id).where(
+            Membership.role == role, Membership.organisation_id.is_in(sorted(organisations))
         ):
-            by_user[row["user"]].add(Side.MUNICIPALITY)
-    if Side.STARTUP in wanted:
-        for row in await Membership.select(Membership.user).where(
-            Membership.role == Role.STARTUP, Membership.organisation_id == pilot.startup
-        ):
-            by_user[row["user"]].add(Side.STARTUP)
-    if not by_user:
-        return []
+            members[(role, row["organisation_id"])].add(row["user"])
+    everyone = organisers.union(*members.values())
+    if not everyone:
+        return {pilot.id: [] for pilot in pilots}
     users = await (
         User.select(User.id, User.name, User.email, User.locale)
-        .where(User.id.is_in(list(by_user)), User.is_active == True)  # noqa: E712
+        .where(User.id.is_in(sorted(everyone)), User.is_active == True)  # noqa: E712
         .order_by(User.id)
     )
-    return [Recipient(**user, sides=frozenset(by_user[user["id"]])) for user in users]
+    people: dict[int, list[Recipient]] = {}
+    for pilot in pilots:
+        by_user: dict[int, set[Side]] = defaultdict(set)
+        for side, ids in (
+            (Side.ORGANISER, organisers),
+            (Side.MUNICIPALITY, members[(Role.MUNICIPALITY, pilot.municipality)]),
+            (Side.STARTUP, members[(Role.STARTUP, pilot.startup)]),
+        ):
+            for user_id in ids:
+                by_user[user_id].add(side)
+        people[pilot.id] = [
+            Recipient(**user, sides=frozenset(by_user[user["id"]])) for user in users if user["id"] in by_user
+        ]
+    return people
+
+
+def standing_for(people: Iterable[Recipient], sides: Iterable[Side]) -> list[Recipient]:
+    """Those of `people` who stand for any of `sides`, each with only those of their sides."""
+    wanted = frozenset(sides)
+    return [msgspec.structs.replace(person, sides=person.sides & wanted) for person in people if person.sides & wanted]
+
+
+async def people_for(pilot: PilotRow, sides: Iterable[Side]) -> list[Recipient]:
+    """Everyone with an active account who stands for any of `sides` in `pilot`, once each
+    (`people_of` for one pilot), so nobody is asked to sign what they may not sign."""
+    return standing_for((await people_of([pilot]))[pilot.id], sides)
 
 
 async def due_entries() -> list[DueEntry]:

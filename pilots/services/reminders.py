@@ -14,9 +14,8 @@ from core import db
 from core.i18n import gettext as _
 from core.i18n import in_locale, label
 from core.mail import queue_mail
-from pilots.queries.milestones import due_entries, people_for, sides_in_order
-from pilots.queries.pilots import load_pilot, local_days
-from pilots.records import PilotRow
+from pilots.queries.milestones import due_entries, people_of, sides_in_order, standing_for
+from pilots.queries.pilots import local_days, pilots_by_id
 from pilots.rules.reminders import ItemKind, Nudge, reminders_due
 
 
@@ -24,7 +23,6 @@ async def send_reminders(*, now: datetime) -> int:
     """Queue today's reminders (due soon, overdue); returns how many mails were queued."""
     entries = {(entry.kind, entry.item_id): entry for entry in await due_entries()}
     today = await local_days((entry.pilot_id for entry in entries.values()), now=now)
-    pilots: dict[int, PilotRow] = {}
     queued = 0
     # Each item on its pilot's own date: "due tomorrow" turns at the municipality's midnight.
     due = [
@@ -34,16 +32,17 @@ async def send_reminders(*, now: datetime) -> int:
             [entry.item for entry in entries.values() if today[entry.pilot_id] == day], today=day
         )
     ]
+    # The pilots and their people in a handful of queries, however many reminders are due.
+    pilots = await pilots_by_id(reminder.item.pilot_id for reminder in due)
+    people = await people_of(pilots.values())
     for reminder in due:
         item = reminder.item
         entry = entries[(item.kind, item.item_id)]
-        if item.pilot_id not in pilots:
-            pilots[item.pilot_id] = await load_pilot(item.pilot_id)
         pilot = pilots[item.pilot_id]
         measurement = item.kind is ItemKind.MEASUREMENT
         link = f"/pilots/{pilot.id}/work/kpis" if measurement else f"/pilots/{pilot.id}/work/milestones"
         async with db.transaction():
-            for person in await people_for(pilot, item.sides):
+            for person in standing_for(people[pilot.id], item.sides):
                 with in_locale(person.locale):
                     overdue = reminder.nudge is Nudge.OVERDUE
                     if measurement:
@@ -69,7 +68,7 @@ async def send_reminders(*, now: datetime) -> int:
                         due=item.due_on.isoformat(),
                         measurement=measurement,
                         overdue=overdue,
-                        sides=", ".join(label(side, "Side") for side in sides_in_order(person.sides & item.sides)),
+                        sides=", ".join(label(side, "Side") for side in sides_in_order(person.sides)),
                         link=link,
                     )
     return queued

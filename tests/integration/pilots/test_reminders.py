@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from typing import Any
 
+import pytest
 from litestar import Litestar
 
 from challenge.tables import Edition
+from core.db import engine
 from core.scheduler import registered_jobs
 from core.tables import OutboxMessage
 from pilots.enums import MeasurementStatus, PilotStatus, SignOffDecision
@@ -182,3 +185,88 @@ async def test_the_startup_side_is_mailed_as_it_signs_by_its_startup_role() -> N
         True,
         False,
     )
+
+
+@pytest.fixture
+def queries_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the application sends from now on."""
+    engine_class = type(engine())
+    original = engine_class.run_querystring
+    seen: list[str] = []
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counted)
+    return seen
+
+
+async def _another_running_pilot(world, n: int) -> tuple[int, dict, dict]:
+    """A second running pilot of the same edition, in another town with another startup and their people."""
+    from core.enums import Role
+    from pilots.tables import Pilot
+    from tests.factories import make_municipality, make_startup, make_user
+    from tests.integration.core.personal_data import make_team
+
+    town = await make_municipality(name=f"Town {n}")
+    startup = await make_startup(name=f"Startup {n}")
+    staff = await make_user(
+        name=f"Staff {n}", email=f"staff{n}@town.example", role=Role.MUNICIPALITY, organisation_id=town["id"]
+    )
+    founder = await make_user(name=f"Founder {n}", email=f"founder{n}@startup.example")
+    await make_team(world.edition["id"], startup["id"], founder)
+    first = await Pilot.select().where(Pilot.id == world.pilot_id).first()
+    copied = {key: value for key, value in first.items() if key not in ("id", "code", "municipality", "startup")}
+    pilot_id = (
+        await Pilot.insert(
+            Pilot(**copied, code=f"p{n:04d}x", municipality=town["id"], startup=startup["id"])
+        ).returning(Pilot.id)
+    )[0]["id"]
+    return pilot_id, staff, founder
+
+
+async def test_many_pilots_are_reminded_in_a_bounded_number_of_queries_with_the_same_mails(queries_run) -> None:
+    world = await make_pilot_world()
+    first_kpi = await add_kpi(world.pilot_id, reporter="startup")
+    first_milestone = await add_milestone_row(
+        world.pilot_id, title="Report", due_on=date(2026, 9, 30), sides=["organiser", "municipality"]
+    )
+    expected = [
+        (world.founder["email"], f"pilot:measurement:{first_kpi}:due_soon:2026-10-01:{world.founder['id']}"),
+        (world.organiser["email"], f"pilot:milestone:{first_milestone}:due_soon:2026-09-30:{world.organiser['id']}"),
+        (world.staff["email"], f"pilot:milestone:{first_milestone}:due_soon:2026-09-30:{world.staff['id']}"),
+    ]
+    counts = []
+    for n in range(1, 6):
+        pilot_id, staff, founder = await _another_running_pilot(world, n)
+        kpi_id = await add_kpi(pilot_id, reporter="municipality")
+        milestone_id = await add_milestone_row(
+            pilot_id, title=f"Sensors {n}", due_on=date(2026, 9, 30), sides=["startup", "municipality"]
+        )
+        expected += [
+            (staff["email"], f"pilot:measurement:{kpi_id}:due_soon:2026-10-01:{staff['id']}"),
+            (founder["email"], f"pilot:milestone:{milestone_id}:due_soon:2026-09-30:{founder['id']}"),
+            (staff["email"], f"pilot:milestone:{milestone_id}:due_soon:2026-09-30:{staff['id']}"),
+        ]
+        if n in (1, 5):
+            # A run of the same day with 2 and with 6 pilots, its mails then dropped: the queries
+            # besides the outbox's own (one per mail) do not grow with the pilots.
+            await OutboxMessage.delete(force=True)
+            queries_run.clear()
+            await send_reminders(now=SEP_29)
+            counts.append(sum(1 for sql in queries_run if "outbox" not in sql.lower()))
+    await OutboxMessage.delete(force=True)
+
+    queued = await send_reminders(now=SEP_29)
+
+    assert queued == len(expected) == 18
+    assert await _reminders() == sorted(expected, key=lambda mail: mail[1])
+    assert counts[0] == counts[1]
+    stands_for = {
+        (m["to_address"], m["body_text"].split("You stand for: ")[1].split(".")[0])
+        for m in await OutboxMessage.select(OutboxMessage.to_address, OutboxMessage.body_text)
+    }
+    assert {side for address, side in stands_for if address == "staff1@town.example"} == {"the municipality"}
+    assert {side for address, side in stands_for if address == "founder1@startup.example"} == {"the startup"}
+    assert {side for address, side in stands_for if address == world.organiser["email"]} == {"the organisers"}
