@@ -126,7 +126,12 @@ async def the_organiser_releases_the_projector(chair: Page, variant: Variant, ro
     )
     await expect(main(chair).locator(".projector-ranking li")).to_have_count(3)
     await expect(main(chair)).to_contain_text(tr(variant, "not enough comparisons yet: %(m)s of %(k)s", m=1, k=2))
+    # The room's screen carries no site navigation; the organiser has a quiet way back to the round.
+    await expect(chair.locator("header.site-header")).to_have_count(0)
+    await expect(chair.get_by_role("navigation")).to_have_count(0)
     await assert_fits(chair)
+    await chair.get_by_role("link", name=exactly(tr(variant, "Back to the round"))).click()
+    await expect(main(chair).get_by_role("link", name=exactly(tr(variant, "Open the projector page")))).to_be_visible()
 
 
 async def test_a_pairwise_final_with_a_stale_tab_cant_tell_and_the_projector(

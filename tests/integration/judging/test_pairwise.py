@@ -218,6 +218,27 @@ async def test_the_projector_shows_the_ranking_only_while_released(logged_in, cl
     assert await AuditEvent.count().where(AuditEvent.action == "round.projector_withdrawn") == 1
 
 
+async def test_the_projector_has_its_own_layout_and_only_the_organiser_a_way_back(logged_in, client: WebClient) -> None:
+    edition, round_id, organiser = await _final(logged_in)
+    judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
+    await _post(organiser, f"/organiser/rounds/{round_id}/projector", {"released": "1"})
+    projector = f"/rounds/{round_id}/projector"
+
+    room = await client.get(projector)
+    chair = await organiser.get(projector)
+    juror = await judge.get(projector)
+
+    assert room.status_code == chair.status_code == juror.status_code == 200
+    for shown in (room.text, chair.text, juror.text):
+        assert 'class="site-header"' not in shown and 'aria-label="Main"' not in shown
+        assert 'href="/organiser/"' not in shown and 'action="/logout"' not in shown
+        assert '<ol class="projector-ranking">' in shown and '<body class="projector-screen">' in shown
+    back = f'<a href="/organiser/rounds/{round_id}#projector" id="back-to-round">Back to the round</a>'
+    assert back in chair.text
+    assert "Back to the round" not in room.text and "Back to the round" not in juror.text
+    assert (await organiser.get(f"/organiser/rounds/{round_id}")).status_code == 200
+
+
 async def test_the_api_answers_pairs_by_token_refuses_stale_ones_and_ranks_the_final(logged_in) -> None:
     edition, round_id, organiser = await _final(logged_in)
     judge: WebClient = await logged_in(Role.JUDGE, edition_id=edition["id"])
