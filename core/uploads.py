@@ -8,7 +8,9 @@ renamed executable never passes for a PDF.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -32,6 +34,8 @@ from core.settings import get_settings
 from core.storage import Storage, StorageWriter
 
 SNIFF_BYTES = 262  # what `filetype` needs to recognise every type it knows
+# An XLSX is a ZIP whose identifying entries may start a few KB in: a rule accepting it looks further.
+SPREADSHEET_SNIFF_BYTES = 8192
 MAX_FIELD_BYTES = 256 * 1024
 MAX_FIELDS_TOTAL_BYTES = 2 * 1024 * 1024
 # A part's header line carries the client's file name: long names are cut to size later
@@ -39,11 +43,17 @@ MAX_FIELDS_TOTAL_BYTES = 2 * 1024 * 1024
 MAX_PART_HEADER_BYTES = 64 * 1024
 MALFORMED = N_("The form arrived incomplete or malformed. Please send it again.")
 
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
 CONTENT_TYPE_NAMES = {
     "application/pdf": N_("PDF"),
     "image/png": N_("PNG image"),
     "image/jpeg": N_("JPEG image"),
     "image/webp": N_("WebP image"),
+    CSV: N_("CSV"),
+    XLSX: N_("Excel spreadsheet (XLSX)"),
+    ODS: N_("OpenDocument spreadsheet (ODS)"),
 }
 # What a refused file turned out to contain, as the sentence of the refusal says it.
 CONTENT_PHRASES = {
@@ -51,6 +61,8 @@ CONTENT_PHRASES = {
     "image/png": N_("a PNG image"),
     "image/jpeg": N_("a JPEG image"),
     "image/webp": N_("a WebP image"),
+    XLSX: N_("an Excel spreadsheet"),
+    ODS: N_("an OpenDocument spreadsheet"),
 }
 OTHER_CONTENT = N_("a %(kind)s file")
 OTHER_CONTENT_VOWEL = N_("an %(kind)s file")  # "an EXE file"
@@ -63,6 +75,8 @@ class FileRule:
     allowed_types: frozenset[str]
     max_bytes: int
     required: bool = False
+    # How many first bytes decide what the file is (more for XLSX, see SPREADSHEET_SNIFF_BYTES).
+    sniff_bytes: int = SNIFF_BYTES
 
     def describe(self) -> str:
         return ", ".join(sorted(_(CONTENT_TYPE_NAMES[t]) if t in CONTENT_TYPE_NAMES else t for t in self.allowed_types))
@@ -70,6 +84,16 @@ class FileRule:
 
 PDF_ONLY = frozenset({"application/pdf"})
 PDF_OR_IMAGE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+SPREADSHEETS = frozenset({CSV, XLSX, ODS})
+# Text has no magic number: a CSV is accepted as UTF-8 throughout with no control characters
+# but tab and line ends (checked as it streams, to its last byte), so no binary passes as one.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_CSV = N_("“%(name)s” is not a CSV file: a CSV must be UTF-8 text. Accepted: %(accepted)s.")
+
+
+def is_text(text: str) -> bool:
+    """Whether decoded text is plain text: no control characters but tab, line feed and carriage return."""
+    return NOT_TEXT.search(text) is None
 
 
 @dataclass(frozen=True)
@@ -97,7 +121,15 @@ class ParsedForm:
 
 
 # The extension each accepted type is stored and served with, whatever the client called the file.
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    CSV: "csv",
+    XLSX: "xlsx",
+    ODS: "ods",
+}
 MAX_NAME = 200
 
 
@@ -133,6 +165,8 @@ class _PartState:
         self.digest = hashlib.sha256()
         self.content_type = ""
         self.rejected = False
+        # Set for a CSV: every byte after the first ones must decode as UTF-8 text too.
+        self.text: codecs.IncrementalDecoder | None = None
 
 
 class _StreamingForm:
@@ -210,9 +244,9 @@ class _StreamingForm:
         part.digest.update(chunk)
         if part.writer is None:
             part.buffer += chunk
-            if len(part.buffer) >= SNIFF_BYTES:
+            if len(part.buffer) >= rule.sniff_bytes:
                 self._start_writing(rule)
-        else:
+        elif self._still_text(chunk, rule):
             part.writer.write(chunk)
 
     def on_part_end(self) -> None:
@@ -236,7 +270,7 @@ class _StreamingForm:
             return  # an empty file input without a name: nothing chosen
         if part.writer is None:
             self._start_writing(rule)
-        if part.writer is None:
+        if part.writer is None or not self._still_text(b"", rule, final=True):
             return
         part.writer.commit()
         self.open_writers.remove(part.writer)
@@ -265,6 +299,11 @@ class _StreamingForm:
         part = self.part
         kind = filetype.guess(bytes(part.buffer))
         sniffed = kind.mime if kind else "unknown"
+        if kind is None and CSV in rule.allowed_types:
+            part.text = codecs.getincrementaldecoder("utf-8")()
+            if not self._still_text(bytes(part.buffer), rule):
+                return
+            sniffed = CSV
         if sniffed not in rule.allowed_types:
             if kind is None:
                 what = _("content we cannot recognise")
@@ -284,6 +323,20 @@ class _StreamingForm:
         self.open_writers.append(part.writer)
         part.writer.write(bytes(part.buffer))
         part.buffer = bytearray()
+
+    def _still_text(self, chunk: bytes, rule: FileRule, *, final: bool = False) -> bool:
+        """For a CSV, whether the bytes so far are still UTF-8 text; refuses the file when not."""
+        part = self.part
+        if part.text is None:
+            return True
+        try:
+            text = part.text.decode(chunk, final=final)
+        except UnicodeDecodeError:
+            text = "\x00"
+        if is_text(text):
+            return True
+        self._reject(_(NOT_CSV) % {"name": safe_filename(part.filename or ""), "accepted": rule.describe()})
+        return False
 
     def _reject(self, message: str) -> None:
         part = self.part

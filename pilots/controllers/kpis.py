@@ -17,7 +17,7 @@ from core.i18n import gettext as _
 from core.scopes import Scoped
 from core.sessions import flash
 from core.storage import get_storage
-from core.uploads import FileRule, receive_form
+from core.uploads import SPREADSHEET_SNIFF_BYTES, SPREADSHEETS, FileRule, receive_form
 from core.web import page
 from pilots import forms
 from pilots.queries import kpis as kpi_queries
@@ -26,8 +26,13 @@ from pilots.records import PilotRow
 from pilots.services import kpis, measurements
 
 AnyRequest = Request[Any, Any, Any]
-# The formats the sniffer recognises by their first bytes; a spreadsheet goes in as a PDF export.
-EVIDENCE = FileRule(allowed_types=frozenset({"application/pdf", "image/png", "image/jpeg"}), max_bytes=10 * 1024 * 1024)
+# The formats the sniffer recognises by their first bytes, and spreadsheets: XLSX and ODS by
+# theirs (looked for further in), CSV as UTF-8 text to its last byte (core.uploads).
+EVIDENCE = FileRule(
+    allowed_types=frozenset({"application/pdf", "image/png", "image/jpeg"}) | SPREADSHEETS,
+    max_bytes=10 * 1024 * 1024,
+    sniff_bytes=SPREADSHEET_SNIFF_BYTES,
+)
 EVIDENCE_FIELDS = ("evidence_1", "evidence_2", "evidence_3")
 REPORT_BODY_LIMIT = len(EVIDENCE_FIELDS) * EVIDENCE.max_bytes + 1024 * 1024
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -247,9 +250,109 @@ async def test_evidence_of_a_type_not_allowed_is_refused_beside_its_field_and_no
 
     assert response.status_code == 422
     assert field_error(response.text, "evidence_2") == (
-        "“readings.pdf” contains an EXE file, whatever its name says. Accepted: JPEG image, PDF, PNG image."
+        "“readings.pdf” contains an EXE file, whatever its name says. Accepted: CSV, Excel spreadsheet (XLSX), "
+        "JPEG image, OpenDocument spreadsheet (ODS), PDF, PNG image."
     )
     assert 'name="value" type="text" value="398.5"' in response.text
+    assert (await Measurement.count(), await StoredFile.count(), _stored_files()) == (0, 0, [])
+
+
+def _zipped(entries: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries:
+            # An OpenDocument's first entry, its mimetype, is stored uncompressed, as the format requires.
+            archive.writestr(name, content, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+# Longer than the sniffed first bytes, so the whole stream's check is what passes or refuses it.
+READINGS_CSV = (
+    "farm;date;litres\n" + "".join(f"Кушићи {n};2026-10-{n % 28 + 1:02d};{n * 3}\n" for n in range(600))
+).encode()
+# An XLSX as Excel lays it down: its identifying entries come after a few KB of shared strings.
+XLSX_FILE = _zipped(
+    [
+        ("[Content_Types].xml", b"<Types>" + b"<Override/>" * 40 + b"</Types>"),
+        ("docProps/app.xml", os.urandom(3000)),
+        ("xl/workbook.xml", b"<workbook/>"),
+        ("xl/worksheets/sheet1.xml", b"<worksheet/>"),
+    ]
+)
+ODS_FILE = _zipped([("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", b"<office/>")])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("October meters.csv", READINGS_CSV, "text/csv"),
+        ("October meters.xlsx", XLSX_FILE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("October meters.ods", ODS_FILE, "application/vnd.oasis.opendocument.spreadsheet"),
+    ],
+)
+async def test_a_spreadsheet_is_evidence_stored_and_served_as_an_attachment(
+    sign_in: SignIn, name: str, content: bytes, content_type: str
+) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder, staff = await sign_in(world.founder), await sign_in(world.staff)
+    base = f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}"
+
+    reported = await founder.upload(
+        f"{base}/measurements",
+        # What the browser claims is not what counts: the bytes decide.
+        {"evidence_1": (name, content, "application/octet-stream")},
+        {"measured_on": "2026-10-31", "value": "398,5", "note": ""},
+    )
+    stored = await StoredFile.select(
+        StoredFile.id, StoredFile.original_name, StoredFile.content_type, StoredFile.size, StoredFile.purpose
+    ).first()
+    page = await staff.get(base)
+    download = await staff.get(f"/files/{stored['id']}")
+
+    assert reported.status_code == 302
+    assert {k: v for k, v in stored.items() if k != "id"} == {
+        "original_name": name,
+        "content_type": content_type,
+        "size": len(content),
+        "purpose": "pilot_evidence",
+    }
+    assert f'<a href="/files/{stored["id"]}">{name}</a>' in page.text
+    assert download.status_code == 200 and download.content == content
+    assert download.headers["content-type"].split(";")[0] == content_type
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (os.urandom(4096).replace(b"PK", b"pk"), "random bytes"),
+        # Text for the first bytes the sniffer reads, then binary: the check runs to the last byte.
+        (READINGS_CSV + b"\x00\x01\x02\xff" + READINGS_CSV, "binary after text"),
+        ("farm;litres\n".encode("utf-16"), "UTF-16 text"),
+        ("farm;litres\nKušići;12\n".encode("cp1250"), "not UTF-8"),
+        (b"farm;litres\n\x1b[31mred\n", "a control character"),
+    ],
+)
+async def test_binary_disguised_as_a_csv_is_refused_and_nothing_stored(
+    sign_in: SignIn, content: bytes, why: str
+) -> None:
+    world = await make_pilot_world()
+    kpi_id = await add_kpi(world)
+    founder = await sign_in(world.founder)
+
+    response = await founder.upload(
+        f"/pilots/{world.pilot_id}/work/kpis/{kpi_id}/measurements",
+        {"evidence_1": ("readings.csv", content, "text/csv")},
+        {"measured_on": "2026-10-31", "value": "398.5", "note": ""},
+    )
+
+    assert response.status_code == 422, why
+    assert field_error(response.text, "evidence_1") == (
+        "“readings.csv” is not a CSV file: a CSV must be UTF-8 text. Accepted: CSV, Excel spreadsheet (XLSX), "
+        "JPEG image, OpenDocument spreadsheet (ODS), PDF, PNG image."
+    )
     assert (await Measurement.count(), await StoredFile.count(), _stored_files()) == (0, 0, [])
 
 
