@@ -10,8 +10,9 @@ from litestar.response import Redirect, Template
 
 from challenge.enums import AnswerKind, Track
 from challenge.records import EditionRow
-from challenge.rules.questions import FILE_TYPES
+from challenge.rules.questions import FILE_TYPES, submitted_before
 from challenge.services import questions
+from challenge.services.applications import window_of
 from challenge.services.editions import edition_scope
 from core.forms import FormData, field
 from core.i18n import current_locale, label, ngettext
@@ -49,12 +50,19 @@ def _base(edition_id: int) -> str:
     return f"/organiser/editions/{edition_id}/application-questions/"
 
 
+async def _late(edition: EditionRow, track: str | None) -> dict[str, Any]:
+    """What the form warns of when applications were already submitted or have closed."""
+    submitted = submitted_before(track, await questions.submitted_by_track(edition.id))
+    return {"submitted_before": submitted, "applications_closed": (await window_of(edition)).closed}
+
+
 async def _list_context(request: AnyRequest) -> dict[str, Any]:
     edition = edition_scope.of(request)
     return {
         "edition": edition,
         "questions": await questions.question_lines(edition.id),
         "has_earlier": bool(await questions.earlier_questions(edition.id)),
+        **await _late(edition, None),
         **_choices(edition),
     }
 
@@ -62,7 +70,7 @@ async def _list_context(request: AnyRequest) -> dict[str, Any]:
 async def _edit_context(request: AnyRequest) -> dict[str, Any]:
     edition = edition_scope.of(request)
     line = await questions.question_line(edition.id, int(request.path_params["question_id"]))
-    return {"edition": edition, "question": line, **_choices(edition)}
+    return {"edition": edition, "question": line, **await _late(edition, line.track), **_choices(edition)}
 
 
 async def _copy_context(request: AnyRequest) -> dict[str, Any]:

@@ -130,6 +130,13 @@ def applies_to(question_track: str | None, track: str) -> bool:
     return question_track is None or question_track == track
 
 
+def submitted_before(question_track: str | None, submitted_by_track: Mapping[str, int]) -> int:
+    """How many already submitted applications a question of `question_track` applies to: had it
+    been required, they never answered it. It is never asked of them again (a submission is only
+    checked when it is made), so they stay valid; only drafts must answer it."""
+    return sum(count for track, count in submitted_by_track.items() if applies_to(question_track, track))
+
+
 def asked_of_track(questions: Sequence[Asked], track: str) -> tuple[Asked, ...]:
     return tuple(q for q in questions if applies_to(q.track, track))
 

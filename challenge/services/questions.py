@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+
 from challenge.enums import AnswerKind
 from challenge.rules.questions import (
     DEFAULT_MEGABYTES,
@@ -426,6 +428,16 @@ async def checked_answers(application_id: int, questions: Sequence[Asked]) -> di
         if definition is not None:
             checked[question_id] = check_answer(definition, row["value"])
     return checked
+
+
+async def submitted_by_track(edition_id: int) -> dict[str, int]:
+    """How many applications of the edition were submitted (whatever became of them since), per track."""
+    rows = (
+        await Application.select(Application.track, Count(alias="n"))
+        .where(Application.edition == edition_id, Application.submitted_at.is_not_null())
+        .group_by(Application.track)
+    )
+    return {row["track"]: row["n"] for row in rows}
 
 
 def message(problem: Problem) -> str:

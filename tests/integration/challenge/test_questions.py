@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import uuid
@@ -388,3 +389,51 @@ async def test_an_api_upload_over_the_questions_size_is_not_taken(logged_in) -> 
 
     assert too_big.json()["question_answers"] == {}
     assert small.json()["question_answers"] == {str(upload): str(sizes[1000])}
+
+
+async def test_a_required_question_added_after_submissions_warns_and_leaves_submitted_ones_valid(logged_in) -> None:
+    edition, problem, organiser = await _world(logged_in)
+    founder = await _startup(logged_in, edition, "AgroSense")
+    submitted_id = await _draft(founder, edition, problem)
+    assert (await founder.post_form(f"/startup/applications/{submitted_id}/submit")).status_code == 302
+    late_founder = await _startup(logged_in, edition, "LateSense")
+    draft_id = await _draft(late_founder, edition, problem)
+    before = (await organiser.get(_base(edition))).text
+
+    sector = await _add(organiser, edition, SECTOR)
+    city_only = await _add(organiser, edition, {**SECTOR, "label_en": "Which district?", "track": "smart_city"})
+    listed = (await organiser.get(_base(edition))).text
+    editing = (await organiser.get(f"{_base(edition)}{sector}/edit")).text
+    editing_city = (await organiser.get(f"{_base(edition)}{city_only}/edit")).text
+    page = (await founder.get(f"/startup/applications/{submitted_id}")).text
+    api = (await founder.get(f"/api/v1/startup/applications/{submitted_id}")).json()
+    draft_refused = await late_founder.post_form(f"/startup/applications/{draft_id}/submit")
+    shortlisted = await organiser.post_form(
+        f"/organiser/applications/{submitted_id}/status", {"status": "shortlisted", "message": ""}
+    )
+
+    warning = (
+        "1 application was already submitted. A required question added or made required now was never asked of"
+        " it: it stays optional for applications already submitted, whose submission stays valid; only drafts must"
+        " answer it."
+    )
+    assert warning in html.unescape(before) and warning in html.unescape(listed) and warning in html.unescape(editing)
+    # The city track's question concerns no submitted application: the rural one was the only one.
+    assert 'id="late-question"' not in editing_city
+    assert "Applications have closed" not in listed
+    assert "Still missing before you can submit" not in page and "Please answer this question." not in page
+    assert api["status"] == "submitted" and api["missing"] == {}
+    assert draft_refused.status_code == 422 and "Please answer this question." in draft_refused.text
+    assert shortlisted.status_code == 302, shortlisted.text[:300]
+    statuses = dict((row["id"], row["status"]) for row in await Application.select(Application.id, Application.status))
+    assert statuses == {submitted_id: "shortlisted", draft_id: "draft"}
+
+
+async def test_no_warning_before_anyone_submitted(logged_in) -> None:
+    edition, problem, organiser = await _world(logged_in)
+    founder = await _startup(logged_in, edition)
+    await _draft(founder, edition, problem)
+
+    listed = (await organiser.get(_base(edition))).text
+
+    assert 'id="late-question"' not in listed
