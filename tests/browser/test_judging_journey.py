@@ -406,6 +406,26 @@ async def close_the_round(chair: Page, variant: Variant, url: str, round_path: s
     await assert_fits(chair)
 
 
+async def a_judge_reads_a_final_sheet(open_page: OpenPage, variant: Variant, url: str) -> None:
+    """Once the round is closed, a judge's sheet says its scores are final and offers no way to change them."""
+    page = await open_page()
+    _queue_path, mine = await open_the_queue(page, variant, url, JUDGES[0][1])
+    await main(page).get_by_role("link", name=mine[0], exact=True).click()
+
+    await expect(page.locator("#sheet-final")).to_have_text(
+        f"{tr(variant, 'This round is closed.')} "
+        f"{tr(variant, 'Your scores are final: you can read them here, but no longer change them.')}"
+    )
+    await expect(main(page)).not_to_contain_text(
+        tr(variant, "Other judges' scores stay hidden until the round closes. You can change your scores until then.")
+    )
+    await expect(score(page, variant, IMPACT, 1, 10)).to_be_disabled()
+    await expect(button(page, variant, "Submit scores")).to_have_count(0)
+    await expect(button(page, variant, "Save changes")).to_have_count(0)
+    await assert_fits(page)
+    await page.close()
+
+
 async def read_the_ranking(chair: Page, variant: Variant, panels: dict[str, list[str]]) -> None:
     # -- The ranking: normalised means are the applications' own quality, raw means carry the
     # -- panel's leniency.
@@ -542,6 +562,7 @@ async def test_a_scored_round_from_the_rubric_to_the_public_results(
     await open_and_assign(chair, variant)
     panels = await the_judges_score(open_page, variant, url)
     await close_the_round(chair, variant, url, round_path)
+    await a_judge_reads_a_final_sheet(open_page, variant, url)
     await read_the_ranking(chair, variant, panels)
     await advance_the_top_two(chair, variant)
     await publish_the_winners(chair, variant, url, round_path)

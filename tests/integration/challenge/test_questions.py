@@ -7,6 +7,7 @@ import html
 import io
 import re
 import uuid
+from datetime import timedelta
 
 from challenge.services import questions
 from challenge.tables import Answer, Application, Edition, Question, QuestionVersion
@@ -427,6 +428,16 @@ async def test_a_required_question_added_after_submissions_warns_and_leaves_subm
     assert shortlisted.status_code == 302, shortlisted.text[:300]
     statuses = dict((row["id"], row["status"]) for row in await Application.select(Application.id, Application.status))
     assert statuses == {submitted_id: "shortlisted", draft_id: "draft"}
+
+
+async def test_the_question_form_says_when_applications_have_closed(logged_in) -> None:
+    edition = await make_edition_taking_applications(closes_in=timedelta(hours=-1))
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+
+    listed = html.unescape((await organiser.get(_base(edition))).text)
+
+    assert "Applications have closed: no startup can answer a new or changed question any more." in listed
+    assert "already submitted" not in listed
 
 
 async def test_no_warning_before_anyone_submitted(logged_in) -> None:
