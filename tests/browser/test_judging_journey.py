@@ -409,8 +409,12 @@ async def close_the_round(chair: Page, variant: Variant, url: str, round_path: s
 async def a_judge_reads_a_final_sheet(open_page: OpenPage, variant: Variant, url: str) -> None:
     """Once the round is closed, a judge's sheet says its scores are final and offers no way to change them."""
     page = await open_page()
-    _queue_path, mine = await open_the_queue(page, variant, url, JUDGES[0][1])
-    await main(page).get_by_role("link", name=mine[0], exact=True).click()
+    await start(page, variant)
+    await sign_in(page, variant, JUDGES[0][1])
+    await (await header_link(page, variant, "Judging")).click()
+    await main(page).get_by_role("link", name=ROUND, exact=True).click()
+    await data_rows(page).first.get_by_role("link").click()
+    await expect(page).to_have_url(re.compile(rf"^{re.escape(url)}/judge/assignments/\d+$"))
 
     await expect(page.locator("#sheet-final")).to_have_text(
         f"{tr(variant, 'This round is closed.')} "
