@@ -7,10 +7,12 @@ with `python -m core serve` (the production command, scheduler off) and loads ea
 (Debian's package; `make bench` installs it):
 32 connections for BENCH_SECONDS (default 10) per URL. The floor is a bare Litestar JSON "hello"
 (bench/floor_app.py) served by the same uvicorn settings; the ratio page / floor is the figure
-that matters. Runs on SQLite and PostgreSQL, and on PostgreSQL again with two workers.
-Prints req/s, p50, p99, errors and the server's peak memory (RSS, all its processes) per URL.
+that matters. Runs on SQLite and PostgreSQL, and on PostgreSQL again with two workers, and at
+the end prints one table of all of it: per page and run, req/s, the share of that run's floor,
+p50, p99, the one-client service time and the server's peak memory (RSS, all its processes),
+under the machine's line.
 
-BENCH_ENGINES=sqlite,postgres (default both) and BENCH_WORKERS=1,2 choose what runs.
+BENCH_ENGINES=sqlite,postgres (default both), BENCH_WORKERS=1,2 and BENCH_SECONDS choose what runs.
 """
 
 from __future__ import annotations
@@ -242,20 +244,29 @@ class Result:
     rss_mb: float
     one_client_ms: float | None = None
 
-    def line(self, floor: float | None) -> str:
-        ratio = f"{self.rate / floor:6.1%}" if floor else "      "
-        one = f"{self.one_client_ms:11.1f}" if self.one_client_ms is not None else " " * 11
-        if not self.requests:  # every request outlasted wrk's timeout: the service time says why
-            return f"{self.label:28} {'none finished within 10 s':>35} {'':>8} {self.errors:6} {self.rss_mb:7.0f} {one}"
-        return (
-            f"{self.label:28} {self.rate:9.1f} {ratio:>8} {self.p50_ms:8.1f} {self.p99_ms:8.1f}"
-            f" {self.requests:8} {self.errors:6} {self.rss_mb:7.0f} {one}"
-        )
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the final table: a page measured in one engine run, against that run's floor."""
+
+    engine: str
+    workers: int
+    result: Result
+    floor: float | None  # None: the floor's own line
+
+    def line(self) -> str:
+        r = self.result
+        share = f"{r.rate / self.floor:.1%}" if self.floor else ""
+        one = f"{r.one_client_ms:.1f}" if r.one_client_ms is not None else ""
+        head = f"{r.label:34} {self.engine:8} {self.workers:>2}"
+        if not r.requests:  # every request outlasted wrk's timeout: the service time says why
+            return f"{head} {'none within 10 s':>31} {one:>8} {r.rss_mb:6.0f} {r.errors:6}"
+        return f"{head} {r.rate:9,.1f} {share:>7} {r.p50_ms:7.1f} {r.p99_ms:7.1f} {one:>8} {r.rss_mb:6.0f} {r.errors:6}"
 
 
 HEADER = (
-    f"{'URL':28} {'req/s':>9} {'/ floor':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>8} {'errors':>6} {'RSS MB':>7}"
-    f" {'1 client ms':>11}"
+    f"{'page':34} {'engine':8} {'w':>2} {'req/s':>9} {'/floor':>7} {'p50 ms':>7} {'p99 ms':>7} {'1 cl ms':>8}"
+    f" {'RSS MB':>6} {'errors':>6}"
 )
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -326,7 +337,30 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path) -> None:
+def pages(built: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """What each run loads: label, path, and the session it is loaded with (None: anonymous)."""
+    edition, (first, _, last) = built["edition_id"], built["round_ids"]
+    organiser, judge = built["organiser_sid"], built["judge_sid"]
+    return [
+        ("catalogue /problems", "/problems", None),
+        ("problem page", f"/problems/{built['problem_id']}", None),
+        ("pilots /pilots (200)", "/pilots", None),
+        ("pilot page, 10 KPIs x 50", f"/pilots/{built['pilot_id']}", None),
+        # The middleware's own cost for a signed-in request: session, user, CSRF, and a tiny answer.
+        ("signed in: /api/v1/me", "/api/v1/me", organiser),
+        ("organiser home", "/organiser", organiser),
+        ("organiser edition dashboard", f"/organiser/editions/{edition}/dashboard", organiser),
+        ("organiser problems (300)", f"/organiser/editions/{edition}/problems", organiser),
+        ("organiser application list", f"/organiser/editions/{edition}/applications/", organiser),
+        ("organiser judging overview", f"/organiser/editions/{edition}/judging", organiser),
+        ("organiser pilots (200)", f"/organiser/editions/{edition}/pilots", organiser),
+        ("judge's queue (open round)", f"/judge/rounds/{last}", judge),
+        ("ranking, 2,000 x 3 sheets", f"/organiser/rounds/{first}/", organiser),
+    ]
+
+
+def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path) -> list[Row]:
+    engine = env["BENCH_ENGINE"]
     port = serving.free_port()
     base = f"http://127.0.0.1:{port}"
     log = var / "server.log"
@@ -335,22 +369,13 @@ def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path)
         floor = wrk("floor: JSON hello", f"{base}/hello", floor_server.pid)
     finally:
         stop(floor_server)
+    print(f"  {engine}, {workers} worker(s): floor {floor.rate:,.0f} req/s", flush=True)
     server = serve("core", env, port, workers, log)
-    edition, (first, _, last) = built["edition_id"], built["round_ids"]
-    pages = [
-        ("catalogue /problems", "/problems", None),
-        ("problem page", f"/problems/{built['problem_id']}", None),
-        ("pilots /pilots (200)", "/pilots", None),
-        ("pilot page, 10 KPIs x 50", f"/pilots/{built['pilot_id']}", None),
-        ("organiser application list", f"/organiser/editions/{edition}/applications/", built["organiser_sid"]),
-        ("judge's queue (open round)", f"/judge/rounds/{last}", built["judge_sid"]),
-        ("ranking, 2,000 x 3 sheets", f"/organiser/rounds/{first}/", built["organiser_sid"]),
-    ]
+    rows = [Row(engine, workers, floor, None)]
     try:
         import httpx
 
-        results = [floor]
-        for label, path, sid in pages:
+        for label, path, sid in pages(built):
             # One client on one kept-alive connection: httpx.get() would time its own set-up
             # (an SSL context, ~25 ms) along with the page.
             with httpx.Client(base_url=base, cookies={"sid": sid} if sid else {}, timeout=60) as one:
@@ -363,18 +388,32 @@ def measure(env: dict[str, str], built: dict[str, Any], workers: int, var: Path)
                     start = time.perf_counter()
                     one.get(path)
                     serial.append((time.perf_counter() - start) * 1000)
-            results.append(replace(wrk(label, base + path, server.pid, sid), one_client_ms=sorted(serial)[2]))
+            result = replace(wrk(label, base + path, server.pid, sid), one_client_ms=sorted(serial)[2])
+            rows.append(Row(engine, workers, result, floor.rate))
+            print(f"  {label}: {result.rate:,.1f} req/s", flush=True)
         idle = rss_mb(server.pid)
     finally:
         stop(server)
-    print(f"\n{env['BENCH_ENGINE']}, {workers} worker{'s' if workers > 1 else ''}:")
-    print(HEADER)
-    for result in results:
-        print(result.line(floor.rate if result is not floor else None))
-    print(f"{'server RSS after the run':28} {idle:.0f} MB")
+    rows.append(Row(engine, workers, Result("server RSS after the run", 0, 0, 0, 0, 0, idle), None))
+    return rows
 
 
-def run_engine(name: str, database_url: str | None) -> None:
+def table(rows: list[Row]) -> str:
+    """The run's one table: every engine and worker count, a blank line between runs."""
+    lines = [HEADER]
+    previous: tuple[str, int] | None = None
+    for row in rows:
+        if previous is not None and previous != (row.engine, row.workers):
+            lines.append("")
+        previous = (row.engine, row.workers)
+        if row.result.label == "server RSS after the run":
+            lines.append(f"{row.result.label:34} {row.engine:8} {row.workers:>2} {'':>42} {row.result.rss_mb:6.0f}")
+        else:
+            lines.append(row.line())
+    return "\n".join(lines)
+
+
+def run_engine(name: str, database_url: str | None) -> list[Row]:
     var = Path(tempfile.mkdtemp(prefix="challenge-load-"))
     env = serving.server_env(var, database_url, BENCH_ENGINE=name)
     try:
@@ -386,8 +425,10 @@ def run_engine(name: str, database_url: str | None) -> None:
             f" {built['applications']} applications, {MENTORS} mentors, {JUDGES} judges,"
             f" {len(built['round_ids'])} rounds"
         )
+        rows = []
         for workers in WORKER_COUNTS if name == "postgres" else [1]:  # SQLite: one worker (DESIGN 6)
-            measure(env, built, workers, var)
+            rows += measure(env, built, workers, var)
+        return rows
     finally:
         shutil.rmtree(var, ignore_errors=True)
 
@@ -395,18 +436,23 @@ def run_engine(name: str, database_url: str | None) -> None:
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
-    print(f"machine: {serving.machine()}")
-    print(
-        f"load: wrk, 2 threads, {CONNECTIONS} connections, {SECONDS:g} s per URL, on the same machine as the"
-        " server; `python -m core serve` (uvicorn, scheduler off)"
-    )
+    started = datetime.now(UTC)
+    rows: list[Row] = []
     for engine in ENGINES:
         if engine == "sqlite":
-            run_engine("sqlite", None)
+            rows += run_engine("sqlite", None)
         else:
             with postgres_database("bench_load") as url:
                 if url:
-                    run_engine("postgres", url)
+                    rows += run_engine("postgres", url)
+    print(f"\nmachine: {serving.machine()} · {serving.server_stack()}")
+    print(
+        f"run: {started:%Y-%m-%d %H:%M} UTC · wrk, 2 threads, {CONNECTIONS} connections, {SECONDS:g} s per URL,"
+        " on the same cores as the server · `python -m core serve` (scheduler off) · floor: bench/floor_app.py,"
+        " measured at the start of each engine run · 1 cl: median of 5 requests one at a time · RSS: peak, all"
+        " server processes"
+    )
+    print(table(rows))
 
 
 @contextmanager

@@ -26,6 +26,17 @@ def machine() -> str:
     )
 
 
+def server_stack() -> str:
+    """What serves the requests: uvicorn's version and the event loop and HTTP parser it picks."""
+    import importlib.util
+
+    import uvicorn
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"uvicorn {uvicorn.__version__} ({loop}, {http})"
+
+
 def run(command: list[str], env: dict[str, str]) -> str:
     """Run a step in a child process with this engine's environment; its output, or its errors."""
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -80,14 +81,32 @@ async def load_current_user(user_id: int) -> CurrentUser | None:
     memberships = await Membership.select(Membership.role, Membership.edition_id, Membership.organisation_id).where(
         Membership.user == user_id
     )
+    return _current_user(row, memberships)
+
+
+def _current_user(account: dict[str, Any], memberships: list[dict[str, Any]]) -> CurrentUser:
     return CurrentUser(
-        id=row["id"],
-        email=row["email"],
-        name=row["name"],
-        locale=row["locale"],
-        is_verified=row["is_verified"],
-        grants=tuple(Grant(Role(m["role"]), m["edition_id"], m["organisation_id"]) for m in memberships),
+        id=account["id"],
+        email=account["email"],
+        name=account["name"],
+        locale=account["locale"],
+        is_verified=bool(account["is_verified"]),
+        grants=tuple(
+            Grant(Role(m["role"]), m["edition_id"], m["organisation_id"]) for m in memberships if m["role"] is not None
+        ),
     )
+
+
+async def _user_of(session: Session, user_id: int) -> CurrentUser | None:
+    """The session's user, from the rows the session middleware read along with the session
+    (one query per request), else from the database."""
+    rows = session.user_rows
+    if not rows or rows[0]["account_id"] != user_id:
+        return await load_current_user(user_id)
+    first = rows[0]
+    if not first["is_active"]:
+        return None
+    return _current_user({**first, "id": first["account_id"]}, rows)
 
 
 class AuthMiddleware:
@@ -100,7 +119,7 @@ class AuthMiddleware:
         if scope["type"] == ScopeType.HTTP:
             session = session_of(scope)
             user_id = session.get(SESSION_USER_KEY)
-            user = await load_current_user(user_id) if isinstance(user_id, int) else None
+            user = await _user_of(session, user_id) if isinstance(user_id, int) else None
             if user is None and user_id is not None:
                 session.pop(SESSION_USER_KEY, None)
             scope["user"] = user

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
 
-from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from core.sessions import Session, session_of
+from core.sessions import Session, add_cookie, request_cookies, session_of
 from core.settings import get_settings
 
 HEADER = "x-csrftoken"
@@ -36,7 +34,12 @@ def token_for(session: Session, *, issue: bool = False) -> str | None:
     secret = session.csrf_secret(issue=issue)
     if secret is None:
         return None
-    return hmac.new(get_settings().secret_key.encode(), f"csrf:{secret}".encode(), hashlib.sha256).hexdigest()
+    cached = session.csrf_cache
+    if cached is not None and cached[0] == secret:
+        return cached[1]  # asked for again at the end of the request: derived once
+    token = hmac.new(get_settings().secret_key.encode(), f"csrf:{secret}".encode(), hashlib.sha256).hexdigest()
+    session.csrf_cache = (secret, token)
+    return token
 
 
 def token_valid(session: Session, token: str | None) -> bool:
@@ -69,32 +72,14 @@ class CSRFMiddleware:
             if not token_valid(session, token):
                 raise PermissionDeniedException("CSRF token verification failed")
             state.csrf_token = str(token)
-        mirrored = _cookie(scope, MIRROR_COOKIE)
+        mirrored = request_cookies(scope).get(MIRROR_COOKIE)
 
         async def send_with_mirror(message: Message) -> None:
             if message["type"] == "http.response.start":
                 # Read at the end: signing in (a new secret) happened during the request.
                 current = token_for(session)
                 if current is not None and current != mirrored:
-                    cookie = Cookie(
-                        key=MIRROR_COOKIE,
-                        value=current,
-                        path="/",
-                        secure=get_settings().cookie_secure,
-                        httponly=False,
-                        samesite="lax",
-                    )
-                    MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))
+                    add_cookie(message, MIRROR_COOKIE, current, httponly=False)
             await send(message)
 
         await self.app(scope, receive, send_with_mirror)
-
-
-def _cookie(scope: Scope, name: str) -> Any:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                cookie_name, _, cookie_value = part.strip().partition("=")
-                if cookie_name == name:
-                    return cookie_value
-    return None

@@ -38,12 +38,13 @@ PUBLIC_ENTITIES = frozenset(
 )
 TOKEN_TTL = 1.0
 MAX_PAGES = 1_000
-_CSRF_HOLE = "\x00csrf\x00"
 
 
 class _Pages:
     def __init__(self) -> None:
-        self.pages: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        # A page is kept as the pieces around its CSRF holes (joined with the visitor's token on
+        # each hit: one copy, no search through the page); a resource as a single piece.
+        self.pages: OrderedDict[tuple[str, ...], list[bytes]] = OrderedDict()
         self.token: str | None = None
         self.read_at = 0.0
 
@@ -96,24 +97,37 @@ async def public_page(
     `vary`: what else the page shows that no data change announces (the passing of a date)."""
     if not _cacheable(request):
         return await build()
-    key = (request.url.path, request.url.query, current_locale(), await _token(), vary)
+    key = (_path(request), _query(request), current_locale(), await _token(), vary)
     token = ScopeState.from_scope(request.scope).csrf_token
     csrf = token if isinstance(token, str) else ""
-    body = _pages.pages.get(key)
-    if body is None:
+    pieces = _pages.pages.get(key)
+    if pieces is None:
         template = await build()
         if template.status_code != 200:
             return template
         engine = request.app.template_engine
         assert engine is not None
         html = engine.get_template(template.template_name).render(**template.create_template_context(request))
-        body = (html.replace(csrf, _CSRF_HOLE) if csrf else html).encode()
-        _pages.pages[key] = body
-        while len(_pages.pages) > MAX_PAGES:
-            _pages.pages.popitem(last=False)
+        pieces = html.encode().split(csrf.encode()) if csrf else [html.encode()]
+        _keep(key, pieces)
     else:
         _pages.pages.move_to_end(key)
-    return Response(body.replace(_CSRF_HOLE.encode(), csrf.encode()), media_type=MediaType.HTML)
+    return Response(csrf.encode().join(pieces), media_type=MediaType.HTML)
+
+
+def _path(request: Request[Any, Any, Any]) -> str:
+    return str(request.scope["path"])
+
+
+def _query(request: Request[Any, Any, Any]) -> str:
+    # The raw query string, as the URL's `query` is (without building the URL object).
+    return bytes(request.scope.get("query_string", b"")).decode("latin-1")
+
+
+def _keep(key: tuple[str, ...], pieces: list[bytes]) -> None:
+    _pages.pages[key] = pieces
+    while len(_pages.pages) > MAX_PAGES:
+        _pages.pages.popitem(last=False)
 
 
 async def public_resource(
@@ -123,15 +137,14 @@ async def public_resource(
     and language like the pages; it carries no form and nobody's name, so whoever asks gets it."""
     if not get_settings().page_cache:
         return Response(await build(), media_type=media_type, headers=headers)
-    key = (request.url.path, request.url.query, current_locale(), await _token())
-    body = _pages.pages.get(key)
-    if body is None:
+    key = (_path(request), _query(request), current_locale(), await _token())
+    pieces = _pages.pages.get(key)
+    if pieces is None:
         body = await build()
-        _pages.pages[key] = body
-        while len(_pages.pages) > MAX_PAGES:
-            _pages.pages.popitem(last=False)
+        _keep(key, [body])
     else:
         _pages.pages.move_to_end(key)
+        body = pieces[0]
     return Response(body, media_type=media_type, headers=headers)
 
 

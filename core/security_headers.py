@@ -13,7 +13,6 @@ form controls, Swagger UI's icons) draw their small SVGs that way.
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from core.settings import Settings
@@ -86,11 +85,20 @@ class SecurityHeaders:
 
     def __init__(self, settings: Settings) -> None:
         self.headers = security_headers(settings)
+        # Encoded once: every response appends the same byte pairs (no header objects per request).
+        self.encoded = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()
+        ]
+        self.names = frozenset(name for name, _ in self.encoded)
 
     async def __call__(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in self.headers.items():
-            if headers.get(name) is None:
-                headers[name] = value
+        headers = message.setdefault("headers", [])
+        if not isinstance(headers, list):
+            headers = message["headers"] = list(headers)
+        present = {name.lower() for name, _ in headers} & self.names
+        if not present:
+            headers.extend(self.encoded)
+            return
+        headers.extend(pair for pair in self.encoded if pair[0] not in present)

@@ -18,14 +18,13 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.clock import utc_now
 from core.db import is_database_unavailable
 from core.settings import get_settings
-from core.tables import SessionRecord
+from core.tables import Membership, SessionRecord, User
 from core.web import handle_database_unavailable
 
 COOKIE_NAME = "sid"
@@ -55,6 +54,11 @@ class Session(dict[str, Any]):
         self.loaded = msgspec.json.encode(data)
         self.needs_renewal = needs_renewal
         self.rotation_requested = False
+        # The signed-in user's account and memberships, read by the same query as the session
+        # (`load_session_and_user`): what core.auth turns into the request's `CurrentUser`.
+        self.user_rows: list[dict[str, Any]] | None = None
+        # The last CSRF token derived (core.csrf), with the secret it was derived from.
+        self.csrf_cache: tuple[str, str] | None = None
 
     def rotate(self) -> None:
         """Issue a new session id at the end of the request (on login: no session fixation), and
@@ -108,22 +112,53 @@ def session_of(scope: Scope) -> Session:
 
 
 async def load_session(session_id: str | None) -> Session:
+    return await _load(session_id, with_user=False)
+
+
+async def load_session_and_user(session_id: str | None) -> Session:
+    """The session and, in the same query, its user's account and memberships (`Session.user_rows`):
+    a signed-in request costs one round trip to the database before its handler runs, and the
+    session is still read on every request, so a deleted session (sign-out, password change) ends
+    at once in every worker."""
+    return await _load(session_id, with_user=True)
+
+
+# One row per membership (one with NULL membership columns for a user without any; NULL user
+# columns for a session without a user). Plain SQL that both engines read alike; only the table
+# names are put in, and the key is a bound parameter.
+_SESSION_AND_USER = (
+    "SELECT s.data, s.expires_at, s.user_id, u.id AS account_id, u.email, u.name, u.locale,"  # noqa: S608
+    " u.is_verified, u.is_active, m.role, m.edition_id, m.organisation_id"
+    f" FROM {SessionRecord._meta.tablename} s"
+    f" LEFT JOIN {User._meta.tablename} u ON u.id = s.user_id"
+    f' LEFT JOIN {Membership._meta.tablename} m ON m."{Membership.user._meta.db_column_name}" = u.id'
+    " WHERE s.key = {}"
+)
+
+
+async def _load(session_id: str | None, *, with_user: bool) -> Session:
     if not session_id:
         return Session({}, session_id=None, needs_renewal=False)
     if session_id.startswith(VISITOR_PREFIX):
         return Session({}, session_id=None, needs_renewal=False, visitor_id=session_id)
-    row = (
-        await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at)
-        .where(SessionRecord.key == _hash(session_id))
-        .first()
-    )
+    rows: list[dict[str, Any]]
+    if with_user:
+        rows = await SessionRecord.raw(_SESSION_AND_USER, _hash(session_id))
+    else:
+        rows = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(
+            SessionRecord.key == _hash(session_id)
+        )
+    row = rows[0] if rows else None
     now = utc_now()
     if row is None or (row["expires_at"] is not None and row["expires_at"] <= now):
         # The stored session is gone: its id must not come back as a visitor id (its tokens
         # were known while it lived).
         return Session({}, session_id=None, needs_renewal=False)
     needs_renewal = row["expires_at"] is not None and row["expires_at"] - now < LIFETIME - RENEW_AFTER
-    return Session(msgspec.json.decode(row["data"]), session_id=session_id, needs_renewal=needs_renewal)
+    session = Session(msgspec.json.decode(row["data"]), session_id=session_id, needs_renewal=needs_renewal)
+    if with_user and row["account_id"] is not None:
+        session.user_rows = rows
+    return session
 
 
 async def _save(session: Session) -> str | None:
@@ -167,8 +202,8 @@ class SessionMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        session_id = _cookie(scope, COOKIE_NAME)
-        session = await load_session(session_id)
+        session_id = request_cookies(scope).get(COOKIE_NAME)
+        session = await load_session_and_user(session_id)
         scope["session"] = session
 
         unsaved: list[Exception] = []
@@ -219,28 +254,47 @@ class SessionMiddleware:
 
     @staticmethod
     def _set_cookie(message: Message, new_id: str | None) -> None:
-        settings = get_settings()
-        headers = MutableScopeHeaders.from_message(message)
-        cookie = Cookie(
-            key=COOKIE_NAME,
-            value=new_id or "",
-            max_age=int(LIFETIME.total_seconds()) if new_id else 0,
-            path="/",
-            httponly=True,
-            secure=settings.cookie_secure,
-            samesite="lax",
-        )
-        headers.add("set-cookie", cookie.to_header(header=""))
+        max_age = int(LIFETIME.total_seconds()) if new_id else 0
+        add_cookie(message, COOKIE_NAME, new_id or "", max_age=max_age, httponly=True)
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                cookie_name, _, cookie_value = part.strip().partition("=")
-                if cookie_name == name and cookie_value:
-                    return cookie_value
-    return None
+def add_cookie(message: Message, name: str, value: str, *, max_age: int | None = None, httponly: bool) -> None:
+    """Add a `set-cookie` header to a response's start message: path /, SameSite=lax, Secure where
+    the site is served over TLS. Written out by hand (Litestar's `Cookie.to_header` goes through
+    dataclasses.asdict and http.cookies: a third of a cached page's time); the values we set are
+    tokens of URL-safe characters, so they need no quoting, and an empty one is sent as `""`."""
+    parts = [f"{name}={value or chr(34) * 2}"]
+    if httponly:
+        parts.append("HttpOnly")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    parts.append("Path=/")
+    if get_settings().cookie_secure:
+        parts.append("Secure")
+    parts.append("SameSite=lax")
+    start: dict[str, Any] = message  # type: ignore[assignment]  # an http.response.start message
+    headers = start.setdefault("headers", [])
+    if not isinstance(headers, list):
+        headers = start["headers"] = list(headers)
+    headers.append((b"set-cookie", "; ".join(parts).encode("latin-1")))
+
+
+_COOKIES_KEY = "_challenge_cookies"
+
+
+def request_cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies by name (the first non-empty one of each name), parsed once per request."""
+    cookies: dict[str, str] | None = scope.get(_COOKIES_KEY)  # type: ignore[assignment]
+    if cookies is None:
+        cookies = {}
+        for key, value in scope.get("headers", []):
+            if key == b"cookie":
+                for part in value.decode("latin-1").split(";"):
+                    cookie_name, _, cookie_value = part.strip().partition("=")
+                    if cookie_value:
+                        cookies.setdefault(cookie_name, cookie_value)
+        scope[_COOKIES_KEY] = cookies  # type: ignore[literal-required]
+    return cookies
 
 
 async def end_other_sessions(*, user_id: int, keep: str | None) -> None:
