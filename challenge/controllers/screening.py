@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
+from markupsafe import Markup
 
 from challenge.enums import AnswerKind, ApplicationStatus, QuestionKind
 from challenge.queries import applications as application_queries
@@ -18,14 +19,17 @@ from challenge.rules.questions import FILTERABLE
 from challenge.services import applications, bulk_status, expertise, teams
 from challenge.services import questions as questions_service
 from challenge.services.editions import edition_scope, load_edition
+from core import pagecache
+from core.content import place_name
 from core.enums import Role
 from core.forms import FormData, field
-from core.i18n import current_locale, label, ngettext
+from core.i18n import current_locale, format_datetime, label, ngettext
 from core.i18n import gettext as _
 from core.permissions import requires_role
 from core.rules import N_
 from core.scopes import Scoped
 from core.sessions import flash
+from core.templating import render
 from core.web import kept_input, page
 
 AnyRequest = Request[Any, Any, Any]
@@ -77,6 +81,7 @@ async def _application_detail(application_id: int) -> dict[str, Any]:
 
 
 LIST_TEMPLATE = "challenge/screening/list.html"
+LIST_BODY = "challenge/screening/_list_body.html"
 
 
 async def _answer_filters(edition_id: int) -> dict[str, Any]:
@@ -103,24 +108,75 @@ def _numbers(data: dict[str, Any], name: str) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
+def _row_texts(result: screening.ApplicationPage, timezone: str) -> dict[str, Any]:
+    """What each line shows, translated and formatted once per page rather than once per cell."""
+    rows = result.rows
+    select = _("Select %(name)s")
+    return {
+        "labels": {value: label(value) for value in {*(r.track for r in rows), *(r.status for r in rows)}},
+        "stage_labels": {r.stage: label(r.stage, "StartupStage") for r in rows if r.stage},
+        "select_labels": [select % {"name": r.startup_name} for r in rows],
+        "problem_texts": [
+            "; ".join(f"{p.title} ({place_name(p.municipality_name)})" for p in r.problems) for r in rows
+        ],
+        "submitted_texts": [format_datetime(r.submitted_at, timezone) if r.submitted_at else "—" for r in rows],
+    }
+
+
 async def _list_context(request: AnyRequest) -> dict[str, Any]:
     """The screening list as its query string asks for it; the bulk form posts to the same query."""
     edition = edition_scope.of(request)
     edition_id = edition.id
-    filters = screening.ScreeningFilters.from_query(_query(request))
+    facets = await screening.facets(edition_id)
+    filters, filter_errors = screening.resolve_problem(
+        screening.ScreeningFilters.from_query(_query(request)), facets["problem"]
+    )
     number = request.query_params.get("page_number", "1")
     result = await screening.applications(
         edition_id=edition_id, filters=filters, page=int(number) if number.isdigit() else 1
     )
+    titles = {problem_id: text for problem_id, _title, text in facets["problem"]}
     return {
         "edition": edition,
         "result": result,
         "filters": filters,
-        "facets": await screening.facets(edition_id),
+        "filter_errors": filter_errors,
+        "problem_value": filters.problem_text or titles.get(filters.problem or 0, str(filters.problem or "")),
+        "facets": facets,
         **await _answer_filters(edition_id),
+        **_row_texts(result, edition.timezone),
         "bulk_statuses": [(s.value, label(s)) for s in ApplicationStatus if s in DEFAULT_MESSAGES],
         "list_query": {**filters.query(), **({"page_number": str(result.page)} if result.page > 1 else {})},
     }
+
+
+# The list's body, kept per edition, filters, page and language until an audited change to what it
+# shows; the CSRF token is cut out of it (the hole) and the reader's own is put back on each request.
+_LIST_BODIES = pagecache.Fragments(pagecache.SCREENING)
+_CSRF_HOLE = "\x00csrf\x00"
+# The CSV of the same filters, kept the same way: a few, as each is the whole edition's worth.
+_EXPORTS = pagecache.Fragments(pagecache.SCREENING, size=8)
+
+
+async def _list_page(request: AnyRequest) -> Template:
+    filters = screening.ScreeningFilters.from_query(_query(request))
+    if filters.problem_text:
+        # A problem typed by its title: resolved (or refused beside the field) and shown without the cache;
+        # the links on the page name it by id from then on.
+        context = await _list_context(request)
+        status = 422 if context["filter_errors"] else 200
+        return page(LIST_TEMPLATE, status_code=status, **context, values={}, errors={})
+    edition = edition_scope.of(request)
+    number = request.query_params.get("page_number", "1")
+    key = (edition.id, current_locale(), tuple(sorted(filters.query().items())), number if number.isdigit() else "1")
+
+    async def build() -> str:
+        context = await _list_context(request)
+        return render(LIST_BODY, **context, values={}, errors={}, csrf_input=Markup(_CSRF_HOLE))  # noqa: S704
+
+    head, _hole, tail = (await _LIST_BODIES.get(key, build)).partition(_CSRF_HOLE)
+    # Both halves come from the autoescaping environment above: already safe HTML.
+    return page(LIST_TEMPLATE, edition=edition, list_head=Markup(head), list_tail=Markup(tail))  # noqa: S704
 
 
 class ScreeningPages(Controller):
@@ -131,12 +187,15 @@ class ScreeningPages(Controller):
 
     @get("/")
     async def list_applications(self, request: AnyRequest) -> Template:
-        return page(LIST_TEMPLATE, **await _list_context(request), values={}, errors={})
+        return await _list_page(request)
 
     @get("/export.csv")
     async def export(self, request: AnyRequest, edition: Scoped[EditionRow]) -> Response[str]:
-        filters = screening.ScreeningFilters.from_query(_query(request))
-        body = await screening.csv_export(edition_id=edition.id, filters=filters)
+        filters = await screening.resolved(
+            edition_id=edition.id, filters=screening.ScreeningFilters.from_query(_query(request))
+        )
+        key = (edition.id, current_locale(), tuple(sorted(filters.query().items())))
+        body = await _EXPORTS.get(key, lambda: screening.csv_export(edition_id=edition.id, filters=filters))
         return Response(
             content=body,
             media_type="text/csv",

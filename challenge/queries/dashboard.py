@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import pygal
@@ -33,7 +34,7 @@ from pygal.style import Style
 from challenge.enums import ProblemStatus, SettlementKind, Track
 from challenge.rules.sdgs import SDGS
 from challenge.tables import Problem
-from core.i18n import format_number, label
+from core.i18n import current_locale, format_number, label
 from core.i18n import gettext as _
 from core.rules.spreadsheets import safe_cell
 from core.settings import PROJECT_ROOT
@@ -317,6 +318,14 @@ def pie_chart(title: str, rows: Sequence[tuple[str, int]]) -> str:
     return render_inline(chart)
 
 
+@lru_cache(maxsize=64)
+def _drawn(kind: str, title: str, rows: tuple[tuple[str, int], ...], locale: str) -> str:
+    """A chart drawn once per title, counts and language (`locale` is the key: the drawing reads the
+    current one): pygal takes tens of milliseconds a chart, and the counts change far more rarely
+    than organisers look at them."""
+    return pie_chart(title, rows) if kind == "pie" else horizontal_bar_chart(title, rows)
+
+
 def sdg_name(goal: int) -> str:
     return f"{goal} {_(SDGS[goal])}"
 
@@ -327,6 +336,7 @@ def figures(stats: ProblemStats) -> list[Figure]:
     by_region = tuple(stats.by_region.items())
     by_kind = tuple((label(kind), n) for kind, n in stats.by_kind.items())
     by_sdg = tuple((sdg_name(goal), n) for goal, n in stats.by_sdg.items())
+    locale = current_locale()
     titles = {
         "status": _("Problems by status"),
         "region": _("Live problems by region"),
@@ -339,17 +349,19 @@ def figures(stats: ProblemStats) -> list[Figure]:
             titles["status"],
             _("Status"),
             by_status,
-            horizontal_bar_chart(titles["status"], by_status),
+            _drawn("bar", titles["status"], by_status, locale),
             _("Every problem of the edition, drafts, archived and withdrawn ones included."),
         ),
-        Figure("region", titles["region"], _("Region"), by_region, horizontal_bar_chart(titles["region"], by_region)),
-        Figure("kind", titles["kind"], _("Kind of municipality"), by_kind, pie_chart(titles["kind"], by_kind)),
+        Figure("region", titles["region"], _("Region"), by_region, _drawn("bar", titles["region"], by_region, locale)),
+        Figure(
+            "kind", titles["kind"], _("Kind of municipality"), by_kind, _drawn("pie", titles["kind"], by_kind, locale)
+        ),
         Figure(
             "sdg",
             titles["sdg"],
             _("Goal"),
             by_sdg,
-            horizontal_bar_chart(titles["sdg"], by_sdg),
+            _drawn("bar", titles["sdg"], by_sdg, locale),
             _("A problem counts once for each goal it names."),
         ),
     ]

@@ -12,7 +12,7 @@ import io
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,9 @@ from challenge.enums import ApplicationStatus, SettlementKind, StartupStage, Tra
 from challenge.records import Row, convert_row, convert_rows
 from challenge.services.questions import answers_for_export, question_lines
 from challenge.tables import Answer, Application, ApplicationEvent, ApplicationProblem, FitNote, Problem, StartupMember
+from core.content import place_name
 from core.i18n import current_locale, label
+from core.i18n import gettext as _
 from core.rules.paging import page_within
 from core.rules.spreadsheets import safe_cell
 
@@ -32,6 +34,7 @@ PAGE_SIZE = 50
 # A choice key or yes/no (what Answer.tags holds between commas): nothing a LIKE pattern reads as a wildcard.
 _ANSWER = re.compile(r"^\d{1,10}:[a-z0-9]{1,20}$")
 MAX_QUERY = 100
+MAX_PROBLEM_TEXT = 300
 SORTS = {
     "submitted": (Application.submitted_at, False),
     "updated": (Application.updated_at, False),
@@ -64,6 +67,9 @@ class ScreeningFilters:
     track: str = ""
     status: str = ""
     problem: int | None = None
+    # A problem named by its title (what the filter's input sends), until `resolve_problem` finds its id:
+    # while it is unresolved the list matches nothing, never every application.
+    problem_text: str = ""
     municipality: int | None = None
     region: str = ""
     kind: str = ""
@@ -86,11 +92,13 @@ class ScreeningFilters:
             value = str(query.get(name, "") or "")
             return value if value in set(allowed) else ""
 
+        problem_text = str(query.get("problem", "") or "").strip()[:MAX_PROBLEM_TEXT]
         return cls(
             q=str(query.get("q", "") or "").strip()[:MAX_QUERY],
             track=one_of("track", (t.value for t in Track)),
             status=one_of("status", (s.value for s in ApplicationStatus)),
             problem=number("problem"),
+            problem_text="" if problem_text.isdigit() else problem_text,
             municipality=number("municipality"),
             region=str(query.get("region", "") or "").strip()[:120],
             kind=one_of("kind", (k.value for k in SettlementKind)),
@@ -108,7 +116,7 @@ class ScreeningFilters:
             "q": self.q,
             "track": self.track,
             "status": self.status,
-            "problem": str(self.problem or ""),
+            "problem": str(self.problem or "") or self.problem_text,
             "municipality": str(self.municipality or ""),
             "region": self.region,
             "kind": self.kind,
@@ -218,6 +226,8 @@ def _filtered(query: Any, edition_id: int, filters: ScreeningFilters) -> Any:
             | Application.solution.ilike(pattern)
             | Application.startup.city.ilike(pattern)
         )
+    if filters.problem_text:
+        return query.where(Application.id < 0)
     addressed = ApplicationProblem.select(ApplicationProblem.application)
     narrowed = False
     if filters.problem is not None:
@@ -288,26 +298,40 @@ async def statuses_in_edition(*, edition_id: int, application_ids: list[int]) ->
     return convert_rows(rows, StatusLine)
 
 
-async def _problems_by_application(ids: list[int]) -> dict[int, list[ProblemLink]]:
-    """The problems of each of these applications, by title."""
+# Above this many applications, their problems are read for the whole edition and picked in Python:
+# one join instead of chunks of IN lists, which Piccolo builds slowly (a 2,000-line CSV spent more
+# time building them than PostgreSQL spent answering).
+WHOLE_EDITION = 200
+
+
+async def _problems_by_application(ids: list[int], *, edition_id: int | None = None) -> dict[int, list[ProblemLink]]:
+    """The problems of each of these applications (all of edition `edition_id`'s, if given), by title."""
     links: list[dict[str, Any]] = []
-    # In chunks: a CSV of tens of thousands of rows would pass SQLite's limit of bound parameters.
-    for start in range(0, len(ids), 500):
-        links += await _problem_links(ids[start : start + 500])
+    if edition_id is not None and len(ids) > WHOLE_EDITION:
+        wanted = set(ids)
+        links = [
+            link
+            for link in await _problem_links(ApplicationProblem.application.edition == edition_id)
+            if link["application"] in wanted
+        ]
+    else:
+        # In chunks: a CSV of tens of thousands of rows would pass SQLite's limit of bound parameters.
+        for start in range(0, len(ids), 500):
+            links += await _problem_links(ApplicationProblem.application.is_in(ids[start : start + 500]))
     by_application: dict[int, list[ProblemLink]] = {}
     for link in convert_rows(links, ProblemLink):
         by_application.setdefault(link.application, []).append(link)
     return {key: sorted(found, key=lambda p: p.title) for key, found in by_application.items()}
 
 
-async def _with_problems(rows: list[dict[str, Any]]) -> list[ScreenedApplication]:
+async def _with_problems(rows: list[dict[str, Any]], *, edition_id: int | None = None) -> list[ScreenedApplication]:
     if not rows:
         return []
-    problems = await _problems_by_application([row["id"] for row in rows])
+    problems = await _problems_by_application([row["id"] for row in rows], edition_id=edition_id)
     return [convert_row({**row, "problems": problems.get(row["id"], [])}, ScreenedApplication) for row in rows]
 
 
-async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
+async def _problem_links(where: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = await ApplicationProblem.select(
         ApplicationProblem.application,
         ApplicationProblem.problem.as_alias("problem_id"),
@@ -317,7 +341,7 @@ async def _problem_links(application_ids: list[int]) -> list[dict[str, Any]]:
         ApplicationProblem.problem.municipality.as_alias("municipality_id"),
         _PROBLEM_MUNICIPALITY.name.as_alias("municipality_name"),
         _PROBLEM_MUNICIPALITY.kind.as_alias("kind"),
-    ).where(ApplicationProblem.application.is_in(application_ids))
+    ).where(where)
     return rows
 
 
@@ -328,10 +352,11 @@ async def csv_export(*, edition_id: int, filters: ScreeningFilters) -> str:
         await _filtered(Application.select(*_LISTED), edition_id, filters)
         .order_by(column, ascending=ascending)
         .order_by(Application.id, ascending=False)
-        .output(load_json=True)
+        .output(load_json=True),
+        edition_id=edition_id,
     )
     asked = await question_lines(edition_id, include_removed=True)
-    answers = await answers_for_export([row.id for row in rows])
+    answers = await answers_for_export([row.id for row in rows], edition_id=edition_id)
     locale = current_locale()
     out = io.StringIO()
     writer = csv.writer(out)
@@ -434,9 +459,31 @@ async def municipality_ids_of(application_id: int) -> set[int]:
     return {int(row["m"]) for row in rows}
 
 
-async def facets(edition_id: int) -> dict[str, list[tuple[Any, str]]]:
-    """Options for the filters: the edition's problems, municipalities, regions and countries."""
-    problems = await (
+def problem_choices(problems: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """Each problem as the filter offers it: id, title, and the title with its municipality (unique)."""
+    return [(p["id"], p["title"], f"{p['title']} ({place_name(p['m_name'])})") for p in problems]
+
+
+def resolve_problem(
+    filters: ScreeningFilters, choices: list[tuple[int, str, str]]
+) -> tuple[ScreeningFilters, dict[str, str]]:
+    """The filters with the problem typed by its title (as the datalist offers it, or the bare title
+    when only one problem has it) turned into its id; else the field's error."""
+    if not filters.problem_text:
+        return filters, {}
+    typed = " ".join(filters.problem_text.split()).casefold()
+    found = [c for c in choices if c[2].casefold() == typed] or [c for c in choices if c[1].casefold() == typed]
+    if len(found) == 1:
+        return replace(filters, problem=found[0][0], problem_text=""), {}
+    if found:
+        message = _("Several problems have this title: choose one from the list, with its municipality.")
+    else:
+        message = _("No problem of this edition has this title: choose one from the list.")
+    return filters, {"problem": message}
+
+
+async def _published_problems(edition_id: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await (
         Problem.select(
             Problem.id,
             Problem.title,
@@ -447,13 +494,26 @@ async def facets(edition_id: int) -> dict[str, list[tuple[Any, str]]]:
         .where(Problem.edition == edition_id, Problem.published_at.is_not_null())
         .order_by(Problem.title)
     )
+    return rows
+
+
+async def resolved(*, edition_id: int, filters: ScreeningFilters) -> ScreeningFilters:
+    """The filters with a problem typed by title resolved (left unresolved, it matches nothing)."""
+    if not filters.problem_text:
+        return filters
+    return resolve_problem(filters, problem_choices(await _published_problems(edition_id)))[0]
+
+
+async def facets(edition_id: int) -> dict[str, list[Any]]:
+    """Options for the filters: the edition's problems, municipalities, regions and countries."""
+    problems = await _published_problems(edition_id)
     countries = await (
         Application.select(Application.startup.country.as_alias("country"))
         .where(Application.edition == edition_id)
         .distinct()
     )
     return {
-        "problem": [(p["id"], p["title"]) for p in problems],
+        "problem": problem_choices(problems),
         "municipality": sorted({(p["m"], p["m_name"]) for p in problems}, key=lambda o: o[1]),
         "region": [(r, r) for r in sorted({p["region"] for p in problems})],
         "country": [(c, c) for c in sorted({row["country"] for row in countries})],

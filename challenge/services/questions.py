@@ -582,11 +582,22 @@ def readable(definition: Definition, value: Any, locale: str) -> str:
     return str(value or "")
 
 
-async def answers_for_export(application_ids: Sequence[int]) -> dict[int, dict[int, str]]:
-    """Each application's answers, read with their versions, by question: the CSV's cells."""
+async def answers_for_export(
+    application_ids: Sequence[int], *, edition_id: int | None = None
+) -> dict[int, dict[int, str]]:
+    """Each application's answers, read with their versions, by question: the CSV's cells.
+
+    Given the edition they all belong to, a long list is read as the edition's answers picked in
+    Python: one query instead of chunks of IN lists, which Piccolo builds slowly.
+    """
     found: dict[int, dict[int, str]] = {}
     rows: list[dict[str, Any]] = []
     ids = list(application_ids)
+    if edition_id is not None and len(ids) > 200:
+        wanted = set(ids)
+        every = await Answer.select().where(Answer.application.edition == edition_id).output(load_json=True)
+        rows = [_unwrapped(row) for row in every if row["application"] in wanted]
+        ids = []
     for start in range(0, len(ids), 500):
         found_rows = (
             await Answer.select().where(Answer.application.is_in(ids[start : start + 500])).output(load_json=True)

@@ -116,7 +116,7 @@ async def matching_page(edition_id: int) -> MatchingPage:
             )
             for u in short
         ],
-        warnings=await matching.check_current(edition_id),
+        warnings=await matching.check_current(edition_id, inputs=(mentors, applications)),
         mentor_options=sorted(((m.id, m.name) for m in mentors), key=lambda o: o[1].lower()),
         application_options=sorted(((a.id, a.startup_name) for a in applications), key=lambda o: o[1].lower()),
     )

@@ -278,9 +278,12 @@ def message(stored: Mapping[str, Any]) -> str:
     return _(stored["message_id"]) % _readable(stored.get("params", {}))
 
 
-async def check_current(edition_id: int) -> list[str]:
-    """The checker's warnings on the pairs as they stand (after hand edits)."""
-    mentors, applications = await load_inputs(edition_id)
+async def check_current(
+    edition_id: int, *, inputs: tuple[list[rules.Mentor], list[rules.Application]] | None = None
+) -> list[str]:
+    """The checker's warnings on the pairs as they stand (after hand edits); `inputs` are the
+    edition's mentors and applications when the caller has loaded them already."""
+    mentors, applications = inputs or await load_inputs(edition_id)
     __, period = await _period(await load_edition(edition_id))
     pairs = [rules.PairRef(m.mentor, m.application) for m in await current_pairs(edition_id)]
     warnings = rules.check_pairs(mentors, applications, pairs, period=period)

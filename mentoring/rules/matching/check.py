@@ -25,8 +25,19 @@ def check_pairs(
     startup, and a startup with more mentors than it asked for. Missing expertise is a matter
     of fit, not a rule, and is not warned about.
     """
+    if len({m.id for m in mentors}) != len(mentors) or len({a.id for a in applications}) != len(applications):
+        raise ValueError("mentor and application ids must be unique")
+    # Only those the pairs name are prepared: an edition's 300 mentors cost more than the rules on a few pairs.
+    mentor_ids = {pair.mentor_id for pair in pairs}
+    application_ids = {pair.application_id for pair in pairs}
     # The reference date only matters for availability, which no rule here looks at.
-    instance = _Instance(mentors, applications, reference_date=date(2001, 1, 1), period=period, weights=Weights())
+    instance = _Instance(
+        [m for m in mentors if m.id in mentor_ids],
+        [a for a in applications if a.id in application_ids],
+        reference_date=date(2001, 1, 1),
+        period=period,
+        weights=Weights(),
+    )
     return _check(instance, pairs)
 
 
