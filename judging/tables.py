@@ -177,3 +177,21 @@ class JudgeRelease(Table):
     applications = JSON(default=[])
     reassigned = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RoundRanking(Table):
+    """A round's ranking and charts as last computed (judging.queries.ranking_cache).
+
+    Every audited write that changes what the ranking shows raises `version` and clears `fresh`
+    in its own transaction; the next reader recomputes and stores the result only if `version`
+    is still the one it read, so no worker serves a ranking older than a committed write.
+    """
+
+    id: Serial  # added by Piccolo; annotated for the type checker
+
+    round = ForeignKey(references=Round, unique=True, index=True)
+    version = Integer(default=0)
+    fresh = Boolean(default=False)
+    # msgspec JSON of judging.queries.ranking_cache.Snapshot ("" while stale).
+    payload = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())

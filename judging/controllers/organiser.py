@@ -71,14 +71,15 @@ def _one_round_at_a_time() -> asyncio.Lock:
 
 
 async def round_context(request: AnyRequest) -> dict[str, Any]:
-    shown = await round_page(round_scope.of(request))
+    # The first rows answer most visits; all of them on request (and always in the CSV).
+    shown_rows = None if request.query_params.get("all") else RANKING_ROWS
+    shown = await round_page(round_scope.of(request), shown_rows=shown_rows)
     return {
         **msgspec.structs.asdict(shown),
         "rubric_rows": len(shown.criteria) + forms.BLANK_ROWS,
         "rubric_values": forms.rubric_form_values(shown.criteria),
         "round_values": forms.round_form_values(shown.round, shown.edition.timezone),
-        # The first rows answer most visits; all of them on request (and always in the CSV).
-        "ranking_rows": None if request.query_params.get("all") else RANKING_ROWS,
+        "ranking_rows": shown_rows,
         "outcome_options": [(s.value, label(s)) for s in OUTCOMES],
         **_round_choices(),
         # A blind round's codes, so organisers know which entry a judge is talking about.

@@ -5,16 +5,18 @@ Server-rendered pygal SVG without JavaScript, inlined like the edition dashboard
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import pygal
 
 from challenge.queries.dashboard import chart_style, render_inline
-from core.i18n import current_locale
 from core.i18n import gettext as _
 from judging.records import SubmittedTotal
 from judging.rules.scoring import Ranking
+
+# How many of the best applications the ranking chart shows.
+TOP = 30
 
 
 def _config(title: str, **options: Any) -> dict[str, Any]:
@@ -44,7 +46,7 @@ def judge_distributions(totals: list[SubmittedTotal], names: dict[int, str]) -> 
     return render_inline(chart)
 
 
-def ranking_spread(ranking: Ranking | None, names: dict[int, str], *, top: int = 30) -> str:
+def ranking_spread(ranking: Ranking | None, names: dict[int, str], *, top: int = TOP) -> str:
     """The best applications' normalised and raw means side by side, with their spread."""
     chart = pygal.Bar(
         **_config(
@@ -61,26 +63,3 @@ def ranking_spread(ranking: Ranking | None, names: dict[int, str], *, top: int =
     chart.add(_("Raw mean"), [round(s.raw_mean, 2) for s in standings])
     chart.add(_("Spread (max - min)"), [round(s.spread, 2) for s in standings])
     return render_inline(chart)
-
-
-_drawn: OrderedDict[tuple[Any, ...], dict[str, str]] = OrderedDict()
-
-
-def round_charts(
-    round_id: int, totals: list[SubmittedTotal], judge_names: dict[int, str], ranking: Ranking, names: dict[int, str]
-) -> dict[str, str]:
-    """Both charts, drawn again only when what they show changed (pygal takes a second for 100 judges)."""
-    top = ranking.standings[:30]
-    key = (
-        round_id,
-        current_locale(),
-        hash(tuple((row.judge, row.application, row.total) for row in totals)),
-        hash(tuple(sorted(judge_names.items()))),
-        tuple((s.application_id, s.normalised_mean, s.raw_mean, s.spread, names.get(s.application_id)) for s in top),
-    )
-    if key not in _drawn:
-        _drawn[key] = {"judges": judge_distributions(totals, judge_names), "ranking": ranking_spread(ranking, names)}
-        while len(_drawn) > 16:
-            _drawn.popitem(last=False)
-    _drawn.move_to_end(key)
-    return _drawn[key]

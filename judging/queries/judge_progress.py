@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 import msgspec
+from piccolo.query.functions.aggregate import Count, Max
 
+from core.i18n import current_locale, format_datetime
 from judging.enums import ScoreStatus
 from judging.queries.releases import released_judges
 from judging.tables import JudgeAssignment, ScoreSheet
@@ -26,27 +29,51 @@ class JudgeProgress(msgspec.Struct, frozen=True, kw_only=True):
     def untouched(self) -> int:
         return self.assigned - self.submitted - self.drafts
 
+    def last_activity_text(self, timezone: str) -> str:
+        """The last save in the page's style ("" for none), formatted once per minute shown."""
+        if self.last_activity is None:
+            return ""
+        return _formatted(self.last_activity.replace(second=0, microsecond=0), timezone, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted(minute: datetime, timezone: str, locale: str) -> str:
+    # `locale` keys the cache: format_datetime reads the reader's language itself.
+    return format_datetime(minute, timezone)
+
 
 async def judge_progress(round_id: int) -> list[JudgeProgress]:
     """Every judge with an assignment in the round (or released from it), least done first."""
     assigned: dict[int, int] = {}
     names: dict[int, str] = {}
-    for row in await JudgeAssignment.select(JudgeAssignment.judge, JudgeAssignment.judge.name.as_alias("name")).where(
-        JudgeAssignment.round == round_id
+    # Counted by the database: a 2,000 x 3 round is 6,000 rows, 100 judges.
+    for row in (
+        await JudgeAssignment.select(
+            JudgeAssignment.judge, JudgeAssignment.judge.name.as_alias("name"), Count(alias="count")
+        )
+        .where(JudgeAssignment.round == round_id)
+        .group_by(JudgeAssignment.judge, JudgeAssignment.judge.name)
     ):
-        assigned[row["judge"]] = assigned.get(row["judge"], 0) + 1
+        assigned[row["judge"]] = row["count"]
         names[row["judge"]] = row["name"]
     submitted: dict[int, int] = {}
     drafts: dict[int, int] = {}
     last: dict[int, datetime] = {}
-    for sheet in await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.status, ScoreSheet.updated_at).where(
-        ScoreSheet.round == round_id
+    for sheet in (
+        await ScoreSheet.select(
+            ScoreSheet.judge, ScoreSheet.status, Count(alias="count"), Max(ScoreSheet.updated_at, alias="last")
+        )
+        .where(ScoreSheet.round == round_id)
+        .group_by(ScoreSheet.judge, ScoreSheet.status)
     ):
         judge = sheet["judge"]
         counts = submitted if sheet["status"] == ScoreStatus.SUBMITTED else drafts
-        counts[judge] = counts.get(judge, 0) + 1
-        if judge not in last or sheet["updated_at"] > last[judge]:
-            last[judge] = sheet["updated_at"]
+        counts[judge] = counts.get(judge, 0) + sheet["count"]
+        at = sheet["last"]
+        # SQLite hands the aggregate back as the stored text.
+        at = datetime.fromisoformat(at) if isinstance(at, str) else at
+        if at is not None and (judge not in last or at > last[judge]):
+            last[judge] = at
     released = await released_judges(round_id)
     progress = [
         JudgeProgress(

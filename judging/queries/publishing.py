@@ -15,7 +15,7 @@ from core.i18n import format_datetime, label
 from core.i18n import gettext as _
 from judging.enums import RoundMethod, ScoreStatus
 from judging.queries import pairwise
-from judging.queries.rankings import entries
+from judging.queries.rankings import entries_of
 from judging.queries.rounds import load_round
 from judging.records import EntryRow, RoundRow
 from judging.rules import rounds as rules
@@ -70,11 +70,14 @@ def _blocked(entry: EntryRow, outcomes: tuple[ApplicationStatus, ...]) -> Blocke
     return Blocked(entry.application, entry.startup_name, status, tuple(r.new for r in refusals), first.step, message)
 
 
-async def publish_blockers(round_id: int, outcome: ApplicationStatus | None = None) -> list[Blocked]:
+async def publish_blockers(
+    round_id: int, outcome: ApplicationStatus | None = None, *, advancing: list[EntryRow] | None = None
+) -> list[Blocked]:
     """The advancing applications an outcome (or any plausible one) cannot reach yet, each with
-    what stands in the way: shown beside the publish form, so the missing step is offered there."""
+    what stands in the way: shown beside the publish form, so the missing step is offered there.
+    `advancing`: the round's advancing entries, when the caller has them already."""
     blocked = []
-    for entry in await entries(round_id):
+    for entry in advancing if advancing is not None else await entries_of(round_id, []):
         if not entry.advanced:
             continue
         status = ApplicationStatus(entry.status)
@@ -109,10 +112,14 @@ async def publish_facts(round_: RoundRow, edition: EditionRow, advanced: int) ->
     )
 
 
-async def publish_refusals(round_id: int) -> list[str]:
-    """What stops the round's results from being published now, for the page to say before anyone tries."""
-    round_ = await load_round(round_id)
-    edition = await load_edition(round_.edition)
-    advanced = sum(1 for r in await entries(round_id) if r.advanced)
+async def publish_refusals(
+    round_id: int, *, round_: RoundRow | None = None, edition: EditionRow | None = None, advanced: int | None = None
+) -> list[str]:
+    """What stops the round's results from being published now, for the page to say before anyone
+    tries (the round, its edition and how many advance may be given when the caller has them)."""
+    round_ = round_ or await load_round(round_id)
+    edition = edition or await load_edition(round_.edition)
+    if advanced is None:
+        advanced = len(await entries_of(round_id, []))
     facts = await publish_facts(round_, edition, advanced)
     return [say(m, edition.timezone) for m in rules.publish_refusals(facts, now=utc_now())]

@@ -29,16 +29,45 @@ async def submitted_totals(round_id: int) -> list[SubmittedTotal]:
     return msgspec.convert(rows, list[SubmittedTotal])
 
 
-async def ranking(round_id: int) -> tuple[scoring.Ranking | None, dict[int, EntryRow]]:
-    """The round's ranking from submitted sheets, and each entry by application id."""
+async def compute_ranking(round_id: int) -> scoring.Ranking | None:
+    """The round's ranking from its submitted sheets now (None before the first); the round page
+    reads it from judging.queries.ranking_cache instead."""
     round_ = await load_round(round_id)
     totals = await submitted_totals(round_id)
-    by_application = {row.application: row for row in await entries(round_id)}
     scores = [scoring.JudgeScore(s.judge, s.application, s.total) for s in totals]
     if not scores:
-        return None, by_application
+        return None
     options = scoring.ScoringOptions(normalisation=Normalisation(round_.normalisation))
-    return scoring.rank_applications(scores, options), by_application
+    return scoring.rank_applications(scores, options)
+
+
+async def ranking(round_id: int) -> tuple[scoring.Ranking | None, dict[int, EntryRow]]:
+    """The round's ranking from submitted sheets, and each entry by application id."""
+    ranked = await compute_ranking(round_id)
+    return ranked, {row.application: row for row in await entries(round_id)}
+
+
+async def entries_of(round_id: int, application_ids: list[int]) -> list[EntryRow]:
+    """The entries a page shows: those named, and every advancing one."""
+    rows = (
+        await RoundApplication.select(
+            *RoundApplication.all_columns(),
+            RoundApplication.application._.startup._.name.as_alias("startup_name"),
+            RoundApplication.application.track.as_alias("track"),
+            RoundApplication.application.status.as_alias("status"),
+        )
+        .where(
+            RoundApplication.round == round_id,
+            RoundApplication.application.is_in(application_ids or [0]) | (RoundApplication.advanced == True),  # noqa: E712
+        )
+        .order_by(RoundApplication.id)
+    )
+    return msgspec.convert(rows, list[EntryRow])
+
+
+async def entry_count(round_id: int) -> int:
+    count: int = await RoundApplication.count().where(RoundApplication.round == round_id)
+    return count
 
 
 async def score_lines(round_id: int) -> list[ScoreLine]:

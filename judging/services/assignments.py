@@ -12,6 +12,7 @@ from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
 from judging.enums import RoundMethod, RoundStatus
 from judging.queries.judges import applications_to_judge, conflicts_in, judges_of
+from judging.queries.ranking_cache import ranking_changed
 from judging.queries.releases import released_judges
 from judging.queries.rounds import load_round
 from judging.records import AssignmentReport, JudgeRow, RoundRow, Shortfall
@@ -112,6 +113,7 @@ async def assign_round(*, user: CurrentUser, round_id: int) -> AssignmentReport:
                 )
             ).on_conflict(target=JudgeAssignment.key, action="DO NOTHING")
         await Round.update({Round.assignment_report: report.to_dict()}).where(Round.id == round_id)
+        await ranking_changed(round_id)
         await audit.record(
             actor_id=user.id, action="round.assigned", entity="round", entity_id=round_id, after=report.to_dict()
         )
@@ -135,8 +137,11 @@ async def declare_conflict(*, user: CurrentUser, application_id: int, note: str)
         removed = (
             await JudgeAssignment.delete()
             .where(JudgeAssignment.judge == user.id, JudgeAssignment.application == application_id)
-            .returning(JudgeAssignment.id)
+            .returning(JudgeAssignment.id, JudgeAssignment.round)
         )
+        # A removed assignment takes its sheet with it, submitted or not.
+        for round_id in sorted({r["round"] for r in removed}):
+            await ranking_changed(round_id)
         await audit.record(
             actor_id=user.id,
             action="conflict.declared",

@@ -24,6 +24,7 @@ from core.rules import N_, TOO_LONG
 from core.scopes import require_organiser
 from judging.enums import RoundMethod, RoundStatus, ScoreStatus
 from judging.queries.judges import applications_to_judge, conflicts_in, judges_of
+from judging.queries.ranking_cache import ranking_changed
 from judging.queries.releases import released_judges
 from judging.queries.rounds import load_round
 from judging.records import AssignmentReport, RoundRow, Shortfall
@@ -160,6 +161,7 @@ async def release_judge(*, user: CurrentUser, round_id: int, judge_id: int, reas
                 )
             ).on_conflict(target=JudgeAssignment.key, action="DO NOTHING")
         await Round.update({Round.assignment_report: report.to_dict()}).where(Round.id == round_id)
+        await ranking_changed(round_id)
         await audit.record(
             actor_id=user.id,
             action="judge.released",

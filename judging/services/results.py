@@ -19,6 +19,7 @@ from core.scopes import require_organiser
 from judging.enums import RoundEntry, RoundMethod, RoundStatus
 from judging.queries import pairwise
 from judging.queries.publishing import OUTCOMES, publish_blockers, publish_facts, say
+from judging.queries.ranking_cache import ranking_changed
 from judging.queries.rankings import entries, municipality_of, ranking
 from judging.queries.rounds import criteria_of, load_round, rounds_of
 from judging.records import EntryRow, RoundRow
@@ -76,6 +77,7 @@ async def open_round(*, user: CurrentUser, round_id: int) -> int:
             await RoundApplication.insert(
                 RoundApplication(round=round_id, application=application_id, key=f"{round_id}:{application_id}")
             ).on_conflict(target=RoundApplication.key, action="DO NOTHING")
+        await ranking_changed(round_id)
         await audit.record(
             actor_id=user.id,
             action="round.opened",
@@ -106,6 +108,7 @@ async def close_round(*, user: CurrentUser, round_id: int) -> rules.Closing:
         )
         if not moved:
             raise StateConflict(N_("Only an open round can be closed."))
+        await ranking_changed(round_id)
         await audit.record(
             actor_id=user.id,
             action="round.closed",
@@ -277,6 +280,7 @@ async def close_due_rounds(*, now: datetime) -> int:
                 .returning(Round.id)
             )
             if moved:
+                await ranking_changed(row["id"])
                 await audit.record(
                     actor_id=None, action="round.closed", entity="round", entity_id=row["id"], after={"by": "schedule"}
                 )

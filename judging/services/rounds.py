@@ -13,6 +13,7 @@ from core.i18n import gettext as _
 from core.rules import N_
 from core.scopes import require_organiser
 from judging.enums import RoundStatus
+from judging.queries.ranking_cache import ranking_changed
 from judging.queries.rounds import criteria_of, earlier_rounds, load_round, rounds_of
 from judging.records import CopiedRubric, CriterionRow, RoundRow
 from judging.rules import pairwise as pairwise_rules
@@ -97,6 +98,8 @@ async def update_round(*, user: CurrentUser, round_id: int, command: RoundIn) ->
     async with db.transaction():
         await Round.update(values).where(Round.id == round_id)  # type: ignore[arg-type]  # column names as keys
         changed = [k for k in values if getattr(current, k) != values[k]]
+        # The normalisation decides the ranking; any other setting may be shown beside it.
+        await ranking_changed(round_id)
         await audit.record(
             actor_id=user.id,
             action="round.updated",

@@ -17,6 +17,7 @@ from core.i18n import gettext as _
 from core.rules import N_
 from judging.enums import RoundMethod, ScoreStatus
 from judging.queries.queue import assignment_of
+from judging.queries.ranking_cache import ranking_changed
 from judging.queries.rounds import criteria_of, load_round, rubric
 from judging.records import SavedSheet
 from judging.rules import rounds as round_rules
@@ -96,6 +97,9 @@ async def save_sheet(*, user: CurrentUser, assignment_id: int, command: ScoresIn
         if status == ScoreStatus.SUBMITTED and not was_submitted:
             changes[ScoreSheet.submitted_at] = now
         await ScoreSheet.update(changes).where(ScoreSheet.id == before["id"])
+        if status == ScoreStatus.SUBMITTED:
+            # Only submitted sheets count (a draft cannot follow a submission: see above).
+            await ranking_changed(round_.id)
         await audit.record(
             actor_id=user.id,
             action=_audit_action(submit=submit, was_submitted=was_submitted),
