@@ -20,12 +20,12 @@ from core.tables import StoredFile
 from core.uploads import EXTENSIONS
 from judging.enums import DeckPolicy, RoundMethod, RoundStatus, ScoreStatus
 from judging.queries import blind
-from judging.queries.rounds import criteria_of, load_round
-from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow
+from judging.queries.rounds import ROUND_NOT_FOUND, criteria_of, load_round
+from judging.records import AssignmentRow, CriterionRow, QueueItem, RoundRow, SheetRow, round_row
 from judging.rules import deadlines, redaction, rounds
 from judging.rules.pairwise import PAIRWISE_HAS_NO_SHEETS
 from judging.rules.redaction import ShownField
-from judging.tables import JudgeAssignment, ScoreSheet
+from judging.tables import JudgeAssignment, Round, ScoreSheet
 
 NOT_YOURS = N_("This application is not in your queue.")
 NOTHING_TO_SCORE = N_("You have nothing to score in this round.")
@@ -72,41 +72,40 @@ async def load_sheet(assignment_id: int) -> SheetRow | None:
     return msgspec.convert(row, SheetRow) if row else None
 
 
-async def queue(user: CurrentUser, round_id: int) -> list[QueueItem]:
-    """The judge's assignments in a round with their sheet's state; never other judges' scores."""
-    rows = await JudgeAssignment.select(
-        JudgeAssignment.id,
-        JudgeAssignment.application,
-        JudgeAssignment.application._.startup._.name.as_alias("startup_name"),
-        JudgeAssignment.application.track.as_alias("track"),
-    ).where(
-        JudgeAssignment.round == round_id,
-        JudgeAssignment.judge == user.id,
+# The judge's assignments in a round with their application's startup and track and their sheet,
+# in one query (a sheet belongs to its assignment: judging.services.scoring makes it so).
+_QUEUE = """
+SELECT a.id, a.application, s.name AS startup_name, ap.track, sh.status AS sheet_status, sh.total
+FROM judge_assignment a
+JOIN application ap ON ap.id = a.application
+JOIN startup s ON s.id = ap.startup
+LEFT JOIN score_sheet sh ON sh.assignment = a.id AND sh.round = a.round AND sh.judge = a.judge
+WHERE a.round = {} AND a.judge = {}
+"""
+
+
+async def queue(user: CurrentUser, round_id: int, *, round_: RoundRow | None = None) -> list[QueueItem]:
+    """The judge's assignments in a round with their sheet's state; never other judges' scores.
+    `round_` is the round when the caller has loaded it already."""
+    if round_ is None:
+        round_ = await load_round(round_id)
+    if round_.method == RoundMethod.PAIRWISE:
         # A pairwise round is judged from its seats: an assignment left in one holds no sheet.
-        JudgeAssignment.round.method != RoundMethod.PAIRWISE,
-    )
-    sheets = {
-        s["key"]: s
-        for s in await ScoreSheet.select(ScoreSheet.key, ScoreSheet.status, ScoreSheet.total).where(
-            ScoreSheet.round == round_id, ScoreSheet.judge == user.id
-        )
-    }
-    round_ = await load_round(round_id)
+        return []
+    rows = await JudgeAssignment.raw(_QUEUE, round_id, user.id)
     names = await blind.entry_names(round_, [r["application"] for r in rows]) if round_.blind else {}
-    items = []
-    for row in rows:
-        sheet = sheets.get(str(row["id"]))
-        items.append(
-            QueueItem(
-                id=row["id"],
-                application=row["application"],
-                startup_name=names.get(row["application"], row["startup_name"]),
-                track=row["track"],
-                sheet_status=ScoreStatus(sheet["status"]) if sheet else None,
-                total=sheet["total"] if sheet else None,
-                blind=round_.blind,
-            )
+    items = [
+        QueueItem(
+            id=row["id"],
+            application=row["application"],
+            startup_name=names.get(row["application"], row["startup_name"]),
+            track=row["track"],
+            sheet_status=ScoreStatus(row["sheet_status"]) if row["sheet_status"] is not None else None,
+            total=row["total"],
+            blind=round_.blind,
         )
+        for row in rows
+    ]
     return sorted(items, key=lambda i: (i.sheet_status == ScoreStatus.SUBMITTED, i.startup_name.lower()))
 
 
@@ -191,16 +190,28 @@ class QueuePage(msgspec.Struct, frozen=True, kw_only=True):
     time_left: deadlines.TimeLeft | None
 
 
+async def _round_and_timezone(round_id: int) -> tuple[RoundRow, str]:
+    """The round and its edition's time zone, in one query."""
+    row = (
+        await Round.select(*Round.all_columns(), Round.edition.timezone.as_alias("edition_timezone"))
+        .where(Round.id == round_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(ROUND_NOT_FOUND)
+    timezone = row.pop("edition_timezone")
+    return round_row(row), timezone
+
+
 async def queue_page(user: CurrentUser, round_id: int, *, now: datetime) -> QueuePage:
-    items = await queue(user, round_id)
+    round_, timezone = await _round_and_timezone(round_id)
+    items = await queue(user, round_id, round_=round_)
     if not items:
         raise NotFound(NOTHING_TO_SCORE)
-    round_ = await load_round(round_id)
-    edition = await load_edition(round_.edition)
     closes_at = round_.closes_at if round_.status == RoundStatus.OPEN else None
     return QueuePage(
         round=round_,
-        timezone=edition.timezone,
+        timezone=timezone,
         items=items,
         submitted=sum(1 for item in items if item.sheet_status == ScoreStatus.SUBMITTED),
         time_left=deadlines.time_left(closes_at, now=now) if closes_at else None,

@@ -17,11 +17,13 @@ from judging.rules import rounds as rules
 from judging.rules import rubrics
 from judging.tables import Criterion, JudgeAssignment, Round
 
+ROUND_NOT_FOUND = N_("This round does not exist.")
+
 
 async def load_round(round_id: int) -> RoundRow:
     row = await Round.select().where(Round.id == round_id).first()
     if row is None:
-        raise NotFound(N_("This round does not exist."))
+        raise NotFound(ROUND_NOT_FOUND)
     return round_row(row)
 
 
