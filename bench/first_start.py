@@ -8,7 +8,9 @@ second start: nothing to install, the demo already there) and removes the folder
 
 pip's own cache (the default one, ~/.cache/pip) is used as it is; this checkout's .venv is not touched.
 
-    python bench/first_start.py [--once] [--keep]
+    python bench/first_start.py [--once] [--keep] [--commit REV]
+
+--commit measures an older commit the same way (a Makefile without step lines shows only the total).
 """
 
 from __future__ import annotations
@@ -118,11 +120,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="skip the second start")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    parser.add_argument("--commit", default="HEAD", help="the commit to clone (default: this checkout's HEAD)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the first page")
     args = parser.parse_args()
 
-    head = subprocess.check_output(["git", "rev-parse", "HEAD"], cwd=ROOT, text=True).strip()
-    if subprocess.check_output(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, text=True):
+    head = subprocess.check_output(["git", "rev-parse", args.commit], cwd=ROOT, text=True).strip()
+    status = ["git", "status", "--porcelain", "--untracked-files=no"]
+    if args.commit == "HEAD" and subprocess.check_output(status, cwd=ROOT, text=True):
         print("note: uncommitted changes are not in the clone; it runs", head[:12])
     folder = Path(tempfile.mkdtemp(prefix="first-start-"))
     try:
