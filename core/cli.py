@@ -51,7 +51,8 @@ def _announce_first_page(host: str, port: int, *, timeout: float = 120.0) -> Non
     """
     probe_host = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104 - naming, not binding
     url = served_base_url(probe_host, port) + "/"
-    while time.monotonic() - _STARTED < timeout:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own http:// address
                 response.read()
