@@ -98,13 +98,17 @@ def serve(
 
 async def _demo() -> None:
     from core import db
-    from core.app import register_domain_labels
-    from core.demo import load_demo
-
-    register_domain_labels()  # the demo's mail names stored values as the app's pages do
+    from core.demo import demo_present, print_logins
 
     await db.open_pool()
     try:
+        if await demo_present():  # a repeated `make run`: no need to import the app to say so
+            print_logins(loaded=False)
+            return
+        from core.app import register_domain_labels
+        from core.demo import load_demo
+
+        register_domain_labels()  # the demo's mail names stored values as the app's pages do
         await load_demo()
     finally:
         await db.close_pool()
