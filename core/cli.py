@@ -10,11 +10,16 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 
 import uvicorn
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
-from core.settings import PROJECT_ROOT, default_base_url_to
+from core.settings import PROJECT_ROOT, default_base_url_to, served_base_url
+
+_STARTED = time.monotonic()  # `serve --announce` counts from here (the imports above take ~0.1 s)
 
 
 def migrate() -> int:
@@ -39,9 +44,33 @@ class _Config(uvicorn.Config):
         return sock
 
 
-def serve(host: str, port: int, workers: int, reload: bool, app: str = "core.app:create_app") -> None:
+def _announce_first_page(host: str, port: int, *, timeout: float = 120.0) -> None:
+    """Ask for "/" until it answers, then print one line: how long since `serve` began, and where.
+
+    `make run` serves with `--announce` so that its last step line says when the first page was there.
+    """
+    probe_host = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104 - naming, not binding
+    url = served_base_url(probe_host, port) + "/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own http:// address
+                response.read()
+        except OSError:  # refused until uvicorn listens; an HTTPError is an OSError too
+            time.sleep(0.1)
+            continue
+        print(f"{'serve':9} {time.monotonic() - _STARTED:5.1f} s  first page at {url}", flush=True)
+        return
+    print(f"serve: no page at {url} after {timeout:.0f} s", file=sys.stderr, flush=True)
+
+
+def serve(
+    host: str, port: int, workers: int, reload: bool, app: str = "core.app:create_app", *, announce: bool = False
+) -> None:
     """uvicorn as production runs it; bench/floor_app.py serves its bare app through this too."""
     default_base_url_to(host, port, hostname=socket.getfqdn())
+    if announce:
+        threading.Thread(target=_announce_first_page, args=(host, port), daemon=True).start()
     config = _Config(
         app,
         factory=True,
@@ -69,13 +98,17 @@ def serve(host: str, port: int, workers: int, reload: bool, app: str = "core.app
 
 async def _demo() -> None:
     from core import db
-    from core.app import register_domain_labels
-    from core.demo import load_demo
-
-    register_domain_labels()  # the demo's mail names stored values as the app's pages do
+    from core.demo import demo_present, print_logins
 
     await db.open_pool()
     try:
+        if await demo_present():  # a repeated `make run`: no need to import the app to say so
+            print_logins(loaded=False)
+            return
+        from core.app import register_domain_labels
+        from core.demo import load_demo
+
+        register_domain_labels()  # the demo's mail names stored values as the app's pages do
         await load_demo()
     finally:
         await db.close_pool()
@@ -102,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--workers", type=int, default=1)
     serve_cmd.add_argument("--reload", action="store_true")
+    serve_cmd.add_argument("--announce", action="store_true", help='print when "/" first answers, and where')
     commands.add_parser("migrate", help="apply all database migrations")
     commands.add_parser("demo", help="load the demo edition (once; running it again changes nothing)")
     organiser = commands.add_parser("create-organiser", help="create an organiser account")
@@ -110,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "serve":
-        serve(args.host, args.port, args.workers, args.reload)
+        serve(args.host, args.port, args.workers, args.reload, announce=args.announce)
     elif args.command == "migrate":
         sys.exit(migrate())
     elif args.command == "demo":

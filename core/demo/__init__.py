@@ -15,22 +15,19 @@ as delivered (it went to demo addresses).
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
 from challenge.enums import Phase
 from challenge.tables import Edition
 from core import db
 from core.clock import utc_now
-from core.demo.hackathon_days import build_schedule, hackathon
-from core.demo.intake import problems, residents_speak
-from core.demo.jury import interviews, judges, pairwise_final, screening, semi_final
-from core.demo.languages import demo_languages
-from core.demo.last_year import past_edition
-from core.demo.people import JUDGES, MENTORS, MUNICIPALITIES, PEOPLE, RESIDENTS, STAFF, editions_and_people
-from core.demo.pilots import running_pilots
-from core.demo.programme import mentoring
-from core.demo.startups import STARTUPS, applications, founders
-from core.demo.story_time import mark_mail_delivered, move_to_story_time, set_timeline
+from core.demo.people import JUDGES, MENTORS, MUNICIPALITIES, PEOPLE, RESIDENTS, STAFF
 from core.demo.world import DEMO_PASSWORD, EDITION_SLUG, World
+
+# The loaders import every domain's services (and OR-Tools' solvers): only once there is a demo to
+# load, so that `python -m core demo` on a database that has it (a repeated `make run`) stays quick.
+if TYPE_CHECKING:
+    from core.demo.startups import STARTUPS
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -41,17 +38,37 @@ __all__ = [
     "RESIDENTS",
     "STAFF",
     "STARTUPS",
+    "demo_present",
     "load_demo",
+    "print_logins",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STARTUPS":  # the founders' content sits beside their loader
+        from core.demo.startups import STARTUPS
+
+        return STARTUPS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+async def demo_present() -> bool:
+    return bool(await Edition.exists().where(Edition.slug == EDITION_SLUG))
 
 
 async def load_demo() -> bool:
     """Load the demo edition unless it is there already. True if it was loaded now."""
     started = time.monotonic()
     async with db.transaction():
-        if await Edition.exists().where(Edition.slug == EDITION_SLUG):
-            _print_logins(loaded=False)
+        if await demo_present():
+            print_logins(loaded=False)
             return False
+        from core.demo.hackathon_days import build_schedule
+        from core.demo.languages import demo_languages
+        from core.demo.last_year import past_edition
+        from core.demo.pilots import running_pilots
+        from core.demo.story_time import mark_mail_delivered, move_to_story_time
+
         world = World()
         await _this_year(world)
         await past_edition(world)
@@ -65,12 +82,20 @@ async def load_demo() -> bool:
         await move_to_story_time(world, since="schedule")
         await mark_mail_delivered()
         await demo_languages()
-    _print_logins(loaded=True, seconds=time.monotonic() - started)
+    print_logins(loaded=True, seconds=time.monotonic() - started)
     return True
 
 
 async def _this_year(world: World) -> None:
     """This year's edition, phase after phase, up to the hackathon's live final."""
+    from core.demo.hackathon_days import hackathon
+    from core.demo.intake import problems, residents_speak
+    from core.demo.jury import interviews, judges, pairwise_final, screening, semi_final
+    from core.demo.people import editions_and_people
+    from core.demo.programme import mentoring
+    from core.demo.startups import applications, founders
+    from core.demo.story_time import set_timeline
+
     _begin(world, "intake")
     await editions_and_people(world)
     await founders(world)
@@ -103,7 +128,7 @@ def _begin(world: World, stage: str) -> None:
     world.stages.append((stage, utc_now()))
 
 
-def _print_logins(*, loaded: bool, seconds: float | None = None) -> None:
+def print_logins(*, loaded: bool, seconds: float | None = None) -> None:
     print("Demo edition " + (f"loaded in {seconds:.1f} s." if loaded and seconds is not None else "already present."))
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, _name, role, organisation in PEOPLE:

@@ -137,3 +137,19 @@ def test_create_organiser_refuses_a_weak_password() -> None:
 
     assert result.returncode == 2
     assert "password: Use at least 10 characters." in result.stderr
+
+
+async def test_the_demo_command_on_a_loaded_demo_only_prints_the_logins() -> None:
+    # A repeated `make run`: the demo step says the demo is there without importing the whole app.
+    await load_demo()
+    script = "import sys\nfrom core.cli import main\nmain(['demo'])\nprint('app imported:', 'core.app' in sys.modules)"
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Demo edition already present." in result.stdout
+    assert f"Demo logins (password for all: {DEMO_PASSWORD}):" in result.stdout
+    assert "app imported: False" in result.stdout
+    assert await Edition.count() == 2

@@ -39,3 +39,32 @@ def test_a_wildcard_bind_is_reached_by_the_machine_name() -> None:
 
 def test_an_ipv6_address_is_bracketed() -> None:
     assert served_base_url("::1", 8000) == "http://[::1]:8000"
+
+
+def test_serve_announce_prints_one_line_once_the_first_page_answers(capsys) -> None:  # type: ignore[no-untyped-def]
+    # `make run` serves with --announce: its last step line names the address "/" answered at.
+    import http.server
+    import threading
+
+    from core.cli import _announce_first_page
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        _announce_first_page("0.0.0.0", port, timeout=30)  # noqa: S104 - a wildcard bind is asked on loopback
+    finally:
+        server.shutdown()
+        server.server_close()
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("serve ")
+    assert line.endswith(f"s  first page at http://127.0.0.1:{port}/")
