@@ -17,7 +17,9 @@ from pilots.tables import AgreementVersion, Pilot, Signature
 async def unsigned_for(side: Side, *, organisation_ids: frozenset[int] | None) -> list[Unsigned]:
     """Pilots under way whose current version lacks `side`'s signature (of these organisations;
     None: every pilot, for the organisers)."""
-    query = Pilot.select(Pilot.id, Pilot.title, Pilot.current_version).where(Pilot.status.not_in(list(lifecycle.FINAL)))
+    query = Pilot.select(Pilot.id, Pilot.title, Pilot.current_version, Pilot.edition).where(
+        Pilot.status.not_in(list(lifecycle.FINAL))
+    )
     if organisation_ids is not None:
         if not organisation_ids:
             return []
@@ -37,14 +39,19 @@ async def unsigned_for(side: Side, *, organisation_ids: frozenset[int] | None) -
         )
     }
     return [
-        Unsigned(pilot_id=keys[v["key"]]["id"], title=keys[v["key"]]["title"], number=keys[v["key"]]["current_version"])
+        Unsigned(
+            pilot_id=keys[v["key"]]["id"],
+            title=keys[v["key"]]["title"],
+            number=keys[v["key"]]["current_version"],
+            edition_id=keys[v["key"]]["edition"],
+        )
         for v in versions
         if v["id"] not in signed
     ]
 
 
 async def _organiser_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
-    return signature_steps(await unsigned_for(Side.ORGANISER, organisation_ids=None))
+    return signature_steps(await unsigned_for(Side.ORGANISER, organisation_ids=None), organiser=True)
 
 
 async def _municipality_steps(*, user: CurrentUser, now: datetime) -> list[Step]:

@@ -29,3 +29,20 @@ def test_each_unsigned_agreement_is_one_pending_step_linked_to_its_sign_button()
             ),
         ),
     ]
+
+
+def test_past_five_agreements_the_rest_is_one_step_linked_for_organisers_to_the_editions_pilots() -> None:
+    unsigned = [Unsigned(n, f"Pilot {n}", 1, edition_id=4) for n in range(12, 0, -1)]
+
+    steps = signature_steps(unsigned, organiser=True)
+
+    assert [s.link for s in steps[:5]] == [f"/pilots/{n}/work#current" for n in range(1, 6)]
+    assert len(steps) == 6
+    assert steps[5].link == "/organiser/editions/4/pilots"
+    assert steps[5].text == StepText(
+        "%(num)s more agreement waits for your side's signature",
+        "%(num)s more agreements wait for your side's signature",
+        7,
+    )
+    assert signature_steps(unsigned)[5].link is None  # a startup's or municipality's: no edition list of theirs
+    assert len(signature_steps(unsigned[:5])) == 5
