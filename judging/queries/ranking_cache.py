@@ -127,7 +127,7 @@ async def _computed(round_id: int) -> tuple[int, Snapshot]:
         if db.is_sqlite():
             snapshot = Snapshot(ranking=await compute_ranking(round_id))
             await _store(round_id, version, snapshot)
-            return version, snapshot
+            return max(version, 0), snapshot  # as on PostgreSQL below: the row _store made is version 0
         async with db.transaction():
             # Other workers wait here for this one's result rather than computing it too.
             await RoundRanking.raw("SELECT pg_advisory_xact_lock({}, {})", _ADVISORY_KEY, round_id)
