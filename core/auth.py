@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -12,28 +13,37 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.enums import Role
 from core.sessions import Session, session_of
+from core.settings import get_settings
 from core.tables import Membership, User
-
-_hasher = PasswordHasher()
-# Verifying against this keeps the time of "no such account" equal to "wrong password".
-_DUMMY_HASH = _hasher.hash("not-a-real-password-but-a-timing-equaliser")
 
 SESSION_USER_KEY = "user_id"
 
 
+@cache
+def _hasher() -> PasswordHasher:
+    cost = get_settings().password_hashing
+    return PasswordHasher(time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism)
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying against this keeps the time of "no such account" equal to "wrong password".
+    return _hasher().hash("not-a-real-password-but-a-timing-equaliser")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def password_needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 @dataclass(frozen=True)

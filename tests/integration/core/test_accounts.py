@@ -450,3 +450,20 @@ async def test_the_owner_is_told_of_an_attack_once(app, account_ceiling_of_10: N
     warnings = await OutboxMessage.select(OutboxMessage.subject).where(OutboxMessage.to_address == "ana@example.org")
     assert warnings == [{"subject": "Someone is trying to sign in to your account"}]
     assert await AuditEvent.count().where(AuditEvent.action == "account.under_attack") == 1
+
+
+async def test_a_hash_made_at_other_argon2_figures_is_upgraded_at_the_next_sign_in(client: WebClient) -> None:
+    from argon2 import PasswordHasher
+
+    user = await make_user(email="vesna@example.org")
+    # The production figures (argon2-cffi's defaults), where this suite runs at the cheapest.
+    await User.update({User.password_hash: PasswordHasher().hash(PASSWORD)}).where(User.id == user["id"])
+
+    signed_in = await client.post_form("/login", {"email": "vesna@example.org", "password": PASSWORD})
+
+    assert signed_in.status_code == 302
+    stored = await User.select(User.password_hash).where(User.id == user["id"]).first()
+    cost = get_settings().password_hashing
+    assert stored["password_hash"].startswith(
+        f"$argon2id$v=19$m={cost.memory_kib},t={cost.time_cost},p={cost.parallelism}$"
+    )
