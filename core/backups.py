@@ -442,7 +442,8 @@ async def _scratch_database(engine: str, scratch: Path, server_url: str | None) 
     if not server_url or engine_of(server_url) != "postgresql":
         raise BackupError("a PostgreSQL backup is checked on a PostgreSQL server: set DATABASE_URL or --server-url")
     parts = urlsplit(server_url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_restore_check_{secrets.token_hex(4)}"
+    # PostgreSQL keeps 63 bytes of a name: the random tail must survive a long database name.
+    name = f"{(parts.path.lstrip('/') or 'postgres')[:40]}_restore_check_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')

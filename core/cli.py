@@ -128,6 +128,8 @@ async def _create_organiser(email: str, name: str, password: str) -> None:
 
 def _backups(args: argparse.Namespace) -> int:
     """backup, restore and restore-check: 0 when all went well, 1 on a file problem, 2 when refused."""
+    import asyncpg
+
     from core import backups
     from core.settings import get_settings
     from core.storage import get_storage
@@ -156,6 +158,9 @@ def _backups(args: argparse.Namespace) -> int:
         verdict = asyncio.run(backups.restore_check(args.dir, server_url=args.server_url or database_url))
     except backups.BackupError as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, asyncpg.PostgresError) as exc:  # no such database, refused, denied: say so, not a traceback
+        print(f"{args.command}: the database at DATABASE_URL cannot be used: {exc}", file=sys.stderr)
         return 2
     print("\n".join(verdict.lines()), file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1
