@@ -97,7 +97,8 @@ class Verdict:
             lines = [f"restore-check: FAILED: {len(self.differences)} differences restoring {what}"]
             lines += [f"  {difference}" for difference in self.differences]
         if self.pending_migrations:
-            lines.append(f"  (restore will then apply {len(self.pending_migrations)} newer migrations)")
+            count = len(self.pending_migrations)
+            lines.append(f"  (restore will then apply {count} newer migration{'s' if count > 1 else ''})")
         return lines
 
 

@@ -152,7 +152,8 @@ def _backups(args: argparse.Namespace) -> int:
             )
             for problem in restored.problems:
                 print(f"restore: {problem}", file=sys.stderr)
-            ran = f"; {len(restored.migrations_run)} newer migrations applied" if restored.migrations_run else ""
+            count = len(restored.migrations_run)
+            ran = f"; {count} newer migration{'s' if count > 1 else ''} applied" if count else ""
             print(f"restore: database and {restored.files} files restored from {args.dir}{ran}")
             return 1 if restored.problems else 0
         verdict = asyncio.run(backups.restore_check(args.dir, server_url=args.server_url or database_url))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
@@ -16,12 +17,13 @@ import pytest
 
 from challenge.tables import Edition
 from core import db
-from core.backups import BackupError, make_backup, restore, restore_check
+from core.backups import BackupError, code_migrations, make_backup, restore, restore_check
 from core.enums import Role
 from core.rules.backups import file_path
 from core.settings import get_settings
 from core.storage import get_storage
 from core.tables import StoredFile, User
+from pilots.tables import Pilot
 from tests.conftest import ENGINE, ROOT
 from tests.factories import make_edition, make_user
 from tests.web import WebClient
@@ -211,6 +213,44 @@ async def test_a_backup_reports_missing_and_corrupt_files_and_keeps_the_rest(log
         f"the backup itself was incomplete: file {gone}: missing from storage",
         f"the backup itself was incomplete: {rotten_problem}",
     ]
+
+
+ROLLED_BACK = ("pilots", "2026-12-07T15:30:17:215357")  # adds a column: piccolo can take it back
+
+
+async def test_a_backup_older_than_the_code_is_restored_and_then_migrated(
+    logged_in, pool_closed_while, tmp_path: Path
+) -> None:
+    client: WebClient = await logged_in(Role.STARTUP)
+    await _upload(client, "Pitch deck.pdf", DECK)
+    app, migration_id = ROLLED_BACK
+    newer = sorted(f"{a}:{m}" for a, m in code_migrations() if a == app and m >= migration_id)
+    url = get_settings().database_url
+    back = await pool_closed_while(
+        lambda: asyncio.to_thread(
+            _piccolo, "migrations", "backwards", app, f"--migration_id={migration_id}", "--auto_agree"
+        )
+    )
+    made = await make_backup(tmp_path / "backup", database_url=url, storage=get_storage())
+    await pool_closed_while(_wipe)
+    restored = await pool_closed_while(lambda: restore(tmp_path / "backup", database_url=url, storage=get_storage()))
+
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert [m for m in newer if m in made.manifest["migrations"]] == []
+    assert (restored.problems, restored.migrations_run) == ([], newer)
+    assert (await restore_check(tmp_path / "backup", server_url=url)).pending_migrations == newer
+    assert await Pilot.select(Pilot.language).run() == []  # the column the rolled-back migration adds is back
+
+
+def _piccolo(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "piccolo.main", *args],
+        cwd=ROOT,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
