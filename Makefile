@@ -16,7 +16,7 @@ WORKERS ?= 2
 
 export PICCOLO_CONF := piccolo_conf
 
-.PHONY: install install-test install-bench migrate demo run serve-prod test lint format bench bench-deps browser-deps messages chart-css clean
+.PHONY: install install-test install-bench migrate demo run serve-prod backup restore-check test lint format bench bench-deps browser-deps messages chart-css clean
 
 # `step [-s] NAME COMMAND...` runs COMMAND with its output kept aside and prints "NAME  12.3 s"
 # (-s: then the output too); if COMMAND fails, it prints the output and stops there.
@@ -62,6 +62,16 @@ run: demo
 # Several stateless workers; needs DATABASE_URL=postgres://... (SQLite is one worker only).
 serve-prod: migrate
 	$(BIN)/python -m core serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# For cron: `make backup DIR=/srv/backups/$$(date +%F)`, then `make restore-check DIR=...` on it (see
+# the README's "Operating it in production"). Each exits non-zero on any problem.
+backup: install
+	@test -n "$(DIR)" || { echo "usage: make backup DIR=/path/to/a/new/folder" >&2; exit 2; }
+	$(BIN)/python -m core backup "$(DIR)"
+
+restore-check: install
+	@test -n "$(DIR)" || { echo "usage: make restore-check DIR=/path/to/a/backup" >&2; exit 2; }
+	$(BIN)/python -m core restore-check "$(DIR)"
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -1,4 +1,4 @@
-"""Command line: `python -m core serve|migrate|demo|create-organiser`."""
+"""Command line: `python -m core serve|migrate|demo|create-organiser|backup|restore|restore-check`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import uvicorn
 from uvicorn.supervisors import ChangeReload, Multiprocess
@@ -125,6 +126,47 @@ async def _create_organiser(email: str, name: str, password: str) -> None:
         await db.close_pool()
 
 
+def _backups(args: argparse.Namespace) -> int:
+    """backup, restore and restore-check: 0 when all went well, 1 on a file problem, 2 when refused."""
+    import asyncpg
+
+    from core import backups
+    from core.settings import get_settings
+    from core.storage import get_storage
+
+    database_url = get_settings().database_url
+    try:
+        if args.command == "backup":
+            made = asyncio.run(backups.make_backup(args.dir, database_url=database_url, storage=get_storage()))
+            for problem in made.problems:
+                print(f"backup: {problem}", file=sys.stderr)
+            manifest = made.manifest
+            print(
+                f"backup: {manifest['engine']} database ({sum(manifest['tables'].values()):,} rows) and "
+                f"{len(manifest['files'])} of {manifest['file_count']} files written to {args.dir}"
+            )
+            return 1 if made.problems else 0
+        if args.command == "restore":
+            restored = asyncio.run(
+                backups.restore(args.dir, database_url=database_url, storage=get_storage(), force=args.force)
+            )
+            for problem in restored.problems:
+                print(f"restore: {problem}", file=sys.stderr)
+            count = len(restored.migrations_run)
+            ran = f"; {count} newer migration{'s' if count > 1 else ''} applied" if count else ""
+            print(f"restore: database and {restored.files} files restored from {args.dir}{ran}")
+            return 1 if restored.problems else 0
+        verdict = asyncio.run(backups.restore_check(args.dir, server_url=args.server_url or database_url))
+    except backups.BackupError as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, asyncpg.PostgresError) as exc:  # no such database, refused, denied: say so, not a traceback
+        print(f"{args.command}: the database at DATABASE_URL cannot be used: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(verdict.lines()), file=sys.stdout if verdict.ok else sys.stderr)
+    return 0 if verdict.ok else 1
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -141,6 +183,18 @@ def main(argv: list[str] | None = None) -> None:
     organiser = commands.add_parser("create-organiser", help="create an organiser account")
     organiser.add_argument("email")
     organiser.add_argument("--name", default="Organiser")
+    backup = commands.add_parser("backup", help="back up the database and every stored file into DIR")
+    backup.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
+    restore = commands.add_parser("restore", help="restore a backup into DATABASE_URL and the storage")
+    restore.add_argument("dir", type=Path, metavar="DIR")
+    restore.add_argument("--force", action="store_true", help="replace a database that is not empty")
+    check = commands.add_parser(
+        "restore-check", help="restore a backup into a scratch database and folder and compare it with its manifest"
+    )
+    check.add_argument("dir", type=Path, metavar="DIR")
+    check.add_argument(
+        "--server-url", help="PostgreSQL backups: where to create the scratch database (default DATABASE_URL)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -149,6 +203,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(migrate())
     elif args.command == "demo":
         asyncio.run(_demo())
+    elif args.command in {"backup", "restore", "restore-check"}:
+        sys.exit(_backups(args))
     elif args.command == "create-organiser":
         password = os.environ.get("ORGANISER_PASSWORD") or getpass.getpass("Password: ")
         from core.errors import ValidationFailed

@@ -26,6 +26,16 @@ class Storage(Protocol):
         """A writer for a new object under a freshly generated key."""
         ...
 
+    def writer_for(self, key: str) -> StorageWriter:
+        """A writer for the object under `key`, a key `new_key()` generated earlier.
+
+        Only restoring a backup calls it, to put each file back under the key its `StoredFile`
+        row names. Like `writer()`, nothing is visible under the key before `commit()`, which
+        replaces an object already there in one step (S3: a multipart upload completed on
+        `commit()`, aborted on `abort()`); the caller checks the bytes' hash before committing.
+        """
+        ...
+
     def open(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
@@ -37,8 +47,8 @@ def new_key() -> str:
 
 
 class _LocalWriter:
-    def __init__(self, root: Path) -> None:
-        self.key = new_key()
+    def __init__(self, root: Path, key: str) -> None:
+        self.key = key
         self._final = root / self.key[:2] / self.key
         self._final.parent.mkdir(parents=True, exist_ok=True)
         self._partial = self._final.with_suffix(".part")
@@ -74,7 +84,11 @@ class LocalStorage:
         return self.root / key[:2] / key
 
     def writer(self) -> _LocalWriter:
-        return _LocalWriter(self.root)
+        return _LocalWriter(self.root, new_key())
+
+    def writer_for(self, key: str) -> _LocalWriter:
+        self._path(key)  # the same check as every other access by key
+        return _LocalWriter(self.root, key)
 
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
