@@ -192,7 +192,8 @@ def start_server(*, port: int, extra_env: dict[str, str] | None = None) -> Serve
     return ServerProcess(url=f"http://127.0.0.1:{port}", process=process, port=port)
 
 
-def wait_until_up(server: ServerProcess, timeout: float = 30.0) -> None:
+def wait_until_up(server: ServerProcess, timeout: float = 120.0) -> None:
+    # Polls, so a quick start returns at once; a cold start on two cores at load 10 took over 30 s.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
