@@ -184,5 +184,5 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     )
     document_errors(app)
     # Outside the exception handling and the routing, so 404s and errors are counted and logged too.
-    app.asgi_handler = Telemetry(app.asgi_handler)
+    app.asgi_handler = Telemetry(app.asgi_handler, {route.path_format: route.path for route in app.routes})
     return app

@@ -31,8 +31,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class Telemetry:
-    def __init__(self, app: ASGIApp) -> None:
+    """`templates` maps Litestar's `path_template` (`/problems/{problem_id}`, what the router puts
+    in the scope) to the route as declared (`/problems/{problem_id:int}`), the metrics' label."""
+
+    def __init__(self, app: ASGIApp, templates: dict[str, str]) -> None:
         self.app = app
+        self.templates = templates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,8 +59,8 @@ class Telemetry:
         finally:
             seconds = time.perf_counter() - started
             # The route's template (`/problems/{problem_id:int}`), never the path: one series per route.
-            route = scope.get("path_template") if scope.get("route_handler") is not None else None
-            route = route or metrics.UNMATCHED_ROUTE
+            matched = scope.get("path_template") if scope.get("route_handler") is not None else None
+            route = self.templates.get(matched, matched) if matched else metrics.UNMATCHED_ROUTE
             method = scope["method"] if scope["method"] in METHODS else "OTHER"  # a label value per made-up verb
             metrics.observe_request(method, route, status, seconds)
             metrics.update_pool()
