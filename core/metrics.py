@@ -55,16 +55,20 @@ DB_POOL = Gauge(
 )
 OUTBOX_SEND_FAILURES = Counter("challenge_outbox_send_failures_total", "Mails the SMTP server did not take.")
 JOB_RUNS = Counter("challenge_job_runs_total", "Timed job runs, by job and outcome.", ["job", "status"])
-SCHEDULER_LEADER = Gauge(
-    "challenge_scheduler_leader",
-    "1 in the process that runs the scheduler, 0 in the others.",
-    ["host", "pid"],
-    multiprocess_mode="livemax",
-)
 
 
 def multiprocess() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
+
+
+# Labelled host and pid. In multiprocess mode the collector adds `pid` itself ("liveall": one series
+# per live worker) and would refuse a label of ours by that name.
+SCHEDULER_LEADER = Gauge(
+    "challenge_scheduler_leader",
+    "1 in the process that runs the scheduler, 0 in the others.",
+    ["host"] if multiprocess() else ["host", "pid"],
+    multiprocess_mode="liveall",
+)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
@@ -73,7 +77,8 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 
 
 def set_leader(leading: bool) -> None:
-    SCHEDULER_LEADER.labels(socket.gethostname(), str(os.getpid())).set(1 if leading else 0)
+    labels = [socket.gethostname()] if multiprocess() else [socket.gethostname(), str(os.getpid())]
+    SCHEDULER_LEADER.labels(*labels).set(1 if leading else 0)
 
 
 def update_pool() -> None:
