@@ -96,7 +96,7 @@ def update_pool() -> None:
 def worker_exited() -> None:
     """Drop this worker's live gauges from the shared folder (its counters keep counting)."""
     if multiprocess():
-        mark_process_dead(os.getpid())
+        mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 class _Snapshot(Collector):
@@ -140,7 +140,7 @@ async def exposition() -> bytes:
     snapshot.register(_Snapshot(families))
     if multiprocess():
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = REGISTRY
     return generate_latest(registry) + generate_latest(snapshot)

@@ -12,6 +12,7 @@ import logging
 import time
 
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import metrics
@@ -39,7 +40,7 @@ class Telemetry:
         self.templates = templates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         request_id = request_id_from(_header(scope, b"x-request-id"))
@@ -61,17 +62,18 @@ class Telemetry:
             # The route's template (`/problems/{problem_id:int}`), never the path: one series per route.
             matched = scope.get("path_template") if scope.get("route_handler") is not None else None
             route = self.templates.get(matched, matched) if matched else metrics.UNMATCHED_ROUTE
-            method = scope["method"] if scope["method"] in METHODS else "OTHER"  # a label value per made-up verb
+            verb = scope.get("method", "")
+            method = verb if verb in METHODS else "OTHER"  # not one series per made-up verb
             metrics.observe_request(method, route, status, seconds)
             metrics.update_pool()
             client = scope.get("client")
             access_log.info(
                 "%s %s %s",
-                method,
+                verb,
                 scope["path"],
                 status,
                 extra={
-                    "method": method,
+                    "method": verb,
                     "path": scope["path"],
                     "route": route,
                     "status": status,
