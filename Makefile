@@ -55,9 +55,10 @@ migrate: install
 demo: migrate
 	@$(STEP) -s demo $(BIN)/python -m core demo
 
-# The last step line, "serve  N s  first page at URL", comes once "/" has answered.
+# The last step line, "serve  N s  first page at URL", comes once "/" has answered. Logs are text
+# for people here (LOG_FORMAT=json gives the production lines).
 run: demo
-	@exec $(BIN)/python -m core serve --host $(HOST) --port $(PORT) --announce
+	@exec env LOG_FORMAT=$${LOG_FORMAT:-text} $(BIN)/python -m core serve --host $(HOST) --port $(PORT) --announce
 
 # Several stateless workers; needs DATABASE_URL=postgres://... (SQLite is one worker only).
 serve-prod: migrate

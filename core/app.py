@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Litestar, Request
 from litestar.datastructures import State
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -21,9 +22,9 @@ from challenge.controllers import ROUTES as CHALLENGE_ROUTES
 from challenge.queries import editions as challenge_queries
 from challenge.services import next_steps as challenge_next_steps
 from challenge.services import privacy as challenge_privacy
-from core import db, jobs
+from core import db, jobs, metrics
 from core.accounts.controllers import AccountPages
-from core.api import HealthController, MeController
+from core.api import HealthController, MeController, MetricsController, ReadyController
 from core.api_docs import SwaggerPage
 from core.auth import AuthMiddleware
 from core.calendar_controllers import CalendarPages
@@ -31,14 +32,18 @@ from core.csrf import CSRFMiddleware
 from core.files_controllers import FileController
 from core.i18n import LocaleMiddleware
 from core.input_guard import INPUT_EXCEPTION_HANDLERS, refuse_unstorable_query
+from core.logs import install_request_ids
 from core.openapi import document_errors
 from core.organiser.controllers import OrganiserPages
 from core.privacy_controllers import OrganiserPrivacyPages, PrivacyPages
+from core.readiness import Readiness
 from core.request_bodies import LimitedRequest
+from core.rules.observability import parse_networks
 from core.scheduler import SchedulerService
 from core.security_headers import SecurityHeaders
 from core.sessions import Flash, SessionMiddleware, pop_flashes, session_in
 from core.settings import PROJECT_ROOT, get_settings
+from core.telemetry import Telemetry
 from core.templating import environment
 from core.web import EXCEPTION_HANDLERS
 from hackathon import jobs as hackathon_jobs
@@ -88,6 +93,8 @@ def register_domain_labels() -> None:
 
 def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     settings = get_settings()
+    parse_networks(settings.observability.metrics_allow_ips)  # a mistyped METRICS_ALLOW_IPS stops the start
+    install_request_ids()
     register_domain_labels()
     jobs.register(settings)
     challenge_jobs.register(settings)
@@ -116,6 +123,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open_pool()
+        metrics.set_leader(False)
         if start_scheduler:
             await scheduler.start()
         try:
@@ -123,6 +131,7 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
         finally:
             await scheduler.stop()
             await db.close_pool()
+            metrics.worker_exited()
 
     env = environment()
     env.globals["flashes"] = _flashes
@@ -141,6 +150,8 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
             FileController,
             MeController,
             HealthController,
+            ReadyController,
+            MetricsController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False),
         ],
         # CSRF last: it reads the session the outer ones loaded (and its errors are translated).
@@ -161,8 +172,17 @@ def create_app(*, run_scheduler: bool | None = None) -> Litestar:
         multipart_form_part_limit=settings.body_limits.form_max_fields,
         before_send=[SecurityHeaders(settings)],
         lifespan=[lifespan],
-        state=State({"invite_options": challenge_queries.invite_options, "scheduler": scheduler}),
+        state=State(
+            {"invite_options": challenge_queries.invite_options, "scheduler": scheduler, "readiness": Readiness()}
+        ),
+        # Litestar's default would take over the root logger; ours (core.logs) stays, and Litestar's
+        # own records reach it.
+        logging_config=LoggingConfig(
+            configure_root_logger=False, loggers={"litestar": {"level": "INFO", "handlers": [], "propagate": True}}
+        ),
         debug=settings.debug,
     )
     document_errors(app)
+    # Outside the exception handling and the routing, so 404s and errors are counted and logged too.
+    app.asgi_handler = Telemetry(app.asgi_handler, {route.path_format: route.path for route in app.routes})
     return app

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.bare import is_bare
 from core.enums import Role
 from core.sessions import Session, session_of
 from core.settings import get_settings
@@ -126,7 +127,7 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
+        if scope["type"] == ScopeType.HTTP and not is_bare(scope):
             session = session_of(scope)
             user_id = session.get(SESSION_USER_KEY)
             user = await _user_of(session, user_id) if isinstance(user_id, int) else None

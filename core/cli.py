@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import getpass
 import logging
+import logging.config
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -18,7 +22,8 @@ from pathlib import Path
 import uvicorn
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
-from core.settings import PROJECT_ROOT, default_base_url_to, served_base_url
+from core.logs import dict_config
+from core.settings import PROJECT_ROOT, default_base_url_to, get_settings, served_base_url
 
 _STARTED = time.monotonic()  # `serve --announce` counts from here (the imports above take ~0.1 s)
 
@@ -65,11 +70,26 @@ def _announce_first_page(host: str, port: int, *, timeout: float = 120.0) -> Non
     print(f"serve: no page at {url} after {timeout:.0f} s", file=sys.stderr, flush=True)
 
 
+def _share_metrics_between_workers() -> None:
+    """A fresh folder where every worker writes its metrics, so that any one of them can answer a
+    scrape with the sum (prometheus_client's multiprocess mode). Set before the workers start: they
+    choose the mode when they import prometheus_client. Removed when `serve` ends."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return  # the operator's own folder
+    var_dir = get_settings().var_dir
+    var_dir.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="metrics-", dir=var_dir)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 def serve(
     host: str, port: int, workers: int, reload: bool, app: str = "core.app:create_app", *, announce: bool = False
 ) -> None:
     """uvicorn as production runs it; bench/floor_app.py serves its bare app through this too."""
     default_base_url_to(host, port, hostname=socket.getfqdn())
+    if workers > 1 and not reload:
+        _share_metrics_between_workers()
     if announce:
         threading.Thread(target=_announce_first_page, args=(host, port), daemon=True).start()
     config = _Config(
@@ -84,6 +104,10 @@ def serve(
         # saturated machine (the deadline rush, 5 MB uploads) a busy but healthy worker can miss one.
         timeout_worker_healthcheck=30,
         log_level="info",
+        # Applied by uvicorn in every worker before it imports the app; core.telemetry writes the
+        # access events, with route and request id, instead of uvicorn.
+        log_config=dict_config(get_settings().observability.log_format),
+        access_log=False,
     )
     server = uvicorn.Server(config)
     # What uvicorn.run does with a Config of its own making.
@@ -198,6 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "serve":
+        logging.config.dictConfig(dict_config(get_settings().observability.log_format))
         serve(args.host, args.port, args.workers, args.reload, announce=args.announce)
     elif args.command == "migrate":
         sys.exit(migrate())

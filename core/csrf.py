@@ -18,6 +18,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from core.bare import is_bare
 from core.sessions import Session, add_cookie, request_cookies, session_of
 from core.settings import get_settings
 
@@ -55,7 +56,7 @@ class CSRFMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
+        if scope["type"] != ScopeType.HTTP or is_bare(scope):
             await self.app(scope, receive, send)
             return
         session = session_of(scope)

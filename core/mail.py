@@ -18,6 +18,7 @@ from typing import Any
 import aiosmtplib
 import msgspec
 
+from core import metrics
 from core.clock import utc_now
 from core.enums import OutboxStatus
 from core.i18n import gettext as _
@@ -157,6 +158,7 @@ async def send_pending(*, smtp: SmtpSettings | None = None, batch_size: int = 50
             transient = isinstance(exc, aiosmtplib.SMTPException | OSError)
             retry_at = next_attempt(attempts=attempts, now=utc_now()) if transient else None
             log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.to_address, attempts, exc)
+            metrics.OUTBOX_SEND_FAILURES.inc()
             changes: dict[Any, Any] = {
                 OutboxMessage.attempts: attempts,
                 OutboxMessage.last_error: str(exc)[:2000],

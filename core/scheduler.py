@@ -33,7 +33,7 @@ import asyncpg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from core import audit, db
+from core import audit, db, metrics
 from core.clock import utc_now
 from core.enums import JobRunStatus
 from core.settings import Settings
@@ -85,7 +85,7 @@ async def run_job(job_id: str) -> bool:
     """Run one registered job if its tick is due or a run was requested; record it. True if it ran."""
     spec = _registry[job_id]
     now = utc_now()
-    await _ensure_state(spec, now)
+    due = await _ensure_state(spec, now)
     next_run = _next_fire(spec, now)
     claimed = await (
         JobState.update({JobState.next_run_at: next_run, JobState.last_run_at: now, JobState.run_requested: False})
@@ -95,7 +95,12 @@ async def run_job(job_id: str) -> bool:
     )
     if not claimed:
         return False
-    run = (await JobRun.insert(JobRun(job_id=job_id, scheduled_for=now, worker=WORKER_ID)).returning(JobRun.id))[0]
+    # The tick it runs for (a run asked for with "run now" is due when asked): how late it starts
+    # is the job lag operators watch (challenge_job_lag_seconds).
+    scheduled_for = due if due is not None and due <= now else now
+    run = (
+        await JobRun.insert(JobRun(job_id=job_id, scheduled_for=scheduled_for, worker=WORKER_ID)).returning(JobRun.id)
+    )[0]
     status, error = JobRunStatus.ERROR, "cancelled (the worker stopped leading or shut down)"
     try:
         await spec.func()
@@ -105,6 +110,7 @@ async def run_job(job_id: str) -> bool:
         error = f"{type(exc).__name__}: {exc}"[:4000]
     finally:
         # Also on cancellation: a run is never left looking as if it were still going.
+        metrics.JOB_RUNS.labels(job_id, status.value).inc()
         await asyncio.shield(_finish_run(job_id=job_id, run_id=run["id"], status=status, error=error))
     return True
 
@@ -228,6 +234,7 @@ class SchedulerService:
 
     async def _lead(self) -> None:
         self.is_leader = True
+        metrics.set_leader(True)
         log.info("scheduler leader: %s", WORKER_ID)
         scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
         now = utc_now()
@@ -260,6 +267,7 @@ class SchedulerService:
             self.scheduler = None
         if self.is_leader:
             self.is_leader = False
+            metrics.set_leader(False)
         await self.leadership.release()
 
 

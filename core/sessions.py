@@ -21,6 +21,7 @@ from litestar import Request
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.bare import is_bare
 from core.clock import utc_now
 from core.db import is_database_unavailable
 from core.settings import get_settings
@@ -199,7 +200,7 @@ class SessionMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
+        if scope["type"] != ScopeType.HTTP or is_bare(scope):
             await self.app(scope, receive, send)
             return
         session_id = request_cookies(scope).get(COOKIE_NAME)

@@ -103,6 +103,17 @@ class PasswordHashing:
 
 
 @dataclass(frozen=True)
+class ObservabilitySettings:
+    metrics_token: str = ""
+    """METRICS_TOKEN: the bearer token that may read /metrics (`Authorization: Bearer <token>`)."""
+    metrics_allow_ips: str = ""
+    """METRICS_ALLOW_IPS: addresses or CIDRs (comma-separated) that may read /metrics without the token.
+    With neither set, /metrics answers 403."""
+    log_format: str = "json"
+    """LOG_FORMAT: `json` (one event per line, the default) or `text` (for people; `make run` uses it)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     var_dir: Path
     """VAR_DIR: where runtime state lives (SQLite file, secret key, uploads). Default `var/`."""
@@ -145,6 +156,8 @@ class Settings:
     attack: new addresses then also need a mailed one-time link."""
     open_data: OpenDataSettings = field(default_factory=OpenDataSettings)
     """OPEN_DATA_*: the licence and publisher of the pilots' open data (/open-data/pilots)."""
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    """METRICS_TOKEN, METRICS_ALLOW_IPS, LOG_FORMAT: who may read /metrics, and how logs are written."""
     body_limits: BodyLimits = field(default_factory=BodyLimits)
     """JSON_MAX_BYTES (1 MiB), JSON_MAX_VALUES (10,000), JSON_MAX_DEPTH (32), FORM_MAX_BYTES (1 MiB),
     FORM_MAX_FIELDS (1,000), FORM_FIELD_MAX_BYTES (128 KiB): what a JSON or form body may hold.
@@ -192,6 +205,11 @@ def load_settings() -> Settings:
             licence=_env("OPEN_DATA_LICENCE", OpenDataSettings.licence),
             licence_url=_env("OPEN_DATA_LICENCE_URL", OpenDataSettings.licence_url),
             publisher=_env("OPEN_DATA_PUBLISHER", OpenDataSettings.publisher),
+        ),
+        observability=ObservabilitySettings(
+            metrics_token=_env("METRICS_TOKEN", ""),
+            metrics_allow_ips=_env("METRICS_ALLOW_IPS", ""),
+            log_format=_env("LOG_FORMAT", "json").lower(),
         ),
         body_limits=BodyLimits(
             json_max_bytes=_env_int("JSON_MAX_BYTES", BodyLimits.json_max_bytes),

@@ -179,11 +179,11 @@ class ServerProcess:
     port: int
 
 
-def start_server(*, port: int, extra_env: dict[str, str] | None = None) -> ServerProcess:
+def start_server(*, port: int, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> ServerProcess:
     """`python -m core serve` in its own process, against the test database."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "core", "serve", "--port", str(port)],
+        [sys.executable, "-m", "core", "serve", "--port", str(port), *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -281,6 +281,8 @@ ACCESS: dict[str, Access] = {
     "GET /organiser/jobs": only(Role.ORGANISER),
     "POST /organiser/jobs/{job_id:str}/run": only(Role.ORGANISER),
     "GET /healthz": public(),
+    "GET /readyz": public(),
+    "GET /metrics": everyone(FORBIDDEN),  # for METRICS_TOKEN or METRICS_ALLOW_IPS, neither set here
     "GET /static/{file_path:path}": public(),
     "GET /schema": public(),
     "GET /schema/openapi.json": public(),
