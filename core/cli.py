@@ -1,4 +1,4 @@
-"""Command line: `python -m core serve|migrate|demo|create-organiser`."""
+"""Command line: `python -m core serve|migrate|demo|create-organiser|storage-migrate`."""
 
 from __future__ import annotations
 
@@ -125,6 +125,29 @@ async def _create_organiser(email: str, name: str, password: str) -> None:
         await db.close_pool()
 
 
+async def _storage_migrate(delete_local: bool) -> int:
+    from core import db
+    from core.settings import get_settings
+    from core.storage import S3Storage, get_storage
+    from core.storage_migration import migrate
+
+    settings = get_settings()
+    target = get_storage()
+    if not isinstance(target, S3Storage):
+        print("storage-migrate: set STORAGE_URL to the s3://bucket/prefix to copy the uploads into.", file=sys.stderr)
+        return 2
+    await db.open_pool()
+    try:
+        counts = await migrate(settings, target, delete_local=delete_local, say=lambda line: print(line, flush=True))
+    finally:
+        await db.close_pool()
+    print(
+        f"copied {counts.copied}, already there {counts.already_there}, missing {counts.missing}, "
+        f"mismatched {counts.mismatched}, local copies deleted {counts.deleted_local}"
+    )
+    return 1 if counts.failed else 0
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -141,6 +164,12 @@ def main(argv: list[str] | None = None) -> None:
     organiser = commands.add_parser("create-organiser", help="create an organiser account")
     organiser.add_argument("email")
     organiser.add_argument("--name", default="Organiser")
+    storage_cmd = commands.add_parser(
+        "storage-migrate", help="copy the local uploads into the S3 storage of STORAGE_URL, verifying each"
+    )
+    storage_cmd.add_argument(
+        "--delete-local", action="store_true", help="remove each local copy once its object is verified"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -149,6 +178,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(migrate())
     elif args.command == "demo":
         asyncio.run(_demo())
+    elif args.command == "storage-migrate":
+        sys.exit(asyncio.run(_storage_migrate(args.delete_local)))
     elif args.command == "create-organiser":
         password = os.environ.get("ORGANISER_PASSWORD") or getpass.getpass("Password: ")
         from core.errors import ValidationFailed
