@@ -12,13 +12,14 @@ import os
 import secrets
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
 import anyio.to_thread
 
+from core.clock import utc_now
 from core.settings import Settings, get_settings
 
 S3Client = Any  # boto3's clients are built at run time; no stubs are installed
@@ -300,7 +301,7 @@ class S3Storage:
     def sweep_abandoned(self, older_than: timedelta = ABANDONED_AFTER, *, now: datetime | None = None) -> int:
         # Invisible but billed: a process killed mid-upload never aborts its multipart upload.
         # Ages by the server's own clock (`Initiated`), `now` is the caller's.
-        cutoff = (now or datetime.now(UTC)) - older_than
+        cutoff = (now or utc_now()) - older_than
         removed = 0
         for upload in self.pending_uploads():
             if upload["Initiated"] >= cutoff:

@@ -6,6 +6,7 @@ TEST_STORAGE=s3 (tests/conftest.py) stores every upload of the run there; the ob
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -41,6 +42,7 @@ def endpoint() -> str:
         from moto.server import ThreadedMotoServer
 
         os.environ.update(CREDENTIALS)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
         port = _free_port()
         _server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         _server.start()

@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from core.enums import Role
 from core.storage import MIN_PART_SIZE, LocalStorage, S3Storage
@@ -346,4 +345,9 @@ def test_storage_migrate_refuses_without_an_s3_target(tmp_path) -> None:
     assert "STORAGE_URL" in result.stderr
 
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_switch_chooses_the_runs_storage() -> None:
+    from core.storage import get_storage
+    from tests.conftest import STORAGE
+
+    # run_suite's TEST_STORAGE=s3 run must really store in the bucket, or it proves nothing.
+    assert isinstance(get_storage(), S3Storage if STORAGE == "s3" else LocalStorage)
