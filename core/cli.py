@@ -1,4 +1,4 @@
-"""Command line: `python -m core serve|migrate|demo|create-organiser|backup|restore|restore-check`."""
+"""Command line: `python -m core serve|migrate|demo|create-organiser|backup|restore|restore-check|storage-migrate`."""
 
 from __future__ import annotations
 
@@ -189,6 +189,27 @@ def _backups(args: argparse.Namespace) -> int:
         return 2
     print("\n".join(verdict.lines()), file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1
+async def _storage_migrate(delete_local: bool) -> int:
+    from core import db
+    from core.settings import get_settings
+    from core.storage import S3Storage, get_storage
+    from core.storage_migration import migrate
+
+    settings = get_settings()
+    target = get_storage()
+    if not isinstance(target, S3Storage):
+        print("storage-migrate: set STORAGE_URL to the s3://bucket/prefix to copy the uploads into.", file=sys.stderr)
+        return 2
+    await db.open_pool()
+    try:
+        counts = await migrate(settings, target, delete_local=delete_local, say=lambda line: print(line, flush=True))
+    finally:
+        await db.close_pool()
+    print(
+        f"copied {counts.copied}, already there {counts.already_there}, missing {counts.missing}, "
+        f"mismatched {counts.mismatched}, local copies deleted {counts.deleted_local}"
+    )
+    return 1 if counts.failed else 0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -219,6 +240,12 @@ def main(argv: list[str] | None = None) -> None:
     check.add_argument(
         "--server-url", help="PostgreSQL backups: where to create the scratch database (default DATABASE_URL)"
     )
+    storage_cmd = commands.add_parser(
+        "storage-migrate", help="copy the local uploads into the S3 storage of STORAGE_URL, verifying each"
+    )
+    storage_cmd.add_argument(
+        "--delete-local", action="store_true", help="remove each local copy once its object is verified"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -230,6 +257,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_demo())
     elif args.command in {"backup", "restore", "restore-check"}:
         sys.exit(_backups(args))
+    elif args.command == "storage-migrate":
+        sys.exit(asyncio.run(_storage_migrate(args.delete_local)))
     elif args.command == "create-organiser":
         password = os.environ.get("ORGANISER_PASSWORD") or getpass.getpass("Password: ")
         from core.errors import ValidationFailed

@@ -11,7 +11,7 @@ from core import audit, db
 from core.auth import CurrentUser
 from core.errors import NotFound
 from core.rules import N_
-from core.storage import Storage
+from core.storage import Storage, off_loop
 from core.tables import StoredFile
 from core.uploads import ReceivedFile
 
@@ -109,4 +109,4 @@ async def readable_file(*, user: CurrentUser | None, file_id: int) -> FileRow:
 
 async def discard_received(storage: Storage, files: dict[str, ReceivedFile]) -> None:
     for received in files.values():
-        storage.delete(received.key)
+        await off_loop(storage, storage.delete, received.key)

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.response import Stream
+from litestar.response import Redirect, Response, Stream
+from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from core import files
 from core.errors import ValidationFailed
 from core.permissions import login_required
 from core.schemas import FileOut
 from core.settings import get_settings
-from core.storage import get_storage
+from core.storage import S3Storage, get_storage, off_loop
 from core.uploads import PDF_OR_IMAGE, FileRule, named_for_content, receive_form
 
 AnyRequest = Request[Any, Any, Any]
@@ -56,22 +58,32 @@ class FileController(Controller):
         return _file_out(await files.readable_file(user=request.user, file_id=file_id))
 
     @get("/files/{file_id:int}", include_in_schema=False)
-    async def download(self, request: AnyRequest, file_id: FromPath[int]) -> Stream:
+    async def download(self, request: AnyRequest, file_id: FromPath[int]) -> Response[Any]:
         # No login guard: some files are public (attachments of published problems); the policy decides.
         row = await files.readable_file(user=request.scope.get("user"), file_id=file_id)
-        handle = get_storage().open(row.key)
-
-        def chunks() -> Any:
-            with handle:
-                while chunk := handle.read(64 * 1024):
-                    yield chunk
-
         # Files recorded before names followed their content get the right extension here too.
         name = named_for_content(row.original_name, row.content_type)
         # The plain fallback keeps printable ASCII only, without the quote and backslash that
         # would end or escape it; the exact name travels percent-encoded (RFC 6266).
         fallback = "".join(ch for ch in name if " " <= ch <= "~" and ch not in '"\\').strip() or "download"
         disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+        storage = get_storage()
+        if isinstance(storage, S3Storage) and get_settings().s3_presigned_downloads:
+            url = await off_loop(
+                storage,
+                partial(storage.presigned_download, disposition=disposition, content_type=row.content_type),
+                row.key,
+            )
+            # The address is this reader's for a minute: no shared cache may hand it to the next one.
+            return Redirect(url, status_code=HTTP_303_SEE_OTHER, headers={"Cache-Control": "private, no-store"})
+        handle = await off_loop(storage, storage.open, row.key)
+
+        def chunks() -> Any:
+            # A sync generator: Litestar pulls it in a worker thread, so reading S3 never blocks the loop.
+            with handle:
+                while chunk := handle.read(64 * 1024):
+                    yield chunk
+
         return Stream(
             chunks(),
             media_type=row.content_type,

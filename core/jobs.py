@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
@@ -11,14 +12,25 @@ from core.clock import utc_now
 from core.rules import N_
 from core.scheduler import JobSpec, register_job
 from core.settings import Settings
+from core.storage import get_storage, off_loop
 from core.tables import RateCounter
 
+log = logging.getLogger(__name__)
 # Counters whose window closed this long ago can no longer limit anyone.
 STALE_COUNTER_AGE = timedelta(hours=1)
 
 
 async def send_outbox() -> None:
     await mail.send_pending()
+
+
+async def sweep_abandoned_uploads() -> None:
+    # A process killed mid-upload leaves a `.part` file, or on S3 an incomplete multipart upload
+    # (invisible, but billed): anything a day old belongs to no request still running.
+    storage = get_storage()
+    removed = await off_loop(storage, storage.sweep_abandoned)
+    if removed:
+        log.info("removed %d abandoned uploads", removed)
 
 
 async def sweep_expired() -> None:
@@ -41,5 +53,13 @@ def register(settings: Settings) -> None:
             func=sweep_expired,
             trigger=IntervalTrigger(hours=1),
             description=N_("Delete expired sessions and rate-limit counters"),
+        )
+    )
+    register_job(
+        JobSpec(
+            id="storage.sweep",
+            func=sweep_abandoned_uploads,
+            trigger=IntervalTrigger(hours=6),
+            description=N_("Remove uploads left half-written by a stopped process (a day old or more)"),
         )
     )

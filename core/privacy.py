@@ -28,7 +28,7 @@ from core.i18n import gettext as _
 from core.rules import N_, TOO_LONG
 from core.rules import privacy as rules
 from core.rules.privacy import Blocker
-from core.storage import get_storage
+from core.storage import get_storage, off_loop
 from core.tables import (
     AuditEvent,
     CalendarFeed,
@@ -359,7 +359,7 @@ async def _erase(*, user_id: int, actor_id: int, by: str, reason: str) -> Erasur
     # Bytes go only once the rows are gone for good: a rolled-back erasure loses nothing.
     storage = get_storage()
     for key in keys:
-        storage.delete(key)
+        await off_loop(storage, storage.delete, key)
     return ErasureResult(pseudonym=name, files_deleted=len(keys))
 
 

@@ -38,6 +38,14 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw in {"1", "true", "yes", "on"}
 
 
+def _s3_part_size() -> int:
+    size = _env_int("S3_PART_SIZE", 8 * 1024 * 1024)
+    if size < 5 * 1024 * 1024:
+        # S3 refuses every part but the last under 5 MiB: fail at start, not at the first big upload.
+        raise RuntimeError(f"S3_PART_SIZE must be at least 5 MiB (5242880), got {size}")
+    return size
+
+
 def _secret_key(var_dir: Path) -> str:
     """The SECRET_KEY variable, or a key generated once into var/ (never committed)."""
     if configured := os.environ.get("SECRET_KEY", "").strip():
@@ -123,6 +131,19 @@ class Settings:
     """SECRET_KEY: signs CSRF tokens; generated into var/secret_key on first run when unset."""
     upload_dir: Path
     """UPLOAD_DIR: uploads live here, outside the web root. Default `var/uploads`."""
+    storage_url: str = ""
+    """STORAGE_URL: where uploads are stored: empty (default) is the folder UPLOAD_DIR, a path another
+    folder, `s3://bucket/prefix` an S3-compatible bucket (credentials: the standard AWS_* variables)."""
+    s3_endpoint_url: str = ""
+    """S3_ENDPOINT_URL: the S3 API's address for MinIO, Ceph RGW, Garage...; empty for AWS itself.
+    Given, buckets are addressed by path (`host/bucket/key`)."""
+    s3_region: str = ""
+    """S3_REGION: the bucket's region (AWS), or whatever the server expects (`us-east-1` for most)."""
+    s3_presigned_downloads: bool = False
+    """S3_PRESIGNED_DOWNLOADS: after the permission check, redirect downloads to a 60-second presigned
+    address on the bucket instead of streaming the bytes through the app."""
+    s3_part_size: int = 8 * 1024 * 1024
+    """S3_PART_SIZE: bytes per part of a multipart upload (at least 5 MiB); a smaller file is one PUT."""
     base_url: str = "http://127.0.0.1:8000"
     """BASE_URL: the absolute address in mailed links, invitations and calendar feeds. Set it behind a
     proxy (`https://challenge.example.org`); unset, `python -m core serve` uses the address it
@@ -181,6 +202,11 @@ def load_settings() -> Settings:
         database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'challenge.sqlite'}"),
         secret_key=_secret_key(var_dir),
         upload_dir=Path(_env("UPLOAD_DIR", str(var_dir / "uploads"))).resolve(),
+        storage_url=_env("STORAGE_URL", ""),
+        s3_endpoint_url=_env("S3_ENDPOINT_URL", ""),
+        s3_region=_env("S3_REGION", ""),
+        s3_presigned_downloads=_env_bool("S3_PRESIGNED_DOWNLOADS", False),
+        s3_part_size=_s3_part_size(),
         base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         default_locale=_env("DEFAULT_LOCALE", "en"),
         timezone=_env("TIMEZONE", "Europe/Belgrade"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+import anyio
 import filetype
 from litestar import Request
 from litestar.utils.scope.state import ScopeState
@@ -31,7 +32,7 @@ from core.rules.bodies import FORM_TOO_MANY_FIELDS
 from core.rules.text import direction_control_errors
 from core.sessions import Session, session_of
 from core.settings import get_settings
-from core.storage import Storage, StorageWriter
+from core.storage import Storage, StorageWriter, off_loop
 
 SNIFF_BYTES = 262  # what `filetype` needs to recognise every type it knows
 # An XLSX is a ZIP whose identifying entries may start a few KB in: a rule accepting it looks further.
@@ -385,17 +386,21 @@ async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, File
     )
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
+            # The callbacks write to storage as they go: a storage that waits on the network (S3)
+            # does so in a worker thread (which carries this task's context: locale, user).
+            await off_loop(storage, parser.write, chunk)
+        await off_loop(storage, parser.finalize)
         # python-multipart does not check that the body ended with its closing boundary.
         complete = parser.state == MultipartState.END
     except FormParserError:
         complete = False
     except BaseException:
-        form.abort()
+        # Also when the client went away or the task is cancelled: no half-upload stays behind.
+        with anyio.CancelScope(shield=True):
+            await off_loop(storage, form.abort)
         raise
     if not complete:
-        form.abort()  # a file cut off mid-way must not linger as a half-written temporary file
+        await off_loop(storage, form.abort)  # a file cut off mid-way must not linger half-written
     form._require_csrf()  # a form without files must carry the token too
     # The middleware skips routes that check the token themselves, so it never put one in the
     # scope: without this, a form shown again after an error would carry an empty token.

@@ -1,7 +1,8 @@
 """Test configuration: the environment is set here, before anything imports the app.
 
 TEST_ENGINE=sqlite (default) or postgres chooses the database of the run; tests/run_suite.sh
-runs the database tests once on each.
+runs the database tests once on each. TEST_STORAGE=s3 stores the run's uploads in a bucket of a
+local S3 server (tests/s3.py) instead of the upload folder; run_suite runs the upload tests so too.
 """
 
 from __future__ import annotations
@@ -38,12 +39,28 @@ os.environ.update(
         ),
     }
 )
-for name in ("SMTP_HOST", "DEBUG", "DEFAULT_LOCALE", "TIMEZONE"):
+for name in (
+    "SMTP_HOST",
+    "DEBUG",
+    "DEFAULT_LOCALE",
+    "TIMEZONE",
+    "STORAGE_URL",
+    "S3_ENDPOINT_URL",
+    "S3_PRESIGNED_DOWNLOADS",
+    "S3_PART_SIZE",
+):
     os.environ.pop(name, None)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests import s3  # noqa: E402 - needs ROOT on the path; imports nothing of the app
+
+os.environ.update(s3.CREDENTIALS)
+STORAGE = os.environ.get("TEST_STORAGE", "local")
+if STORAGE == "s3":
+    s3.use_for_uploads()
 
 pytest_plugins = ["tests.fixtures"]
 

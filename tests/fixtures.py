@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from litestar import Litestar
 
 from core.enums import Role
+from tests import s3
 from tests.conftest import ROOT
 from tests.db import empty_all_tables, migrate_fresh
 from tests.factories import PASSWORD, make_user
@@ -45,6 +46,7 @@ async def clean_db(database: None, pool: None) -> AsyncIterator[None]:
 
     await empty_all_tables()
     shutil.rmtree(get_settings().upload_dir, ignore_errors=True)
+    s3.empty_storage()
     yield
 
 
@@ -215,3 +217,41 @@ def stop_server(server: ServerProcess) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def s3_bucket() -> str:
+    """A bucket of this run's own on the local S3 server (tests/s3.py)."""
+    return s3.new_bucket()
+
+
+@pytest.fixture
+def s3_storage(s3_bucket: str) -> Any:
+    """An S3Storage under a prefix of this test's own, in parts of the smallest size S3 takes."""
+    import secrets
+
+    from core.storage import MIN_PART_SIZE, S3Storage
+
+    return S3Storage(client=s3.client(), bucket=s3_bucket, prefix=f"t-{secrets.token_hex(4)}", part_size=MIN_PART_SIZE)
+
+
+@pytest.fixture
+def storage_env() -> Iterator[Callable[..., None]]:
+    """`storage_env(STORAGE_URL=..., ...)`: the app's storage settings for this test only."""
+    from core.settings import get_settings
+
+    saved: dict[str, str | None] = {}
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            saved.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+        get_settings.cache_clear()
+
+    yield apply
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    get_settings.cache_clear()

@@ -59,30 +59,45 @@ run() {
 }
 
 run "unit tests (no database)" tests/unit -q
+# Each engine's run in the background, its log shown once both are done; env assignments given
+# first (e.g. TEST_STORAGE=s3) apply to both.
+both_engines() {
+  local label=$1; shift
+  local vars=()
+  while [[ "${1:-}" == *=* ]]; do vars+=("$1"); shift; done
+  local logs; logs=$(mktemp -d)
+  local pids=()
+  for engine in $engines; do
+    if [ "${SUITE_PARALLEL:-1}" = "1" ]; then
+      (env "${vars[@]}" TEST_ENGINE=$engine "$PY" -m pytest "$@" -q -p no:cacheprovider >"$logs/$engine" 2>&1; echo $? >"$logs/$engine.rc") &
+      pids+=($!)
+    else
+      env "${vars[@]}" TEST_ENGINE=$engine "$PY" -m pytest "$@" -q -p no:cacheprovider >"$logs/$engine" 2>&1; echo $? >"$logs/$engine.rc"
+    fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  for engine in $engines; do
+    [ -f "$logs/$engine.rc" ] || continue
+    echo; echo "===== $label on $engine ====="
+    cat "$logs/$engine"
+    summary=$(tail -n 1 "$logs/$engine")
+    passed=$((passed + $(count '^passed' <<<"$summary")))
+    failed=$((failed + $(count '^(failed|errors?)' <<<"$summary")))
+    [ "$(cat "$logs/$engine.rc")" -eq 0 ] || status=1
+  done
+  rm -rf "$logs"
+}
+
 # The engines share nothing (a temp SQLite file vs the PostgreSQL database, free ports each), so
 # they run side by side: on two cores that keeps `make test` well inside CI's ten minutes.
 # SUITE_PARALLEL=0 runs them one after the other.
-logs=$(mktemp -d)
-pids=()
-for engine in $engines; do
-  if [ "${SUITE_PARALLEL:-1}" = "1" ]; then
-    (TEST_ENGINE=$engine "$PY" -m pytest tests/integration tests/browser -q -p no:cacheprovider >"$logs/$engine" 2>&1; echo $? >"$logs/$engine.rc") &
-    pids+=($!)
-  else
-    TEST_ENGINE=$engine run "database tests on $engine" tests/integration tests/browser -q
-  fi
-done
-for pid in "${pids[@]}"; do wait "$pid"; done
-for engine in $engines; do
-  [ -f "$logs/$engine.rc" ] || continue
-  echo; echo "===== database tests on $engine ====="
-  cat "$logs/$engine"
-  summary=$(tail -n 1 "$logs/$engine")
-  passed=$((passed + $(count '^passed' <<<"$summary")))
-  failed=$((failed + $(count '^(failed|errors?)' <<<"$summary")))
-  [ "$(cat "$logs/$engine.rc")" -eq 0 ] || status=1
-done
-rm -rf "$logs"
+both_engines "database tests" tests/integration tests/browser
+# The upload, pitch-deck and evidence tests again with every upload in a bucket of a local S3 server.
+both_engines "upload tests on S3 storage" TEST_STORAGE=s3 \
+  tests/integration/core/test_uploads.py tests/integration/core/test_hostile_uploads.py \
+  tests/integration/challenge/test_applications.py tests/integration/challenge/test_attached_files.py \
+  tests/integration/challenge/test_startup_pages.py tests/integration/pilots/test_measurements.py \
+  tests/integration/judging/test_blind_round.py tests/integration/core/test_privacy.py
 echo
 echo "suite: $passed passed, $failed failed"
 exit $status

@@ -23,7 +23,7 @@ from core.clock import utc_now
 from core.demo.people import MENTORS, ORGANISER
 from core.demo.startups import DEMO_DECK
 from core.demo.world import ZONE, World, slug
-from core.storage import get_storage
+from core.storage import store_bytes
 from core.tables import StoredFile
 from pilots.enums import (
     SIDES,
@@ -426,9 +426,7 @@ async def _evidence(measurement: int, kpi: DemoKpi, measured_on: date, value: fl
     """The report the startup attached: a PDF (as the evidence upload takes), stored as uploads are."""
     reading = f"% {measured_on.isoformat()} {slug(kpi.name)} {value:g}\n%%EOF"
     content = DEMO_DECK.replace(b"%%EOF", reading.encode())
-    writer = get_storage().writer()
-    writer.write(content)
-    writer.commit()
+    writer = await store_bytes(content)
     stored = (
         await StoredFile.insert(
             StoredFile(

@@ -18,7 +18,7 @@ from challenge.tables import (
 from core.demo.intake import PROBLEMS
 from core.demo.people import ORGANISER, new_user
 from core.demo.world import World, slug
-from core.storage import get_storage
+from core.storage import store_bytes
 from core.tables import StoredFile
 
 # The year's outcome for each application (the scores are drawn from it, so the rounds reach it):
@@ -231,9 +231,7 @@ def _texts(startup: DemoStartup, town: str) -> dict[str, str]:
 
 async def _deck(world: World, startup: DemoStartup, owner: int) -> int:
     content = DEMO_DECK.replace(b"%%EOF", f"% {slug(startup.name)} pitch deck\n%%EOF".encode())
-    writer = get_storage().writer()
-    writer.write(content)
-    writer.commit()
+    writer = await store_bytes(content)
     file_id: int = (
         await StoredFile.insert(
             StoredFile(

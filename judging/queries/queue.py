@@ -15,7 +15,7 @@ from core.auth import CurrentUser
 from core.errors import NotFound, PermissionDenied
 from core.i18n import gettext as _
 from core.rules import N_
-from core.storage import get_storage
+from core.storage import Storage, get_storage, off_loop
 from core.tables import StoredFile
 from core.uploads import EXTENSIONS
 from judging.enums import DeckPolicy, RoundMethod, RoundStatus, ScoreStatus
@@ -218,11 +218,16 @@ async def queue_page(user: CurrentUser, round_id: int, *, now: datetime) -> Queu
     )
 
 
+def _read(storage: Storage, key: str) -> bytes:
+    with storage.open(key) as handle:
+        return handle.read()
+
+
 async def deck_content(file_id: int) -> bytes:
     """A deck's bytes for a blind round's judge, its PDF metadata blanked (judging.rules.redaction)."""
     row = await StoredFile.select(StoredFile.key, StoredFile.content_type).where(StoredFile.id == file_id).first()
     if row is None:
         raise NotFound(N_("This file does not exist."))
-    with get_storage().open(row["key"]) as handle:
-        content = handle.read()
+    storage = get_storage()
+    content = await off_loop(storage, _read, storage, row["key"])
     return redaction.blank_pdf_metadata(content) if row["content_type"] == "application/pdf" else content

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
+
 from challenge.tables import Edition
 from core import audit, db, files
 from core.auth import CurrentUser
@@ -17,7 +19,7 @@ from core.i18n import gettext as _
 from core.i18n import in_locale, label
 from core.mail import queue_mail
 from core.rules import N_
-from core.storage import get_storage
+from core.storage import get_storage, off_loop
 from core.tables import StoredFile
 from core.uploads import ReceivedFile
 from pilots.enums import MeasurementStatus, Review, Side
@@ -111,8 +113,9 @@ async def report_measurement(
         )
     except BaseException:
         storage = get_storage()
-        for received in evidence:
-            storage.delete(received.key)
+        with anyio.CancelScope(shield=True):  # also when cancelled: a refused report keeps no file
+            for received in evidence:
+                await off_loop(storage, storage.delete, received.key)
         raise
 
 

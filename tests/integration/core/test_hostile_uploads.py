@@ -20,7 +20,9 @@ from challenge.controllers.startup import FORM_BODY_LIMIT
 from challenge.tables import Application, Problem
 from core.enums import Role
 from core.settings import PROJECT_ROOT, get_settings
+from core.storage import get_storage
 from core.tables import StoredFile
+from tests import s3
 from tests.factories import make_municipality, make_open_edition
 from tests.integration.core.test_hostile_input import registered_founder
 from tests.web import WebClient, field_error
@@ -79,10 +81,9 @@ HOSTILE_NAMES = {
 }
 
 
-def _stored_files() -> list[Path]:
-    """Everything in the upload folder, temporary `.part` files included."""
-    root = get_settings().upload_dir
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+# Everything in the upload folder, temporary `.part` files included (under TEST_STORAGE=s3 the
+# bucket's objects and pending multipart uploads, in the folder's layout).
+_stored_files = s3.stored_files
 
 
 def _quote(value: str) -> bytes:
@@ -341,7 +342,8 @@ async def test_a_pdf_bomb_is_stored_byte_for_byte_and_served_as_an_attachment(lo
     stored = _stored_files()
     assert stored == [get_settings().upload_dir / deck["key"][:2] / deck["key"]]
     assert not stored[0].resolve().is_relative_to(PROJECT_ROOT / "static")  # outside the web root
-    assert stored[0].read_bytes() == bomb
+    with get_storage().open(deck["key"]) as handle:
+        assert handle.read() == bomb
     download = await entry.client.get(f"/files/{deck['id']}")
     assert download.content == bomb
     assert download.headers["content-type"] == "application/pdf"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from core.enums import Role
 from core.settings import get_settings
 from core.tables import StoredFile
+from tests import s3
 from tests.web import WebClient
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -15,8 +15,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 400
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 400
 
 
-def _stored_files() -> list[Path]:
-    return [p for p in get_settings().upload_dir.rglob("*") if p.is_file()]
+# The upload folder's files, or under TEST_STORAGE=s3 the bucket's objects in the folder's layout.
+_stored_files = s3.stored_files
 
 
 async def test_pdf_upload_is_stored_and_served_to_its_owner(logged_in) -> None:

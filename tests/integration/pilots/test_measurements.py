@@ -6,13 +6,11 @@ import io
 import os
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from litestar import Litestar
 
 from core.errors import PermissionDenied, StateConflict, ValidationFailed
-from core.settings import get_settings
 from core.tables import AuditEvent, OutboxMessage, StoredFile
 from pilots.enums import MeasurementStatus, PilotStatus, Review, Side
 from pilots.queries.kpis import kpi_detail, public_kpis
@@ -20,6 +18,7 @@ from pilots.queries.pilots import load_pilot
 from pilots.schemas import MeasurementIn
 from pilots.services import measurements
 from pilots.tables import Measurement, MeasurementReview
+from tests import s3
 from tests.fixtures import http_client
 from tests.integration.pilots.kpis_world import EXE, NOW, PDF, SignIn, add_kpi, report, review, sign_in, user_of
 from tests.integration.pilots.world import make_pilot_world
@@ -175,8 +174,8 @@ async def test_the_public_sees_accepted_and_disputed_values_only() -> None:
 # Pages ----------------------------------------------------------------------------------------
 
 
-def _stored_files() -> list[Path]:
-    return [p for p in get_settings().upload_dir.rglob("*") if p.is_file()]
+# The upload folder's files, or under TEST_STORAGE=s3 the bucket's objects in the folder's layout.
+_stored_files = s3.stored_files
 
 
 async def test_the_startup_reports_with_a_pdf_and_the_municipality_disputes_it(sign_in: SignIn) -> None:
