@@ -189,6 +189,8 @@ def _backups(args: argparse.Namespace) -> int:
         return 2
     print("\n".join(verdict.lines()), file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1
+
+
 async def _storage_migrate(delete_local: bool) -> int:
     from core import db
     from core.settings import get_settings

@@ -97,7 +97,8 @@ both_engines "upload tests on S3 storage" TEST_STORAGE=s3 \
   tests/integration/core/test_uploads.py tests/integration/core/test_hostile_uploads.py \
   tests/integration/challenge/test_applications.py tests/integration/challenge/test_attached_files.py \
   tests/integration/challenge/test_startup_pages.py tests/integration/pilots/test_measurements.py \
-  tests/integration/judging/test_blind_round.py tests/integration/core/test_privacy.py
+  tests/integration/judging/test_blind_round.py tests/integration/core/test_privacy.py \
+  tests/integration/core/test_backups.py
 echo
 echo "suite: $passed passed, $failed failed"
 exit $status
