@@ -32,8 +32,10 @@ async def record(
     entity_id: object,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    edition_id: int | None = None,
 ) -> None:
-    """Record one change. Call it inside the transaction that makes the change."""
+    """Record one change. Call it inside the transaction that makes the change; give the edition
+    the changed thing belongs to when it belongs to one (only that edition's cached parts go)."""
     await AuditEvent.insert(
         AuditEvent(
             actor=actor_id,
@@ -45,4 +47,6 @@ async def record(
         )
     )
     # Every change that matters is audited, so this is the one place public pages learn of them.
-    await pagecache.changed(entity)
+    if entity == "edition" and edition_id is None and isinstance(entity_id, int):
+        edition_id = entity_id
+    await pagecache.changed(entity, edition_id=edition_id)

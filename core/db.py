@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,6 +70,8 @@ async def transaction() -> AsyncIterator[Any]:
     Nested calls join the transaction already open.
     """
     db = engine()
+    if _reading.get():
+        raise RuntimeError("a write transaction inside reading(): open it before, or read without reading()")
     if db.current_transaction.get() is not None:
         yield db.current_transaction.get()
         return
@@ -80,6 +83,37 @@ async def transaction() -> AsyncIterator[Any]:
             yield txn
     else:
         raise RuntimeError(f"no transactions for the engine {type(db).__name__}")
+
+
+_reading: contextvars.ContextVar[bool] = contextvars.ContextVar("reading", default=False)
+
+
+@asynccontextmanager
+async def reading() -> AsyncIterator[None]:
+    """Several reads of one page on one SQLite connection, from one snapshot.
+
+    Outside a transaction Piccolo's SQLite engine opens a connection (and its thread) for every
+    query, which is what a page of a dozen small queries spends most of its time on. Here they
+    share one deferred transaction that only reads: under WAL it neither waits for the writer nor
+    holds it up. `query_only` makes a write inside it fail at once rather than turn the snapshot
+    into a writer (deferred read-then-write transactions fail under load, DESIGN 6), and
+    `transaction()` inside it is refused (on both engines). On PostgreSQL, whose connections are
+    pooled, it changes nothing else; inside a transaction already open, nothing at all.
+    """
+    db = engine()
+    if _reading.get() or db.current_transaction.get() is not None:
+        yield
+        return
+    token = _reading.set(True)  # on both engines, so a write inside fails in every test run
+    try:
+        if isinstance(db, SQLiteEngine):
+            async with db.transaction(transaction_type=TransactionType.deferred) as txn:
+                await txn.connection.execute("PRAGMA query_only = ON")
+                yield
+        else:
+            yield
+    finally:
+        _reading.reset(token)
 
 
 @asynccontextmanager

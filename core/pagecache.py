@@ -38,7 +38,9 @@ PUBLIC_ENTITIES = frozenset(
 )
 # Parts of organisers' pages kept the same way (`Fragments`), each under a token of its own, and the
 # entities whose audited change replaces it: the screening list shows applications, their startups,
-# the problems (and municipalities) they address, the edition and its questions.
+# the problems (and municipalities) they address, the edition and its questions. A change audited
+# with its edition replaces only that edition's token ("screening:<id>"); one without (a startup,
+# a municipality: they span editions) replaces the shared one, which every edition's parts carry.
 SCREENING = "screening"
 FRAGMENT_ENTITIES: dict[str, frozenset[str]] = {
     SCREENING: frozenset({"application", "startup", "problem", "municipality", "edition", "question"}),
@@ -75,12 +77,12 @@ async def _token() -> str:
     return _pages.token
 
 
-async def changed(entity: str) -> None:
-    """Data changed: a new token for every worker for each cache that shows `entity`, and this
-    worker's public pages dropped now."""
+async def changed(entity: str, *, edition_id: int | None = None) -> None:
+    """Data changed: a new token for every worker for each cache that shows `entity` (only the
+    edition's, given `edition_id`), and this worker's public pages dropped now."""
     for name, entities in FRAGMENT_ENTITIES.items():
         if entity in entities:
-            await _replace_token(name)
+            await _replace_token(name if edition_id is None else _edition_token(name, edition_id))
     if entity not in PUBLIC_ENTITIES:
         return
     await _replace_token(PUBLIC)
@@ -163,6 +165,10 @@ async def public_resource(
     return Response(body, media_type=media_type, headers=headers)
 
 
+def _edition_token(name: str, edition_id: int) -> str:
+    return f"{name}:{edition_id}"
+
+
 class Fragments:
     """Parts of signed-in pages (an organiser's list body) rendered once per key and per token `name`.
 
@@ -178,13 +184,20 @@ class Fragments:
         self.parts: OrderedDict[tuple[Any, ...], str] = OrderedDict()
         _fragments.append(self)
 
-    async def get(self, key: tuple[Any, ...], build: Callable[[], Awaitable[str]]) -> str:
-        """The part `build` renders for `key`, rendered again only when the token has changed."""
+    async def get(self, key: tuple[Any, ...], build: Callable[[], Awaitable[str]], *, edition_id: int) -> str:
+        """The part of `edition_id`'s page that `build` renders for `key`, rendered again only when
+        the shared token or the edition's has changed."""
         if not get_settings().page_cache:
             return await build()
         # Raw: half the CPU of the query builder, and this runs on every request of the page.
-        rows = await ContentVersion.raw("SELECT token FROM content_version WHERE name = {}", self.name)
-        full = (rows[0]["token"] if rows else "", *key)
+        rows = await ContentVersion.raw(
+            "SELECT name, token FROM content_version WHERE name IN ({}, {})",
+            self.name,
+            _edition_token(self.name, edition_id),
+        )
+        tokens = {row["name"]: row["token"] for row in rows}
+        shared, own = tokens.get(self.name, ""), tokens.get(_edition_token(self.name, edition_id), "")
+        full = (shared, own, edition_id, *key)
         part = self.parts.get(full)
         if part is None:
             part = self.parts[full] = await build()

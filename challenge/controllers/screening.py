@@ -174,7 +174,7 @@ async def _list_page(request: AnyRequest) -> Template:
         context = await _list_context(request)
         return render(LIST_BODY, **context, values={}, errors={}, csrf_input=Markup(_CSRF_HOLE))  # noqa: S704
 
-    head, _hole, tail = (await _LIST_BODIES.get(key, build)).partition(_CSRF_HOLE)
+    head, _hole, tail = (await _LIST_BODIES.get(key, build, edition_id=edition.id)).partition(_CSRF_HOLE)
     # Both halves come from the autoescaping environment above: already safe HTML.
     return page(LIST_TEMPLATE, edition=edition, list_head=Markup(head), list_tail=Markup(tail))  # noqa: S704
 
@@ -195,7 +195,9 @@ class ScreeningPages(Controller):
             edition_id=edition.id, filters=screening.ScreeningFilters.from_query(_query(request))
         )
         key = (edition.id, current_locale(), tuple(sorted(filters.query().items())))
-        body = await _EXPORTS.get(key, lambda: screening.csv_export(edition_id=edition.id, filters=filters))
+        body = await _EXPORTS.get(
+            key, lambda: screening.csv_export(edition_id=edition.id, filters=filters), edition_id=edition.id
+        )
         return Response(
             content=body,
             media_type="text/csv",

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
-
 from challenge.enums import ApplicationStatus, Phase, ProblemStatus
 from challenge.queries import editions as edition_queries
 from challenge.records import ApplicationRow, convert_rows
@@ -200,17 +198,21 @@ async def _applications_to_problems(municipality_ids: frozenset[int], edition_id
     return {edition: len(ids) for edition, ids in counted.items()}
 
 
-async def _counts(table: Any, status: str) -> dict[int, int]:
-    rows = await table.select(table.edition, Count(alias="n")).where(table.status == status).group_by(table.edition)
-    return {row["edition"]: row["n"] for row in rows}
+# The problems and the applications waiting for screening, per edition, in one query.
+_QUEUES = """
+SELECT 'problem' AS kind, edition, COUNT(*) AS n FROM problem WHERE status = {} GROUP BY edition
+UNION ALL
+SELECT 'application' AS kind, edition, COUNT(*) AS n FROM application WHERE status = {} GROUP BY edition
+"""
 
 
 async def _organiser_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     editions = await edition_facts(now=now)
-    problems = await _counts(Problem, ProblemStatus.SUBMITTED)
-    applications = await _counts(Application, ApplicationStatus.SUBMITTED)
+    counts: dict[str, dict[int, int]] = {"problem": {}, "application": {}}
+    for row in await Problem.raw(_QUEUES, str(ProblemStatus.SUBMITTED), str(ApplicationStatus.SUBMITTED)):
+        counts[row["kind"]][row["edition"]] = row["n"]
     queues = [
-        rules.QueueFacts(edition, problems.get(edition.id, 0), applications.get(edition.id, 0))
+        rules.QueueFacts(edition, counts["problem"].get(edition.id, 0), counts["application"].get(edition.id, 0))
         for edition in editions.values()
     ]
     return rules.organiser_steps(queues, now=now)

@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from core import scheduler
+from core import db, scheduler
 from core.accounts import invitations
 from core.clock import utc_now
 from core.enums import INVITABLE_ROLES, OutboxStatus, Role
@@ -57,13 +57,14 @@ class OrganiserPages(Controller):
 
     @get("/")
     async def home(self, request: AnyRequest) -> Template:
-        return page(
-            "core/organiser/home.html",
-            next_steps=await checklist(Home.ORGANISER, user=request.user, now=utc_now()),
-            users=await queries.user_count(),
-            pending_mail=(await queries.outbox(status=OutboxStatus.PENDING)).rows,
-            recent=(await queries.audit_events()).rows[:10],
-        )
+        async with db.reading():  # a dozen small reads (SQLite: one connection, not one each)
+            return page(
+                "core/organiser/home.html",
+                next_steps=await checklist(Home.ORGANISER, user=request.user, now=utc_now()),
+                users=await queries.user_count(),
+                pending_mail=(await queries.outbox(status=OutboxStatus.PENDING)).rows,
+                recent=(await queries.audit_events()).rows[:10],
+            )
 
     @get("/invites")
     async def invites(self, request: AnyRequest) -> Template:

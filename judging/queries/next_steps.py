@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -68,35 +69,41 @@ async def _judge_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     return rules.judge_steps(facts, now=now)
 
 
+# Per live round, its assignments and its submitted sheets, in one query (a home page makes many).
+_ROUND_COUNTS = """
+SELECT 'assigned' AS kind, round, COUNT(*) AS n FROM judge_assignment WHERE round IN ({rounds}) GROUP BY round
+UNION ALL
+SELECT 'submitted' AS kind, round, COUNT(*) AS n FROM score_sheet
+WHERE round IN ({rounds}) AND status = {{}} GROUP BY round
+"""
+
+
+async def _round_counts(round_ids: list[int]) -> dict[str, dict[int, int]]:
+    counts: dict[str, dict[int, int]] = {"assigned": {}, "submitted": {}}
+    if round_ids:
+        holes = ", ".join("{}" for _ in round_ids)
+        sql = _ROUND_COUNTS.format(rounds=holes)
+        for row in await Round.raw(sql, *round_ids, *round_ids, str(ScoreStatus.SUBMITTED)):
+            counts[row["kind"]][row["round"]] = row["n"]
+    return counts
+
+
 async def _organiser_steps(*, user: CurrentUser, now: datetime) -> list[Step]:
     editions = await edition_facts(now=now)
-    rows = (
+    # The published rounds too, in the same query: the results steps count them per edition.
+    every = (
         await Round.select(*ROUND_COLUMNS)
-        .where(Round.status.is_in([RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED]))
+        .where(Round.status.is_in([RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED]))
         .order_by(Round.id)
     )
-    live = [r["id"] for r in rows] or [0]
-    assigned = await _per_round(
-        JudgeAssignment.select(JudgeAssignment.round, Count(alias="n"))
-        .where(JudgeAssignment.round.is_in(live))
-        .group_by(JudgeAssignment.round)
-    )
-    submitted = await _per_round(
-        ScoreSheet.select(ScoreSheet.round, Count(alias="n"))
-        .where(ScoreSheet.round.is_in(live), ScoreSheet.status == ScoreStatus.SUBMITTED)
-        .group_by(ScoreSheet.round)
-    )
+    rows = [r for r in every if r["status"] != RoundStatus.PUBLISHED]
+    counts = await _round_counts([r["id"] for r in rows])
     rounds = [
-        _round(r, editions[r["edition"]], assigned.get(r["id"], 0), submitted.get(r["id"], 0))
+        _round(r, editions[r["edition"]], counts["assigned"].get(r["id"], 0), counts["submitted"].get(r["id"], 0))
         for r in rows
         if r["edition"] in editions
     ]
-    published = {
-        row["edition"]: row["n"]
-        for row in await Round.select(Round.edition, Count(alias="n"))
-        .where(Round.status == RoundStatus.PUBLISHED)
-        .group_by(Round.edition)
-    }
+    published = Counter(r["edition"] for r in every if r["status"] == RoundStatus.PUBLISHED)
     results = [rules.ResultsFacts(e, published.get(e.id, 0)) for e in editions.values()]
     return rules.organiser_round_steps(rounds, now=now) + rules.organiser_results_steps(results, now=now)
 

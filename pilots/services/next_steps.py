@@ -11,42 +11,37 @@ from core.rules.next_steps import Step
 from pilots.enums import Side
 from pilots.rules import lifecycle
 from pilots.rules.next_steps import Unsigned, signature_steps
-from pilots.tables import AgreementVersion, Pilot, Signature
+from pilots.tables import Pilot
+
+# The pilots under way, each with its current version when that lacks one side's signature: one
+# query (the home pages make many; on SQLite each costs a connection). A version's key is
+# "<pilot>:<number>", so the join on pilot and number is the join on the key.
+_UNSIGNED = """
+SELECT p.id, p.title, p.current_version, p.edition
+FROM pilot p
+JOIN agreement_version v ON v.pilot = p.id AND v.number = p.current_version
+WHERE p.status NOT IN ({final})
+  {mine}
+  AND NOT EXISTS (SELECT 1 FROM signature s WHERE s.version = v.id AND s.side = {{}})
+ORDER BY p.id
+"""
 
 
 async def unsigned_for(side: Side, *, organisation_ids: frozenset[int] | None) -> list[Unsigned]:
     """Pilots under way whose current version lacks `side`'s signature (of these organisations;
     None: every pilot, for the organisers)."""
-    query = Pilot.select(Pilot.id, Pilot.title, Pilot.current_version, Pilot.edition).where(
-        Pilot.status.not_in(list(lifecycle.FINAL))
-    )
+    final = sorted(lifecycle.FINAL)
+    mine, ids = "", []
     if organisation_ids is not None:
         if not organisation_ids:
             return []
-        column = Pilot.municipality if side is Side.MUNICIPALITY else Pilot.startup
-        query = query.where(column.is_in(list(organisation_ids)))
-    pilots = await query
-    if not pilots:
-        return []
-    keys = {f"{p['id']}:{p['current_version']}": p for p in pilots}
-    versions = await AgreementVersion.select(AgreementVersion.id, AgreementVersion.key).where(
-        AgreementVersion.key.is_in(list(keys))
-    )
-    signed = {
-        row["version"]
-        for row in await Signature.select(Signature.version).where(
-            Signature.version.is_in([v["id"] for v in versions]), Signature.side == side
-        )
-    }
+        column = "p.municipality" if side is Side.MUNICIPALITY else "p.startup"
+        ids = sorted(organisation_ids)
+        mine = f"AND {column} IN ({', '.join('{}' for _ in ids)})"
+    sql = _UNSIGNED.format(final=", ".join("{}" for _ in final), mine=mine)
+    rows = await Pilot.raw(sql, *[str(status) for status in final], *ids, str(side))
     return [
-        Unsigned(
-            pilot_id=keys[v["key"]]["id"],
-            title=keys[v["key"]]["title"],
-            number=keys[v["key"]]["current_version"],
-            edition_id=keys[v["key"]]["edition"],
-        )
-        for v in versions
-        if v["id"] not in signed
+        Unsigned(pilot_id=r["id"], title=r["title"], number=r["current_version"], edition_id=r["edition"]) for r in rows
     ]
 
 

@@ -137,6 +137,7 @@ async def move_status(
             action=f"application.{new.value}",
             entity="application",
             entity_id=application.id,
+            edition_id=application.edition,
             before={"status": old},
             after={"status": new, **({"message": message} if message else {})},
         )

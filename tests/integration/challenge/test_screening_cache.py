@@ -86,7 +86,9 @@ async def test_every_audited_change_to_what_the_list_shows_drops_it(cache_on: No
     assert (await organiser.get(base + "export.csv")).text == csv_before
 
     async with db.transaction():
-        await audit.record(actor_id=None, action=f"{entity}.changed", entity=entity, entity_id=1)
+        # Without an edition (an edition's record names it by its id): every edition's list goes.
+        entity_id = edition["id"] if entity == "edition" else 1
+        await audit.record(actor_id=None, action=f"{entity}.changed", entity=entity, entity_id=entity_id)
     assert (await organiser.get(base)).text.count("badge status-shortlisted") == 1
     assert "shortlisted" in (await organiser.get(base + "export.csv")).text
 
@@ -100,6 +102,26 @@ async def test_a_change_other_pages_show_keeps_the_list(cache_on: None, logged_i
     async with db.transaction():
         await audit.record(actor_id=None, action="score.given", entity="score_sheet", entity_id=1)
     assert "badge status-shortlisted" not in (await organiser.get(base)).text
+
+
+async def test_a_change_in_another_edition_keeps_the_list_and_one_in_this_edition_drops_it(
+    cache_on: None, logged_in
+) -> None:
+    edition, _rural, _urban, ids = await _world()
+    base = f"/organiser/editions/{edition['id']}/applications/"
+    organiser: WebClient = await logged_in(Role.ORGANISER)
+    await organiser.get(base)
+    await Application.update({Application.status: "shortlisted"}).where(Application.id == ids["agro"])
+    other = edition["id"] + 1
+    async with db.transaction():
+        await audit.record(actor_id=None, action="application.x", entity="application", entity_id=1, edition_id=other)
+        await audit.record(actor_id=None, action="edition.changed", entity="edition", entity_id=other)
+    assert "badge status-shortlisted" not in (await organiser.get(base)).text
+    async with db.transaction():
+        await audit.record(
+            actor_id=None, action="application.x", entity="application", entity_id=ids["agro"], edition_id=edition["id"]
+        )
+    assert (await organiser.get(base)).text.count("badge status-shortlisted") == 1
 
 
 async def test_a_kept_list_is_never_shown_to_someone_without_the_right(cache_on: None, logged_in) -> None:
