@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -102,12 +102,31 @@ class Verdict:
         return lines
 
 
+def without_password(database_url: str) -> str:
+    """The URL as it may be shown: in an error, a log or a process list."""
+    parts = urlsplit(database_url)
+    if parts.password is None:
+        return database_url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _libpq_target(database_url: str) -> tuple[str, dict[str, str]]:
+    """pg_dump's --dbname without the password, which goes in the environment (PGPASSWORD): a
+    command line is visible to every local user in `ps` while the dump runs."""
+    parts = urlsplit(database_url)
+    if parts.password is None:
+        return database_url, {}
+    netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+    return urlunsplit(parts._replace(netloc=netloc)), {"PGPASSWORD": unquote(parts.password)}
+
+
 def engine_of(database_url: str) -> str:
     if database_url.startswith("sqlite:///"):
         return "sqlite"
     if database_url.startswith(("postgres://", "postgresql://")):
         return "postgresql"
-    raise BackupError(f"DATABASE_URL must start with sqlite:/// or postgres://, got {database_url!r}")
+    raise BackupError(f"DATABASE_URL must start with sqlite:/// or postgres://, got {without_password(database_url)!r}")
 
 
 def _sqlite_path(database_url: str) -> Path:
@@ -227,7 +246,9 @@ async def make_backup(folder: Path, *, database_url: str, storage: Storage) -> B
 def _new_folder(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty: give each backup a folder of its own")
-    folder.mkdir(parents=True, exist_ok=True)
+    # It holds password hashes, live sessions and every upload: readable by its owner only.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
 
 
 async def _sqlite_backup(source: Path, target: Path) -> tuple[dict[str, int], list[FileEntry], set[tuple[str, str]]]:
@@ -258,13 +279,15 @@ async def _postgres_backup(
         # same transaction: both see the database at one instant.
         async with connection.transaction(isolation="repeatable_read", readonly=True):
             snapshot = await connection.fetchval("SELECT pg_export_snapshot()")
+            dbname, secret = _libpq_target(database_url)
             await _run(
                 "pg_dump",
                 "--format=custom",
                 "--no-owner",
                 f"--snapshot={snapshot}",
                 f"--file={target}",
-                f"--dbname={database_url}",
+                f"--dbname={dbname}",
+                env=secret,
             )
             return await _contents(_postgres_rows(connection), "postgresql")
     finally:
@@ -320,10 +343,23 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 async def restore(
-    folder: Path, *, database_url: str, storage: Storage, force: bool = False, migrate: bool = True
+    folder: Path,
+    *,
+    database_url: str,
+    storage: Storage,
+    force: bool = False,
+    migrate: bool = True,
+    damaged_ok: bool = False,
 ) -> RestoreResult:
-    """Restore a backup into `database_url` and `storage`; a non-empty database needs `force`."""
+    """Restore a backup into `database_url` and `storage`; a non-empty database needs `force`.
+
+    A backup whose files are missing or changed is refused before anything is replaced: restored,
+    its database would name files the storage does not hold. `damaged_ok` (restore-check) restores
+    it anyway, into scratch places, to list every difference.
+    """
     manifest = read_manifest(folder)
+    if not damaged_ok and (damage := await asyncio.to_thread(_damaged_files, manifest, folder)):
+        raise BackupError("the backup is damaged, nothing was restored:\n  " + "\n  ".join(damage))
     engine = engine_of(database_url)
     if manifest["engine"] != engine:
         raise BackupError(f"this is a {manifest['engine']} backup; DATABASE_URL names a {engine} database")
@@ -341,14 +377,16 @@ async def restore(
     else:
         _require_client("pg_restore")
         clean = ["--clean", "--if-exists"] if tables else []
+        dbname, secret = _libpq_target(database_url)
         await _run(
             "pg_restore",
             *clean,
             "--no-owner",
             "--exit-on-error",
             "--single-transaction",
-            f"--dbname={database_url}",
+            f"--dbname={dbname}",
             str(folder / POSTGRES_DUMP),
+            env=secret,
         )
     entries = [FileEntry(e["key"], e["size"], e["sha256"]) for e in manifest["files"]]
     result = RestoreResult(problems=await asyncio.to_thread(_copy_files_in, entries, folder, storage))
@@ -375,6 +413,26 @@ def _sqlite_restore(source: Path, target: Path) -> None:
     with contextlib.closing(sqlite3.connect(source)) as backup, contextlib.closing(sqlite3.connect(target)) as live:
         backup.backup(live)
         live.execute("PRAGMA journal_mode=WAL")
+
+
+def _damaged_files(manifest: dict[str, Any], folder: Path) -> list[str]:
+    damage = []
+    for entry in manifest["files"]:
+        try:
+            source = folder / file_path(entry["key"])
+        except ValueError:
+            damage.append(f"file {entry['key']!r}: not a storage key")
+            continue
+        if not source.exists():
+            damage.append(f"file {entry['key']}: missing from the backup")
+            continue
+        with source.open("rb") as handle:
+            digest, _ = _stream(handle, lambda _chunk: None)
+        if digest != entry["sha256"]:
+            damage.append(
+                f"file {entry['key']}: sha256 {digest} in the backup, the manifest recorded {entry['sha256']}"
+            )
+    return damage
 
 
 def _copy_files_in(entries: list[FileEntry], folder: Path, storage: Storage) -> list[str]:
@@ -416,7 +474,9 @@ async def restore_check(folder: Path, *, server_url: str | None) -> Verdict:
         storage = LocalStorage(Path(scratch) / "uploads")
         async with _scratch_database(manifest["engine"], Path(scratch), server_url) as database_url:
             try:
-                restored = await restore(folder, database_url=database_url, storage=storage, migrate=False)
+                restored = await restore(
+                    folder, database_url=database_url, storage=storage, migrate=False, damaged_ok=True
+                )
             except BackupError as exc:
                 return Verdict(manifest, [f"the restore failed: {exc}"], [])
             async with _database_rows(database_url) as rows:

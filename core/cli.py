@@ -74,8 +74,11 @@ def _share_metrics_between_workers() -> None:
     """A fresh folder where every worker writes its metrics, so that any one of them can answer a
     scrape with the sum (prometheus_client's multiprocess mode). Set before the workers start: they
     choose the mode when they import prometheus_client. Removed when `serve` ends."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return  # the operator's own folder
+    if own := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # The operator's own folder: what an earlier `serve` left there is not this one's.
+        for stale in Path(own).glob("*.db"):
+            stale.unlink(missing_ok=True)
+        return
     var_dir = get_settings().var_dir
     var_dir.mkdir(parents=True, exist_ok=True)
     folder = tempfile.mkdtemp(prefix="metrics-", dir=var_dir)

@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Max
@@ -26,8 +27,9 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 from prometheus_client.registry import REGISTRY, Collector
 
 from core import db
+from core.clock import utc_now
 from core.enums import OutboxStatus
-from core.tables import JobRun, OutboxMessage
+from core.tables import JobRun, JobState, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,29 @@ def update_pool() -> None:
     DB_POOL.labels("max").set(pool.get_max_size())
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def forget_dead_workers() -> None:
+    """Drop the live gauges of workers that died without shutting down (killed, out of memory):
+    their files would otherwise go on showing a second scheduler leader and a pool nobody holds.
+    The folder is this machine's own, so its pids are this machine's."""
+    folder = os.environ.get(MULTIPROC_ENV)
+    if not folder:
+        return
+    for path in Path(folder).glob("gauge_live*_*.db"):
+        pid = path.stem.rsplit("_", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            mark_process_dead(int(pid))  # type: ignore[no-untyped-call]
+
+
 def worker_exited() -> None:
     """Drop this worker's live gauges from the shared folder (its counters keep counting)."""
     if multiprocess():
@@ -125,7 +150,17 @@ async def _database_families() -> list[Metric]:
             if row["scheduled_for"] is not None:
                 late = (row["started_at"] - row["scheduled_for"]).total_seconds()
                 lag.add_metric([row["job_id"]], max(late, 0.0))
-    return [backlog_family, lag]
+    # The latest run's lag stands still when runs stop altogether (no leader): this one grows.
+    overdue = GaugeMetricFamily(
+        "challenge_job_overdue_seconds",
+        "How long each job's next run is past due (0 when it is not due yet).",
+        labels=["job"],
+    )
+    now = utc_now()
+    for state in await JobState.select(JobState.job_id, JobState.next_run_at).order_by(JobState.job_id):
+        if state["next_run_at"] is not None:
+            overdue.add_metric([state["job_id"]], max((now - state["next_run_at"]).total_seconds(), 0.0))
+    return [backlog_family, lag, overdue]
 
 
 async def exposition() -> bytes:
@@ -139,6 +174,7 @@ async def exposition() -> bytes:
     snapshot = CollectorRegistry(auto_describe=False)
     snapshot.register(_Snapshot(families))
     if multiprocess():
+        forget_dead_workers()
         registry = CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:

@@ -44,7 +44,8 @@ class Readiness:
         if self.migrated:
             return None
         if self._known is None:
-            self._known = known_migrations()
+            # Imports every migration module: not on the event loop, which goes on serving meanwhile.
+            self._known = await asyncio.to_thread(known_migrations)
         try:
             rows = await asyncio.wait_for(Migration.select(Migration.app_name, Migration.name), PROBE_TIMEOUT_SECONDS)
         except Exception as exc:  # no migration table at all: nothing was migrated

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -33,6 +35,8 @@ from core.rules.text import direction_control_errors
 from core.sessions import Session, session_of
 from core.settings import get_settings
 from core.storage import Storage, StorageWriter, off_loop
+
+log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 262  # what `filetype` needs to recognise every type it knows
 # An XLSX is a ZIP whose identifying entries may start a few KB in: a rule accepting it looks further.
@@ -350,10 +354,17 @@ class _StreamingForm:
         self.result.errors[part.name] = message
 
     def abort(self) -> None:
-        for writer in self.open_writers:
-            writer.abort()
-        for received in self.result.files.values():
-            self.storage.delete(received.key)
+        # Each one on its own: one failing call (an S3 hiccup) must not leave the others behind.
+        # An unfinished multipart upload that fails to abort is the sweeper's; a stored file is not.
+        cleanups = [writer.abort for writer in self.open_writers]
+        cleanups += [partial(self.storage.delete, received.key) for received in self.result.files.values()]
+        # Logged, not raised: the request's own outcome (a refusal, a disconnect) is what the
+        # client gets, and the error is the operator's to see.
+        for cleanup in cleanups:
+            try:
+                cleanup()
+            except Exception:
+                log.exception("an aborted upload could not be cleaned up")
 
 
 async def receive_form(request: Request[Any, Any, Any], *, rules: dict[str, FileRule], storage: Storage) -> ParsedForm:

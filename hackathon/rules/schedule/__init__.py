@@ -46,7 +46,10 @@ and spans of slots), `prepare` (pre-analysis), `room_plan`, `sittings` (sitting 
 public face: import from `hackathon.rules.schedule`, not from the parts.
 """
 
-from hackathon.rules.schedule.build import build_schedule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from hackathon.rules.schedule.model import (
     Availability,
     FixedSession,
@@ -87,3 +90,16 @@ __all__ = [
     "daily_windows",
     "form_panels",
 ]
+
+if TYPE_CHECKING:
+    from hackathon.rules.schedule.build import build_schedule
+else:
+
+    def __getattr__(name: str) -> Any:
+        # CP-SAT (with pandas, which it imports) is 3 of the 7 s an app takes to import on two busy
+        # cores, and about 60 MB of each worker: loaded the first time a schedule is built.
+        if name == "build_schedule":
+            from hackathon.rules.schedule.build import build_schedule
+
+            return build_schedule
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

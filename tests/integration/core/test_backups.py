@@ -17,7 +17,7 @@ import pytest
 
 from challenge.tables import Edition
 from core import db
-from core.backups import BackupError, code_migrations, make_backup, restore, restore_check
+from core.backups import BackupError, _new_folder, code_migrations, make_backup, restore, restore_check
 from core.enums import Role
 from core.rules.backups import file_path
 from core.settings import get_settings
@@ -173,6 +173,27 @@ async def test_restore_check_fails_on_a_changed_file(logged_in, tmp_path: Path) 
         f"file {key}: sha256 {_sha256(tampered)} in the backup, the manifest recorded {_sha256(DECK)}",
     ]
     assert not verdict.ok
+
+
+async def test_a_damaged_backup_is_refused_before_the_database_is_touched(logged_in, tmp_path: Path) -> None:
+    client: WebClient = await logged_in(Role.STARTUP)
+    await _upload(client, "Pitch deck.pdf", DECK)
+    key = (await StoredFile.select(StoredFile.key).first())["key"]
+    await make_backup(tmp_path / "backup", database_url=get_settings().database_url, storage=get_storage())
+    (tmp_path / "backup" / file_path(key)).write_bytes(DECK.replace(b"pitch", b"patch", 1))
+    await make_edition(name="Made after the backup")
+
+    with pytest.raises(BackupError, match="the backup is damaged, nothing was restored") as refused:
+        await restore(tmp_path / "backup", database_url=get_settings().database_url, storage=get_storage(), force=True)
+
+    assert f"file {key}: sha256" in str(refused.value)
+    assert await Edition.select(Edition.name).where(Edition.name == "Made after the backup").first() is not None
+
+
+def test_a_backup_folder_is_its_owners_only(tmp_path: Path) -> None:
+    _new_folder(tmp_path / "backup")
+
+    assert (tmp_path / "backup").stat().st_mode & 0o777 == 0o700
 
 
 async def test_restore_check_fails_on_a_missing_file(logged_in, tmp_path: Path) -> None:

@@ -169,6 +169,7 @@ async def test_job_runs_and_lag_reflect_the_runs(app: Litestar, metrics_settings
         JobState(job_id="test.obs.broken", next_run_at=now - timedelta(seconds=5)),
     )
     before = await scrape(app)
+    assert value(before, "challenge_job_overdue_seconds", job="test.obs.ok") >= 90  # no leader ran it
     assert await run_job("test.obs.ok")
     assert await run_job("test.obs.broken")
     assert not await run_job("test.obs.ok")  # not due again: no run, nothing counted
@@ -187,6 +188,7 @@ async def test_job_runs_and_lag_reflect_the_runs(app: Litestar, metrics_settings
         assert value(after, "challenge_job_lag_seconds", job=job) == pytest.approx(expected, abs=0.01)
     assert value(after, "challenge_job_lag_seconds", job="test.obs.ok") >= 90
     assert 5 <= value(after, "challenge_job_lag_seconds", job="test.obs.broken") < 90
+    assert value(after, "challenge_job_overdue_seconds", job="test.obs.ok") == 0  # ran: next due in an hour
 
 
 class _Lines(logging.Handler):

@@ -48,3 +48,13 @@ def test_migrations_pending_and_unknown_are_told_apart() -> None:
 
 def test_a_file_sits_in_the_backup_under_its_key_fanned_out() -> None:
     assert file_path(KEY) == f"files/ab/{KEY}"
+
+
+def test_a_database_password_is_never_shown_nor_put_on_a_command_line() -> None:
+    from core.backups import _libpq_target, without_password
+
+    url = "postgres://challenge:s%40cret@db.example.org:5432/challenge"
+
+    assert without_password(url) == "postgres://challenge:***@db.example.org:5432/challenge"
+    assert _libpq_target(url) == ("postgres://challenge@db.example.org:5432/challenge", {"PGPASSWORD": "s@cret"})
+    assert _libpq_target("postgres://postgres@127.0.0.1/test") == ("postgres://postgres@127.0.0.1/test", {})

@@ -98,3 +98,25 @@ def test_log_format_is_checked() -> None:
     assert dict_config("json")["formatters"]["default"]["()"] == "core.logs.JsonFormatter"
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         dict_config("xml")
+
+
+def test_a_killed_workers_live_gauges_are_dropped_and_the_living_kept(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+
+    from core.metrics import forget_dead_workers
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # a pid that was a worker's and is gone
+    dead.wait()
+    for pid in (dead.pid, os.getpid()):
+        (tmp_path / f"gauge_liveall_{pid}.db").write_bytes(b"")
+        (tmp_path / f"counter_{pid}.db").write_bytes(b"")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+
+    forget_dead_workers()
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"counter_{dead.pid}.db", f"counter_{os.getpid()}.db", f"gauge_liveall_{os.getpid()}.db"]
+    )
