@@ -50,9 +50,7 @@ def table_names() -> list[str]:
 async def empty_all_tables() -> None:
     names = table_names()
     if ENGINE == "postgres":
-        from core.db import engine
-
-        await engine().run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        await _empty_postgres(names)
     else:
         path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
         with sqlite3.connect(path, timeout=30) as connection:
@@ -60,6 +58,36 @@ async def empty_all_tables() -> None:
             for name in names:
                 connection.execute(f"DELETE FROM {name}")
     await _seed_reference_data()
+
+
+# Per table DELETE with the foreign keys' triggers off, then each emptied table's sequences back to
+# 1 (what TRUNCATE ... RESTART IDENTITY did): TRUNCATE gives 65 tables new files, which took 0.3-1 s
+# a test here, some 10 minutes of the PostgreSQL lane; this takes about 20 ms.
+_RESTART_SEQUENCES = """
+SELECT setval(sequence.oid, 1, false)
+FROM pg_class sequence
+JOIN pg_depend owner ON owner.objid = sequence.oid AND owner.deptype IN ('a', 'i')
+JOIN pg_class owned ON owned.oid = owner.refobjid
+WHERE sequence.relkind = 'S' AND owned.relname IN ({})
+"""
+
+
+async def _empty_postgres(names: list[str]) -> None:
+    from core.db import engine
+
+    pool = engine().pool  # type: ignore[attr-defined]
+    connection = await pool.acquire() if pool is not None else await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        async with connection.transaction():
+            # Replica mode skips the foreign-key triggers (superuser only, as the test role is).
+            await connection.execute("SET LOCAL session_replication_role = replica")
+            await connection.execute("".join(f"DELETE FROM {name};" for name in names))
+            await connection.execute(_RESTART_SEQUENCES.format(", ".join(f"'{name}'" for name in names)))
+    finally:
+        if pool is not None:
+            await pool.release(connection)
+        else:
+            await connection.close()
 
 
 async def _seed_reference_data() -> None:
