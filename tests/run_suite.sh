@@ -60,9 +60,8 @@ run() {
 
 run "unit tests (no database)" tests/unit -q
 # The upload, pitch-deck, evidence and backup tests again, with every upload in a bucket of a
-# local S3 server. Storage and engine are independent, so one engine runs them, in a third process
-# beside the two lanes from the start: the lanes leave a core partly idle until their browser
-# tests, and that is where this run fits (after a lane, it added four minutes to the suite).
+# local S3 server. Storage and engine are independent, so one engine runs them: SQLite, whose lane
+# ends minutes before PostgreSQL's, so the extra run costs the suite no time.
 s3_tests=(
   tests/integration/core/test_uploads.py tests/integration/core/test_hostile_uploads.py
   tests/integration/challenge/test_applications.py tests/integration/challenge/test_attached_files.py
@@ -70,37 +69,33 @@ s3_tests=(
   tests/integration/judging/test_blind_round.py tests/integration/core/test_privacy.py
   tests/integration/core/test_backups.py
 )
-# SQLite: a temporary file of its own, so it shares nothing with the lanes (on PostgreSQL it would
-# empty the database under the PostgreSQL lane's feet).
-s3_engine=sqlite
+s3_engine=$(cut -d' ' -f1 <<<"$engines")
 logs=$(mktemp -d)
 
-# A pytest run in the background (or in the foreground with SUITE_PARALLEL=0) with its own log.
-start() {  # log name, then env assignments and pytest arguments
-  local name=$1; shift
-  if [ "${SUITE_PARALLEL:-1}" = "1" ]; then
-    (env "$@" -q -p no:cacheprovider >"$logs/$name" 2>&1; echo $? >"$logs/$name.rc") &
-    pids+=($!)
-  else
-    env "$@" -q -p no:cacheprovider >"$logs/$name" 2>&1; echo $? >"$logs/$name.rc"
+# One engine's lane: the database and browser tests, then (on one lane) the S3 run; a log each.
+lane() {
+  local engine=$1
+  TEST_ENGINE=$engine "$PY" -m pytest tests/integration tests/browser -q -p no:cacheprovider \
+    >"$logs/$engine" 2>&1
+  echo $? >"$logs/$engine.rc"
+  if [ "$engine" = "$s3_engine" ]; then
+    TEST_STORAGE=s3 TEST_ENGINE=$engine "$PY" -m pytest "${s3_tests[@]}" -q -p no:cacheprovider \
+      >"$logs/s3-$engine" 2>&1
+    echo $? >"$logs/s3-$engine.rc"
   fi
 }
 
 # The engines share nothing (a temp SQLite file vs the PostgreSQL database, free ports each), so
-# they run side by side on the two cores. SQLite's browser tests run in a process of their own (a
-# SQLite file of their own too): SQLite's lane was the longest, five minutes more than
-# PostgreSQL's, and the lanes leave CPU idle while servers start and pages render.
-# SUITE_PARALLEL=0 runs everything one after the other.
+# they run side by side on the two cores. SUITE_PARALLEL=0 runs them one after the other.
 pids=()
 for engine in $engines; do
-  if [ "$engine" = sqlite ]; then
-    start sqlite TEST_ENGINE=sqlite "$PY" -m pytest tests/integration
-    start sqlite-browser TEST_ENGINE=sqlite "$PY" -m pytest tests/browser
+  if [ "${SUITE_PARALLEL:-1}" = "1" ]; then
+    lane "$engine" &
+    pids+=($!)
   else
-    start "$engine" TEST_ENGINE="$engine" "$PY" -m pytest tests/integration tests/browser
+    lane "$engine"
   fi
 done
-start "s3-$s3_engine" TEST_STORAGE=s3 TEST_ENGINE=$s3_engine "$PY" -m pytest "${s3_tests[@]}"
 for pid in "${pids[@]}"; do wait "$pid"; done
 show() {  # label, log name
   [ -f "$logs/$2.rc" ] || return 0
@@ -111,9 +106,7 @@ show() {  # label, log name
   failed=$((failed + $(count '^(failed|errors?)' <<<"$summary")))
   [ "$(cat "$logs/$2.rc")" -eq 0 ] || status=1
 }
-show "database tests on sqlite" sqlite
-show "browser tests on sqlite" sqlite-browser
-for engine in $engines; do [ "$engine" = sqlite ] || show "database and browser tests on $engine" "$engine"; done
+for engine in $engines; do show "database tests on $engine" "$engine"; done
 show "upload tests on S3 storage, on $s3_engine" "s3-$s3_engine"
 rm -rf "$logs"
 echo
