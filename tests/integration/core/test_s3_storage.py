@@ -266,24 +266,12 @@ async def test_storage_migrate_copies_verifies_and_is_idempotent(clean_db, s3_st
 
     local = LocalStorage(tmp_path / "uploads")
     owner = await make_user()
-    rows = []
+    keys: list[str] = []
     for content in (PDF, _content(MIN_PART_SIZE + 3)):
         writer = _write(local, content)
         writer.commit()
-        rows.append(
-            await StoredFile.insert(
-                StoredFile(
-                    key=writer.key,
-                    original_name="f.pdf",
-                    content_type="application/pdf",
-                    size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                    owner=owner["id"],
-                    purpose="general",
-                )
-            ).returning(StoredFile.key)
-        )
-    keys = [row[0]["key"] for row in rows]
+        await _record(writer.key, content, owner_id=owner["id"])
+        keys.append(writer.key)
     env = {
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "STORAGE_URL": f"s3://{s3_storage.bucket}/{s3_storage.prefix}",
@@ -303,6 +291,21 @@ async def test_storage_migrate_copies_verifies_and_is_idempotent(clean_db, s3_st
     assert not any(local.exists(key) for key in keys)
 
 
+async def _record(key: str, content: bytes, *, owner_id: int) -> None:
+    """The row an upload of `content` would have left, whatever the stored bytes are now."""
+    await StoredFile.insert(
+        StoredFile(
+            key=key,
+            original_name="f.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            owner=owner_id,
+            purpose="general",
+        )
+    )
+
+
 async def test_storage_migrate_fails_on_a_copy_that_does_not_verify(clean_db, s3_storage, tmp_path) -> None:
     from tests.factories import make_user
 
@@ -312,17 +315,7 @@ async def test_storage_migrate_fails_on_a_copy_that_does_not_verify(clean_db, s3
     good.commit()
     rotten.commit()
     for writer, recorded in ((good, PDF), (rotten, b"%PDF-1.7\nthe bytes as uploaded")):
-        await StoredFile.insert(
-            StoredFile(
-                key=writer.key,
-                original_name="f.pdf",
-                content_type="application/pdf",
-                size=len(recorded),
-                sha256=hashlib.sha256(recorded).hexdigest(),
-                owner=owner["id"],
-                purpose="general",
-            )
-        )
+        await _record(writer.key, recorded, owner_id=owner["id"])
     env = {
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "STORAGE_URL": f"s3://{s3_storage.bucket}/{s3_storage.prefix}",
